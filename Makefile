@@ -1,0 +1,43 @@
+# modwatch — every target does its own set-up: a fresh clone needs only `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+SERVE  ?= 1
+PORT   ?= 8001
+DB     ?= data/modwatch.db
+SNAPSHOT := demo/snapshot.warc.gz
+
+.PHONY: install demo test crawl serve bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test,bench]'
+	touch $@
+
+install: $(VENV)/.installed
+
+# Offline replay crawl of the demo snapshot into $(DB), then Datasette on http://127.0.0.1:$(PORT)
+demo: install
+	mkdir -p data
+	MODWATCH_DB=$(DB) $(PY) -m modwatch demo --snapshot $(SNAPSHOT)
+ifeq ($(SERVE),1)
+	$(VENV)/bin/datasette serve $(DB) -m datasette/metadata.yml --host 127.0.0.1 --port $(PORT)
+endif
+
+test: install
+	$(PY) -m pytest
+
+# Live crawl of every news spider (needs network); SPIDERS="news thevietnamese" to choose.
+crawl: install
+	mkdir -p data
+	MODWATCH_DB=$(DB) $(PY) -m modwatch crawl $(SPIDERS)
+
+serve: install
+	$(VENV)/bin/datasette serve $(DB) -m datasette/metadata.yml --host 127.0.0.1 --port $(PORT)
+
+bench: install
+	$(PY) benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) data .pytest_cache

@@ -1,0 +1,66 @@
+"""Scrapy settings for modwatch (the repository root is the Scrapy project).
+
+Environment variables (all optional):
+
+- ``MODWATCH_DB``: SQLite database path (default ``data/modwatch.db``).
+- ``MODWATCH_WARC_DIR``: folder for the WARC file of each crawl run (default ``data/warc``).
+- ``MODWATCH_REPLAY``: a WARC file (or several, separated by ``:``) to crawl from instead of
+  the network; URLs not in the archive answer 404. Used by ``make demo`` and the tests.
+"""
+
+import os
+
+BOT_NAME = "modwatch"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+# --- modwatch ------------------------------------------------------------------------------
+MODWATCH_DB = os.environ.get("MODWATCH_DB", "data/modwatch.db")
+MODWATCH_WARC_DIR = os.environ.get("MODWATCH_WARC_DIR", "data/warc")
+MODWATCH_REPLAY = os.environ.get("MODWATCH_REPLAY", "")
+MODWATCH_SITES_FILE = os.environ.get("MODWATCH_SITES_FILE", "modwatch/sites.yaml")
+
+# --- politeness (live crawls) --------------------------------------------------------------
+USER_AGENT = "modwatch/0.1 (+https://github.com/modwatch/modwatch; research crawler for censorship transparency)"
+ROBOTSTXT_OBEY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 2.0
+AUTOTHROTTLE_MAX_DELAY = 60.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+
+# HTTP cache with the RFC 2616 policy: conditional requests (ETag / Last-Modified) on re-crawls.
+HTTPCACHE_ENABLED = True
+HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"
+HTTPCACHE_DIR = os.environ.get("MODWATCH_HTTPCACHE_DIR", os.path.abspath("data/httpcache"))
+
+FEED_EXPORT_ENCODING = "utf-8"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+LOG_LEVEL = os.environ.get("MODWATCH_LOG_LEVEL", "INFO")
+
+# --- components (see each module's docstring) ----------------------------------------------
+DOWNLOADER_MIDDLEWARES = {
+    # replay answers from a WARC before anything touches the network
+    "modwatch.archive.replay.WarcReplayMiddleware": 50,
+    # every response fetched (or replayed) is recorded with its WARC record id
+    "modwatch.archive.warc.WarcWriterMiddleware": 950,
+    # header charset contradicting the page's declared charset
+    "modwatch.middlewares.DeclaredCharsetMiddleware": 960,
+}
+ITEM_PIPELINES = {
+    "pipelines.store.SQLitePipeline": 800,
+}
+EXTENSIONS = {
+    "modwatch.crawlrun.CrawlRunExtension": 100,
+}
+
+if MODWATCH_REPLAY:
+    # offline and deterministic: no cache, no robots.txt round trips, no throttling delays
+    HTTPCACHE_ENABLED = False
+    ROBOTSTXT_OBEY = False
+    AUTOTHROTTLE_ENABLED = False
+    DOWNLOAD_DELAY = 0
+    CONCURRENT_REQUESTS_PER_DOMAIN = 8
