@@ -17,14 +17,17 @@ COMMANDS = {
 
 
 def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
     parser = argparse.ArgumentParser(prog="python -m modwatch", description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, (module_name, help_text) in COMMANDS.items():
-        module = importlib.import_module(module_name)
-        module.add_arguments(sub.add_parser(name, help=help_text, description=module.__doc__))
+        command_parser = sub.add_parser(name, help=help_text)
+        if argv and argv[0] == name:  # import only the command that runs
+            module = importlib.import_module(module_name)
+            command_parser.description = module.__doc__
+            module.add_arguments(command_parser)
     args = parser.parse_args(argv)
-    module = importlib.import_module(COMMANDS[args.command][0])
-    return module.run(args) or 0
+    return importlib.import_module(COMMANDS[args.command][0]).run(args) or 0
 
 
 if __name__ == "__main__":
