@@ -1,0 +1,122 @@
+"""Store EU DSA statements of reasons from a daily dump, as a stream, in batched transactions.
+
+Reading is :mod:`modwatch.transparency.dsa` (pure); this module only writes. One dump file =
+one ``datasets`` row (source ``dsa_sor/<slug>``); statements go to ``statements_of_reasons``
+with ``INSERT OR IGNORE`` on ``uuid`` (duplicates are counted, not stored twice); bad CSV
+records go to ``rejects`` with their raw text and ``member.csv:line``. Each inner CSV is
+committed in batches of ``batch_size`` rows, so memory stays flat and a crash loses at most
+one batch (the dataset row then stays ``loading``/``failed``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import BinaryIO
+
+import sqlite_utils
+
+from db.datasets import begin_dataset, fail_dataset, finish_dataset
+from db.rejects import insert_reject
+from modwatch.transparency import dsa
+
+BATCH_SIZE = 5_000
+_INSERT = (
+    f"INSERT OR IGNORE INTO statements_of_reasons ({', '.join(dsa.COLUMNS)}, category_v2, location, dataset_id) "
+    f"VALUES ({', '.join('?' * (len(dsa.COLUMNS) + 3))})"
+)
+
+
+def file_digest(fileobj: BinaryIO) -> tuple[str, int]:
+    """``(hex sha256, byte size)`` of a seekable binary file, read in 1 MiB chunks; rewinds it."""
+    digest, size = hashlib.sha256(), 0
+    fileobj.seek(0)
+    while chunk := fileobj.read(1024 * 1024):
+        digest.update(chunk)
+        size += len(chunk)
+    fileobj.seek(0)
+    return digest.hexdigest(), size
+
+
+def load_dump(
+    db: sqlite_utils.Database,
+    fileobj: BinaryIO,
+    *,
+    url: str,
+    fetched_at: str,
+    name: str = "",
+    slug: str = "global",
+    platforms: set[str] | None = None,
+    territorial_scope: set[str] | None = None,
+    crawl_run_id: int | None = None,
+    warc_record_id: str | None = None,
+    spider: str | None = None,
+    sha256: str | None = None,
+    byte_size: int | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> dict:
+    """Load one dump (nested zip, or a bare CSV when ``name`` ends in ``.csv``) from ``fileobj``.
+
+    ``fileobj``: seekable binary file. ``url``: where it was downloaded from (datasets.url).
+    Returns ``{"dataset_id", "rows_read", "rows_stored", "rows_rejected", "duplicates",
+    "rows_filtered", "csv_files", "schema_version"}``. Raises ``dsa.DumpError`` for a file that is
+    not a dump (the dataset is marked failed first).
+    """
+    if sha256 is None or byte_size is None:
+        sha256, byte_size = file_digest(fileobj)
+    dataset_id = begin_dataset(db, source=f"dsa_sor/{slug}", url=url, fetched_at=fetched_at,
+                               sha256=sha256, byte_size=byte_size, crawl_run_id=crawl_run_id,
+                               warc_record_id=warc_record_id)
+    counts = {"rows_stored": 0, "rows_rejected": 0, "csv_files": 0}
+    stats = {"read": 0, "filtered": 0}
+    versions = set()
+    conn = db.conn
+    try:
+        for member, text in dsa.iter_csv_members(fileobj, name or url.rsplit("/", 1)[-1]):
+            header, reader = dsa.open_csv(text)
+            counts["csv_files"] += 1
+            if header is None:
+                continue  # empty inner CSVs are normal (issue #361 of the transparency database)
+            versions.add(dsa.schema_version(header))
+            rows = dsa.iter_statements(text, member, platforms=platforms, territorial_scope=territorial_scope,
+                                       opened=(header, reader), stats=stats)
+            _store_member(db, conn, rows, dataset_id, counts, batch_size, url=url,
+                          spider=spider, crawl_run_id=crawl_run_id, fetched_at=fetched_at,
+                          warc_record_id=warc_record_id)
+    except Exception as exc:
+        fail_dataset(db, dataset_id, f"{type(exc).__name__}: {exc}")
+        raise
+    counts["rows_read"], counts["rows_filtered"] = stats["read"], stats["filtered"]
+    schema = ",".join(sorted(versions)) or None
+    with db.atomic():
+        db["datasets"].update(dataset_id, {"schema_version": schema})
+        finish_dataset(db, dataset_id, rows_read=counts["rows_read"], rows_stored=counts["rows_stored"],
+                       rows_rejected=counts["rows_rejected"])
+    duplicates = counts["rows_read"] - counts["rows_filtered"] - counts["rows_stored"] - counts["rows_rejected"]
+    return {"dataset_id": dataset_id, **counts, "duplicates": duplicates, "schema_version": schema}
+
+
+def _store_member(db, conn, rows, dataset_id, counts, batch_size, **reject_fields) -> None:
+    """Insert one CSV's statements in batches, each batch one transaction."""
+    batch = []
+    for row in rows:
+        if isinstance(row, dsa.Reject):
+            insert_reject(db, reason=row.reason, excerpt=row.excerpt, dataset_id=dataset_id,
+                          location=row.location, **reject_fields)
+            counts["rows_rejected"] += 1
+            continue
+        row.append(dataset_id)
+        batch.append(row)
+        if len(batch) >= batch_size:
+            counts["rows_stored"] += _flush(conn, batch)
+            batch = []
+    counts["rows_stored"] += _flush(conn, batch)
+
+
+def _flush(conn, batch: list) -> int:
+    """Insert a batch in one transaction; returns the number of rows actually stored."""
+    if not batch and not conn.in_transaction:
+        return 0
+    before = conn.total_changes
+    with conn:
+        conn.executemany(_INSERT, batch)
+    return conn.total_changes - before

@@ -1,0 +1,55 @@
+"""Migrations of EU DSA statements of reasons: ``statements_of_reasons`` and one view per JSON-array column.
+
+``statements_of_reasons``
+    One row per statement (``uuid`` UNIQUE: a statement repeated in a dump is stored once).
+    Columns are those of the daily dump CSV (``modwatch.transparency.dsa.COLUMNS``), all TEXT
+    as exported (``platform_uid`` keeps leading zeros and ids >= 2**63; dates stay
+    ``YYYY-MM-DD HH:MM:SS`` UTC strings; empty cells are NULL). ``category`` is as exported;
+    ``category_v2`` maps the pre-July-2025 names to the API v2 names
+    (``..._SCOPE_OF_PLATFORM_SERVICE`` -> ``..._OTHER_VIOLATION_TC``) so both schemas group
+    together. ``content_id_ean`` is NULL for v1 rows. ``dataset_id`` -> ``datasets`` (the daily
+    dump), ``location`` = ``<inner zip>/<csv>:<line>``.
+
+JSON-array cells (``decision_visibility``, ``category_addition``, ``category_specification``,
+``content_type``, ``territorial_scope``) are stored as their JSON list text: Datasette facets
+them with ``?_facet_array=territorial_scope``, and the views ``sor_<column>`` give one row per
+element (``statement_id``, ``uuid``, ``platform_name``, ``category_v2``, ``created_at``, ``value``) through ``json_each``. Views instead of child
+tables keep the ingest at one INSERT per statement: a territorial scope alone has ~30 codes per
+statement, i.e. ~30 million child rows for one day.
+
+Statements of reasons are never revised upstream (a uuid is final once submitted), so there is
+no ``is_current``: re-ingesting a dump stores nothing new and records another ``datasets`` row.
+"""
+
+from sqlite_utils.migrations import Migrations
+
+from modwatch.transparency.dsa import COLUMNS, JSON_ARRAY_COLUMNS
+
+migrations = Migrations("modwatch-dsa")
+
+
+@migrations()
+def m001_statements_of_reasons(db):
+    columns = ",\n".join(
+        f"{name} text not null unique" if name == "uuid" else f"{name} text" for name in COLUMNS
+    )
+    db.execute(
+        f"""
+        create table statements_of_reasons (
+            id integer primary key,
+            {columns},
+            category_v2 text,
+            dataset_id integer references datasets(id),
+            location text
+        )
+        """
+    )
+    for column in JSON_ARRAY_COLUMNS:
+        db.execute(
+            f"""
+            create view sor_{column} as
+            select s.id as statement_id, s.uuid, s.platform_name, s.category_v2, s.created_at, j.value as value
+            from statements_of_reasons s, json_each(s.{column}) j
+            where s.{column} is not null
+            """
+        )

@@ -1,0 +1,263 @@
+"""Write WARC files: one per crawl run (downloader middleware) or from records (tests, demo).
+
+Format: WARC/1.0 (ISO 28500), gzip-compressed per record, written with warcio. Each fetch
+is a ``request`` record and a ``response`` record (HTTP status line, headers, payload) linked
+by ``WARC-Concurrent-To``. The response's ``WARC-Record-ID`` is the provenance stored with
+items (``warc_record_id``), ``WARC-Date`` is their ``fetched_at``.
+
+**Payload as on the wire.** :class:`WarcWriterMiddleware` sits at order 950, after every
+built-in downloader middleware, so it sees the body before ``HttpCompressionMiddleware``
+(590) decompresses it: the payload is stored *raw* (still gzip/br-compressed) with its
+``Content-Encoding`` header kept, which is what WARC readers expect (warcio's
+``content_stream()`` decodes it). The one header dropped is ``Transfer-Encoding``: the HTTP
+client has already removed the chunked framing, so keeping the header would make readers
+de-chunk a body that is not chunked.
+
+**No secrets.** Recorded request and response headers lose the headers listed in
+``MODWATCH_WARC_REDACT_HEADERS`` (default :data:`REDACT_HEADERS`), and recorded URLs (target
+URI and request line) lose the query parameters listed in ``MODWATCH_WARC_REDACT_PARAMS``
+(default :data:`REDACT_PARAMS`). Replay removes the same parameters before looking a URL up.
+"""
+
+import http
+import io
+import logging
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from w3lib.url import url_query_cleaner
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from db.timestamps import iso_utc
+
+logger = logging.getLogger(__name__)
+
+#: Header names never written to a WARC (case-insensitive).
+REDACT_HEADERS = ("Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", "X-Authentication-Token")
+#: Query parameters removed from every URL written to a WARC.
+REDACT_PARAMS = ("token", "api_key", "apikey", "access_token")
+#: Hop-by-hop header that no longer describes the stored payload.
+_DROP_HEADERS = ("Transfer-Encoding",)
+
+SOFTWARE = "modwatch/0.1 (warcio)"
+
+HeaderList = list[tuple[str, str]]
+
+
+def redact_url(url: str, params: Iterable[str] = REDACT_PARAMS) -> str:
+    """``url`` without the query parameters named in ``params`` (order of the rest kept)."""
+    params = list(params)
+    if not params or not urlsplit(url).query:
+        return url
+    return url_query_cleaner(url, params, remove=True, unique=False, keep_fragments=True)
+
+
+def header_list(headers, drop: Iterable[str] = ()) -> HeaderList:
+    """``(name, value)`` str pairs from a Scrapy ``Headers``, a mapping or a pair list.
+
+    Multi-valued headers give one pair per value; bytes are decoded as Latin-1 (HTTP/1.1
+    header octets). Names in ``drop`` (case-insensitive) are left out.
+    """
+    dropped = {name.lower() for name in drop}
+    if isinstance(headers, Mapping) or hasattr(headers, "items"):
+        items = headers.items()
+    else:
+        items = headers or ()
+    pairs = []
+    for name, values in items:
+        name = name.decode("latin-1") if isinstance(name, bytes) else str(name)
+        if name.lower() in dropped:
+            continue
+        if not isinstance(values, (list, tuple)):
+            values = [values]
+        for value in values:
+            pairs.append((name, value.decode("latin-1") if isinstance(value, bytes) else str(value)))
+    return pairs
+
+
+def _has(headers: HeaderList, name: str) -> bool:
+    return any(n.lower() == name.lower() for n, _ in headers)
+
+
+def _status_line(status: int) -> str:
+    try:
+        return f"{status} {http.HTTPStatus(status).phrase}"
+    except ValueError:
+        return f"{status} Unknown"
+
+
+class WarcFile:
+    """An open ``.warc.gz`` file that records fetches; use as a context manager or ``close()``.
+
+    ``path``'s folder is created. A ``warcinfo`` record (software, format, ``info``) opens it.
+    """
+
+    def __init__(self, path: str | Path, info: Mapping[str, str] | None = None):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._file = open(self.path, "wb")
+        self._writer = WARCWriter(self._file, gzip=True, warc_version="WARC/1.0")
+        fields = {"software": SOFTWARE, "format": "WARC File Format 1.0", **(info or {})}
+        self._writer.write_record(self._writer.create_warcinfo_record(self.path.name, fields))
+        self.records = 0
+
+    @property
+    def filename(self) -> str:
+        return self.path.name
+
+    def write_fetch(
+        self,
+        url: str,
+        body: bytes,
+        headers=(),
+        *,
+        status: int = 200,
+        fetched_at: datetime | None = None,
+        method: str = "GET",
+        request_headers=None,
+        request_body: bytes = b"",
+        extra_warc_headers: Mapping[str, str] | None = None,
+    ) -> str:
+        """Write one response record (and a request record if ``request_headers`` is not None).
+
+        ``url`` and the headers are written as given: redact before calling.
+        ``Content-Length`` is added to the response headers if missing. Returns the
+        response's ``WARC-Record-ID`` (``"<urn:uuid:...>"``). ``fetched_at`` (default now)
+        becomes ``WARC-Date``.
+        """
+        warc_date = iso_utc(fetched_at or datetime.now(timezone.utc))
+        headers = header_list(headers)
+        if not _has(headers, "Content-Length"):
+            headers.append(("Content-Length", str(len(body))))
+        response = self._writer.create_warc_record(
+            url,
+            "response",
+            payload=io.BytesIO(body),
+            length=len(body),
+            warc_headers_dict={"WARC-Date": warc_date, **(extra_warc_headers or {})},
+            http_headers=StatusAndHeaders(_status_line(status), headers, protocol="HTTP/1.1"),
+        )
+        record_id = response.rec_headers.get_header("WARC-Record-ID")
+        if request_headers is not None:
+            parts = urlsplit(url)
+            target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+            request_headers = header_list(request_headers)
+            if not _has(request_headers, "Host"):
+                request_headers.insert(0, ("Host", parts.netloc))
+            request = self._writer.create_warc_record(
+                url,
+                "request",
+                payload=io.BytesIO(request_body),
+                length=len(request_body),
+                warc_headers_dict={"WARC-Date": warc_date, "WARC-Concurrent-To": record_id},
+                http_headers=StatusAndHeaders(
+                    f"{method} {target} HTTP/1.1", request_headers, protocol="HTTP/1.1", is_http_request=True
+                ),
+            )
+            self._writer.write_record(request)
+        self._writer.write_record(response)
+        self._file.flush()
+        self.records += 1
+        return record_id
+
+    def close(self) -> None:
+        if not self._file.closed:
+            self._file.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def write_warc(path: str | Path, records: Iterable[Sequence], *, info: Mapping[str, str] | None = None) -> list[str]:
+    """Write the response records ``records`` to the WARC file ``path`` (``.warc.gz``).
+
+    Each record is ``(url, body: bytes, headers)`` or ``(url, body, headers, status)``;
+    ``headers`` is a mapping or a list of ``(name, value)`` pairs (e.g.
+    ``{"Content-Type": "text/html; charset=utf-8", "X-WP-TotalPages": "2"}``), ``status``
+    defaults to 200. Records are written in order; when a URL repeats, replay uses the last.
+    URLs lose the :data:`REDACT_PARAMS` query parameters. Returns the ``WARC-Record-ID`` of
+    each record, in order.
+    """
+    ids = []
+    with WarcFile(path, info=info) as warc:
+        for record in records:
+            url, body, headers, *rest = record
+            ids.append(warc.write_fetch(redact_url(url), body, headers, status=int(rest[0]) if rest else 200))
+    return ids
+
+
+class WarcWriterMiddleware:
+    """Downloader middleware: write every downloaded response to the crawl run's WARC file.
+
+    Order 950 (see the module docstring). The file is
+    ``<MODWATCH_WARC_DIR>/<spider>-<crawl run id>-<UTC YYYYmmddTHHMMSSZ>.warc.gz``, opened at
+    the first response and closed when the spider closes. Sets on ``response.meta``:
+    ``warc_record_id``, ``warc_filename`` (file name, no folder) and ``fetched_at`` (UTC ISO
+    8601). Stats: ``warc/filename``, ``warc/records``.
+
+    In replay mode (``MODWATCH_REPLAY`` set, or a response marked ``warc_replayed`` in meta by
+    :class:`~modwatch.archive.replay.WarcReplayMiddleware`) nothing is written: the archived
+    record's meta is kept. A response served from Scrapy's HTTP cache is written with the
+    extra WARC header ``WARC-Modwatch-Cached: true``.
+    """
+
+    def __init__(self, crawler):
+        settings = crawler.settings
+        self.crawler = crawler
+        self.folder = Path(settings.get("MODWATCH_WARC_DIR", "data/warc"))
+        self.replay = bool(settings.get("MODWATCH_REPLAY"))
+        self.redact_headers = [*REDACT_HEADERS, *settings.getlist("MODWATCH_WARC_REDACT_HEADERS")]
+        self.redact_params = settings.getlist("MODWATCH_WARC_REDACT_PARAMS", list(REDACT_PARAMS))
+        self.warc: WarcFile | None = None
+        from scrapy import signals
+
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def _open(self) -> WarcFile:
+        spider = self.crawler.spider
+        run_id = getattr(spider, "crawl_run_id", None) or "norun"
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        path = self.folder / f"{spider.name}-{run_id}-{stamp}.warc.gz"
+        warc = WarcFile(path, info={"description": f"modwatch crawl run {run_id} of spider {spider.name}"})
+        self.crawler.stats.set_value("warc/filename", warc.filename)
+        logger.info("Writing WARC %s", os.fspath(path))
+        return warc
+
+    def process_response(self, request, response):
+        if self.replay or request.meta.get("warc_replayed"):
+            return response
+        if self.warc is None:
+            self.warc = self._open()
+        fetched_at = datetime.now(timezone.utc)
+        drop = [*self.redact_headers, *_DROP_HEADERS]
+        record_id = self.warc.write_fetch(
+            redact_url(response.url, self.redact_params),
+            response.body,
+            header_list(response.headers, drop=drop),
+            status=response.status,
+            fetched_at=fetched_at,
+            method=request.method,
+            request_headers=header_list(request.headers, drop=self.redact_headers),
+            request_body=request.body,
+            extra_warc_headers={"WARC-Modwatch-Cached": "true"} if "cached" in response.flags else None,
+        )
+        self.crawler.stats.inc_value("warc/records")
+        request.meta["warc_record_id"] = record_id
+        request.meta["warc_filename"] = self.warc.filename
+        request.meta["fetched_at"] = iso_utc(fetched_at)
+        return response
+
+    def spider_closed(self, spider):
+        if self.warc is not None:
+            self.warc.close()
