@@ -1,0 +1,222 @@
+"""EU DSA Transparency Database daily dumps: statements of reasons, read as a stream.
+
+Pure reading; no network, no database (``db/dsa.py`` stores the rows in batches).
+
+Archive layout (official exporter ``app/Jobs/StatementCsvExportZ.php``, see
+``/work/shared/data/transparency/dsa_transparency_db/SOURCE.md``)::
+
+    sor-<slug>-<YYYY-MM-DD>-<full|light>.zip           the daily dump (~2 GiB for ``global``)
+      sor-<slug>-<date>-<version>-<part>.csv.zip        zipped CSVs nested inside
+        sor-<slug>-<date>-<version>-<part>-<sub>.csv    100,000 statements each, own header row
+
+Columns: 37 before 1 July 2025 (schema ``v1``), 38 after (``v2`` adds ``content_id_ean``);
+the ``light`` version drops ``illegal_content_explanation``, ``incompatible_content_explanation``,
+``territorial_scope`` and ``decision_facts``. Columns are matched by header name, so every
+variant maps onto :data:`COLUMNS` (absent columns -> None). Empty strings become None.
+JSON arrays inside cells (:data:`JSON_ARRAY_COLUMNS`) are kept as their JSON text (valid JSON
+lists that SQLite's ``json_each`` and Datasette's ``_facet_array`` read); ``platform_uid`` and
+every other value stay text (leading zeros, ids >= 2**63).
+
+Memory: outer and inner zips are read member by member through ``zipfile``; each inner
+``.csv.zip`` is first copied to a spooled temporary file (in memory up to
+:data:`SPOOL_MAX_BYTES`, then on disk) because ``zipfile`` needs a seekable file and seeking
+inside a compressed member would decompress it again and again. The CSV text is decoded and
+parsed incrementally, so memory does not grow with the size of the day.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import BinaryIO, Iterable, Iterator
+
+DUMP_URL = "https://dsa-sor-data-dumps.s3.eu-central-1.amazonaws.com/sor-{slug}-{day}-{version}.zip"
+#: date of the first daily dump
+FIRST_DUMP = date(2023, 9, 25)
+#: first day of the v2 schema (API v2: new categories, ``content_id_ean``)
+V2_FROM = date(2025, 7, 1)
+SPOOL_MAX_BYTES = 64 * 1024 * 1024
+
+#: every column of the full v2 export, in export order (the ``statements_of_reasons`` columns)
+COLUMNS = (
+    "uuid", "decision_visibility", "decision_visibility_other", "end_date_visibility_restriction",
+    "decision_monetary", "decision_monetary_other", "end_date_monetary_restriction",
+    "decision_provision", "end_date_service_restriction", "decision_account",
+    "end_date_account_restriction", "account_type", "decision_ground",
+    "decision_ground_reference_url", "illegal_content_legal_ground", "illegal_content_explanation",
+    "incompatible_content_ground", "incompatible_content_explanation",
+    "incompatible_content_illegal", "category", "category_addition", "category_specification",
+    "category_specification_other", "content_type", "content_type_other", "content_language",
+    "content_date", "content_id_ean", "territorial_scope", "application_date", "decision_facts",
+    "source_type", "source_identity", "automated_detection", "automated_decision",
+    "platform_name", "platform_uid", "created_at",
+)
+#: cells holding a JSON array of codes
+JSON_ARRAY_COLUMNS = (
+    "decision_visibility", "category_addition", "category_specification", "content_type",
+    "territorial_scope",
+)
+LIGHT_DROPPED = (
+    "illegal_content_explanation", "incompatible_content_explanation", "territorial_scope",
+    "decision_facts",
+)
+#: v1 category -> v2 category (API documentation changelog, 1 July 2025); others unchanged
+CATEGORY_RENAMES = {
+    "STATEMENT_CATEGORY_UNSAFE_AND_ILLEGAL_PRODUCTS": "STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS",
+    "STATEMENT_CATEGORY_SCOPE_OF_PLATFORM_SERVICE": "STATEMENT_CATEGORY_OTHER_VIOLATION_TC",
+}
+
+
+class DumpError(ValueError):
+    """A file that is not a readable DSA dump (not a zip, CSV without a ``uuid`` header ...)."""
+
+
+@dataclass
+class Reject:
+    """A CSV record that cannot be stored: ``location`` (member:line), ``reason``, ``excerpt`` (raw CSV)."""
+
+    location: str
+    reason: str
+    excerpt: str
+
+
+def dump_url(day: date | str, version: str = "full", slug: str = "global") -> str:
+    """URL of one daily dump. ``version`` is ``full`` or ``light``; ``slug`` ``global`` or a platform slug."""
+    if version not in ("full", "light"):
+        raise ValueError(f"version must be 'full' or 'light', got {version!r}")
+    day = day if isinstance(day, str) else day.isoformat()
+    return DUMP_URL.format(slug=slug, day=day, version=version)
+
+
+def days(start: date | str, end: date | str | None = None) -> list[date]:
+    """Every day from ``start`` to ``end`` (both included; ``end`` defaults to ``start``).
+
+    Raises ValueError for a reversed range or a day before the first dump (2023-09-25).
+    """
+    start = date.fromisoformat(start) if isinstance(start, str) else start
+    end = start if end is None else (date.fromisoformat(end) if isinstance(end, str) else end)
+    if end < start:
+        raise ValueError(f"end {end} is before start {start}")
+    if start < FIRST_DUMP:
+        raise ValueError(f"no dumps before {FIRST_DUMP}")
+    return [start + timedelta(days=n) for n in range((end - start).days + 1)]
+
+
+def schema_version(header: Iterable[str]) -> str:
+    """``v1-full``, ``v2-full``, ``v1-light`` or ``v2-light`` from a CSV header row."""
+    header = set(header)
+    version = "v2" if "content_id_ean" in header else "v1"
+    return f"{version}-{'full' if 'territorial_scope' in header else 'light'}"
+
+
+def iter_csv_members(fileobj: BinaryIO, name: str = "") -> Iterator[tuple[str, io.TextIOBase]]:
+    """Yield ``(member path, UTF-8 text stream)`` for every CSV in a dump, nested zips included.
+
+    ``fileobj`` is a seekable binary file holding the outer zip, or a bare CSV when ``name``
+    ends in ``.csv``. Member paths join the nesting with ``/``:
+    ``sor-global-2024-03-14-full-00000.csv.zip/sor-global-2024-03-14-full-00000-00000.csv``.
+    Raises DumpError when the file is not a zip.
+    """
+    if name.endswith(".csv"):
+        yield name, io.TextIOWrapper(fileobj, encoding="utf-8", newline="")
+        return
+    try:
+        outer = zipfile.ZipFile(fileobj)
+    except zipfile.BadZipFile as exc:
+        raise DumpError(f"{name or 'dump'} is not a zip file: {exc}") from exc
+    with outer:
+        for info in outer.infolist():
+            if info.is_dir():
+                continue
+            if info.filename.endswith(".zip"):
+                with outer.open(info) as member, tempfile.SpooledTemporaryFile(SPOOL_MAX_BYTES) as spool:
+                    shutil.copyfileobj(member, spool, 1024 * 1024)
+                    spool.seek(0)
+                    yield from iter_csv_members(spool, f"{info.filename}")
+                continue
+            if info.filename.endswith(".csv"):
+                with outer.open(info) as member:
+                    yield (f"{name}/{info.filename}" if name else info.filename,
+                           io.TextIOWrapper(member, encoding="utf-8", newline=""))
+
+
+def open_csv(text: io.TextIOBase) -> tuple[list[str] | None, Iterator[list[str]]]:
+    """``(header or None for an empty file, csv reader positioned after the header)``."""
+    reader = csv.reader(text)
+    return next(reader, None), reader
+
+
+def iter_statements(text: io.TextIOBase, member: str, *, platforms: set[str] | None = None,
+                    territorial_scope: set[str] | None = None,
+                    opened: tuple | None = None, stats: dict | None = None) -> Iterator[list | Reject]:
+    """Read one CSV of statements of reasons: yield a list per kept statement, a Reject per bad record.
+
+    Rows are lists of :data:`COLUMNS` in order, then ``category_v2`` (the category under the v2
+    names, :data:`CATEGORY_RENAMES`), then the location (``member:line``). Filters:
+    ``platforms`` (exact ``platform_name`` values) and ``territorial_scope`` (ISO 3166 codes;
+    a statement is kept when its scope contains any of them). An empty CSV (no header, or a
+    header only) yields nothing. ``opened`` is the result of :func:`open_csv` on ``text`` when the
+    caller already read the header. ``stats`` (optional dict) gets ``read`` and ``filtered``
+    counts added (CSV records, not physical lines). Raises DumpError when the header has no ``uuid`` column.
+    """
+    header, reader = opened or open_csv(text)
+    if header is None:
+        return
+    positions = {name: i for i, name in enumerate(header)}
+    if "uuid" not in positions:
+        raise DumpError(f"{member}: header without a uuid column: {header[:5]}")
+    width = len(header)
+    index = [positions.get(name) for name in COLUMNS]
+    missing = width  # points at the None appended to every row
+    index = [missing if i is None else i for i in index]
+    category_at = COLUMNS.index("category")
+    json_at = [COLUMNS.index(c) for c in JSON_ARRAY_COLUMNS if c in positions]
+    platform_at = positions.get("platform_name")
+    scope_at = positions.get("territorial_scope")
+    if territorial_scope and scope_at is None:
+        raise DumpError(f"{member}: no territorial_scope column (light dump?) to filter on")
+    scope_needles = [f'"{code.upper()}"' for code in territorial_scope or ()]
+    read = filtered = 0
+    try:
+        for row in reader:
+            read += 1
+            if platforms and len(row) == width and row[platform_at] not in platforms:
+                filtered += 1
+                continue
+            if scope_needles and len(row) == width and not any(n in row[scope_at] for n in scope_needles):
+                filtered += 1
+                continue
+            yield _statement(row, width, index, json_at, category_at, member, reader.line_num)
+    finally:
+        if stats is not None:
+            stats["read"] = stats.get("read", 0) + read
+            stats["filtered"] = stats.get("filtered", 0) + filtered
+
+
+def _statement(row, width, index, json_at, category_at, member, line) -> list | Reject:
+    """One CSV record -> the row list, or a Reject."""
+    if len(row) != width:
+        return Reject(f"{member}:{line}", f"{len(row)} fields instead of {width}", _excerpt(row))
+    row.append(None)
+    values = [row[i] or None for i in index]
+    if values[0] is None:
+        return Reject(f"{member}:{line}", "empty uuid", _excerpt(row[:-1]))
+    for i in json_at:
+        value = values[i]
+        if value is not None and not (value[0] == "[" and value[-1] == "]"):
+            return Reject(f"{member}:{line}", f"{COLUMNS[i]} is not a JSON array", _excerpt(row[:-1]))
+    category = values[category_at]
+    values.append(CATEGORY_RENAMES.get(category, category))
+    values.append(f"{member}:{line}")
+    return values
+
+
+def _excerpt(row: list, limit: int = 4096) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow(row)
+    return out.getvalue()[:limit]
