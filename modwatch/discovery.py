@@ -1,0 +1,433 @@
+"""Article discovery on WordPress-style news sites: pure functions, no Scrapy, no I/O.
+
+Three ways to find the articles of a site (section, category), each a few pure functions from
+the bytes of a response to URLs or article dicts:
+
+- **WordPress REST API** (``/wp-json/wp/v2/``, https://developer.wordpress.org/rest-api/reference/posts/):
+  :func:`wp_categories_url` + :func:`category_id_from_rest` find a category id from its slug,
+  :func:`wp_posts_url` pages through ``/wp/v2/posts?categories=ID&_embed``, :func:`total_pages`
+  reads the ``X-WP-TotalPages`` header, :func:`parse_rest_posts` checks the JSON and
+  :func:`article_from_wp_post` turns one post object (with ``_embedded`` author, featured media
+  and terms) into the ArticleItem "what the page says" fields.
+- **RSS 2.0 / Atom feeds** read with feedparser (https://feedparser.readthedocs.io/):
+  :func:`parse_feed` -> :class:`FeedEntry` list; :func:`article_from_feed_entry` builds an
+  article from an entry that carries the full text (``content:encoded``), used when the article
+  page itself cannot be fetched; :func:`wp_category_feed_url` gives ``/category/SLUG/feed/``.
+- **XML sitemaps** (https://www.sitemaps.org/protocol.html; WordPress core ``wp-sitemap.xml``,
+  Yoast SEO / Rank Math ``sitemap_index.xml``) read with Scrapy's lxml-based
+  ``scrapy.utils.sitemap.Sitemap``: :func:`parse_sitemap` -> :class:`Sitemap` (index or urlset,
+  each entry with ``loc`` and ``lastmod``).
+
+Plus :func:`listing_links` (article links on an HTML category/archive page) and
+:func:`is_article_url` (the site's article URL pattern, e.g. ``/YYYY/MM/slug/``).
+
+Errors: every parser raises :class:`DiscoveryError` (a ``ValueError``) with a clear message when
+the input is not what the method expects (HTML instead of JSON, a 404 page instead of a feed...),
+so the caller can fall back to the next discovery method.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from urllib.parse import urlencode, urljoin, urldefrag
+
+import feedparser
+from lxml import html as lxml_html
+from scrapy.utils.sitemap import Sitemap as _ScrapySitemap
+
+from modwatch.extract.text import html_to_text, to_tree
+
+#: the ``discovered_via`` values (ArticleItem field) of each method
+DISCOVERY_METHODS = ("wp-rest", "rss", "sitemap", "listing")
+
+#: WordPress permalinks ``/%year%/%monthnum%/%postname%/`` (thevietnamese.org uses them)
+YEAR_MONTH_SLUG = r"/\d{4}/\d{2}/[^/?#]+/?$"
+
+
+def fragment_text(fragment: str) -> str:
+    """Body text of an HTML fragment (REST ``content.rendered``, feed ``content:encoded``):
+    one paragraph per line, by :func:`modwatch.extract.text.html_to_text`."""
+    return html_to_text(to_tree(fragment)) if fragment and fragment.strip() else ""
+
+
+class DiscoveryError(ValueError):
+    """The response is not a usable REST JSON / feed / sitemap document (message says why)."""
+
+
+# --- WordPress REST API ------------------------------------------------------------------
+
+
+def wp_api_root(base_url: str) -> str:
+    """``https://example.org/`` -> ``https://example.org/wp-json/wp/v2/`` (the REST v2 namespace)."""
+    return urljoin(base_url if base_url.endswith("/") else base_url + "/", "wp-json/wp/v2/")
+
+
+def wp_categories_url(base_url: str, slug: str) -> str:
+    """URL of the category lookup by slug: ``/wp-json/wp/v2/categories?slug=SLUG``."""
+    return wp_api_root(base_url) + "categories?" + urlencode({"slug": slug})
+
+
+def wp_posts_url(base_url: str, category_id: int | None, page: int = 1, per_page: int = 100) -> str:
+    """URL of one page of a category's posts with embedded author/media/terms.
+
+    ``/wp-json/wp/v2/posts?categories=ID&_embed&per_page=N&page=P`` (no ``categories`` when
+    ``category_id`` is None: all posts). WordPress caps ``per_page`` at 100.
+    """
+    params = {"categories": category_id} if category_id is not None else {}
+    query = urlencode({**params, "_embed": "", "per_page": per_page, "page": page})
+    return wp_api_root(base_url) + "posts?" + query.replace("_embed=&", "_embed&")
+
+
+def _load_json(data: bytes | str, what: str):
+    try:
+        return json.loads(data)
+    except (ValueError, TypeError) as exc:
+        start = (data[:60] if isinstance(data, str) else data[:60].decode("utf-8", "replace")).strip()
+        raise DiscoveryError(f"{what}: not JSON ({exc.__class__.__name__}: {exc}); starts {start!r}") from exc
+
+
+def category_id_from_rest(data: bytes | str, slug: str) -> int | None:
+    """Id of the category whose ``slug`` matches in a ``/wp/v2/categories`` JSON list.
+
+    Returns None when the list has no such category (WordPress answers ``[]`` for an unknown
+    slug). Raises :class:`DiscoveryError` if the body is not a JSON list.
+    """
+    categories = _load_json(data, "WP REST categories")
+    if not isinstance(categories, list):
+        raise DiscoveryError(f"WP REST categories: expected a JSON list, got {type(categories).__name__}")
+    for category in categories:
+        if isinstance(category, dict) and category.get("slug") == slug:
+            return int(category["id"])
+    return None
+
+
+def total_pages(headers) -> int:
+    """Number of result pages from the ``X-WP-TotalPages`` header (1 if absent or garbled).
+
+    ``headers`` is any mapping with ``get`` (Scrapy ``Headers`` values are bytes).
+    """
+    value = headers.get("X-WP-TotalPages") or headers.get(b"X-WP-TotalPages")
+    if isinstance(value, bytes):
+        value = value.decode("latin-1")
+    try:
+        return max(1, int(str(value).strip()))
+    except (TypeError, ValueError):
+        return 1
+
+
+def parse_rest_posts(data: bytes | str) -> list[dict]:
+    """The post objects of a ``/wp/v2/posts`` response; :class:`DiscoveryError` if not a JSON list.
+
+    A WordPress error object (``{"code": "rest_post_invalid_page_number", ...}``) also raises.
+    """
+    posts = _load_json(data, "WP REST posts")
+    if isinstance(posts, dict) and "code" in posts:
+        raise DiscoveryError(f"WP REST posts: error {posts.get('code')!r}: {posts.get('message')!r}")
+    if not isinstance(posts, list):
+        raise DiscoveryError(f"WP REST posts: expected a JSON list, got {type(posts).__name__}")
+    return [post for post in posts if isinstance(post, dict)]
+
+
+def _rendered(value) -> str:
+    """WordPress ``{"rendered": "..."}`` -> plain text with entities decoded."""
+    if isinstance(value, dict):
+        value = value.get("rendered", "")
+    text = re.sub(r"<[^>]+>", "", value or "")
+    return html.unescape(text).strip()
+
+
+def _wp_date(local: str | None, gmt: str | None) -> tuple[str | None, str | None, str | None]:
+    """(UTC ISO ``...Z``, raw local string, offset ``+07:00``) from a post's ``date``/``date_gmt``."""
+    if not gmt:
+        return None, local, None
+    try:
+        gmt_dt = datetime.fromisoformat(gmt)
+    except ValueError:
+        return None, local or gmt, None
+    utc_iso = gmt_dt.replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
+    offset = None
+    if local:
+        try:
+            minutes = round((datetime.fromisoformat(local) - gmt_dt).total_seconds() / 60)
+            sign = "+" if minutes >= 0 else "-"
+            offset = f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+        except (ValueError, TypeError):
+            offset = None
+    return utc_iso, local or gmt, offset
+
+
+def article_from_wp_post(post: dict, *, language: str | None = None,
+                         section: str | None = None) -> dict:
+    """ArticleItem "what the page says" fields from one WP REST post object.
+
+    Reads ``link`` (or Yoast's ``yoast_head_json.canonical``) as the canonical URL,
+    ``title.rendered``, ``content.rendered`` (body text via
+    :func:`modwatch.extract.text.html_to_text`), ``date``/``date_gmt`` and
+    ``modified``/``modified_gmt`` (WordPress gives local time and UTC without offsets: the
+    offset is their difference), ``_embedded.author[].name``,
+    ``_embedded["wp:term"]`` (taxonomy ``category`` -> section, ``post_tag`` -> tags) and
+    ``_embedded["wp:featuredmedia"][0].source_url``. ``section``: the label to prefer when
+    the post has it among its categories (e.g. the category being followed).
+    """
+    yoast = post.get("yoast_head_json") or {}
+    url = yoast.get("canonical") or post.get("link")
+    embedded = post.get("_embedded") or {}
+    authors = [a["name"] for a in embedded.get("author") or [] if isinstance(a, dict) and a.get("name")]
+    categories, tags = [], []
+    for group in embedded.get("wp:term") or []:
+        for term in group or []:
+            if not isinstance(term, dict):
+                continue
+            name = html.unescape(term.get("name") or "")
+            if term.get("taxonomy") == "category":
+                categories.append(name)
+            elif term.get("taxonomy") == "post_tag":
+                tags.append(name)
+    image_url = None
+    for media in embedded.get("wp:featuredmedia") or []:
+        if isinstance(media, dict) and media.get("source_url"):
+            image_url = media["source_url"]
+            break
+    image_url = image_url or post.get("jetpack_featured_media_url") or None
+    published, published_raw, published_offset = _wp_date(post.get("date"), post.get("date_gmt"))
+    modified, modified_raw, modified_offset = _wp_date(post.get("modified"), post.get("modified_gmt"))
+    content = (post.get("content") or {}).get("rendered") or ""
+    return {
+        "url": url,
+        "title": _rendered(post.get("title")),
+        "authors": authors,
+        "published_at": published,
+        "published_at_raw": published_raw,
+        "published_at_offset": published_offset,
+        "published_at_precision": "second" if published else None,
+        "modified_at": modified,
+        "modified_at_raw": modified_raw,
+        "modified_at_offset": modified_offset,
+        "section": section if section in categories else (categories[0] if categories else None),
+        "tags": tags,
+        "image_url": image_url,
+        "body": fragment_text(content),
+        "language": language,
+    }
+
+
+# --- RSS / Atom ---------------------------------------------------------------------------
+
+
+def wp_category_feed_url(base_url: str, slug: str) -> str:
+    """WordPress category feed ``/category/SLUG/feed/``."""
+    return urljoin(base_url if base_url.endswith("/") else base_url + "/", f"category/{slug}/feed/")
+
+
+def paged_feed_url(feed_url: str, page: int) -> str:
+    """Page ``page`` of a WordPress feed: ``?paged=N`` (page 1 is the feed URL itself)."""
+    if page <= 1:
+        return feed_url
+    return f"{feed_url}{'&' if '?' in feed_url else '?'}paged={page}"
+
+
+def wp_tag_feed_url(base_url: str, slug: str) -> str:
+    """WordPress tag feed ``/tag/SLUG/feed/``."""
+    return urljoin(base_url if base_url.endswith("/") else base_url + "/", f"tag/{slug}/feed/")
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """One RSS item / Atom entry, as the feed gives it (no page fetched).
+
+    ``published_raw``: the date string as written in the feed; ``published_at``: UTC ISO
+    8601 from feedparser's parsed date (None if feedparser could not read it);
+    ``content_html``: the full text (``content:encoded`` / Atom ``content``) or None when
+    the feed carries only a summary.
+    """
+
+    url: str
+    title: str
+    authors: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    published_raw: str | None = None
+    published_at: str | None = None
+    modified_raw: str | None = None
+    modified_at: str | None = None
+    summary_html: str | None = None
+    content_html: str | None = None
+
+
+def _struct_to_iso(value) -> str | None:
+    if not value:
+        return None
+    return datetime(*value[:6], tzinfo=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _offset_of(raw: str | None) -> str | None:
+    """UTC offset written in an RFC 822 / ISO 8601 date string (``+0000`` -> ``+00:00``)."""
+    if not raw:
+        return None
+    match = re.search(r"(?:([+-])(\d{2}):?(\d{2})|\b(GMT|UTC|UT|Z))\s*$", raw.strip())
+    if not match:
+        return None
+    if match.group(4):
+        return "+00:00"
+    return f"{match.group(1)}{match.group(2)}:{match.group(3)}"
+
+
+def parse_feed(data: bytes, url: str = "") -> list[FeedEntry]:
+    """Entries of an RSS 2.0 / RSS 1.0 / Atom feed, in feed order, links made absolute.
+
+    Raises :class:`DiscoveryError` if the document is not a feed (feedparser finds no
+    version, e.g. an HTML 404 page). An empty but valid feed returns ``[]``.
+    """
+    parsed = feedparser.parse(data, response_headers={"content-location": url} if url else None)
+    if not parsed.get("version"):
+        reason = parsed.get("bozo_exception") or "no RSS/Atom root element"
+        raise DiscoveryError(f"not an RSS/Atom feed: {reason}")
+    entries = []
+    for entry in parsed.entries:
+        link = entry.get("link")
+        if not link:
+            continue
+        content = entry.get("content") or []
+        content_html = max((c.get("value") or "" for c in content), key=len, default="") or None
+        authors = tuple(a.get("name") for a in entry.get("authors") or [] if a.get("name"))
+        if not authors and entry.get("author"):
+            authors = (entry["author"],)
+        entries.append(FeedEntry(
+            url=urldefrag(urljoin(url, link))[0],
+            title=html.unescape(entry.get("title") or "").strip(),
+            authors=authors,
+            categories=tuple(t.get("term") for t in entry.get("tags") or [] if t.get("term")),
+            published_raw=entry.get("published"),
+            published_at=_struct_to_iso(entry.get("published_parsed")),
+            modified_raw=entry.get("updated"),
+            modified_at=_struct_to_iso(entry.get("updated_parsed")),
+            summary_html=entry.get("summary"),
+            content_html=content_html,
+        ))
+    return entries
+
+
+def article_from_feed_entry(entry: FeedEntry, *, language: str | None = None) -> dict | None:
+    """ArticleItem "what the page says" fields from a feed entry that has the full text.
+
+    Returns None if the entry carries only a summary (no ``content:encoded``): a summary is
+    not the article. WordPress feeds mix categories and tags in ``<category>``; they all go
+    to ``tags`` and ``section`` is the first one (WordPress lists the post's categories
+    first).
+    """
+    if not entry.content_html:
+        return None
+    body = fragment_text(entry.content_html)
+    if not body.strip():
+        return None
+    same_modified = entry.modified_raw == entry.published_raw
+    return {
+        "url": entry.url,
+        "title": entry.title,
+        "authors": list(entry.authors),
+        "published_at": entry.published_at,
+        "published_at_raw": entry.published_raw,
+        "published_at_offset": _offset_of(entry.published_raw),
+        "published_at_precision": "second" if entry.published_at else None,
+        "modified_at": None if same_modified else entry.modified_at,
+        "modified_at_raw": None if same_modified else entry.modified_raw,
+        "modified_at_offset": None if same_modified else _offset_of(entry.modified_raw),
+        "section": entry.categories[0] if entry.categories else None,
+        "tags": list(entry.categories),
+        "image_url": None,
+        "body": body,
+        "language": language,
+    }
+
+
+# --- XML sitemaps -------------------------------------------------------------------------
+
+#: child sitemaps of an index that list posts: core ``wp-sitemap-posts-post-N.xml``,
+#: Yoast / Rank Math ``post-sitemap.xml``, ``post-sitemapN.xml``
+POST_SITEMAP = r"(?:posts-post-\d+|post-sitemap\d*)\.xml(?:\.gz)?$"
+
+
+@dataclass(frozen=True)
+class SitemapEntry:
+    """``<url>`` or ``<sitemap>`` of a sitemap: absolute ``loc`` and ``lastmod`` as written."""
+
+    loc: str
+    lastmod: str | None = None
+
+
+@dataclass(frozen=True)
+class Sitemap:
+    """A parsed sitemap: ``kind`` is ``"index"`` (entries are sitemaps) or ``"urlset"``."""
+
+    kind: str
+    entries: tuple[SitemapEntry, ...] = field(default_factory=tuple)
+
+
+def parse_sitemap(data: bytes, url: str = "") -> Sitemap:
+    """Parse a sitemap index or urlset (plain or gzip bytes).
+
+    Tolerates what WordPress SEO plugins emit (Rank Math's comment before the XML
+    declaration, ``<image:image>`` children). Raises :class:`DiscoveryError` for anything
+    else (HTML page, empty body, other XML root).
+    """
+    if data[:2] == b"\x1f\x8b":
+        from scrapy.utils.gz import gunzip
+
+        data = gunzip(data)
+    if not data.strip():
+        raise DiscoveryError("sitemap: empty body")
+    try:
+        parsed = _ScrapySitemap(data)
+    except Exception as exc:  # lxml raises several types for non-XML input
+        raise DiscoveryError(f"sitemap: not XML ({exc})") from exc
+    kinds = {"sitemapindex": "index", "urlset": "urlset"}
+    if parsed.type not in kinds:
+        raise DiscoveryError(f"sitemap: root element is <{parsed.type}>, not <urlset> or <sitemapindex>")
+    entries = tuple(
+        SitemapEntry(loc=urljoin(url, item["loc"].strip()), lastmod=item.get("lastmod"))
+        for item in parsed if item.get("loc")
+    )
+    return Sitemap(kind=kinds[parsed.type], entries=entries)
+
+
+def post_sitemaps(sitemap: Sitemap, follow: str = POST_SITEMAP) -> list[str]:
+    """Child sitemaps of an index whose URL matches ``follow`` (posts, not pages/users/terms)."""
+    pattern = re.compile(follow)
+    return [e.loc for e in sitemap.entries if pattern.search(e.loc)]
+
+
+# --- listings and URL patterns ------------------------------------------------------------
+
+
+def is_article_url(url: str, pattern: str | None) -> bool:
+    """True if ``url`` matches the site's article URL ``pattern`` (a regex searched in the
+    URL's path; no pattern accepts every URL)."""
+    if not pattern:
+        return True
+    from urllib.parse import urlsplit
+
+    return re.search(pattern, urlsplit(url).path) is not None
+
+
+def listing_links(page_html: str, url: str, pattern: str | None) -> list[str]:
+    """Absolute article links on an HTML listing page (category archive, home page), in page
+    order, without duplicates or fragments, kept only if they match ``pattern`` and stay on
+    the listing's host."""
+    from urllib.parse import urlsplit
+
+    if not page_html.strip():
+        return []
+    tree = lxml_html.fromstring(page_html)
+    host = urlsplit(url).netloc
+    seen, links = set(), []
+    for href in tree.xpath("//a/@href"):
+        link = urldefrag(urljoin(url, href.strip()))[0]
+        if urlsplit(link).netloc != host or link in seen or link.rstrip("/") == url.rstrip("/"):
+            continue
+        if is_article_url(link, pattern):
+            seen.add(link)
+            links.append(link)
+    return links

@@ -1,0 +1,384 @@
+"""Shared machinery of the news spiders (``thevietnamese``, ``news``).
+
+A subclass sets ``self.sites`` (a list of :class:`modwatch.sites.Site`). For each site the
+spider fetches its ``start_urls`` and runs the site's **discovery methods in order**
+(``wp-rest``, ``rss``, ``sitemap``, ``listing``): a method whose every request fails (HTTP
+error, not JSON, not a feed, unknown category...) hands over to the next one; the first
+method that answers is the one used. Sitemaps are tried one URL at a time
+(``wp-sitemap.xml``, then ``sitemap_index.xml``).
+
+Articles:
+
+- from the **WP REST API** the item is built from the post JSON itself (title, content,
+  ``date_gmt``, embedded authors and terms): the JSON is what WordPress stores, it needs no
+  HTML heuristics and saves one request per article; its ``link`` is the permalink WordPress
+  itself calls canonical. The archived REST page (WARC record) is the evidence.
+- from **feeds, sitemaps, listings and start URLs** the article page is fetched and
+  parsed by :func:`modwatch.extract.article.parse_article` (JSON-LD, meta, theme selectors).
+  If the page cannot be fetched (404, 410, 5xx) and the feed entry carried the full text,
+  the article is stored from the feed entry (``fetched_url`` is then the feed's URL).
+
+Callbacks only route: the fields come from pure functions (:mod:`modwatch.discovery`,
+:mod:`modwatch.extract.article`) and :func:`article_item` / :func:`reject_item` below add
+the provenance. A page that cannot be parsed gives a :class:`~modwatch.items.RejectItem`
+(reason + excerpt) and the crawl goes on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import scrapy
+from scrapy.http import TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+
+from modwatch import discovery
+from modwatch.discovery import DiscoveryError
+from modwatch.extract.article import parse_article
+from modwatch.items import ArticleItem, RejectItem
+from modwatch.sites import DEFAULT_SITEMAPS, Site
+
+logger = logging.getLogger(__name__)
+
+EXCERPT_CHARS = 4096
+
+
+# --- items with provenance (pure: response in, item out) ---------------------------------
+
+
+def _utc_now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def fetched_at_of(response) -> str:
+    """UTC ISO 8601 fetch time set by the WARC middlewares (``meta["fetched_at"]``), else now."""
+    value = response.meta.get("fetched_at")
+    if isinstance(value, datetime):
+        value = value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return value or _utc_now()
+
+
+def _as_datetime(iso: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except (AttributeError, ValueError):
+        return None
+
+
+def provenance(response, discovered_via: str) -> dict:
+    """The ArticleItem provenance fields of a response (WARC ids from ``response.meta``)."""
+    return {
+        "fetched_url": response.url,
+        "fetched_at": fetched_at_of(response),
+        "http_status": response.status,
+        "body_sha256": hashlib.sha256(response.body).hexdigest(),
+        "warc_record_id": response.meta.get("warc_record_id"),
+        "warc_filename": response.meta.get("warc_filename"),
+        "discovered_via": discovered_via,
+    }
+
+
+def reject_item(response, reason: str, excerpt: str | None = None) -> RejectItem:
+    """A RejectItem for ``response``; ``excerpt`` defaults to the start of the raw body."""
+    if excerpt is None:
+        excerpt = response.body[:EXCERPT_CHARS].decode("utf-8", errors="replace")
+    return RejectItem(url=response.url, reason=reason, excerpt=excerpt[:EXCERPT_CHARS],
+                      fetched_at=fetched_at_of(response), warc_record_id=response.meta.get("warc_record_id"))
+
+
+def _complete(fields: dict, source: str, prov: dict) -> ArticleItem | str:
+    """ArticleItem from parsed fields + provenance, or the reason it cannot be one."""
+    if not (fields.get("title") or "").strip():
+        return "no title found"
+    if not (fields.get("body") or "").strip():
+        return "no article body text found"
+    item = ArticleItem(source=source, **{k: v for k, v in fields.items() if k in ArticleItem.fields})
+    item.update(prov)
+    item["url"] = item.get("url") or prov["fetched_url"]
+    return item
+
+
+def article_item(response, *, source: str, language: str | None, discovered_via: str) -> ArticleItem | RejectItem:
+    """Parse an article page response into an ArticleItem, or a RejectItem saying why not.
+
+    Not HTML, no title, no body text, or an exception in the extractor -> RejectItem.
+    """
+    if not isinstance(response, TextResponse):
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+        return reject_item(response, f"not a text page (Content-Type {content_type or 'missing'!r})")
+    fetched_at = fetched_at_of(response)
+    try:
+        fields = parse_article(response.text, response.url, language=language, fetched_at=_as_datetime(fetched_at))
+    except Exception as exc:  # the extractor failing on one page must not stop the crawl
+        logger.exception("extractor failed on %s", response.url)
+        return reject_item(response, f"extractor error: {exc.__class__.__name__}: {exc}")
+    result = _complete(fields, source, provenance(response, discovered_via))
+    if isinstance(result, str):
+        return reject_item(response, f"{result} ({discovered_via} page)", response.text[:EXCERPT_CHARS])
+    return result
+
+
+def rest_post_item(response, post: dict, *, source: str, language: str | None,
+                   section: str | None) -> ArticleItem | RejectItem:
+    """ArticleItem from one post object of a WP REST page (provenance: that page)."""
+    try:
+        fields = discovery.article_from_wp_post(post, language=language, section=section)
+    except Exception as exc:
+        return reject_item(response, f"WP REST post {post.get('id')}: {exc.__class__.__name__}: {exc}",
+                           json.dumps(post, ensure_ascii=False)[:EXCERPT_CHARS])
+    result = _complete(fields, source, provenance(response, "wp-rest"))
+    if isinstance(result, str):
+        return reject_item(response, f"WP REST post {post.get('id')}: {result}",
+                           json.dumps(post, ensure_ascii=False)[:EXCERPT_CHARS])
+    return result
+
+
+# --- discovery state ---------------------------------------------------------------------
+
+
+@dataclass
+class _Step:
+    """One discovery step of a site: a method and its first requests' targets."""
+
+    method: str
+    targets: list  # what the step's first requests fetch (see ``_start_step``)
+
+
+@dataclass
+class _SiteState:
+    site: Site
+    steps: list
+    index: int = -1
+    pending: int = 0
+    answered: bool = False
+    found: int = 0
+
+
+class WordPressNewsSpider(scrapy.Spider):
+    """Base class: discovery in configured order, article pages -> items. Set ``self.sites``."""
+
+    sites: list[Site] = []
+
+    # --- start --------------------------------------------------------------------------
+
+    async def start(self):
+        for request in self.initial_requests():
+            yield request
+
+    def initial_requests(self):
+        """Start URLs of every site, then the first step of each site's discovery."""
+        self._states = {}
+        for site in self.sites:
+            for url in site.start_urls:
+                yield self._article_request(site, site.absolute(url), "start-url")
+            self._states[site.key] = _SiteState(site, self._plan(site))
+            yield from self._next_step(site.key)
+
+    @staticmethod
+    def _plan(site: Site) -> list[_Step]:
+        steps = []
+        for method in site.discovery:
+            if method == "wp-rest":
+                steps.append(_Step(method, list(site.categories) or [None]))
+            elif method == "rss":
+                if site.feeds:
+                    feeds = [(site.absolute(u), False) for u in site.feeds]
+                else:
+                    feeds = [(discovery.wp_category_feed_url(site.base_url, c.slug), True) for c in site.categories]
+                    feeds += [(discovery.wp_tag_feed_url(site.base_url, t), True) for t in site.tags]
+                    feeds = feeds or [(site.absolute("feed/"), False)]
+                steps.append(_Step(method, feeds))
+            elif method == "sitemap":
+                steps.extend(_Step(method, [site.absolute(u)]) for u in site.sitemaps or DEFAULT_SITEMAPS)
+            elif method == "listing":
+                listings = site.listings or [f"category/{c.slug}/" for c in site.categories]
+                steps.append(_Step(method, [site.absolute(u) for u in listings]))
+        return steps
+
+    def _next_step(self, key: str):
+        """Requests of the site's next discovery step (none left: log and stop)."""
+        state = self._states[key]
+        state.index += 1
+        state.pending, state.answered = 0, False
+        if state.index >= len(state.steps):
+            if state.steps:
+                self.logger.warning("%s: every discovery method failed (%s)", key, ", ".join(s.method for s in state.steps))
+                self.crawler.stats.inc_value("modwatch/discovery_exhausted")
+            return
+        step = state.steps[state.index]
+        for target in step.targets:
+            yield self._step_request(state, step, target)
+
+    def _step_request(self, state: _SiteState, step: _Step, target) -> scrapy.Request:
+        site = state.site
+        if step.method == "wp-rest":
+            if target is None or target.id is not None:
+                return self._rest_posts_request(site, target.id if target else None, target.slug if target else None, 1)
+            url = discovery.wp_categories_url(site.base_url, target.slug)
+            return self._discovery_request(site, url, self.parse_rest_category, slug=target.slug)
+        if step.method == "rss":
+            url, paged = target
+            return self._discovery_request(site, url, self.parse_feed, feed_url=url if paged else None, page=1)
+        if step.method == "sitemap":
+            return self._discovery_request(site, target, self.parse_sitemap)
+        return self._discovery_request(site, target, self.parse_listing)
+
+    def _discovery_request(self, site: Site, url: str, callback, **kwargs) -> scrapy.Request:
+        self._states[site.key].pending += 1
+        return scrapy.Request(url, callback=callback, errback=self.discovery_failed, dont_filter=True,
+                              cb_kwargs={"site": site, **kwargs}, meta={"modwatch_site": site.key})
+
+    def _rest_posts_request(self, site: Site, category_id, slug, page: int) -> scrapy.Request:
+        url = discovery.wp_posts_url(site.base_url, category_id, page, site.rest_per_page)
+        return self._discovery_request(site, url, self.parse_rest_posts, category_id=category_id, slug=slug, page=page)
+
+    def _article_request(self, site: Site, url: str, via: str, entry=None, feed_response=None) -> scrapy.Request:
+        self.crawler.stats.inc_value(f"modwatch/discovered/{via}")
+        return scrapy.Request(url, callback=self.parse_article_page, errback=self.article_failed,
+                              cb_kwargs={"site": site, "via": via},
+                              meta={"modwatch_site": site.key, "feed_entry": entry, "feed_response": feed_response})
+
+    def _done(self, site: Site, ok: bool, reason: str = ""):
+        """Account for one finished discovery request; fall back when the whole step failed."""
+        state = self._states[site.key]
+        state.pending -= 1
+        state.answered = state.answered or ok
+        if not ok:
+            self.logger.info("%s: %s discovery: %s", site.key, state.steps[state.index].method, reason)
+        if state.pending == 0 and not state.answered:
+            method = state.steps[state.index].method
+            self.crawler.stats.inc_value(f"modwatch/discovery_failed/{method}")
+            if state.index + 1 < len(state.steps):
+                self.logger.info("%s: %s gave nothing, trying %s", site.key, method, state.steps[state.index + 1].method)
+            yield from self._next_step(site.key)
+
+    # --- discovery callbacks --------------------------------------------------------------
+
+    def discovery_failed(self, failure):
+        request = failure.request
+        site = request.cb_kwargs["site"]
+        if failure.check(HttpError):
+            reason = f"HTTP {failure.value.response.status} for {request.url}"
+        else:
+            reason = f"{failure.type.__name__}: {failure.value} for {request.url}"
+        yield from self._done(site, False, reason)
+
+    def parse_rest_category(self, response, site: Site, slug: str):
+        try:
+            category_id = discovery.category_id_from_rest(response.body, slug)
+        except DiscoveryError as exc:
+            yield from self._done(site, False, f"{exc} ({response.url})")
+            return
+        if category_id is None:
+            yield from self._done(site, False, f"no category with slug {slug!r} ({response.url})")
+            return
+        yield self._rest_posts_request(site, category_id, slug, 1)
+        yield from self._done(site, True)
+
+    def parse_rest_posts(self, response, site: Site, category_id, slug, page: int):
+        try:
+            posts = discovery.parse_rest_posts(response.body)
+        except DiscoveryError as exc:
+            yield from self._done(site, False, f"{exc} ({response.url})")
+            return
+        if page == 1:
+            for next_page in range(2, min(discovery.total_pages(response.headers), site.max_pages) + 1):
+                yield self._rest_posts_request(site, category_id, slug, next_page)
+        section = self._category_name(posts, category_id)
+        self.crawler.stats.inc_value("modwatch/discovered/wp-rest", len(posts))
+        for post in posts:
+            yield rest_post_item(response, post, source=site.key, language=site.language, section=section)
+        yield from self._done(site, True)
+
+    @staticmethod
+    def _category_name(posts: list[dict], category_id) -> str | None:
+        """Label of the followed category, read from the posts' embedded terms."""
+        for post in posts:
+            for group in (post.get("_embedded") or {}).get("wp:term") or []:
+                for term in group or []:
+                    if isinstance(term, dict) and term.get("taxonomy") == "category" and term.get("id") == category_id:
+                        return term.get("name")
+        return None
+
+    def parse_feed(self, response, site: Site, feed_url: str | None, page: int):
+        try:
+            entries = discovery.parse_feed(response.body, response.url)
+        except DiscoveryError as exc:
+            yield from self._done(site, False, f"{exc} ({response.url})")
+            return
+        yield from self._feed_entries(response, site, entries, feed_url, page)
+        yield from self._done(site, True)
+
+    def parse_feed_page(self, response, site: Site, feed_url: str, page: int):
+        """Older page (``?paged=N``) of a WordPress feed: outside the fallback accounting."""
+        try:
+            entries = discovery.parse_feed(response.body, response.url)
+        except DiscoveryError as exc:
+            self.logger.debug("feed page %s ends the feed: %s", response.url, exc)
+            return
+        yield from self._feed_entries(response, site, entries, feed_url, page)
+
+    def feed_page_failed(self, failure):
+        self.logger.debug("feed page %s ends the feed: %s", failure.request.url, failure.value)
+
+    def _feed_entries(self, response, site: Site, entries, feed_url: str | None, page: int):
+        for entry in entries:
+            if discovery.is_article_url(entry.url, site.article_url_pattern):
+                yield self._article_request(site, entry.url, "rss", entry if site.feed_fallback else None, response)
+        if feed_url and entries and page < site.max_pages:
+            # WordPress pages its feeds with ?paged=N; a page past the end answers 404
+            yield scrapy.Request(discovery.paged_feed_url(feed_url, page + 1), callback=self.parse_feed_page,
+                                 errback=self.feed_page_failed, dont_filter=True,
+                                 cb_kwargs={"site": site, "feed_url": feed_url, "page": page + 1})
+
+    def parse_sitemap(self, response, site: Site):
+        try:
+            sitemap = discovery.parse_sitemap(response.body, response.url)
+        except DiscoveryError as exc:
+            yield from self._done(site, False, f"{exc} ({response.url})")
+            return
+        if sitemap.kind == "index":
+            for url in discovery.post_sitemaps(sitemap, site.sitemap_follow):
+                yield self._discovery_request(site, url, self.parse_sitemap)
+        else:
+            for entry in sitemap.entries:
+                if discovery.is_article_url(entry.loc, site.article_url_pattern):
+                    yield self._article_request(site, entry.loc, "sitemap")
+        yield from self._done(site, True)
+
+    def parse_listing(self, response, site: Site):
+        if not isinstance(response, TextResponse):
+            yield from self._done(site, False, f"listing is not a text page ({response.url})")
+            return
+        links = discovery.listing_links(response.text, response.url, site.article_url_pattern)
+        for url in links:
+            yield self._article_request(site, url, "listing")
+        yield from self._done(site, bool(links), f"no article links on {response.url}")
+
+    # --- articles -------------------------------------------------------------------------
+
+    def parse_article_page(self, response, site: Site, via: str):
+        item = article_item(response, source=site.key, language=site.language, discovered_via=via)
+        if isinstance(item, RejectItem):
+            self.logger.warning("rejected %s: %s", response.url, item["reason"])
+        yield item
+
+    def article_failed(self, failure):
+        """Article page not fetched: store the feed entry's full text if there is one."""
+        request = failure.request
+        site = request.cb_kwargs["site"]
+        status = failure.value.response.status if failure.check(HttpError) else None
+        self.crawler.stats.inc_value(f"modwatch/article_fetch_failed/{status or failure.type.__name__}")
+        entry, feed_response = request.meta.get("feed_entry"), request.meta.get("feed_response")
+        fields = discovery.article_from_feed_entry(entry, language=site.language) if entry else None
+        if fields is None:
+            self.logger.info("%s: article not fetched (%s): %s", site.key, status or failure.type.__name__, request.url)
+            return
+        self.logger.info("%s: article page %s answered %s; stored from the feed entry", site.key, request.url, status)
+        self.crawler.stats.inc_value("modwatch/articles_from_feed_entry")
+        item = _complete(fields, site.key, provenance(feed_response, "rss"))
+        yield item if not isinstance(item, str) else reject_item(feed_response, f"feed entry {request.url}: {item}")
