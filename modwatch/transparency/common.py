@@ -1,0 +1,272 @@
+"""Cell, header, country and period parsing shared by the transparency report parsers.
+
+Transparency reports are spreadsheets written for people: numbers carry thousands separators
+(``"1,553"``), stand-ins replace numbers (``<10`` "fewer than ten", ``?``, ``N/A``, ``NULL``,
+blank), headers drift in spelling and whitespace, countries are named differently by every
+platform and period. Everything here is pure (no I/O) and raises ``ValueError`` for input it
+cannot interpret, which the parsers turn into :class:`Reject` rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+import re
+from dataclasses import dataclass
+from typing import Iterator
+
+import pycountry
+
+#: SQLite INTEGER is a signed 64-bit integer
+MAX_SQLITE_INT = 2**63 - 1
+
+
+@dataclass(frozen=True)
+class Reject:
+    """A row the parser could not read: ``reason`` in words and the ``raw`` line or cells."""
+
+    reason: str
+    raw: str
+
+
+@dataclass(frozen=True)
+class Count:
+    """A numeric cell as published.
+
+    ``value`` is the number, or ``None`` when the cell is not a number; ``raw`` is the cell
+    text as written (``None`` for an absent cell); ``flag`` says why ``value`` is ``None``:
+
+    - ``"blank"``: empty cell (meaning depends on the report: "none" or "not reported")
+    - ``"less_than"``: ``<N``, the report only says "fewer than N" (``upper`` = N - 1)
+    - ``"unknown"``: ``?``
+    - ``"not_available"``: ``N/A``, ``NA``, ``-``
+    - ``"null"``: the literal ``NULL`` (X: no requests of that kind, so no rate)
+    - ``"too_large"``: an integer beyond SQLite's 64-bit range, kept as text in ``raw``
+    """
+
+    value: int | float | None
+    raw: str | None
+    flag: str | None = None
+    upper: int | float | None = None
+
+    def columns(self, name: str) -> dict:
+        """``{name: value, name_raw: raw, name_flag: flag}`` for a ``removal_requests`` row."""
+        return {name: self.value, f"{name}_raw": self.raw, f"{name}_flag": self.flag}
+
+
+_STAND_INS = {"?": "unknown", "n/a": "not_available", "na": "not_available", "-": "not_available",
+              "null": "null"}
+_LESS_THAN = re.compile(r"^<\s*(\d+)$")
+_INTEGER = re.compile(r"^[+-]?\d{1,3}(,\d{3})+$|^[+-]?\d+$")
+_DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+def _stand_in(cell) -> Count | None:
+    if cell is None:
+        return Count(None, None, "blank")
+    text = str(cell).strip()
+    if text == "":
+        return Count(None, "" if isinstance(cell, str) else None, "blank")
+    if text.lower() in _STAND_INS:
+        return Count(None, text, _STAND_INS[text.lower()])
+    if match := _LESS_THAN.match(text):
+        return Count(None, text, "less_than", upper=int(match.group(1)) - 1)
+    return None
+
+
+def parse_count(cell) -> Count:
+    """Parse a count cell: ``"735"``, ``"1,553"``, ``16.0`` (Excel float), ``<10``, ``?`` ...
+
+    Returns a :class:`Count`. Integers beyond 2^63 - 1 keep their text with flag
+    ``too_large``. Raises ``ValueError`` for text that is no count (``"abc"``, ``"2.5"``).
+    """
+    if (special := _stand_in(cell)) is not None:
+        return special
+    raw = cell if isinstance(cell, str) else str(cell)
+    if isinstance(cell, bool):
+        raise ValueError(f"not a count: {cell!r}")
+    if isinstance(cell, float):
+        if not math.isfinite(cell) or not cell.is_integer():
+            raise ValueError(f"not a whole number: {cell!r}")
+        value = int(cell)
+        raw = str(value) if abs(cell) < 1e15 else raw
+    elif isinstance(cell, int):
+        value = cell
+    else:
+        text = cell.strip()
+        if _INTEGER.match(text):
+            value = int(text.replace(",", ""))
+        elif _DECIMAL.match(text) and float(text).is_integer() and "." in text:
+            value = int(float(text)) if abs(float(text)) < 1e15 else int(text.split(".")[0])
+        else:
+            raise ValueError(f"not a count: {cell!r}")
+    if not -MAX_SQLITE_INT - 1 <= value <= MAX_SQLITE_INT:
+        return Count(None, raw, "too_large")
+    return Count(value, raw)
+
+
+def parse_share(cell, *, scale: float = 1.0) -> Count:
+    """Parse a share cell (``"63"`` percent, ``0.67`` fraction, ``"45%"``) and multiply by ``scale``.
+
+    Use ``scale=100`` to turn a fraction into a percentage. Stand-ins as in :func:`parse_count`.
+    Raises ``ValueError`` for text that is no number.
+    """
+    if (special := _stand_in(cell)) is not None:
+        return special
+    raw = cell if isinstance(cell, str) else repr(cell)
+    if isinstance(cell, bool):
+        raise ValueError(f"not a share: {cell!r}")
+    if isinstance(cell, (int, float)):
+        value = float(cell)
+    else:
+        text = cell.strip().rstrip("%").strip()
+        if not _DECIMAL.match(text):
+            raise ValueError(f"not a share: {cell!r}")
+        value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"not a share: {cell!r}")
+    return Count(round(value * scale, 4), raw)
+
+
+def normalise_header(header: str) -> str:
+    """Compare-friendly header: whitespace (incl. line breaks) collapsed and trimmed, lower case,
+    ``requester`` spelled ``requestor``. ``"% Not Enough Information "`` -> ``"% not enough
+    information"``; ``"Legal Request\\nAccounts Specified"`` -> ``"legal request accounts specified"``.
+    """
+    text = re.sub(r"\s+", " ", str(header or "")).strip().casefold()
+    return text.replace("requester", "requestor")
+
+
+# Names that pycountry does not resolve, or resolves wrongly, as platforms write them.
+_COUNTRY_ALIASES = {
+    "bolivia": "BO", "bonaire, sint eustatius and saba": "BQ", "brunei": "BN", "cape verde": "CV",
+    "czech republic": "CZ", "democratic republic of the congo": "CD", "dr congo": "CD",
+    "hong kong": "HK", "hong kong sar": "HK", "hong kong sar china": "HK", "iran": "IR",
+    "ivory coast": "CI", "côte d'ivoire": "CI", "côte d’ivoire": "CI", "kosovo": "XK", "laos": "LA",
+    "macau": "MO", "macao sar": "MO", "macao sar china": "MO", "macedonia": "MK", "micronesia": "FM",
+    "moldova": "MD", "netherlands antilles": "AN", "north korea": "KP", "palestine": "PS",
+    "palestinian territories": "PS", "republic of the congo": "CG", "congo - brazzaville": "CG",
+    "congo - kinshasa": "CD", "russia": "RU", "south korea": "KR", "korea": "KR", "swaziland": "SZ",
+    "syria": "SY", "taiwan": "TW", "tanzania": "TZ", "turkey": "TR", "türkiye": "TR", "turkiye": "TR",
+    "united kingdom": "GB", "uk": "GB", "united states": "US", "usa": "US", "venezuela": "VE",
+    "vietnam": "VN", "viet nam": "VN", "antigua": "AG", "st. lucia": "LC", "st. kitts & nevis": "KN",
+    "st. vincent & grenadines": "VC", "trinidad & tobago": "TT", "bosnia & herzegovina": "BA",
+    "myanmar (burma)": "MM", "burma": "MM", "vatican city": "VA", "aland islands": "AX",
+    "curacao": "CW", "reunion": "RE", "saint barthelemy": "BL", "european union": "EU",
+}
+
+
+def country_code(*, code: str | None = None, name: str | None = None) -> str | None:
+    """ISO 3166-1 alpha-2 code of a country, preferring the code the source gives.
+
+    A two-letter ``code`` (Google's CLDR territory code, Meta's "ISO Code") is kept as given,
+    upper-cased, even where CLDR differs from ISO (``XK`` Kosovo, ``AN``). Otherwise ``name`` is
+    resolved (footnote asterisks dropped) through a table of platform spellings and then ``pycountry`` (names, official and
+    common names, historic countries). Returns ``None`` when neither resolves; the parser keeps
+    ``country_name_raw`` in any case.
+    """
+    if code and re.fullmatch(r"[A-Za-z]{2}", code.strip()):
+        return code.strip().upper()
+    if not name or not name.strip():
+        return None
+    key = re.sub(r"\s+", " ", name).strip().rstrip("*†").strip()  # footnote marks: "Iran**"
+    if key.casefold() in _COUNTRY_ALIASES:
+        return _COUNTRY_ALIASES[key.casefold()]
+    try:
+        return pycountry.countries.lookup(key).alpha_2
+    except LookupError:
+        pass
+    try:
+        return pycountry.historic_countries.lookup(key).alpha_2
+    except LookupError:
+        return None
+
+
+def half_year(year: int, half: int) -> tuple[str, str]:
+    """``(period_start, period_end)`` ISO dates of half ``half`` (1 or 2) of ``year``."""
+    if half == 1:
+        return f"{year:04d}-01-01", f"{year:04d}-06-30"
+    if half == 2:
+        return f"{year:04d}-07-01", f"{year:04d}-12-31"
+    raise ValueError(f"half must be 1 or 2, not {half!r}")
+
+
+def half_year_ending(date) -> tuple[str, str]:
+    """The half-year ending on ``date`` (``"2023-12-31"``, a ``date`` or ``datetime``).
+
+    Raises ``ValueError`` unless the date is 30 June or 31 December.
+    """
+    day = _as_date(date)
+    if (day.month, day.day) == (6, 30):
+        return half_year(day.year, 1)
+    if (day.month, day.day) == (12, 31):
+        return half_year(day.year, 2)
+    raise ValueError(f"not the end of a half-year: {date!r}")
+
+
+def half_year_starting(date) -> tuple[str, str]:
+    """The half-year starting on ``date`` (``"2020-07-01"``); raises ``ValueError`` otherwise."""
+    day = _as_date(date)
+    if (day.month, day.day) == (1, 1):
+        return half_year(day.year, 1)
+    if (day.month, day.day) == (7, 1):
+        return half_year(day.year, 2)
+    raise ValueError(f"not the start of a half-year: {date!r}")
+
+
+def half_year_from_label(text: str) -> tuple[str, str]:
+    """The half-year named in a file name or label: ``2018_H2``, ``2018-H2``, ``H1 '23``, ``2023H1``.
+
+    Raises ``ValueError`` if no half-year label is found.
+    """
+    if match := re.search(r"(?<!\d)((?:19|20)\d\d)[\s_-]*H([12])(?!\d)", text, re.IGNORECASE):
+        return half_year(int(match.group(1)), int(match.group(2)))
+    if match := re.search(r"H([12])\s*['’]\s*(\d\d)(?!\d)", text, re.IGNORECASE):
+        return half_year(2000 + int(match.group(2)), int(match.group(1)))
+    raise ValueError(f"no half-year label in {text!r}")
+
+
+def _as_date(value) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value).strip()[:10])
+
+
+def decode_text(data: bytes) -> str:
+    """Decode a downloaded text file: UTF-8 (with or without BOM), else Windows-1252."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def csv_records(text: str) -> Iterator[tuple[int, str, list[str]]]:
+    """Read CSV text record by record: ``(first line number, raw record text, cells)``.
+
+    Line numbers are 1-based physical lines, so a quoted field with a line break still points
+    at the line where its record starts. ``raw`` is the record exactly as written (without the
+    final line break), for ``rejects``.
+    """
+    consumed: list[str] = []
+
+    def lines():
+        for line in io.StringIO(text, newline=""):
+            consumed.append(line)
+            yield line
+
+    reader = csv.reader(lines())
+    line_no = 1
+    for cells in reader:
+        raw = "".join(consumed).rstrip("\r\n")
+        consumed.clear()
+        yield line_no, raw, cells
+        line_no = reader.line_num + 1
+
+
+def is_blank(cells) -> bool:
+    """True for a record whose cells are all empty (separator/padding lines)."""
+    return all(cell is None or str(cell).strip() == "" for cell in cells)
