@@ -1,0 +1,135 @@
+"""Body-text extraction benchmark: modwatch beside trafilatura, same run, same pages.
+
+Data: ``../shared/data/article-extraction-benchmark/`` (or ``$MODWATCH_SHARED/article-extraction-benchmark``):
+181 real pages (``html/<id>.html.gz``) and a hand-made ``articleBody`` per page in ``ground-truth.json``
+(Zyte/Scrapinghub article-extraction-benchmark, see its SOURCE.md).
+
+Metric (the benchmark's own, re-implemented from its definition): words are ``\\w+`` tokens; each
+text becomes a multiset of 4-word shingles (a text of fewer than 4 tokens becomes one shorter
+shingle); per page TP/FP/FN are multiset overlaps; precision is averaged over the pages whose
+prediction has a shingle, recall over the pages whose truth or prediction has one; F1 is the
+harmonic mean of the two averages. Accuracy is the share of pages whose token sequence equals the
+truth exactly. Speed is pages per second, one process, parsing included, pages already in memory.
+
+Usage::
+
+    .venv/bin/python benchmarks/article_extraction.py            # both tools
+    .venv/bin/python benchmarks/article_extraction.py --only modwatch --worst 15
+"""
+
+import argparse
+import gzip
+import json
+import os
+import re
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+TOKEN_RE = re.compile(r"\w+", re.UNICODE)
+
+
+def shared_dir() -> Path:
+    return Path(os.environ.get("MODWATCH_SHARED", ROOT.parent / "shared" / "data"))
+
+
+def tokens(text: str | None) -> list[str]:
+    return TOKEN_RE.findall(text or "")
+
+
+def shingles(toks: list[str], n: int = 4) -> Counter:
+    n = min(n, len(toks))
+    if n == 0:
+        return Counter()
+    return Counter(zip(*[toks[i:] for i in range(n)]))
+
+
+def page_counts(truth: str, pred: str) -> tuple[int, int, int]:
+    """(TP, FP, FN) of one page over 4-word shingle multisets."""
+    t, p = shingles(tokens(truth)), shingles(tokens(pred))
+    tp = sum((t & p).values())
+    return tp, sum((p - t).values()), sum((t - p).values())
+
+
+def score(truths: dict[str, str], preds: dict[str, str]) -> dict:
+    """Average precision/recall over pages, F1 of the averages, exact-token accuracy, per-page F1."""
+    precisions, recalls, exact, per_page = [], [], 0, {}
+    for key, truth in truths.items():
+        pred = preds.get(key) or ""
+        tp, fp, fn = page_counts(truth, pred)
+        if tp + fp:
+            precisions.append(tp / (tp + fp))
+        if tp + fn:
+            recalls.append(tp / (tp + fn))
+        exact += tokens(truth) == tokens(pred)
+        p = tp / (tp + fp) if tp + fp else 0.0
+        r = tp / (tp + fn) if tp + fn else 0.0
+        per_page[key] = (2 * p * r / (p + r) if p + r else 0.0, p, r)
+    precision = sum(precisions) / len(precisions) if precisions else 0.0
+    recall = sum(recalls) / len(recalls) if recalls else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"f1": f1, "precision": precision, "recall": recall,
+            "accuracy": exact / len(truths), "per_page": per_page}
+
+
+def load_pages(folder: Path) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """-> (html by id, truth body by id, url by id)."""
+    truth = json.loads((folder / "ground-truth.json").read_text(encoding="utf-8"))
+    html = {}
+    for key in truth:
+        with gzip.open(folder / "html" / f"{key}.html.gz", "rb") as fh:
+            html[key] = fh.read().decode("utf-8", errors="replace")
+    return html, {k: v["articleBody"] for k, v in truth.items()}, {k: v["url"] for k, v in truth.items()}
+
+
+def run_modwatch(html: dict, urls: dict) -> dict:
+    from modwatch.extract.text import extract_body
+
+    return {key: extract_body(page, url=urls[key]) for key, page in html.items()}
+
+
+def run_trafilatura(html: dict, urls: dict) -> dict:
+    import trafilatura
+
+    return {key: trafilatura.extract(page, include_comments=False) or "" for key, page in html.items()}
+
+
+TOOLS = {"modwatch": run_modwatch, "trafilatura 2.3 (include_comments=False)": run_trafilatura}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", help="run only the tool whose name starts with this")
+    parser.add_argument("--worst", type=int, default=0, help="list the N worst pages of modwatch")
+    args = parser.parse_args(argv)
+
+    folder = shared_dir() / "article-extraction-benchmark"
+    html, truths, urls = load_pages(folder)
+    print(f"{len(html)} pages from {folder}")
+    print(f"{'tool':45} {'F1':>6} {'prec':>6} {'recall':>6} {'acc':>6} {'pages/s':>8}")
+    results = {}
+    for name, func in TOOLS.items():
+        if args.only and not name.startswith(args.only):
+            continue
+        start = time.perf_counter()
+        preds = func(html, urls)
+        elapsed = time.perf_counter() - start
+        res = results[name] = score(truths, preds)
+        res["preds"] = preds
+        print(f"{name:45} {res['f1']:6.3f} {res['precision']:6.3f} {res['recall']:6.3f} "
+              f"{res['accuracy']:6.3f} {len(html) / elapsed:8.1f}")
+    print("reference (published): rs_trafilatura F1 0.970, AutoExtract 0.970, readability-lxml 0.9 0.955")
+    if args.worst and "modwatch" in results:
+        per_page = results["modwatch"]["per_page"]
+        for key in sorted(per_page, key=lambda k: per_page[k][0])[: args.worst]:
+            f1, p, r = per_page[key]
+            print(f"{f1:.3f} P={p:.3f} R={r:.3f} {key[:12]} {urls[key]}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

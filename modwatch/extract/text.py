@@ -1,0 +1,250 @@
+"""Article body text: the main text of a page, one paragraph per line.
+
+``extract_body`` is what the spiders (through ``parse_article``) and ``benchmarks/article_extraction.py``
+call. It runs trafilatura's rule cascade in fast mode on an lxml tree (boilerplate pruning,
+main-content detection, tag conversion) and then trims what trafilatura leaves of the article
+*header* (section label, headline, standfirst repeated above the text) and *footer* (copyright,
+reprint and "write to" lines). ``html_to_text`` is the plain serializer used for a known content
+container and as the fallback when the cascade finds nothing (very short pages).
+
+Word boundaries: block-level tags and ``<br>`` end a line, inline tags do not
+(``<p>Con<b>tent</b></p><p>Next</p>`` -> ``"Content\\nNext"``).
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import unicodedata
+
+import lxml.html
+import trafilatura
+from lxml import etree
+from trafilatura.utils import load_html
+from trafilatura.core import trafilatura_sequence
+from trafilatura.settings import Extractor
+from trafilatura.xml import xmltotxt
+
+#: tags whose start and end break the text into lines (HTML "flow content" that forms blocks)
+BLOCK_TAGS = frozenset(
+    "address article aside blockquote body center dd details dialog dir div dl dt fieldset figcaption figure "
+    "footer form h1 h2 h3 h4 h5 h6 header hgroup hr li main menu nav ol p pre section summary table tbody "
+    "td tfoot th thead tr ul".split()
+)
+#: elements that are never body text
+SKIP_TAGS = frozenset("script style noscript template iframe svg canvas button select textarea input "
+                      "form nav aside footer figcaption head title meta link".split())
+#: class/id words marking boilerplate blocks inside a content container
+BOILERPLATE_RE = re.compile(
+    r"(?:^|[\s_-])(?:share|sharing|social|related|trending|newsletter|subscribe|signup|sign-up|comments?|"
+    r"respond|caption|wp-caption-text|credit|advert|ads?|promo|sponsor|popular|recommended|read-?more|"
+    r"author-bio|breadcrumbs?|tags?|post-tags|cat-links|tag-links|nav|navigation|pagination|sidebar|widget)"
+    r"(?:$|[\s_-])",
+    re.I,
+)
+_SPACE_RE = re.compile(r"[ \t\r\f\v\u00a0\u200b]+")
+
+
+def _normalise(text: str) -> str:
+    """Case-, accent- and punctuation-insensitive form of a line, for comparisons."""
+    text = unicodedata.normalize("NFKD", text or "").casefold()
+    return " ".join(re.findall(r"\w+", text))
+
+
+def to_tree(html_or_tree) -> lxml.html.HtmlElement | None:
+    """Parse HTML (str or bytes) with lxml; pass an lxml element through. ``None`` for empty input."""
+    if isinstance(html_or_tree, etree._Element):
+        return html_or_tree
+    if not html_or_tree or not str(html_or_tree).strip():
+        return None
+    # trafilatura's loader: lxml with HTML comments and processing instructions removed (a comment
+    # inside a paragraph otherwise splits it), bytes decoded by their declared/guessed charset
+    return load_html(html_or_tree)
+
+
+def _is_boilerplate(el) -> bool:
+    attrs = f"{el.get('class', '')} {el.get('id', '')}"
+    return bool(attrs.strip()) and bool(BOILERPLATE_RE.search(attrs))
+
+
+def html_to_text(element, *, skip_boilerplate: bool = True) -> str:
+    """Text of an lxml element, one block per line, words kept apart at block boundaries.
+
+    Block tags (``BLOCK_TAGS``) and ``<br>`` end lines; inline tags join their text to their
+    neighbours. Scripts, styles, forms, navigation, captions and (with ``skip_boilerplate``)
+    blocks whose class/id says share bar, related list, newsletter, comments... are left out.
+    Whitespace inside a line is collapsed; empty lines are dropped.
+    """
+    parts: list[str] = []
+
+    def walk(el):
+        tag = el.tag if isinstance(el.tag, str) else None
+        if tag is None:  # comment / processing instruction: only its tail counts
+            return
+        tag = tag.lower()
+        if tag in SKIP_TAGS or (skip_boilerplate and _is_boilerplate(el)):
+            return
+        block = tag in BLOCK_TAGS
+        if block:
+            parts.append("\n")
+        if tag == "br":
+            parts.append("\n")
+        if el.text:
+            parts.append(el.text)
+        for child in el:
+            walk(child)
+            if child.tail:
+                parts.append(child.tail)
+        if block:
+            parts.append("\n")
+
+    if element is not None:
+        walk(element)
+    lines = (_SPACE_RE.sub(" ", line).strip() for line in "".join(parts).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+# --- trimming what the cascade keeps of the article header and footer ------------------------
+
+_FOOTER_RE = re.compile(
+    r"^(?:write to .{3,80}@|this copy is for your personal|"
+    r"an error has occurred|thank you\b|thanks for signing up|sign up for|subscribe to|follow us|"
+    r"share this|click here to|related:|read more:|see also:|like this (?:story|article)|https?://\S+$)",
+    re.I,
+)
+
+
+def _element_text(el) -> str:
+    return _SPACE_RE.sub(" ", " ".join(el.itertext())).strip()
+
+
+def _trim_header(body, titles: set[str], descriptions: set[str] = frozenset()) -> None:
+    """Drop the header trafilatura keeps above the text: headings up to the headline, the headline."""
+    children = list(body)
+    if body.text and body.text.strip():
+        return
+    # index of the headline among the first elements
+    cut = -1
+    for i, el in enumerate(children[:8]):
+        if _normalise(_element_text(el)) in titles:
+            cut = i
+    if cut >= 0:
+        for el in children[: cut + 1]:
+            if el.tag == "head" or _normalise(_element_text(el)) in titles or len(_element_text(el)) < 60:
+                body.remove(el)
+        # the standfirst right under the headline, when it is the page's description
+        if cut >= 0 and len(body) > 1 and _normalise(_element_text(body[0])) in descriptions:
+            body.remove(body[0])
+
+
+def _link_density(el) -> float:
+    total = len(_element_text(el))
+    if not total:
+        return 0.0
+    linked = sum(len(_element_text(ref)) for ref in el.iter("ref"))
+    return linked / total
+
+
+def _drop_link_blocks(body) -> None:
+    """Drop lists of links (related/trending/"more" lists) and the heading that introduces them."""
+    children = list(body)
+    for i, el in enumerate(children):
+        if el.tag == "list" and _link_density(el) > LIST_LINK_DENSITY:
+            body.remove(el)
+            if i and children[i - 1].tag == "head" and children[i - 1].getparent() is body:
+                body.remove(children[i - 1])
+        elif el.tag in ("p", "head") and len(_element_text(el)) < 80 and len(body) > 3 and _link_density(el) > P_LINK_DENSITY:
+            body.remove(el)
+
+
+LIST_LINK_DENSITY = 1.1
+P_LINK_DENSITY = 1.1
+
+
+def _trim_footer(body) -> None:
+    while len(body):
+        last = body[-1]
+        text = _element_text(last)
+        if not text or _FOOTER_RE.match(text) or (last.tag == "head"):
+            body.remove(last)
+        else:
+            break
+
+
+_PRECLEAN_RE = re.compile(
+    r"(?:^|[\s_-])(?:newsletter|related|trending|recommended|outbrain|taboola|share|sharing|social|"
+    r"subscribe|subscription|promo|more-?stories|also-?like|read-?next|popular)(?:$|[\s_-])",
+    re.I,
+)
+_KEEP_TAGS = frozenset(("html", "body", "main", "article"))
+
+
+def _preclean(tree):
+    """Remove blocks that are boilerplate by their class/id or by being lists of links."""
+    doomed = []
+    for el in tree.iter("div", "section", "aside", "ul", "ol", "p", "span", "figure"):
+        attrs = f"{el.get('class', '')} {el.get('id', '')}"
+        if PRECLEAN_CLASS and attrs.strip() and _PRECLEAN_RE.search(attrs):
+            doomed.append(el)
+        elif PRECLEAN_LISTS and el.tag in ("ul", "ol"):
+            items = el.findall("li")
+            if len(items) >= 3:
+                text = len(el.text_content().strip())
+                linked = sum(len(a.text_content().strip()) for a in el.iter("a"))
+                if text and linked / text > 0.6:
+                    doomed.append(el)
+    for el in doomed:
+        parent = el.getparent()
+        if parent is not None:
+            el.drop_tree()
+    return tree
+
+PRECLEAN_CLASS = True
+PRECLEAN_LISTS = True
+
+
+def extract_body(html_or_tree, url: str | None = None, *, title: str | None = None) -> str:
+    """Main text of an article page, one paragraph per line (``""`` if the page has none).
+
+    ``html_or_tree``: HTML as str/bytes, or an lxml tree (left unmodified: it is copied).
+    ``url``: the page URL, for the cascade's URL-aware rules. ``title``: the headline when already
+    known (else the page's ``og:title`` / ``<h1>`` / ``<title>``), removed from the top of the text.
+    Never raises on odd HTML: a page the cascade cannot read gets the plain text of its ``<body>``.
+    """
+    if isinstance(html_or_tree, etree._Element):
+        tree = copy.deepcopy(html_or_tree)
+    else:
+        tree = to_tree(html_or_tree)
+    if tree is None:
+        return ""
+    titles = {_normalise(t) for t in _title_candidates(tree, title) if t} - {""}
+    descriptions = {_normalise(d) for d in tree.xpath(
+        '//meta[@name="description" or @property="og:description" or @name="twitter:description"]/@content')}
+    _preclean(tree)
+    try:
+        body, text, _, _ = trafilatura_sequence(tree, _OPTIONS, url)
+    except Exception:  # noqa: BLE001 - the cascade's internals must not lose the page
+        body, text = None, ""
+    if body is None or len(text) < _OPTIONS.min_output_size or not len(body):
+        page = tree.find("body")
+        return html_to_text(page if page is not None else tree)
+    _trim_header(body, titles, descriptions - {""})
+    _trim_footer(body)
+    return xmltotxt(body, False).strip()
+
+
+#: trafilatura settings: fast mode (no readability/justext comparison), no comments, tables kept
+_OPTIONS = Extractor(output_format="txt", fast=True, comments=False, tables=True, dedup=False)
+
+
+def _title_candidates(tree, title):
+    yield title
+    for xpath in ('//meta[@property="og:title"]/@content', '//meta[@name="twitter:title"]/@content',
+                  "//h1", "//title"):
+        for hit in tree.xpath(xpath)[:2]:
+            text = hit if isinstance(hit, str) else _element_text(hit)
+            yield text
+            # "Headline | Site name" / "Headline - Site"
+            for sep in (" | ", " - ", " – ", " — ", " :: "):
+                if sep in text:
+                    yield text.split(sep)[0]
