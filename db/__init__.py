@@ -19,6 +19,10 @@ from db import fts
 #: Modules exposing ``migrations: sqlite_utils.migrations.Migrations``, applied in this order.
 MIGRATION_MODULES = [
     "db.migrations_core",
+    "db.migrations_transparency",
+    "db.migrations_notices",
+    "db.migrations_dsa",
+    "db.migrations_publish",
 ]
 
 

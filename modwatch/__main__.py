@@ -10,6 +10,8 @@ import sys
 
 #: command name -> (module, one-line help)
 COMMANDS = {
+    "export": ("modwatch.commands.export", "write a dated export bundle (CSV, datapackage.json, README, SHA256SUMS)"),
+    "serve": ("modwatch.commands.serve", "serve the database read-only with Datasette, or print the publish command"),
     "demo": ("modwatch.commands.demo", "replay the demo snapshot WARC into the database (offline)"),
     "crawl": ("modwatch.commands.crawl", "run spiders in sequence, record crawl runs, check health"),
     "extract": ("modwatch.commands.extract", "extract one saved page and print it as JSON"),

@@ -1,0 +1,115 @@
+"""Datasette plugin: a CSV download is complete, or it is an error — never a short HTTP 200.
+
+Datasette 0.65 answers ``/db/table.csv`` with one page (``max_returned_rows``) unless the URL
+asks for ``_stream=1``, and answers a query's CSV (``/db.csv?sql=...``, a canned query) with at
+most ``max_returned_rows`` rows, silently. This ASGI wrapper changes both:
+
+- a **table or view** CSV without ``_stream``, ``_next`` or ``_size`` is served as
+  ``_stream=1``: every row, however many (keyset pagination inside Datasette; the
+  ``max_csv_mb`` setting must be 0 so the stream has no size cap);
+- a **query** CSV whose result Datasette truncated answers **HTTP 400** with a plain-text
+  explanation instead of the first ``max_returned_rows`` rows.
+
+An error met after a streamed CSV has started cannot change the status any more: Datasette
+then writes the error text at the end of the body (a crash, not a silent cut).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from urllib.parse import parse_qsl
+
+from datasette import hookimpl
+from datasette.utils import tilde_decode
+
+PAGE_ARGS = {"_stream", "_next", "_size"}
+
+
+async def _csv_kind(datasette, path: str) -> str | None:
+    """``"table"``, ``"query"`` or None (not a CSV this plugin handles) for a request path."""
+    base = datasette.setting("base_url") or "/"
+    if not path.startswith(base) or not path.endswith(".csv"):
+        return None
+    parts = path[len(base) : -len(".csv")].split("/")
+    if len(parts) == 1:
+        return "query" if tilde_decode(parts[0]) in datasette.databases else None
+    if len(parts) != 2:
+        return None  # a row page (/db/table/pk.csv) is one row
+    database_name, name = tilde_decode(parts[0]), tilde_decode(parts[1])
+    if database_name not in datasette.databases:
+        return None
+    if await datasette.get_canned_query(database_name, name, None) is not None:
+        return "query"
+    database = datasette.get_database(database_name)
+    if await database.table_exists(name) or name in await database.view_names():
+        return "table"
+    return None
+
+
+def _row_count(body: bytes, header: bool) -> int:
+    rows = sum(1 for _ in csv.reader(io.StringIO(body.decode("utf-8", errors="replace"))))
+    return rows - 1 if header and rows else rows
+
+
+async def _is_truncated(datasette, path: str, query_string: str) -> bool:
+    json_path = path[: -len(".csv")] + ".json"
+    response = await datasette.client.get(json_path + ("?" + query_string if query_string else ""))
+    return response.status_code == 200 and bool(response.json().get("truncated"))
+
+
+async def _send_text(send, status: int, text: str) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"text/plain; charset=utf-8")],
+        }
+    )
+    await send({"type": "http.response.body", "body": text.encode("utf-8")})
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    def wrap(app):
+        async def csv_guard(scope, receive, send):
+            if scope.get("type") != "http" or not scope.get("path", "").endswith(".csv"):
+                return await app(scope, receive, send)
+            kind = await _csv_kind(datasette, scope["path"])
+            query_string = scope.get("query_string", b"").decode("latin-1")
+            args = dict(parse_qsl(query_string, keep_blank_values=True))
+            if kind == "table" and not PAGE_ARGS & args.keys():
+                streamed = (query_string + "&" if query_string else "") + "_stream=1"
+                scope = dict(scope, query_string=streamed.encode("latin-1"))
+                return await app(scope, receive, send)
+            if kind != "query":
+                return await app(scope, receive, send)
+
+            messages = []
+
+            async def capture(message):
+                messages.append(message)
+
+            await app(scope, receive, capture)
+            start = messages[0] if messages else {}
+            body = b"".join(m.get("body", b"") for m in messages if m["type"] == "http.response.body")
+            limit = datasette.setting("max_returned_rows")
+            if (
+                start.get("status") == 200
+                and _row_count(body, args.get("_header") != "off") >= limit
+                and await _is_truncated(datasette, scope["path"], query_string)
+            ):
+                return await _send_text(
+                    send,
+                    400,
+                    f"This query returns more than {limit} rows, the most a query's CSV can hold, so "
+                    "its CSV would be incomplete. Download the table's CSV instead (every row is "
+                    "streamed, filters allowed: /DATABASE/TABLE.csv?column=value), or split the "
+                    "query with LIMIT and OFFSET.\n",
+                )
+            for message in messages:
+                await send(message)
+
+        return csv_guard
+
+    return wrap

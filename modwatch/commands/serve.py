@@ -1,0 +1,58 @@
+"""Serve the database read-only with Datasette, or print the ``datasette publish`` command.
+
+Examples::
+
+    python -m modwatch serve                          # data/modwatch.db on http://127.0.0.1:8001
+    python -m modwatch serve --live                   # watch a crawl that is still writing
+    python -m modwatch serve --print                  # show the datasette command line
+    python -m modwatch serve --publish cloudrun --print   # the publish recipe (same site)
+
+The options (immutable database, SQL time limit, streamed CSV, plugins) are those of
+``modwatch/publish.py``.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from modwatch import publish
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("db", nargs="?", default=os.environ.get("MODWATCH_DB", "data/modwatch.db"),
+                        help="SQLite database (default: $MODWATCH_DB or data/modwatch.db)")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8001)
+    parser.add_argument("--live", action="store_true",
+                        help="do not open the database immutable (a crawl is still writing to it)")
+    parser.add_argument("--publish", choices=("cloudrun", "fly"),
+                        help="run `datasette publish` to this target instead of serving")
+    parser.add_argument("--service", default="modwatch", help="Cloud Run service / Fly app name")
+    parser.add_argument("--print", dest="print_only", action="store_true",
+                        help="print the datasette command line and exit")
+
+
+def _datasette() -> str:
+    """The ``datasette`` executable beside this Python (the venv's), else the one on PATH."""
+    beside = Path(sys.executable).with_name("datasette")
+    return str(beside) if beside.exists() else (shutil.which("datasette") or "datasette")
+
+
+def run(args) -> int:
+    if args.publish:
+        argv = publish.publish_argv(args.publish, args.db, service=args.service)
+    else:
+        argv = publish.serve_argv(args.db, host=args.host, port=args.port, live=args.live)
+    command = [_datasette(), *argv]
+    if args.print_only:
+        print(shlex.join(["datasette", *argv]))
+        return 0
+    if not args.publish and not Path(args.db).exists():
+        print(f"error: database {args.db} does not exist (run `make demo SERVE=0` first)", file=sys.stderr)
+        return 2
+    return subprocess.call(command)

@@ -1,0 +1,90 @@
+"""How modwatch's database is served and published with Datasette: one place for the options.
+
+``make serve``, ``make demo``, ``python -m modwatch serve``, the tests and the
+``datasette publish`` recipe all build their command lines here, so the local site and the
+published one are the same read-only site:
+
+- the database is opened **immutable** (``-i``): Datasette cannot write to it, and Datasette
+  0.65 has no write API; arbitrary SQL is read-only and stopped after ``sql_time_limit_ms``;
+- the configuration is ``datasette/metadata.yml``, the plugins directory ``datasette/plugins``
+  (``modwatch_csv.py``: a full-table CSV is always streamed whole, a truncated query CSV is an
+  error, never a silently short HTTP 200);
+- plugins are pinned in :data:`PLUGINS` (the same pins as ``pyproject.toml``).
+
+Article bodies are plain text and Datasette escapes every cell, so a ``<script>`` in a scraped
+page is shown as text; no HTML-rendering plugin is installed for article columns.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+DATASETTE_DIR = REPO / "datasette"
+METADATA = DATASETTE_DIR / "metadata.yml"
+PLUGINS_DIR = DATASETTE_DIR / "plugins"
+
+#: Datasette settings (``--setting NAME VALUE``), see https://docs.datasette.io/en/0.65/settings.html
+SETTINGS: dict[str, object] = {
+    "sql_time_limit_ms": 3000,  # stop any query (canned or typed) after 3 s
+    "max_returned_rows": 1000,  # rows per JSON/HTML page; CSV streams past it (allow_csv_stream)
+    "allow_csv_stream": 1,  # ?_stream=1: every row of a table as CSV
+    "max_csv_mb": 0,  # 0 = no size cap, so a streamed CSV is never cut short
+    "facet_time_limit_ms": 1000,
+    "suggest_facets": 0,  # suggestions cost a query per column on every table page
+    "default_cache_ttl": 60,
+}
+
+#: Datasette plugins the site needs, pinned (compatible with datasette 0.65.5)
+PLUGINS = ("datasette-search-all==1.1.4", "datasette-dashboards==0.8.0")
+
+
+def setting_args() -> list[str]:
+    """``["--setting", name, value, ...]`` for :data:`SETTINGS`."""
+    args: list[str] = []
+    for name, value in SETTINGS.items():
+        args += ["--setting", name, str(value)]
+    return args
+
+
+def _path(path: Path) -> str:
+    """``path`` relative to the working directory when it is inside it (shorter commands)."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def config_args() -> list[str]:
+    """Metadata and plugins options shared by ``serve`` and ``publish``."""
+    return ["-m", _path(METADATA), "--plugins-dir", _path(PLUGINS_DIR)]
+
+
+def serve_argv(db_path: str | Path, *, host: str = "127.0.0.1", port: int = 8001, live: bool = False) -> list[str]:
+    """Arguments after ``datasette`` to serve ``db_path`` read-only.
+
+    ``live=False`` (default) opens the database immutable (``-i``): fastest and what the
+    published site does; use ``live=True`` to watch a crawl that is still writing (WAL mode) —
+    still read-only for Datasette, but it re-reads the file.
+    """
+    db_args = [str(db_path)] if live else ["-i", str(db_path)]
+    return ["serve", *db_args, "--host", host, "--port", str(port), *config_args(), *setting_args()]
+
+
+def publish_argv(target: str, db_path: str | Path, *, service: str = "modwatch") -> list[str]:
+    """Arguments after ``datasette`` for ``datasette publish cloudrun|fly``.
+
+    ``datasette publish`` always serves the database immutable (``-i``) and installs the
+    pinned plugins; the settings travel in ``--extra-options``.
+    """
+    if target not in ("cloudrun", "fly"):
+        raise ValueError(f"unknown publish target {target!r}: cloudrun or fly")
+    args = ["publish", target, str(db_path), *config_args()]
+    for plugin in PLUGINS:
+        args += ["--install", plugin]
+    args += ["--extra-options", " ".join(setting_args())]
+    if target == "cloudrun":
+        args += ["--service", service]
+    else:
+        args += ["--app", service]
+    return args

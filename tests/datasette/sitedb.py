@@ -1,0 +1,82 @@
+"""Build a modwatch database from real data for the Datasette, export and browser tests.
+
+Everything goes through the real storage code: ``db.connect`` (all migrations),
+``db.articles.upsert_article``, ``db.crawl_runs``, ``db.rejects.insert_reject`` and the
+transparency loader ``pipelines.transparency.load_dataset`` with the real parsers.
+
+Data (``tests/fixtures/datasette/``, see SOURCE.md there):
+
+- ``articles.json``: title and text of four real pages — Wikimedia Foundation (Turkey lifts the
+  Wikipedia block), kulu-media (Meta outage), netzpolitik.org (German), and a Vietnamese
+  WordPress post ("Thức Ăn Cho Thú Cưng ... Đồng Hành ...");
+- Google's government removal requests by requester (all 2,735 rows, 2019-H1 … 2023-H2);
+- Meta's content restrictions 2018-H2 and 2023-H2.
+
+Plus two rows that carry a ``<script>`` (an XSS probe that sets ``window.__modwatch_xss``):
+an article whose body quotes a script tag and a reject whose excerpt is raw HTML.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import db
+from db.articles import upsert_article
+from db.crawl_runs import finish_crawl_run, start_crawl_run
+from db.rejects import insert_reject
+from pipelines.transparency import load_dataset
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "datasette"
+GOOGLE_URL = "https://storage.googleapis.com/transparencyreport/google-government-removals.zip"
+META_URL = "https://transparency.meta.com/download/Content_Restrictions_{}.csv"
+
+XSS_MARKER = "__modwatch_xss"
+XSS_SCRIPT = f"<script>window.{XSS_MARKER} = 1; document.title = 'XSS';</script>"
+XSS_IMG = f"<img src=x onerror=\"window.{XSS_MARKER} = 2\">"
+XSS_URL = "https://example.org/2024/01/xss-probe/"
+
+GOOGLE_ROWS = 2735  # data rows of google-government-removal-requests.csv
+
+
+def real_articles() -> list[dict]:
+    """The real articles of ``articles.json`` (ArticleItem fields)."""
+    return json.loads((FIXTURES / "articles.json").read_text(encoding="utf-8"))
+
+
+def build(path: str | Path) -> Path:
+    """Create the database at ``path`` (its file name should be ``modwatch.db``) and return it."""
+    path = Path(path)
+    database = db.connect(path)
+    run_id = start_crawl_run(database, "news")
+    for n, article in enumerate(real_articles()):
+        item = dict(article, fetched_url=article["url"], fetched_at="2026-11-29T10:00:00Z", http_status=200,
+                    body_sha256=f"{n:064x}", discovered_via="start-url", authors=[], tags=[])
+        upsert_article(database, item, run_id)
+    upsert_article(
+        database,
+        {
+            "url": XSS_URL, "source": "xss-probe", "title": f"Probe {XSS_SCRIPT}",
+            "body": f"A scraped page quoting markup: {XSS_SCRIPT} {XSS_IMG}",
+            "published_at": "2024-01-05T00:00:00Z", "language": "en", "http_status": 200,
+        },
+        run_id,
+    )  # fmt: skip
+    insert_reject(database, url="https://kulu-media.com/broken/", reason="no article title found",
+                  excerpt=f"<html><head>{XSS_SCRIPT}</head><body>{XSS_IMG}</body></html>", spider="news",
+                  crawl_run_id=run_id, fetched_at="2026-11-29T10:00:01Z")  # fmt: skip
+    finish_crawl_run(database, run_id, finish_reason="finished", items_scraped=5, errors=0, rejects=1,
+                     requests=6, responses=6, stats={"item_scraped_count": 5})  # fmt: skip
+
+    transparency_run = start_crawl_run(database, "google_removals")
+    load_dataset(database, parser="google_removals", source="google_removals", url=GOOGLE_URL,
+                 data=(FIXTURES / "google-government-removal-requests.csv").read_bytes(),
+                 fetched_at="2026-11-29T10:05:00Z", crawl_run_id=transparency_run)  # fmt: skip
+    for half in ("2018_H2", "2023_H2"):
+        load_dataset(database, parser="meta_restrictions", source=f"meta_restrictions/{half.replace('_', '-')}",
+                     url=META_URL.format(half), data=(FIXTURES / f"Content_Restrictions_{half}.csv").read_bytes(),
+                     fetched_at="2026-11-29T10:06:00Z", crawl_run_id=transparency_run)  # fmt: skip
+    finish_crawl_run(database, transparency_run, finish_reason="finished", items_scraped=3, errors=0, rejects=0,
+                     requests=3, responses=3, stats={})  # fmt: skip
+    database.conn.close()
+    return path
