@@ -1,0 +1,117 @@
+"""WarcReplayMiddleware / WarcIndex: answers from the archive, canonical URLs, last record wins, 404."""
+
+import gzip
+from pathlib import Path
+
+import pytest
+import scrapy
+from scrapy.exceptions import NotConfigured
+from scrapy.http import HtmlResponse, Request, TextResponse
+from scrapy.utils.test import get_crawler
+
+from modwatch.archive.replay import WarcIndex, WarcReplayMiddleware, replay_key
+from modwatch.archive.warc import write_warc
+
+PAGES = Path(__file__).resolve().parent.parent / "fixtures" / "pages"
+PAGE = (PAGES / "wikimediafoundation.org.turkey.html").read_bytes()
+FEED = (PAGES / "vi-category-tin-tuc-feed.xml").read_bytes()
+URL = "https://wikimediafoundation.org/news/2020/01/15/access-to-wikipedia-restored-in-turkey-after-more-than-two-and-a-half-years/"
+FEED_URL = "https://99hainnguyen.github.io/doancuoiki/blog/category/tin-tuc/feed/"
+REST_URL = "https://demo.worona.org/wp-json/wp/v2/posts?categories=7&_embed&page=1"
+
+
+@pytest.fixture
+def archive(tmp_path):
+    """A WARC of real pages; REST_URL archived twice (500 first, then 200: the last wins)."""
+    path = tmp_path / "snapshot.warc.gz"
+    ids = write_warc(path, [
+        (URL, PAGE, {"Content-Type": "text/html; charset=UTF-8"}),
+        (FEED_URL, gzip.compress(FEED), {"Content-Type": "application/rss+xml; charset=UTF-8", "Content-Encoding": "gzip"}),
+        (REST_URL, b"<h1>Error</h1>", {"Content-Type": "text/html"}, 500),
+        (REST_URL, b"[]", {"Content-Type": "application/json", "X-WP-TotalPages": "2"}),
+    ])  # fmt: skip
+    return path, ids
+
+
+class NewsSpider(scrapy.Spider):
+    name = "news"
+
+
+@pytest.fixture
+def middleware(archive):
+    crawler = get_crawler(NewsSpider, {"MODWATCH_REPLAY": f"{archive[0]}"})
+    crawler.spider = crawler._create_spider()
+    middleware = WarcReplayMiddleware.from_crawler(crawler)
+    middleware.spider_opened(crawler.spider)
+    return middleware
+
+
+def test_archived_page_answers_with_status_headers_body_and_provenance(middleware, archive):
+    request = Request(URL)
+    response = middleware.process_request(request)
+    assert isinstance(response, HtmlResponse)
+    assert (response.status, response.body, response.url) == (200, PAGE, URL)
+    assert response.headers["Content-Type"] == b"text/html; charset=UTF-8"
+    assert response.css("title::text").get().startswith("Access to Wikipedia restored in Turkey")
+    assert request.meta["warc_record_id"] == archive[1][0]
+    assert request.meta["warc_filename"] == "snapshot.warc.gz"
+    assert request.meta["warc_replayed"] is True
+    assert len(request.meta["fetched_at"]) == 20 and request.meta["fetched_at"].endswith("Z")
+
+
+def test_gzip_payload_is_decoded_and_its_header_dropped(middleware):
+    response = middleware.process_request(Request(FEED_URL))
+    assert response.body == FEED
+    assert b"Content-Encoding" not in response.headers
+    assert "<title>Thức Ăn Cho Thú Cưng" in response.text
+
+
+def test_last_record_for_a_url_wins_and_urls_match_canonically(middleware, archive):
+    reordered = "https://demo.worona.org/wp-json/wp/v2/posts?page=1&_embed=&categories=7#comments"
+    response = middleware.process_request(Request(reordered))
+    assert (response.status, response.body, response.headers["X-WP-TotalPages"]) == (200, b"[]", b"2")
+    assert isinstance(response, TextResponse)
+    assert response.meta["warc_record_id"] == archive[1][3]
+
+
+def test_unknown_url_gets_404_counted_in_stats(middleware):
+    request = Request("https://wikimediafoundation.org/news/not-archived/")
+    response = middleware.process_request(request)
+    assert (response.status, response.body) == (404, b"")
+    assert "warc_record_id" not in request.meta
+    middleware.process_request(Request(URL))
+    stats = middleware.crawler.stats
+    assert [stats.get_value(k) for k in ("replay/requests", "replay/hit", "replay/miss", "replay/records")] == [2, 1, 1, 4]
+
+
+def test_token_parameters_are_ignored_when_matching(tmp_path):
+    path = tmp_path / "lumen.warc.gz"
+    write_warc(path, [("https://lumendatabase.org/notices/search.json?term=x&token=secret", b"{}", {})])
+    index = WarcIndex([path])
+    assert "https://lumendatabase.org/notices/search.json?token=other&term=x" in index
+    assert index.get("https://lumendatabase.org/notices/search.json?term=x").url == (
+        "https://lumendatabase.org/notices/search.json?term=x"
+    )
+
+
+def test_several_files_are_indexed(tmp_path, archive):
+    extra = tmp_path / "extra.warc.gz"
+    write_warc(extra, [(URL, b"<title>newer</title>", {"Content-Type": "text/html"})])
+    index = WarcIndex([archive[0], extra])
+    assert len(index) == 3
+    assert index.get(URL).body == b"<title>newer</title>"
+    assert index.get(URL).filename == "extra.warc.gz"
+
+
+def test_not_configured_without_replay_setting():
+    with pytest.raises(NotConfigured):
+        WarcReplayMiddleware.from_crawler(get_crawler(NewsSpider, {"MODWATCH_REPLAY": ""}))
+
+
+def test_missing_warc_file_is_a_clear_error(tmp_path):
+    with pytest.raises(FileNotFoundError, match="nope.warc.gz"):
+        WarcIndex([tmp_path / "nope.warc.gz"])
+
+
+def test_replay_key_drops_fragment_and_sorts_query():
+    assert replay_key("https://x.org/a?b=2&a=1#frag") == replay_key("https://x.org/a?a=1&b=2")
