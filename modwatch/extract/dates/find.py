@@ -55,9 +55,9 @@ def page_language(tree) -> str | None:
         if key in ("og:locale", "content-language", "language", "dc.language"):
             candidates.append(meta.get("content"))
     for value in candidates:
-        if value and re.match(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z]{2,4})?", value.strip()):
-            code = value.strip().replace("_", "-").split(",")[0]
-            return code if len(code) <= 6 else code[:2]
+        m = re.match(r"^\s*([A-Za-z]{2,3}(?:[-_][A-Za-z]{2,4})?)\s*(?:[,;]|$)", value or "")
+        if m:
+            return m.group(1).replace("_", "-")
     return None
 
 
@@ -134,8 +134,14 @@ MODIFIED_META = {
 }
 
 
+#: other meta names that hold a creation date (``five_hundred_pixels:uploaded``, ``article:created``), ranked last
+_GENERIC_PUBLISHED_META_RE = re.compile(r"publish|creat|upload|issued|release|date$|^date|:date", re.I)
+_GENERIC_EXCLUDED_META_RE = re.compile(r"modif|updat|expir|revis|valid|last|birth|end|start|event|copyright", re.I)
+
+
 def _meta_dates(tree, table: dict[str, int]) -> list[tuple[int, str, str]]:
     found = []
+    generic = table is PUBLISHED_META
     for meta in tree.iterfind(".//meta"):
         content = meta.get("content") or meta.get("datetime") or meta.get("value")
         if not content:
@@ -145,130 +151,204 @@ def _meta_dates(tree, table: dict[str, int]) -> list[tuple[int, str, str]]:
             if key in table:
                 found.append((table[key], key, content.strip()))
                 break
+            if generic and key and _GENERIC_PUBLISHED_META_RE.search(key) and \
+                    not _GENERIC_EXCLUDED_META_RE.search(key) and re.match(r"\s*\d{4}-\d\d-\d\d", content):
+                found.append((9, key, content.strip()))
+                break
     found.sort(key=lambda item: item[0])
     return found
 
 
 # --------------------------------------------------------------------------------------- page structure
 
-#: class / id words marking parts of a page that are not the article's own header or byline
+#: class / id words marking parts of a page that are not the article's own header or byline; they must start a
+#: class token or follow a "-"/"_" in it ("comment-list", "site_footer"), so that layout classes such as
+#: "layoutTwoColumnsRightSidebar" or "has-sidebar" do not hide the whole page
 _EXCLUDED_RE = re.compile(
-    r"comment|footer|sidebar|widget|related|recommend|trending|popular|teaser|newsletter|share|social|"
-    r"breadcrumb|menu|navbar|nav-|-nav\b|^nav$|advert|\bads?\b|promo|cookie|banner|copyright|outbrain|taboola|"
-    r"more-|read-?more|next-|prev-|pager|pagination|calendar|archive|ticker|weather|signup|subscribe|author-bio|"
-    r"disqus|reply|replies|respond|hidden|modal|popup|most-|latest|other-|also|suggest", re.I)
+    r"(?:^|\s|[-_])(?<!has-)(?<!with-)(?<!no-)(?:comment|footer|sidebar|related|recommend|trending|popular|"
+    r"newsletter|share|sharing|social|breadcrumb|menu|navbar|nav|advert|ads?|promo|cookie|copyright|outbrain|"
+    r"taboola|read-?more|pager|pagination|calendar|archive|ticker|weather|signup|subscribe|author-bio|disqus|reply|"
+    r"replies|respond|hidden|modal|popup|most|latest|suggest|leserbrief|kommentar|teaser-?list|more-?articles)"
+    r"(?=$|\s|[-_]|s\b|s[-_])", re.I)
 _EXCLUDED_TAGS = {"footer", "aside", "nav", "script", "style", "noscript", "template", "form", "select", "button",
-                  "iframe", "svg", "head"}
-_DATE_CLASS_RE = re.compile(r"date|time|publish|posted|byline|meta|datum|dateline|info|stamp|ngay|created|"
-                            r"entry-header|article-header|post-header|subline|author", re.I)
-_PUBLISH_CLASS_RE = re.compile(r"publish|posted|pubdate|pub-date|datepub|created|erschienen|veroeffentlicht|"
-                               r"article.?date|post.?date|entry.?date|story.?date|news.?date|date.?line|"
-                               r"datum|dt-published|\bdate\b", re.I)
-_MODIFIED_CLASS_RE = re.compile(r"updated|modified|aktualisiert|cap-nhat|changed|edit", re.I)
+                  "iframe", "svg", "head", "option", "textarea", "figcaption", "blockquote"}
+_EXCLUDED_ROLES = {"contentinfo", "complementary", "navigation"}
 
 
-def _excluded(element) -> bool:
-    """True if the element lies in a footer, sidebar, comment, navigation, related list or similar."""
-    node = element
-    while node is not None:
-        tag = node.tag if isinstance(node.tag, str) else ""
-        if tag in _EXCLUDED_TAGS:
-            return True
-        if tag in ("body", "html"):
-            return False
-        if tag in ("article", "main"):
+_TITLE_ANCESTOR = "title-ancestor"
+
+
+class _Exclusions:
+    """Memoised "is this element inside a footer, sidebar, comment, navigation, related list …" test.
+
+    Ancestors of the page's title (``h1``) are never taken for such parts: a wrapper that holds the title holds
+    the article."""
+
+    def __init__(self, tree=None):
+        self.cache: dict = {}
+        if tree is not None:
+            for h1 in tree.iterfind(".//h1"):
+                node = h1.getparent()
+                while node is not None:
+                    self.cache.setdefault(node, _TITLE_ANCESTOR)
+                    node = node.getparent()
+                break
+
+    def __call__(self, element) -> bool:
+        cache = self.cache
+        chain = []
+        node = element
+        result = False
+        while node is not None:
+            cached = cache.get(node)
+            if cached is _TITLE_ANCESTOR:  # an ancestor of the title: look no further up
+                break
+            if cached is not None:
+                result = cached
+                break
+            chain.append(node)
+            tag = node.tag if isinstance(node.tag, str) else ""
+            if tag in _EXCLUDED_TAGS or (node.get("role") or "") in _EXCLUDED_ROLES:
+                result = True
+                break
+            if tag in ("body", "html"):
+                break
             names = (node.get("class") or "") + " " + (node.get("id") or "")
-            return bool(re.search(r"comment|related|teaser|recommend", names, re.I))
-        names = (node.get("class") or "") + " " + (node.get("id") or "")
-        if names.strip() and _EXCLUDED_RE.search(names):
-            return True
-        role = node.get("role") or ""
-        if role in ("contentinfo", "complementary", "navigation"):
-            return True
-        node = node.getparent()
-    return False
-
-
-def _article_root(tree):
-    """The main article element: the first ``<article>`` (or ``main``, ``[itemprop=articleBody]`` container) that
-    is not excluded; the ``<body>`` otherwise."""
-    for path in (".//article", ".//main", ".//*[@role='main']"):
-        for element in tree.iterfind(path):
-            if not _excluded(element):
-                return element
-    body = tree.find(".//body")
-    return body if body is not None else tree
+            if names.strip() and _EXCLUDED_RE.search(names):
+                result = True
+                break
+            if (node.get("typeof") or "").endswith("Comment") or (node.get("itemtype") or "").endswith("Comment"):
+                result = True
+                break
+            node = node.getparent()
+        for key in chain:
+            cache[key] = result
+        return result
 
 
 # --------------------------------------------------------------------------------------- visible dates
 
+_PUBLISH_CLASS_RE = re.compile(r"publish|posted|pubdate|pub-date|pub_date|datepub|created|erschienen|"
+                               r"veroeffentlicht|first-?pub|dt-published|date-?line", re.I)
+_DATE_CLASS_RE = re.compile(r"date|datum|time|zeit|byline|meta|stamp|ngay|fecha|data|info|author|autor|subline|"
+                            r"header|kicker|dachzeile|details|head", re.I)
+_MODIFIED_CLASS_RE = re.compile(r"updated|modified|aktualisiert|cap-nhat|changed|edited|lastmod", re.I)
 _LABEL_PUBLISHED_RE = re.compile(
     r"published|posted|erschienen|veröffentlicht|publié|publicado|pubblicato|gepubliceerd|opublikowano|"
-    r"ngày đăng|đăng ngày|đăng lúc|xuất bản|date:|datum:|\bon\b|\bvom\b|\bam\b|\ble\b", re.I)
+    r"ngày đăng|đăng ngày|đăng lúc|xuất bản|\bdate\s*:|\bdatum\s*:|\bvon\b.*\bam\b|^\s*am\b|^\s*on\b|\bstand\b", re.I)
 _LABEL_UPDATED_RE = re.compile(
-    r"updated|modified|aktualisiert|geändert|mis à jour|actualizado|aggiornato|bijgewerkt|cập nhật|stand:|"
-    r"zuletzt", re.I)
+    r"updated|modified|aktualisiert|geändert|mis à jour|actualizado|aggiornato|bijgewerkt|cập nhật|"
+    r"zuletzt|last edited|revised", re.I)
+_DIGITS_XPATH = etree.XPath(
+    r"//body//text()[re:test(., '\d{4}|\d\d?[./-]\d\d?[./-]\d\d|\d\s*(tháng|giờ|phút|ngày|hours?|days?|minutes?|"
+    r"Std|Tag)')]", namespaces={"re": "http://exslt.org/regular-expressions"})
+_ATTRIBUTE_XPATH = etree.XPath("//body//*[@datetime or @itemprop='datePublished' or @itemprop='dateCreated' "
+                               "or (self::abbr and @title and contains(@class, 'published')) "
+                               "or @itemprop='dateModified' or @property='dc:date' or "
+                               "@property='schema:dateCreated' or @property='schema:datePublished']")
 
 
-def _text(element) -> str:
-    return " ".join("".join(element.itertext()).split())
+def _context(element, depth: int = 3) -> str:
+    """class, id and itemprop names of the element and its closest ancestors."""
+    names = []
+    node = element
+    for _ in range(depth):
+        if node is None or not isinstance(node.tag, str) or node.tag in ("body", "article", "main"):
+            break
+        names.append(" ".join(filter(None, (node.get("class"), node.get("id"), node.get("itemprop")))))
+        node = node.getparent()
+    return " ".join(names)
 
 
-def _candidates_in_header(root, kind: str):
-    """Yield ``(found_in, text_or_attribute, is_machine)`` for date candidates in the article root, in
-    document order, skipping excluded parts. ``kind`` is ``"published"`` or ``"modified"``."""
-    want_modified = kind == "modified"
-    for element in root.iter("time", "abbr", "span", "div", "p", "small", "em", "li", "dd", "header", "font",
-                             "strong", "b", "i", "td", "h6", "h5", "h4", "h3", "a"):
-        tag = element.tag
-        itemprop = (element.get("itemprop") or "").lower()
-        names = (element.get("class") or "") + " " + (element.get("id") or "")
-        if itemprop in ("datepublished", "datecreated", "datemodified"):
-            if (itemprop == "datemodified") != want_modified:
-                continue
-            if _excluded(element):
-                continue
-            value = element.get("content") or element.get("datetime") or _text(element)
-            yield f"itemprop:{itemprop}", value, True
-            continue
-        if tag == "time":
-            value = element.get("datetime") or ""
-            text = _text(element)
-            context = names + " " + (element.getparent().get("class") or "" if element.getparent() is not None else "")
-            is_modified = bool(_MODIFIED_CLASS_RE.search(context)) or bool(_LABEL_UPDATED_RE.search(text))
-            if is_modified != want_modified or _excluded(element):
-                continue
-            yield "time", value or text, bool(value)
-            if value and text:
-                yield "time-text", text, False
-            continue
-        if tag == "abbr" and re.search(r"published|updated", names):
-            if ("updated" in names) != want_modified or _excluded(element):
-                continue
-            yield "abbr", element.get("title") or _text(element), False
-            continue
-        if not names.strip() or not _DATE_CLASS_RE.search(names):
-            continue
-        text = _text(element)
-        if not text or len(text) > 200 or not re.search(r"\d", text):
-            continue
-        if _excluded(element):
-            continue
-        is_modified = bool(_MODIFIED_CLASS_RE.search(names)) or (bool(_LABEL_UPDATED_RE.search(text)) and
-                                                                not _LABEL_PUBLISHED_RE.search(text))
-        if is_modified != want_modified:
-            continue
-        yield "class:" + names.strip()[:40], text, False
+class _Candidate:
+    __slots__ = ("score", "order", "value", "found_in", "modified")
+
+    def __init__(self, score, order, value, found_in, modified):
+        self.score, self.order, self.value, self.found_in, self.modified = score, order, value, found_in, modified
 
 
-def _visible_date(root, kind: str, languages, fetched_at) -> ParsedDate | None:
-    for found_in, value, _machine in _candidates_in_header(root, kind):
+def _visible_candidates(tree, excluded: _Exclusions) -> list[_Candidate]:
+    candidates = []
+    order = 0
+    for element in _ATTRIBUTE_XPATH(tree):
+        order += 1
+        if excluded(element):
+            continue
+        itemprop = (element.get("itemprop") or element.get("property") or "").lower()
+        value = element.get("datetime") or element.get("content") or element.get("title") or ""
+        context = _context(element)
+        text = " ".join(element.itertext()).strip()
+        modified = "modified" in itemprop or bool(_MODIFIED_CLASS_RE.search(context)) or \
+            bool(_LABEL_UPDATED_RE.search(text) and not _LABEL_PUBLISHED_RE.search(text))
+        if "published" in itemprop or "created" in itemprop or "modified" in itemprop:
+            score, where = 6, f"itemprop:{itemprop}"
+        elif element.tag == "time" and (element.get("pubdate") is not None or _PUBLISH_CLASS_RE.search(context)):
+            score, where = 6, "time[pubdate]"
+        elif element.tag == "time":
+            score, where = 4, "time"
+        elif element.tag == "abbr":
+            score, where = 5, "abbr.published"
+        else:
+            score, where = 3, f"[datetime]:{element.tag}"
+        if value:
+            candidates.append(_Candidate(score, order, value, where, modified))
+        if text and len(text) < 120:
+            candidates.append(_Candidate(score - 0.5, order, text, where + ":text", modified))
+    for node in _DIGITS_XPATH(tree):
+        order += 1
+        parent = node.getparent()
+        if parent is None or excluded(parent):
+            continue
+        text = " ".join(node.split())
+        if len(text) > 120:
+            text = text[:40]
+        elif len(text) < 10:
+            # "am 21. April" + "<b>2020</b>": read the parent's whole text when it is short
+            whole = " ".join(" ".join(parent.itertext()).split())
+            if len(whole) <= 120:
+                text = whole
+        context = _context(parent)
+        before = (parent.text or "") if node.is_tail else ""
+        labelled_published = bool(_LABEL_PUBLISHED_RE.search(text) or _LABEL_PUBLISHED_RE.search(before[-30:]))
+        labelled_updated = bool(_LABEL_UPDATED_RE.search(text) or _LABEL_UPDATED_RE.search(before[-30:]))
+        if _PUBLISH_CLASS_RE.search(context):
+            score = 5
+        elif _DATE_CLASS_RE.search(context):
+            score = 3
+        else:
+            score = 1
+        if labelled_published:
+            score += 1.5
+        modified = (labelled_updated and not labelled_published) or (
+            bool(_MODIFIED_CLASS_RE.search(context)) and not labelled_published)
+        candidates.append(_Candidate(score, order, text, "text:" + context[:40], modified))
+    return candidates
+
+
+def _visible_date(tree, kind: str, languages, fetched_at, excluded: _Exclusions) -> ParsedDate | None:
+    best = month_only = None
+    for candidate in _visible_candidates(tree, excluded):
+        if candidate.modified != (kind == "modified"):
+            continue
+        if best is not None and candidate.score <= best[0].score:
+            continue
+        value = candidate.value
         if kind == "published" and _LABEL_UPDATED_RE.search(value) and _LABEL_PUBLISHED_RE.search(value):
             value = _published_part(value)
         parsed = parse_date(value, languages=languages, fetched_at=fetched_at)
-        if parsed and parsed.precision not in ("year",):
-            return _with_source(parsed, found_in)
-    return None
+        if parsed is None or parsed.precision == "year":
+            continue
+        if candidate.score < 2 and len(value) > 80:
+            continue  # a date inside running text, not a dateline
+        if parsed.precision == "month":
+            if best is None and (month_only is None or candidate.score > month_only[0].score):
+                month_only = (candidate, parsed)
+            continue
+        best = (candidate, parsed)
+    best = best or month_only
+    if best is None:
+        return None
+    return _with_source(best[1], best[0].found_in)
 
 
 def _published_part(text: str) -> str:
@@ -334,7 +414,7 @@ def _find(html, url: str, kind: str, language: str | None, fetched_at: datetime 
     parsed = _first_parsed(_meta_dates(tree, meta_table), "meta", languages, fetched_at)
     if parsed:
         return parsed
-    parsed = _visible_date(_article_root(tree), kind, languages, fetched_at)
+    parsed = _visible_date(tree, kind, languages, fetched_at, _Exclusions(tree))
     if parsed:
         return parsed
     return url_date(url) if kind == "published" else None

@@ -154,12 +154,19 @@ _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "augu
            "november", "december")
 
 
+#: Languages whose month names are always understood (after the source's own): pages often declare no language
+#: or a wrong one. Order matters where two languages share a spelling.
+COMMON_LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "ro", "vi", "sv", "da", "nb", "fi", "pl", "cs", "ru",
+                    "uk", "tr", "id", "ca", "hu", "el")
+
+
 @lru_cache(maxsize=64)
 def _month_names(languages: tuple[str, ...]) -> tuple[dict[str, int], re.Pattern | None]:
-    """Month names (lower case, without a trailing dot) of ``languages`` plus English -> month number, and a
-    regex alternation matching them (longest first). Names come from dateparser's CLDR locale data."""
+    """Month names (lower case, without a trailing dot) of ``languages`` then :data:`COMMON_LANGUAGES` -> month
+    number, and a regex alternation matching them (longest first). Names come from dateparser's CLDR data; a
+    name is kept with the number of the first language that has it."""
     names: dict[str, int] = {}
-    for language in dict.fromkeys((*languages, "en")):
+    for language in dict.fromkeys((*languages, *COMMON_LANGUAGES)):
         info = _locale_info(language)
         for number, key in enumerate(_MONTHS, 1):
             for name in info.get(key, ()):
@@ -248,6 +255,8 @@ def _numeric_match(text: str, day_first: bool | None) -> _Found | None | bool:
             day, month = b, a
         elif a == b:
             day = month = a
+        elif m["sep"] == ".":  # 05.08.2018: dotted numeric dates are day first wherever they are used
+            day, month = a, b
         elif day_first is None:
             ambiguous = True
             continue

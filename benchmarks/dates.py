@@ -1,0 +1,139 @@
+"""Publication-date benchmark: modwatch's ``find_publication_date`` beside htmldate, same pages, same run.
+
+Data: ``../shared/data/date-benchmark/`` (htmldate's own evaluation set: 999 real pages, mostly German and
+multilingual news, ``expected-dates.json`` with the publication day or null; see its SOURCE.md). Set
+``MODWATCH_SHARED`` to use another ``shared/data`` folder.
+
+Scoring follows htmldate's ``tests/comparison.py``: output equal to the label = TP, another date = FP, no output
+where a date was expected = FN. For the 5 null labels this script counts "no output" as TN (the issue's rule;
+upstream can never score them, see SOURCE.md), so accuracy = (TP+TN)/all.
+
+htmldate is called as upstream's evaluation does: ``find_date(html, original_date=True,
+extensive_search=True|False)``. modwatch gets the page's URL (the spiders always have it) and no language: the
+page's ``<html lang>`` decides. Pages are decoded once (UTF-8, else the declared charset, else cp1252) and both
+tools get the same ``str``; pages/second include HTML parsing.
+
+Usage::
+
+    python benchmarks/dates.py                 # table
+    python benchmarks/dates.py --misses 40     # also list modwatch's wrong answers
+    python benchmarks/dates.py --only modwatch # skip htmldate
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import re
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from modwatch.extract.dates import find_publication_date  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("MODWATCH_SHARED", REPO.parent / "shared" / "data"))
+DATA = SHARED / "date-benchmark"
+
+
+def decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    m = re.search(rb"""charset=["']?([A-Za-z0-9_-]+)""", data[:4096])
+    if m:
+        try:
+            return data.decode(m.group(1).decode("ascii"))
+        except (LookupError, UnicodeDecodeError):
+            pass
+    return data.decode("cp1252", errors="replace")
+
+
+def load():
+    expected = json.loads((DATA / "expected-dates.json").read_text())
+    metadata = json.loads((DATA / "page-metadata.json").read_text())
+    pages = []
+    for name, label in sorted(expected.items()):
+        html = decode(gzip.decompress((DATA / metadata[name]["stored_as"]).read_bytes()))
+        pages.append((name, metadata[name]["urls"][0], html, label))
+    return pages
+
+
+def score(answers: list[str | None], labels: list[str | None]) -> dict:
+    tp = fp = tn = fn = 0
+    for answer, label in zip(answers, labels):
+        if label is None:
+            tn, fp = (tn + 1, fp) if answer is None else (tn, fp + 1)
+        elif answer is None:
+            fn += 1
+        elif answer == label:
+            tp += 1
+        else:
+            fp += 1
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+    return {"precision": precision, "recall": recall, "accuracy": (tp + tn) / len(labels), "f1": f1,
+            "counts": f"{tp}/{fp}/{tn}/{fn}"}
+
+
+def run_modwatch(pages):
+    answers = []
+    for _name, url, html, _label in pages:
+        parsed = find_publication_date(html, url)
+        answers.append(parsed.local_day if parsed else None)
+    return answers
+
+
+def run_htmldate(pages, extensive: bool):
+    from htmldate import find_date
+
+    return [find_date(html, original_date=True, extensive_search=extensive) for _n, _u, html, _l in pages]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", choices=["modwatch", "htmldate"], help="run one tool only")
+    parser.add_argument("--misses", type=int, default=0, help="list up to N pages modwatch gets wrong")
+    args = parser.parse_args()
+    if not DATA.exists():
+        print(f"benchmark data not found: {DATA} (set MODWATCH_SHARED)", file=sys.stderr)
+        return 2
+    pages = load()
+    labels = [label for *_rest, label in pages]
+    runs = []
+    if args.only != "htmldate":
+        runs.append(("modwatch find_publication_date", lambda: run_modwatch(pages)))
+    if args.only != "modwatch":
+        runs.append(("htmldate 1.11 extensive", lambda: run_htmldate(pages, True)))
+        runs.append(("htmldate 1.11 fast", lambda: run_htmldate(pages, False)))
+    print(f"{len(pages)} pages from {DATA}")
+    print(f"{'tool':34} {'accuracy':>8} {'precision':>9} {'recall':>7} {'F1':>6} {'tp/fp/tn/fn':>13} {'pages/s':>8}")
+    results = {}
+    for title, function in runs:
+        started = time.perf_counter()
+        answers = function()
+        elapsed = time.perf_counter() - started
+        results[title] = answers
+        s = score(answers, labels)
+        print(f"{title:34} {s['accuracy']:8.3f} {s['precision']:9.3f} {s['recall']:7.3f} {s['f1']:6.3f} "
+              f"{s['counts']:>13} {len(pages) / elapsed:8.0f}")
+    if args.misses and "modwatch find_publication_date" in results:
+        print("\nmodwatch misses (file, url, expected, got, where found):")
+        shown = 0
+        for (name, url, html, label), answer in zip(pages, results["modwatch find_publication_date"]):
+            if answer != label and shown < args.misses:
+                parsed = find_publication_date(html, url)
+                print(f"  {name}  {url}\n    expected {label}  got {answer}  "
+                      f"{parsed.found_in if parsed else ''} {parsed.raw[:60] if parsed else ''!r}")
+                shown += 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
