@@ -33,13 +33,13 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from urllib.parse import urlencode, urljoin, urldefrag
+from urllib.parse import urldefrag, urlencode, urljoin, urlsplit
 
 import feedparser
 from lxml import html as lxml_html
 from scrapy.utils.sitemap import Sitemap as _ScrapySitemap
 
-from modwatch.extract.text import html_to_text, to_tree
+from modwatch.extract.text import html_to_text
 
 #: the ``discovered_via`` values (ArticleItem field) of each method
 DISCOVERY_METHODS = ("wp-rest", "rss", "sitemap", "listing")
@@ -50,8 +50,18 @@ YEAR_MONTH_SLUG = r"/\d{4}/\d{2}/[^/?#]+/?$"
 
 def fragment_text(fragment: str) -> str:
     """Body text of an HTML fragment (REST ``content.rendered``, feed ``content:encoded``):
-    one paragraph per line, by :func:`modwatch.extract.text.html_to_text`."""
-    return html_to_text(to_tree(fragment)) if fragment and fragment.strip() else ""
+    one paragraph per line, by :func:`modwatch.extract.text.html_to_text`.
+
+    The fragment *is* the article, so the boilerplate filter (share bars, captions...) may
+    only trim it: when it would drop more than half of the text (page builders such as
+    Elementor wrap every paragraph in ``elementor-widget`` blocks), the unfiltered text is kept.
+    """
+    if not fragment or not fragment.strip():
+        return ""
+    tree = lxml_html.fragment_fromstring(fragment, create_parent="div")
+    filtered = html_to_text(tree)
+    unfiltered = html_to_text(tree, skip_boilerplate=False)
+    return filtered if len(filtered) * 2 >= len(unfiltered) else unfiltered
 
 
 class DiscoveryError(ValueError):
@@ -164,7 +174,8 @@ def article_from_wp_post(post: dict, *, language: str | None = None,
                          section: str | None = None) -> dict:
     """ArticleItem "what the page says" fields from one WP REST post object.
 
-    Reads ``link`` (or Yoast's ``yoast_head_json.canonical``) as the canonical URL,
+    Reads ``link`` (the permalink WordPress serves, percent-encoded; else Yoast's
+    ``yoast_head_json.canonical``) as the canonical URL,
     ``title.rendered``, ``content.rendered`` (body text via
     :func:`modwatch.extract.text.html_to_text`), ``date``/``date_gmt`` and
     ``modified``/``modified_gmt`` (WordPress gives local time and UTC without offsets: the
@@ -174,9 +185,12 @@ def article_from_wp_post(post: dict, *, language: str | None = None,
     the post has it among its categories (e.g. the category being followed).
     """
     yoast = post.get("yoast_head_json") or {}
-    url = yoast.get("canonical") or post.get("link")
+    url = post.get("link") or yoast.get("canonical")
     embedded = post.get("_embedded") or {}
     authors = [a["name"] for a in embedded.get("author") or [] if isinstance(a, dict) and a.get("name")]
+    if not authors:  # no _embed: Yoast's byline, or the common "author_info" plugin field
+        name = yoast.get("author") or (post.get("author_info") or {}).get("display_name")
+        authors = [name] if name else []
     categories, tags = [], []
     for group in embedded.get("wp:term") or []:
         for term in group or []:
@@ -300,10 +314,11 @@ def parse_feed(data: bytes, url: str = "") -> list[FeedEntry]:
             title=html.unescape(entry.get("title") or "").strip(),
             authors=authors,
             categories=tuple(t.get("term") for t in entry.get("tags") or [] if t.get("term")),
-            published_raw=entry.get("published"),
-            published_at=_struct_to_iso(entry.get("published_parsed")),
-            modified_raw=entry.get("updated"),
-            modified_at=_struct_to_iso(entry.get("updated_parsed")),
+            # dict.get: feedparser's own .get maps a missing published <-> updated (with a warning)
+            published_raw=dict.get(entry, "published") or dict.get(entry, "updated"),
+            published_at=_struct_to_iso(dict.get(entry, "published_parsed") or dict.get(entry, "updated_parsed")),
+            modified_raw=dict.get(entry, "updated"),
+            modified_at=_struct_to_iso(dict.get(entry, "updated_parsed")),
             summary_html=entry.get("summary"),
             content_html=content_html,
         ))
@@ -407,23 +422,30 @@ def is_article_url(url: str, pattern: str | None) -> bool:
     URL's path; no pattern accepts every URL)."""
     if not pattern:
         return True
-    from urllib.parse import urlsplit
-
     return re.search(pattern, urlsplit(url).path) is not None
+
+
+#: headline links of the posts on a WordPress archive page (``<article>`` headings, ``.entry-title``)
+_HEADLINE_LINKS = ("//article//*[self::h1 or self::h2 or self::h3]//a/@href"
+                   " | //*[contains(concat(' ', normalize-space(@class), ' '), ' entry-title ')]//a/@href")
 
 
 def listing_links(page_html: str, url: str, pattern: str | None) -> list[str]:
     """Absolute article links on an HTML listing page (category archive, home page), in page
     order, without duplicates or fragments, kept only if they match ``pattern`` and stay on
-    the listing's host."""
-    from urllib.parse import urlsplit
+    the listing's host.
 
+    When the page marks its posts (``<article>`` headings or ``.entry-title`` links, as
+    WordPress themes do) only those links are taken, so menus and sidebars are left out;
+    otherwise every link on the page is a candidate.
+    """
     if not page_html.strip():
         return []
     tree = lxml_html.fromstring(page_html)
+    hrefs = tree.xpath(_HEADLINE_LINKS) or tree.xpath("//a/@href")
     host = urlsplit(url).netloc
     seen, links = set(), []
-    for href in tree.xpath("//a/@href"):
+    for href in hrefs:
         link = urldefrag(urljoin(url, href.strip()))[0]
         if urlsplit(link).netloc != host or link in seen or link.rstrip("/") == url.rstrip("/"):
             continue

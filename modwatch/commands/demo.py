@@ -1,0 +1,109 @@
+"""Replay the demo snapshot into the database, offline, and print what was stored.
+
+Builds ``demo/snapshot.warc.gz`` from ``demo/manifest.yaml`` if it is missing (or with
+``--rebuild``), then runs every spider of :data:`DEMO_SPIDERS` in one Scrapy process with
+``MODWATCH_REPLAY`` set to the snapshot (every request answered from the WARC, unknown URLs
+404) and ``MODWATCH_SITES_FILE=demo/sites.yaml``, into ``MODWATCH_DB`` (``--db``). Each
+spider run is one ``crawl_runs`` row. Running it again stores the same rows (upserts).
+
+Exit status 0 when every run finished without errors, 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_SNAPSHOT = ROOT / "demo" / "snapshot.warc.gz"
+DEMO_SITES = ROOT / "demo" / "sites.yaml"
+
+#: (spider name, spider arguments) run by the demo; add the spiders whose sources are in the
+#: snapshot (e.g. transparency spiders) with one line each.
+DEMO_SPIDERS: list[tuple[str, dict]] = [
+    ("news", {}),
+]
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--snapshot", type=Path, default=DEFAULT_SNAPSHOT,
+                        help="WARC to replay (default demo/snapshot.warc.gz; built if missing)")
+    parser.add_argument("--db", default=os.environ.get("MODWATCH_DB", "data/modwatch.db"),
+                        help="SQLite database (default $MODWATCH_DB or data/modwatch.db)")
+    parser.add_argument("--rebuild", action="store_true", help="rebuild the snapshot from demo/manifest.yaml first")
+    parser.add_argument("--spider", action="append", dest="spiders", metavar="NAME",
+                        help="run only this demo spider (repeatable)")
+
+
+def _build_snapshot(path: Path) -> None:
+    sys.path.insert(0, str(ROOT / "demo"))
+    try:
+        import build_snapshot
+    finally:
+        sys.path.remove(str(ROOT / "demo"))
+    count = build_snapshot.build(out=path)
+    print(f"built {path} ({count} records)")
+
+
+def _crawl(spiders: list[tuple[str, dict]]) -> None:
+    """Run the spiders in one CrawlerProcess (settings read from the environment)."""
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.utils.project import get_project_settings
+
+    process = CrawlerProcess(get_project_settings())
+    for name, kwargs in spiders:
+        process.crawl(name, **kwargs)
+    process.start()
+
+
+def summary(database, first_run_id: int) -> tuple[str, bool]:
+    """Text summary of the crawl runs with id >= ``first_run_id``, and whether all went well."""
+    runs = list(database.query(
+        "select id, spider, finish_reason, items_scraped, errors, rejects, requests from crawl_runs "
+        "where id >= ? order by id", [first_run_id]))
+    lines = ["crawl runs:"]
+    ok = bool(runs)
+    for run in runs:
+        lines.append(f"  #{run['id']} {run['spider']}: {run['finish_reason']}, {run['items_scraped'] or 0} items, "
+                     f"{run['rejects'] or 0} rejects, {run['errors'] or 0} errors, {run['requests'] or 0} requests")
+        ok = ok and run["finish_reason"] == "finished" and not run["errors"]
+    lines.append("articles per source (whole database):")
+    for row in database.query(
+            "select source, count(*) as n, sum(published_at is not null) as dated, "
+            "sum(exists(select 1 from article_authors aa where aa.article_id = articles.id)) as authored "
+            "from articles group by source order by source"):
+        lines.append(f"  {row['source']:<18} {row['n']:>4} articles ({row['dated']} dated, {row['authored']} with authors)")
+    total = database.execute("select count(*) from articles").fetchone()[0]
+    rejects = list(database.query("select url, reason from rejects where crawl_run_id >= ?", [first_run_id]))
+    lines.append(f"total: {total} articles; {len(rejects)} rejects in these runs")
+    lines.extend(f"  reject {r['url']}: {r['reason']}" for r in rejects)
+    return "\n".join(lines), ok
+
+
+def run(args) -> int:
+    snapshot = Path(args.snapshot).resolve()
+    if args.rebuild or not snapshot.exists():
+        _build_snapshot(snapshot)
+    db_path = Path(args.db).resolve()
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    # settings.py reads these at import: set them before Scrapy loads the project settings
+    os.environ["MODWATCH_REPLAY"] = str(snapshot)
+    os.environ["MODWATCH_SITES_FILE"] = str(DEMO_SITES)
+    os.environ["MODWATCH_DB"] = str(db_path)
+    os.chdir(ROOT)  # scrapy.cfg, settings.py and spiders/ live at the repository root
+
+    import db
+
+    database = db.connect(str(db_path))
+    first_run_id = (database.execute("select max(id) from crawl_runs").fetchone()[0] or 0) + 1
+    database.close()
+    spiders = [s for s in DEMO_SPIDERS if not args.spiders or s[0] in args.spiders]
+    _crawl(spiders)
+
+    database = db.connect(str(db_path))
+    text, ok = summary(database, first_run_id)
+    database.close()
+    print(text)
+    print(f"database: {db_path}")
+    return 0 if ok else 1
