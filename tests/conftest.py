@@ -75,7 +75,8 @@ def run_crawl(tmp_path):
             "MODWATCH_HTTPCACHE_DIR": str(tmp_path / "httpcache"),
             "MODWATCH_LOG_LEVEL": "DEBUG",
         }
-        overrides = {"SPIDER_MODULES": [], **(settings or {})}
+        overrides = {"SPIDER_MODULES": [], "TELNETCONSOLE_ENABLED": False, "REMOTE_CONTROL_ENABLED": False,
+                     **(settings or {})}  # fmt: skip
         result = subprocess.run(
             [sys.executable, "-c", _RUNNER, str(spider_ref), json.dumps(overrides), json.dumps(spider_args or {})],
             cwd=ROOT,

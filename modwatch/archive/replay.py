@@ -11,7 +11,7 @@ answered with the archived status, headers and body:
 - ``response.meta`` gets the provenance of the archived record: ``warc_record_id``,
   ``warc_filename`` (file name), ``fetched_at`` (the record's ``WARC-Date``, i.e. when the
   page was originally fetched) and ``warc_replayed = True``;
-- a URL not in the archive gets an empty 404 response (logged at DEBUG, stat
+- a URL not in the archive gets an empty ``text/plain`` 404 response (logged at DEBUG, stat
   ``replay/miss``). Stats: ``replay/requests``, ``replay/hit``, ``replay/miss``,
   ``replay/records`` (records indexed).
 
@@ -26,7 +26,7 @@ from pathlib import Path
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
-from scrapy.http import Headers
+from scrapy.http import Headers, TextResponse
 from scrapy.responsetypes import responsetypes
 from w3lib.url import canonicalize_url
 from warcio.archiveiterator import ArchiveIterator
@@ -156,9 +156,10 @@ class WarcReplayMiddleware:
         if archived is None:
             stats.inc_value("replay/miss")
             logger.debug("Not in the replay archive, answering 404: %s", request.url)
-            return responsetypes.from_args(url=request.url)(
-                url=request.url, status=404, body=b"", request=request, flags=["replay-miss"]
-            )
+            return TextResponse(
+                url=request.url, status=404, body=b"", headers={"Content-Type": "text/plain; charset=utf-8"},
+                request=request, flags=["replay-miss"],
+            )  # fmt: skip
         stats.inc_value("replay/hit")
         request.meta.update(
             warc_record_id=archived.record_id,

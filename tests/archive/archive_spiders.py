@@ -15,7 +15,7 @@ from modwatch.items import ArticleItem, RejectItem
 
 class PageSpider(scrapy.Spider):
     name = "pages"
-    handle_httpstatus_all = True
+    custom_settings = {"HTTPERROR_ALLOW_ALL": True}
 
     def __init__(self, urls="", token=None, **kwargs):
         super().__init__(**kwargs)

@@ -77,7 +77,7 @@ def test_last_record_for_a_url_wins_and_urls_match_canonically(middleware, archi
 def test_unknown_url_gets_404_counted_in_stats(middleware):
     request = Request("https://wikimediafoundation.org/news/not-archived/")
     response = middleware.process_request(request)
-    assert (response.status, response.body) == (404, b"")
+    assert (response.status, response.text) == (404, "")
     assert "warc_record_id" not in request.meta
     middleware.process_request(Request(URL))
     stats = middleware.crawler.stats
