@@ -219,7 +219,7 @@ def extract_body(html_or_tree, url: str | None = None, *, title: str | None = No
         return ""
     titles = {_normalise(t) for t in _title_candidates(tree, title) if t} - {""}
     descriptions = {_normalise(d) for d in tree.xpath(
-        '//meta[@name="description" or @property="og:description" or @name="twitter:description"]/@content')}
+        '//meta[@name="description" or @property="og:description"]/@content') if len(d) < DEK_MAX_CHARS}
     _preclean(tree)
     try:
         body, text, _, _ = trafilatura_sequence(tree, _OPTIONS, url)
@@ -233,6 +233,8 @@ def extract_body(html_or_tree, url: str | None = None, *, title: str | None = No
     return xmltotxt(body, False).strip()
 
 
+#: a standfirst (dek) repeated under the headline is at most this long; longer is the lead paragraph
+DEK_MAX_CHARS = 250
 #: trafilatura settings: fast mode (no readability/justext comparison), no comments, tables kept
 _OPTIONS = Extractor(output_format="txt", fast=True, comments=False, tables=True, dedup=False)
 
