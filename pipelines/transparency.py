@@ -60,12 +60,13 @@ def load_dataset(
                 "rows_stored": 0, "rows_rejected": 0}
     fetched_at = fetched_at or iso_utc()
     dataset_id = begin_dataset(db, source=source, url=url, fetched_at=fetched_at, sha256=sha256,
-                               byte_size=len(data), schema_version=registered.schema_version(data),
-                               crawl_run_id=crawl_run_id, warc_record_id=warc_record_id)
+                               byte_size=len(data), crawl_run_id=crawl_run_id,
+                               warc_record_id=warc_record_id)
     locations, stored, rejected = set(), 0, 0
     batches: dict[str, list[dict]] = defaultdict(list)
     try:
         with db.atomic():
+            db["datasets"].update(dataset_id, {"schema_version": registered.schema_version(data)})
             for location, row in registered.parse(data, source_url=url):
                 locations.add(location)
                 if isinstance(row, Reject):

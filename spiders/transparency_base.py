@@ -1,0 +1,88 @@
+"""Shared machinery of the transparency report spiders (Google, Meta, X, TikTok).
+
+A subclass names its parser (a key of ``modwatch.transparency.PARSERS``) and lists the files
+to download as ``(url, source)`` pairs in :meth:`TransparencySpider.files`, where ``source`` is
+the dataset's replacement scope (``datasets.source``). The spider only downloads: each file's
+bytes go unchanged into a :class:`~modwatch.transparency.DatasetFileItem` with the response's
+provenance (``fetched_at``, ``warc_record_id`` from the WARC middlewares), and
+``pipelines/transparency.py:store_dataset_file`` (registered below through
+``MODWATCH_STORE_FUNCTIONS``) parses and stores it. A failed download (HTTP error, DNS, 404 in
+a replay) becomes a ``RejectItem``; the other files go on.
+
+Spider argument common to all: ``-a urls=URL[,URL...]`` downloads those URLs instead of the
+defaults (e.g. a newer upstream file or a mirror); the source key is then derived from each URL.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import scrapy
+
+from modwatch.items import RejectItem
+from modwatch.transparency import DatasetFileItem
+
+MIB = 1024 * 1024
+
+
+class TransparencySpider(scrapy.Spider):
+    """Download transparency data files and hand their bytes to the pipeline."""
+
+    parser: str = ""
+    custom_settings = {
+        "MODWATCH_STORE_FUNCTIONS": {
+            "modwatch.transparency.DatasetFileItem": "pipelines.transparency:store_dataset_file",
+        },
+        # report files are small (KiB to a few MiB); anything far larger is not the file we want
+        "DOWNLOAD_MAXSIZE": 64 * MIB,
+        "DOWNLOAD_WARNSIZE": 16 * MIB,
+        # a data file is one request: no need to cache it, the WARC keeps it
+        "HTTPCACHE_ENABLED": False,
+    }
+
+    def __init__(self, *args, urls: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.urls = [url.strip() for url in urls.split(",") if url.strip()] if urls else None
+
+    def files(self) -> list[tuple[str, str]]:
+        """``(url, source)`` of every file to download (subclasses)."""
+        raise NotImplementedError
+
+    def source_for(self, url: str) -> str:
+        """The ``datasets.source`` of a URL given with ``-a urls=`` (subclasses may refine)."""
+        return self.name
+
+    async def start(self):
+        pairs = [(url, self.source_for(url)) for url in self.urls] if self.urls else self.files()
+        for url, source in pairs:
+            yield scrapy.Request(url, callback=self.parse_file, errback=self.download_failed,
+                                 cb_kwargs={"source": source}, dont_filter=True)
+
+    def parse_file(self, response, source: str):
+        yield DatasetFileItem(
+            parser=self.parser, source=source, url=response.url, body=response.body,
+            fetched_at=_fetched_at(response), warc_record_id=response.meta.get("warc_record_id"),
+        )
+
+    def download_failed(self, failure):
+        request = failure.request
+        response = getattr(failure.value, "response", None)
+        reason = (f"HTTP {response.status}" if response is not None else repr(failure.value))
+        self.logger.error("%s: download of %s failed: %s", self.name, request.url, reason)
+        yield RejectItem(
+            url=request.url, reason=f"transparency file not downloaded: {reason}",
+            excerpt=(response.body[:4096].decode("utf-8", errors="replace") if response is not None else ""),
+            fetched_at=_fetched_at(response) if response is not None else _now(),
+            warc_record_id=response.meta.get("warc_record_id") if response is not None else None,
+        )
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _fetched_at(response) -> str:
+    value = response.meta.get("fetched_at")
+    if isinstance(value, datetime):
+        value = value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return value or _now()
