@@ -19,6 +19,11 @@ MODWATCH_DB = os.environ.get("MODWATCH_DB", "data/modwatch.db")
 MODWATCH_WARC_DIR = os.environ.get("MODWATCH_WARC_DIR", "data/warc")
 MODWATCH_REPLAY = os.environ.get("MODWATCH_REPLAY", "")
 MODWATCH_SITES_FILE = os.environ.get("MODWATCH_SITES_FILE", "modwatch/sites.yaml")
+# Never written to a WARC (modwatch.archive.warc): these request/response headers, in addition to
+# Authorization, Proxy-Authorization, Cookie, Set-Cookie, X-Authentication-Token; and these URL
+# query parameters (replay drops them too before looking a URL up).
+MODWATCH_WARC_REDACT_HEADERS = []
+MODWATCH_WARC_REDACT_PARAMS = ["token", "api_key", "apikey", "access_token"]
 
 # --- politeness (live crawls) --------------------------------------------------------------
 USER_AGENT = "modwatch/0.1 (+https://github.com/modwatch/modwatch; research crawler for censorship transparency)"
@@ -45,10 +50,12 @@ LOG_LEVEL = os.environ.get("MODWATCH_LOG_LEVEL", "INFO")
 DOWNLOADER_MIDDLEWARES = {
     # replay answers from a WARC before anything touches the network
     "modwatch.archive.replay.WarcReplayMiddleware": 50,
-    # every response fetched (or replayed) is recorded with its WARC record id
+    # every response fetched is written to the crawl run's WARC: 950 = after every built-in
+    # middleware, so the payload is stored as on the wire (compressed, Content-Encoding kept)
     "modwatch.archive.warc.WarcWriterMiddleware": 950,
-    # header charset contradicting the page's declared charset
-    "modwatch.middlewares.DeclaredCharsetMiddleware": 960,
+    # header charset contradicting the page's declared charset: below HttpCompressionMiddleware
+    # (590), so it sees the decompressed body and its encoding is not reset by decompression
+    "modwatch.middlewares.DeclaredCharsetMiddleware": 580,
 }
 ITEM_PIPELINES = {
     "pipelines.store.SQLitePipeline": 800,

@@ -52,6 +52,23 @@ def ensure_source(db: sqlite_utils.Database, key: str, *, name=None, base_url=No
     )
 
 
+def upsert_source(db: sqlite_utils.Database, key: str, *, name=None, base_url=None, language=None) -> None:
+    """Insert or update the ``sources`` row ``key`` from a site description (sites file).
+
+    Values given replace stored ones; None leaves a stored value alone.
+    """
+    db.execute(
+        """
+        INSERT INTO sources (key, name, base_url, language) VALUES (?, ?, ?, ?)
+        ON CONFLICT(key) DO UPDATE SET
+            name = coalesce(excluded.name, sources.name),
+            base_url = coalesce(excluded.base_url, sources.base_url),
+            language = coalesce(excluded.language, sources.language)
+        """,
+        [key, name or None, base_url or None, language or None],
+    )
+
+
 def upsert_article(db: sqlite_utils.Database, item: Mapping, crawl_run_id: int | None = None) -> int:
     """Insert or update the article ``item`` (ArticleItem fields) and return its ``articles.id``.
 

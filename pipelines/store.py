@@ -13,6 +13,10 @@ crawler's StatsCollector, or None). Areas add a line
 to :data:`STORE_FUNCTIONS` (or the setting) for their own item classes; names are strings so
 this module imports nothing of theirs.
 
+Sources: at open, each entry of the spider's ``sites`` attribute (objects with ``key``,
+``base_url``, ``name``, ``language``, e.g. :class:`modwatch.sites.Site`) is written to
+``sources``; an article of a source not described there gets a row guessed from its URL.
+
 Bad items lose nothing: an ArticleItem that cannot be stored (no URL, a database
 constraint) becomes a ``rejects`` row with the reason and the item as JSON. Every stored
 reject increments the stat ``modwatch/rejects``; stored articles ``modwatch/articles``.
@@ -27,7 +31,7 @@ from collections.abc import Callable
 from itemadapter import ItemAdapter
 
 import db
-from db.articles import InvalidArticle, upsert_article
+from db.articles import InvalidArticle, upsert_article, upsert_source
 from db.rejects import insert_reject
 
 logger = logging.getLogger(__name__)
@@ -102,6 +106,9 @@ class SQLitePipeline:
     def open_spider(self) -> None:
         self.db = db.connect(self.path)
         self.functions = {name: _resolve(target) for name, target in self.targets.items()}
+        for site in getattr(self.crawler.spider, "sites", None) or ():
+            upsert_source(self.db, site.key, name=getattr(site, "name", None),
+                          base_url=getattr(site, "base_url", None), language=getattr(site, "language", None))  # fmt: skip
 
     def close_spider(self) -> None:
         if self.db is not None:

@@ -125,3 +125,24 @@ def test_other_item_classes_dispatch_to_registered_functions(db_path):
     with pytest.raises(TypeError, match="no store function for dict"):
         pipeline.process_item({"title": "plain dict"})
     pipeline.close_spider()
+
+
+class Site:
+    def __init__(self, key, name, base_url, language):
+        self.key, self.name, self.base_url, self.language = key, name, base_url, language
+
+
+def test_sources_come_from_the_spider_sites(db_path):
+    crawler = get_crawler(NewsSpider, {"MODWATCH_DB": str(db_path)})
+    crawler.spider = crawler._create_spider()
+    crawler.spider.sites = [Site("wikimediafoundation", "Wikimedia Foundation News", "https://wikimediafoundation.org/news/", "en"),
+                            Site("thevietnamese", "The Vietnamese", "https://www.thevietnamese.org/", None)]
+    pipeline = SQLitePipeline.from_crawler(crawler)
+    pipeline.open_spider()
+    pipeline.process_item(ArticleItem(**ARTICLE))
+    assert list(pipeline.db["sources"].rows) == [
+        {"key": "wikimediafoundation", "name": "Wikimedia Foundation News",
+         "base_url": "https://wikimediafoundation.org/news/", "language": "en"},
+        {"key": "thevietnamese", "name": "The Vietnamese", "base_url": "https://www.thevietnamese.org/", "language": None},
+    ]  # fmt: skip
+    pipeline.close_spider()
