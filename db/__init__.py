@@ -23,6 +23,7 @@ MIGRATION_MODULES = [
     "db.migrations_notices",
     "db.migrations_dsa",
     "db.migrations_publish",
+    "db.migrations_tagging",
 ]
 
 
