@@ -325,6 +325,47 @@ def parse_feed(data: bytes, url: str = "") -> list[FeedEntry]:
     return entries
 
 
+#: fields a feed entry states reliably about its article (filled in when the page lacks them)
+FEED_METADATA = ("published_at", "published_at_raw", "published_at_offset", "published_at_precision",
+                 "modified_at", "modified_at_raw", "modified_at_offset", "authors", "section", "tags")
+
+
+def feed_entry_metadata(entry: FeedEntry) -> dict:
+    """The :data:`FEED_METADATA` fields of a feed entry (dates, authors, categories), no body."""
+    same_modified = entry.modified_raw == entry.published_raw
+    return {
+        "published_at": entry.published_at,
+        "published_at_raw": entry.published_raw if entry.published_at else None,
+        "published_at_offset": _offset_of(entry.published_raw) if entry.published_at else None,
+        "published_at_precision": "second" if entry.published_at else None,
+        "modified_at": None if same_modified else entry.modified_at,
+        "modified_at_raw": None if same_modified or not entry.modified_at else entry.modified_raw,
+        "modified_at_offset": None if same_modified or not entry.modified_at else _offset_of(entry.modified_raw),
+        "authors": list(entry.authors),
+        "section": entry.categories[0] if entry.categories else None,
+        "tags": list(entry.categories),
+    }
+
+
+def fill_from_feed(article: dict, entry: FeedEntry) -> dict:
+    """``article`` (parsed from the page) with the gaps filled from its feed entry.
+
+    The page wins wherever it has a value; the feed supplies the date group (all four
+    ``published_at*`` fields together), authors, section and tags the page did not show.
+    """
+    meta = feed_entry_metadata(entry)
+    merged = dict(article)
+    for prefix in ("published_at", "modified_at"):
+        if not merged.get(prefix) and meta[prefix]:
+            for key in (prefix, f"{prefix}_raw", f"{prefix}_offset", f"{prefix}_precision"):
+                if key in meta:
+                    merged[key] = meta[key]
+    for key in ("authors", "section", "tags"):
+        if not merged.get(key) and meta[key]:
+            merged[key] = meta[key]
+    return merged
+
+
 def article_from_feed_entry(entry: FeedEntry, *, language: str | None = None) -> dict | None:
     """ArticleItem "what the page says" fields from a feed entry that has the full text.
 
@@ -338,20 +379,10 @@ def article_from_feed_entry(entry: FeedEntry, *, language: str | None = None) ->
     body = fragment_text(entry.content_html)
     if not body.strip():
         return None
-    same_modified = entry.modified_raw == entry.published_raw
     return {
         "url": entry.url,
         "title": entry.title,
-        "authors": list(entry.authors),
-        "published_at": entry.published_at,
-        "published_at_raw": entry.published_raw,
-        "published_at_offset": _offset_of(entry.published_raw),
-        "published_at_precision": "second" if entry.published_at else None,
-        "modified_at": None if same_modified else entry.modified_at,
-        "modified_at_raw": None if same_modified else entry.modified_raw,
-        "modified_at_offset": None if same_modified else _offset_of(entry.modified_raw),
-        "section": entry.categories[0] if entry.categories else None,
-        "tags": list(entry.categories),
+        **feed_entry_metadata(entry),
         "image_url": None,
         "body": body,
         "language": language,

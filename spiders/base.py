@@ -102,9 +102,12 @@ def _complete(fields: dict, source: str, prov: dict) -> ArticleItem | str:
     return item
 
 
-def article_item(response, *, source: str, language: str | None, discovered_via: str) -> ArticleItem | RejectItem:
+def article_item(response, *, source: str, language: str | None, discovered_via: str,
+                 feed_entry: discovery.FeedEntry | None = None) -> ArticleItem | RejectItem:
     """Parse an article page response into an ArticleItem, or a RejectItem saying why not.
 
+    ``feed_entry``: the feed item that listed the page; fills the date, authors, section and
+    tags the page does not show (:func:`modwatch.discovery.fill_from_feed`).
     Not HTML, no title, no body text, or an exception in the extractor -> RejectItem.
     """
     if not isinstance(response, TextResponse):
@@ -113,9 +116,13 @@ def article_item(response, *, source: str, language: str | None, discovered_via:
     fetched_at = fetched_at_of(response)
     try:
         fields = parse_article(response.text, response.url, language=language, fetched_at=_as_datetime(fetched_at))
-    except Exception as exc:  # the extractor failing on one page must not stop the crawl
+    except ValueError as exc:  # documented: an empty document
+        return reject_item(response, f"not an article page: {exc}")
+    except Exception as exc:  # a bug in the extractor on one page must not stop the crawl
         logger.exception("extractor failed on %s", response.url)
         return reject_item(response, f"extractor error: {exc.__class__.__name__}: {exc}")
+    if feed_entry is not None:
+        fields = discovery.fill_from_feed(fields, feed_entry)
     result = _complete(fields, source, provenance(response, discovered_via))
     if isinstance(result, str):
         return reject_item(response, f"{result} ({discovered_via} page)", response.text[:EXCERPT_CHARS])
@@ -328,7 +335,7 @@ class WordPressNewsSpider(scrapy.Spider):
     def _feed_entries(self, response, site: Site, entries, feed_url: str | None, page: int):
         for entry in entries:
             if discovery.is_article_url(entry.url, site.article_url_pattern):
-                yield self._article_request(site, entry.url, "rss", entry if site.feed_fallback else None, response)
+                yield self._article_request(site, entry.url, "rss", entry, response)
         if feed_url and entries and page < site.max_pages:
             # WordPress pages its feeds with ?paged=N; a page past the end answers 404
             yield scrapy.Request(discovery.paged_feed_url(feed_url, page + 1), callback=self.parse_feed_page,
@@ -362,7 +369,8 @@ class WordPressNewsSpider(scrapy.Spider):
     # --- articles -------------------------------------------------------------------------
 
     def parse_article_page(self, response, site: Site, via: str):
-        item = article_item(response, source=site.key, language=site.language, discovered_via=via)
+        item = article_item(response, source=site.key, language=site.language, discovered_via=via,
+                            feed_entry=response.meta.get("feed_entry"))
         if isinstance(item, RejectItem):
             self.logger.warning("rejected %s: %s", response.url, item["reason"])
         yield item
@@ -374,7 +382,8 @@ class WordPressNewsSpider(scrapy.Spider):
         status = failure.value.response.status if failure.check(HttpError) else None
         self.crawler.stats.inc_value(f"modwatch/article_fetch_failed/{status or failure.type.__name__}")
         entry, feed_response = request.meta.get("feed_entry"), request.meta.get("feed_response")
-        fields = discovery.article_from_feed_entry(entry, language=site.language) if entry else None
+        use_entry = entry is not None and site.feed_fallback
+        fields = discovery.article_from_feed_entry(entry, language=site.language) if use_entry else None
         if fields is None:
             self.logger.info("%s: article not fetched (%s): %s", site.key, status or failure.type.__name__, request.url)
             return
