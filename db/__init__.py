@@ -6,15 +6,17 @@ migration set (sqlite-utils ``Migrations``, one module per area listed in
 them (see :mod:`db.fts`).
 
 To add tables for a new area: write ``db/migrations_<area>.py`` exposing
-``migrations = Migrations("modwatch-<area>")`` and append its module name below.
+``migrations = Migrations("modwatch-<area>")`` and append its module name below. A module
+may also expose ``ensure(db) -> None``: an idempotent step run by every :func:`connect` after
+all migrations, for what a later ``transform()`` silently drops (triggers on a transformed
+table). Migrations that call ``transform()`` need nothing special: they run with foreign keys
+off, as SQLite's ALTER TABLE procedure requires (https://sqlite.org/lang_altertable.html).
 """
 
 import importlib
 from pathlib import Path
 
 import sqlite_utils
-
-from db import fts
 
 #: Modules exposing ``migrations: sqlite_utils.migrations.Migrations``, applied in this order.
 MIGRATION_MODULES = [
@@ -31,9 +33,14 @@ class ForeignKeyError(RuntimeError):
     """The database has rows whose foreign keys point nowhere (after migrating)."""
 
 
+def migration_modules():
+    """The registered migration modules, in application order."""
+    return [importlib.import_module(name) for name in MIGRATION_MODULES]
+
+
 def migration_sets():
     """The registered ``Migrations`` objects, in application order."""
-    return [importlib.import_module(name).migrations for name in MIGRATION_MODULES]
+    return [module.migrations for module in migration_modules()]
 
 
 def connect(path: str | Path = ":memory:") -> sqlite_utils.Database:
@@ -51,11 +58,17 @@ def connect(path: str | Path = ":memory:") -> sqlite_utils.Database:
     db = sqlite_utils.Database(path)
     if str(path) != ":memory:":
         db.enable_wal()
+        # WAL + NORMAL: no fsync per transaction (one per checkpoint); never corrupts, a power
+        # cut can lose only the last transactions (https://sqlite.org/pragma.html#pragma_synchronous)
+        db.execute("PRAGMA synchronous = NORMAL")
     db.execute("PRAGMA busy_timeout = 10000")
     db.execute("PRAGMA foreign_keys = OFF")
-    for migrations in migration_sets():
-        migrations.apply(db)
-    fts.ensure(db)
+    modules = migration_modules()
+    for module in modules:
+        module.migrations.apply(db)
+    for module in modules:
+        if hasattr(module, "ensure"):
+            module.ensure(db)
     dangling = db.execute("PRAGMA foreign_key_check").fetchall()
     if dangling:
         raise ForeignKeyError(f"dangling foreign keys after migrating {path}: {dangling[:5]}")

@@ -12,6 +12,10 @@ from db import fts
 
 migrations = Migrations("modwatch-core")
 
+#: Run by :func:`db.connect` after every migration: re-creates the article FTS triggers
+#: (and re-indexes) if a ``transform()`` of ``articles`` dropped them.
+ensure = fts.ensure
+
 
 @migrations()
 def m001_sources_crawl_runs(db):

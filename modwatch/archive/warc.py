@@ -205,7 +205,9 @@ class WarcWriterMiddleware:
     In replay mode (``MODWATCH_REPLAY`` set, or a response marked ``warc_replayed`` in meta by
     :class:`~modwatch.archive.replay.WarcReplayMiddleware`) nothing is written: the archived
     record's meta is kept. A response served from Scrapy's HTTP cache is written with the
-    extra WARC header ``WARC-Modwatch-Cached: true``.
+    extra WARC header ``WARC-Modwatch-Cached: true``. A request with ``meta["dont_archive"]``
+    (e.g. a multi-GiB bulk dump kept elsewhere with its sha256) is not written; its response
+    still gets ``fetched_at`` (stat ``warc/skipped``).
     """
 
     def __init__(self, crawler):
@@ -236,6 +238,10 @@ class WarcWriterMiddleware:
 
     def process_response(self, request, response):
         if self.replay or request.meta.get("warc_replayed"):
+            return response
+        if request.meta.get("dont_archive"):
+            self.crawler.stats.inc_value("warc/skipped")
+            request.meta["fetched_at"] = iso_utc()
             return response
         if self.warc is None:
             self.warc = self._open()

@@ -115,6 +115,16 @@ def test_replayed_responses_are_not_written_again(writer, tmp_path):
     assert request.meta["warc_record_id"] == "<urn:uuid:archived>"
 
 
+def test_dont_archive_requests_are_not_written(writer, tmp_path):
+    middleware = writer()
+    request = Request("https://dsa-sor-data-dumps.s3.eu-central-1.amazonaws.com/sor-global-2026-11-28-full.zip",
+                      meta={"dont_archive": True})  # fmt: skip
+    middleware.process_response(request, scrapy.http.Response(url=request.url, body=b"PK\x03\x04", request=request))
+    assert not (tmp_path / "warc").exists()
+    assert "warc_record_id" not in request.meta and request.meta["fetched_at"].endswith("Z")
+    assert middleware.crawler.stats.get_value("warc/skipped") == 1
+
+
 @pytest.mark.parametrize(
     "url, expected",
     [
