@@ -85,7 +85,9 @@ _KEYS = {f for f in Site.__dataclass_fields__ if f != "extra"}
 _LIST_KEYS = ("tags", "feeds", "sitemaps", "listings", "start_urls")
 
 
-def _site_from_dict(raw: dict, where: str) -> Site:
+def site_from_dict(raw: dict, where: str = "site") -> Site:
+    """Validate one site mapping (the keys of the sites file) -> :class:`Site`;
+    :class:`SitesConfigError` naming ``where`` and the problem."""
     if not isinstance(raw, dict):
         raise SitesConfigError(f"{where}: each site must be a mapping, got {type(raw).__name__}")
     unknown = sorted(set(raw) - _KEYS)
@@ -165,7 +167,7 @@ def load_sites(path: str | os.PathLike | None = None, keys: list[str] | None = N
     unknown_top = sorted(set(document) - {"sites"})
     if unknown_top:
         raise SitesConfigError(f"{path}: unknown top-level key(s) {unknown_top}")
-    sites = [_site_from_dict(raw, f"{path}: site #{i + 1}") for i, raw in enumerate(document["sites"])]
+    sites = [site_from_dict(raw, f"{path}: site #{i + 1}") for i, raw in enumerate(document["sites"])]
     seen = set()
     for site in sites:
         if site.key in seen:

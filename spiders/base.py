@@ -170,6 +170,11 @@ class WordPressNewsSpider(scrapy.Spider):
 
     sites: list[Site] = []
 
+    @property
+    def sources(self) -> list[dict]:
+        """``sources`` rows of the sites crawled: key, name, base_url, language (for storage)."""
+        return [{"key": s.key, "name": s.name, "base_url": s.base_url, "language": s.language} for s in self.sites]
+
     # --- start --------------------------------------------------------------------------
 
     async def start(self):

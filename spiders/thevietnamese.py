@@ -15,14 +15,15 @@ thevietnamese.org runs WordPress with the Zox News theme (MVP Themes); article U
 Arguments (``scrapy crawl thevietnamese -a NAME=VALUE``) point it elsewhere, e.g. at a replayed
 snapshot: ``base_url``, ``category`` (slug), ``category_id`` (skip the slug lookup),
 ``url_pattern`` (regex on the article URL path), ``discovery`` (comma-separated methods),
-``max_pages``, ``source`` (the articles' ``source`` key).
+``max_pages`` (REST/feed pages), ``per_page`` (REST page size), ``source`` (the articles'
+``source`` key). Invalid arguments raise :class:`modwatch.sites.SitesConfigError`.
 
 The slug ``internet-freedom`` and the ``www.`` host are assumptions (no network here to
 check the live site).
 """
 
 from modwatch.discovery import YEAR_MONTH_SLUG
-from modwatch.sites import Category, Site
+from modwatch.sites import site_from_dict
 from spiders.base import WordPressNewsSpider
 
 
@@ -31,17 +32,16 @@ class TheVietnameseSpider(WordPressNewsSpider):
 
     def __init__(self, *args, base_url="https://www.thevietnamese.org/", category="internet-freedom",
                  category_id=None, url_pattern=YEAR_MONTH_SLUG, discovery="wp-rest,rss,sitemap",
-                 max_pages=20, source="thevietnamese", **kwargs):
+                 max_pages=20, per_page=100, source="thevietnamese", **kwargs):
         super().__init__(*args, **kwargs)
-        methods = tuple(m.strip() for m in discovery.split(",") if m.strip())
-        self.sites = [Site(
-            key=source,
-            name="The Vietnamese",
-            base_url=base_url if base_url.endswith("/") else base_url + "/",
-            language="en",
-            discovery=methods,
-            categories=(Category(category, int(category_id) if category_id else None),),
-            article_url_pattern=url_pattern,
-            max_pages=int(max_pages),
-        )]
-        self.allowed_domains = []  # REST, feeds and sitemaps may redirect between www and bare host
+        self.sites = [site_from_dict({
+            "key": source,
+            "name": "The Vietnamese",
+            "base_url": base_url,
+            "language": "en",
+            "discovery": [m.strip() for m in discovery.split(",") if m.strip()],
+            "categories": [{"slug": category, "id": int(category_id) if category_id else None}],
+            "article_url_pattern": url_pattern,
+            "max_pages": int(max_pages),
+            "rest_per_page": int(per_page),
+        }, f"spider {self.name} arguments")]
