@@ -16,34 +16,36 @@ copyright year, a widget's "last updated", or a comment's date is not taken for 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 
-import lxml.html
 from lxml import etree
 
 from modwatch.extract.dates.parse import ParsedDate, parse_date
 
 # --------------------------------------------------------------------------------------- page preparation
 
-_HTML_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
+_HTML_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
+_HTML_PARSER_UTF8 = etree.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False, encoding="utf-8")
 
 
 def _tree(html) -> etree._Element | None:
+    """An lxml tree of ``html`` (str, UTF-8 bytes, or an lxml element/tree, returned as is); None if empty."""
     if isinstance(html, etree._Element):
         return html
     if isinstance(html, etree._ElementTree):
         return html.getroot()
-    if isinstance(html, bytes):
-        html = html.decode("utf-8", errors="replace")
-    if not html or not html.strip():
+    if not html:
         return None
-    if html.startswith("<?xml"):
-        html = re.sub(r"^<\?xml[^>]*>", "", html)
     try:
-        return lxml.html.document_fromstring(html, parser=_HTML_PARSER)
-    except (etree.ParserError, ValueError):
+        if isinstance(html, bytes):
+            return etree.fromstring(html, _HTML_PARSER_UTF8)
+        return etree.fromstring(html, _HTML_PARSER)
+    except ValueError:  # a str with an XML encoding declaration
+        return etree.fromstring(html.encode("utf-8", errors="replace"), _HTML_PARSER_UTF8)
+    except etree.ParserError:
         return None
 
 
@@ -165,21 +167,24 @@ def _meta_dates(tree, table: dict[str, int]) -> list[tuple[int, str, str]]:
 #: class token or follow a "-"/"_" in it ("comment-list", "site_footer"), so that layout classes such as
 #: "layoutTwoColumnsRightSidebar" or "has-sidebar" do not hide the whole page
 _EXCLUDED_RE = re.compile(
-    r"(?:^|\s|[-_])(?<!has-)(?<!with-)(?<!no-)(?:comment|footer|sidebar|related|recommend|trending|popular|"
+    r"(?:^|\s|[-_])(?<!has-)(?<!with-)(?<!no-)(?:comment|sidebar|related|recommend|trending|popular|"
     r"newsletter|share|sharing|social|breadcrumb|menu|navbar|nav|advert|ads?|promo|cookie|copyright|outbrain|"
     r"taboola|read-?more|pager|pagination|calendar|archive|ticker|weather|signup|subscribe|author-bio|disqus|reply|"
     r"replies|respond|hidden|modal|popup|most|latest|suggest|leserbrief|kommentar|teaser-?list|more-?articles)"
     r"(?=$|\s|[-_]|s\b|s[-_])", re.I)
-_EXCLUDED_TAGS = {"footer", "aside", "nav", "script", "style", "noscript", "template", "form", "select", "button",
+#: footers: an article card's footer often holds its date, the site footer a copyright year; candidates there
+#: count less but are not dropped
+_SOFT_EXCLUDED_RE = re.compile(r"(?:^|\s|[-_])(?:footer|foot|bottom)(?=$|\s|[-_])", re.I)
+_EXCLUDED_TAGS = {"aside", "nav", "script", "style", "noscript", "template", "form", "select", "button",
                   "iframe", "svg", "head", "option", "textarea", "figcaption", "blockquote"}
-_EXCLUDED_ROLES = {"contentinfo", "complementary", "navigation"}
-
-
+_EXCLUDED_ROLES = {"complementary", "navigation"}
 _TITLE_ANCESTOR = "title-ancestor"
+OK, SOFT, HARD = 0, 1, 2
 
 
 class _Exclusions:
-    """Memoised "is this element inside a footer, sidebar, comment, navigation, related list …" test.
+    """Memoised test of where an element lies: ``HARD`` inside a sidebar, comment, navigation, related list,
+    script ...; ``SOFT`` inside a footer; ``OK`` otherwise.
 
     Ancestors of the page's title (``h1``) are never taken for such parts: a wrapper that holds the title holds
     the article."""
@@ -194,34 +199,37 @@ class _Exclusions:
                     node = node.getparent()
                 break
 
-    def __call__(self, element) -> bool:
+    def __call__(self, element) -> int:
         cache = self.cache
         chain = []
         node = element
-        result = False
+        result = OK
         while node is not None:
             cached = cache.get(node)
             if cached is _TITLE_ANCESTOR:  # an ancestor of the title: look no further up
                 break
             if cached is not None:
-                result = cached
+                result = max(result, cached)
                 break
-            chain.append(node)
+            chain.append((node, result))
             tag = node.tag if isinstance(node.tag, str) else ""
             if tag in _EXCLUDED_TAGS or (node.get("role") or "") in _EXCLUDED_ROLES:
-                result = True
+                result = HARD
                 break
             if tag in ("body", "html"):
                 break
             names = (node.get("class") or "") + " " + (node.get("id") or "")
             if names.strip() and _EXCLUDED_RE.search(names):
-                result = True
+                result = HARD
                 break
             if (node.get("typeof") or "").endswith("Comment") or (node.get("itemtype") or "").endswith("Comment"):
-                result = True
+                result = HARD
                 break
+            if tag == "footer" or node.get("role") == "contentinfo" or (names.strip() and _SOFT_EXCLUDED_RE.search(names)):
+                result = SOFT
             node = node.getparent()
-        for key in chain:
+        # an element's level is the worst level of itself and its ancestors
+        for key, _below in chain:
             cache[key] = result
         return result
 
@@ -239,9 +247,11 @@ _LABEL_PUBLISHED_RE = re.compile(
 _LABEL_UPDATED_RE = re.compile(
     r"updated|modified|aktualisiert|geändert|mis à jour|actualizado|aggiornato|bijgewerkt|cập nhật|"
     r"zuletzt|last edited|revised", re.I)
-_DIGITS_XPATH = etree.XPath(
-    r"//body//text()[re:test(., '\d{4}|\d\d?[./-]\d\d?[./-]\d\d|\d\s*(tháng|giờ|phút|ngày|hours?|days?|minutes?|"
-    r"Std|Tag)')]", namespaces={"re": "http://exslt.org/regular-expressions"})
+#: text nodes that may hold a date: a cheap XPath pre-filter (years 19xx/20xx, relative-date words), then regexes
+_DIGITS_XPATH = etree.XPath("//body//text()[contains(., '20') or contains(., '19') or contains(., 'ago') or "
+                            "contains(., 'trước') or contains(., 'hôm') or contains(., 'vor ')]")
+_DATE_TEXT_RE = re.compile(r"\d{4}|\d\d?[./-]\d\d?[./-]\d\d|\d\s*(?:tháng|giờ|phút|ngày|hours?|days?|minutes?|"
+                           r"Std|Tag)|hôm", re.I)
 _ATTRIBUTE_XPATH = etree.XPath("//body//*[@datetime or @itemprop='datePublished' or @itemprop='dateCreated' "
                                "or (self::abbr and @title and contains(@class, 'published')) "
                                "or @itemprop='dateModified' or @property='dc:date' or "
@@ -267,12 +277,29 @@ class _Candidate:
         self.score, self.order, self.value, self.found_in, self.modified = score, order, value, found_in, modified
 
 
+_PUBLISH_OR_DATE_RE = re.compile(r"publish|date|datum", re.I)
+
+
+def _label_before(node, owner) -> str:
+    """Short text just before a text node: its element's own text when the node is a tail, else the previous
+    sibling element's text (``<dt>Datum:</dt><dd>03.11.2021</dd>``, ``<p>Mise en ligne</p><p>23 mai 2019</p>``)."""
+    if node.is_tail:
+        return (owner.text or "")[-30:]
+    previous = owner.getprevious()
+    if previous is not None and isinstance(previous.tag, str):
+        text = " ".join(previous.itertext()).strip()
+        if len(text) <= 40:
+            return text
+    return ""
+
+
 def _visible_candidates(tree, excluded: _Exclusions) -> list[_Candidate]:
     candidates = []
     order = 0
     for element in _ATTRIBUTE_XPATH(tree):
         order += 1
-        if excluded(element):
+        level = excluded(element)
+        if level == HARD:
             continue
         itemprop = (element.get("itemprop") or element.get("property") or "").lower()
         value = element.get("datetime") or element.get("content") or element.get("title") or ""
@@ -290,27 +317,44 @@ def _visible_candidates(tree, excluded: _Exclusions) -> list[_Candidate]:
             score, where = 5, "abbr.published"
         else:
             score, where = 3, f"[datetime]:{element.tag}"
+        score -= 2 * level
         if value:
             candidates.append(_Candidate(score, order, value, where, modified))
         if text and len(text) < 120:
             candidates.append(_Candidate(score - 0.5, order, text, where + ":text", modified))
     for node in _DIGITS_XPATH(tree):
         order += 1
-        parent = node.getparent()
-        if parent is None or excluded(parent):
+        if not _DATE_TEXT_RE.search(node):
+            continue
+        owner = node.getparent()
+        if node.is_tail and owner is not None:  # "…</svg>August 30, 2017": the text belongs to the parent
+            owner = owner.getparent()
+        if owner is None:
+            continue
+        level = excluded(owner)
+        if level == HARD:
             continue
         text = " ".join(node.split())
         if len(text) > 120:
+            if not text[:1].isdigit():
+                continue  # a date inside running text, not a dateline
             text = text[:40]
         elif len(text) < 10:
-            # "am 21. April" + "<b>2020</b>": read the parent's whole text when it is short
-            whole = " ".join(" ".join(parent.itertext()).split())
-            if len(whole) <= 120:
+            # "am 21. April" + "<b>2020</b>", "<span>Apr</span><span>04</span><span>2013</span>": read the
+            # enclosing element's whole text when it is short
+            container = owner
+            for _ in range(2):
+                whole = " ".join(" ".join(container.itertext()).split())
+                if len(whole) > 60 or container.getparent() is None:
+                    break
                 text = whole
-        context = _context(parent)
-        before = (parent.text or "") if node.is_tail else ""
-        labelled_published = bool(_LABEL_PUBLISHED_RE.search(text) or _LABEL_PUBLISHED_RE.search(before[-30:]))
-        labelled_updated = bool(_LABEL_UPDATED_RE.search(text) or _LABEL_UPDATED_RE.search(before[-30:]))
+                if len(whole) >= 10:
+                    break
+                container = container.getparent()
+        context = _context(owner)
+        before = _label_before(node, owner)
+        labelled_published = bool(_LABEL_PUBLISHED_RE.search(text) or _LABEL_PUBLISHED_RE.search(before))
+        labelled_updated = bool(_LABEL_UPDATED_RE.search(text) or _LABEL_UPDATED_RE.search(before))
         if _PUBLISH_CLASS_RE.search(context):
             score = 5
         elif _DATE_CLASS_RE.search(context):
@@ -319,8 +363,10 @@ def _visible_candidates(tree, excluded: _Exclusions) -> list[_Candidate]:
             score = 1
         if labelled_published:
             score += 1.5
+        score -= 2 * level
         modified = (labelled_updated and not labelled_published) or (
-            bool(_MODIFIED_CLASS_RE.search(context)) and not labelled_published)
+            bool(_MODIFIED_CLASS_RE.search(context)) and not labelled_published and not
+            _PUBLISH_OR_DATE_RE.search(context))
         candidates.append(_Candidate(score, order, text, "text:" + context[:40], modified))
     return candidates
 
@@ -389,7 +435,30 @@ def url_date(url: str) -> ParsedDate | None:
 # --------------------------------------------------------------------------------------- public API
 
 def _with_source(parsed: ParsedDate, found_in: str) -> ParsedDate:
-    return ParsedDate(parsed.utc_iso, parsed.raw, parsed.offset, parsed.precision, found_in)
+    return dataclasses.replace(parsed, found_in=found_in)
+
+
+def _near_days(parsed: ParsedDate) -> set[str]:
+    """The local days a UTC time may fall on: its UTC day and the day before or after (offsets up to ±12 h)."""
+    instant = parsed.as_datetime()
+    return {(instant + timedelta(hours=hours)).date().isoformat() for hours in (-12, 0, 14)}
+
+
+def _needs_local_day(parsed: ParsedDate) -> bool:
+    """True for a time given in UTC (``Z``, ``+00:00``): the source's own day may differ from the UTC day."""
+    return parsed.precision in ("second", "minute", "hour") and parsed.offset == "+00:00"
+
+
+def _local_day(parsed: ParsedDate, tree, url: str, kind: str, languages, fetched_at, excluded) -> ParsedDate:
+    """Give a UTC time the calendar day the page itself shows: the URL's day, else the visible date, when it is
+    one of the days the UTC time can fall on."""
+    near = _near_days(parsed)
+    evidence = url_date(url) if kind == "published" else None
+    if evidence is None or evidence.precision != "day":
+        evidence = _visible_date(tree, kind, languages, fetched_at, excluded)
+    if evidence is not None and evidence.local_day in near and evidence.local_day != parsed.utc_iso[:10]:
+        return dataclasses.replace(parsed, day=evidence.local_day)
+    return parsed
 
 
 def _first_parsed(candidates, prefix, languages, fetched_at) -> ParsedDate | None:
@@ -408,13 +477,14 @@ def _find(html, url: str, kind: str, language: str | None, fetched_at: datetime 
     languages = [language] if language else None
     jsonld_keys = ("datePublished", "dateCreated") if kind == "published" else ("dateModified",)
     meta_table = PUBLISHED_META if kind == "published" else MODIFIED_META
-    parsed = _first_parsed(_jsonld_dates(tree, jsonld_keys), "json-ld", languages, fetched_at)
+    excluded = _Exclusions(tree)
+    parsed = _first_parsed(_meta_dates(tree, meta_table), "meta", languages, fetched_at) or \
+        _first_parsed(_jsonld_dates(tree, jsonld_keys), "json-ld", languages, fetched_at)
     if parsed:
+        if _needs_local_day(parsed):
+            parsed = _local_day(parsed, tree, url, kind, languages, fetched_at, excluded)
         return parsed
-    parsed = _first_parsed(_meta_dates(tree, meta_table), "meta", languages, fetched_at)
-    if parsed:
-        return parsed
-    parsed = _visible_date(tree, kind, languages, fetched_at, _Exclusions(tree))
+    parsed = _visible_date(tree, kind, languages, fetched_at, excluded)
     if parsed:
         return parsed
     return url_date(url) if kind == "published" else None

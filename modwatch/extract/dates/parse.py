@@ -48,6 +48,8 @@ class ParsedDate:
     - ``precision``: ``"second" | "minute" | "hour" | "day" | "month" | "year"``.
     - ``found_in``: where a finder took it from (``"json-ld:datePublished"``, ``"meta:article:published_time"``,
       ``"url"``, ...); None for :func:`parse_date` on its own.
+    - ``day``: the calendar day (``YYYY-MM-DD``) the source itself shows, when the page gives a UTC time whose UTC
+      day differs from it (``2023-11-09T01:09:55Z`` on a page dated ``/2023/11/08/``); None otherwise.
     """
 
     utc_iso: str | None
@@ -55,6 +57,7 @@ class ParsedDate:
     offset: str | None
     precision: str
     found_in: str | None = None
+    day: str | None = None
 
     def as_datetime(self) -> datetime | None:
         """The value as a datetime: aware (UTC) when the offset is known, naive otherwise.
@@ -75,6 +78,8 @@ class ParsedDate:
     def local_day(self) -> str | None:
         """``YYYY-MM-DD`` of the date in the source's own time zone (the day a reader of the page saw), or None
         when the precision is coarser than a day."""
+        if self.day:
+            return self.day
         if self.precision in ("month", "year") or not self.utc_iso:
             return None
         if self.precision == "day" or self.offset is None:
@@ -385,6 +390,20 @@ def _date_data(text: str, languages: tuple[str, ...], day_first: bool | None, ba
     return parser.get_date_data(text)
 
 
+@lru_cache(maxsize=64)
+def _relative_hint(languages: tuple[str, ...]) -> re.Pattern:
+    """Words that mark a relative date in ``languages`` (and English): "ago", "trước", "vor", "hôm qua",
+    "yesterday", "heute" ... from dateparser's CLDR data. Only text matching it is handed to dateparser."""
+    words = set()
+    for language in dict.fromkeys((*languages, "en")):
+        info = _locale_info(language)
+        words.update(w.lower() for w in info.get("ago", ()) if len(w) >= 2)
+        for phrases in info.get("relative-type", {}).values():
+            words.update(w.lower() for w in phrases if len(w) >= 3)
+    alternation = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(r"(?<!\w)(?:%s)(?!\w)" % alternation, re.I)
+
+
 def _parse_with_dateparser(text: str, languages: tuple[str, ...], day_first: bool | None,
                            fetched_at: datetime | None, raw: str) -> ParsedDate | None:
     """dateparser as the fallback, with RELATIVE_BASE = the fetch time (UTC). Without a fetch time a relative
@@ -465,6 +484,8 @@ def parse_date(text: str, *, languages: list[str] | None = None, fetched_at: dat
     if not any(ch.isalpha() for ch in cleaned):
         m = _YEAR_RE.fullmatch(cleaned.strip())
         return ParsedDate(m["year"], raw, None, "year") if m else None
+    if fetched_at is None or not _relative_hint(languages_t).search(cleaned):
+        return None  # relative dates need the fetch time; other text holds no date we can read
     stripped = _LABEL_RE.sub("", cleaned)
     return _parse_with_dateparser(stripped, languages_t, day_first, fetched_at, raw)
 
