@@ -1,0 +1,81 @@
+"""tiktok_removals: TikTok government removal requests, xlsx workbook and CSV."""
+
+import sqlite3
+
+import pytest
+
+from modwatch.archive.warc import write_warc
+from modwatch.transparency.common import Reject
+from modwatch.transparency.tiktok import parse_tiktok_removals, schema_version
+from spiders.tiktok_removals import URL, TikTokRemovalsSpider
+
+XLSX = "English_LIPGR_2022_H1.xlsx"
+CSV = "GRFCR_map_2022_H1.derived.csv"
+
+
+@pytest.mark.parametrize("name, layout", [(XLSX, "tiktok-xlsx"), (CSV, "tiktok-grfcr-csv")])
+def test_vietnam_2022_h1(memory_db, load, name, layout):
+    result = load("tiktok_removals", name)
+    assert result["rows_rejected"] == 0
+    assert memory_db["datasets"].get(result["dataset_id"])["schema_version"] == layout
+    row = next(memory_db.query("select * from removal_requests where country = 'VN'"))
+    assert (row["requests"], row["items_requested"], row["items_actioned"]) == (16, 292, 13 + 184)
+    assert row["compliance_pct"] == 67.47 and row["compliance_basis"] == "items"
+    assert (row["period_start"], row["period_end"]) == ("2022-01-01", "2022-06-30")
+    assert '"content not actioned": 95' in row["extra"]
+
+
+def test_workbook_sheets(memory_db, load):
+    load("tiktok_removals", XLSX)
+    reports = dict(memory_db.execute(
+        "select report, count(*) from removal_requests group by report").fetchall())
+    assert reports == {"tiktok/government_removal_requests": 54, "tiktok/government_requests_global": 7,
+                       "tiktok/ip_copyright": 1, "tiktok/ip_trademark": 1}
+    history = dict(memory_db.execute(
+        "select period_end, requests from removal_requests where report = 'tiktok/government_requests_global'"))
+    assert (history["2019-06-30"], history["2021-06-30"], history["2021-12-31"], history["2022-06-30"]) == (
+        28, 2434, 1722, 2713)
+    location = memory_db.execute(
+        "select location from removal_requests where country = 'VN'").fetchone()[0]
+    assert location == f"{XLSX}#GRFCR map:55"
+    copyright_row = memory_db.execute(
+        "select requests, compliance_pct, country from removal_requests where report = 'tiktok/ip_copyright'"
+    ).fetchone()
+    assert copyright_row == (94267, 69.83, None)
+
+
+def test_xlsx_and_csv_agree(read_fixture):
+    def by_country(name):
+        return {row["country"]: (row["requests"], row["items_requested"], row["items_actioned"])
+                for _, row in parse_tiktok_removals(read_fixture(name), source_url=f"https://x.test/{name}")
+                if row["report"] == "tiktok/government_removal_requests"}
+
+    assert by_country(XLSX) == by_country(CSV)
+    assert len(by_country(CSV)) == 54
+
+
+def test_unknown_csv_header_is_rejected_not_guessed(read_fixture):
+    data = "Pays,Total des demandes\nViet Nam,16\n".encode("utf-8")
+    assert schema_version(data) == "tiktok-unknown"
+    rows = list(parse_tiktok_removals(data, source_url="https://x.test/2023H1_raw_data_gov_French.csv"))
+    assert rows == [("2023H1_raw_data_gov_French.csv:1",
+                     Reject("TikTok: unrecognised header in 2023H1_raw_data_gov_French.csv",
+                            "Pays,Total des demandes"))]
+
+
+def test_source_keys():
+    spider = TikTokRemovalsSpider()
+    assert spider.files() == [(URL, "tiktok_removals/2022-H1/English_LIPGR_2022_H1")]
+    assert spider.source_for("https://x.test/H1%20%2723%20LIGR/gov/2023H1_raw_data_gov_French.csv") == (
+        "tiktok_removals/2023-H1/2023H1_raw_data_gov_French")
+
+
+def test_replay_crawl(tmp_path, db_path, run_crawl, read_fixture):
+    warc = tmp_path / "tiktok.warc.gz"
+    content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    write_warc(warc, [(URL, read_fixture(XLSX), {"Content-Type": content_type})])
+    run_crawl("spiders.tiktok_removals:TikTokRemovalsSpider", db=db_path, replay=warc)
+    database = sqlite3.connect(db_path)
+    assert database.execute("select source, byte_size from datasets").fetchall() == [
+        ("tiktok_removals/2022-H1/English_LIPGR_2022_H1", 145896)]
+    assert database.execute("select requests from removal_requests where country = 'VN'").fetchone() == (16,)
