@@ -319,10 +319,10 @@ def test_binary_page_gives_a_reject():
 
 # --- end to end: replay the demo snapshot -------------------------------------------------
 
-def run_demo(db_path) -> subprocess.CompletedProcess:
+def run_demo(db_path, snapshot) -> subprocess.CompletedProcess:
     env = {**os.environ, "MODWATCH_LOG_LEVEL": "INFO", "MODWATCH_WARC_DIR": str(db_path.parent / "warc")}
-    result = subprocess.run([sys.executable, "-m", "modwatch", "demo", "--db", str(db_path)], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run([sys.executable, "-m", "modwatch", "demo", "--db", str(db_path), "--snapshot", str(snapshot)],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-5000:]
     return result
 
@@ -335,12 +335,34 @@ def counts(db_path) -> dict:
 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory):
-    """The demo crawled twice into one database: (path, counts after run 1, stdout of run 2)."""
-    db_path = tmp_path_factory.mktemp("demo") / "modwatch.db"
-    run_demo(db_path)
+    """The demo crawled twice into one database: (path, counts after run 1, stdout of run 2).
+
+    The snapshot path does not exist at first: the demo command builds it from the manifest."""
+    folder = tmp_path_factory.mktemp("demo")
+    db_path, snapshot = folder / "modwatch.db", folder / "snapshot.warc.gz"
+    first_run = run_demo(db_path, snapshot)
+    assert f"built {snapshot}" in first_run.stdout
     first = counts(db_path)
-    second_run = run_demo(db_path)
+    second_run = run_demo(db_path, snapshot)
+    assert "built" not in second_run.stdout
     return db_path, first, second_run.stdout
+
+
+def test_committed_snapshot_matches_the_manifest():
+    """demo/snapshot.warc.gz holds exactly the manifest's files, keyed to their URLs."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    sys.path.insert(0, str(ROOT / "demo"))
+    import build_snapshot
+
+    expected = {e["url"]: (e["file"].read_bytes(), e["content_type"]) for e in build_snapshot.load_manifest()}
+    archived = {}
+    with open(SNAPSHOT, "rb") as stream:
+        for record in ArchiveIterator(stream):
+            if record.rec_type == "response":
+                archived[record.rec_headers.get_header("WARC-Target-URI")] = (
+                    record.content_stream().read(), record.http_headers.get_header("Content-Type"))
+    assert archived == expected
 
 
 def test_demo_stores_every_snapshot_article(demo_db):
@@ -379,7 +401,8 @@ def test_demo_second_run_changes_no_row_count(demo_db):
 def test_demo_one_crawl_run_per_run(demo_db):
     db_path, _, _ = demo_db
     with sqlite3.connect(db_path) as conn:
-        runs = conn.execute("select spider, finish_reason, items_scraped, errors, replay_source from crawl_runs").fetchall()
+        runs = conn.execute("select spider, finish_reason, items_scraped, errors, replay_source from crawl_runs "
+                            "where spider = 'news'").fetchall()  # other demo spiders may add their runs
     assert [r[0] for r in runs] == ["news", "news"]
     assert all(r[1] == "finished" and r[2] == 36 and r[3] == 0 and r[4].endswith("snapshot.warc.gz") for r in runs)
 
