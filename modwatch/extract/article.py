@@ -52,9 +52,11 @@ AUTHOR_SELECTORS = ("//*[contains(@class, 'mvp-author-info-name')]//*[@itemprop=
                     "//a[@rel='author']", "//*[contains(@class, 'byline')]//*[contains(@class, 'fn')]",
                     "//*[@itemprop='author']//*[@itemprop='name']")
 SECTION_SELECTORS = ("//*[contains(@class, 'mvp-post-cat')]//span[contains(@class, 'mvp-post-cat')]",
-                     "//*[contains(@class, 'cat-links')]//a", "//a[@rel='category tag']", "//a[@rel='category']")
+                     "//*[contains(@class, 'cat-links')]//a", "//*[@itemprop='articleSection']//a",
+                     "//a[@rel='category tag']", "//a[@rel='category']",
+                     "//a[@rel='tag' and contains(@href, '/category/')]")
 TAG_SELECTORS = ("//*[contains(@class, 'mvp-post-tags')]//a", "//*[contains(@class, 'tags-links')]//a",
-                 "//a[@rel='tag']")
+                 "//a[@rel='tag' and not(contains(@href, '/category/'))]")
 _SPACE_RE = re.compile(r"\s+")
 _CDATA_RE = re.compile(r"^(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>$")
 _BY_RE = re.compile(r"^(?:by|bởi|tác giả|posted by|written by)\s*:?\s+", re.I)
@@ -181,11 +183,14 @@ def _strip_site_name(title: str | None, site_name: str | None) -> str | None:
     return title
 
 
-def _date_fields(prefix: str, parsed) -> dict:
-    if parsed is None:
-        return {prefix: None, f"{prefix}_raw": None, f"{prefix}_offset": None, f"{prefix}_precision": None}
-    return {prefix: parsed.utc_iso, f"{prefix}_raw": parsed.raw, f"{prefix}_offset": parsed.offset,
-            f"{prefix}_precision": parsed.precision}
+def _date_fields(prefix: str, parsed, *, precision: bool = True) -> dict:
+    """``published_at`` / ``_raw`` / ``_offset`` (/ ``_precision``) from a ParsedDate (or None)."""
+    fields = {prefix: None, f"{prefix}_raw": None, f"{prefix}_offset": None}
+    if parsed is not None:
+        fields = {prefix: parsed.utc_iso, f"{prefix}_raw": parsed.raw, f"{prefix}_offset": parsed.offset}
+    if precision:
+        fields[f"{prefix}_precision"] = parsed.precision if parsed is not None else None
+    return fields
 
 
 # --- the parser ---------------------------------------------------------------------------------
@@ -201,7 +206,7 @@ def parse_article(html: str | bytes, url: str, *, language: str | None = None,
 
     Returns a dict with keys ``url`` (canonical URL), ``title``, ``authors`` (list), ``published_at``,
     ``published_at_raw``, ``published_at_offset``, ``published_at_precision``, ``modified_at``,
-    ``modified_at_raw``, ``modified_at_offset``, ``modified_at_precision``, ``section``, ``tags``
+    ``modified_at_raw``, ``modified_at_offset``, ``section``, ``tags``
     (list), ``image_url``, ``body`` (one paragraph per line) and ``language``; values the page does
     not give are None (lists: ``[]``; body: ``""``). Raises ``ValueError`` for an empty document.
     """
@@ -269,7 +274,7 @@ def parse_article(html: str | bytes, url: str, *, language: str | None = None,
         "title": title,
         "authors": authors,
         **_date_fields("published_at", published),
-        **_date_fields("modified_at", modified),
+        **_date_fields("modified_at", modified, precision=False),
         "section": section,
         "tags": tags,
         "image_url": image,

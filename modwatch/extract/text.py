@@ -34,14 +34,14 @@ BLOCK_TAGS = frozenset(
 #: elements that are never body text
 SKIP_TAGS = frozenset("script style noscript template iframe svg canvas button select textarea input "
                       "form nav aside footer figcaption head title meta link".split())
-#: class/id words marking boilerplate blocks inside a content container
-BOILERPLATE_RE = re.compile(
-    r"(?:^|[\s_-])(?:share|sharing|social|related|trending|newsletter|subscribe|signup|sign-up|comments?|"
-    r"respond|caption|wp-caption-text|credit|advert|ads?|promo|sponsor|popular|recommended|read-?more|"
-    r"author-bio|breadcrumbs?|tags?|post-tags|cat-links|tag-links|nav|navigation|pagination|sidebar|widget)"
-    r"(?:$|[\s_-])",
-    re.I,
+#: class/id words marking boilerplate blocks inside a content container (matched against the
+#: hyphen/underscore-separated parts of each class token and of the id)
+BOILERPLATE_WORDS = frozenset(
+    "share sharing sharedaddy social related relatedposts trending newsletter subscribe signup comments "
+    "comment respond caption credit advert advertisement promo sponsored breadcrumb breadcrumbs author-bio "
+    "navigation pagination sidebar popular recommended".split()
 )
+_WHITESPACE_RE = re.compile(r"\s+")
 _SPACE_RE = re.compile(r"[ \t\r\f\v\u00a0\u200b]+")
 
 
@@ -63,8 +63,11 @@ def to_tree(html_or_tree) -> lxml.html.HtmlElement | None:
 
 
 def _is_boilerplate(el) -> bool:
-    attrs = f"{el.get('class', '')} {el.get('id', '')}"
-    return bool(attrs.strip()) and bool(BOILERPLATE_RE.search(attrs))
+    for token in f"{el.get('class', '')} {el.get('id', '')}".split():
+        parts = re.split(r"[-_]", token.lower())
+        if BOILERPLATE_WORDS.intersection(parts) or "-".join(parts[-2:]) in BOILERPLATE_WORDS:
+            return True
+    return False
 
 
 def html_to_text(element, *, skip_boilerplate: bool = True) -> str:
@@ -72,17 +75,23 @@ def html_to_text(element, *, skip_boilerplate: bool = True) -> str:
 
     Block tags (``BLOCK_TAGS``) and ``<br>`` end lines; inline tags join their text to their
     neighbours. Scripts, styles, forms, navigation, captions and (with ``skip_boilerplate``)
-    blocks whose class/id says share bar, related list, newsletter, comments... are left out.
+    blocks whose class/id says share bar, related list, newsletter, comments... are left out,
+    unless such a block holds most of the text (a ``has-sidebar`` wrapper of the whole article).
     Whitespace inside a line is collapsed; empty lines are dropped.
     """
     parts: list[str] = []
+    total = len(element.text_content()) if element is not None and skip_boilerplate else 0
+
+    def boilerplate(el) -> bool:
+        return skip_boilerplate and el is not element and _is_boilerplate(el) and \
+            len(el.text_content()) < total / 2
 
     def walk(el):
         tag = el.tag if isinstance(el.tag, str) else None
         if tag is None:  # comment / processing instruction: only its tail counts
             return
         tag = tag.lower()
-        if tag in SKIP_TAGS or (skip_boilerplate and _is_boilerplate(el)):
+        if tag in SKIP_TAGS or boilerplate(el):
             return
         block = tag in BLOCK_TAGS
         if block:
@@ -90,11 +99,11 @@ def html_to_text(element, *, skip_boilerplate: bool = True) -> str:
         if tag == "br":
             parts.append("\n")
         if el.text:
-            parts.append(el.text)
+            parts.append(_WHITESPACE_RE.sub(" ", el.text))
         for child in el:
             walk(child)
             if child.tail:
-                parts.append(child.tail)
+                parts.append(_WHITESPACE_RE.sub(" ", child.tail))
         if block:
             parts.append("\n")
 
@@ -128,7 +137,7 @@ def _trim_header(body, titles: set[str], descriptions: set[str] = frozenset()) -
     for i, el in enumerate(children[:8]):
         if _normalise(_element_text(el)) in titles:
             cut = i
-    if cut >= 0:
+    if cut >= 0 and cut + 1 < len(children):  # never trim the whole text away
         for el in children[: cut + 1]:
             if el.tag == "head" or _normalise(_element_text(el)) in titles or len(_element_text(el)) < 60:
                 body.remove(el)
@@ -225,7 +234,9 @@ def extract_body(html_or_tree, url: str | None = None, *, title: str | None = No
         body, text, _, _ = trafilatura_sequence(tree, _OPTIONS, url)
     except Exception:  # noqa: BLE001 - the cascade's internals must not lose the page
         body, text = None, ""
-    if body is None or len(text) < _OPTIONS.min_output_size or not len(body):
+    # below trafilatura's own minimum, its result is a rescue that splits words at inline tags;
+    # such a short page is all article anyway
+    if body is None or len(text) < _OPTIONS.min_extracted_size or not len(body):
         page = tree.find("body")
         return html_to_text(page if page is not None else tree)
     _trim_header(body, titles, descriptions - {""})
