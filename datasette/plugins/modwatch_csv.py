@@ -1,4 +1,6 @@
-"""Datasette plugin: a CSV download is complete, or it is an error — never a short HTTP 200.
+"""Datasette plugin: complete CSV downloads, and searches that never end on an error page.
+
+CSV — complete, or an error, never a short HTTP 200.
 
 Datasette 0.65 answers ``/db/table.csv`` with one page (``max_returned_rows``) unless the URL
 asks for ``_stream=1``, and answers a query's CSV (``/db.csv?sql=...``, a canned query) with at
@@ -12,16 +14,25 @@ most ``max_returned_rows`` rows, silently. This ASGI wrapper changes both:
 
 An error met after a streamed CSV has started cannot change the status any more: Datasette
 then writes the error text at the end of the body (a crash, not a silent cut).
+
+Search — Datasette quotes every word of ``?_search=`` by default, so punctuation, hyphens and
+quotes (``"Decree 72"``, ``Nghị-định``, ``'``, ``(``, ``AND``) are searched as words. With
+``?_searchmode=raw`` (FTS5 query syntax: ``OR``, ``NEAR``, ``prefix*``) a malformed query would
+be an SQL error page; this wrapper checks a raw query against the table's FTS index first and,
+if FTS5 rejects it, drops ``_searchmode=raw`` so the words are searched quoted instead. A query
+with nothing searchable once quoted (a lone ``"``, which Datasette turns into an empty FTS
+query and an error) is dropped: the page lists the table unsearched.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from urllib.parse import parse_qsl
+import sqlite3
+from urllib.parse import parse_qsl, urlencode
 
 from datasette import hookimpl
-from datasette.utils import tilde_decode
+from datasette.utils import escape_fts, tilde_decode
 
 PAGE_ARGS = {"_stream", "_next", "_size"}
 
@@ -45,6 +56,35 @@ async def _csv_kind(datasette, path: str) -> str | None:
     if await database.table_exists(name) or name in await database.view_names():
         return "table"
     return None
+
+
+async def _search_is_valid(datasette, path: str, query: str) -> bool:
+    """False if ``query`` is empty or not valid FTS5 syntax for the table at ``path`` (``/db/table[.json]``)."""
+    if not query.strip():
+        return False
+    base = datasette.setting("base_url") or "/"
+    parts = path[len(base):].split("/")
+    if len(parts) != 2:
+        return True
+    table = parts[1]
+    for extension in (".json", ".csv"):
+        table = table.removesuffix(extension)
+    database_name, table = tilde_decode(parts[0]), tilde_decode(table)
+    if database_name not in datasette.databases:
+        return True
+    database = datasette.get_database(database_name)
+    table_meta = datasette.table_metadata(database_name, table) or {}
+    fts_table = table_meta.get("fts_table") or await database.fts_table(table)
+    if not fts_table:
+        return True
+    def probe(conn) -> bool:
+        try:
+            conn.execute(f"select rowid from [{fts_table}] where [{fts_table}] match ? limit 1", [query]).fetchall()
+        except sqlite3.OperationalError:  # fts5: syntax error near ..., unterminated string
+            return False
+        return True
+
+    return await database.execute_fn(probe)
 
 
 def _row_count(body: bytes, header: bool) -> int:
@@ -73,11 +113,27 @@ async def _send_text(send, status: int, text: str) -> None:
 def asgi_wrapper(datasette):
     def wrap(app):
         async def csv_guard(scope, receive, send):
-            if scope.get("type") != "http" or not scope.get("path", "").endswith(".csv"):
+            if scope.get("type") != "http":
+                return await app(scope, receive, send)
+            query_string = scope.get("query_string", b"").decode("latin-1")
+            pairs = parse_qsl(query_string, keep_blank_values=True)
+            args = dict(pairs)
+            if args.get("_search"):
+                drop = set()
+                if args.get("_searchmode") == "raw":
+                    if not await _search_is_valid(datasette, scope["path"], args["_search"]):
+                        drop.add("_searchmode")  # search the words, quoted
+                if args.get("_searchmode") != "raw" or drop:
+                    if not await _search_is_valid(datasette, scope["path"], escape_fts(args["_search"])):
+                        drop.add("_search")  # nothing searchable left, e.g. a lone quote
+                if drop:
+                    pairs = [(k, v) for k, v in pairs if k not in drop]
+                    query_string = urlencode(pairs)
+                    scope = dict(scope, query_string=query_string.encode("latin-1"))
+                    args = dict(pairs)
+            if not scope.get("path", "").endswith(".csv"):
                 return await app(scope, receive, send)
             kind = await _csv_kind(datasette, scope["path"])
-            query_string = scope.get("query_string", b"").decode("latin-1")
-            args = dict(parse_qsl(query_string, keep_blank_values=True))
             if kind == "table" and not PAGE_ARGS & args.keys():
                 streamed = (query_string + "&" if query_string else "") + "_stream=1"
                 scope = dict(scope, query_string=streamed.encode("latin-1"))

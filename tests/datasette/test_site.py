@@ -1,0 +1,273 @@
+"""The published Datasette site: metadata, search, facets, canned queries, charts, CSV, safety.
+
+Runs the real Datasette 0.65 app in-process (``datasette.client``) over a database built from
+real data (``sitedb.py``), configured exactly as ``python -m modwatch serve``.
+"""
+
+import csv
+import io
+import sqlite3
+
+import pytest
+from click.testing import CliRunner
+from datasette.cli import cli
+
+import db
+from modwatch import publish
+from modwatch.export import exportable_tables, load_metadata, table_metadata
+from tests.datasette import sitedb
+
+VIETNAMESE_TITLE = "Thức Ăn Cho Thú Cưng Tự Tin Chăm Sóc Và Nuôi Dưỡng Bạn Đồng Hành Đáng Yêu Của Bạn"
+
+
+def rows(response):
+    assert response.status_code == 200, response.text[:500]
+    return response.json()
+
+
+# ---------------------------------------------------------------------------- metadata
+
+
+def test_every_table_and_column_an_analyst_sees_is_described(tmp_path):
+    """Every table and view of a fully migrated database has title, description, licence, source
+    and a description for each column."""
+    database = db.connect(tmp_path / "modwatch.db")
+    metadata = load_metadata()
+    conn = database.conn
+    missing = []
+    views = [v for v in database.view_names() if not table_metadata(metadata, v).get("hidden")]
+    for name in exportable_tables(conn, metadata) + views:
+        meta = table_metadata(metadata, name)
+        for key in ("title", "description", "license", "source"):
+            if not meta.get(key):
+                missing.append(f"{name}: {key}")
+        documented = meta.get("columns") or {}
+        for row in conn.execute(f"pragma table_xinfo([{name}])"):
+            if row[6] in (0, 2, 3) and not documented.get(row[1]):
+                missing.append(f"{name}.{row[1]}")
+    assert missing == []
+
+
+def test_internal_tables_are_hidden(get):
+    tables = {t["name"]: t for t in rows(get("/modwatch.json"))["tables"]}
+    for name in ("_sqlite_migrations", "articles_fts", "articles_fts_data", "articles_fts_idx", "articles_fts_config"):
+        assert tables[name]["hidden"], name
+    for name in ("articles", "removal_requests", "crawl_runs", "rejects", "datasets"):
+        assert not tables[name]["hidden"], name
+
+
+def test_table_licence_and_source_are_shown(get):
+    html = get("/modwatch/articles").text
+    assert "third-party copyright, kept as evidence" in html
+    metadata = rows(get("/-/metadata.json"))["databases"]["modwatch"]["tables"]
+    assert "TikTok Transparency Center" in metadata["removal_requests"]["license"]
+    assert "TikTok Transparency Center" in get("/modwatch/removal_requests").text
+
+
+def test_foreign_keys_show_labels(get):
+    data = rows(get("/modwatch/articles.json?_labels=on&_shape=objects&source=doancuoiki"))
+    assert data["rows"][0]["crawl_run_id"] == {"value": 1, "label": "news"}
+
+
+# ---------------------------------------------------------------------------- search
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["dinh duong", "dong hanh", "Dong Hanh Dang Yeu", "dinh dưỡng", "Đồng Hành", "thu cung"],
+)
+def test_unaccented_vietnamese_finds_accented_article(get, query):
+    found = rows(get("/modwatch/articles.json", params={"_search": query, "_shape": "array", "_col": "title"}))
+    assert [r["title"] for r in found] == [VIETNAMESE_TITLE]
+
+
+@pytest.mark.parametrize("query", ['"Decree 72"', "Nghị-định", "'", "(", "AND", "Turkey AND", '"', "NEAR(", "title:", "*"])
+@pytest.mark.parametrize("mode", ["", "raw"])
+@pytest.mark.parametrize("table", ["articles", "notices"])
+def test_punctuation_in_search_never_gives_an_error_page(get, query, mode, table):
+    params = {"_search": query}
+    if mode:
+        params["_searchmode"] = mode
+    assert get(f"/modwatch/{table}", params=params).status_code == 200
+    assert get(f"/modwatch/{table}.json", params=params).status_code == 200
+
+
+def test_raw_search_syntax_still_works(get):
+    found = rows(get("/modwatch/articles.json", params={"_search": "turk*", "_searchmode": "raw", "_shape": "array"}))
+    assert [r["source"] for r in found] == ["wikimediafoundation"]
+
+
+def test_search_all_tables_page_lists_articles(get):
+    html = get("/-/search", params={"q": "dinh duong"}).text
+    assert "/modwatch/articles" in html
+    assert "Search all tables" in get("/").text
+
+
+# ---------------------------------------------------------------------------- facets and sort
+
+
+def test_default_facets_and_sort_of_articles(get):
+    data = rows(get("/modwatch/articles.json?_extra=facet_results"))
+    facets = data["facet_results"]
+    assert set(facets) >= {"source", "language", "section", "published_year"}
+    years = {r["value"]: r["count"] for r in facets["published_year"]["results"]}
+    assert years == {2016: 1, 2020: 1, 2023: 1, 2024: 1, 2026: 1}
+    languages = {r["value"]: r["count"] for r in facets["language"]["results"]}
+    assert languages == {"en": 3, "de": 1, "vi": 1}
+    listed = rows(get("/modwatch/articles.json?_shape=array"))
+    assert [r["published_at"][:4] for r in listed] == ["2026", "2024", "2023", "2020", "2016"]
+
+
+def test_facet_narrows_removal_requests(get):
+    everything = rows(get("/modwatch/removal_requests.json?_size=0"))["filtered_table_rows_count"]
+    vietnam = rows(get("/modwatch/removal_requests.json?_size=0&country=VN"))["filtered_table_rows_count"]
+    assert everything == 5303
+    assert vietnam == 48  # 32 Google requester rows + 8 Meta surfaces in each of 2018-H2 and 2023-H2
+
+
+# ---------------------------------------------------------------------------- canned queries
+
+
+def test_removal_requests_for_country(get):
+    found = rows(get("/modwatch/removal_requests_for_country.json?country=vn&_shape=array"))
+    google_2023h2 = [r for r in found if r["platform"] == "Google" and r["period_end"] == "2023-12-31"]
+    # Government Officials 44 + Information and Communications Authority 735 + Other 5 + Police 3
+    assert google_2023h2[0]["requests"] == 787
+    assert google_2023h2[0]["items_requested"] == 438 + 4734 + 117 + 41
+    meta_2018h2 = [r for r in found if r["platform"] == "Meta" and r["period_end"] == "2018-12-31"]
+    assert meta_2018h2[0]["items_actioned"] == 1556
+
+
+def test_compliance_share_over_time(get):
+    found = rows(get("/modwatch/compliance_share_over_time.json?country=VN&_shape=array"))
+    by_period = {(r["platform"], r["period_end"]): r for r in found}
+    assert by_period[("Google", "2023-12-31")]["requests"] == 787
+    assert 0 < by_period[("Google", "2023-12-31")]["compliance_pct"] < 100
+
+
+@pytest.mark.parametrize(
+    "phrase, sources",
+    [
+        ("Constitutional Court", ["wikimediafoundation"]),
+        ("Instagram", ["kulu-media"]),
+        ("dinh duong", ["doancuoiki"]),
+        ('"Decree 72"', []),
+        ("Cybersecurity Law", []),
+        ("", []),
+        ("'(", []),
+    ],
+)
+def test_articles_mentioning(get, phrase, sources):
+    found = rows(get("/modwatch/articles_mentioning.json", params={"phrase": phrase, "_shape": "array"}))
+    assert [r["source"] for r in found] == sources
+
+
+def test_articles_in_peak_period(get):
+    found = rows(get("/modwatch/articles_in_peak_period.json?country=VN&_shape=array"))
+    # Vietnam's requests peaked in 2023-H2 (787 to Google); one article was published then
+    assert {(r["period_end"], r["requests_in_period"]) for r in found} == {("2023-12-31", 787)}
+    assert [r["title"] for r in found] == [VIETNAMESE_TITLE]
+
+
+def test_crawl_health_has_last_run_per_spider(get):
+    found = rows(get("/modwatch/crawl_health.json?_shape=array"))
+    assert {r["spider"]: (r["items_scraped"], r["errors"], r["rejects"]) for r in found} == {
+        "news": (5, 0, 1),
+        "google_removals": (3, 0, 0),
+    }
+
+
+def test_latest_articles_and_articles_per_month(get):
+    latest = rows(get("/modwatch/latest_articles_per_source.json?_shape=array"))
+    assert len(latest) == 5
+    months = rows(get("/modwatch/articles_per_month.json?_shape=array"))
+    assert {"month": "2020-01", "source": "wikimediafoundation", "articles": 1} in months
+
+
+# ---------------------------------------------------------------------------- charts
+
+
+def test_dashboards_render_and_their_queries_run(get, datasette):
+    html = get("/-/dashboards/removal-requests?country=VN").text
+    assert "vega-embed" in html and "requests-by-platform" in html
+    config = datasette.plugin_config("datasette-dashboards")
+    for dashboard in config.values():
+        for chart in dashboard["charts"].values():
+            sql = chart["query"].replace("[[", "").replace("]]", "")
+            params = {"country": "VN", "source": "wikimediafoundation"}
+            used = {k: v for k, v in params.items() if f":{k}" in sql}
+            data = rows(get("/modwatch.json", params={"sql": sql, **used, "_shape": "array"}))
+            assert data, chart["title"]
+
+
+# ---------------------------------------------------------------------------- CSV
+
+
+def test_table_csv_has_every_row_past_max_returned_rows(get, site_db):
+    response = get("/modwatch/removal_requests.csv")
+    assert response.status_code == 200
+    records = list(csv.DictReader(io.StringIO(response.text)))
+    with sqlite3.connect(site_db) as conn:
+        ids = [r[0] for r in conn.execute("select id from removal_requests order by id")]
+    assert len(records) == len(ids) == 5303 > publish.SETTINGS["max_returned_rows"]
+    assert sorted(int(r["id"]) for r in records) == ids
+    assert sum(int(r["requests"] or 0) for r in records) == sum(
+        r[0] for r in sqlite3.connect(site_db).execute("select coalesce(requests, 0) from removal_requests")
+    )
+
+
+def test_filtered_table_csv_is_complete_and_utf8(get):
+    text = get("/modwatch/articles.csv?language=vi").text
+    records = list(csv.DictReader(io.StringIO(text)))
+    assert [r["title"] for r in records] == [VIETNAMESE_TITLE]
+
+
+def test_truncated_query_csv_is_an_error_not_a_short_200(get):
+    response = get("/modwatch.csv", params={"sql": "select id from removal_requests"})
+    assert response.status_code == 400
+    assert "more than 1000 rows" in response.text
+    small = get("/modwatch.csv", params={"sql": "select id from removal_requests where country = 'VN'"})
+    assert small.status_code == 200
+    assert len(small.text.strip().splitlines()) == 1 + 48
+
+
+# ---------------------------------------------------------------------------- safety
+
+
+def test_scraped_script_is_shown_as_text(get):
+    for path in ("/modwatch/articles?source=xss-probe", "/modwatch/articles/5", "/modwatch/rejects/1"):
+        html = get(path).text
+        assert sitedb.XSS_SCRIPT not in html and sitedb.XSS_IMG not in html, path
+        assert "&lt;script&gt;window.__modwatch_xss" in html, path
+
+
+def test_sql_cannot_write(get, site_db):
+    for sql in ("delete from articles", "update articles set title = 'x'", "insert into sources (key) values ('x')",
+                "drop table articles"):
+        response = get("/modwatch.json", params={"sql": sql})
+        assert response.status_code in (400, 403), sql
+    with sqlite3.connect(site_db) as conn:
+        assert conn.execute("select count(*) from articles").fetchone()[0] == 5
+
+
+def test_serve_command_line_is_read_only_and_configured(site_db):
+    argv = publish.serve_argv(site_db, port=8123)
+    assert argv[:3] == ["serve", "-i", str(site_db)]
+    for name, value in publish.SETTINGS.items():
+        assert ["--setting", name, str(value)] == argv[argv.index(name) - 1 : argv.index(name) + 2]
+    result = CliRunner().invoke(cli, [*argv, "--get", "/-/settings.json"])
+    assert result.exit_code == 0, result.output
+    assert '"max_csv_mb": 0' in result.output and '"sql_time_limit_ms": 3000' in result.output
+    result = CliRunner().invoke(cli, [*argv, "--get", "/-/databases.json"])
+    assert '"is_mutable": false' in result.output
+
+
+def test_publish_recipe_is_the_same_site(site_db):
+    argv = publish.publish_argv("cloudrun", site_db, service="modwatch")
+    assert argv[:3] == ["publish", "cloudrun", str(site_db)]
+    assert ["--install", "datasette-search-all==1.1.4"] == argv[argv.index("datasette-search-all==1.1.4") - 1 :][:2]
+    extra = argv[argv.index("--extra-options") + 1]
+    assert extra == " ".join(publish.setting_args())
+    assert publish.publish_argv("fly", site_db, service="modwatch")[-2:] == ["--app", "modwatch"]
+    with pytest.raises(ValueError):
+        publish.publish_argv("heroku", site_db)
