@@ -100,6 +100,14 @@ def test_article_that_cannot_be_stored_is_kept_as_a_reject(pipeline):
     assert pipeline.crawler.stats.get_value("modwatch/rejects") == 1
 
 
+def test_article_with_a_value_sqlite_cannot_store_is_kept_as_a_reject(pipeline):
+    pipeline.process_item(ArticleItem(**{**ARTICLE, "section": ["News", "Turkey"]}))
+    assert pipeline.db["articles"].count == 0
+    row = pipeline.db["rejects"].get(1)
+    assert row["reason"].startswith("article not stored: ProgrammingError: Error binding parameter")
+    assert json.loads(row["excerpt"])["section"] == ["News", "Turkey"]
+
+
 class NoticeItem(scrapy.Item):
     title = scrapy.Field()
 
