@@ -4,13 +4,15 @@ Reading is :mod:`modwatch.transparency.dsa` (pure); this module only writes. One
 one ``datasets`` row (source ``dsa_sor/<slug>``); statements go to ``statements_of_reasons``
 with ``INSERT OR IGNORE`` on ``uuid`` (duplicates are counted, not stored twice); bad CSV
 records go to ``rejects`` with their raw text and ``member.csv:line``. Each inner CSV is
-committed in batches of ``batch_size`` rows, so memory stays flat and a crash loses at most
-one batch (the dataset row then stays ``loading``/``failed``).
+inserted with ``executemany`` in batches of ``batch_size`` rows and committed every
+``commit_rows`` rows, so memory stays flat and a crash loses at most one transaction (the
+dataset row then stays ``loading``, or ``failed`` for an exception).
 """
 
 from __future__ import annotations
 
 import hashlib
+from contextlib import contextmanager
 from typing import BinaryIO
 
 import sqlite_utils
@@ -19,7 +21,9 @@ from db.datasets import begin_dataset, fail_dataset, finish_dataset
 from db.rejects import insert_reject
 from modwatch.transparency import dsa
 
+#: rows per ``executemany`` call, and rows per transaction (a crash loses at most one transaction)
 BATCH_SIZE = 5_000
+COMMIT_ROWS = 100_000
 _INSERT = (
     f"INSERT OR IGNORE INTO statements_of_reasons ({', '.join(dsa.COLUMNS)}, category_v2, location, dataset_id) "
     f"VALUES ({', '.join('?' * (len(dsa.COLUMNS) + 3))})"
@@ -53,6 +57,7 @@ def load_dump(
     sha256: str | None = None,
     byte_size: int | None = None,
     batch_size: int = BATCH_SIZE,
+    commit_rows: int = COMMIT_ROWS,
 ) -> dict:
     """Load one dump (nested zip, or a bare CSV when ``name`` ends in ``.csv``) from ``fileobj``.
 
@@ -66,25 +71,27 @@ def load_dump(
     dataset_id = begin_dataset(db, source=f"dsa_sor/{slug}", url=url, fetched_at=fetched_at,
                                sha256=sha256, byte_size=byte_size, crawl_run_id=crawl_run_id,
                                warc_record_id=warc_record_id)
-    counts = {"rows_stored": 0, "rows_rejected": 0, "csv_files": 0}
+    counts = {"rows_stored": 0, "rows_rejected": 0, "csv_files": 0, "_rejects_before": 0}
     stats = {"read": 0, "filtered": 0}
     versions = set()
     conn = db.conn
-    try:
-        for member, text in dsa.iter_csv_members(fileobj, name or url.rsplit("/", 1)[-1]):
-            header, reader = dsa.open_csv(text)
-            counts["csv_files"] += 1
-            if header is None:
-                continue  # empty inner CSVs are normal (issue #361 of the transparency database)
-            versions.add(dsa.schema_version(header))
-            rows = dsa.iter_statements(text, member, platforms=platforms, territorial_scope=territorial_scope,
-                                       opened=(header, reader), stats=stats)
-            _store_member(db, conn, rows, dataset_id, counts, batch_size, url=url,
-                          spider=spider, crawl_run_id=crawl_run_id, fetched_at=fetched_at,
-                          warc_record_id=warc_record_id)
-    except Exception as exc:
-        fail_dataset(db, dataset_id, f"{type(exc).__name__}: {exc}")
-        raise
+    with _bulk_pragmas(db):
+        try:
+            for member, text in dsa.iter_csv_members(fileobj, name or url.rsplit("/", 1)[-1]):
+                header, reader = dsa.open_csv(text)
+                counts["csv_files"] += 1
+                if header is None:
+                    continue  # empty inner CSVs are normal (issue #361 of the transparency database)
+                versions.add(dsa.schema_version(header))
+                rows = dsa.iter_statements(text, member, platforms=platforms, territorial_scope=territorial_scope,
+                                           opened=(header, reader), stats=stats)
+                _store_member(db, conn, rows, dataset_id, counts, batch_size, commit_rows, url=url,
+                              spider=spider, crawl_run_id=crawl_run_id, fetched_at=fetched_at,
+                              warc_record_id=warc_record_id)
+        except Exception as exc:
+            conn.rollback()
+            fail_dataset(db, dataset_id, f"{type(exc).__name__}: {exc}")
+            raise
     counts["rows_read"], counts["rows_filtered"] = stats["read"], stats["filtered"]
     schema = ",".join(sorted(versions)) or None
     with db.atomic():
@@ -92,12 +99,15 @@ def load_dump(
         finish_dataset(db, dataset_id, rows_read=counts["rows_read"], rows_stored=counts["rows_stored"],
                        rows_rejected=counts["rows_rejected"])
     duplicates = counts["rows_read"] - counts["rows_filtered"] - counts["rows_stored"] - counts["rows_rejected"]
+    counts.pop("_rejects_before")
     return {"dataset_id": dataset_id, **counts, "duplicates": duplicates, "schema_version": schema}
 
 
-def _store_member(db, conn, rows, dataset_id, counts, batch_size, **reject_fields) -> None:
-    """Insert one CSV's statements in batches, each batch one transaction."""
+def _store_member(db, conn, rows, dataset_id, counts, batch_size, commit_rows, **reject_fields) -> None:
+    """Insert one CSV's statements: ``executemany`` per ``batch_size`` rows, a commit per ``commit_rows``."""
     batch = []
+    uncommitted = 0
+    before = conn.total_changes
     for row in rows:
         if isinstance(row, dsa.Reject):
             insert_reject(db, reason=row.reason, excerpt=row.excerpt, dataset_id=dataset_id,
@@ -107,16 +117,29 @@ def _store_member(db, conn, rows, dataset_id, counts, batch_size, **reject_field
         row.append(dataset_id)
         batch.append(row)
         if len(batch) >= batch_size:
-            counts["rows_stored"] += _flush(conn, batch)
+            conn.executemany(_INSERT, batch)
+            uncommitted += len(batch)
             batch = []
-    counts["rows_stored"] += _flush(conn, batch)
-
-
-def _flush(conn, batch: list) -> int:
-    """Insert a batch in one transaction; returns the number of rows actually stored."""
-    if not batch and not conn.in_transaction:
-        return 0
-    before = conn.total_changes
-    with conn:
+            if uncommitted >= commit_rows:
+                conn.commit()
+                uncommitted = 0
+    if batch:
         conn.executemany(_INSERT, batch)
-    return conn.total_changes - before
+    conn.commit()
+    # total_changes also counts the rejects rows inserted meanwhile
+    counts["rows_stored"] += conn.total_changes - before - (counts["rows_rejected"] - counts["_rejects_before"])
+    counts["_rejects_before"] = counts["rows_rejected"]
+
+
+@contextmanager
+def _bulk_pragmas(db):
+    """A larger page cache and fewer WAL checkpoints while loading; the old values are restored."""
+    names = {"cache_size": -65536, "wal_autocheckpoint": 25_000}
+    old = {name: db.execute(f"PRAGMA {name}").fetchone()[0] for name in names}
+    for name, value in names.items():
+        db.execute(f"PRAGMA {name} = {int(value)}")
+    try:
+        yield
+    finally:
+        for name, value in old.items():
+            db.execute(f"PRAGMA {name} = {int(value)}")
