@@ -1,0 +1,125 @@
+"""Tagging pipelines: filter articles by a site's relevance rule, tag stored articles.
+
+``RelevancePipeline`` (before storage, ITEM_PIPELINES 300)
+    For an ArticleItem whose ``source`` is a site of the sites file (``MODWATCH_SITES_FILE``)
+    with a ``relevance:`` rule (see :mod:`modwatch.tagging.relevance`), tags the title and body
+    and drops the item (``DropItem``, logged at INFO with the reason; stat
+    ``modwatch/relevance/dropped``) when the rule does not hold; kept items count in
+    ``modwatch/relevance/kept``. Items of sites without a rule, and other item types, pass.
+    A rule that cannot be parsed stops the crawl at open with :class:`RelevanceRuleError`.
+
+``TaggingPipeline`` (after ``pipelines.store.SQLitePipeline``, ITEM_PIPELINES 810)
+    For an ArticleItem, finds the stored row by canonical URL and, if its content or the
+    vocabulary changed since it was last tagged, replaces its ``article_entities`` rows and
+    records the relevance reason (``articles.relevance_reason``) when its site has a rule.
+    Stats: ``modwatch/tagging/tagged``, ``modwatch/tagging/unchanged``, ``modwatch/tagging/tags``.
+
+Settings: ``MODWATCH_DB`` (database), ``MODWATCH_SITES_FILE`` (sites file),
+``MODWATCH_VOCAB_DIR`` (vocabulary folder; default ``modwatch/vocab``).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from itemadapter import ItemAdapter
+from scrapy.exceptions import DropItem
+
+import db
+from db import tagging as store
+from modwatch.items import ArticleItem
+from modwatch.tagging import load_vocabulary, parse_rule, relevance, tag_article
+
+logger = logging.getLogger(__name__)
+
+
+def load_rules(sites_file: str | None) -> dict:
+    """``{site key: parsed rule}`` for the sites of ``sites_file`` that have ``relevance:``.
+
+    A missing or invalid sites file gives ``{}`` (logged: the spiders that need it fail on their
+    own); a bad rule raises :class:`modwatch.tagging.RelevanceRuleError`.
+    """
+    from modwatch.sites import SitesConfigError, load_sites
+
+    try:
+        sites = load_sites(sites_file or None)
+    except (SitesConfigError, OSError) as error:
+        logger.warning("relevance rules not loaded: %s", error)
+        return {}
+    return {site.key: parse_rule(site.relevance) for site in sites if site.relevance is not None}
+
+
+class _Base:
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.settings = crawler.settings
+        self.stats = crawler.stats
+        self.vocabulary = None
+        self.rules: dict = {}
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def open_spider(self) -> None:
+        self.vocabulary = load_vocabulary(self.settings.get("MODWATCH_VOCAB_DIR") or None)
+        self.rules = load_rules(self.settings.get("MODWATCH_SITES_FILE"))
+
+
+class RelevancePipeline(_Base):
+    """Drop articles that do not satisfy their site's relevance rule (see module docstring)."""
+
+    def process_item(self, item):
+        if not isinstance(item, ArticleItem):
+            return item
+        adapter = ItemAdapter(item)
+        rule = self.rules.get(adapter.get("source"))
+        if rule is None:
+            return item
+        tags = tag_article(adapter.get("title"), adapter.get("body"), self.vocabulary)
+        ok, reason = relevance(tags, rule)
+        if not ok:
+            self.stats.inc_value("modwatch/relevance/dropped")
+            raise DropItem(f"not relevant to {adapter.get('source')}: {reason} <{adapter.get('url')}>", log_level="INFO")
+        self.stats.inc_value("modwatch/relevance/kept")
+        return item
+
+
+class TaggingPipeline(_Base):
+    """Tag each stored article (see module docstring)."""
+
+    def __init__(self, crawler):
+        super().__init__(crawler)
+        self.db = None
+        self.entity_ids: dict = {}
+
+    def open_spider(self) -> None:
+        super().open_spider()
+        self.db = db.connect(self.settings.get("MODWATCH_DB", "data/modwatch.db"))
+        self.entity_ids = store.prepare(self.db, self.vocabulary)
+
+    def close_spider(self) -> None:
+        if self.db is not None:
+            self.db.close()
+            self.db = None
+
+    def process_item(self, item):
+        if not isinstance(item, ArticleItem):
+            return item
+        adapter = ItemAdapter(item)
+        row = store.article_for_url(self.db, adapter.get("url") or "")
+        if row is None:  # not stored (the store pipeline made it a reject)
+            return item
+        if store.is_current(self.db, row["id"], row["content_sha256"], self.vocabulary.sha256):
+            self.stats.inc_value("modwatch/tagging/unchanged")
+            return item
+        tags = tag_article(row["title"], row["body"], self.vocabulary)
+        rule = self.rules.get(row["source"])
+        reason = relevance(tags, rule)[1] if rule is not None else None
+        count = store.store_article_tags(
+            self.db, row["id"], tags, entity_ids=self.entity_ids, content_sha256=row["content_sha256"],
+            vocabulary_sha256=self.vocabulary.sha256, relevance_reason=reason,
+        )  # fmt: skip
+        self.stats.inc_value("modwatch/tagging/tagged")
+        self.stats.inc_value("modwatch/tagging/tags", count)
+        return item
