@@ -248,18 +248,23 @@ class WordPressNewsSpider(scrapy.Spider):
         url = discovery.wp_posts_url(site.base_url, category_id, page, site.rest_per_page)
         return self._discovery_request(site, url, self.parse_rest_posts, category_id=category_id, slug=slug, page=page)
 
-    def _article_request(self, site: Site, url: str, via: str, entry=None, feed_response=None) -> scrapy.Request:
+    def _article_request(self, site: Site, url: str, via: str, entry=None, feed_provenance=None) -> scrapy.Request:
         self.crawler.stats.inc_value(f"modwatch/discovered/{via}")
         return scrapy.Request(url, callback=self.parse_article_page, errback=self.article_failed,
                               cb_kwargs={"site": site, "via": via},
-                              meta={"modwatch_site": site.key, "feed_entry": entry, "feed_response": feed_response})
+                              meta={"modwatch_site": site.key, "feed_entry": entry, "feed_provenance": feed_provenance})
 
-    def _done(self, site: Site, ok: bool, reason: str = ""):
-        """Account for one finished discovery request; fall back when the whole step failed."""
+    def _done(self, site: Site, ok: bool | None, reason: str = ""):
+        """Account for one finished discovery request; fall back when the whole step failed.
+
+        ``ok``: True = the method answered with usable data; False = it failed (``reason``
+        logged); None = an intermediate answer (category id, sitemap index) whose follow-up
+        requests decide.
+        """
         state = self._states[site.key]
         state.pending -= 1
-        state.answered = state.answered or ok
-        if not ok:
+        state.answered = state.answered or bool(ok)
+        if ok is False:
             self.logger.info("%s: %s discovery: %s", site.key, state.steps[state.index].method, reason)
         if state.pending == 0 and not state.answered:
             method = state.steps[state.index].method
@@ -289,7 +294,7 @@ class WordPressNewsSpider(scrapy.Spider):
             yield from self._done(site, False, f"no category with slug {slug!r} ({response.url})")
             return
         yield self._rest_posts_request(site, category_id, slug, 1)
-        yield from self._done(site, True)
+        yield from self._done(site, None)  # the posts request decides
 
     def parse_rest_posts(self, response, site: Site, category_id, slug, page: int):
         try:
@@ -338,9 +343,10 @@ class WordPressNewsSpider(scrapy.Spider):
         self.logger.debug("feed page %s ends the feed: %s", failure.request.url, failure.value)
 
     def _feed_entries(self, response, site: Site, entries, feed_url: str | None, page: int):
+        feed_provenance = provenance(response, "rss")  # for entries stored from the feed itself
         for entry in entries:
             if discovery.is_article_url(entry.url, site.article_url_pattern):
-                yield self._article_request(site, entry.url, "rss", entry, response)
+                yield self._article_request(site, entry.url, "rss", entry, feed_provenance)
         if feed_url and entries and page < site.max_pages:
             # WordPress pages its feeds with ?paged=N; a page past the end answers 404
             yield scrapy.Request(discovery.paged_feed_url(feed_url, page + 1), callback=self.parse_feed_page,
@@ -354,12 +360,15 @@ class WordPressNewsSpider(scrapy.Spider):
             yield from self._done(site, False, f"{exc} ({response.url})")
             return
         if sitemap.kind == "index":
-            for url in discovery.post_sitemaps(sitemap, site.sitemap_follow):
+            children = discovery.post_sitemaps(sitemap, site.sitemap_follow)
+            for url in children:
                 yield self._discovery_request(site, url, self.parse_sitemap)
-        else:
-            for entry in sitemap.entries:
-                if discovery.is_article_url(entry.loc, site.article_url_pattern):
-                    yield self._article_request(site, entry.loc, "sitemap")
+            # the child sitemaps decide; an index without post sitemaps is a failure
+            yield from self._done(site, None if children else False, f"no post sitemap in the index {response.url}")
+            return
+        for entry in sitemap.entries:
+            if discovery.is_article_url(entry.loc, site.article_url_pattern):
+                yield self._article_request(site, entry.loc, "sitemap")
         yield from self._done(site, True)
 
     def parse_listing(self, response, site: Site):
@@ -386,7 +395,7 @@ class WordPressNewsSpider(scrapy.Spider):
         site = request.cb_kwargs["site"]
         status = failure.value.response.status if failure.check(HttpError) else None
         self.crawler.stats.inc_value(f"modwatch/article_fetch_failed/{status or failure.type.__name__}")
-        entry, feed_response = request.meta.get("feed_entry"), request.meta.get("feed_response")
+        entry, feed_provenance = request.meta.get("feed_entry"), request.meta.get("feed_provenance")
         use_entry = entry is not None and site.feed_fallback
         fields = discovery.article_from_feed_entry(entry, language=site.language) if use_entry else None
         if fields is None:
@@ -394,5 +403,8 @@ class WordPressNewsSpider(scrapy.Spider):
             return
         self.logger.info("%s: article page %s answered %s; stored from the feed entry", site.key, request.url, status)
         self.crawler.stats.inc_value("modwatch/articles_from_feed_entry")
-        item = _complete(fields, site.key, provenance(feed_response, "rss"))
-        yield item if not isinstance(item, str) else reject_item(feed_response, f"feed entry {request.url}: {item}")
+        item = _complete(fields, site.key, feed_provenance)
+        if isinstance(item, str):
+            item = RejectItem(url=request.url, reason=f"feed entry: {item}", excerpt=entry.content_html[:EXCERPT_CHARS],
+                              fetched_at=feed_provenance["fetched_at"], warc_record_id=feed_provenance["warc_record_id"])
+        yield item

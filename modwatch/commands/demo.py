@@ -50,8 +50,13 @@ def _crawl(spiders: list[tuple[str, dict]]) -> None:
     """Run the spiders in one CrawlerProcess (settings read from the environment)."""
     from scrapy.crawler import CrawlerProcess
     from scrapy.utils.project import get_project_settings
+    from scrapy.utils.reactor import install_reactor
 
-    process = CrawlerProcess(get_project_settings())
+    settings = get_project_settings()
+    # install the configured reactor before the spider modules are imported, so that a module
+    # importing twisted.internet.reactor cannot install the default one first
+    install_reactor(settings["TWISTED_REACTOR"])
+    process = CrawlerProcess(settings)
     for name, kwargs in spiders:
         process.crawl(name, **kwargs)
     process.start()

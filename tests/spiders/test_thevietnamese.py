@@ -81,6 +81,22 @@ def test_rest_failure_falls_back_to_the_category_feed(how):
     assert [r.url for r in only_requests(results)] == ["https://www.thevietnamese.org/category/internet-freedom/feed/"]
 
 
+def test_category_found_but_posts_refused_falls_back():
+    spider = make_spider(base_url="https://demo.worona.org", category="cities")
+    (lookup,) = spider.initial_requests()
+    (posts,) = only_requests(answer(lookup, "demo.worona.org/categories-list.json"))
+    assert [r.url for r in fail(spider, posts, 401)] == ["https://demo.worona.org/category/cities/feed/"]
+
+
+def test_sitemap_index_without_post_sitemaps_tries_the_next_sitemap():
+    spider = make_spider(discovery="sitemap")
+    (core,) = spider.initial_requests()
+    # a real index whose children are all page/category sitemaps: the Yoast index minus its post sitemap
+    body = (FILES / "xn--mgbg4a8cpdl.com/sitemap_index.xml").read_bytes().replace(b"post-sitemap.xml", b"page2-sitemap.xml")
+    (yoast,) = only_requests(answer(core, body=body))
+    assert yoast.url == "https://www.thevietnamese.org/sitemap_index.xml"
+
+
 def test_full_fallback_order_then_exhausted():
     spider = make_spider()
     (request,) = spider.initial_requests()
