@@ -366,8 +366,9 @@ def _checked_date(value, limit: datetime) -> tuple[str | None, str | None]:
 
 
 def _is_rescinded(attrs: dict) -> bool:
-    return str(attrs.get("body") or "").strip() == RESCINDED_BODY and not (
-        set(attrs) - {"id", "title", "body"}
+    """Body "Notice Rescinded" and nothing else but id, title, type (absent, null or empty)."""
+    return str(attrs.get("body") or "").strip() == RESCINDED_BODY and not any(
+        value not in (None, "", [], {}) for key, value in attrs.items() if key not in ("id", "title", "body", "type")
     )
 
 
