@@ -47,8 +47,9 @@ def load_dataset(
 
     Returns ``{"dataset_id", "status", "rows_read", "rows_stored", "rows_rejected"}`` where
     ``status`` is ``"loaded"`` or ``"unchanged"`` (same sha256 as the current dataset; nothing
-    stored). ``rows_read`` counts the distinct file locations parsed (a line can give several
-    rows). If parsing or storing raises, the transaction is rolled back, the ``datasets`` row is
+    stored). ``rows_read`` counts the distinct data lines parsed (a line can give several
+    ``removal_requests`` rows; per-file aggregates such as ``meta_global_geoblocks`` rows are
+    stored but not counted as lines read). If parsing or storing raises, the transaction is rolled back, the ``datasets`` row is
     kept with status ``failed`` and the error, and the exception propagates. Raises ``KeyError``
     for an unknown parser.
     """
@@ -68,7 +69,8 @@ def load_dataset(
         with db.atomic():
             db["datasets"].update(dataset_id, {"schema_version": registered.schema_version(data)})
             for location, row in registered.parse(data, source_url=url):
-                locations.add(location)
+                if isinstance(row, Reject) or "_table" not in row:
+                    locations.add(location)  # a data line (not a per-file aggregate such as a global count)
                 if isinstance(row, Reject):
                     insert_reject(db, url=url, reason=row.reason, excerpt=row.raw, spider=spider,
                                   crawl_run_id=crawl_run_id, fetched_at=fetched_at,

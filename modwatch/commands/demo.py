@@ -23,6 +23,10 @@ DEMO_SITES = ROOT / "demo" / "sites.yaml"
 #: snapshot (e.g. transparency spiders) with one line each.
 DEMO_SPIDERS: list[tuple[str, dict]] = [
     ("news", {}),
+    ("google_removals", {}),
+    ("meta_restrictions", {}),
+    ("x_removals", {}),
+    ("tiktok_removals", {}),
 ]
 
 
@@ -79,6 +83,11 @@ def summary(database, first_run_id: int) -> tuple[str, bool]:
             "sum(exists(select 1 from article_authors aa where aa.article_id = articles.id)) as authored "
             "from articles group by source order by source"):
         lines.append(f"  {row['source']:<18} {row['n']:>4} articles ({row['dated']} dated, {row['authored']} with authors)")
+    if "removal_requests" in database.table_names():
+        lines.append("current removal_requests rows per platform (whole database):")
+        for row in database.query("select platform, count(*) as n, count(distinct dataset_id) as files "
+                                  "from removal_requests where is_current = 1 group by platform order by platform"):
+            lines.append(f"  {row['platform']:<18} {row['n']:>6} rows from {row['files']} datasets")
     total = database.execute("select count(*) from articles").fetchone()[0]
     rejects = list(database.query("select url, reason from rejects where crawl_run_id >= ?", [first_run_id]))
     lines.append(f"total: {total} articles; {len(rejects)} rejects in these runs")
