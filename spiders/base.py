@@ -152,17 +152,18 @@ class _Step:
     """One discovery step of a site: a method and its first requests' targets."""
 
     method: str
-    targets: list  # what the step's first requests fetch (see ``_start_step``)
+    targets: list  # per method: Category|None (wp-rest), (feed URL, paged) (rss), URL (sitemap, listing)
 
 
 @dataclass
 class _SiteState:
+    """Where a site's discovery is: current step, its outstanding requests, any answer yet."""
+
     site: Site
     steps: list
     index: int = -1
     pending: int = 0
     answered: bool = False
-    found: int = 0
 
 
 class WordPressNewsSpider(scrapy.Spider):
