@@ -379,7 +379,7 @@ def _datapackage(name, now, results: list[TableExport], metadata, filters, work:
             "mediatype": "text/csv",
             "encoding": "utf-8",
             "bytes": path.stat().st_size,
-            "hash": _sha256(path),
+            "hash": "sha256:" + _sha256(path),
             "licenses": [licence],
             "schema": result.schema,
             "filters": result.filters,

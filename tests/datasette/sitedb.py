@@ -12,7 +12,7 @@ Data (``tests/fixtures/datasette/``, see SOURCE.md there):
 - Google's government removal requests by requester (all 2,735 rows, 2019-H1 … 2023-H2);
 - Meta's content restrictions 2018-H2 and 2023-H2.
 
-Plus two rows that carry a ``<script>`` (an XSS probe that sets ``window.__modwatch_xss``):
+The articles are then tagged by ``python -m modwatch tag --all``. Plus two rows that carry a ``<script>`` (an XSS probe that sets ``window.__modwatch_xss``):
 an article whose body quotes a script tag and a reject whose excerpt is raw HTML.
 """
 
@@ -25,6 +25,7 @@ import db
 from db.articles import upsert_article
 from db.crawl_runs import finish_crawl_run, start_crawl_run
 from db.rejects import insert_reject
+from modwatch.__main__ import main as modwatch_main
 from pipelines.transparency import load_dataset
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "datasette"
@@ -79,4 +80,6 @@ def build(path: str | Path) -> Path:
     finish_crawl_run(database, transparency_run, finish_reason="finished", items_scraped=3, errors=0, rejects=0,
                      requests=3, responses=3, stats={})  # fmt: skip
     database.conn.close()
+    # tag the articles with platforms, laws, countries and topics (the real `tag` command)
+    assert modwatch_main(["tag", "--db", str(path), "--all"]) == 0
     return path

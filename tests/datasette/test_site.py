@@ -271,3 +271,13 @@ def test_publish_recipe_is_the_same_site(site_db):
     assert publish.publish_argv("fly", site_db, service="modwatch")[-2:] == ["--app", "modwatch"]
     with pytest.raises(ValueError):
         publish.publish_argv("heroku", site_db)
+
+
+@pytest.mark.parametrize(
+    "platform, sources",
+    [("facebook", ["kulu-media", "netzpolitik"]), ("Instagram", ["kulu-media"]), ("wikipedia", ["wikimediafoundation"]),
+     ("tiktok", [])],
+)
+def test_articles_mentioning_platform(get, platform, sources):
+    found = rows(get("/modwatch/articles_mentioning_platform.json", params={"platform": platform, "_shape": "array"}))
+    assert [r["source"] for r in found] == sources
