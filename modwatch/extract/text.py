@@ -115,12 +115,26 @@ def html_to_text(element, *, skip_boilerplate: bool = True) -> str:
 
 # --- trimming what the cascade keeps of the article header and footer ------------------------
 
-_FOOTER_RE = re.compile(
-    r"^(?:write to .{3,80}@|this copy is for your personal|"
-    r"an error has occurred|thank you\b|thanks for signing up|sign up for|subscribe to|follow us|"
-    r"share this|click here to|related:|read more:|see also:|like this (?:story|article)|https?://\S+$)",
+#: a line that points elsewhere, wherever it stands ("Related: ...", "READ MORE: ...", a bare URL)
+_PROMO_RE = re.compile(
+    r"^\W{0,3}(?:related(?: post| articles?| stories)?|read more|read also|see more|see also|also on \S+|also|"
+    r"more from \S+|watch|listen|leggi anche(?: su)?|lesen sie auch|xem thêm|đọc thêm|tin liên quan)\s*[:|\-–]"
+    r"|^https?://\S+$"
+    r"|\[(?:INSIGHT|VIDEO|REACTION|WARNING|NEWS|PICTURES|PHOTOS|POLL|LATEST|REVEAL|ANALYSIS)\]\W*$",
     re.I,
 )
+#: lines that end an article page rather than its text (newsletter, follow-us, reprints, app promos ...)
+_FOOTER_RE = re.compile(
+    r"^(?:write to .{3,80}@|email .{3,60} at \S+@|reach the reporters?|have a tip\b|this copy is for your personal|"
+    r"an error has occurred|thank you\b|thanks for signing up|sign up\b|subscribe\b|click here\b|"
+    r"follow (?:us|\S+ on|@)|get the latest|get .{0,40} on the go|get .{0,60} delivered|share this|"
+    r"like this (?:story|article)|if you enjoyed this article|this article has been sent|"
+    r"copyright\b.{0,60}(?:dow jones|inc\.|ltd)|.{0,40}newsletters?\.?$|https?://\S+$)",
+    re.I,
+)
+#: more than this share of a list's items ending like sentences: a list in the text, not of headlines
+LIST_SENTENCE_SHARE = 0.25
+TRAILING_LISTS = False
 
 
 def _element_text(el) -> str:
@@ -170,11 +184,36 @@ LIST_LINK_DENSITY = 1.1
 P_LINK_DENSITY = 1.1
 
 
+def _is_headline_list(el) -> bool:
+    """A list of at least 3 items of which few end like sentences: links to other stories."""
+    items = [_element_text(item) for item in el.iter("item")]
+    items = [t for t in items if t]
+    if len(items) < 3:
+        return False
+    sentences = sum(1 for t in items if re.search(r"[.!?:;\"”»)]$", t))
+    return sentences <= LIST_SENTENCE_SHARE * len(items)
+
+
+def _drop_promos(body) -> None:
+    """Drop "Related: ..."-style lines (anywhere) and ALL-CAPS link headlines between paragraphs."""
+    for el in list(body):
+        text = _element_text(el)
+        if len(text) < 250 and _PROMO_RE.search(text):
+            body.remove(el)
+        elif el.tag == "p" and len(text.split()) >= 4 and text.upper() == text \
+                and re.search(r"[A-Z]", text) and not re.search(r"[.?!:]$", text):
+            body.remove(el)
+    for item in list(body.iter("item")):
+        if _PROMO_RE.search(_element_text(item)) and item.getparent() is not None:
+            item.getparent().remove(item)
+
+
 def _trim_footer(body) -> None:
-    while len(body):
+    while len(body) > 1:
         last = body[-1]
         text = _element_text(last)
-        if not text or _FOOTER_RE.match(text) or (last.tag == "head"):
+        if not text or _FOOTER_RE.match(text) or last.tag == "head" or \
+                (TRAILING_LISTS and last.tag == "list" and _is_headline_list(last)):
             body.remove(last)
         else:
             break
@@ -197,7 +236,7 @@ def _preclean(tree):
             doomed.append(el)
         elif PRECLEAN_LISTS and el.tag in ("ul", "ol"):
             items = el.findall("li")
-            if len(items) >= 3:
+            if len(items) >= LIST_MIN_ITEMS:
                 text = len(el.text_content().strip())
                 linked = sum(len(a.text_content().strip()) for a in el.iter("a"))
                 if text and linked / text > 0.6:
@@ -210,6 +249,42 @@ def _preclean(tree):
 
 PRECLEAN_CLASS = True
 PRECLEAN_LISTS = True
+LIST_MIN_ITEMS = 1
+
+_CHUNK_CLASS_RE = re.compile(r"body|content|text|story|article|entry|chunk", re.I)
+
+
+def _join_split_bodies(tree) -> None:
+    """Join an article body split into sibling containers with the same class into the first one.
+
+    Some layouts cut the text into several ``<div class="body ...">`` chunks (ads or pull quotes in
+    between); content detection picks one chunk. Chunks qualify when they hold paragraphs of
+    real text and share an ancestor at most ``CHUNK_MAX_DEPTH`` levels up.
+    """
+    groups: dict[tuple, list] = {}
+    for el in tree.iter("div", "section"):
+        cls = el.get("class")
+        if not cls or not _CHUNK_CLASS_RE.search(cls):
+            continue
+        if not any(len(p.text_content()) >= 80 for p in el.findall("p")):
+            continue
+        groups.setdefault((el.tag, cls), []).append(el)
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        first = members[0]
+        ancestors = {id(a) for a in list(first.iterancestors())[:CHUNK_MAX_DEPTH]}
+        for other in members[1:]:
+            if first in other.iterancestors() or other in first.iterancestors():
+                continue
+            if not any(id(a) in ancestors for a in list(other.iterancestors())[:CHUNK_MAX_DEPTH]):
+                continue
+            for child in list(other):
+                first.append(child)
+            other.drop_tree()
+
+
+CHUNK_MAX_DEPTH = 3
 
 
 def extract_body(html_or_tree, url: str | None = None, *, title: str | None = None) -> str:
@@ -230,6 +305,7 @@ def extract_body(html_or_tree, url: str | None = None, *, title: str | None = No
     descriptions = {_normalise(d) for d in tree.xpath(
         '//meta[@name="description" or @property="og:description"]/@content') if len(d) < DEK_MAX_CHARS}
     _preclean(tree)
+    _join_split_bodies(tree)
     try:
         body, text, _, _ = trafilatura_sequence(tree, _OPTIONS, url)
     except Exception:  # noqa: BLE001 - the cascade's internals must not lose the page
@@ -240,6 +316,7 @@ def extract_body(html_or_tree, url: str | None = None, *, title: str | None = No
         page = tree.find("body")
         return html_to_text(page if page is not None else tree)
     _trim_header(body, titles, descriptions - {""})
+    _drop_promos(body)
     _trim_footer(body)
     return xmltotxt(body, False).strip()
 
