@@ -141,7 +141,7 @@ FIGURE_VIEWS = {
 
 
 def _normalise(sql: str | None) -> str:
-    return " ".join((sql or "").split())
+    return " ".join((sql or "").split()).lower()  # SQLite upper-cases "CREATE VIEW"
 
 
 def ensure(db) -> list[str]:
