@@ -167,17 +167,19 @@ def _meta_dates(tree, table: dict[str, int]) -> list[tuple[int, str, str]]:
 #: class token or follow a "-"/"_" in it ("comment-list", "site_footer"), so that layout classes such as
 #: "layoutTwoColumnsRightSidebar" or "has-sidebar" do not hide the whole page
 _EXCLUDED_RE = re.compile(
-    r"(?:^|\s|[-_])(?<!has-)(?<!with-)(?<!no-)(?:comment|sidebar|related|recommend|trending|popular|"
-    r"newsletter|share|sharing|social|breadcrumb|menu|navbar|nav|advert|ads?|promo|cookie|copyright|outbrain|"
+    r"(?:^|\s|[-_])(?<!has-)(?<!with-)(?<!no-)(?:comment|related|recommend|trending|popular|"
+    r"newsletter|share|sharing|social|breadcrumb|menu|navbar|nav|advert|promo|cookie|copyright|outbrain|"
     r"taboola|read-?more|pager|pagination|calendar|archive|ticker|weather|signup|subscribe|author-bio|disqus|reply|"
-    r"replies|respond|hidden|modal|popup|most|latest|suggest|leserbrief|kommentar|teaser-?list|more-?articles)"
+    r"replies|respond|modal|popup|most|latest|recent|suggest|leserbrief|kommentar|teaser-?list|more-?articles)"
     r"(?=$|\s|[-_]|s\b|s[-_])", re.I)
 #: footers: an article card's footer often holds its date, the site footer a copyright year; candidates there
 #: count less but are not dropped
-_SOFT_EXCLUDED_RE = re.compile(r"(?:^|\s|[-_])(?:footer|foot|bottom)(?=$|\s|[-_])", re.I)
-_EXCLUDED_TAGS = {"aside", "nav", "script", "style", "noscript", "template", "form", "select", "button",
+_SOFT_EXCLUDED_RE = re.compile(r"(?:^|\s|[-_])(?<!has-)(?<!with-)(?<!no-)(?:footer|foot|bottom|sidebar)"
+                               r"(?=$|\s|[-_])", re.I)
+_SOFT_EXCLUDED_TAGS = {"footer", "aside"}
+_EXCLUDED_TAGS = {"nav", "script", "style", "noscript", "template", "form", "select", "button",
                   "iframe", "svg", "head", "option", "textarea", "figcaption", "blockquote"}
-_EXCLUDED_ROLES = {"complementary", "navigation"}
+_EXCLUDED_ROLES = {"navigation"}
 _TITLE_ANCESTOR = "title-ancestor"
 OK, SOFT, HARD = 0, 1, 2
 
@@ -225,7 +227,7 @@ class _Exclusions:
             if (node.get("typeof") or "").endswith("Comment") or (node.get("itemtype") or "").endswith("Comment"):
                 result = HARD
                 break
-            if tag == "footer" or node.get("role") == "contentinfo" or (names.strip() and _SOFT_EXCLUDED_RE.search(names)):
+            if tag in _SOFT_EXCLUDED_TAGS or node.get("role") in ("contentinfo", "complementary") or (names.strip() and _SOFT_EXCLUDED_RE.search(names)):
                 result = SOFT
             node = node.getparent()
         # an element's level is the worst level of itself and its ancestors

@@ -203,6 +203,8 @@ _YMD_RE = re.compile(r"(?<![\d.])(?P<year>\d{4})(?P<sep>[/.年-])\s?(?P<month>\d
 _YMD_CJK_RE = re.compile(r"(?P<year>\d{4})\s*年\s*(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日")
 _NUMERIC_RE = re.compile(r"(?<![\d.:/-])(?P<a>\d{1,2})\s?(?P<sep>[/.-])\s?(?P<b>\d{1,2})\s?(?P=sep)\s?(?P<year>\d{4})"
                          r"(?![\d])")
+#: "28.01.22": dotted day.month with a two-digit year (German and other European short dates)
+_DOTTED_SHORT_RE = re.compile(r"(?<![\d.:/-])(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{2})(?![\d.])")
 _VI_DAY_RE = re.compile(r"(?<!\d)(?P<day>\d{1,2})\s+tháng\s+(?P<month>\d{1,2})\s*(?:,|năm|/)\s*(?P<year>\d{4})",
                         re.I)
 _VI_MONTH_RE = re.compile(r"tháng\s+(?P<month>\d{1,2})\s*(?:,|năm|/)\s*(?P<year>\d{4})", re.I)
@@ -312,6 +314,9 @@ def _find_absolute(text: str, languages: tuple[str, ...], day_first: bool | None
     numeric = _numeric_match(text, day_first)
     if numeric:
         return numeric
+    m = _DOTTED_SHORT_RE.search(text)
+    if m and _valid(2000 + int(m["year"]), int(m["month"]), int(m["day"])):
+        return _Found(2000 + int(m["year"]), int(m["month"]), int(m["day"]), m.start(), m.end())
     m = _VI_DAY_RE.search(text)
     if m and _valid(int(m["year"]), int(m["month"]), int(m["day"])):
         return _Found(int(m["year"]), int(m["month"]), int(m["day"]), m.start(), m.end())
