@@ -8,7 +8,7 @@ Arguments (all optional): ``term``; ``per_page`` (1-1000, default 100); ``sort_b
 ``date_received_facet`` in epoch milliseconds); ``max_pages`` (stop after that many pages per
 slice, for trials); any Lumen field search or facet filter by its API name
 (``country_code_facet``, ``topic_facet``, ``recipient_name`` ... see
-:data:`FILTER_ARGUMENTS`).
+:data:`FILTER_ARGUMENTS`); ``base_url`` (another search endpoint, e.g. a local test server).
 
 Token: read from the environment variable ``LUMEN_API_TOKEN`` and sent only in the
 ``X-Authentication-Token`` header, never in the URL; the WARC writer redacts that header
@@ -32,9 +32,9 @@ from __future__ import annotations
 
 import os
 from datetime import datetime, timedelta, timezone
+from urllib.parse import urlsplit
 
 import scrapy
-from twisted.internet import reactor
 
 from modwatch.items import RejectItem
 from modwatch.transparency import lumen
@@ -87,6 +87,7 @@ class LumenSpider(scrapy.Spider):
         if not 1 <= self.per_page <= lumen.MAX_PER_PAGE:
             raise ValueError(f"per_page must be 1..{lumen.MAX_PER_PAGE}")
         self.base_url = base_url
+        self.allowed_domains = [urlsplit(base_url).hostname]
         self.max_pages = int(max_pages) if max_pages else None
         self.params = {"term": term, "sort_by": sort_by, "per_page": self.per_page, **filters}
         self.date_range = None
@@ -148,6 +149,8 @@ class LumenSpider(scrapy.Spider):
         wait = lumen.retry_after_seconds(response.headers.get("Retry-After"))
         self.logger.warning("HTTP 429 from Lumen: pausing the crawl for %.0f s", wait)
         self.crawler.stats.inc_value("lumen/backoffs")
+        from twisted.internet import reactor  # the installed one (importing it early would install the default)
+
         engine = self.crawler.engine
         engine.pause()
         reactor.callLater(wait, engine.unpause)
