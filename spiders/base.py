@@ -12,7 +12,8 @@ Articles:
 - from the **WP REST API** the item is built from the post JSON itself (title, content,
   ``date_gmt``, embedded authors and terms): the JSON is what WordPress stores, it needs no
   HTML heuristics and saves one request per article; its ``link`` is the permalink WordPress
-  itself calls canonical. The archived REST page (WARC record) is the evidence.
+  itself calls canonical. The archived REST page (WARC record) is the evidence: such items'
+  ``fetched_url``, ``body_sha256`` and WARC ids are those of the REST page that held the post.
 - from **feeds, sitemaps, listings and start URLs** the article page is fetched and
   parsed by :func:`modwatch.extract.article.parse_article` (JSON-LD, meta, theme selectors).
   If the page cannot be fetched (404, 410, 5xx) and the feed entry carried the full text,
