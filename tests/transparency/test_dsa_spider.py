@@ -1,0 +1,29 @@
+"""The ``dsa_sor`` spider end to end: replay crawl of daily dumps (nested zips of the real rows)."""
+
+import sqlite3
+
+from modwatch.archive.warc import write_warc
+from modwatch.transparency import dsa
+from tests.transparency.test_dsa import V1, V2, fixture, nested_zip
+
+
+def test_replay_crawl_of_two_days_and_a_missing_one(run_crawl, db_path, tmp_path):
+    warc = tmp_path / "dsa.warc.gz"
+    day1 = nested_zip({"sor-global-2024-03-14-full-00000-00000.csv": fixture(V1),
+                       "sor-global-2024-03-14-full-00001-00000.csv": b""})
+    day2 = nested_zip({"sor-global-2024-03-15-full-00000-00000.csv": fixture(V2)}, "sor-global-2024-03-15-full")
+    write_warc(warc, [(dsa.dump_url("2024-03-14"), day1, {"Content-Type": "application/zip"}),
+                      (dsa.dump_url("2024-03-15"), day2, {"Content-Type": "application/zip"})])
+    run_crawl("spiders.dsa_sor:DsaSorSpider", db=db_path, replay=warc,
+              spider_args={"date_from": "2024-03-14", "date_to": "2024-03-16", "platforms": "TikTok,Wallapop"})
+    database = sqlite3.connect(db_path)
+    platforms = dict(database.execute(
+        "select platform_name, count(*) from statements_of_reasons group by platform_name").fetchall())
+    assert platforms == {"TikTok": 7, "Wallapop": 1}
+    datasets = database.execute("select url, rows_read, rows_stored, status, warc_record_id is not null "
+                                "from datasets order by url").fetchall()
+    assert datasets == [(dsa.dump_url("2024-03-14"), 29, 7, "loaded", 1),
+                        (dsa.dump_url("2024-03-15"), 4, 1, "loaded", 1)]
+    (reason,) = database.execute("select reason from rejects where url = ?", [dsa.dump_url("2024-03-16")]).fetchone()
+    assert reason == "DSA dump not downloaded: HTTP 404"
+    database.close()
