@@ -170,12 +170,8 @@ class _SiteState:
 class WordPressNewsSpider(scrapy.Spider):
     """Base class: discovery in configured order, article pages -> items. Set ``self.sites``."""
 
+    #: the sites crawled; SQLitePipeline also writes them to the ``sources`` table at open
     sites: list[Site] = []
-
-    @property
-    def sources(self) -> list[dict]:
-        """``sources`` rows of the sites crawled: key, name, base_url, language (for storage)."""
-        return [{"key": s.key, "name": s.name, "base_url": s.base_url, "language": s.language} for s in self.sites]
 
     # --- start --------------------------------------------------------------------------
 
