@@ -1,11 +1,20 @@
 """Article body text: the main text of a page, one paragraph per line.
 
 ``extract_body`` is what the spiders (through ``parse_article``) and ``benchmarks/article_extraction.py``
-call. It runs trafilatura's rule cascade in fast mode on an lxml tree (boilerplate pruning,
-main-content detection, tag conversion) and then trims what trafilatura leaves of the article
-*header* (section label, headline, standfirst repeated above the text) and *footer* (copyright,
-reprint and "write to" lines). ``html_to_text`` is the plain serializer used for a known content
-container and as the fallback when the cascade finds nothing (very short pages).
+call. Steps, all generic (no rule is keyed to a site):
+
+1. parse with trafilatura's lxml loader (HTML comments dropped: a comment inside a paragraph would split it);
+2. pre-clean the tree: blocks whose class/id says newsletter, related, trending, share, social, promo...
+   and lists that are mostly links (``_preclean``); an article body split into sibling containers
+   with the same class is joined into one (``_join_split_bodies``);
+3. run trafilatura's extraction cascade in fast mode (``trafilatura.core.trafilatura_sequence``:
+   boilerplate pruning, main-content detection, tag conversion);
+4. trim what the cascade keeps around the text: the header (section label, headline, a standfirst
+   equal to the page description), "Related: ..." lines and paragraphs that are a whole link to
+   another page, and the page footer (newsletter, follow-us, reprint and "write to" lines).
+
+Measured on the Zyte article-extraction benchmark (181 pages) by ``benchmarks/article_extraction.py``.
+``html_to_text`` is the plain serializer used when the cascade finds less than a paragraph.
 
 Word boundaries: block-level tags and ``<br>`` end a line, inline tags do not
 (``<p>Con<b>tent</b></p><p>Next</p>`` -> ``"Content\\nNext"``).
@@ -18,11 +27,10 @@ import re
 import unicodedata
 
 import lxml.html
-import trafilatura
 from lxml import etree
-from trafilatura.utils import load_html
 from trafilatura.core import trafilatura_sequence
 from trafilatura.settings import Extractor
+from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
 #: tags whose start and end break the text into lines (HTML "flow content" that forms blocks)
@@ -132,9 +140,6 @@ _FOOTER_RE = re.compile(
     r"copyright\b.{0,60}(?:dow jones|inc\.|ltd)|.{0,40}newsletters?\.?$|https?://\S+$)",
     re.I,
 )
-#: more than this share of a list's items ending like sentences: a list in the text, not of headlines
-LIST_SENTENCE_SHARE = 0.25
-TRAILING_LISTS = False
 
 
 def _element_text(el) -> str:
@@ -160,48 +165,23 @@ def _trim_header(body, titles: set[str], descriptions: set[str] = frozenset()) -
             body.remove(body[0])
 
 
-def _link_density(el) -> float:
-    total = len(_element_text(el))
-    if not total:
-        return 0.0
-    linked = sum(len(_element_text(ref)) for ref in el.iter("ref"))
-    return linked / total
+def _link_texts(tree) -> set[str]:
+    """Normalised texts of the page's links of at least 4 words (headlines of other stories...)."""
+    texts = set()
+    for a in tree.iter("a"):
+        text = _normalise(a.text_content())
+        if text.count(" ") >= 3:
+            texts.add(text)
+    return texts
 
 
-def _drop_link_blocks(body) -> None:
-    """Drop lists of links (related/trending/"more" lists) and the heading that introduces them."""
-    children = list(body)
-    for i, el in enumerate(children):
-        if el.tag == "list" and _link_density(el) > LIST_LINK_DENSITY:
-            body.remove(el)
-            if i and children[i - 1].tag == "head" and children[i - 1].getparent() is body:
-                body.remove(children[i - 1])
-        elif el.tag in ("p", "head") and len(_element_text(el)) < 80 and len(body) > 3 and _link_density(el) > P_LINK_DENSITY:
-            body.remove(el)
-
-
-LIST_LINK_DENSITY = 1.1
-P_LINK_DENSITY = 1.1
-
-
-def _is_headline_list(el) -> bool:
-    """A list of at least 3 items of which few end like sentences: links to other stories."""
-    items = [_element_text(item) for item in el.iter("item")]
-    items = [t for t in items if t]
-    if len(items) < 3:
-        return False
-    sentences = sum(1 for t in items if re.search(r"[.!?:;\"”»)]$", t))
-    return sentences <= LIST_SENTENCE_SHARE * len(items)
-
-
-def _drop_promos(body) -> None:
-    """Drop "Related: ..."-style lines (anywhere) and ALL-CAPS link headlines between paragraphs."""
+def _drop_promos(body, link_texts: set[str] = frozenset()) -> None:
+    """Drop "Related: ..."-style lines and paragraphs/headings that are the whole text of a link."""
     for el in list(body):
         text = _element_text(el)
         if len(text) < 250 and _PROMO_RE.search(text):
             body.remove(el)
-        elif el.tag == "p" and len(text.split()) >= 4 and text.upper() == text \
-                and re.search(r"[A-Z]", text) and not re.search(r"[.?!:]$", text):
+        elif el.tag in ("p", "head") and len(text) < 250 and _normalise(text) in link_texts:
             body.remove(el)
     for item in list(body.iter("item")):
         if _PROMO_RE.search(_element_text(item)) and item.getparent() is not None:
@@ -209,11 +189,11 @@ def _drop_promos(body) -> None:
 
 
 def _trim_footer(body) -> None:
+    """Drop trailing headings and page-footer lines (``_FOOTER_RE``), keeping at least one element."""
     while len(body) > 1:
         last = body[-1]
         text = _element_text(last)
-        if not text or _FOOTER_RE.match(text) or last.tag == "head" or \
-                (TRAILING_LISTS and last.tag == "list" and _is_headline_list(last)):
+        if not text or _FOOTER_RE.match(text) or last.tag == "head":
             body.remove(last)
         else:
             break
@@ -224,32 +204,33 @@ _PRECLEAN_RE = re.compile(
     r"subscribe|subscription|promo|more-?stories|also-?like|read-?next|popular)(?:$|[\s_-])",
     re.I,
 )
-_KEEP_TAGS = frozenset(("html", "body", "main", "article"))
+#: a list whose text is more than this share of link text is a list of links
+LIST_LINK_DENSITY = 0.6
 
 
 def _preclean(tree):
-    """Remove blocks that are boilerplate by their class/id or by being lists of links."""
+    """Remove blocks that are boilerplate by their class/id, and lists of links (in place).
+
+    A block holding more than half of the page's text is kept whatever its class says (a wrapper
+    such as ``<div class="content has-social-share">`` around the whole article).
+    """
+    page = tree.find("body")
+    total = len(page.text_content()) if page is not None else 0
     doomed = []
     for el in tree.iter("div", "section", "aside", "ul", "ol", "p", "span", "figure"):
         attrs = f"{el.get('class', '')} {el.get('id', '')}"
-        if PRECLEAN_CLASS and attrs.strip() and _PRECLEAN_RE.search(attrs):
-            doomed.append(el)
-        elif PRECLEAN_LISTS and el.tag in ("ul", "ol"):
-            items = el.findall("li")
-            if len(items) >= LIST_MIN_ITEMS:
-                text = len(el.text_content().strip())
-                linked = sum(len(a.text_content().strip()) for a in el.iter("a"))
-                if text and linked / text > 0.6:
-                    doomed.append(el)
+        if attrs.strip() and _PRECLEAN_RE.search(attrs):
+            if len(el.text_content()) <= total / 2:
+                doomed.append(el)
+        elif el.tag in ("ul", "ol") and el.find("li") is not None:
+            text = len(el.text_content().strip())
+            linked = sum(len(a.text_content().strip()) for a in el.iter("a"))
+            if text and linked / text > LIST_LINK_DENSITY:
+                doomed.append(el)
     for el in doomed:
-        parent = el.getparent()
-        if parent is not None:
-            el.drop_tree()
+        if el.getparent() is not None:
+            el.drop_tree()  # keeps the tail text
     return tree
-
-PRECLEAN_CLASS = True
-PRECLEAN_LISTS = True
-LIST_MIN_ITEMS = 1
 
 _CHUNK_CLASS_RE = re.compile(r"body|content|text|story|article|entry|chunk", re.I)
 
@@ -306,6 +287,7 @@ def extract_body(html_or_tree, url: str | None = None, *, title: str | None = No
         '//meta[@name="description" or @property="og:description"]/@content') if len(d) < DEK_MAX_CHARS}
     _preclean(tree)
     _join_split_bodies(tree)
+    link_texts = _link_texts(tree)
     try:
         body, text, _, _ = trafilatura_sequence(tree, _OPTIONS, url)
     except Exception:  # noqa: BLE001 - the cascade's internals must not lose the page
@@ -316,7 +298,7 @@ def extract_body(html_or_tree, url: str | None = None, *, title: str | None = No
         page = tree.find("body")
         return html_to_text(page if page is not None else tree)
     _trim_header(body, titles, descriptions - {""})
-    _drop_promos(body)
+    _drop_promos(body, link_texts)
     _trim_footer(body)
     return xmltotxt(body, False).strip()
 
