@@ -2,23 +2,19 @@
 
 Upstream: ``https://storage.googleapis.com/transparencyreport/google-government-removals.zip``,
 one zip with the full history (a new download replaces the previous one entirely: Google
-renames countries retroactively and back-fills old periods). Members, recognised by their
-header rather than their name:
+renames countries retroactively and back-fills old periods). Its four CSVs (under
+``google-government-removals/``) are recognised by their header, not their name, and give the
+series (``report``):
 
-======================================  =========================  ===============================
-member (under ``google-government-removals/``)  series (``report``)  rows
-======================================  =========================  ===============================
-``google-government-removal-requests.csv``   ``google/by_requester``  2019-H1+, one row per country x
-                                                                       requestor: requests, items,
-                                                                       six ``% <outcome>`` columns
-``google-government-detailed-removal-requests.csv``  ``google/by_product_reason``  2011-H1+,
-                                                                       country x product x reason
-``historical/...-removal-requests-historical.csv``  ``google/historical_by_country``  2009-H2 to
-                                                                       2019-H1: All / Court Orders /
-                                                                       Other requests
-``historical/...-detailed-...-historical.csv``  ``google/historical_by_product_reason``  2009-H2 to
-                                                                       2019-H1, court + executive
-======================================  =========================  ===============================
+- ``google/by_requester`` from ``google-government-removal-requests.csv`` (2019-H1 onward):
+  one row per country x requestor; requests, items, six ``% <outcome>`` columns.
+- ``google/by_product_reason`` from ``google-government-detailed-removal-requests.csv``
+  (2011-H1 onward): one row per country x product x reason, a request count (``Total``).
+- ``google/historical_by_country`` from ``historical/...-removal-requests-historical.csv``
+  (2009-H2 to 2019-H1): rows ``All Requests``, ``Court Orders``, ``Other Requests (Executive,
+  Police, etc.)`` with requests, % complied, items (``<10``, ``?`` and blanks occur).
+- ``google/historical_by_product_reason`` from ``historical/...-detailed-...-historical.csv``
+  (2009-H2 to 2019-H1): requests = court orders + executive requests, items.
 
 Overlaps (documented choice): the current files win. A historical row whose country and
 period also appear in the matching current file (2019-06-30 for the by-country file; 2011-H1 to
@@ -31,8 +27,8 @@ The product x reason counts are a different count (they do not reconcile with th
 file) and never count in the total.
 
 Percentages: ``compliance_pct`` of a requestor row is ``% Removed-Legal + % Removed-Policy``
-(share of *items* removed; blank outcome cells mean 0 % for that outcome, per Google's README
-and the rows summing to ~100); of a historical row the published ``% Fully Or Partially
+(share of *items* removed; a blank outcome cell means none of the items, 0 %, as the
+rows of outcome shares sum to ~100); of a historical row the published ``% Fully Or Partially
 Complied With`` (share of *requests*).
 """
 

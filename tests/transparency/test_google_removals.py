@@ -197,3 +197,15 @@ def test_replay_crawl_end_to_end(tmp_path, db_path, run_crawl, read_fixture):
         "and requester = 'Information and Communications Authority'").fetchone() == (735, 4734)
     run = database.execute("select spider, finish_reason from crawl_runs").fetchone()
     assert run == ("google_removals", "finished")
+
+
+def test_integer_beyond_sqlite_range_is_kept_as_text(memory_db, load, read_fixture):
+    huge = "18446744073709551616"  # 2^64
+    line = f"2023-12-31,Vietnam,VN,Military,1,{huge},100,,,,,"
+    data = rewrite_zip(read_fixture(ZIP), REQUESTS, lambda text: text + line + "\n")
+    result = load("google_removals", ZIP, url=URL, data=data)
+    assert result["rows_rejected"] == 0
+    row = memory_db.execute(
+        "select requests, items_requested, items_requested_raw, items_requested_flag, typeof(items_requested_raw) "
+        "from removal_requests where country = 'VN' and requester = 'Military'").fetchone()
+    assert row == (1, None, huge, "too_large", "text")
