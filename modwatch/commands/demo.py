@@ -27,6 +27,9 @@ DEMO_SPIDERS: list[tuple[str, dict]] = [
     ("meta_restrictions", {}),
     ("x_removals", {}),
     ("tiktok_removals", {}),
+    ("lumen", {"per_page": "20"}),
+    ("dsa_sor", {"urls": "https://dsa-sor-data-dumps.s3.eu-central-1.amazonaws.com/sor-global-2024-03-14-full.zip,"
+                         "https://dsa-sor-data-dumps.s3.eu-central-1.amazonaws.com/sor-global-2025-07-01-full.zip"}),
 ]
 
 
