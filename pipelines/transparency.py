@@ -49,9 +49,9 @@ def load_dataset(
     ``status`` is ``"loaded"`` or ``"unchanged"`` (same sha256 as the current dataset; nothing
     stored). ``rows_read`` counts the distinct data lines parsed (a line can give several
     ``removal_requests`` rows; per-file aggregates such as ``meta_global_geoblocks`` rows are
-    stored but not counted as lines read). If parsing or storing raises, the transaction is rolled back, the ``datasets`` row is
-    kept with status ``failed`` and the error, and the exception propagates. Raises ``KeyError``
-    for an unknown parser.
+    stored but not counted as lines read). If parsing or storing raises, the transaction is
+    rolled back, the ``datasets`` row is kept with status ``failed`` and the error, and the
+    exception propagates. Raises ``KeyError`` for an unknown parser.
     """
     registered = PARSERS[parser]
     sha256 = hashlib.sha256(data).hexdigest()

@@ -163,9 +163,9 @@ def country_code(*, code: str | None = None, name: str | None = None) -> str | N
 
     A two-letter ``code`` (Google's CLDR territory code, Meta's "ISO Code") is kept as given,
     upper-cased, even where CLDR differs from ISO (``XK`` Kosovo, ``AN``). Otherwise ``name`` is
-    resolved (footnote asterisks dropped) through a table of platform spellings and then ``pycountry`` (names, official and
-    common names, historic countries). Returns ``None`` when neither resolves; the parser keeps
-    ``country_name_raw`` in any case.
+    resolved (footnote asterisks dropped) through a table of platform spellings and then
+    ``pycountry`` (names, official and common names, historic countries). Returns ``None`` when
+    neither resolves; the parsers keep ``country_name_raw`` in any case.
     """
     if code and re.fullmatch(r"[A-Za-z]{2}", code.strip()):
         return code.strip().upper()

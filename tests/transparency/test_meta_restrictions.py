@@ -31,7 +31,8 @@ def load_period(load, period):
 def test_three_header_layouts(read_fixture, period, layout, rows):
     data = read_fixture(f"Content_Restrictions_{period}.csv")
     assert schema_version(data) == layout
-    parsed = [row for _, row in parse_meta_restrictions(data, source_url=f"https://x.test/Content_Restrictions_{period}.csv")]
+    url = f"https://x.test/Content_Restrictions_{period}.csv"
+    parsed = [row for _, row in parse_meta_restrictions(data, source_url=url)]
     assert not [row for row in parsed if isinstance(row, Reject)]
     assert sum(row.get("_table") is None for row in parsed) == rows
 
