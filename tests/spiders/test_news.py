@@ -390,6 +390,8 @@ def test_demo_stores_every_snapshot_article(demo_db):
         "select a.name from authors a join article_authors aa on aa.author_id = a.id "
         "join articles ar on ar.id = aa.article_id where ar.source = 'worona'")}
     assert authors == {"Reyes Martinez", "Luis Herranz", "Alan Martin"}
+    sources = {r[0]: r[1:] for r in conn.execute("select key, name, base_url, language from sources")}
+    assert sources["doancuoiki"] == ("Đồ Án Cuối Kì", "https://99hainnguyen.github.io/doancuoiki/", "vi")
 
 
 def test_demo_second_run_changes_no_row_count(demo_db):
