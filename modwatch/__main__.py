@@ -15,6 +15,7 @@ COMMANDS = {
     "demo": ("modwatch.commands.demo", "replay the demo snapshot WARC into the database (offline)"),
     "crawl": ("modwatch.commands.crawl", "run spiders in sequence, record crawl runs, check health"),
     "extract": ("modwatch.commands.extract", "extract one saved page and print it as JSON"),
+    "dsa-load": ("modwatch.commands.dsa_load", "load EU DSA daily dump files from disk (streaming)"),
 }
 
 

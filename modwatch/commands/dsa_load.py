@@ -1,0 +1,72 @@
+"""Load EU DSA daily dumps from disk into the database, streaming end to end.
+
+    curl -O https://dsa-sor-data-dumps.s3.eu-central-1.amazonaws.com/sor-global-2024-03-14-full.zip
+    python -m modwatch dsa-load sor-global-2024-03-14-full.zip --platform TikTok --territorial-scope DE
+
+For days too large to hold in memory (the ``dsa_sor`` spider keeps a downloaded body in RAM,
+as Scrapy does): each FILE (a ``sor-<slug>-<date>-<full|light>.zip`` dump, or one of its CSVs)
+is read from disk through ``db.dsa.load_dump``, so memory stays flat whatever the size. The
+``datasets`` row records ``--url`` (default: the upstream URL derived from the file name) and
+the file's sha256. No WARC record is written: keep the file itself as the archive copy.
+
+Prints one JSON line per file with the counts. Exit status 0, or 2 when a file is not a dump.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from pathlib import Path
+
+from db.timestamps import iso_utc
+
+_NAME = re.compile(r"^sor-(?P<slug>.+)-(?P<day>\d{4}-\d{2}-\d{2})-(?P<version>full|light)")
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("files", nargs="+", type=Path, help="daily dump zip(s) or CSV(s)")
+    parser.add_argument("--db", default=os.environ.get("MODWATCH_DB", "data/modwatch.db"),
+                        help="SQLite database (default $MODWATCH_DB or data/modwatch.db)")
+    parser.add_argument("--url", help="download URL to record (default: derived from the file name)")
+    parser.add_argument("--platform", action="append", dest="platforms", metavar="NAME",
+                        help="keep only this platform_name (repeatable)")
+    parser.add_argument("--territorial-scope", action="append", metavar="CODE",
+                        help="keep statements whose territorial scope has this ISO code (repeatable)")
+
+
+def upstream_url(path: Path) -> str:
+    """The dump URL for a file named like upstream, else its ``file://`` URL."""
+    match = _NAME.match(path.name)
+    if not match or not path.name.endswith(".zip"):
+        return path.resolve().as_uri()
+    from modwatch.transparency.dsa import dump_url
+
+    return dump_url(match["day"], match["version"], match["slug"])
+
+
+def run(args) -> int:
+    import db
+    from db.dsa import load_dump
+    from modwatch.transparency.dsa import DumpError
+
+    database = db.connect(args.db)
+    status = 0
+    for path in args.files:
+        match = _NAME.match(path.name)
+        try:
+            with open(path, "rb") as fh:
+                result = load_dump(
+                    database, fh, url=args.url or upstream_url(path), name=path.name,
+                    fetched_at=iso_utc(), slug=match["slug"] if match else "global",
+                    platforms=set(args.platforms) if args.platforms else None,
+                    territorial_scope={c.upper() for c in args.territorial_scope} if args.territorial_scope else None,
+                )
+        except (DumpError, OSError) as exc:
+            print(f"{path}: {exc}", file=sys.stderr)
+            status = 2
+            continue
+        print(json.dumps({"file": str(path), **result}))
+    database.close()
+    return status
