@@ -218,3 +218,24 @@ def test_a_file_that_is_not_a_dump_fails_its_dataset(memory_db):
         load(memory_db, b"<Error><Code>NoSuchKey</Code></Error>", "sor-global-2024-03-14-full.zip")
     dataset = next(memory_db["datasets"].rows)
     assert dataset["status"] == "failed" and "not a zip file" in dataset["error"]
+
+
+def test_dsa_load_command_streams_a_dump_from_disk(tmp_path, capsys):
+    from modwatch.__main__ import main
+
+    dump = tmp_path / "sor-global-2024-03-14-full.zip"
+    dump.write_bytes(nested_zip({"sor-global-2024-03-14-full-00000-00000.csv": fixture(V1)}))
+    not_a_dump = tmp_path / "sor-global-2024-03-15-full.zip"
+    not_a_dump.write_bytes(b"<Error><Code>NoSuchKey</Code></Error>")
+    db_file = tmp_path / "m.db"
+    status = main(["dsa-load", str(dump), str(not_a_dump), "--db", str(db_file), "--territorial-scope", "nl"])
+    assert status == 2
+    (line,) = capsys.readouterr().out.splitlines()
+    result = json.loads(line)
+    assert (result["rows_read"], result["rows_stored"], result["duplicates"]) == (29, 28, 1)
+    import db
+
+    database = db.connect(db_file)
+    urls = [r["url"] for r in database.query("select url from datasets order by id")]
+    assert urls == [V1_URL, "https://dsa-sor-data-dumps.s3.eu-central-1.amazonaws.com/sor-global-2024-03-15-full.zip"]
+    database.close()
