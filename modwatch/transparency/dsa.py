@@ -195,6 +195,8 @@ def iter_statements(text: io.TextIOBase, member: str, *, platforms: set[str] | N
     json_at = [COLUMNS.index(c) for c in JSON_ARRAY_COLUMNS if c in positions]
     platform_at = positions.get("platform_name")
     scope_at = positions.get("territorial_scope")
+    if platforms and platform_at is None:
+        raise DumpError(f"{member}: no platform_name column to filter on")
     if territorial_scope and scope_at is None:
         raise DumpError(f"{member}: no territorial_scope column (light dump?) to filter on")
     scope_needles = [f'"{code.upper()}"' for code in territorial_scope or ()]
