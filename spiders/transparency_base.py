@@ -36,8 +36,6 @@ class TransparencySpider(scrapy.Spider):
         # report files are small (KiB to a few MiB); anything far larger is not the file we want
         "DOWNLOAD_MAXSIZE": 64 * MIB,
         "DOWNLOAD_WARNSIZE": 16 * MIB,
-        # a data file is one request: no need to cache it, the WARC keeps it
-        "HTTPCACHE_ENABLED": False,
     }
 
     def __init__(self, *args, urls: str | None = None, **kwargs):

@@ -209,3 +209,22 @@ def test_integer_beyond_sqlite_range_is_kept_as_text(memory_db, load, read_fixtu
         "select requests, items_requested, items_requested_raw, items_requested_flag, typeof(items_requested_raw) "
         "from removal_requests where country = 'VN' and requester = 'Military'").fetchone()
     assert row == (1, None, huge, "too_large", "text")
+
+
+def test_pipeline_keeps_a_broken_download_as_a_reject(memory_db):
+    from scrapy.statscollectors import MemoryStatsCollector
+    from scrapy.utils.test import get_crawler
+
+    from pipelines.transparency import store_dataset_file
+
+    stats = MemoryStatsCollector(get_crawler())
+    item = {"parser": "google_removals", "source": "google_removals", "url": URL,
+            "body": b"<html>Service Unavailable</html>", "fetched_at": "2026-11-29T12:00:00Z",
+            "warc_record_id": "<urn:uuid:0>"}
+    store_dataset_file(memory_db, item, crawl_run_id=None, spider="google_removals", stats=stats)
+    (reject,) = memory_db.query("select * from rejects")
+    assert reject["reason"].startswith("dataset not loaded: BadZipFile")
+    assert reject["excerpt"] == "<html>Service Unavailable</html>"
+    assert (reject["url"], reject["warc_record_id"]) == (URL, "<urn:uuid:0>")
+    assert memory_db["datasets"].get(1)["status"] == "failed"
+    assert stats.get_value("modwatch/rejects") == 1
