@@ -14,7 +14,6 @@ from spiders.transparency_base import MIB, TransparencySpider
 class GoogleRemovalsSpider(TransparencySpider):
     name = "google_removals"
     parser = "google_removals"
-    allowed_domains = ["storage.googleapis.com"]
     # the zip is ~200 KB (2024); its CSVs hold every period since 2009
     custom_settings = {**TransparencySpider.custom_settings,
                        "DOWNLOAD_MAXSIZE": 64 * MIB, "DOWNLOAD_WARNSIZE": 8 * MIB}

@@ -10,7 +10,8 @@ provenance (``fetched_at``, ``warc_record_id`` from the WARC middlewares), and
 a replay) becomes a ``RejectItem``; the other files go on.
 
 Spider argument common to all: ``-a urls=URL[,URL...]`` downloads those URLs instead of the
-defaults (e.g. a newer upstream file or a mirror); the source key is then derived from each URL.
+defaults (a newer upstream file, a mirror, or a local copy as ``file:///path/...``); the source
+key is then derived from each URL.
 """
 
 from __future__ import annotations
