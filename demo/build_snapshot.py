@@ -60,7 +60,8 @@ def load_manifest(path: Path = MANIFEST) -> list[dict]:
 def records(entries: list[dict]):
     """``(url, body, headers, status)`` tuples for :func:`write_warc`."""
     for entry in entries:
-        headers = {"Content-Type": entry["content_type"], **{k: str(v) for k, v in (entry.get("headers") or {}).items()}}
+        extra = {name: str(value) for name, value in (entry.get("headers") or {}).items()}
+        headers = {"Content-Type": entry["content_type"], **extra}
         yield entry["url"], entry["file"].read_bytes(), headers, int(entry.get("status", 200))
 
 

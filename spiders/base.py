@@ -216,7 +216,8 @@ class WordPressNewsSpider(scrapy.Spider):
         state.pending, state.answered = 0, False
         if state.index >= len(state.steps):
             if state.steps:
-                self.logger.warning("%s: every discovery method failed (%s)", key, ", ".join(s.method for s in state.steps))
+                methods = ", ".join(s.method for s in state.steps)
+                self.logger.warning("%s: every discovery method failed (%s)", key, methods)
                 self.crawler.stats.inc_value("modwatch/discovery_exhausted")
             return
         step = state.steps[state.index]
@@ -268,7 +269,8 @@ class WordPressNewsSpider(scrapy.Spider):
             method = state.steps[state.index].method
             self.crawler.stats.inc_value(f"modwatch/discovery_failed/{method}")
             if state.index + 1 < len(state.steps):
-                self.logger.info("%s: %s gave nothing, trying %s", site.key, method, state.steps[state.index + 1].method)
+                following = state.steps[state.index + 1].method
+                self.logger.info("%s: %s gave nothing, trying %s", site.key, method, following)
             yield from self._next_step(site.key)
 
     # --- discovery callbacks --------------------------------------------------------------
@@ -403,6 +405,7 @@ class WordPressNewsSpider(scrapy.Spider):
         self.crawler.stats.inc_value("modwatch/articles_from_feed_entry")
         item = _complete(fields, site.key, feed_provenance)
         if isinstance(item, str):
-            item = RejectItem(url=request.url, reason=f"feed entry: {item}", excerpt=entry.content_html[:EXCERPT_CHARS],
-                              fetched_at=feed_provenance["fetched_at"], warc_record_id=feed_provenance["warc_record_id"])
+            item = RejectItem(url=request.url, reason=f"feed entry: {item}",
+                              excerpt=entry.content_html[:EXCERPT_CHARS], fetched_at=feed_provenance["fetched_at"],
+                              warc_record_id=feed_provenance["warc_record_id"])
         yield item

@@ -85,7 +85,8 @@ def summary(database, first_run_id: int) -> tuple[str, bool]:
             "select source, count(*) as n, sum(published_at is not null) as dated, "
             "sum(exists(select 1 from article_authors aa where aa.article_id = articles.id)) as authored "
             "from articles group by source order by source"):
-        lines.append(f"  {row['source']:<18} {row['n']:>4} articles ({row['dated']} dated, {row['authored']} with authors)")
+        lines.append(f"  {row['source']:<18} {row['n']:>4} articles "
+                     f"({row['dated']} dated, {row['authored']} with authors)")
     if "removal_requests" in database.table_names():
         lines.append("current removal_requests rows per platform (whole database):")
         for row in database.query("select platform, count(*) as n, count(distinct dataset_id) as files "
