@@ -201,11 +201,21 @@ def _trim_footer(body) -> None:
 
 _PRECLEAN_RE = re.compile(
     r"(?:^|[\s_-])(?:newsletter|related|trending|recommended|outbrain|taboola|share|sharing|social|"
-    r"subscribe|subscription|promo|more-?stories|also-?like|read-?next|popular)(?:$|[\s_-])",
+    r"subscribe|subscription|promo|more-?stories|also-?like|read-?next|popular|latest|teaser)(?:$|[\s_-])",
     re.I,
 )
 #: a list whose text is more than this share of link text is a list of links
 LIST_LINK_DENSITY = 0.6
+
+
+def _is_headline_list(el) -> bool:
+    """A list of at least 3 items, each holding a link, few ending like sentences: other stories."""
+    items = el.findall("li")
+    if len(items) < 3 or any(item.find(".//a") is None for item in items):
+        return False
+    texts = [_SPACE_RE.sub(" ", item.text_content()).strip() for item in items]
+    sentences = sum(1 for t in texts if re.search(r"[.!?:;\"”»)]$", t))
+    return sentences <= 0.25 * len(texts)
 
 
 def _preclean(tree):
@@ -225,7 +235,7 @@ def _preclean(tree):
         elif el.tag in ("ul", "ol") and el.find("li") is not None:
             text = len(el.text_content().strip())
             linked = sum(len(a.text_content().strip()) for a in el.iter("a"))
-            if text and linked / text > LIST_LINK_DENSITY:
+            if text and linked / text > LIST_LINK_DENSITY or _is_headline_list(el):
                 doomed.append(el)
     for el in doomed:
         if el.getparent() is not None:
