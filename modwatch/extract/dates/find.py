@@ -373,7 +373,18 @@ def _visible_candidates(tree, excluded: _Exclusions) -> list[_Candidate]:
     return candidates
 
 
+#: visible candidates scoring this much (a ``time`` element, a publish/date class with a label, an ``itemprop``)
+#: override a generic metadata date
+STRONG_VISIBLE_SCORE = 4
+
+
 def _visible_date(tree, kind: str, languages, fetched_at, excluded: _Exclusions) -> ParsedDate | None:
+    found = _visible_best(tree, kind, languages, fetched_at, excluded)
+    return found[1] if found else None
+
+
+def _visible_best(tree, kind: str, languages, fetched_at, excluded: _Exclusions):
+    """``(score, ParsedDate)`` of the best-scored visible date, or None."""
     best = month_only = None
     for candidate in _visible_candidates(tree, excluded):
         if candidate.modified != (kind == "modified"):
@@ -396,7 +407,7 @@ def _visible_date(tree, kind: str, languages, fetched_at, excluded: _Exclusions)
     best = best or month_only
     if best is None:
         return None
-    return _with_source(best[1], best[0].found_in)
+    return best[0].score, _with_source(best[1], best[0].found_in)
 
 
 def _published_part(text: str) -> str:
@@ -463,11 +474,12 @@ def _local_day(parsed: ParsedDate, tree, url: str, kind: str, languages, fetched
     return parsed
 
 
-def _first_parsed(candidates, prefix, languages, fetched_at) -> ParsedDate | None:
-    for _rank, key, value in candidates:
+def _first_parsed(candidates, prefix, languages, fetched_at) -> tuple[int, ParsedDate] | None:
+    """``(rank, ParsedDate)`` of the first readable date (at least month-precise) among ranked candidates."""
+    for rank, key, value in candidates:
         parsed = parse_date(value, languages=languages, fetched_at=fetched_at)
         if parsed and parsed.precision != "year":
-            return _with_source(parsed, f"{prefix}:{key}")
+            return rank, _with_source(parsed, f"{prefix}:{key}")
     return None
 
 
@@ -480,11 +492,19 @@ def _find(html, url: str, kind: str, language: str | None, fetched_at: datetime 
     jsonld_keys = ("datePublished", "dateCreated") if kind == "published" else ("dateModified",)
     meta_table = PUBLISHED_META if kind == "published" else MODIFIED_META
     excluded = _Exclusions(tree)
-    parsed = _first_parsed(_meta_dates(tree, meta_table), "meta", languages, fetched_at) or \
+    structured = _first_parsed(_meta_dates(tree, meta_table), "meta", languages, fetched_at) or \
         _first_parsed(_jsonld_dates(tree, jsonld_keys), "json-ld", languages, fetched_at)
-    if parsed:
+    if structured:
+        rank, parsed = structured
         if _needs_local_day(parsed):
             parsed = _local_day(parsed, tree, url, kind, languages, fetched_at, excluded)
+        if rank >= 1 or parsed.precision == "month":
+            # a generic metadata date ("date", "DC.date", "pubdate") yields to a strong visible publication date
+            # (itemprop/time[pubdate]/labelled "Published"/"Stand:") on another day
+            visible = _visible_best(tree, kind, languages, fetched_at, excluded)
+            if visible and visible[0] >= STRONG_VISIBLE_SCORE and visible[1].local_day and \
+                    visible[1].local_day != parsed.local_day:
+                return visible[1]
         return parsed
     parsed = _visible_date(tree, kind, languages, fetched_at, excluded)
     if parsed:
