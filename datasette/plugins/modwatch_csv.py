@@ -6,8 +6,9 @@ Datasette 0.65 answers ``/db/table.csv`` with one page (``max_returned_rows``) u
 asks for ``_stream=1``, and answers a query's CSV (``/db.csv?sql=...``, a canned query) with at
 most ``max_returned_rows`` rows, silently. This ASGI wrapper changes both:
 
-- a **table or view** CSV without ``_stream``, ``_next`` or ``_size`` is served as
-  ``_stream=1``: every row, however many (keyset pagination inside Datasette; the
+- a **table or view** CSV without ``_stream``, ``_next`` or a numeric ``_size`` (Datasette's
+  own export form sends ``_size=max``, which means "one page of max_returned_rows") is served
+  as ``_stream=1``: every row, however many (keyset pagination inside Datasette; the
   ``max_csv_mb`` setting must be 0 so the stream has no size cap);
 - a **query** CSV whose result Datasette truncated answers **HTTP 400** with a plain-text
   explanation instead of the first ``max_returned_rows`` rows.
@@ -33,8 +34,6 @@ from urllib.parse import parse_qsl, urlencode
 
 from datasette import hookimpl
 from datasette.utils import escape_fts, tilde_decode
-
-PAGE_ARGS = {"_stream", "_next", "_size"}
 
 
 async def _csv_kind(datasette, path: str) -> str | None:
@@ -134,7 +133,7 @@ def asgi_wrapper(datasette):
             if not scope.get("path", "").endswith(".csv"):
                 return await app(scope, receive, send)
             kind = await _csv_kind(datasette, scope["path"])
-            if kind == "table" and not PAGE_ARGS & args.keys():
+            if kind == "table" and "_stream" not in args and "_next" not in args and args.get("_size", "max") == "max":
                 streamed = (query_string + "&" if query_string else "") + "_stream=1"
                 scope = dict(scope, query_string=streamed.encode("latin-1"))
                 return await app(scope, receive, send)

@@ -281,3 +281,13 @@ def test_publish_recipe_is_the_same_site(site_db):
 def test_articles_mentioning_platform(get, platform, sources):
     found = rows(get("/modwatch/articles_mentioning_platform.json", params={"platform": platform, "_shape": "array"}))
     assert [r["source"] for r in found] == sources
+
+
+def test_csv_export_form_gives_every_row(get):
+    """Datasette's "Advanced export" form sends _size=max (one page): still every row."""
+    response = get("/modwatch/removal_requests.csv?_dl=on&_labels=on&_size=max")
+    assert response.status_code == 200
+    assert response.headers["content-disposition"].startswith("attachment")
+    assert len(list(csv.DictReader(io.StringIO(response.text)))) == 5303
+    page = get("/modwatch/removal_requests.csv?_size=10")  # an explicit page size is a page
+    assert len(list(csv.DictReader(io.StringIO(page.text)))) == 10

@@ -1,0 +1,241 @@
+"""End to end in a real headless browser: Debian's Chromium, driven by Selenium, against
+``python -m modwatch serve`` over a database built from the demo snapshot.
+
+The database: ``python -m modwatch demo`` (offline replay of ``demo/snapshot.warc.gz``: 36 real
+articles incl. one in Vietnamese, Google/Meta/X/TikTok transparency files), then two rows that
+carry a ``<script>`` setting ``window.__modwatch_xss`` (an article and a reject, through the
+storage API), then ``python -m modwatch tag --all``.
+
+Checks: the home page loads; an unaccented Vietnamese search finds the accented article (table
+search box and the search-all page); a facet narrows a table; a chart renders (non-blank
+SVG: bar marks with height); a CSV download has every row; the scraped script never runs. Screenshots go to
+``test-artifacts/browser/``. Needs ``/usr/bin/chromium`` and ``/usr/bin/chromedriver``
+(Debian packages ``chromium`` and ``chromium-driver``, installed by ``.ci/run``).
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+import db
+from db.articles import upsert_article
+from db.rejects import insert_reject
+from tests.datasette import sitedb
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts" / "browser"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+VIETNAMESE_TITLE = "Thức Ăn Cho Thú Cưng Tự Tin Chăm Sóc Và Nuôi Dưỡng Bạn Đồng Hành Đáng Yêu Của Bạn"
+
+pytestmark = pytest.mark.skipif(
+    not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
+    reason="needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)",
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("browser")
+    path = folder / "modwatch.db"
+    env = dict(os.environ, MODWATCH_DB=str(path), MODWATCH_WARC_DIR=str(folder / "warc"), MODWATCH_PROGRESS="0")
+    demo = subprocess.run([sys.executable, "-m", "modwatch", "demo", "--db", str(path)], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=600)
+    assert demo.returncode == 0, demo.stdout[-2000:] + demo.stderr[-2000:]
+    database = db.connect(path)
+    upsert_article(database, {
+        "url": sitedb.XSS_URL, "source": "xss-probe", "title": f"Probe {sitedb.XSS_SCRIPT}",
+        "body": f"A scraped page quoting markup: {sitedb.XSS_SCRIPT} {sitedb.XSS_IMG}",
+        "published_at": "2024-01-05T00:00:00Z", "language": "en", "http_status": 200,
+    })  # fmt: skip
+    insert_reject(database, url="https://example.org/broken/", reason="no article title found", spider="news",
+                  excerpt=f"<html><head>{sitedb.XSS_SCRIPT}</head><body>{sitedb.XSS_IMG}</body></html>")
+    database.conn.close()
+    tag = subprocess.run([sys.executable, "-m", "modwatch", "tag", "--db", str(path), "--all"], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=300)
+    assert tag.returncode == 0, tag.stderr
+    return path
+
+
+@pytest.fixture(scope="module")
+def server(demo_db):
+    """``python -m modwatch serve`` on a free port; yields its base URL."""
+    port = _free_port()
+    process = subprocess.Popen([sys.executable, "-m", "modwatch", "serve", str(demo_db), "--port", str(port)],
+                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(base + "/-/versions.json", timeout=1).read()
+                break
+            except OSError:
+                if process.poll() is not None:
+                    raise RuntimeError(process.stdout.read())
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("datasette did not start")
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage", "--window-size=1400,1000",
+                 f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
+    driver.set_page_load_timeout(60)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    yield driver
+    driver.quit()
+
+
+def wait_for(predicate, timeout=30.0, interval=0.2):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {predicate}")
+
+
+def xss_ran(driver) -> bool:
+    return driver.execute_script("return window.__modwatch_xss !== undefined || document.title === 'XSS'")
+
+
+def test_home_page_loads(server, browser):
+    from selenium.webdriver.common.by import By
+
+    browser.get(server + "/")
+    assert "modwatch" in browser.title
+    assert browser.find_element(By.LINK_TEXT, "modwatch").is_displayed()
+    assert "censorship" in browser.find_element(By.TAG_NAME, "body").text
+    browser.save_screenshot(str(ARTIFACTS / "01-home.png"))
+
+
+def test_unaccented_vietnamese_search_finds_accented_article(server, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    browser.get(server + "/modwatch/articles")
+    box = browser.find_element(By.ID, "_search")
+    box.send_keys("dinh duong", Keys.ENTER)
+    wait_for(lambda: "_search=dinh" in browser.current_url)
+    rows = browser.find_elements(By.CSS_SELECTOR, "table.rows-and-columns tbody tr")
+    assert len(rows) == 1 and VIETNAMESE_TITLE in rows[0].text
+    browser.save_screenshot(str(ARTIFACTS / "02-search-dinh-duong.png"))
+
+    # the home page's search across all searchable tables (datasette-search-all)
+    browser.get(server + "/")
+    box = browser.find_element(By.CSS_SELECTOR, "form[action$='/-/search'] input[name=q]")
+    box.send_keys("dong hanh", Keys.ENTER)
+    wait_for(lambda: VIETNAMESE_TITLE in browser.find_element(By.ID, "search-all-results").text)
+    browser.save_screenshot(str(ARTIFACTS / "03-search-all-dong-hanh.png"))
+
+
+def test_facet_narrows_a_table(server, browser, demo_db):
+    from selenium.webdriver.common.by import By
+
+    with sqlite3.connect(demo_db) as conn:
+        total = conn.execute("select count(*) from articles").fetchone()[0]
+        german = conn.execute("select count(*) from articles where language = 'de'").fetchone()[0]
+    browser.get(server + "/modwatch/articles")
+    assert f"{total} rows" in browser.find_element(By.CSS_SELECTOR, "h3").text
+    facet = browser.find_element(By.CSS_SELECTOR, ".facet-info[data-column=language]")
+    facet.find_element(By.XPATH, ".//a[normalize-space(text())='de']").click()
+    wait_for(lambda: "language=de" in browser.current_url)
+    heading = browser.find_element(By.CSS_SELECTOR, "h3").text
+    assert heading.startswith(f"{german} row") and german < total
+    rows = browser.find_elements(By.CSS_SELECTOR, "table.rows-and-columns tbody tr")
+    assert len(rows) == german
+    browser.save_screenshot(str(ARTIFACTS / "04-facet-language-de.png"))
+
+
+def test_chart_renders(server, browser, demo_db):
+    from selenium.webdriver.common.by import By
+
+    browser.get(server + "/-/dashboards/removal-requests?country=VN")
+    # vega-embed draws SVG: wait for the bar marks (one per platform x half-year with a figure)
+    bars = wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, "#chart-requests-by-platform svg g.mark-rect path"))
+    with sqlite3.connect(demo_db) as conn:
+        expected = conn.execute("select count(*) from removal_requests_by_country_period "
+                                "where country = 'VN' and requests is not null").fetchone()[0]
+    assert len(bars) == expected > 0
+    heights = [b.size["height"] for b in bars]
+    assert max(heights) > 50  # drawn, not a blank chart
+    legend = browser.find_element(By.CSS_SELECTOR, "#chart-requests-by-platform svg").text
+    assert "Google" in legend
+    browser.save_screenshot(str(ARTIFACTS / "05-chart-removal-requests-VN.png"))
+
+    browser.get(server + "/-/dashboards/articles")
+    assert wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, "#chart-articles-per-month svg g.mark-rect path"))
+    browser.save_screenshot(str(ARTIFACTS / "06-chart-articles-per-month.png"))
+
+
+def test_csv_download_has_every_row(server, browser, demo_db, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    with sqlite3.connect(demo_db) as conn:
+        expected = [r[0] for r in conn.execute("select id from removal_requests order by id")]
+    assert len(expected) > 1000  # larger than max_returned_rows
+    browser.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)})
+    browser.get(server + "/modwatch/removal_requests")
+    link = browser.find_element(By.CSS_SELECTOR, ".export-links a[href*='.csv']")
+    assert "_stream" not in link.get_attribute("href")  # the page's plain CSV link ...
+    # ... and the advanced export form with only "download file" ticked (not "stream all rows"):
+    # the modwatch_csv plugin streams every row anyway
+    form = browser.find_element(By.CSS_SELECTOR, "form[action$='removal_requests.csv']")
+    form.find_element(By.NAME, "_dl").click()
+    assert not form.find_element(By.NAME, "_stream").is_selected()
+    form.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
+    downloaded = wait_for(lambda: [p for p in tmp_path.glob("*.csv")], timeout=120)[0]
+    wait_for(lambda: not list(tmp_path.glob("*.crdownload")), timeout=120)
+    with open(downloaded, encoding="utf-8", newline="") as f:
+        ids = sorted(int(row["id"]) for row in csv.DictReader(f))
+    assert ids == expected
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/modwatch/articles?source=xss-probe", "/modwatch/articles?_search=Probe", "/modwatch/rejects?spider=news",
+     "/-/search?q=Probe"],
+)
+def test_scraped_script_never_runs(server, browser, path):
+    from selenium.webdriver.common.by import By
+
+    browser.get(server + path)
+    if path.startswith("/-/search"):
+        wait_for(lambda: "window.__modwatch_xss" in browser.find_element(By.ID, "search-all-results").text)
+    body = browser.find_element(By.TAG_NAME, "body").text
+    assert "<script>window.__modwatch_xss = 1;" in body  # shown as text ...
+    time.sleep(0.5)
+    assert not xss_ran(browser)  # ... never executed
+    name = path.strip("/").replace("/", "_").replace("?", "_").replace("=", "-")
+    browser.save_screenshot(str(ARTIFACTS / f"07-xss-{name}.png"))
