@@ -49,6 +49,7 @@ BOILERPLATE_WORDS = frozenset(
     "comment respond caption credit advert advertisement promo sponsored breadcrumb breadcrumbs author-bio "
     "navigation pagination sidebar popular recommended".split()
 )
+_FRAGMENT_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, encoding="utf-8")
 _WHITESPACE_RE = re.compile(r"\s+")
 _SPACE_RE = re.compile(r"[ \t\r\f\v\u00a0\u200b]+")
 
@@ -60,14 +61,24 @@ def _normalise(text: str) -> str:
 
 
 def to_tree(html_or_tree) -> lxml.html.HtmlElement | None:
-    """Parse HTML (str or bytes) with lxml; pass an lxml element through. ``None`` for empty input."""
+    """Parse HTML (str or bytes, a whole page or a fragment) with lxml; pass an lxml element through.
+
+    Returns the root element, or ``None`` for empty or unparseable input.
+    """
     if isinstance(html_or_tree, etree._Element):
         return html_or_tree
     if not html_or_tree or not str(html_or_tree).strip():
         return None
     # trafilatura's loader: lxml with HTML comments and processing instructions removed (a comment
     # inside a paragraph otherwise splits it), bytes decoded by their declared/guessed charset
-    return load_html(html_or_tree)
+    tree = load_html(html_or_tree)
+    if tree is None:  # the loader refuses some fragments: parse them as a document's body
+        data = html_or_tree.encode("utf-8") if isinstance(html_or_tree, str) else html_or_tree
+        try:
+            tree = lxml.html.document_fromstring(data, parser=_FRAGMENT_PARSER)
+        except (etree.ParserError, ValueError):
+            return None
+    return tree
 
 
 def _is_boilerplate(el) -> bool:

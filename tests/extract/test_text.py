@@ -122,3 +122,26 @@ def test_short_text_falls_back_to_hint(text, hint, expected):
                                            ("x-default-1", None)])
 def test_normalise_language(tag, expected):
     assert normalise_language(tag) == expected
+
+
+def test_bare_fragment_is_parsed():
+    # the brief's example exactly, without <html>/<body>
+    assert html_to_text(to_tree("<p>Con<b>tent</b></p><p>Next</p>")) == "Content\nNext"
+    assert extract_body("<div><p>Hello <b>w</b>örld</p></div>") == "Hello wörld"
+
+
+def _shingles(text):
+    import re
+    from collections import Counter
+    words = re.findall(r"\w+", text)
+    return Counter(zip(*[words[i:] for i in range(4)]))
+
+
+@pytest.mark.parametrize("name", ["aclu", "wptavern"])
+def test_body_equals_readability_expected_text(name):
+    """Mozilla Readability's expected output for these pages (expected.html) has the same words in
+    the same order as our body: every 4-word shingle matches both ways."""
+    expected = html_to_text(to_tree((FIXTURES / f"{name}.expected.html").read_bytes()))
+    body = extract_body((FIXTURES / f"{name}.source.html").read_bytes())
+    assert _shingles(body) == _shingles(expected)
+    assert body.splitlines()[0] == expected.splitlines()[0]
