@@ -7,7 +7,7 @@ PORT   ?= 8001
 DB     ?= data/modwatch.db
 SNAPSHOT := demo/snapshot.warc.gz
 
-.PHONY: install demo test crawl serve bench clean
+.PHONY: install demo test crawl serve export bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,7 @@ demo: install
 	mkdir -p data
 	MODWATCH_DB=$(DB) $(PY) -m modwatch demo --snapshot $(SNAPSHOT)
 ifeq ($(SERVE),1)
-	$(VENV)/bin/datasette serve $(DB) -m datasette/metadata.yml --host 127.0.0.1 --port $(PORT)
+	$(PY) -m modwatch serve $(DB) --host 127.0.0.1 --port $(PORT)
 endif
 
 test: install
@@ -33,8 +33,14 @@ crawl: install
 	mkdir -p data
 	MODWATCH_DB=$(DB) $(PY) -m modwatch crawl $(SPIDERS)
 
+# Read-only Datasette (immutable db, SQL time limit, full CSV streams): options in modwatch/publish.py
 serve: install
-	$(VENV)/bin/datasette serve $(DB) -m datasette/metadata.yml --host 127.0.0.1 --port $(PORT)
+	$(PY) -m modwatch serve $(DB) --host 127.0.0.1 --port $(PORT)
+
+# Dated bundle exports/modwatch-YYYY-MM-DD/ (CSV + datapackage.json + README + SHA256SUMS);
+# filters e.g. EXPORT_ARGS="--country VN --platform Google --since 2019-01-01"
+export: install
+	$(PY) -m modwatch export --db $(DB) --out exports $(EXPORT_ARGS)
 
 bench: install
 	$(PY) benchmarks/run_all.py

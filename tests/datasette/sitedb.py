@@ -12,7 +12,7 @@ Data (``tests/fixtures/datasette/``, see SOURCE.md there):
 - Google's government removal requests by requester (all 2,735 rows, 2019-H1 … 2023-H2);
 - Meta's content restrictions 2018-H2 and 2023-H2.
 
-The articles are then tagged by ``python -m modwatch tag --all``. Plus two rows that carry a ``<script>`` (an XSS probe that sets ``window.__modwatch_xss``):
+The articles are then tagged (``modwatch.tagging``, as ``python -m modwatch tag --all`` does). Plus two rows that carry a ``<script>`` (an XSS probe that sets ``window.__modwatch_xss``):
 an article whose body quotes a script tag and a reject whose excerpt is raw HTML.
 """
 
@@ -25,7 +25,8 @@ import db
 from db.articles import upsert_article
 from db.crawl_runs import finish_crawl_run, start_crawl_run
 from db.rejects import insert_reject
-from modwatch.__main__ import main as modwatch_main
+from db import tagging as tagging_store
+from modwatch.tagging import load_vocabulary, tag_article
 from pipelines.transparency import load_dataset
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "datasette"
@@ -79,7 +80,20 @@ def build(path: str | Path) -> Path:
                      fetched_at="2026-11-29T10:06:00Z", crawl_run_id=transparency_run)  # fmt: skip
     finish_crawl_run(database, transparency_run, finish_reason="finished", items_scraped=3, errors=0, rejects=0,
                      requests=3, responses=3, stats={})  # fmt: skip
+    tag_articles(database)
     database.conn.close()
-    # tag the articles with platforms, laws, countries and topics (the real `tag` command)
-    assert modwatch_main(["tag", "--db", str(path), "--all"]) == 0
     return path
+
+
+def tag_articles(database) -> int:
+    """Tag every article with platforms, laws, countries and topics (the tagging library, as the
+    ``tag`` command does); returns the number of tags stored."""
+    vocabulary = load_vocabulary()
+    entity_ids = tagging_store.prepare(database, vocabulary)
+    stored = 0
+    for row in tagging_store.articles_to_tag(database, vocabulary.sha256, everything=True):
+        tags = tag_article(row["title"], row["body"], vocabulary)
+        stored += tagging_store.store_article_tags(database, row["id"], tags, entity_ids=entity_ids,
+                                                   content_sha256=row["content_sha256"],
+                                                   vocabulary_sha256=vocabulary.sha256)  # fmt: skip
+    return stored
