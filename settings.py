@@ -58,7 +58,11 @@ DOWNLOADER_MIDDLEWARES = {
     "modwatch.middlewares.DeclaredCharsetMiddleware": 580,
 }
 ITEM_PIPELINES = {
+    # drop articles failing their site's `relevance:` rule (sites.yaml), before storage
+    "pipelines.tagging.RelevancePipeline": 300,
     "pipelines.store.SQLitePipeline": 800,
+    # tag stored articles with platforms, laws, countries, topics (modwatch/vocab)
+    "pipelines.tagging.TaggingPipeline": 810,
 }
 EXTENSIONS = {
     "modwatch.crawlrun.CrawlRunExtension": 100,

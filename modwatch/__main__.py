@@ -16,6 +16,7 @@ COMMANDS = {
     "crawl": ("modwatch.commands.crawl", "run spiders in sequence, record crawl runs, check health"),
     "extract": ("modwatch.commands.extract", "extract one saved page and print it as JSON"),
     "dsa-load": ("modwatch.commands.dsa_load", "load EU DSA daily dump files from disk (streaming)"),
+    "tag": ("modwatch.commands.tag", "re-tag stored articles with platforms, laws, countries, topics (changed only, or --all)"),
 }
 
 
