@@ -397,7 +397,7 @@ def _visible_best(tree, kind: str, languages, fetched_at, excluded: _Exclusions)
         parsed = parse_date(value, languages=languages, fetched_at=fetched_at)
         if parsed is None or parsed.precision == "year":
             continue
-        if candidate.score < 2 and len(value) > 80:
+        if candidate.score < 2 and _is_prose(value):
             continue  # a date inside running text, not a dateline
         if parsed.precision == "month":
             if best is None and (month_only is None or candidate.score > month_only[0].score):
@@ -408,6 +408,13 @@ def _visible_best(tree, kind: str, languages, fetched_at, excluded: _Exclusions)
     if best is None:
         return None
     return best[0].score, _with_source(best[1], best[0].found_in)
+
+
+def _is_prose(text: str) -> bool:
+    """True for running text around a date rather than a dateline (``Alta Floresta - MT, 22 de novembro de 2020``).
+    Only length tells them apart reliably: datelines with place names and labels have as many words as short
+    sentences."""
+    return len(text) > 80
 
 
 def _published_part(text: str) -> str:
@@ -509,7 +516,24 @@ def _find(html, url: str, kind: str, language: str | None, fetched_at: datetime 
     parsed = _visible_date(tree, kind, languages, fetched_at, excluded)
     if parsed:
         return parsed
-    return url_date(url) if kind == "published" else None
+    if kind != "published":
+        return None
+    return url_date(url) or _page_urls_date(tree)
+
+
+def _page_urls_date(tree) -> ParsedDate | None:
+    """A day in the page's own other URLs: canonical / ``og:url`` (``/2020/01/15/``), then the lead image
+    (``og:image`` uploaded under ``/2016/05/04/``). Day precision only: a month in an image path is its upload
+    month, not the article's."""
+    canonical = [link.get("href") for link in tree.iterfind(".//link[@rel='canonical']")]
+    metas = {(meta.get("property") or meta.get("name") or "").lower(): meta.get("content") or ""
+             for meta in tree.iterfind(".//meta")}
+    for where, value in (("canonical", canonical[0] if canonical else ""), ("og:url", metas.get("og:url", "")),
+                         ("og:image", metas.get("og:image", "")), ("twitter:image", metas.get("twitter:image", ""))):
+        parsed = url_date(value) if value else None
+        if parsed and parsed.precision == "day":
+            return _with_source(parsed, f"url:{where}")
+    return None
 
 
 def find_publication_date(html, url: str = "", *, language: str | None = None,
