@@ -56,6 +56,12 @@ DOWNLOADER_MIDDLEWARES = {
     # header charset contradicting the page's declared charset: below HttpCompressionMiddleware
     # (590), so it sees the decompressed body and its encoding is not reset by decompression
     "modwatch.middlewares.DeclaredCharsetMiddleware": 580,
+    # article pages byte-identical to the stored ones are not parsed again (modwatch.incremental)
+    "modwatch.incremental.UnchangedArticleMiddleware": 560,
+}
+SPIDER_MIDDLEWARES = {
+    # nothing fetched twice in one run, dont_filter start/discovery pages included
+    "modwatch.incremental.OncePerRunMiddleware": 950,
 }
 ITEM_PIPELINES = {
     # drop articles failing their site's `relevance:` rule (sites.yaml), before storage
@@ -66,6 +72,8 @@ ITEM_PIPELINES = {
 }
 EXTENSIONS = {
     "modwatch.crawlrun.CrawlRunExtension": 100,
+    # a JOBDIR left by a killed run is discarded instead of resumed with lost requests
+    "modwatch.incremental.JobDirGuard": 50,
 }
 
 if MODWATCH_REPLAY:

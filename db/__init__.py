@@ -26,6 +26,7 @@ MIGRATION_MODULES = [
     "db.migrations_dsa",
     "db.migrations_publish",
     "db.migrations_tagging",
+    "db.migrations_history",
 ]
 
 

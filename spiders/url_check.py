@@ -1,0 +1,128 @@
+"""``url_check``: re-check the URLs of stored articles and record takedowns.
+
+``scrapy crawl url_check [-a older_than=7d] [-a limit=500] [-a sources=key1,key2]``
+
+Reads the articles of ``MODWATCH_DB`` whose URL was never checked or last checked more than
+``older_than`` ago (``30m``, ``12h``, ``7d``, ``2w``; ``0`` = every article; or a UTC ISO
+date/time: checked before it), never-checked and oldest first, at most ``limit``. Each URL
+is fetched once, with redirects **not** followed automatically (``dont_redirect``) and the
+HTTP cache bypassed (``dont_cache``: the live answer is the evidence, and it is archived in
+the run's WARC like every response).
+
+The answer is classified by :func:`modwatch.takedown.classify` (404, 410, 451, redirect to the
+home page, block page -> gone). A redirect elsewhere is followed by hand, at most
+:data:`MAX_HOPS` hops, and the last answer decides; the row keeps the first status and its
+``Location``, and the ``final_url``. Every check yields a
+:class:`modwatch.takedown.UrlCheckItem`, stored as a ``url_checks`` row
+(:func:`db.history.store_url_check`); a gone row sets ``articles.gone_at`` (trigger).
+Invalid arguments raise ``ValueError`` at start.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+from urllib.parse import urljoin
+
+import scrapy
+from scrapy.http import TextResponse
+
+import db
+from db.history import articles_to_check
+from db.timestamps import iso_utc
+from modwatch.takedown import BLOCK_PAGE_PATTERNS, UrlCheckItem, classify, classify_failure
+
+MAX_HOPS = 5
+_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+def checked_before(older_than: str, now: datetime | None = None) -> str:
+    """UTC ISO 8601 cut-off for ``older_than`` (``"7d"``, ``"12h"``, ``"0"``, or an ISO date/time).
+
+    ``"0"`` gives a time after every check (far future). Raises ``ValueError`` otherwise.
+    """
+    now = now or datetime.now(timezone.utc)
+    value = str(older_than).strip()
+    if value in ("0", ""):
+        return "9999-12-31T23:59:59Z"
+    match = re.fullmatch(r"(\d+)\s*([mhdw])", value)
+    if match:
+        return iso_utc(now - timedelta(**{_UNITS[match.group(2)]: int(match.group(1))}))
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(f"older_than must be like 30m, 12h, 7d, 2w, 0 or an ISO date, got {older_than!r}") from None
+    return iso_utc(moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc))
+
+
+class UrlCheckSpider(scrapy.Spider):
+    name = "url_check"
+    custom_settings = {
+        "MODWATCH_STORE_FUNCTIONS": {"modwatch.takedown.UrlCheckItem": "db.history:store_url_check"},
+        "HTTPERROR_ALLOW_ALL": True,
+    }
+
+    def __init__(self, *args, older_than="7d", limit=None, sources=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.checked_before = checked_before(older_than)
+        self.limit = int(limit) if limit not in (None, "") else None
+        self.source_keys = [s.strip() for s in sources.split(",") if s.strip()] if sources else None
+
+    async def start(self):
+        patterns = self.settings.getlist("MODWATCH_BLOCK_PAGE_PATTERNS")
+        self.patterns = BLOCK_PAGE_PATTERNS + [tuple(p) for p in patterns]
+        database = db.connect(self.settings.get("MODWATCH_DB"))
+        try:
+            articles = articles_to_check(database, checked_before=self.checked_before, limit=self.limit,
+                                         sources=self.source_keys)  # fmt: skip
+        finally:
+            database.close()
+        self.logger.info("re-checking %d article URLs (last checked before %s)", len(articles), self.checked_before)
+        self.crawler.stats.set_value("modwatch/url_checks/selected", len(articles))
+        for article in articles:
+            yield self._request(article["url"], {"article": article, "first": None, "hops": 0})
+
+    def _request(self, url: str, state: dict) -> scrapy.Request:
+        return scrapy.Request(url, callback=self.parse, errback=self.failed, dont_filter=True, cb_kwargs={"state": state},
+                              meta={"dont_redirect": True, "handle_httpstatus_all": True, "dont_cache": True})  # fmt: skip
+
+    def parse(self, response, state: dict):
+        article = state["article"]
+        location = response.headers.get("Location", b"").decode("latin-1") or None
+        first = state["first"] or {
+            "checked_at": response.meta.get("fetched_at") or iso_utc(),
+            "http_status": response.status,
+            "location": location,
+            "warc_record_id": response.meta.get("warc_record_id"),
+            "warc_filename": response.meta.get("warc_filename"),
+        }
+        html = response.text if isinstance(response, TextResponse) and 200 <= response.status < 300 else None
+        blocked_by = self._blocked_by(response) if response.status == 451 else None
+        verdict = classify(response.status, response.url, location=location, html=html, home_url=article["base_url"],
+                           blocked_by=blocked_by, patterns=self.patterns)  # fmt: skip
+        if verdict.reason == "redirect" and location and state["hops"] < MAX_HOPS:
+            yield self._request(urljoin(response.url, location),
+                                {"article": article, "first": first, "hops": state["hops"] + 1})
+            return
+        reason = verdict.reason
+        if state["hops"]:
+            reason = f"redirected ({state['hops']} hops), then {reason}"
+        yield UrlCheckItem(article_id=article["id"], url=article["url"], final_url=response.url, gone=verdict.gone,
+                           reason=reason, **first)  # fmt: skip
+
+    @staticmethod
+    def _blocked_by(response) -> str | None:
+        for value in response.headers.getlist("Link"):
+            text = value.decode("latin-1")
+            if "blocked-by" in text:
+                return text
+        return None
+
+    def failed(self, failure):
+        state = failure.request.cb_kwargs["state"]
+        article = state["article"]
+        verdict = classify_failure(failure.value)
+        first = state["first"] or {"checked_at": iso_utc(), "http_status": None, "location": None,
+                                   "warc_record_id": None, "warc_filename": None}  # fmt: skip
+        yield UrlCheckItem(article_id=article["id"], url=article["url"], final_url=None, gone=False,
+                           reason=verdict.reason, **first)  # fmt: skip
