@@ -6,7 +6,9 @@ call. Steps, all generic (no rule is keyed to a site):
 1. parse with trafilatura's lxml loader (HTML comments dropped: a comment inside a paragraph would split it);
 2. pre-clean the tree: blocks whose class/id says newsletter, related, trending, share, social, promo...
    and lists that are mostly links (``_preclean``); an article body split into sibling containers
-   with the same class is joined into one (``_join_split_bodies``);
+   with the same class is joined into one (``_join_split_bodies``); when the page has exactly one
+   known theme container of the article text (Zox News ``#mvp-content-main``, WordPress
+   ``.entry-content``, schema.org ``[itemprop=articleBody]``), only that container is read;
 3. run trafilatura's extraction cascade in fast mode (``trafilatura.core.trafilatura_sequence``:
    boilerplate pruning, main-content detection, tag conversion);
 4. trim what the cascade keeps around the text: the header (section label, headline, a standfirst
@@ -289,6 +291,32 @@ def _join_split_bodies(tree) -> None:
 CHUNK_MAX_DEPTH = 3
 
 
+#: theme containers that hold exactly the article text (WordPress, Zox News, schema.org microdata)
+CONTAINER_XPATHS = (
+    '//*[@id="mvp-content-main"]',
+    '//*[contains(concat(" ", normalize-space(@class), " "), " entry-content ")]',
+    '//*[@itemprop="articleBody"]',
+)
+
+
+def _theme_container(tree):
+    """The page's one known article-text container, or None (absent, or several: a listing)."""
+    for xpath in CONTAINER_XPATHS:
+        hits = tree.xpath(xpath)
+        if len(hits) == 1:
+            return hits[0]
+        if hits:
+            return None
+    return None
+
+
+def _as_page(container):
+    page = lxml.html.Element("html")
+    body = etree.SubElement(page, "body")
+    body.append(copy.deepcopy(container))
+    return page
+
+
 def extract_body(html_or_tree, url: str | None = None, *, title: str | None = None) -> str:
     """Main text of an article page, one paragraph per line (``""`` if the page has none).
 
@@ -306,9 +334,12 @@ def extract_body(html_or_tree, url: str | None = None, *, title: str | None = No
     titles = {_normalise(t) for t in _title_candidates(tree, title) if t} - {""}
     descriptions = {_normalise(d) for d in tree.xpath(
         '//meta[@name="description" or @property="og:description"]/@content') if len(d) < DEK_MAX_CHARS}
+    link_texts = _link_texts(tree)
     _preclean(tree)
     _join_split_bodies(tree)
-    link_texts = _link_texts(tree)
+    container = _theme_container(tree)
+    if container is not None:
+        tree = _as_page(container)
     try:
         body, text, _, _ = trafilatura_sequence(tree, _OPTIONS, url)
     except Exception:  # noqa: BLE001 - the cascade's internals must not lose the page
