@@ -10,7 +10,9 @@ Data (``tests/fixtures/datasette/``, see SOURCE.md there):
   Wikipedia block), kulu-media (Meta outage), netzpolitik.org (German), and a Vietnamese
   WordPress post ("Thức Ăn Cho Thú Cưng ... Đồng Hành ...");
 - Google's government removal requests by requester (all 2,735 rows, 2019-H1 … 2023-H2);
-- Meta's content restrictions 2018-H2 and 2023-H2.
+- Meta's content restrictions 2018-H2 and 2023-H2;
+- three real Lumen notices and the first 29 rows of a real DSA daily dump (the notices
+  helper's fixtures in ``tests/fixtures/lumen`` and ``tests/fixtures/dsa``).
 
 The articles are then tagged (``modwatch.tagging``, as ``python -m modwatch tag --all`` does). Plus two rows that carry a ``<script>`` (an XSS probe that sets ``window.__modwatch_xss``):
 an article whose body quotes a script tag and a reject whose excerpt is raw HTML.
@@ -24,6 +26,8 @@ from pathlib import Path
 import db
 from db.articles import upsert_article
 from db.crawl_runs import finish_crawl_run, start_crawl_run
+from db.dsa import load_dump
+from db.notices import store_notice_page
 from db.rejects import insert_reject
 from db import tagging as tagging_store
 from modwatch.tagging import load_vocabulary, tag_article
@@ -39,6 +43,12 @@ XSS_IMG = f"<img src=x onerror=\"window.{XSS_MARKER} = 2\">"
 XSS_URL = "https://example.org/2024/01/xss-probe/"
 
 GOOGLE_ROWS = 2735  # data rows of google-government-removal-requests.csv
+#: real Lumen notices (tests/fixtures/lumen, the notices helper's fixtures)
+LUMEN_NOTICES = ("000/003/3358.json", "000/005/5181.json", "000/000/177.json")
+LUMEN_URL = "https://lumendatabase.org/notices/{}.json"
+#: real DSA statements of reasons (tests/fixtures/dsa): 29 rows of the 2024-03-14 dump
+DSA_CSV = FIXTURES.parent / "dsa" / "sor-global-2024-03-14-full-00000-00000.head29.csv"
+DSA_URL = "https://dsa-sor-data-dumps.s3.eu-central-1.amazonaws.com/sor-global-2024-03-14-full.zip"
 
 
 def real_articles() -> list[dict]:
@@ -78,6 +88,13 @@ def build(path: str | Path) -> Path:
         load_dataset(database, parser="meta_restrictions", source=f"meta_restrictions/{half.replace('_', '-')}",
                      url=META_URL.format(half), data=(FIXTURES / f"Content_Restrictions_{half}.csv").read_bytes(),
                      fetched_at="2026-11-29T10:06:00Z", crawl_run_id=transparency_run)  # fmt: skip
+    for notice in LUMEN_NOTICES:
+        body = (FIXTURES.parent / "lumen" / "chillingeffects_2015_notices" / notice).read_bytes()
+        store_notice_page(database, body, url=LUMEN_URL.format(Path(notice).stem), fetched_at="2026-11-29T10:07:00Z",
+                          crawl_run_id=transparency_run, spider="lumen")  # fmt: skip
+    with open(DSA_CSV, "rb") as f:
+        load_dump(database, f, url=DSA_URL, fetched_at="2026-11-29T10:08:00Z", name=DSA_CSV.name,
+                  crawl_run_id=transparency_run, spider="dsa_sor")  # fmt: skip
     finish_crawl_run(database, transparency_run, finish_reason="finished", items_scraped=3, errors=0, rejects=0,
                      requests=3, responses=3, stats={})  # fmt: skip
     tag_articles(database)
