@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import csv
 import io
+import operator
 import shutil
 import tempfile
 import zipfile
@@ -170,16 +171,22 @@ def open_csv(text: io.TextIOBase) -> tuple[list[str] | None, Iterator[list[str]]
 
 def iter_statements(text: io.TextIOBase, member: str, *, platforms: set[str] | None = None,
                     territorial_scope: set[str] | None = None,
-                    opened: tuple | None = None, stats: dict | None = None) -> Iterator[list | Reject]:
-    """Read one CSV of statements of reasons: yield a list per kept statement, a Reject per bad record.
+                    opened: tuple | None = None, stats: dict | None = None) -> Iterator[tuple | Reject]:
+    """Read one CSV of statements of reasons: yield a tuple per kept statement, a Reject per bad record.
 
-    Rows are lists of :data:`COLUMNS` in order, then ``category_v2`` (the category under the v2
-    names, :data:`CATEGORY_RENAMES`), then the location (``member:line``). Filters:
-    ``platforms`` (exact ``platform_name`` values) and ``territorial_scope`` (ISO 3166 codes;
-    a statement is kept when its scope contains any of them). An empty CSV (no header, or a
-    header only) yields nothing. ``opened`` is the result of :func:`open_csv` on ``text`` when the
-    caller already read the header. ``stats`` (optional dict) gets ``read`` and ``filtered``
-    counts added (CSV records, not physical lines). Raises DumpError when the header has no ``uuid`` column.
+    Tuples hold the values of :data:`COLUMNS` in that order, as written in the CSV (``""`` for
+    an empty cell or a column this schema lacks; the loader stores ``""`` as NULL), then
+    ``category_v2`` (the category under the v2 names, :data:`CATEGORY_RENAMES`), then the
+    location (``member:line``). Filters: ``platforms`` (exact ``platform_name`` values) and
+    ``territorial_scope`` (ISO 3166 codes; a statement is kept when its scope contains any of
+    them). Rejected: a record whose field count differs from the header, an empty ``uuid``, a
+    JSON-array cell that is not ``[...]``. An empty CSV (no header, or a header only) yields
+    nothing. ``opened`` is the result of :func:`open_csv` on ``text`` when the caller already read
+    the header. ``stats`` (optional dict) gets ``read`` and ``filtered`` counts added (CSV
+    records, not physical lines). Raises DumpError when the header has no ``uuid`` column or a
+    filter's column is missing.
+
+    This loop runs once per statement (millions a day), hence the flat, inlined code.
     """
     header, reader = opened or open_csv(text)
     if header is None:
@@ -188,11 +195,11 @@ def iter_statements(text: io.TextIOBase, member: str, *, platforms: set[str] | N
     if "uuid" not in positions:
         raise DumpError(f"{member}: header without a uuid column: {header[:5]}")
     width = len(header)
-    index = [positions.get(name) for name in COLUMNS]
-    missing = width  # points at the None appended to every row
-    index = [missing if i is None else i for i in index]
-    category_at = COLUMNS.index("category")
-    json_at = [COLUMNS.index(c) for c in JSON_ARRAY_COLUMNS if c in positions]
+    # a column the header lacks reads the "" appended at index ``width`` of every row
+    getter = operator.itemgetter(*(positions.get(name, width) for name in COLUMNS))
+    uuid_at = positions["uuid"]
+    category_at = positions.get("category", width)
+    json_at = [(positions[c], c) for c in JSON_ARRAY_COLUMNS if c in positions]
     platform_at = positions.get("platform_name")
     scope_at = positions.get("territorial_scope")
     if platforms and platform_at is None:
@@ -200,39 +207,35 @@ def iter_statements(text: io.TextIOBase, member: str, *, platforms: set[str] | N
     if territorial_scope and scope_at is None:
         raise DumpError(f"{member}: no territorial_scope column (light dump?) to filter on")
     scope_needles = [f'"{code.upper()}"' for code in territorial_scope or ()]
+    renames = CATEGORY_RENAMES
     read = filtered = 0
     try:
         for row in reader:
             read += 1
-            if platforms and len(row) == width and row[platform_at] not in platforms:
+            if len(row) != width:
+                yield Reject(f"{member}:{reader.line_num}", f"{len(row)} fields instead of {width}", _excerpt(row))
+                continue
+            if platforms and row[platform_at] not in platforms:
                 filtered += 1
                 continue
-            if scope_needles and len(row) == width and not any(n in row[scope_at] for n in scope_needles):
+            if scope_needles and not any(n in row[scope_at] for n in scope_needles):
                 filtered += 1
                 continue
-            yield _statement(row, width, index, json_at, category_at, member, reader.line_num)
+            if not row[uuid_at]:
+                yield Reject(f"{member}:{reader.line_num}", "empty uuid", _excerpt(row))
+                continue
+            bad = next((name for at, name in json_at if row[at] and (row[at][0] != "[" or row[at][-1] != "]")),
+                       None)
+            if bad:
+                yield Reject(f"{member}:{reader.line_num}", f"{bad} is not a JSON array", _excerpt(row))
+                continue
+            row.append("")
+            category = row[category_at]
+            yield getter(row) + (renames.get(category, category), f"{member}:{reader.line_num}")
     finally:
         if stats is not None:
             stats["read"] = stats.get("read", 0) + read
             stats["filtered"] = stats.get("filtered", 0) + filtered
-
-
-def _statement(row, width, index, json_at, category_at, member, line) -> list | Reject:
-    """One CSV record -> the row list, or a Reject."""
-    if len(row) != width:
-        return Reject(f"{member}:{line}", f"{len(row)} fields instead of {width}", _excerpt(row))
-    row.append(None)
-    values = [row[i] or None for i in index]
-    if values[0] is None:
-        return Reject(f"{member}:{line}", "empty uuid", _excerpt(row[:-1]))
-    for i in json_at:
-        value = values[i]
-        if value is not None and not (value[0] == "[" and value[-1] == "]"):
-            return Reject(f"{member}:{line}", f"{COLUMNS[i]} is not a JSON array", _excerpt(row[:-1]))
-    category = values[category_at]
-    values.append(CATEGORY_RENAMES.get(category, category))
-    values.append(f"{member}:{line}")
-    return values
 
 
 def _excerpt(row: list, limit: int = 4096) -> str:
