@@ -170,7 +170,8 @@ _EXCLUDED_RE = re.compile(
     r"(?:^|\s|[-_])(?<!has-)(?<!with-)(?<!no-)(?:comment|related|recommend|trending|popular|"
     r"newsletter|share|sharing|social|breadcrumb|menu|navbar|nav|advert|promo|cookie|copyright|outbrain|"
     r"taboola|read-?more|pager|pagination|calendar|archive|ticker|weather|signup|subscribe|author-bio|disqus|reply|"
-    r"replies|respond|modal|popup|most|latest|recent|suggest|leserbrief|kommentar|teaser-?list|more-?articles)"
+    r"replies|respond|modal|popup|most|latest|recent|suggest|leserbrief|kommentar|teaser-?list|more-?articles|"
+    r"today|heute|current-?date)"
     r"(?=$|\s|[-_]|s\b|s[-_])", re.I)
 #: footers: an article card's footer often holds its date, the site footer a copyright year; candidates there
 #: count less but are not dropped
@@ -273,13 +274,11 @@ def _context(element, depth: int = 3) -> str:
 
 
 class _Candidate:
-    __slots__ = ("score", "order", "value", "found_in", "modified")
+    __slots__ = ("score", "order", "value", "found_in", "modified", "key")
 
-    def __init__(self, score, order, value, found_in, modified):
+    def __init__(self, score, order, value, found_in, modified, key=""):
         self.score, self.order, self.value, self.found_in, self.modified = score, order, value, found_in, modified
-
-
-_PUBLISH_OR_DATE_RE = re.compile(r"publish|date|datum", re.I)
+        self.key = key
 
 
 def _label_before(node, owner) -> str:
@@ -320,10 +319,11 @@ def _visible_candidates(tree, excluded: _Exclusions) -> list[_Candidate]:
         else:
             score, where = 3, f"[datetime]:{element.tag}"
         score -= 2 * level
+        key = element.tag + ":" + context
         if value:
-            candidates.append(_Candidate(score, order, value, where, modified))
+            candidates.append(_Candidate(score, order, value, where, modified, key))
         if text and len(text) < 120:
-            candidates.append(_Candidate(score - 0.5, order, text, where + ":text", modified))
+            candidates.append(_Candidate(score - 0.5, order, text, where + ":text", modified, key))
     for node in _DIGITS_XPATH(tree):
         order += 1
         if not _DATE_TEXT_RE.search(node):
@@ -369,7 +369,7 @@ def _visible_candidates(tree, excluded: _Exclusions) -> list[_Candidate]:
         modified = (labelled_updated and not labelled_published) or (
             bool(_MODIFIED_CLASS_RE.search(context)) and not labelled_published and not
             _PUBLISH_OR_DATE_RE.search(context))
-        candidates.append(_Candidate(score, order, text, "text:" + context[:40], modified))
+        candidates.append(_Candidate(score, order, text, "text:" + context[:40], modified, owner.tag + ":" + context))
     return candidates
 
 
