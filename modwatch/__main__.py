@@ -14,6 +14,7 @@ COMMANDS = {
     "serve": ("modwatch.commands.serve", "serve the database read-only with Datasette, or print the publish command"),
     "demo": ("modwatch.commands.demo", "replay the demo snapshot WARC into the database (offline)"),
     "crawl": ("modwatch.commands.crawl", "run spiders in sequence, record crawl runs, check health"),
+    "warc-get": ("modwatch.commands.warc_get", "print the archived payload of a WARC record (evidence of a stored row)"),
     "extract": ("modwatch.commands.extract", "extract one saved page and print it as JSON"),
     "dsa-load": ("modwatch.commands.dsa_load", "load EU DSA daily dump files from disk (streaming)"),
     "tag": ("modwatch.commands.tag", "re-tag stored articles with platforms, laws, countries, topics (changed only, or --all)"),

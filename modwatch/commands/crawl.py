@@ -1,0 +1,261 @@
+"""Run spiders one after the other, each resumable, then check the health of every crawl run.
+
+``python -m modwatch crawl [SPIDER ...] [--exclude SPIDER] [--max-error-rate 0.05]
+[-a SPIDER:NAME=VALUE] [-s NAME=VALUE]``
+
+Without names, every spider of the project runs (``scrapy list``), ``url_check`` last. Each
+spider runs in its own ``scrapy crawl`` subprocess (from the repository root) with:
+
+- its own log file ``<logs-dir>/<spider>-<UTC YYYYmmddTHHMMSSZ>.log`` (default ``data/logs``);
+- its own ``JOBDIR`` ``<jobs-dir>/<spider>`` (default ``data/jobs``): a crawl stopped by
+  Ctrl-C / SIGTERM is resumed by the next ``crawl`` of that spider; the folder is deleted
+  once the spider finishes, so the next scheduled crawl starts fresh (incrementally: the
+  HTTP cache and ``modwatch.incremental`` skip what did not change);
+- the database ``--db`` (``MODWATCH_DB``); every other ``MODWATCH_*`` variable is passed on.
+
+Each run records its ``crawl_runs`` row (``modwatch.crawlrun.CrawlRunExtension``). Health of a
+run (:func:`assess`), in this order:
+
+``failed``       the process exited non-zero, recorded no crawl run, or closed for a reason
+                 other than ``finished`` / ``shutdown`` (e.g. ``closespider_errorcount``);
+``interrupted``  stopped before the end (``shutdown``); resumed next time;
+``errors``       errors / max(responses, 1) above ``--max-error-rate`` (default 0.05);
+``empty``        nothing seen (items scraped + unchanged articles skipped = 0) although the
+                 spider's previous finished run saw something;
+``ok``           otherwise.
+
+Prints a summary table (spider, status, items, unchanged, errors, rejects, duration, crawl
+run id, log) and exits 0 when every run is ``ok``, 1 otherwise. Ctrl-C (SIGINT) or SIGTERM
+stops the running spider cleanly (Scrapy saves its JOBDIR) and skips the remaining ones.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+LAST_SPIDERS = ("url_check",)  # re-check URLs after the spiders that may store new ones
+
+
+@dataclass
+class SpiderRun:
+    """Outcome of one spider subprocess and its ``crawl_runs`` row."""
+
+    spider: str
+    returncode: int
+    duration: float  # seconds
+    log_file: Path
+    row: dict | None = None  # the crawl_runs row, stats_json decoded into "stats"
+    status: str = "failed"
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("spiders", nargs="*", metavar="SPIDER", help="spiders to run (default: every spider)")
+    parser.add_argument("--exclude", action="append", default=[], metavar="SPIDER", help="skip this spider (repeatable)")
+    parser.add_argument("--max-error-rate", type=float, default=0.05,
+                        help="highest healthy errors/responses ratio of a run (default 0.05)")
+    parser.add_argument("--db", default=os.environ.get("MODWATCH_DB", "data/modwatch.db"),
+                        help="SQLite database (default $MODWATCH_DB or data/modwatch.db)")
+    parser.add_argument("--logs-dir", type=Path, default=Path("data/logs"), help="log files (default data/logs)")
+    parser.add_argument("--jobs-dir", type=Path, default=Path("data/jobs"), help="JOBDIR parent (default data/jobs)")
+    parser.add_argument("-a", dest="spider_args", action="append", default=[], metavar="SPIDER:NAME=VALUE",
+                        help="spider argument, e.g. -a url_check:older_than=7d (repeatable)")
+    parser.add_argument("-s", dest="settings", action="append", default=[], metavar="NAME=VALUE",
+                        help="Scrapy setting for every spider (repeatable)")
+
+
+def project_spiders() -> list[str]:
+    """Names of the project's spiders, sorted, with :data:`LAST_SPIDERS` moved to the end."""
+    from scrapy.spiderloader import SpiderLoader
+    from scrapy.utils.project import get_project_settings
+
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        names = sorted(SpiderLoader.from_settings(get_project_settings()).list())
+    finally:
+        os.chdir(cwd)
+    return [n for n in names if n not in LAST_SPIDERS] + [n for n in LAST_SPIDERS if n in names]
+
+
+def spider_arguments(values: list[str], spider: str) -> list[str]:
+    """``-a NAME=VALUE`` options for ``spider`` from ``SPIDER:NAME=VALUE`` strings.
+
+    Raises ``ValueError`` for a value not of that shape.
+    """
+    options = []
+    for value in values:
+        target, colon, assignment = value.partition(":")
+        if not colon or "=" not in assignment:
+            raise ValueError(f"spider argument must be SPIDER:NAME=VALUE, got {value!r}")
+        if target == spider:
+            options += ["-a", assignment]
+    return options
+
+
+def previous_finished_run(database, spider: str, before_id: int) -> dict | None:
+    """The spider's last ``finished`` crawl run before ``before_id`` (``stats`` decoded)."""
+    rows = list(database.query(
+        "SELECT * FROM crawl_runs WHERE spider = ? AND id < ? AND finish_reason = 'finished' ORDER BY id DESC LIMIT 1",
+        [spider, before_id]))  # fmt: skip
+    return _decoded(rows[0]) if rows else None
+
+
+def _decoded(row: dict) -> dict:
+    row = dict(row)
+    try:
+        row["stats"] = json.loads(row.get("stats_json") or "{}")
+    except ValueError:
+        row["stats"] = {}
+    return row
+
+
+def seen_count(row: dict) -> int:
+    """What a run saw: items scraped plus unchanged article pages skipped (``modwatch/unchanged``)."""
+    return (row.get("items_scraped") or 0) + int(row.get("stats", {}).get("modwatch/unchanged", 0) or 0)
+
+
+def assess(returncode: int, row: dict | None, previous: dict | None, max_error_rate: float) -> tuple[str, list[str]]:
+    """Health of a run: ``(status, problems)``; statuses in the module docstring."""
+    if row is None:
+        return "failed", [f"no crawl run recorded (exit status {returncode})"]
+    reason = row.get("finish_reason")
+    if returncode != 0:
+        return "failed", [f"exit status {returncode} (finish reason {reason})"]
+    if reason is None:
+        return "failed", ["crawl run never closed (killed?)"]
+    if reason == "shutdown":
+        return "interrupted", ["stopped before the end; the next crawl resumes it"]
+    if reason != "finished":
+        return "failed", [f"closed with reason {reason}"]
+    errors, responses = row.get("errors") or 0, row.get("responses") or 0
+    if errors / max(responses, 1) > max_error_rate:
+        return "errors", [f"{errors} errors for {responses} responses (max rate {max_error_rate:g})"]
+    if seen_count(row) == 0 and previous is not None and seen_count(previous) > 0:
+        return "empty", [f"nothing scraped; crawl run {previous['id']} scraped {seen_count(previous)}"]
+    return "ok", []
+
+
+class _Stop:
+    """Forwards SIGTERM to the running child as SIGINT-like clean stop; remembers it."""
+
+    def __init__(self):
+        self.requested = False
+        self.child: subprocess.Popen | None = None
+
+    def __call__(self, signum, frame):
+        self.requested = True
+        if self.child is not None and self.child.poll() is None:
+            self.child.send_signal(signal.SIGTERM)  # Scrapy stops cleanly on SIGTERM as on SIGINT
+
+
+def run_spider(name: str, args, stop: _Stop) -> SpiderRun:
+    """Run one spider in a ``scrapy crawl`` subprocess and assess its crawl run."""
+    import db
+
+    db_path = Path(args.db).resolve()
+    database = db.connect(db_path)
+    last_id = database.execute("SELECT coalesce(max(id), 0) FROM crawl_runs").fetchone()[0]
+    database.close()
+
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    log_file = (args.logs_dir / f"{name}-{stamp}.log").resolve()
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    jobdir = (args.jobs_dir / name).resolve()
+    command = [sys.executable, "-m", "scrapy", "crawl", name, "-s", f"JOBDIR={jobdir}", "-s", f"LOG_FILE={log_file}",
+               *spider_arguments(args.spider_args, name)]  # fmt: skip
+    for setting in args.settings:
+        command += ["-s", setting]
+    env = {**os.environ, "MODWATCH_DB": str(db_path),
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}  # fmt: skip
+    started = time.monotonic()
+    stop.child = subprocess.Popen(command, cwd=ROOT, env=env)
+    while True:
+        try:
+            returncode = stop.child.wait()
+            break
+        except KeyboardInterrupt:  # Ctrl-C reached the child too (same process group): wait for its clean stop
+            stop.requested = True
+    stop.child = None
+    run = SpiderRun(name, returncode, time.monotonic() - started, log_file)
+
+    database = db.connect(db_path)
+    rows = list(database.query("SELECT * FROM crawl_runs WHERE spider = ? AND id > ? ORDER BY id DESC LIMIT 1",
+                               [name, last_id]))  # fmt: skip
+    run.row = _decoded(rows[0]) if rows else None
+    previous = previous_finished_run(database, name, run.row["id"]) if run.row else None
+    database.close()
+    run.status, run.problems = assess(returncode, run.row, previous, args.max_error_rate)
+    if run.row and run.row.get("finish_reason") == "finished" and jobdir.exists():
+        shutil.rmtree(jobdir)  # done: the next scheduled crawl starts a new job
+    return run
+
+
+def _duration(seconds: float) -> str:
+    minutes, seconds = divmod(int(round(seconds)), 60)
+    return f"{minutes}m{seconds:02d}s" if minutes else f"{seconds}s"
+
+
+def _shown_path(path: Path) -> str:
+    relative = os.path.relpath(path)
+    return str(path) if relative.startswith("..") else relative
+
+
+def summary_table(runs: list[SpiderRun]) -> str:
+    """The summary printed at the end: one line per spider run, problems indented below."""
+    header = ("spider", "status", "items", "unchanged", "errors", "rejects", "duration", "run", "log")
+    rows = []
+    for run in runs:
+        row = run.row or {}
+        rows.append((run.spider, run.status, str(row.get("items_scraped") or 0),
+                     str(int(row.get("stats", {}).get("modwatch/unchanged", 0) or 0)), str(row.get("errors") or 0),
+                     str(row.get("rejects") or 0), _duration(run.duration), str(row.get("id", "-")),
+                     _shown_path(run.log_file)))  # fmt: skip
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip() for line in [header, *rows]]
+    for run in runs:
+        lines += [f"  {run.spider}: {problem}" for problem in run.problems]
+    return "\n".join(lines)
+
+
+def run(args) -> int:
+    try:
+        for value in args.spider_args:
+            spider_arguments([value], "")
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    available = project_spiders()
+    unknown = [n for n in args.spiders + args.exclude if n not in available]
+    if unknown:
+        print(f"error: unknown spider(s) {', '.join(unknown)}; available: {', '.join(available)}", file=sys.stderr)
+        return 2
+    names = [n for n in (args.spiders or available) if n not in args.exclude]
+    stop = _Stop()
+    previous_handler = signal.signal(signal.SIGTERM, stop)
+    runs = []
+    try:
+        for name in names:
+            if stop.requested:
+                print(f"stop requested: {name} and the following spiders not run", file=sys.stderr)
+                break
+            print(f"crawling {name} ...", flush=True)
+            runs.append(run_spider(name, args, stop))
+    finally:
+        signal.signal(signal.SIGTERM, previous_handler)
+    print(summary_table(runs))
+    return 0 if runs and len(runs) == len(names) and all(r.ok for r in runs) else 1
