@@ -281,6 +281,9 @@ class _Candidate:
         self.key = key
 
 
+_PUBLISH_OR_DATE_RE = re.compile(r"publish|date|datum", re.I)
+
+
 def _label_before(node, owner) -> str:
     """Short text just before a text node: its element's own text when the node is a tail, else the previous
     sibling element's text (``<dt>Datum:</dt><dd>03.11.2021</dd>``, ``<p>Mise en ligne</p><p>23 mai 2019</p>``)."""
