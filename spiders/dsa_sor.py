@@ -8,12 +8,13 @@ Arguments: ``date_from`` (required unless ``urls``), ``date_to`` (default ``date
 for the per-platform dumps ``sor-<slug>-<date>-<version>.zip``, far smaller),
 ``platforms`` (comma-separated ``platform_name`` values to keep), ``territorial_scope``
 (comma-separated ISO codes; keeps statements whose scope contains any; needs ``full``),
-``urls`` (comma-separated dump URLs instead of the date range).
+``urls`` (comma-separated dump URLs instead of the date range), ``archive`` (``1`` to also write
+each dump into the crawl run's WARC; default ``0``: the dumps are multi-GiB files that upstream
+keeps for five years, and the ``datasets`` row records their URL, sha256 and size).
 
 Memory, honestly: Scrapy's HTTP handler keeps a response body in memory, so a dump is held
 once in RAM while it is stored (a ``global`` day is ~2 GiB zipped, some days far more;
-``DOWNLOAD_MAXSIZE`` is raised to 40 GiB and ``DOWNLOAD_WARNSIZE`` to 4 GiB here, and the
-WARC writer archives the body too). Everything after the download is a stream
+``DOWNLOAD_MAXSIZE`` is raised to 40 GiB and ``DOWNLOAD_WARNSIZE`` to 4 GiB here). Everything after the download is a stream
 (``db/dsa.py``: zip member -> inner zip via a spooled temp file -> CSV reader -> batched
 ``executemany``), so ingest memory does not grow with the file (``benchmarks/dsa_ingest.py``).
 For machines with less RAM than a day's dump, use a per-platform ``slug`` or the ``light``
@@ -51,7 +52,7 @@ class DsaSorSpider(scrapy.Spider):
     }
 
     def __init__(self, *args, date_from=None, date_to=None, version="full", slug="global", platforms=None,
-                 territorial_scope=None, urls=None, **kwargs):
+                 territorial_scope=None, urls=None, archive="0", **kwargs):
         super().__init__(*args, **kwargs)
         if urls:
             self.urls = [u.strip() for u in urls.split(",") if u.strip()]
@@ -60,6 +61,7 @@ class DsaSorSpider(scrapy.Spider):
         else:
             raise ValueError("dsa_sor needs -a date_from=YYYY-MM-DD (and optionally date_to) or -a urls=...")
         self.slug = slug
+        self.archive = str(archive).lower() in ("1", "true", "yes")
         self.platforms = _split(platforms)
         self.territorial_scope = [code.upper() for code in _split(territorial_scope) or []] or None
         if self.territorial_scope and version == "light":
@@ -67,7 +69,8 @@ class DsaSorSpider(scrapy.Spider):
 
     async def start(self):
         for url in self.urls:
-            yield scrapy.Request(url, callback=self.parse_dump, errback=self.download_failed)
+            yield scrapy.Request(url, callback=self.parse_dump, errback=self.download_failed,
+                                 meta={"dont_archive": not self.archive})
 
     def parse_dump(self, response):
         yield dsa.SorDumpItem(
