@@ -291,3 +291,17 @@ def test_csv_export_form_gives_every_row(get):
     assert len(list(csv.DictReader(io.StringIO(response.text)))) == 5303
     page = get("/modwatch/removal_requests.csv?_size=10")  # an explicit page size is a page
     assert len(list(csv.DictReader(io.StringIO(page.text)))) == 10
+
+
+@pytest.mark.parametrize("query, ids", [("Acoustica", [3358]), ("Remove Cracks (#1)", [3358]), ("Google", [177, 5181, 3358])])
+def test_notices_search(get, query, ids):
+    found = rows(get("/modwatch/notices.json", params={"_search": query, "_shape": "array", "_col": "title"}))
+    assert [r["id"] for r in found] == ids
+
+
+def test_statements_of_reasons_facets_and_licence(get):
+    data = rows(get("/modwatch/statements_of_reasons.json?_size=0&_facet_array=territorial_scope"))
+    assert data["filtered_table_rows_count"] == 28  # 29 rows of the real dump, one uuid repeated
+    assert {"platform_name", "category_v2", "territorial_scope"} <= set(data["facet_results"])
+    html = get("/modwatch/statements_of_reasons").text
+    assert "https://doi.org/10.2906/134353607485211" in html
