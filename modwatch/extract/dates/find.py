@@ -32,7 +32,8 @@ _HTML_PARSER_UTF8 = etree.HTMLParser(remove_comments=True, remove_pis=True, coll
 
 
 def _tree(html) -> etree._Element | None:
-    """An lxml tree of ``html`` (str, UTF-8 bytes, or an lxml element/tree, returned as is); None if empty."""
+    """An lxml tree of ``html`` (str; bytes: UTF-8, else the charset the page declares; or an lxml element/tree,
+    returned as is); None if empty."""
     if isinstance(html, etree._Element):
         return html
     if isinstance(html, etree._ElementTree):
@@ -41,6 +42,10 @@ def _tree(html) -> etree._Element | None:
         return None
     try:
         if isinstance(html, bytes):
+            try:
+                html.decode("utf-8")
+            except UnicodeDecodeError:  # not UTF-8: libxml2 reads the page's own <meta charset>
+                return etree.fromstring(html, _HTML_PARSER)
             return etree.fromstring(html, _HTML_PARSER_UTF8)
         return etree.fromstring(html, _HTML_PARSER)
     except ValueError:  # a str with an XML encoding declaration
@@ -282,6 +287,7 @@ class _Candidate:
 
 
 _PUBLISH_OR_DATE_RE = re.compile(r"publish|date|datum", re.I)
+_INLINE_TAGS = {"a", "span", "b", "strong", "em", "i", "small", "font", "abbr", "time"}
 
 
 def _label_before(node, owner) -> str:
@@ -344,16 +350,17 @@ def _visible_candidates(tree, excluded: _Exclusions) -> list[_Candidate]:
             if not text[:1].isdigit():
                 continue  # a date inside running text, not a dateline
             text = text[:40]
-        elif len(text) < 10:
-            # "am 21. April" + "<b>2020</b>", "<span>Apr</span><span>04</span><span>2013</span>": read the
-            # enclosing element's whole text when it is short
+        elif len(text) < 10 or (owner.tag in _INLINE_TAGS and not node.is_tail):
+            # "am 21. April" + "<b>2020</b>", "8.<a>Dezember 2010</a> um 09:43",
+            # "<span>Apr</span><span>04</span><span>2013</span>": read the enclosing element's whole text when
+            # it is short
             container = owner
             for _ in range(2):
                 whole = " ".join(" ".join(container.itertext()).split())
                 if len(whole) > 60 or container.getparent() is None:
                     break
                 text = whole
-                if len(whole) >= 10:
+                if len(whole) >= 10 and container.tag not in _INLINE_TAGS:
                     break
                 container = container.getparent()
         context = _context(owner)
