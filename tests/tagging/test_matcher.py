@@ -239,3 +239,13 @@ def test_longest_match_wins_within_a_kind(vocabulary):
 
 def test_empty_text(vocabulary):
     assert tag_text("", vocabulary) == [] and tag_text(None, vocabulary) == []
+
+
+def test_language_names_are_not_countries(vocabulary):
+    """demo.worona.org: "Lake Constance (known as Bodensee in German)" is a language; the post
+    names Germany elsewhere ("the border to Austria and Germany")."""
+    body = REAL["worona-switzerland"]["body"]
+    assert "in German)" in body
+    tags = {t.ref: t for t in tags_of("worona-switzerland", vocabulary)}
+    assert tags["country:DE"].matches == ("Germany",)
+    assert {"country:CH", "country:FR", "country:AT", "country:NL"} <= set(tags)
