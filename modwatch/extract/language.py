@@ -1,9 +1,8 @@
 """Language of an article: ISO 639-1 code detected from its text with py3langid.
 
-``detect_language(text, hint=None) -> str | None``. The classifier is restricted to
-``LANGUAGES`` (the languages of the newsrooms and platforms modwatch follows, plus the major
-languages of the web), which keeps look-alike minor languages from winning on short or mixed
-text. ``hint`` is what the page declares (``<html lang>``, ``og:locale``) or the source's
+``detect_language(text, hint=None) -> str | None``. The classifier is restricted to the
+model's languages that have an ISO 639-1 code, minus ``EXCLUDED`` (constructed, classical and
+small regional languages), which keeps look-alikes from winning on short or mixed text. ``hint`` is what the page declares (``<html lang>``, ``og:locale``) or the source's
 language: it decides when the text is too short to judge, and wins a close call.
 """
 
@@ -14,11 +13,10 @@ from functools import lru_cache
 
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-#: ISO 639-1 codes the detector may return
-LANGUAGES = (
-    "vi en fr de es pt it nl sv da no fi pl cs sk hu ro bg hr sl sr uk ru be tr el "
-    "ar fa he ur hi bn ta th id ms tl zh ja ko km lo my"
-).split()
+#: model languages never returned: constructed, classical and small regional languages that
+#: otherwise win on short or mixed text from their big neighbours (``la``/``oc``/``an`` for
+#: Spanish or Italian, ``lb``/``fy`` for German or Dutch, ``nn``/``fo`` for Norwegian ...)
+EXCLUDED = frozenset("an br eo fo fy gd ht la lb nn oc qu sa se vo wa".split())
 #: below this many letters the text is not judged; the hint (if any) is returned
 MIN_LETTERS = 40
 #: a hinted language within this probability of the best one wins
@@ -29,8 +27,14 @@ _LETTERS_RE = re.compile(r"[^\W\d_]", re.UNICODE)
 @lru_cache(maxsize=1)
 def _identifier() -> LanguageIdentifier:
     identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    identifier.set_languages(LANGUAGES)
+    identifier.set_languages(languages(identifier))
     return identifier
+
+
+def languages(identifier=None) -> list[str]:
+    """The ISO 639-1 codes the detector may return: the model's two-letter codes minus ``EXCLUDED``."""
+    identifier = identifier or _identifier()
+    return sorted({code for code in identifier.nb_classes if len(code) == 2} - EXCLUDED)
 
 
 def normalise_language(tag: str | None) -> str | None:

@@ -145,3 +145,11 @@ def test_body_equals_readability_expected_text(name):
     body = extract_body((FIXTURES / f"{name}.source.html").read_bytes())
     assert _shingles(body) == _shingles(expected)
     assert body.splitlines()[0] == expected.splitlines()[0]
+
+
+def test_detector_languages_are_iso_639_1_without_look_alikes():
+    from modwatch.extract.language import EXCLUDED, languages
+    codes = languages()
+    assert {"vi", "en", "de", "fr", "zh", "th", "km", "my"} <= set(codes)
+    assert all(len(code) == 2 for code in codes)
+    assert not EXCLUDED & set(codes)
