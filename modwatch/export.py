@@ -17,9 +17,10 @@ The titles, descriptions, column descriptions, licences and sources come from
 The bundle validates with ``frictionless validate <bundle>/datapackage.json``
 (Frictionless Framework 5, https://specs.frictionlessdata.io/data-package/).
 
-Filters (all optional) narrow the tables that have the matching column; tables that depend on a
-filtered table (``article_authors`` on ``articles``, ``notice_urls`` on ``notices`` ...) follow
-their parent; the others are exported whole. The README and each resource's ``filters`` say what
+Filters (all optional) narrow the tables that have the matching column; tables whose foreign
+keys point to a filtered table (``article_authors`` to ``articles``, ``notice_urls`` to
+``notices`` ...) follow it, so every foreign key in the bundle resolves; the others are exported
+whole. The README and each resource's ``filters`` say what
 was applied where.
 """
 
@@ -105,17 +106,11 @@ DIRECT_FILTERS: dict[str, dict[str, tuple[tuple[str, ...], str]]] = {
     },
 }
 
-#: table -> (its column, parent table, parent column): rows follow the parent's filter
-DEPENDENT: dict[str, tuple[str, str, str]] = {
-    "article_authors": ("article_id", "articles", "id"),
-    "article_tags": ("article_id", "articles", "id"),
+#: Tables kept only for the rows that reference them: table -> (its column, referencing table,
+#: that table's column). E.g. only the authors of the exported articles.
+REFERENCED_BY: dict[str, tuple[str, str, str]] = {
     "authors": ("id", "article_authors", "author_id"),
     "tags": ("id", "article_tags", "tag_id"),
-    "article_entities": ("article_id", "articles", "id"),
-    "article_versions": ("article_id", "articles", "id"),
-    "notice_works": ("notice_id", "notices", "id"),
-    "notice_urls": ("notice_id", "notices", "id"),
-    "notice_revisions": ("notice_id", "notices", "id"),
 }
 
 
@@ -189,11 +184,29 @@ def _table_names(conn: sqlite3.Connection) -> set[str]:
     return {r[0] for r in conn.execute("select name from sqlite_master where type in ('table', 'view')")}
 
 
-def where_clause(conn: sqlite3.Connection, table: str, filters: dict[str, str], _depth: int = 0) -> tuple[str, list[str]]:
+def _foreign_keys(conn: sqlite3.Connection, table: str) -> list[tuple[str, str, str]]:
+    """(column, referenced table, referenced column) of each single-column foreign key."""
+    keys = []
+    for row in conn.execute(f"pragma foreign_key_list([{table}])").fetchall():
+        # id, seq, table, from, to, on_update, on_delete, match
+        ref_table, from_col, to_col = row[2], row[3], row[4]
+        if to_col is None:  # references the primary key
+            to_col = next(name for name, _, position in _columns(conn, ref_table) if position == 1)
+        keys.append((from_col, ref_table, to_col))
+    return keys
+
+
+def where_clause(conn: sqlite3.Connection, table: str, filters: dict[str, str | None],
+                 _visited: frozenset = frozenset()) -> tuple[str, list[str]]:
     """SQL condition selecting the rows of ``table`` the filters keep, and the filters it applies.
 
+    A table's own column filters (:data:`DIRECT_FILTERS`) apply first; then a row is kept only if
+    each row it references through a foreign key to a filtered table is kept (``notice_urls``
+    follow ``notices``, ``article_authors`` follow ``articles`` ...), so every foreign key of the
+    bundle resolves; :data:`REFERENCED_BY` tables keep the rows referenced by kept rows.
     ``("1", [])`` when no filter concerns the table.
     """
+    visited = _visited | {table}
     columns = {name for name, _, _ in _columns(conn, table)}
     names = _table_names(conn)
     conditions, applied = [], []
@@ -204,13 +217,21 @@ def where_clause(conn: sqlite3.Connection, table: str, filters: dict[str, str], 
             continue
         conditions.append(f"({sql})")
         applied.append(name)
-    if table in DEPENDENT and _depth < 3:
-        column, parent, parent_column = DEPENDENT[table]
-        if parent in names and column in columns:
-            parent_where, parent_applied = where_clause(conn, parent, filters, _depth + 1)
-            if parent_applied:
-                conditions.append(f"[{column}] in (select [{parent_column}] from [{parent}] where {parent_where})")
-                applied.append(f"rows of {parent} kept ({', '.join(parent_applied)})")
+    for column, parent, parent_column in _foreign_keys(conn, table):
+        if parent in visited or parent not in names:
+            continue
+        parent_where, parent_applied = where_clause(conn, parent, filters, visited)
+        if parent_applied:
+            conditions.append(f"([{column}] is null or [{column}] in "
+                              f"(select [{parent_column}] from [{parent}] where {parent_where}))")
+            applied.append(f"rows of {parent} kept")
+    if table in REFERENCED_BY:
+        column, child, child_column = REFERENCED_BY[table]
+        if child in names and child not in visited:
+            child_where, child_applied = where_clause(conn, child, filters, visited)
+            if child_applied:
+                conditions.append(f"[{column}] in (select [{child_column}] from [{child}] where {child_where})")
+                applied.append(f"referenced by kept rows of {child}")
     return (" and ".join(conditions) or "1"), applied
 
 
@@ -224,19 +245,12 @@ def _resource_schema(conn, table: str, columns, field_types: dict[str, str], met
     pk = [name for name, _, position in sorted(columns, key=lambda c: c[2]) if position]
     if pk:
         schema["primaryKey"] = pk
-    foreign_keys: dict[tuple, dict] = {}
-    for row in conn.execute(f"pragma foreign_key_list([{table}])").fetchall():
-        # id, seq, table, from, to, on_update, on_delete, match
-        ref_table, from_col, to_col = row[2], row[3], row[4]
-        if ref_table not in exported:
-            continue
-        if to_col is None:  # references the parent's primary key
-            to_col = next(name for name, _, position in _columns(conn, ref_table) if position == 1)
-        entry = foreign_keys.setdefault((row[0], ref_table), {"fields": [], "reference": {"resource": ref_table, "fields": []}})
-        entry["fields"].append(from_col)
-        entry["reference"]["fields"].append(to_col)
+    foreign_keys = []
+    for column, ref_table, ref_column in _foreign_keys(conn, table):
+        if ref_table in exported:
+            foreign_keys.append({"fields": [column], "reference": {"resource": ref_table, "fields": [ref_column]}})
     if foreign_keys:
-        schema["foreignKeys"] = list(foreign_keys.values())
+        schema["foreignKeys"] = foreign_keys
     return schema
 
 

@@ -43,12 +43,17 @@ def test_bundle_is_dated_and_complete(bundle, site_db):
     assert {"articles.csv", "removal_requests.csv", "notices.csv", "statements_of_reasons.csv"} <= names
 
 
-def test_frictionless_validate_passes(bundle):
+def frictionless_errors(bundle) -> list:
     result = subprocess.run([str(FRICTIONLESS), "validate", "--json", str(bundle / "datapackage.json")],
                             capture_output=True, text=True, timeout=300)
     report = json.loads(result.stdout)
     errors = [(task["name"], error["message"]) for task in report["tasks"] for error in task["errors"]]
-    assert errors == [] and report["valid"] is True and result.returncode == 0
+    assert report["valid"] is (not errors) and (result.returncode == 0) is (not errors)
+    return errors
+
+
+def test_frictionless_validate_passes(bundle):
+    assert frictionless_errors(bundle) == []
 
 
 def test_csvs_round_trip_into_sqlite(bundle, package, site_db, tmp_path):
@@ -167,6 +172,9 @@ def test_platform_filter_on_articles_uses_tags_and_children_follow(site_db, tmp_
     assert sorted(r["source"] for r in read_csv(bundle / "articles.csv")) == ["kulu-media", "netzpolitik"]
     kept = {r["id"] for r in read_csv(bundle / "articles.csv")}
     assert {r["article_id"] for r in read_csv(bundle / "article_entities.csv")} == kept
+    assert {r["article_id"] for r in read_csv(bundle / "article_tagging.csv")} == kept
+    # every foreign key of the filtered bundle still resolves
+    assert frictionless_errors(bundle) == []
 
 
 def test_cli_writes_bundle_and_reports_errors(site_db, tmp_path, capsys):
@@ -188,3 +196,13 @@ def test_reexport_replaces_the_bundle_of_the_day(site_db, tmp_path):
     assert first == second
     assert sorted(p.name for p in second.iterdir()) == ["README.md", "SHA256SUMS", "crawl_runs.csv", "datapackage.json"]
     assert [p.name for p in tmp_path.iterdir()] == ["modwatch-2026-11-29"]
+
+
+def test_progress_bar_on_long_exports(site_db, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("MODWATCH_PROGRESS", "1")
+    export_bundle(site_db, tmp_path, today=DAY, tables=["removal_requests"])
+    err = capsys.readouterr().err
+    assert "removal_requests:" in err and "/5.30k" in err and "rows/s" in err  # tqdm: table, rows done/total
+    monkeypatch.setenv("MODWATCH_PROGRESS", "0")
+    export_bundle(site_db, tmp_path, today=DAY, tables=["removal_requests"])
+    assert capsys.readouterr().err == ""
