@@ -232,9 +232,14 @@ def parse_article(html: str | bytes, url: str, *, language: str | None = None,
         _strip_site_name(_text(tree.find(".//title")), site_name),
     )
 
-    # a JSON-LD headline that the page's own headline extends is a shortened SEO title
-    shown_title = next(iter(_select_all(tree, TITLE_SELECTORS[:2])), None)
-    if title and shown_title and len(shown_title) > len(title) and shown_title.startswith(title):
+    # the headline the page shows (theme h1, else a lone h1) beats an SEO variant of it: a
+    # shortened JSON-LD headline, or a meta title with the site name appended ("Headline - Site")
+    h1s = tree.xpath("//h1")
+    shown_title = next(iter(_select_all(tree, TITLE_SELECTORS[:2])), None) or \
+        (_text(h1s[0]) if len(h1s) == 1 else None)
+    if title and shown_title and shown_title != title and (
+            (len(shown_title) > len(title) and shown_title.startswith(title))
+            or re.match(re.escape(shown_title) + r"\s+[|\-–—:·]\s+\S", title)):
         title = shown_title
 
     authors = _names(ld.get("author")) or [
