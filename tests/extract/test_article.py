@@ -190,3 +190,14 @@ def test_meta_used_when_no_jsonld_and_relative_date_uses_fetch_time():
 def test_empty_document_is_an_error():
     with pytest.raises(ValueError):
         parse_article("   ", "https://example.org/")
+
+
+@pytest.mark.parametrize("head, body, expected", [
+    ('<meta property="og:title" content="Tin tức hay - Báo ABC">', "<h1>Tin tức hay</h1>", "Tin tức hay"),
+    ('<meta property="og:title" content="Tin tức hay - Báo ABC">', "<h1>Khác</h1>", "Tin tức hay - Báo ABC"),
+    ('<meta property="og:title" content="Headline">', "<h1>Logo</h1><h1>Headline</h1>", "Headline"),
+    ("<title>Only a title | Site</title>", "", "Only a title | Site"),
+])
+def test_shown_headline_beats_seo_title_variants(head, body, expected):
+    html = f"<html><head>{head}</head><body>{body}<p>Text.</p></body></html>"
+    assert parse_article(html, "https://example.org/a/")["title"] == expected
