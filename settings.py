@@ -50,12 +50,14 @@ LOG_LEVEL = os.environ.get("MODWATCH_LOG_LEVEL", "INFO")
 DOWNLOADER_MIDDLEWARES = {
     # replay answers from a WARC before anything touches the network
     "modwatch.archive.replay.WarcReplayMiddleware": 50,
-    # every response fetched is written to the crawl run's WARC: 950 = after every built-in
-    # middleware, so the payload is stored as on the wire (compressed, Content-Encoding kept)
-    "modwatch.archive.warc.WarcWriterMiddleware": 950,
+    # every response the crawl gets is written to the crawl run's WARC: 890 = just below the HTTP
+    # cache (900), so a 304-revalidated or cached page is archived with its body; above
+    # HttpCompression (590), so the payload is stored as on the wire (Content-Encoding kept)
+    "modwatch.archive.warc.WarcWriterMiddleware": 890,
     # header charset contradicting the page's declared charset: below HttpCompressionMiddleware
-    # (590), so it sees the decompressed body and its encoding is not reset by decompression
-    "modwatch.middlewares.DeclaredCharsetMiddleware": 580,
+    # (590), so it sees the decompressed body and its encoding is not reset by decompression;
+    # above MetaRefreshMiddleware (580), which then reads the text with the right charset
+    "modwatch.middlewares.DeclaredCharsetMiddleware": 585,
     # article pages byte-identical to the stored ones are not parsed again (modwatch.incremental)
     "modwatch.incremental.UnchangedArticleMiddleware": 560,
 }

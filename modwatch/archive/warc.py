@@ -5,11 +5,15 @@ is a ``request`` record and a ``response`` record (HTTP status line, headers, pa
 by ``WARC-Concurrent-To``. The response's ``WARC-Record-ID`` is the provenance stored with
 items (``warc_record_id``), ``WARC-Date`` is their ``fetched_at``.
 
-**Payload as on the wire.** :class:`WarcWriterMiddleware` sits at order 950, after every
-built-in downloader middleware, so it sees the body before ``HttpCompressionMiddleware``
-(590) decompresses it: the payload is stored *raw* (still gzip/br-compressed) with its
-``Content-Encoding`` header kept, which is what WARC readers expect (warcio's
-``content_stream()`` decodes it). The one header dropped is ``Transfer-Encoding``: the HTTP
+**Payload as on the wire.** :class:`WarcWriterMiddleware` sits at order 890, so it sees the
+body before ``HttpCompressionMiddleware`` (590) decompresses it: the payload is stored *raw*
+(still gzip/br-compressed) with its ``Content-Encoding`` header kept, which is what WARC
+readers expect (warcio's ``content_stream()`` decodes it). 890 is just below
+``HttpCacheMiddleware`` (900), which also keeps raw bodies: when a re-crawl revalidates a page
+(``304 Not Modified``) or serves it from the cache, the WARC gets the page the spider parses
+(status, headers and body, marked ``WARC-Modwatch-Cached: true``), not an empty 304, so each
+crawl run's WARC holds the evidence for every item of that run. Request headers are final
+at that point (cookies, proxy credentials and conditional headers are all set above 890). The one header dropped is ``Transfer-Encoding``: the HTTP
 client has already removed the chunked framing, so keeping the header would make readers
 de-chunk a body that is not chunked.
 
@@ -28,6 +32,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from scrapy import signals
 from w3lib.url import url_query_cleaner
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
@@ -196,7 +201,7 @@ def write_warc(path: str | Path, records: Iterable[Sequence], *, info: Mapping[s
 class WarcWriterMiddleware:
     """Downloader middleware: write every downloaded response to the crawl run's WARC file.
 
-    Order 950 (see the module docstring). The file is
+    Order 890 (see the module docstring). The file is
     ``<MODWATCH_WARC_DIR>/<spider>-<crawl run id>-<UTC YYYYmmddTHHMMSSZ>.warc.gz``, opened at
     the first response and closed when the spider closes. Sets on ``response.meta``:
     ``warc_record_id``, ``warc_filename`` (file name, no folder) and ``fetched_at`` (UTC ISO
@@ -218,8 +223,6 @@ class WarcWriterMiddleware:
         self.redact_headers = [*REDACT_HEADERS, *settings.getlist("MODWATCH_WARC_REDACT_HEADERS")]
         self.redact_params = settings.getlist("MODWATCH_WARC_REDACT_PARAMS", list(REDACT_PARAMS))
         self.warc: WarcFile | None = None
-        from scrapy import signals
-
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod

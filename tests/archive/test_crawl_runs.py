@@ -151,3 +151,60 @@ def test_live_crawl_writes_one_warc_per_run_without_secrets(run_crawl, db_path, 
     assert (article["title"], article["warc_record_id"], article["warc_filename"]) == (TITLE, record_id, files[0])
     assert article["url"] == page_url  # the spider keeps the fetched URL; the WARC keeps it redacted
     assert ISO.fullmatch(article["fetched_at"])
+
+
+class RevalidatingHandler(http.server.BaseHTTPRequestHandler):
+    """Serves the real page with an ETag that must be revalidated; answers 304 to If-None-Match."""
+
+    not_modified = 0
+
+    def do_GET(self):
+        if self.path == "/robots.txt":
+            self.send_response(404)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        if self.headers.get("If-None-Match") == '"v1"':
+            RevalidatingHandler.not_modified += 1
+            self.send_response(304)
+            self.send_header("ETag", '"v1"')
+            self.end_headers()
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=UTF-8")
+        self.send_header("ETag", '"v1"')
+        self.send_header("Cache-Control", "max-age=0")  # stale at once: revalidate (Scrapy sends no validators for no-cache)
+        self.send_header("Content-Length", str(len(PAGE)))
+        self.end_headers()
+        self.wfile.write(PAGE)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_recrawl_answered_304_archives_the_cached_page(run_crawl, db_path, tmp_path):
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), RevalidatingHandler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{httpd.server_address[1]}/news/2020/01/15/access-to-wikipedia-restored/"
+    try:
+        for warc_dir in ("warc-1", "warc-2"):
+            run_crawl(SPIDER, db=db_path, warc_dir=tmp_path / warc_dir, spider_args={"urls": url},
+                      settings={**LIVE, "HTTPCACHE_ENABLED": True})  # fmt: skip
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    stats = json.loads(db.connect(db_path)["crawl_runs"].get(2)["stats_json"])
+    assert RevalidatingHandler.not_modified == 1, {k: v for k, v in stats.items() if "cache" in k}  # the second run revalidated the page
+
+    path = next((tmp_path / "warc-2").iterdir())
+    with open(path, "rb") as stream:
+        records = [(r.rec_headers, r.http_headers, r.content_stream().read())
+                   for r in ArchiveIterator(stream) if r.rec_type == "response" and "/news/" in r.rec_headers.get_header("WARC-Target-URI")]  # fmt: skip
+    assert len(records) == 1
+    warc_headers, http_headers, payload = records[0]
+    assert (http_headers.get_statuscode(), payload) == ("200", PAGE)  # not the empty 304
+    assert warc_headers.get_header("WARC-Modwatch-Cached") == "true"
+    database = db.connect(db_path)
+    article = database["articles"].get(1)
+    assert (article["crawl_run_id"], article["warc_filename"]) == (2, path.name)
+    assert article["warc_record_id"] == warc_headers.get_header("WARC-Record-ID")
