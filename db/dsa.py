@@ -29,9 +29,9 @@ COMMIT_ROWS = 100_000
 def insert_sql(dataset_id: int) -> str:
     """The INSERT of one statement: ``""`` cells become NULL in SQL (cheaper than in Python);
     ``dataset_id`` (an int) is a literal so that rows need not be copied to append it."""
-    values = ", ".join(["NULLIF(?, '')"] * (len(dsa.COLUMNS) + 1) + ["?", str(int(dataset_id))])
-    return (f"INSERT OR IGNORE INTO statements_of_reasons ({', '.join(dsa.COLUMNS)}, category_v2, location, "
-            f"dataset_id) VALUES ({values})")
+    values = ", ".join(["NULLIF(?, '')"] * len(dsa.COLUMNS) + ["?", str(int(dataset_id))])
+    return (f"INSERT OR IGNORE INTO statements_of_reasons ({', '.join(dsa.COLUMNS)}, location, dataset_id) "
+            f"VALUES ({values})")
 
 
 def file_digest(fileobj: BinaryIO) -> tuple[str, int]:

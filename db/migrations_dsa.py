@@ -5,10 +5,11 @@
     Columns are those of the daily dump CSV (``modwatch.transparency.dsa.COLUMNS``), all TEXT
     as exported (``platform_uid`` keeps leading zeros and ids >= 2**63; dates stay
     ``YYYY-MM-DD HH:MM:SS`` UTC strings; empty cells are NULL). ``category`` is as exported;
-    ``category_v2`` maps the pre-July-2025 names to the API v2 names
-    (``..._SCOPE_OF_PLATFORM_SERVICE`` -> ``..._OTHER_VIOLATION_TC``) so both schemas group
-    together. ``content_id_ean`` is NULL for v1 rows. ``dataset_id`` -> ``datasets`` (the daily
-    dump), ``location`` = ``<inner zip>/<csv>:<line>``.
+    ``category_v2`` (a virtual generated column, m002) maps the pre-July-2025 names to the API
+    v2 names (``..._SCOPE_OF_PLATFORM_SERVICE`` -> ``..._OTHER_VIOLATION_TC``) so both schemas
+    group together. ``content_id_ean`` is NULL for v1 rows. ``dataset_id`` -> ``datasets`` (the
+    daily dump), ``location`` = ``<inner csv>:<line>`` (the inner CSV names are unique in a
+    dump and carry the part number).
 
 JSON-array cells (``decision_visibility``, ``category_addition``, ``category_specification``,
 ``content_type``, ``territorial_scope``) are stored as their JSON list text: Datasette facets
@@ -23,7 +24,7 @@ no ``is_current``: re-ingesting a dump stores nothing new and records another ``
 
 from sqlite_utils.migrations import Migrations
 
-from modwatch.transparency.dsa import COLUMNS, JSON_ARRAY_COLUMNS
+from modwatch.transparency.dsa import CATEGORY_RENAMES, COLUMNS, JSON_ARRAY_COLUMNS
 
 migrations = Migrations("modwatch-dsa")
 
@@ -44,6 +45,28 @@ def m001_statements_of_reasons(db):
         )
         """
     )
+    _create_views(db)
+
+
+@migrations()
+def m002_category_v2_generated(db):
+    """``category_v2`` becomes a virtual generated column: computed by SQLite, not stored."""
+    _drop_views(db)
+    db.execute("alter table statements_of_reasons drop column category_v2")
+    cases = " ".join(f"when '{old}' then '{new}'" for old, new in CATEGORY_RENAMES.items())
+    db.execute(
+        "alter table statements_of_reasons add column category_v2 text "
+        f"generated always as (case category {cases} else category end) virtual"
+    )
+    _create_views(db)
+
+
+def _drop_views(db):
+    for column in JSON_ARRAY_COLUMNS:
+        db.execute(f"drop view if exists sor_{column}")
+
+
+def _create_views(db):
     for column in JSON_ARRAY_COLUMNS:
         db.execute(
             f"""

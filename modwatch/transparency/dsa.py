@@ -68,7 +68,8 @@ LIGHT_DROPPED = (
     "illegal_content_explanation", "incompatible_content_explanation", "territorial_scope",
     "decision_facts",
 )
-#: v1 category -> v2 category (API documentation changelog, 1 July 2025); others unchanged
+#: v1 category -> v2 category (API documentation changelog, 1 July 2025); others unchanged.
+#: Applied in SQL by the generated column ``statements_of_reasons.category_v2``.
 CATEGORY_RENAMES = {
     "STATEMENT_CATEGORY_UNSAFE_AND_ILLEGAL_PRODUCTS": "STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS",
     "STATEMENT_CATEGORY_SCOPE_OF_PLATFORM_SERVICE": "STATEMENT_CATEGORY_OTHER_VIOLATION_TC",
@@ -136,8 +137,9 @@ def iter_csv_members(fileobj: BinaryIO, name: str = "") -> Iterator[tuple[str, i
     """Yield ``(member path, UTF-8 text stream)`` for every CSV in a dump, nested zips included.
 
     ``fileobj`` is a seekable binary file holding the outer zip, or a bare CSV when ``name``
-    ends in ``.csv``. Member paths join the nesting with ``/``:
-    ``sor-global-2024-03-14-full-00000.csv.zip/sor-global-2024-03-14-full-00000-00000.csv``.
+    ends in ``.csv``. The name yielded is the CSV's own file name
+    (``sor-global-2024-03-14-full-00000-00000.csv``): unique within a dump, it carries the part
+    and sub-part numbers, so it also names the inner zip.
     Raises DumpError when the file is not a zip.
     """
     if name.endswith(".csv"):
@@ -155,12 +157,11 @@ def iter_csv_members(fileobj: BinaryIO, name: str = "") -> Iterator[tuple[str, i
                 with outer.open(info) as member, tempfile.SpooledTemporaryFile(SPOOL_MAX_BYTES) as spool:
                     shutil.copyfileobj(member, spool, 1024 * 1024)
                     spool.seek(0)
-                    yield from iter_csv_members(spool, f"{info.filename}")
+                    yield from iter_csv_members(spool, info.filename)
                 continue
             if info.filename.endswith(".csv"):
                 with outer.open(info) as member:
-                    yield (f"{name}/{info.filename}" if name else info.filename,
-                           io.TextIOWrapper(member, encoding="utf-8", newline=""))
+                    yield info.filename, io.TextIOWrapper(member, encoding="utf-8", newline="")
 
 
 def open_csv(text: io.TextIOBase) -> tuple[list[str] | None, Iterator[list[str]]]:
@@ -175,8 +176,7 @@ def iter_statements(text: io.TextIOBase, member: str, *, platforms: set[str] | N
     """Read one CSV of statements of reasons: yield a tuple per kept statement, a Reject per bad record.
 
     Tuples hold the values of :data:`COLUMNS` in that order, as written in the CSV (``""`` for
-    an empty cell or a column this schema lacks; the loader stores ``""`` as NULL), then
-    ``category_v2`` (the category under the v2 names, :data:`CATEGORY_RENAMES`), then the
+    an empty cell or a column this schema lacks; the loader stores ``""`` as NULL), then the
     location (``member:line``). Filters: ``platforms`` (exact ``platform_name`` values) and
     ``territorial_scope`` (ISO 3166 codes; a statement is kept when its scope contains any of
     them). Rejected: a record whose field count differs from the header, an empty ``uuid``, a
@@ -198,7 +198,6 @@ def iter_statements(text: io.TextIOBase, member: str, *, platforms: set[str] | N
     # a column the header lacks reads the "" appended at index ``width`` of every row
     getter = operator.itemgetter(*(positions.get(name, width) for name in COLUMNS))
     uuid_at = positions["uuid"]
-    category_at = positions.get("category", width)
     json_at = [(positions[c], c) for c in JSON_ARRAY_COLUMNS if c in positions]
     platform_at = positions.get("platform_name")
     scope_at = positions.get("territorial_scope")
@@ -207,7 +206,6 @@ def iter_statements(text: io.TextIOBase, member: str, *, platforms: set[str] | N
     if territorial_scope and scope_at is None:
         raise DumpError(f"{member}: no territorial_scope column (light dump?) to filter on")
     scope_needles = [f'"{code.upper()}"' for code in territorial_scope or ()]
-    renames = CATEGORY_RENAMES
     read = filtered = 0
     try:
         for row in reader:
@@ -230,8 +228,7 @@ def iter_statements(text: io.TextIOBase, member: str, *, platforms: set[str] | N
                 yield Reject(f"{member}:{reader.line_num}", f"{bad} is not a JSON array", _excerpt(row))
                 continue
             row.append("")
-            category = row[category_at]
-            yield getter(row) + (renames.get(category, category), f"{member}:{reader.line_num}")
+            yield getter(row) + (f"{member}:{reader.line_num}",)
     finally:
         if stats is not None:
             stats["read"] = stats.get("read", 0) + read

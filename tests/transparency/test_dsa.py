@@ -51,7 +51,7 @@ def test_both_schemas_map_onto_the_same_columns(name, version, rows):
     stats = {}
     statements = list(dsa.iter_statements(text, name, opened=(header, reader), stats=stats))
     assert stats == {"read": rows, "filtered": 0}
-    assert all(len(s) == len(dsa.COLUMNS) + 2 for s in statements)
+    assert all(len(s) == len(dsa.COLUMNS) + 1 for s in statements)
     ean = dsa.COLUMNS.index("content_id_ean")
     assert all(s[ean] == "" for s in statements)  # absent in v1, empty in these v2 rows (NULL once stored)
 
@@ -62,11 +62,10 @@ def test_light_schema_is_recognised():
     assert dsa.schema_version([c for c in header if c != "content_id_ean"]) == "v1-light"
 
 
-def test_categories_keep_the_export_and_get_the_v2_name():
+def test_platform_uid_and_location_as_read():
     statements = list(dsa.iter_statements(io.StringIO(fixture(V1).decode(), newline=""), V1))
     google = next(s for s in statements if s[dsa.COLUMNS.index("platform_uid")] == "08329314168")
     assert google[dsa.COLUMNS.index("category")] == "STATEMENT_CATEGORY_SCOPE_OF_PLATFORM_SERVICE"
-    assert google[-2] == "STATEMENT_CATEGORY_OTHER_VIOLATION_TC"
     assert google[-1] == f"{V1}:13"
 
 
@@ -113,9 +112,7 @@ def test_days():
 def test_nested_zip_members_stream_in_order_including_empty_csvs():
     data = nested_zip({"a-00000.csv": fixture(V1), "a-00001.csv": b"", "a-00002.csv": fixture(V2)})
     members = [(name, len(text.read())) for name, text in dsa.iter_csv_members(io.BytesIO(data), "day.zip")]
-    assert [m[0] for m in members] == ["sor-global-2024-03-14-full-00000.csv.zip/a-00000.csv",
-                                       "sor-global-2024-03-14-full-00001.csv.zip/a-00001.csv",
-                                       "sor-global-2024-03-14-full-00002.csv.zip/a-00002.csv"]
+    assert [m[0] for m in members] == ["a-00000.csv", "a-00001.csv", "a-00002.csv"]
     assert members[1][1] == 0
 
 
@@ -147,7 +144,7 @@ def test_nested_dump_stored_once_per_uuid_with_text_ids(memory_db):
     assert tiktok["platform_uid"] == "7345617503298525984"  # > 2**63 - 1: would overflow an INTEGER
     kleinanzeigen = next(table.rows_where("platform_name = 'Kleinanzeigen'"))
     assert kleinanzeigen["platform_uid"] == "ad-5f6d8e2f-7fe0-41bb-b75e-ce579d751892"
-    assert kleinanzeigen["location"] == "sor-global-2024-03-14-full-00002.csv.zip/sor-global-2024-03-14-full-00002-00000.csv:3"
+    assert kleinanzeigen["location"] == "sor-global-2024-03-14-full-00002-00000.csv:3"
     dataset = memory_db["datasets"].get(result["dataset_id"])
     assert (dataset["source"], dataset["rows_read"], dataset["rows_stored"], dataset["status"]) == (
         "dsa_sor/global", 33, 32, "loaded")
@@ -175,6 +172,11 @@ def test_both_schemas_group_by_the_v2_category(memory_db):
     rows = dict(memory_db.execute(
         "select category_v2, count(*) from statements_of_reasons group by category_v2").fetchall())
     assert rows["STATEMENT_CATEGORY_OTHER_VIOLATION_TC"] == 19  # 2024 SCOPE_OF_PLATFORM_SERVICE rows
+    google = next(memory_db["statements_of_reasons"].rows_where("platform_uid = '08329314168'"))
+    assert (google["category"], google["category_v2"]) == (
+        "STATEMENT_CATEGORY_SCOPE_OF_PLATFORM_SERVICE", "STATEMENT_CATEGORY_OTHER_VIOLATION_TC")
+    pinterest = next(memory_db["statements_of_reasons"].rows_where("platform_name = 'Pinterest'"))
+    assert pinterest["category_v2"] == pinterest["category"] == "STATEMENT_CATEGORY_PORNOGRAPHY_OR_SEXUALIZED_CONTENT"
     assert rows["STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH"] == 2
     assert memory_db.execute("select count(*) from statements_of_reasons where content_id_ean is null"
                              ).fetchone()[0] == 32
@@ -209,7 +211,7 @@ def test_bad_rows_go_to_rejects_and_the_rest_loads(memory_db):
     assert (result["rows_stored"], result["rows_rejected"]) == (4, 1)
     reject = next(memory_db["rejects"].rows)
     assert reject["reason"] == "2 fields instead of 38" and reject["excerpt"] == "broken,row"
-    assert reject["location"] == "sor-global-2025-07-01-full-00000.csv.zip/d-00000-00000.csv:3"
+    assert reject["location"] == "d-00000-00000.csv:3"
     assert reject["dataset_id"] == result["dataset_id"]
 
 
