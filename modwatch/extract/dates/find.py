@@ -290,9 +290,16 @@ _PUBLISH_OR_DATE_RE = re.compile(r"publish|date|datum", re.I)
 _INLINE_TAGS = {"a", "span", "b", "strong", "em", "i", "small", "font", "abbr", "time"}
 
 
+def _partial(text: str, languages, fetched_at) -> bool:
+    """True when ``text`` alone gives no date to the day (``Dezember 2010`` of ``8.<a>Dezember 2010</a>``)."""
+    parsed = parse_date(text, languages=languages, fetched_at=fetched_at)
+    return parsed is None or parsed.precision in ("month", "year")
+
+
 def _label_before(node, owner) -> str:
     """Short text just before a text node: its element's own text when the node is a tail, else the previous
-    sibling element's text (``<dt>Datum:</dt><dd>03.11.2021</dd>``, ``<p>Mise en ligne</p><p>23 mai 2019</p>``)."""
+    sibling element's text (``<dt>Datum:</dt><dd>03.11.2021</dd>``, ``<p>Mise en ligne</p><p>23 mai 2019</p>``),
+    else the text that opens the block around an inline element (``<p>Published <time>…</time></p>``)."""
     if node.is_tail:
         return (owner.text or "")[-30:]
     previous = owner.getprevious()
@@ -300,10 +307,13 @@ def _label_before(node, owner) -> str:
         text = " ".join(previous.itertext()).strip()
         if len(text) <= 40:
             return text
+    parent = owner.getparent()
+    if owner.tag in _INLINE_TAGS and parent is not None:  # "Published <span>November 9, 2023</span>"
+        return (parent.text or "")[-30:]
     return ""
 
 
-def _visible_candidates(tree, excluded: _Exclusions) -> list[_Candidate]:
+def _visible_candidates(tree, excluded: _Exclusions, languages=None, fetched_at=None) -> list[_Candidate]:
     candidates = []
     order = 0
     for element in _ATTRIBUTE_XPATH(tree):
@@ -350,7 +360,7 @@ def _visible_candidates(tree, excluded: _Exclusions) -> list[_Candidate]:
             if not text[:1].isdigit():
                 continue  # a date inside running text, not a dateline
             text = text[:40]
-        elif len(text) < 10 or (owner.tag in _INLINE_TAGS and not node.is_tail):
+        elif len(text) < 10 or (owner.tag in _INLINE_TAGS and not node.is_tail and _partial(text, languages, fetched_at)):
             # "am 21. April" + "<b>2020</b>", "8.<a>Dezember 2010</a> um 09:43",
             # "<span>Apr</span><span>04</span><span>2013</span>": read the enclosing element's whole text when
             # it is short
@@ -396,7 +406,7 @@ def _visible_date(tree, kind: str, languages, fetched_at, excluded: _Exclusions)
 def _visible_best(tree, kind: str, languages, fetched_at, excluded: _Exclusions):
     """``(score, ParsedDate)`` of the best-scored visible date, or None."""
     best = month_only = None
-    for candidate in _visible_candidates(tree, excluded):
+    for candidate in _visible_candidates(tree, excluded, languages, fetched_at):
         if candidate.modified != (kind == "modified"):
             continue
         if best is not None and candidate.score <= best[0].score:

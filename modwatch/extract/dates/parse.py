@@ -177,7 +177,7 @@ def _month_names(languages: tuple[str, ...]) -> tuple[dict[str, int], re.Pattern
             for name in info.get(key, ()):
                 name = name.lower().rstrip(".")
                 # Vietnamese "tháng 1" style names are handled by their own pattern (digits inside the name)
-                if len(name) >= 3 and not any(ch.isdigit() for ch in name):
+                if len(name) >= 3 and not any(ch.isdigit() or ch.isspace() for ch in name):
                     names.setdefault(name, number)
     if not names:
         return names, None
@@ -279,7 +279,12 @@ def _named_month_match(text: str, languages: tuple[str, ...]) -> _Found | None:
     if alternation is None:
         return None
     lowered = text.lower()
-    for m in alternation.finditer(lowered):
+    position = 0
+    while True:
+        m = alternation.search(lowered, position)
+        if m is None:
+            return None
+        position = m.start() + 1  # names overlap ("de nov" / "novembro"): try every start
         # whole word only (\b is unreliable next to accented letters, hence the explicit checks)
         if (m.start() and lowered[m.start() - 1].isalpha()) or (m.end() < len(lowered) and lowered[m.end()].isalpha()
                                                                and lowered[m.end()] != "."):
@@ -299,7 +304,6 @@ def _named_month_match(text: str, languages: tuple[str, ...]) -> _Found | None:
         # "June 2026" (month precision)
         if ym and _valid(int(ym[1]), month):
             return _Found(int(ym[1]), month, None, m.start(), m.end() + ym.end())
-    return None
 
 
 def _find_absolute(text: str, languages: tuple[str, ...], day_first: bool | None) -> _Found | None | bool:
@@ -339,7 +343,7 @@ def _find_time(text: str, found: _Found) -> tuple | None:
     """A clock time right after the date (``17/06/2021 14:01``, ``June 12, 2026 at 3:05 pm``) or right before it
     (``14:01 24/03/2020``, ``08:30 | 17/06/2021``)."""
     after = text[found.end:found.end + 40]
-    m = re.match(r"\s*(?:,|-|–|\||lúc|at|um|à|a las|alle|om|kl\.?|o|\(|T)?\s*", after, re.I)
+    m = re.match(r"\s*(?:,|\.|-|–|\||lúc|at|um|à|a las|alle|om|kl\.?|o|\(|T)?\s*", after, re.I)
     m = _TIME_RE.match(after, m.end()) if m else None
     if not m:
         before = text[max(0, found.start - 40):found.start]
