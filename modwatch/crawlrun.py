@@ -35,6 +35,8 @@ def error_count(stats) -> int:
 
 
 class CrawlRunExtension:
+    """Scrapy extension writing the ``crawl_runs`` row of each spider run (module docstring)."""
+
     def __init__(self, crawler):
         self.crawler = crawler
         self.path = crawler.settings.get("MODWATCH_DB", "data/modwatch.db")

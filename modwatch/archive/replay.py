@@ -16,7 +16,10 @@ answered with the archived status, headers and body:
   ``replay/records`` (records indexed).
 
 Order 50 in ``DOWNLOADER_MIDDLEWARES``: before robots.txt, the HTTP cache and everything
-else that could touch the network.
+else that could touch the network. Replayed requests get ``meta["dont_cache"]`` so the HTTP
+cache of live crawls never stores archived pages. Set the replay through the environment
+(``MODWATCH_REPLAY=file.warc.gz scrapy crawl NAME``): ``settings.py`` then also turns off
+robots.txt, throttling and the cache for the run, which ``-s MODWATCH_REPLAY=...`` does not.
 """
 
 import logging
@@ -166,6 +169,7 @@ class WarcReplayMiddleware:
             warc_filename=archived.filename,
             fetched_at=archived.fetched_at or iso_utc(),
             warc_replayed=True,
+            dont_cache=True,  # never store replayed pages in Scrapy's HTTP cache of live crawls
         )
         headers = Headers()
         for name, value in archived.headers:

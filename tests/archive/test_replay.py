@@ -56,6 +56,7 @@ def test_archived_page_answers_with_status_headers_body_and_provenance(middlewar
     assert request.meta["warc_record_id"] == archive[1][0]
     assert request.meta["warc_filename"] == "snapshot.warc.gz"
     assert request.meta["warc_replayed"] is True
+    assert request.meta["dont_cache"] is True
     assert len(request.meta["fetched_at"]) == 20 and request.meta["fetched_at"].endswith("Z")
 
 
