@@ -18,6 +18,7 @@ COMMANDS = {
     "extract": ("modwatch.commands.extract", "extract one saved page and print it as JSON"),
     "dsa-load": ("modwatch.commands.dsa_load", "load EU DSA daily dump files from disk (streaming)"),
     "tag": ("modwatch.commands.tag", "re-tag stored articles with platforms, laws, countries, topics (changed only, or --all)"),
+    "distributed": ("modwatch.commands.distributed", "distributed crawl on Redis: seed, clear, status, worker, writer"),
 }
 
 

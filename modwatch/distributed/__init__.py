@@ -1,0 +1,38 @@
+"""Distributed crawling on Redis with scrapy-redis: N workers, one coordinator, one writer.
+
+Run with the settings overlay ``settings_redis`` (``SCRAPY_SETTINGS_MODULE=settings_redis``)
+or the ``python -m modwatch distributed ...`` command. Parts:
+
+- **workers** (:mod:`modwatch.distributed.spiders`, :mod:`~modwatch.distributed.spider`,
+  :mod:`~modwatch.distributed.scheduler`, :mod:`~modwatch.distributed.worker`): the normal
+  spiders with a mixin whose ``async def start()`` reads seeds from Redis; the scrapy-redis
+  scheduler and duplicate filter share requests between workers; items are pushed to Redis
+  (:mod:`~modwatch.distributed.pipeline`). Workers never open the SQLite database.
+- **writer** (:mod:`~modwatch.distributed.writer`): the only process writing SQLite; pops the
+  items and stores them through the normal item pipelines (``pipelines.store.SQLitePipeline``,
+  tagging), recorded as one ``crawl_runs`` row with the workers' stats merged in.
+- **coordinator** (:mod:`~modwatch.distributed.coordinator`): seeds ``<spider>:start_urls`` and
+  clears the shared state between full recrawls, once, not in each worker.
+
+Redis keys, all per spider name (:func:`keys`).
+"""
+
+from __future__ import annotations
+
+
+def keys(spider: str) -> dict[str, str]:
+    """The Redis keys of the distributed crawl of ``spider``.
+
+    ``start_urls`` (list of JSON seeds, scrapy-redis' ``REDIS_START_URLS_KEY``),
+    ``requests`` (sorted set of pickled requests, scrapy-redis' ``SCHEDULER_QUEUE_KEY``),
+    ``dupefilter`` (set of request fingerprints), ``items`` (list of JSON items,
+    ``REDIS_ITEMS_KEY``), ``workers`` (sorted set: worker id -> last heartbeat, Unix seconds of
+    the Redis server clock), ``worker_stats`` (list of JSON stats of finished workers),
+    ``sites`` (hash: site key -> JSON description, written by the coordinator's seed).
+    """
+    return {name: f"{spider}:{name}"
+            for name in ("start_urls", "requests", "dupefilter", "items", "workers", "worker_stats", "sites")}
+
+
+#: a worker whose last heartbeat is older than this many seconds is taken for dead
+WORKER_TIMEOUT = 30
