@@ -150,7 +150,7 @@ _FOOTER_RE = re.compile(
     r"an error has occurred|thank you\b|thanks for signing up|sign up\b|subscribe\b|click here\b|"
     r"follow (?:us|\S+ on|@)|get the latest|get .{0,40} on the go|get .{0,60} delivered|share this|"
     r"like this (?:story|article)|if you enjoyed this article|this article has been sent|"
-    r"copyright\b.{0,60}(?:dow jones|inc\.|ltd)|.{0,40}newsletters?\.?$|https?://\S+$)",
+    r"copyright\b.{0,80}(?:inc\.|ltd|llc|gmbh|company)|.{0,40}newsletters?\.?$|https?://\S+$)",
     re.I,
 )
 
