@@ -7,6 +7,7 @@ real data (``sitedb.py``), configured exactly as ``python -m modwatch serve``.
 import csv
 import io
 import sqlite3
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -305,3 +306,21 @@ def test_statements_of_reasons_facets_and_licence(get):
     assert {"platform_name", "category_v2", "territorial_scope"} <= set(data["facet_results"])
     html = get("/modwatch/statements_of_reasons").text
     assert "https://doi.org/10.2906/134353607485211" in html
+
+
+def test_publish_recipe_builds_a_read_only_image(site_db):
+    """The Dockerfile `datasette publish` builds from the recipe serves the same read-only site."""
+    from datasette.utils import temporary_docker_directory
+
+    argv = publish.publish_argv("cloudrun", site_db)
+    installs = [argv[i + 1] for i, arg in enumerate(argv) if arg == "--install"]
+    extra = argv[argv.index("--extra-options") + 1]
+    with open(publish.METADATA, encoding="utf-8") as metadata:
+        with temporary_docker_directory([str(site_db)], "modwatch", metadata, extra, None, None,
+                                        str(publish.PLUGINS_DIR), [], installs, False, None, "secret") as folder:
+            dockerfile = (Path(folder) / "Dockerfile").read_text()
+            plugin = (Path(folder) / "plugins" / "modwatch_csv.py").exists()
+    assert plugin
+    assert "-i modwatch.db" in dockerfile and "--plugins-dir plugins/" in dockerfile
+    assert "datasette-search-all==1.1.4" in dockerfile and "datasette-dashboards==0.8.0" in dockerfile
+    assert "--setting max_csv_mb 0" in dockerfile and "--setting sql_time_limit_ms 3000" in dockerfile
