@@ -1,0 +1,157 @@
+"""Takedown detection: the ``url_check`` spider over the second snapshot, the ``takedowns`` view,
+the archived copy served by Datasette and ``warc-get``, and the classification rules.
+"""
+
+import asyncio
+import subprocess
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from datasette.app import Datasette
+
+import db
+from db.history import articles_to_check, insert_url_check
+from modwatch.takedown import classify, classify_failure
+from spiders.url_check import checked_before
+from tests.history.conftest import (BLOCKED_BY, DH2020, FIXTURES, KULU, NETZPOLITIK, ORIGINAL_SENTENCE, PAGES,
+                                    WIKIMEDIA, page)  # fmt: skip
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_gone_pages_are_recorded_with_the_date_of_the_check(crawl_news, check_urls, snapshots, db_path):
+    crawl_news(snapshots.first)
+    check_urls(snapshots.second)
+    database = db.connect(db_path)
+    checks = {r["url"]: r for r in database.query("select * from url_checks")}
+    assert set(checks) == set(PAGES)
+    assert {u: (c["http_status"], c["gone"], c["reason"]) for u, c in checks.items()} == {
+        WIKIMEDIA: (200, 0, "online"),
+        DH2020: (200, 0, "online"),
+        KULU: (410, 1, "HTTP 410 Gone"),
+        NETZPOLITIK: (451, 1, f"HTTP 451 Unavailable For Legal Reasons (blocked-by: {BLOCKED_BY})"),
+    }
+    assert {c["checked_at"] for c in checks.values()} == {"2026-02-20T09:30:00Z"}  # WARC-Date of snapshot 2
+    assert checks[KULU]["final_url"] == KULU and checks[KULU]["crawl_run_id"] == 2
+    assert checks[KULU]["warc_filename"] == "snapshot-2026-02-20.warc.gz"
+    gone = dict(database.execute("select url, gone_at from articles where gone_at is not null").fetchall())
+    assert gone == {KULU: "2026-02-20T09:30:00Z", NETZPOLITIK: "2026-02-20T09:30:00Z"}
+
+
+def test_gone_article_keeps_its_date_and_comes_back_when_online(memory_db):
+    memory_db.execute("insert into sources (key) values ('x')")
+    article_id = memory_db.execute(
+        "insert into articles (url, source) values ('https://example.org/a/', 'x')").lastrowid
+    check = {"article_id": article_id, "url": "https://example.org/a/"}
+    insert_url_check(memory_db, {**check, "http_status": 410, "gone": True, "checked_at": "2026-03-01T00:00:00Z"})
+    insert_url_check(memory_db, {**check, "http_status": 451, "gone": True, "checked_at": "2026-04-01T00:00:00Z"})
+    insert_url_check(memory_db, {**check, "http_status": 503, "gone": False, "checked_at": "2026-05-01T00:00:00Z"})
+    gone_at = memory_db.execute("select gone_at from articles").fetchone()[0]
+    assert gone_at == "2026-03-01T00:00:00Z"  # gone from the first check that found it gone; 503 says nothing
+    (row,) = memory_db.query("select http_status, found_gone_by_check_at from takedowns")
+    assert row == {"http_status": 410, "found_gone_by_check_at": "2026-03-01T00:00:00Z"}
+    insert_url_check(memory_db, {**check, "http_status": 200, "gone": False, "checked_at": "2026-06-01T00:00:00Z"})
+    assert memory_db.execute("select gone_at from articles").fetchone()[0] is None
+    assert memory_db.execute("select count(*) from takedowns").fetchone()[0] == 0
+
+
+def test_archived_copy_of_a_gone_article_is_served(crawl_news, check_urls, snapshots, db_path):
+    crawl_news(snapshots.first)
+    check_urls(snapshots.second)
+    datasette = Datasette([str(db_path)])
+
+    async def fetch():
+        return await datasette.client.get(
+            "/modwatch/takedowns.json?_shape=array&url=" + KULU.replace(":", "%3A").replace("/", "%2F"))
+
+    (row,) = asyncio.run(fetch()).json()
+    assert row["title"] == "Meta Outage Hits Facebook, Instagram and Messenger Worldwide"
+    assert row["gone_at"] == "2026-02-20T09:30:00Z" and row["http_status"] == 410
+    assert "Facebook" in row["archived_text"] and row["archived_at"] == "2026-01-10T08:00:00Z"
+    assert row["warc_filename"] == "snapshot-2026-01-10.warc.gz"
+    # the archived response itself, byte for byte, from the snapshot-1 WARC
+    result = subprocess.run(
+        [sys.executable, "-m", "modwatch", "warc-get", row["warc_record_id"], "--db", str(db_path),
+         "--warc-dir", str(snapshots.folder)],
+        cwd=ROOT, capture_output=True, timeout=60)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == page(KULU)
+
+
+def test_wikimedia_version_keeps_its_archived_record(crawl_news, snapshots, db_path):
+    crawl_news(snapshots.first)
+    crawl_news(snapshots.second)
+    database = db.connect(db_path)
+    record_id = database.execute("select warc_record_id from article_versions").fetchone()[0]
+    result = subprocess.run([sys.executable, "-m", "modwatch", "warc-get", record_id, "--db", str(db_path),
+                             "--warc-dir", str(snapshots.folder)], cwd=ROOT, capture_output=True, timeout=60)
+    assert result.returncode == 0 and ORIGINAL_SENTENCE.encode() in result.stdout
+
+
+def test_older_than_and_limit_choose_what_is_checked(crawl_news, check_urls, snapshots, db_path):
+    crawl_news(snapshots.first)
+    check_urls(snapshots.second, limit="2")
+    database = db.connect(db_path)
+    assert database.execute("select count(*) from url_checks").fetchone()[0] == 2
+    # never-checked articles come first: the next two are the ones not yet checked
+    next_two = articles_to_check(database, checked_before="9999", limit=2)
+    checked = {r[0] for r in database.execute("select url from url_checks")}
+    assert {a["url"] for a in next_two} == set(PAGES) - checked
+    database.close()
+    check_urls(snapshots.second, older_than="2026-02-01")  # everything checked since: nothing to do
+    database = db.connect(db_path)
+    assert database.execute("select count(*) from url_checks").fetchone()[0] == 4
+
+
+HOME = "https://wikimediafoundation.org/"
+
+
+@pytest.mark.parametrize(
+    ("status", "location", "html", "gone", "reason"),
+    [
+        (404, None, None, True, "HTTP 404 Not Found"),
+        (410, None, None, True, "HTTP 410 Gone"),
+        (451, None, None, True, "HTTP 451 Unavailable For Legal Reasons"),
+        (301, "/", None, True, "redirect to the home page"),
+        (302, "https://wikimediafoundation.org/?removed=1", None, True, "redirect to the home page"),
+        (301, "https://wikimediafoundation.org/news/2020/01/15/renamed/", None, False, "redirect"),
+        (200, None, "<title>Unavailable For Legal Reasons</title>", True, "block page: unavailable for legal reasons"),
+        (200, None, "<title>Trang web này đã bị chặn</title>", True, "block page: vn: blocked"),
+        (200, None, "<h1>This content is not available in your country</h1>", True,
+         "block page: withheld in country"),
+        (503, None, None, False, "HTTP 503 Service Unavailable (not a takedown signal)"),
+        (429, None, None, False, "HTTP 429 Too Many Requests (not a takedown signal)"),
+    ],
+)
+def test_classify(status, location, html, gone, reason):
+    verdict = classify(status, WIKIMEDIA, location=location, html=html, home_url=HOME)
+    assert (verdict.gone, verdict.reason) == (gone, reason)
+
+
+def test_an_article_about_blocking_is_not_a_block_page():
+    # the Wikimedia article is about the block of Wikipedia in Turkey: its body says "block" often
+    html = (FIXTURES / PAGES[WIKIMEDIA]).read_text(encoding="utf-8")
+    assert "block" in html
+    assert classify(200, WIKIMEDIA, html=html, home_url=HOME).gone is False
+
+
+def test_no_answer_is_not_a_takedown():
+    verdict = classify_failure(TimeoutError("User timeout caused connection failure"))
+    assert verdict.gone is False and verdict.reason == "no answer: TimeoutError: User timeout caused connection failure"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("7d", "2026-11-22T12:00:00Z"), ("12h", "2026-11-29T00:00:00Z"), ("30m", "2026-11-29T11:30:00Z"),
+     ("2w", "2026-11-15T12:00:00Z"), ("0", "9999-12-31T23:59:59Z"), ("2026-02-01", "2026-02-01T00:00:00Z"),
+     ("2026-02-01T10:00:00+02:00", "2026-02-01T08:00:00Z")],
+)
+def test_checked_before(value, expected):
+    assert checked_before(value, now=datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc)) == expected
+
+
+def test_checked_before_rejects_nonsense():
+    with pytest.raises(ValueError, match="older_than must be like"):
+        checked_before("last week")
