@@ -64,8 +64,9 @@ def redact_url(url: str, params: Iterable[str] = REDACT_PARAMS) -> str:
 def header_list(headers, drop: Iterable[str] = ()) -> HeaderList:
     """``(name, value)`` str pairs from a Scrapy ``Headers``, a mapping or a pair list.
 
-    Multi-valued headers give one pair per value; bytes are decoded as Latin-1 (HTTP/1.1
-    header octets). Names in ``drop`` (case-insensitive) are left out.
+    Multi-valued headers give one pair per value; bytes are decoded as UTF-8, else Latin-1
+    (warcio writes non-ASCII header values %-encoded as UTF-8). Names in ``drop``
+    (case-insensitive) are left out.
     """
     dropped = {name.lower() for name in drop}
     if isinstance(headers, Mapping) or hasattr(headers, "items"):
@@ -74,14 +75,23 @@ def header_list(headers, drop: Iterable[str] = ()) -> HeaderList:
         items = headers or ()
     pairs = []
     for name, values in items:
-        name = name.decode("latin-1") if isinstance(name, bytes) else str(name)
+        name = _text(name)
         if name.lower() in dropped:
             continue
         if not isinstance(values, (list, tuple)):
             values = [values]
         for value in values:
-            pairs.append((name, value.decode("latin-1") if isinstance(value, bytes) else str(value)))
+            pairs.append((name, _text(value)))
     return pairs
+
+
+def _text(value) -> str:
+    if not isinstance(value, bytes):
+        return str(value)
+    try:
+        return value.decode("utf-8")
+    except UnicodeDecodeError:
+        return value.decode("latin-1")
 
 
 def _has(headers: HeaderList, name: str) -> bool:
