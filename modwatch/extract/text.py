@@ -159,8 +159,13 @@ def _element_text(el) -> str:
     return _SPACE_RE.sub(" ", " ".join(el.itertext())).strip()
 
 
+_BYLINE_RE = re.compile(
+    r"^(?:by|bởi|von|par|por)\s+\S|\b\d{1,2}:\d{2}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b", re.I)
+
+
 def _trim_header(body, titles: set[str], descriptions: set[str] = frozenset()) -> None:
-    """Drop the header trafilatura keeps above the text: headings up to the headline, the headline."""
+    """Drop the header trafilatura keeps above the text: headings up to the headline, the headline,
+    a standfirst equal to the page description, and a byline/dateline line opening the text."""
     children = list(body)
     if body.text and body.text.strip():
         return
@@ -174,8 +179,10 @@ def _trim_header(body, titles: set[str], descriptions: set[str] = frozenset()) -
             if el.tag == "head" or _normalise(_element_text(el)) in titles or len(_element_text(el)) < 60:
                 body.remove(el)
         # the standfirst right under the headline, when it is the page's description
-        if cut >= 0 and len(body) > 1 and _normalise(_element_text(body[0])) in descriptions:
+        if len(body) > 1 and _normalise(_element_text(body[0])) in descriptions:
             body.remove(body[0])
+    if len(body) > 1 and len(_element_text(body[0])) < 80 and _BYLINE_RE.search(_element_text(body[0])):
+        body.remove(body[0])
 
 
 def _link_texts(tree) -> set[str]:
