@@ -56,3 +56,23 @@ def test_reconnect_applies_nothing_new(db_path):
     assert again == applied
     assert ("modwatch-core", "m004_articles_fts") in applied
     assert {t.name for t in second.triggers} >= {"articles_fts_ai", "articles_fts_ad", "articles_fts_au"}
+
+
+def test_migration_leaving_dangling_foreign_keys_is_an_error(db_path, monkeypatch):
+    import sys
+    import types
+
+    from sqlite_utils.migrations import Migrations
+
+    bad = Migrations("test-dangling")
+
+    @bad()
+    def m001_orphan_author_link(database):
+        database.execute("INSERT INTO article_authors (article_id, author_id, position) VALUES (41, 42, 1)")
+
+    module = types.ModuleType("tests_dangling_migration")
+    module.migrations = bad
+    monkeypatch.setitem(sys.modules, "tests_dangling_migration", module)
+    monkeypatch.setattr(db, "MIGRATION_MODULES", [*db.MIGRATION_MODULES, "tests_dangling_migration"])
+    with pytest.raises(db.ForeignKeyError, match="article_authors"):
+        db.connect(db_path)
