@@ -70,7 +70,7 @@ def _spans(text: str, entries) -> list[tuple[int, int, int]]:
     spans = []
     for index, entry in enumerate(entries):
         for alias in entry.aliases:
-            if alias.anchor is not None and alias.anchor not in folded:
+            if alias.anchors is not None and not any(anchor in folded for anchor in alias.anchors):
                 continue
             matches = [(m.start(), m.end()) for m in alias.pattern.finditer(text) if m.end() > m.start()]
             if not matches:

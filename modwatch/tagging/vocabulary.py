@@ -25,6 +25,13 @@ from pathlib import Path
 import pycountry
 import yaml
 
+try:  # the regex parser of the standard library (3.11+: re._parser; before: sre_parse)
+    from re import _parser as _regex_parser
+    from re._constants import BRANCH, LITERAL, MAX_REPEAT, MIN_REPEAT, SUBPATTERN
+except ImportError:  # pragma: no cover
+    import sre_parse as _regex_parser
+    from sre_constants import BRANCH, LITERAL, MAX_REPEAT, MIN_REPEAT, SUBPATTERN
+
 #: bump when the matching rules in code change (forces re-tagging like a vocabulary edit)
 MATCHER_VERSION = "1"
 
@@ -75,9 +82,9 @@ class Alias:
     pattern: re.Pattern
     source: str
     requires: re.Pattern | None = None
-    #: a word every match contains (casefolded), checked with ``in`` before the regex runs;
-    #: None for regex aliases
-    anchor: str | None = None
+    #: casefolded strings, one of which every match contains: the matcher runs the regex only
+    #: if one is in the (casefolded) text. None: always run it.
+    anchors: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -134,6 +141,45 @@ def phrase_regex(phrase: str) -> str:
     matching any run of whitespace or hyphens in the text."""
     parts = re.split(r"[\s\-]+", nfc(phrase).strip())
     return r"[\s\-]+".join(re.escape(part) for part in parts if part)
+
+
+def _literals(items) -> tuple[str, ...] | None:
+    candidates: list[tuple[str, ...]] = []
+    run: list[str] = []
+    for op, value in items:
+        if op is LITERAL:
+            run.append(chr(value))
+            continue
+        if run:
+            candidates.append(("".join(run),))
+            run = []
+        found = None
+        if op is SUBPATTERN:
+            found = _literals(value[-1])
+        elif op is BRANCH:
+            branches = [_literals(branch) for branch in value[1]]
+            if all(branches):
+                found = tuple(text for branch in branches for text in branch)
+        elif op in (MAX_REPEAT, MIN_REPEAT) and value[0] >= 1:
+            found = _literals(value[2])
+        if found:
+            candidates.append(found)
+    if run:
+        candidates.append(("".join(run),))
+    return max(candidates, key=lambda texts: min(len(t) for t in texts), default=None)
+
+
+def required_literals(source: str) -> tuple[str, ...] | None:
+    """Casefolded strings one of which every match of regex ``source`` contains, found in its
+    parse tree (longest literal run of a sequence; the union over the branches of an
+    alternation); None when there is no such string of two or more characters."""
+    try:
+        found = _literals(_regex_parser.parse(source))
+    except Exception:  # noqa: BLE001 - an optimisation only: run the regex on every text
+        return None
+    if not found or min(len(text) for text in found) < 2:
+        return None
+    return tuple(dict.fromkeys(text.casefold() for text in found))
 
 
 def _whole_words(source: str) -> str:
@@ -197,15 +243,17 @@ class _Compiler:
                 raise VocabularyError(f"{self.path}: {where}: empty alias")
             source = phrase_regex(str(raw["text"]))
             label = str(raw["text"])
-            anchor = max(re.split(r"[\s\-]+", nfc(label).strip()), key=len).casefold()
+            anchors = (max(re.split(r"[\s\-]+", nfc(label).strip()), key=len).casefold(),)
         else:
             source = str(raw["regex"])
             label = f"/{source}/"
-            anchor = None
+            anchors = None
         flags = 0 if raw.get("case_sensitive", case_sensitive) else re.IGNORECASE
         pattern = self._compile(_whole_words(source), flags, f"{where} alias {label!r}")
+        if anchors is None:
+            anchors = required_literals(pattern.pattern)
         required = self.requires(raw["requires"], where) if "requires" in raw else requires
-        return Alias(pattern, label, required, anchor)
+        return Alias(pattern, label, required, anchors)
 
 
 def _load_yaml(path: Path, kind: str) -> dict:

@@ -249,3 +249,23 @@ def test_language_names_are_not_countries(vocabulary):
     tags = {t.ref: t for t in tags_of("worona-switzerland", vocabulary)}
     assert tags["country:DE"].matches == ("Germany",)
     assert {"country:CH", "country:FR", "country:AT", "country:NL"} <= set(tags)
+
+
+def test_the_literal_prefilter_never_changes_the_tags(vocabulary):
+    """Each alias regex runs only if one of its required literals (from the regex's parse tree)
+    is in the text; the tags must equal those of running every regex on every text."""
+    import dataclasses
+
+    from modwatch.tagging.vocabulary import Vocabulary, required_literals
+
+    assert required_literals(r"remov(?:e|es|ed)\W+(?:\w+\W+){0,4}?(?:posts?|videos?)") == ("remov",)
+    assert required_literals(r"\w*[Zz]ensur\w*|zensier\w*") == ("ensur", "zensier")
+    assert required_literals(r"(?<![\w.-])X(?![\w-])") is None
+    reference = Vocabulary(
+        entries=tuple(dataclasses.replace(e, aliases=tuple(dataclasses.replace(a, anchors=None) for a in e.aliases))
+                      for e in vocabulary.entries),
+        sha256="reference",
+    )
+    for fixture_id, entry in REAL.items():
+        text = article_text(entry["title"], entry["body"])
+        assert tag_text(text, vocabulary) == tag_text(text, reference), fixture_id
