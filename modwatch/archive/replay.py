@@ -34,6 +34,7 @@ from scrapy.responsetypes import responsetypes
 from w3lib.url import canonicalize_url
 from warcio.archiveiterator import ArchiveIterator
 from warcio.bufferedreaders import BufferedReader
+from warcio.exceptions import ArchiveLoadFailed
 
 from db.timestamps import iso_utc
 from modwatch.archive.warc import REDACT_PARAMS, redact_url
@@ -50,6 +51,10 @@ def replay_key(url: str, redact_params=REDACT_PARAMS) -> str:
     ``canonicalize_url`` (sorted query, normalised percent-encoding), fragment dropped.
     """
     return canonicalize_url(redact_url(url, redact_params), keep_fragments=False)
+
+
+class ReplayArchiveError(ValueError):
+    """A replay file is not a readable WARC file."""
 
 
 @dataclass(frozen=True)
@@ -76,7 +81,8 @@ def _warc_date(value: str | None) -> str | None:
 class WarcIndex:
     """Response records of one or more WARC files, by :func:`replay_key`.
 
-    Raises ``FileNotFoundError`` for a missing file. Memory: one key and offset per record,
+    Raises ``FileNotFoundError`` for a missing file and :class:`ReplayArchiveError` (naming
+    the file) for one that is not a readable WARC. Memory: one key and offset per record,
     bodies are read on demand.
     """
 
@@ -87,12 +93,15 @@ class WarcIndex:
         for path in map(Path, paths):
             with open(path, "rb") as stream:
                 iterator = ArchiveIterator(stream)
-                for record in iterator:
-                    if record.rec_type != "response":
-                        continue
-                    url = record.rec_headers.get_header("WARC-Target-URI")
-                    self._where[replay_key(url, self.redact_params)] = (path, iterator.get_record_offset())
-                    self.records += 1
+                try:
+                    for record in iterator:
+                        if record.rec_type != "response":
+                            continue
+                        url = record.rec_headers.get_header("WARC-Target-URI")
+                        self._where[replay_key(url, self.redact_params)] = (path, iterator.get_record_offset())
+                        self.records += 1
+                except ArchiveLoadFailed as error:
+                    raise ReplayArchiveError(f"{path}: not a readable WARC file ({error})") from error
 
     def __len__(self) -> int:
         return len(self._where)

@@ -9,7 +9,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import HtmlResponse, Request, TextResponse
 from scrapy.utils.test import get_crawler
 
-from modwatch.archive.replay import WarcIndex, WarcReplayMiddleware, replay_key
+from modwatch.archive.replay import ReplayArchiveError, WarcIndex, WarcReplayMiddleware, replay_key
 from modwatch.archive.warc import write_warc
 
 PAGES = Path(__file__).resolve().parent.parent / "fixtures" / "pages"
@@ -116,3 +116,10 @@ def test_missing_warc_file_is_a_clear_error(tmp_path):
 
 def test_replay_key_drops_fragment_and_sorts_query():
     assert replay_key("https://x.org/a?b=2&a=1#frag") == replay_key("https://x.org/a?a=1&b=2")
+
+
+def test_a_file_that_is_not_a_warc_is_a_clear_error(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_bytes(PAGE)
+    with pytest.raises(ReplayArchiveError, match=r"page\.html: not a readable WARC file"):
+        WarcIndex([page])
