@@ -199,6 +199,7 @@ class _Exclusions:
 
     def __init__(self, tree=None):
         self.cache: dict = {}
+        self.visible: dict = {}  # kind -> best visible date of the page (see _visible_best)
         if tree is not None:
             for h1 in tree.iterfind(".//h1"):
                 node = h1.getparent()
@@ -256,8 +257,10 @@ _LABEL_UPDATED_RE = re.compile(
     r"updated|modified|aktualisiert|geändert|mis à jour|actualizado|aggiornato|bijgewerkt|cập nhật|"
     r"zuletzt|last edited|revised", re.I)
 #: text nodes that may hold a date: a cheap XPath pre-filter (years 19xx/20xx, relative-date words), then regexes
-_DIGITS_XPATH = etree.XPath("//body//text()[contains(., '20') or contains(., '19') or contains(., 'ago') or "
-                            "contains(., 'trước') or contains(., 'hôm') or contains(., 'vor ')]")
+_DIGITS_XPATH = etree.XPath("//body//text()[contains(., '20') or contains(., '19')]")
+_DIGITS_OR_RELATIVE_XPATH = etree.XPath(
+    "//body//text()[contains(., '20') or contains(., '19') or contains(., 'ago') or contains(., 'trước') or "
+    "contains(., 'hôm') or contains(., 'vor ')]")
 _DATE_TEXT_RE = re.compile(r"\d{4}|\d\d?[./-]\d\d?[./-]\d\d|\d\s*(?:tháng|giờ|phút|ngày|hours?|days?|minutes?|"
                            r"Std|Tag)|hôm", re.I)
 _ATTRIBUTE_XPATH = etree.XPath("//body//*[@datetime or @itemprop='datePublished' or @itemprop='dateCreated' "
@@ -343,7 +346,7 @@ def _visible_candidates(tree, excluded: _Exclusions, languages=None, fetched_at=
             candidates.append(_Candidate(score, order, value, where, modified, key))
         if text and len(text) < 120:
             candidates.append(_Candidate(score - 0.5, order, text, where + ":text", modified, key))
-    for node in _DIGITS_XPATH(tree):
+    for node in (_DIGITS_OR_RELATIVE_XPATH if fetched_at else _DIGITS_XPATH)(tree):
         order += 1
         if not _DATE_TEXT_RE.search(node):
             continue
@@ -404,7 +407,13 @@ def _visible_date(tree, kind: str, languages, fetched_at, excluded: _Exclusions)
 
 
 def _visible_best(tree, kind: str, languages, fetched_at, excluded: _Exclusions):
-    """``(score, ParsedDate)`` of the best-scored visible date, or None."""
+    """``(score, ParsedDate)`` of the best-scored visible date, or None (computed once per page and kind)."""
+    if kind not in excluded.visible:
+        excluded.visible[kind] = _score_visible(tree, kind, languages, fetched_at, excluded)
+    return excluded.visible[kind]
+
+
+def _score_visible(tree, kind: str, languages, fetched_at, excluded: _Exclusions):
     best = month_only = None
     for candidate in _visible_candidates(tree, excluded, languages, fetched_at):
         if candidate.modified != (kind == "modified"):

@@ -165,20 +165,30 @@ COMMON_LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "ro", "vi", "sv", 
                     "uk", "tr", "id", "ca", "hu", "el")
 
 
-@lru_cache(maxsize=64)
-def _month_names(languages: tuple[str, ...]) -> tuple[dict[str, int], re.Pattern | None]:
-    """Month names (lower case, without a trailing dot) of ``languages`` then :data:`COMMON_LANGUAGES` -> month
-    number, and a regex alternation matching them (longest first). Names come from dateparser's CLDR data; a
-    name is kept with the number of the first language that has it."""
+def _month_table(languages: tuple[str, ...]) -> dict[str, int]:
     names: dict[str, int] = {}
-    for language in dict.fromkeys((*languages, *COMMON_LANGUAGES)):
+    for language in languages:
         info = _locale_info(language)
         for number, key in enumerate(_MONTHS, 1):
             for name in info.get(key, ()):
                 name = name.lower().rstrip(".")
-                # Vietnamese "tháng 1" style names are handled by their own pattern (digits inside the name)
+                # "tháng 1" (Vietnamese, digits inside) and "de nov" style names are matched by other patterns
                 if len(name) >= 3 and not any(ch.isdigit() or ch.isspace() for ch in name):
                     names.setdefault(name, number)
+    return names
+
+
+@lru_cache(maxsize=1)
+def _common_month_table() -> dict[str, int]:
+    return _month_table(COMMON_LANGUAGES)
+
+
+@lru_cache(maxsize=64)
+def _month_names(languages: tuple[str, ...]) -> tuple[dict[str, int], re.Pattern | None]:
+    """Month names (lower case, without a trailing dot) of ``languages`` then :data:`COMMON_LANGUAGES` -> month
+    number, and a regex alternation matching them (longest first). Names come from dateparser's CLDR data; a
+    name keeps the number of the first language that has it."""
+    names = {**_common_month_table(), **_month_table(languages)}
     if not names:
         return names, None
     alternation = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
