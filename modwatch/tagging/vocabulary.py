@@ -48,7 +48,7 @@ _ENTRY_KEYS = {
 _FILE_KEYS = {
     "platform": {"contexts", "entries"},
     "law": {"contexts", "entries"},
-    "country": {"contexts", "entries", "case_sensitive_names", "exclude_names"},
+    "country": {"contexts", "entries", "case_sensitive_names", "exclude_names", "not_preceded_by"},
     "topic": {"contexts", "entries"},
 }
 _ALIAS_KEYS = {"text", "regex", "case_sensitive", "requires"}
@@ -392,12 +392,24 @@ def _pycountry_names(country) -> list[str]:
     return names
 
 
+def _country_name(name: str, not_after: list | None) -> dict:
+    """Alias spec of a pycountry name; with ``not_after`` words ("New" for "Mexico"), a regex
+    refusing the name right after any of them ("New Mexico" is not MX)."""
+    if not not_after:
+        return {"text": name}
+    lookbehinds = "".join(rf"(?<!\b{re.escape(nfc(str(word)))}\s)" for word in not_after)
+    return {"regex": lookbehinds + phrase_regex(name)}
+
+
 def _country_entries(directory: Path) -> list[Entry]:
     path = directory / FILES["country"]
     data = _load_yaml(path, "country")
     compiler = _Compiler(path, data.get("contexts") or {})
     case_sensitive = set(data.get("case_sensitive_names") or [])
     excluded = set(data.get("exclude_names") or [])
+    not_preceded_by = data.get("not_preceded_by") or {}
+    if not isinstance(not_preceded_by, dict) or not all(isinstance(v, list) for v in not_preceded_by.values()):
+        raise VocabularyError(f"{path}: 'not_preceded_by' must map a name to a list of words")
     extras = {}
     for index, raw in enumerate(data.get("entries") or []):
         where = _check_entry(path, "country", raw, index)
@@ -410,7 +422,8 @@ def _country_entries(directory: Path) -> list[Entry]:
         where, raw = extras.pop(code, (f"entry {code!r}", {}))
         requires = compiler.requires(raw.get("requires"), where)
         aliases = [
-            compiler.alias({"text": name}, where, case_sensitive=name in case_sensitive, requires=requires)
+            compiler.alias(_country_name(name, not_preceded_by.get(name)), where,
+                           case_sensitive=name in case_sensitive, requires=requires)
             for name in _pycountry_names(country)
             if name not in excluded
         ]

@@ -181,6 +181,8 @@ def test_decomposed_vietnamese_is_matched(vocabulary):
         ("rollingstone-doobie-brothers", "X", "platform:x"),  # "Gen-X'ers"
         ("floridatoday-hs-roundup", "Jordan", "country:JO"),  # "Jordan Munoz 8 saves"
         ("dawgsbynature-browns", "Chad", "country:TD"),  # "DL Chad Thomas"
+        ("mysanantonio-cat-new-mexico", "New Mexico", "country:MX"),
+        ("nj-florida-man", "New Jersey", "country:JE"),
         ("planetarypress-forestlands", "Indigenous", "country:IN"),
         ("kulu-meta-outage", "Meta", "country:VN"),
         ("vi-pet-food", "Thức", "country:FR"),
