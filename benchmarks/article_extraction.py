@@ -17,6 +17,7 @@ Usage::
 
     .venv/bin/python benchmarks/article_extraction.py            # both tools
     .venv/bin/python benchmarks/article_extraction.py --only modwatch --worst 15
+    .venv/bin/python benchmarks/article_extraction.py --repeat 3 --full   # + parse_article's speed
 """
 
 import argparse
@@ -94,13 +95,24 @@ def run_modwatch(html: dict, urls: dict) -> dict:
     return {key: extract_body(page, url=urls[key]) for key, page in html.items()}
 
 
+def run_parse_article(html: dict, urls: dict) -> dict:
+    from modwatch.extract.article import parse_article
+
+    return {key: parse_article(page, urls[key])["body"] for key, page in html.items()}
+
+
 def run_trafilatura(html: dict, urls: dict) -> dict:
     import trafilatura
 
     return {key: trafilatura.extract(page, include_comments=False) or "" for key, page in html.items()}
 
 
-TOOLS = {"modwatch": run_modwatch, "trafilatura 2.3 (include_comments=False)": run_trafilatura}
+TOOLS = {
+    "modwatch extract_body": run_modwatch,
+    "trafilatura 2.3 (include_comments=False)": run_trafilatura,
+}
+#: with --full: the spiders' whole parse (body + JSON-LD/meta + dates + language), for its speed
+FULL = {"modwatch parse_article (all fields)": run_parse_article}
 
 
 def main(argv=None) -> int:
@@ -108,6 +120,8 @@ def main(argv=None) -> int:
     parser.add_argument("--only", help="run only the tool whose name starts with this")
     parser.add_argument("--worst", type=int, default=0, help="list the N worst pages of modwatch")
     parser.add_argument("--repeat", type=int, default=1, help="time each tool N times, keep the best")
+    parser.add_argument("--full", action="store_true",
+                        help="also time parse_article (all fields; its body is extract_body's)")
     args = parser.parse_args(argv)
 
     folder = shared_dir() / "article-extraction-benchmark"
@@ -115,7 +129,8 @@ def main(argv=None) -> int:
     print(f"{len(html)} pages from {folder}")
     print(f"{'tool':45} {'F1':>6} {'prec':>6} {'recall':>6} {'acc':>6} {'pages/s':>8}")
     results, timings = {}, {}
-    tools = {name: func for name, func in TOOLS.items() if not args.only or name.startswith(args.only)}
+    candidates = {**TOOLS, **(FULL if args.full else {})}
+    tools = {name: func for name, func in candidates.items() if not args.only or name.startswith(args.only)}
     for _ in range(max(1, args.repeat)):
         for name, func in tools.items():
             start = time.perf_counter()
@@ -126,8 +141,8 @@ def main(argv=None) -> int:
         print(f"{name:45} {res['f1']:6.3f} {res['precision']:6.3f} {res['recall']:6.3f} "
               f"{res['accuracy']:6.3f} {len(html) / min(timings[name]):8.1f}")
     print("reference (published): rs_trafilatura F1 0.970, AutoExtract 0.970, readability-lxml 0.9 0.955")
-    if args.worst and "modwatch" in results:
-        per_page = results["modwatch"]["per_page"]
+    if args.worst and "modwatch extract_body" in results:
+        per_page = results["modwatch extract_body"]["per_page"]
         for key in sorted(per_page, key=lambda k: per_page[k][0])[: args.worst]:
             f1, p, r = per_page[key]
             print(f"{f1:.3f} P={p:.3f} R={r:.3f} {key[:12]} {urls[key]}")

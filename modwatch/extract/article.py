@@ -14,8 +14,9 @@ Scrapy). Each field is taken from the first source that has it, in this order:
 4. a generic fallback (``<h1>``, ``<title>``, the main text found by :func:`modwatch.extract.text.extract_body`).
 
 Pages that append further articles below the real one (Zox "auto load posts", infinite scroll)
-are cut to the first article: selectors take the first match in document order and the appended
-containers are removed before the body text is extracted.
+are cut to the first article: selectors take the first match in document order, and the appended
+containers (Zox ``#mvp-post-add-box``; further ``<article>`` elements with their own ``<h1>``) are
+removed before the body text is extracted.
 
 Dates come from :mod:`modwatch.extract.dates` (published/modified, with original string, UTC
 offset and precision). Body text comes from :func:`modwatch.extract.text.extract_body`; the
@@ -40,11 +41,9 @@ ARTICLE_TYPES = frozenset({
     "OpinionNewsArticle", "BackgroundNewsArticle", "ReviewNewsArticle", "Report", "ScholarlyArticle",
     "TechArticle", "SocialMediaPosting", "LiveBlogPosting", "WebPage",
 })
-#: containers of articles appended below the real one (auto-load / infinite scroll)
+#: containers of articles appended below the real one (Zox News "auto load posts")
 APPENDED_ARTICLES_XPATH = (
     '//*[@id="mvp-post-add-box"] | //*[contains(concat(" ", normalize-space(@class), " "), " mvp-post-add-story ")]'
-    ' | //*[contains(@class, "infinite-scroll") or contains(@class, "auto-load-post")'
-    ' or contains(@class, "next-post-article")]'
 )
 TITLE_SELECTORS = ("//h1[contains(@class, 'mvp-post-title')]", "//h1[contains(@class, 'entry-title')]",
                    "//*[contains(@class, 'entry-title')]", "//h1")
@@ -183,6 +182,15 @@ def _strip_site_name(title: str | None, site_name: str | None) -> str | None:
     return title
 
 
+def _appended_articles(tree) -> list:
+    """Articles appended below the page's own: the theme's auto-load containers, and every
+    ``<article>`` with its own ``<h1>`` after the first such one (infinite scroll)."""
+    appended = list(tree.xpath(APPENDED_ARTICLES_XPATH))
+    with_headline = [el for el in tree.iter("article") if el.find(".//h1") is not None]
+    outer = [el for el in with_headline if not any(other in el.iterancestors() for other in with_headline)]
+    return appended + outer[1:]
+
+
 def _date_fields(prefix: str, parsed, *, precision: bool = True) -> dict:
     """``published_at`` / ``_raw`` / ``_offset`` (/ ``_precision``) from a ParsedDate (or None)."""
     fields = {prefix: None, f"{prefix}_raw": None, f"{prefix}_offset": None}
@@ -269,7 +277,7 @@ def parse_article(html: str | bytes, url: str, *, language: str | None = None,
     modified = find_modified_date(tree, url, language=date_language, fetched_at=fetched_at)
 
     # body: only the first article
-    for appended in tree.xpath(APPENDED_ARTICLES_XPATH):
+    for appended in _appended_articles(tree):
         if appended.getparent() is not None:
             appended.drop_tree()
     body = extract_body(tree, url, title=title)

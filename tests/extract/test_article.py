@@ -201,3 +201,14 @@ def test_empty_document_is_an_error():
 def test_shown_headline_beats_seo_title_variants(head, body, expected):
     html = f"<html><head>{head}</head><body>{body}<p>Text.</p></body></html>"
     assert parse_article(html, "https://example.org/a/")["title"] == expected
+
+
+def test_infinite_scroll_articles_after_the_first_are_dropped():
+    first = " ".join(["Câu thứ nhất của bài viết về kiểm duyệt mạng xã hội."] * 12)
+    second = " ".join(["An appended article about something else entirely."] * 12)
+    html = (f'<html><body class="single infinite-scroll"><article><h1>Bài một</h1><p>{first}</p></article>'
+            f"<article><h1>Second story</h1><p>{second}</p></article></body></html>")
+    article = parse_article(html, "https://example.org/bai-mot/")
+    assert article["title"] == "Bài một"
+    assert article["body"] == first
+    assert article["language"] == "vi"
