@@ -1,0 +1,118 @@
+"""``python -m modwatch crawl``: spiders in sequence, a log file and JOBDIR per spider, crawl health.
+
+The end-to-end cases replay the history snapshots (real pages, ``tests/history/conftest.py``)
+through the real ``news`` spider in a ``scrapy crawl`` subprocess.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import db
+from modwatch.commands.crawl import assess, project_spiders, spider_arguments, summary_table, SpiderRun
+from modwatch.archive.warc import WarcFile
+from tests.history.conftest import HTML, T1, snapshots  # noqa: F401 (fixture)
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def crawl(tmp_path, replay, sites_file, *arguments):
+    env = {**os.environ, "MODWATCH_REPLAY": str(replay), "MODWATCH_SITES_FILE": str(sites_file),
+           "MODWATCH_WARC_DIR": str(tmp_path / "warc"), "PYTHONPATH": str(ROOT)}  # fmt: skip
+    command = [sys.executable, "-m", "modwatch", "crawl", "--db", str(tmp_path / "m.db"), "--logs-dir",
+               str(tmp_path / "logs"), "--jobs-dir", str(tmp_path / "jobs"), *arguments]  # fmt: skip
+    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
+
+
+def table_row(output: str, spider: str) -> list[str]:
+    return next(line.split() for line in output.splitlines() if line.startswith(spider + " "))
+
+
+def test_crawl_records_the_run_and_prints_the_summary(tmp_path, snapshots):  # noqa: F811
+    result = crawl(tmp_path, snapshots.first, snapshots.sites_file, "news")
+    assert result.returncode == 0, result.stdout + result.stderr
+    spider, status, items, unchanged, errors, rejects, duration, run_id, log = table_row(result.stdout, "news")
+    assert (status, items, unchanged, errors, rejects, run_id) == ("ok", "4", "0", "0", "0", "1")
+    (log_file,) = (tmp_path / "logs").glob("news-*.log")
+    assert Path(log).name == log_file.name and "Crawl run 1 of spider news" in log_file.read_text()
+    assert not (tmp_path / "jobs" / "news").exists()  # finished: no job left to resume
+    database = db.connect(tmp_path / "m.db")
+    assert database.execute("select spider, finish_reason, items_scraped from crawl_runs").fetchall() == [
+        ("news", "finished", 4)]
+
+
+def test_unchanged_pages_count_as_seen(tmp_path, snapshots):  # noqa: F811
+    crawl(tmp_path, snapshots.first, snapshots.sites_file, "news")
+    result = crawl(tmp_path, snapshots.first, snapshots.sites_file, "news")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert table_row(result.stdout, "news")[1:4] == ["ok", "0", "4"]
+
+
+def test_a_spider_that_scraped_nothing_it_used_to_scrape_fails_the_crawl(tmp_path, snapshots):  # noqa: F811
+    crawl(tmp_path, snapshots.first, snapshots.sites_file, "news")
+    empty = tmp_path / "empty.warc.gz"  # the site answers nothing any more (every URL 404)
+    with WarcFile(empty) as warc:
+        warc.write_fetch("https://example.org/", b"<html></html>", HTML, fetched_at=T1)
+    result = crawl(tmp_path, empty, snapshots.sites_file, "news")
+    assert result.returncode == 1
+    assert table_row(result.stdout, "news")[1:3] == ["empty", "0"]
+    assert "news: nothing scraped; crawl run 1 scraped 4" in result.stdout
+
+
+def test_unknown_spider_is_an_error(tmp_path, snapshots):  # noqa: F811
+    result = crawl(tmp_path, snapshots.first, snapshots.sites_file, "no_such_spider")
+    assert result.returncode == 2 and "unknown spider(s) no_such_spider" in result.stderr
+
+
+def test_every_spider_by_default_url_check_last():
+    names = project_spiders()
+    assert {"news", "thevietnamese", "url_check"} <= set(names) and names[-1] == "url_check"
+
+
+def run_row(**values):
+    row = {"id": 7, "finish_reason": "finished", "items_scraped": 10, "errors": 0, "responses": 100, "stats": {}}
+    return {**row, **values}
+
+
+@pytest.mark.parametrize(
+    ("returncode", "row", "previous", "expected"),
+    [
+        (0, run_row(), None, ("ok", [])),
+        (1, run_row(finish_reason="finished"), None, ("failed", ["exit status 1 (finish reason finished)"])),
+        (0, None, None, ("failed", ["no crawl run recorded (exit status 0)"])),
+        (0, run_row(finish_reason=None), None, ("failed", ["crawl run never closed (killed?)"])),
+        (0, run_row(finish_reason="shutdown"), None,
+         ("interrupted", ["stopped before the end; the next crawl resumes it"])),
+        (0, run_row(finish_reason="closespider_errorcount"), None,
+         ("failed", ["closed with reason closespider_errorcount"])),
+        (0, run_row(errors=6), None, ("errors", ["6 errors for 100 responses (max rate 0.05)"])),
+        (0, run_row(errors=5), None, ("ok", [])),
+        (0, run_row(items_scraped=0), run_row(id=3), ("empty", ["nothing scraped; crawl run 3 scraped 10"])),
+        (0, run_row(items_scraped=0), run_row(id=3, items_scraped=0), ("ok", [])),  # never scraped anything
+        (0, run_row(items_scraped=0), None, ("ok", [])),  # first run
+        (0, run_row(items_scraped=0, stats={"modwatch/unchanged": 9}), run_row(id=3), ("ok", [])),
+    ],
+)
+def test_assess(returncode, row, previous, expected):
+    assert assess(returncode, row, previous, 0.05) == expected
+
+
+def test_spider_arguments():
+    values = ["url_check:older_than=7d", "news:sites=advox,luatkhoa", "url_check:limit=50"]
+    assert spider_arguments(values, "url_check") == ["-a", "older_than=7d", "-a", "limit=50"]
+    assert spider_arguments(values, "lumen") == []
+    with pytest.raises(ValueError, match="SPIDER:NAME=VALUE"):
+        spider_arguments(["older_than=7d"], "url_check")
+
+
+def test_summary_table_lists_problems(tmp_path):
+    runs = [SpiderRun("news", 0, 75.2, tmp_path / "news.log", run_row(id=4), "ok"),
+            SpiderRun("lumen", 1, 3, tmp_path / "lumen.log", None, "failed", ["no crawl run recorded (exit status 1)"])]
+    lines = summary_table(runs).splitlines()
+    assert lines[0].split() == ["spider", "status", "items", "unchanged", "errors", "rejects", "duration", "run", "log"]
+    assert lines[1].split()[:8] == ["news", "ok", "10", "0", "0", "0", "1m15s", "4"]
+    assert lines[2].split()[:8] == ["lumen", "failed", "0", "0", "0", "0", "3s", "-"]
+    assert lines[3] == "  lumen: no crawl run recorded (exit status 1)"
