@@ -201,6 +201,72 @@ def _date_fields(prefix: str, parsed, *, precision: bool = True) -> dict:
     return fields
 
 
+# --- one field each (JSON-LD, then meta, then theme selectors) ------------------------------------
+
+def _first_meta(meta: dict, *keys: str) -> str | None:
+    return _first(*((meta.get(key) or [None])[0] for key in keys))
+
+
+def _canonical_url(tree, ld: dict, meta: dict, url: str) -> str:
+    """``<link rel=canonical>``, ``og:url``, JSON-LD ``url``, else the fetched URL; made absolute."""
+    canonical = _first(next(iter(tree.xpath('//link[@rel="canonical"]/@href')), None),
+                       _first_meta(meta, "og:url"), ld.get("url") if isinstance(ld.get("url"), str) else None)
+    return urljoin(url, canonical.strip()) if canonical else url
+
+
+def _title(tree, ld: dict, meta: dict) -> str | None:
+    """JSON-LD headline, og:title, twitter:title, theme h1, <title> (site name stripped); the
+    headline the page shows (theme h1, else a lone h1) beats an SEO variant of it: a shortened
+    JSON-LD headline, or a meta title with the site name appended ("Headline - Site")."""
+    site_name = _first_meta(meta, "og:site_name")
+    title = _first(
+        _strip_site_name(_clean(ld.get("headline")), site_name),
+        _clean(ld.get("name")) if ld and "WebPage" not in _types(ld) else None,
+        _strip_site_name(_first_meta(meta, "og:title"), site_name),
+        _strip_site_name(_first_meta(meta, "twitter:title"), site_name),
+        *(_select_all(tree, TITLE_SELECTORS)[:1]),
+        _strip_site_name(_text(tree.find(".//title")), site_name),
+    )
+    h1s = tree.xpath("//h1")
+    shown = next(iter(_select_all(tree, TITLE_SELECTORS[:2])), None) or (_text(h1s[0]) if len(h1s) == 1 else None)
+    if title and shown and shown != title and (
+            (len(shown) > len(title) and shown.startswith(title))
+            or re.match(re.escape(shown) + r"\s+[|\-–—:·]\s+\S", title)):
+        return shown
+    return title
+
+
+def _authors(tree, ld: dict, meta: dict) -> list[str]:
+    """JSON-LD author (str, {name}, or a list of them), meta author/article:author, theme bylines."""
+    authors = _names(ld.get("author")) or [
+        a for a in meta.get("author", []) + meta.get("article:author", []) if not a.startswith("http")
+    ] or _select_all(tree, AUTHOR_SELECTORS)
+    return _dedupe(name for name in (_BY_RE.sub("", a).strip() for a in authors) if name)
+
+
+def _section(tree, ld: dict, meta: dict) -> str | None:
+    """JSON-LD articleSection / article:section; of several ("News, Tech, World") the one the page
+    shows (theme category label), else the first; else the shown label."""
+    sections = [s.strip() for name in _names(ld.get("articleSection")) for s in name.split(",") if s.strip()]
+    sections = sections or meta.get("article:section", [])
+    shown = _select_all(tree, SECTION_SELECTORS)
+    return _first(next((s for s in shown if s in sections), None), *sections[:1], *shown[:1])
+
+
+def _tags(tree, ld: dict, meta: dict) -> list[str]:
+    """JSON-LD keywords (list or comma-separated), article:tag, theme tag links (not categories)."""
+    keywords = ld.get("keywords")
+    if isinstance(keywords, str):
+        keywords = [k for k in (k.strip() for k in keywords.split(",")) if k]
+    return _dedupe(_names(keywords) or meta.get("article:tag", []) or _select_all(tree, TAG_SELECTORS))
+
+
+def _image_url(ld: dict, meta: dict, url: str) -> str | None:
+    image = _first(_first_meta(meta, "og:image:secure_url", "og:image"), _image(ld.get("image")),
+                   _first_meta(meta, "twitter:image", "twitter:image:src"))
+    return urljoin(url, image) if image else None
+
+
 # --- the parser ---------------------------------------------------------------------------------
 
 def parse_article(html: str | bytes, url: str, *, language: str | None = None,
@@ -221,76 +287,29 @@ def parse_article(html: str | bytes, url: str, *, language: str | None = None,
     tree = to_tree(html)
     if tree is None:
         raise ValueError("empty HTML document")
-    ld = jsonld_article(tree)
-    meta = _meta(tree)
-    m = lambda key: (meta.get(key) or [None])[0]  # noqa: E731
-
-    # canonical URL
-    canonical = _first(
-        next(iter(tree.xpath('//link[@rel="canonical"]/@href')), None), m("og:url"),
-        ld.get("url") if isinstance(ld.get("url"), str) else None,
-    )
-    canonical = urljoin(url, canonical.strip()) if canonical else url
-
-    site_name = m("og:site_name")
-    title = _first(
-        _strip_site_name(_clean(ld.get("headline")), site_name), _clean(ld.get("name")) if ld and "WebPage" not in _types(ld) else None,
-        _strip_site_name(m("og:title"), site_name), _strip_site_name(m("twitter:title"), site_name),
-        *(_select_all(tree, TITLE_SELECTORS)[:1]),
-        _strip_site_name(_text(tree.find(".//title")), site_name),
-    )
-
-    # the headline the page shows (theme h1, else a lone h1) beats an SEO variant of it: a
-    # shortened JSON-LD headline, or a meta title with the site name appended ("Headline - Site")
-    h1s = tree.xpath("//h1")
-    shown_title = next(iter(_select_all(tree, TITLE_SELECTORS[:2])), None) or \
-        (_text(h1s[0]) if len(h1s) == 1 else None)
-    if title and shown_title and shown_title != title and (
-            (len(shown_title) > len(title) and shown_title.startswith(title))
-            or re.match(re.escape(shown_title) + r"\s+[|\-–—:·]\s+\S", title)):
-        title = shown_title
-
-    authors = _names(ld.get("author")) or [
-        a for a in meta.get("author", []) + meta.get("article:author", []) if not a.startswith("http")
-    ] or _select_all(tree, AUTHOR_SELECTORS)
-    authors = _dedupe(_BY_RE.sub("", a).strip() for a in authors if _BY_RE.sub("", a).strip())
-
-    # several sections ("News, Tech, World"): the one the page shows, else the first
-    sections = [s.strip() for name in _names(ld.get("articleSection")) for s in name.split(",") if s.strip()]
-    sections = sections or meta.get("article:section", [])
-    shown = _select_all(tree, SECTION_SELECTORS)
-    section = _first(next((s for s in shown if s in sections), None), *sections[:1], *shown[:1])
-
-    keywords = ld.get("keywords")
-    if isinstance(keywords, str):
-        keywords = [k for k in (k.strip() for k in keywords.split(",")) if k]
-    tags = _dedupe(_names(keywords) or meta.get("article:tag", []) or _select_all(tree, TAG_SELECTORS))
-
-    image = _first(m("og:image:secure_url"), m("og:image"), _image(ld.get("image")), m("twitter:image"),
-                   m("twitter:image:src"))
-    image = urljoin(url, image) if image else None
-
-    declared_language = normalise_language(_first(language, tree.get("lang"), m("og:locale"),
-                                                  ld.get("inLanguage") if isinstance(ld.get("inLanguage"), str) else None))
-    date_language = language or tree.get("lang")
-    published = find_publication_date(tree, url, language=date_language, fetched_at=fetched_at)
-    modified = find_modified_date(tree, url, language=date_language, fetched_at=fetched_at)
-
-    # body: only the first article
+    # only the first article: appended ones (auto-load, infinite scroll) go before any selector runs
     for appended in _appended_articles(tree):
         if appended.getparent() is not None:
             appended.drop_tree()
+    ld = jsonld_article(tree)
+    meta = _meta(tree)
+    title = _title(tree, ld, meta)
+    declared_language = normalise_language(_first(
+        language, tree.get("lang"), _first_meta(meta, "og:locale"),
+        ld.get("inLanguage") if isinstance(ld.get("inLanguage"), str) else None))
+    date_language = language or tree.get("lang")
+    published = find_publication_date(tree, url, language=date_language, fetched_at=fetched_at)
+    modified = find_modified_date(tree, url, language=date_language, fetched_at=fetched_at)
     body = extract_body(tree, url, title=title)
-
     return {
-        "url": canonical,
+        "url": _canonical_url(tree, ld, meta, url),
         "title": title,
-        "authors": authors,
+        "authors": _authors(tree, ld, meta),
         **_date_fields("published_at", published),
         **_date_fields("modified_at", modified, precision=False),
-        "section": section,
-        "tags": tags,
-        "image_url": image,
+        "section": _section(tree, ld, meta),
+        "tags": _tags(tree, ld, meta),
+        "image_url": _image_url(ld, meta, url),
         "body": body,
         "language": detect_language(body, hint=declared_language),
     }
