@@ -105,6 +105,8 @@ chỉ có chữ và chữ mà thôi, đủ dài để là một đoạn văn th�
          ParsedDate("2021-06-17T03:00:00Z", "Thứ Năm, 17/06/2021 10:00 (GMT+7)", "+07:00", "minute")),
         ("Ngày 17 tháng 6 năm 2021", ParsedDate("2021-06-17", "Ngày 17 tháng 6 năm 2021", None, "day")),
         ("05/08/2018", ParsedDate("2018-08-05", "05/08/2018", None, "day")),  # day first on a Vietnamese page
+        # only an "updated" date in the article header: it stands in for the publication date
+        ("Cập nhật: 16/04/2019", ParsedDate("2019-04-16", "Cập nhật: 16/04/2019", None, "day")),
         ("24/03/2020 14:01 | 4 năm trước",
          ParsedDate("2020-03-24T14:01:00", "24/03/2020 14:01 | 4 năm trước", None, "minute")),
     ],

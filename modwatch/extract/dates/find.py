@@ -254,7 +254,7 @@ _LABEL_PUBLISHED_RE = re.compile(
     r"published|posted|erschienen|veröffentlicht|publié|publicado|pubblicato|gepubliceerd|opublikowano|"
     r"ngày đăng|đăng ngày|đăng lúc|xuất bản|\bdate\s*:|\bdatum\s*:|\bvon\b.*\bam\b|^\s*am\b|^\s*on\b|\bstand\b", re.I)
 _LABEL_UPDATED_RE = re.compile(
-    r"updated|modified|aktualisiert|geändert|mis à jour|actualizado|aggiornato|bijgewerkt|cập nhật|"
+    r"updated?\b|modified|aktualisiert|geändert|mis à jour|actualizado|aggiornato|bijgewerkt|cập nhật|"
     r"zuletzt|last edited|revised", re.I)
 #: text nodes that may hold a date: a cheap XPath pre-filter (years 19xx/20xx, relative-date words), then regexes
 _DIGITS_XPATH = etree.XPath("//body//text()[contains(., '20') or contains(., '19')]")
@@ -401,6 +401,11 @@ def _visible_candidates(tree, excluded: _Exclusions, languages=None, fetched_at=
 STRONG_VISIBLE_SCORE = 4
 
 
+#: an "updated" date scoring this much (in a date/byline element of the article, not a footer) stands in for a
+#: publication date the page does not show
+HEADER_UPDATED_SCORE = 3
+
+
 def _visible_date(tree, kind: str, languages, fetched_at, excluded: _Exclusions) -> ParsedDate | None:
     found = _visible_best(tree, kind, languages, fetched_at, excluded)
     return found[1] if found else None
@@ -529,7 +534,7 @@ def _find(html, url: str, kind: str, language: str | None, fetched_at: datetime 
     meta_table = PUBLISHED_META if kind == "published" else MODIFIED_META
     excluded = _Exclusions(tree)
     structured = _first_parsed(_meta_dates(tree, meta_table), "meta", languages, fetched_at) or \
-        _first_parsed(_jsonld_dates(tree, jsonld_keys), "json-ld", languages, fetched_at)
+        _first_parsed([(r + 1, k, v) for r, k, v in _jsonld_dates(tree, jsonld_keys)], "json-ld", languages, fetched_at)
     if structured:
         rank, parsed = structured
         if _needs_local_day(parsed):
@@ -547,7 +552,15 @@ def _find(html, url: str, kind: str, language: str | None, fetched_at: datetime 
         return parsed
     if kind != "published":
         return None
-    return url_date(url) or _page_urls_date(tree)
+    parsed = url_date(url)
+    if parsed:
+        return parsed
+    # the article header shows only an "updated" date (Vietnamese sites: "Cập nhật: 16/04/2019 14:01"): the
+    # closest the page comes to a publication date; a footer's or a list's "updated" scores too low for this
+    updated = _visible_best(tree, "modified", languages, fetched_at, excluded)
+    if updated and updated[0] >= HEADER_UPDATED_SCORE:
+        return dataclasses.replace(updated[1], found_in=f"{updated[1].found_in} (updated)")
+    return _page_urls_date(tree)
 
 
 def _page_urls_date(tree) -> ParsedDate | None:
