@@ -407,10 +407,13 @@ def test_demo_second_run_changes_no_row_count(demo_db):
 def test_demo_one_crawl_run_per_run(demo_db):
     db_path, _, _ = demo_db
     with sqlite3.connect(db_path) as conn:
-        runs = conn.execute("select spider, finish_reason, items_scraped, errors, replay_source from crawl_runs "
+        runs = conn.execute("select spider, finish_reason, items_scraped, errors, replay_source, "
+                            "coalesce(json_extract(stats_json, '$.\"modwatch/unchanged\"'), 0) from crawl_runs "
                             "where spider = 'news'").fetchall()  # other demo spiders may add their runs
     assert [r[0] for r in runs] == ["news", "news"]
-    assert all(r[1] == "finished" and r[2] == 36 and r[3] == 0 and r[4].endswith("snapshot.warc.gz") for r in runs)
+    assert all(r[1] == "finished" and r[3] == 0 and r[4].endswith("snapshot.warc.gz") for r in runs)
+    # the second run does not re-parse the article pages it stored unchanged (modwatch.incremental)
+    assert [(r[2], r[5]) for r in runs] == [(36, 0), (30, 6)]
 
 
 def test_malformed_page_is_rejected_and_the_crawl_goes_on(tmp_path, run_crawl):
