@@ -176,7 +176,7 @@ _EXCLUDED_RE = re.compile(
     r"newsletter|share|sharing|social|breadcrumb|menu|navbar|nav|advert|promo|cookie|copyright|outbrain|"
     r"taboola|read-?more|pager|pagination|calendar|archive|ticker|weather|signup|subscribe|author-bio|disqus|reply|"
     r"replies|respond|modal|popup|most|latest|recent|suggest|leserbrief|kommentar|teaser-?list|more-?articles|"
-    r"today|heute|current-?date)"
+    r"today|heute|current-?date|logo|masthead)"
     r"(?=$|\s|[-_]|s\b|s[-_])", re.I)
 #: footers: an article card's footer often holds its date, the site footer a copyright year; candidates there
 #: count less but are not dropped
