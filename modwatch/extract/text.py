@@ -155,6 +155,21 @@ _FOOTER_RE = re.compile(
 )
 
 
+def _remove(el) -> None:
+    """Remove an element of the cascade's output but keep its tail text (trafilatura leaves
+    paragraphs as tails of headings), as the tail of the previous sibling or the parent's text."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail and el.tail.strip():
+        previous = el.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
+
+
 def _element_text(el) -> str:
     return _SPACE_RE.sub(" ", " ".join(el.itertext())).strip()
 
@@ -177,12 +192,12 @@ def _trim_header(body, titles: set[str], descriptions: set[str] = frozenset()) -
     if cut >= 0 and cut + 1 < len(children):  # never trim the whole text away
         for el in children[: cut + 1]:
             if el.tag == "head" or _normalise(_element_text(el)) in titles or len(_element_text(el)) < 60:
-                body.remove(el)
+                _remove(el)
         # the standfirst right under the headline, when it is the page's description
         if len(body) > 1 and _normalise(_element_text(body[0])) in descriptions:
-            body.remove(body[0])
+            _remove(body[0])
     if len(body) > 1 and len(_element_text(body[0])) < 80 and _BYLINE_RE.search(_element_text(body[0])):
-        body.remove(body[0])
+        _remove(body[0])
 
 
 def _link_texts(tree) -> set[str]:
@@ -200,12 +215,12 @@ def _drop_promos(body, link_texts: set[str] = frozenset()) -> None:
     for el in list(body):
         text = _element_text(el)
         if len(text) < 250 and _PROMO_RE.search(text):
-            body.remove(el)
+            _remove(el)
         elif el.tag in ("p", "head") and len(text) < 250 and _normalise(text) in link_texts:
-            body.remove(el)
+            _remove(el)
     for item in list(body.iter("item")):
         if _PROMO_RE.search(_element_text(item)) and item.getparent() is not None:
-            item.getparent().remove(item)
+            _remove(item)
 
 
 def _trim_footer(body) -> None:
@@ -214,7 +229,7 @@ def _trim_footer(body) -> None:
         last = body[-1]
         text = _element_text(last)
         if not text or _FOOTER_RE.match(text) or last.tag == "head":
-            body.remove(last)
+            _remove(last)
         else:
             break
 
