@@ -25,24 +25,29 @@ class Scheduler(RedisScheduler):
         self.local = deque()
         return super().open(spider)
 
+    # (scrapy-redis' own enqueue/next pass ``spider=`` to the stats collector, deprecated in Scrapy 2.19)
     def enqueue_request(self, request) -> bool:
-        keep_local = getattr(self.spider, "keep_local", None)
-        if keep_local is None or not keep_local(request):
-            return super().enqueue_request(request)
         if not request.dont_filter and self.df.request_seen(request):
             self.df.log(request, self.spider)
             return False
-        self.local.append(request)
+        keep_local = getattr(self.spider, "keep_local", None)
+        where = "local" if keep_local is not None and keep_local(request) else "redis"
+        if where == "local":
+            self.local.append(request)
+        else:
+            self.queue.push(request)
         if self.stats:
-            self.stats.inc_value("scheduler/enqueued/local")
+            self.stats.inc_value(f"scheduler/enqueued/{where}")
         return True
 
     def next_request(self):
         if self.local:
-            if self.stats:
-                self.stats.inc_value("scheduler/dequeued/local")
-            return self.local.popleft()
-        return super().next_request()
+            request, where = self.local.popleft(), "local"
+        else:
+            request, where = self.queue.pop(self.idle_before_close), "redis"
+        if request is not None and self.stats:
+            self.stats.inc_value(f"scheduler/dequeued/{where}")
+        return request
 
     def has_pending_requests(self) -> bool:
         return bool(self.local) or super().has_pending_requests()
