@@ -256,11 +256,39 @@ _LABEL_PUBLISHED_RE = re.compile(
 _LABEL_UPDATED_RE = re.compile(
     r"updated?\b|modified|aktualisiert|geändert|mis à jour|actualizado|aggiornato|bijgewerkt|cập nhật|"
     r"zuletzt|last edited|revised", re.I)
-#: text nodes that may hold a date: a cheap XPath pre-filter (years 19xx/20xx, relative-date words), then regexes
-_DIGITS_XPATH = etree.XPath("//body//text()[contains(., '20') or contains(., '19')]")
-_DIGITS_OR_RELATIVE_XPATH = etree.XPath(
-    "//body//text()[contains(., '20') or contains(., '19') or contains(., 'ago') or contains(., 'trước') or "
-    "contains(., 'hôm') or contains(., 'vor ')]")
+_RELATIVE_WORDS = ("ago", "trước", "hôm", "vor ")
+
+
+def _date_texts(tree, relative: bool) -> list[tuple[str, etree._Element, bool]]:
+    """``(text, holder, is_tail)`` for the body's text nodes that may hold a date (a year 19xx/20xx; with
+    ``relative``, also "ago", "trước", "hôm", "vor "), in document order. ``holder`` is the element whose
+    ``.text`` (or ``.tail``) the text is. A plain walk is much faster than an XPath over text nodes."""
+    body = tree.find("body")
+    if body is None:
+        body = tree
+    index: dict = {}
+    found = []
+    tails = []
+    for position, element in enumerate(body.iter()):
+        index[element] = position
+        text = element.text
+        if text and isinstance(element.tag, str) and ("20" in text or "19" in text or (
+                relative and any(word in text for word in _RELATIVE_WORDS))):
+            found.append((position, text, element, False))
+        tail = element.tail
+        if tail and element is not body and ("20" in tail or "19" in tail or (
+                relative and any(word in tail for word in _RELATIVE_WORDS))):
+            tails.append((element, tail))
+    for element, tail in tails:  # a tail follows the element's last descendant
+        node, following = element, element.getnext()
+        while following is None and node is not body and node.getparent() is not None:
+            node = node.getparent()
+            following = node.getnext()
+        found.append((index.get(following, len(index)) - 0.5, tail, element, True))
+    found.sort(key=lambda item: item[0])
+    return [(text, holder, is_tail) for _position, text, holder, is_tail in found]
+
+
 _DATE_TEXT_RE = re.compile(r"\d{4}|\d\d?[./-]\d\d?[./-]\d\d|\d\s*(?:tháng|giờ|phút|ngày|hours?|days?|minutes?|"
                            r"Std|Tag)|hôm", re.I)
 _ATTRIBUTE_XPATH = etree.XPath("//body//*[@datetime or @itemprop='datePublished' or @itemprop='dateCreated' "
@@ -299,12 +327,12 @@ def _partial(text: str, languages, fetched_at) -> bool:
     return parsed is None or parsed.precision in ("month", "year")
 
 
-def _label_before(node, owner) -> str:
-    """Short text just before a text node: its element's own text when the node is a tail, else the previous
+def _label_before(tail_of, owner) -> str:
+    """Short text just before a text node: the element it follows when the node is a tail, else the previous
     sibling element's text (``<dt>Datum:</dt><dd>03.11.2021</dd>``, ``<p>Mise en ligne</p><p>23 mai 2019</p>``),
     else the text that opens the block around an inline element (``<p>Published <time>…</time></p>``)."""
-    if node.is_tail:
-        return (owner.text or "")[-30:]
+    if tail_of is not None:  # "<b>Datum:</b> 03.11.2021"
+        return " ".join(tail_of.itertext())[-30:] if isinstance(tail_of.tag, str) else ""
     previous = owner.getprevious()
     if previous is not None and isinstance(previous.tag, str):
         text = " ".join(previous.itertext()).strip()
@@ -346,13 +374,12 @@ def _visible_candidates(tree, excluded: _Exclusions, languages=None, fetched_at=
             candidates.append(_Candidate(score, order, value, where, modified, key))
         if text and len(text) < 120:
             candidates.append(_Candidate(score - 0.5, order, text, where + ":text", modified, key))
-    for node in (_DIGITS_OR_RELATIVE_XPATH if fetched_at else _DIGITS_XPATH)(tree):
+    for node, holder, is_tail in _date_texts(tree, relative=fetched_at is not None):
         order += 1
         if not _DATE_TEXT_RE.search(node):
             continue
-        owner = node.getparent()
-        if node.is_tail and owner is not None:  # "…</svg>August 30, 2017": the text belongs to the parent
-            owner = owner.getparent()
+        # "…</svg>August 30, 2017": a tail belongs to the holder's parent
+        owner = holder.getparent() if is_tail else holder
         if owner is None:
             continue
         level = excluded(owner)
@@ -363,7 +390,7 @@ def _visible_candidates(tree, excluded: _Exclusions, languages=None, fetched_at=
             if not text[:1].isdigit():
                 continue  # a date inside running text, not a dateline
             text = text[:40]
-        elif len(text) < 10 or (owner.tag in _INLINE_TAGS and not node.is_tail and _partial(text, languages, fetched_at)):
+        elif len(text) < 10 or (owner.tag in _INLINE_TAGS and not is_tail and _partial(text, languages, fetched_at)):
             # "am 21. April" + "<b>2020</b>", "8.<a>Dezember 2010</a> um 09:43",
             # "<span>Apr</span><span>04</span><span>2013</span>": read the enclosing element's whole text when
             # it is short
@@ -377,7 +404,7 @@ def _visible_candidates(tree, excluded: _Exclusions, languages=None, fetched_at=
                     break
                 container = container.getparent()
         context = _context(owner)
-        before = _label_before(node, owner)
+        before = _label_before(holder if is_tail else None, owner)
         labelled_published = bool(_LABEL_PUBLISHED_RE.search(text) or _LABEL_PUBLISHED_RE.search(before))
         labelled_updated = bool(_LABEL_UPDATED_RE.search(text) or _LABEL_UPDATED_RE.search(before))
         if _PUBLISH_CLASS_RE.search(context):
