@@ -321,6 +321,16 @@ CONTAINER_XPATHS = (
 )
 
 
+def _fallback_root(tree):
+    """Where the plain text of a short page is read: its first ``<article>`` or ``<main>`` with
+    text, else ``<body>``, else the whole tree."""
+    for xpath in ("//article", "//main", "//body"):
+        for el in tree.xpath(xpath)[:1]:
+            if el.text_content().strip():
+                return el
+    return tree
+
+
 def _theme_container(tree):
     """The page's one known article-text container, or None (absent, or several: a listing)."""
     for xpath in CONTAINER_XPATHS:
@@ -345,7 +355,8 @@ def extract_body(html_or_tree, url: str | None = None, *, title: str | None = No
     ``html_or_tree``: HTML as str/bytes, or an lxml tree (left unmodified: it is copied).
     ``url``: the page URL, for the cascade's URL-aware rules. ``title``: the headline when already
     known (else the page's ``og:title`` / ``<h1>`` / ``<title>``), removed from the top of the text.
-    Never raises on odd HTML: a page the cascade cannot read gets the plain text of its ``<body>``.
+    Never raises on odd HTML: a page the cascade reads less than a paragraph from gets the plain
+    text (``html_to_text``) of its ``<article>``, ``<main>`` or ``<body>``.
     """
     if isinstance(html_or_tree, etree._Element):
         tree = copy.deepcopy(html_or_tree)
@@ -369,8 +380,10 @@ def extract_body(html_or_tree, url: str | None = None, *, title: str | None = No
     # below trafilatura's own minimum, its result is a rescue that splits words at inline tags;
     # such a short page is all article anyway
     if body is None or len(text) < _OPTIONS.min_extracted_size or not len(body):
-        page = tree.find("body")
-        return html_to_text(page if page is not None else tree)
+        lines = html_to_text(_fallback_root(tree)).split("\n")
+        if len(lines) > 1 and _normalise(lines[0]) in titles:
+            lines = lines[1:]
+        return "\n".join(lines)
     _trim_header(body, titles, descriptions - {""})
     _drop_promos(body, link_texts)
     _trim_footer(body)

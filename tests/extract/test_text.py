@@ -153,3 +153,10 @@ def test_detector_languages_are_iso_639_1_without_look_alikes():
     assert {"vi", "en", "de", "fr", "zh", "th", "km", "my"} <= set(codes)
     assert all(len(code) == 2 for code in codes)
     assert not EXCLUDED & set(codes)
+
+
+def test_short_page_text_comes_from_its_article_element():
+    html = ('<html><body><div class="menu"><a href="/">Trang chủ</a> <a href="/tin">Tin tức</a></div>'
+            "<article><h1>Tin ngắn</h1><p>Một đoạn <b>ngắn</b>.</p></article>"
+            "<div>© 2024 Báo</div></body></html>")
+    assert extract_body(html) == "Một đoạn ngắn."  # the headline is metadata
