@@ -160,3 +160,15 @@ def test_short_page_text_comes_from_its_article_element():
             "<article><h1>Tin ngắn</h1><p>Một đoạn <b>ngắn</b>.</p></article>"
             "<div>© 2024 Báo</div></body></html>")
     assert extract_body(html) == "Một đoạn ngắn."  # the headline is metadata
+
+
+def test_cascade_path_leaves_out_captions_share_bar_and_comments():
+    first = " ".join(f"Câu số {i} của đoạn đầu nói về tự do internet ở Việt Nam." for i in range(6))
+    second = " ".join(f"Câu số {i} của đoạn sau nói về việc gỡ bỏ nội dung." for i in range(6))
+    comment = " ".join(f"Bình luận số {i} của một độc giả về bài viết này." for i in range(6))
+    html = (f"<html><body><article><h1>Tiêu đề</h1><p>{first}</p>"
+            '<figure><img src="a.jpg"><figcaption>Ảnh: chú thích ảnh</figcaption></figure>'
+            '<div class="wp-caption"><img src="b.jpg"><p class="wp-caption-text">Chú thích WordPress</p></div>'
+            f'<p>{second}</p><div class="sharedaddy">Chia sẻ: Facebook Twitter</div>'
+            f'<div id="comments"><p>{comment}</p></div></article></body></html>')
+    assert extract_body(html) == f"{first}\n{second}"
