@@ -112,7 +112,8 @@ def run(args) -> int:
             except coordinator.Busy as error:
                 print(f"error: {error}", file=sys.stderr)
                 return 1
-            print("cleared: " + ", ".join(key for key, existed in deleted.items() if existed) or "nothing to clear")
+            cleared = [key for key, existed in deleted.items() if existed]
+            print("cleared: " + ", ".join(cleared) if cleared else "nothing to clear")
         else:
             print(json.dumps(coordinator.status(server, args.spider), indent=2))
     except redis.ConnectionError as error:
