@@ -259,20 +259,35 @@ _LABEL_UPDATED_RE = re.compile(
 _RELATIVE_WORDS = ("ago", "trước", "hôm", "vor ")
 
 
-def _date_texts(tree, relative: bool) -> list[tuple[str, etree._Element, bool]]:
-    """``(text, holder, is_tail)`` for the body's text nodes that may hold a date (a year 19xx/20xx; with
-    ``relative``, also "ago", "trước", "hôm", "vor "), in document order. ``holder`` is the element whose
-    ``.text`` (or ``.tail``) the text is. A plain walk is much faster than an XPath over text nodes."""
+def _walk_body(tree, relative: bool) -> tuple[list, list[tuple[str, etree._Element, bool]]]:
+    """One walk over the body, in document order:
+
+    - elements with a machine-readable date (``datetime=``, ``itemprop="datePublished"``…, RDFa
+      ``property="schema:dateCreated"``, ``<abbr class="published" title=…>``);
+    - ``(text, holder, is_tail)`` for the text nodes that may hold a date (a year 19xx/20xx; with ``relative``,
+      also "ago", "trước", "hôm", "vor "); ``holder`` is the element whose ``.text`` (or ``.tail``) it is.
+
+    A plain walk is several times faster than XPath queries over attributes and text nodes."""
     body = tree.find("body")
     if body is None:
         body = tree
     index: dict = {}
+    dated = []
     found = []
     tails = []
     for position, element in enumerate(body.iter()):
         index[element] = position
+        if not isinstance(element.tag, str):  # a comment: only its tail is page text
+            tail = element.tail
+            if tail and ("20" in tail or "19" in tail):
+                tails.append((element, tail))
+            continue
+        if element.get("datetime") is not None or element.get("itemprop") in _DATE_ITEMPROPS or \
+                element.get("property") in _DATE_PROPERTIES or (
+                    element.tag == "abbr" and element.get("title") and "published" in (element.get("class") or "")):
+            dated.append(element)
         text = element.text
-        if text and isinstance(element.tag, str) and ("20" in text or "19" in text or (
+        if text and ("20" in text or "19" in text or (
                 relative and any(word in text for word in _RELATIVE_WORDS))):
             found.append((position, text, element, False))
         tail = element.tail
@@ -286,15 +301,13 @@ def _date_texts(tree, relative: bool) -> list[tuple[str, etree._Element, bool]]:
             following = node.getnext()
         found.append((index.get(following, len(index)) - 0.5, tail, element, True))
     found.sort(key=lambda item: item[0])
-    return [(text, holder, is_tail) for _position, text, holder, is_tail in found]
+    return dated, [(text, holder, is_tail) for _position, text, holder, is_tail in found]
 
 
 _DATE_TEXT_RE = re.compile(r"\d{4}|\d\d?[./-]\d\d?[./-]\d\d|\d\s*(?:tháng|giờ|phút|ngày|hours?|days?|minutes?|"
                            r"Std|Tag)|hôm", re.I)
-_ATTRIBUTE_XPATH = etree.XPath("//body//*[@datetime or @itemprop='datePublished' or @itemprop='dateCreated' "
-                               "or (self::abbr and @title and contains(@class, 'published')) "
-                               "or @itemprop='dateModified' or @property='dc:date' or "
-                               "@property='schema:dateCreated' or @property='schema:datePublished']")
+_DATE_ITEMPROPS = {"datePublished", "dateCreated", "dateModified"}
+_DATE_PROPERTIES = {"dc:date", "schema:dateCreated", "schema:datePublished"}
 
 
 def _context(element, depth: int = 3) -> str:
@@ -347,7 +360,8 @@ def _label_before(tail_of, owner) -> str:
 def _visible_candidates(tree, excluded: _Exclusions, languages=None, fetched_at=None) -> list[_Candidate]:
     candidates = []
     order = 0
-    for element in _ATTRIBUTE_XPATH(tree):
+    dated, texts = _walk_body(tree, relative=fetched_at is not None)
+    for element in dated:
         order += 1
         level = excluded(element)
         if level == HARD:
@@ -374,7 +388,7 @@ def _visible_candidates(tree, excluded: _Exclusions, languages=None, fetched_at=
             candidates.append(_Candidate(score, order, value, where, modified, key))
         if text and len(text) < 120:
             candidates.append(_Candidate(score - 0.5, order, text, where + ":text", modified, key))
-    for node, holder, is_tail in _date_texts(tree, relative=fetched_at is not None):
+    for node, holder, is_tail in texts:
         order += 1
         if not _DATE_TEXT_RE.search(node):
             continue
