@@ -26,6 +26,7 @@ is the fallback, mainly for relative dates (``2 giờ trước``, ``hôm qua``, 
 
 from __future__ import annotations
 
+import dataclasses
 import email.utils
 import re
 from dataclasses import dataclass
@@ -85,6 +86,11 @@ class ParsedDate:
         if self.precision == "day" or self.offset is None:
             return self.utc_iso[:10]
         return self.as_datetime().astimezone(_tz(self.offset)).date().isoformat()
+
+
+def with_source(parsed: ParsedDate, found_in: str) -> ParsedDate:
+    """``parsed`` with ``found_in`` set (where a finder took it from)."""
+    return dataclasses.replace(parsed, found_in=found_in)
 
 
 # --------------------------------------------------------------------------------------- time zones

@@ -1,0 +1,353 @@
+"""Dates a page shows to its readers: the dateline near the title or byline.
+
+Candidates come from one walk over the body: elements with a machine-readable date (``<time datetime>``,
+``itemprop="datePublished"``, RDFa, ``abbr.published``) and text nodes holding a date. Each gets a score from its
+element (``time``/``itemprop``, a publish/date/byline class), its label (``Published``, ``Veröffentlicht am``,
+``Ngày đăng``, ``Datum:``) and where it lies: comments, related lists, navigation, logos, share bars and
+scripts are dropped; footers, asides and sidebars count less. A text that only says "updated" (``Cập nhật``,
+``Aktualisiert``) is a modification date.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from modwatch.extract.dates.parse import ParsedDate, parse_date, with_source
+
+# --------------------------------------------------------------------------------------- page structure
+
+#: class / id words marking parts of a page that are not the article's own header or byline; they must start a
+#: class token or follow a "-"/"_" in it ("comment-list", "site_footer"), so that layout classes such as
+#: "layoutTwoColumnsRightSidebar" or "has-sidebar" do not hide the whole page
+_EXCLUDED_RE = re.compile(
+    r"(?:^|\s|[-_])(?<!has-)(?<!with-)(?<!no-)(?:comment|related|recommend|trending|popular|"
+    r"newsletter|share|sharing|social|breadcrumb|menu|navbar|nav|advert|promo|cookie|copyright|outbrain|"
+    r"taboola|read-?more|pager|pagination|calendar|archive|ticker|weather|signup|subscribe|author-bio|disqus|reply|"
+    r"replies|respond|modal|popup|most|latest|recent|suggest|leserbrief|kommentar|teaser-?list|more-?articles|"
+    r"today|heute|current-?date|logo|masthead)"
+    r"(?=$|\s|[-_]|s\b|s[-_])", re.I)
+#: footers: an article card's footer often holds its date, the site footer a copyright year; candidates there
+#: count less but are not dropped
+_SOFT_EXCLUDED_RE = re.compile(r"(?:^|\s|[-_])(?<!has-)(?<!with-)(?<!no-)(?:footer|foot|bottom|sidebar)"
+                               r"(?=$|\s|[-_])", re.I)
+_SOFT_EXCLUDED_TAGS = {"footer", "aside"}
+_EXCLUDED_TAGS = {"nav", "script", "style", "noscript", "template", "form", "select", "button",
+                  "iframe", "svg", "head", "option", "textarea", "figcaption", "blockquote"}
+_EXCLUDED_ROLES = {"navigation"}
+_TITLE_ANCESTOR = "title-ancestor"
+OK, SOFT, HARD = 0, 1, 2
+
+
+class Exclusions:
+    """Memoised test of where an element lies: ``HARD`` inside a sidebar, comment, navigation, related list,
+    script ...; ``SOFT`` inside a footer; ``OK`` otherwise.
+
+    Ancestors of the page's title (``h1``) are never taken for such parts: a wrapper that holds the title holds
+    the article."""
+
+    def __init__(self, tree=None):
+        self.cache: dict = {}
+        self.visible: dict = {}  # kind -> best visible date of the page (see visible_best)
+        if tree is not None:
+            for h1 in tree.iterfind(".//h1"):
+                node = h1.getparent()
+                while node is not None:
+                    self.cache.setdefault(node, _TITLE_ANCESTOR)
+                    node = node.getparent()
+                break
+
+    def __call__(self, element) -> int:
+        cache = self.cache
+        chain = []
+        node = element
+        result = OK
+        while node is not None:
+            cached = cache.get(node)
+            if cached is _TITLE_ANCESTOR:  # an ancestor of the title: look no further up
+                break
+            if cached is not None:
+                result = max(result, cached)
+                break
+            chain.append((node, result))
+            tag = node.tag if isinstance(node.tag, str) else ""
+            if tag in _EXCLUDED_TAGS or (node.get("role") or "") in _EXCLUDED_ROLES:
+                result = HARD
+                break
+            if tag in ("body", "html"):
+                break
+            names = (node.get("class") or "") + " " + (node.get("id") or "")
+            if names.strip() and _EXCLUDED_RE.search(names):
+                result = HARD
+                break
+            if (node.get("typeof") or "").endswith("Comment") or (node.get("itemtype") or "").endswith("Comment"):
+                result = HARD
+                break
+            if tag in _SOFT_EXCLUDED_TAGS or node.get("role") in ("contentinfo", "complementary") or (names.strip() and _SOFT_EXCLUDED_RE.search(names)):
+                result = SOFT
+            node = node.getparent()
+        # an element's level is the worst level of itself and its ancestors
+        for key, _below in chain:
+            cache[key] = result
+        return result
+
+
+# --------------------------------------------------------------------------------------- visible dates
+
+_PUBLISH_CLASS_RE = re.compile(r"publish|posted|pubdate|pub-date|pub_date|datepub|created|erschienen|"
+                               r"veroeffentlicht|first-?pub|dt-published|date-?line", re.I)
+_DATE_CLASS_RE = re.compile(r"date|datum|time|zeit|byline|meta|stamp|ngay|fecha|data|info|author|autor|subline|"
+                            r"header|kicker|dachzeile|details|head", re.I)
+_MODIFIED_CLASS_RE = re.compile(r"updated|modified|aktualisiert|cap-nhat|changed|edited|lastmod", re.I)
+_LABEL_PUBLISHED_RE = re.compile(
+    r"published|posted|erschienen|veröffentlicht|publié|publicado|pubblicato|gepubliceerd|opublikowano|"
+    r"ngày đăng|đăng ngày|đăng lúc|xuất bản|\bdate\s*:|\bdatum\s*:|\bvon\b.*\bam\b|^\s*am\b|^\s*on\b|\bstand\b", re.I)
+_LABEL_UPDATED_RE = re.compile(
+    r"updated?\b|modified|aktualisiert|geändert|mis à jour|actualizado|aggiornato|bijgewerkt|cập nhật|"
+    r"zuletzt|last edited|revised", re.I)
+_RELATIVE_WORDS = ("ago", "trước", "hôm", "vor ")
+
+
+def _walk_body(tree, relative: bool) -> tuple[list, list[tuple[str, etree._Element, bool]]]:
+    """One walk over the body, in document order:
+
+    - elements with a machine-readable date (``datetime=``, ``itemprop="datePublished"``…, RDFa
+      ``property="schema:dateCreated"``, ``<abbr class="published" title=…>``);
+    - ``(text, holder, is_tail)`` for the text nodes that may hold a date (a year 19xx/20xx; with ``relative``,
+      also "ago", "trước", "hôm", "vor "); ``holder`` is the element whose ``.text`` (or ``.tail``) it is.
+
+    A plain walk is several times faster than XPath queries over attributes and text nodes."""
+    body = tree.find("body")
+    if body is None:
+        body = tree
+    index: dict = {}
+    dated = []
+    found = []
+    tails = []
+    for position, element in enumerate(body.iter()):
+        index[element] = position
+        if not isinstance(element.tag, str):  # a comment: only its tail is page text
+            tail = element.tail
+            if tail and ("20" in tail or "19" in tail):
+                tails.append((element, tail))
+            continue
+        if element.get("datetime") is not None or element.get("itemprop") in _DATE_ITEMPROPS or \
+                element.get("property") in _DATE_PROPERTIES or (
+                    element.tag == "abbr" and element.get("title") and "published" in (element.get("class") or "")):
+            dated.append(element)
+        text = element.text
+        if text and ("20" in text or "19" in text or (
+                relative and any(word in text for word in _RELATIVE_WORDS))):
+            found.append((position, text, element, False))
+        tail = element.tail
+        if tail and element is not body and ("20" in tail or "19" in tail or (
+                relative and any(word in tail for word in _RELATIVE_WORDS))):
+            tails.append((element, tail))
+    for element, tail in tails:  # a tail follows the element's last descendant
+        node, following = element, element.getnext()
+        while following is None and node is not body and node.getparent() is not None:
+            node = node.getparent()
+            following = node.getnext()
+        found.append((index.get(following, len(index)) - 0.5, tail, element, True))
+    found.sort(key=lambda item: item[0])
+    return dated, [(text, holder, is_tail) for _position, text, holder, is_tail in found]
+
+
+_DATE_TEXT_RE = re.compile(r"\d{4}|\d\d?[./-]\d\d?[./-]\d\d|\d\s*(?:tháng|giờ|phút|ngày|hours?|days?|minutes?|"
+                           r"Std|Tag)|hôm", re.I)
+_DATE_ITEMPROPS = {"datePublished", "dateCreated", "dateModified"}
+_DATE_PROPERTIES = {"dc:date", "schema:dateCreated", "schema:datePublished"}
+
+
+def _context(element, depth: int = 3) -> str:
+    """class, id and itemprop names of the element and its closest ancestors."""
+    names = []
+    node = element
+    for _ in range(depth):
+        if node is None or not isinstance(node.tag, str) or node.tag in ("body", "article", "main"):
+            break
+        names.append(" ".join(filter(None, (node.get("class"), node.get("id"), node.get("itemprop")))))
+        node = node.getparent()
+    return " ".join(names)
+
+
+class _Candidate:
+    __slots__ = ("score", "order", "value", "found_in", "modified", "key")
+
+    def __init__(self, score, order, value, found_in, modified, key=""):
+        self.score, self.order, self.value, self.found_in, self.modified = score, order, value, found_in, modified
+        self.key = key
+
+
+_PUBLISH_OR_DATE_RE = re.compile(r"publish|date|datum", re.I)
+_INLINE_TAGS = {"a", "span", "b", "strong", "em", "i", "small", "font", "abbr", "time"}
+
+
+def _partial(text: str, languages, fetched_at) -> bool:
+    """True when ``text`` alone gives no date to the day (``Dezember 2010`` of ``8.<a>Dezember 2010</a>``)."""
+    parsed = parse_date(text, languages=languages, fetched_at=fetched_at)
+    return parsed is None or parsed.precision in ("month", "year")
+
+
+def _label_before(tail_of, owner) -> str:
+    """Short text just before a text node: the element it follows when the node is a tail, else the previous
+    sibling element's text (``<dt>Datum:</dt><dd>03.11.2021</dd>``, ``<p>Mise en ligne</p><p>23 mai 2019</p>``),
+    else the text that opens the block around an inline element (``<p>Published <time>…</time></p>``)."""
+    if tail_of is not None:  # "<b>Datum:</b> 03.11.2021"
+        return " ".join(tail_of.itertext())[-30:] if isinstance(tail_of.tag, str) else ""
+    previous = owner.getprevious()
+    if previous is not None and isinstance(previous.tag, str):
+        text = " ".join(previous.itertext()).strip()
+        if len(text) <= 40:
+            return text
+    parent = owner.getparent()
+    if owner.tag in _INLINE_TAGS and parent is not None:  # "Published <span>November 9, 2023</span>"
+        return (parent.text or "")[-30:]
+    return ""
+
+
+def _visible_candidates(tree, excluded: Exclusions, languages=None, fetched_at=None) -> list[_Candidate]:
+    candidates = []
+    order = 0
+    dated, texts = _walk_body(tree, relative=fetched_at is not None)
+    for element in dated:
+        order += 1
+        level = excluded(element)
+        if level == HARD:
+            continue
+        itemprop = (element.get("itemprop") or element.get("property") or "").lower()
+        value = element.get("datetime") or element.get("content") or element.get("title") or ""
+        context = _context(element)
+        text = " ".join(element.itertext()).strip()
+        modified = "modified" in itemprop or bool(_MODIFIED_CLASS_RE.search(context)) or \
+            bool(_LABEL_UPDATED_RE.search(text) and not _LABEL_PUBLISHED_RE.search(text))
+        if "published" in itemprop or "created" in itemprop or "modified" in itemprop:
+            score, where = 6, f"itemprop:{itemprop}"
+        elif element.tag == "time" and (element.get("pubdate") is not None or _PUBLISH_CLASS_RE.search(context)):
+            score, where = 6, "time[pubdate]"
+        elif element.tag == "time":
+            score, where = 4, "time"
+        elif element.tag == "abbr":
+            score, where = 5, "abbr.published"
+        else:
+            score, where = 3, f"[datetime]:{element.tag}"
+        score -= 2 * level
+        key = element.tag + ":" + context
+        if value:
+            candidates.append(_Candidate(score, order, value, where, modified, key))
+        if text and len(text) < 120:
+            candidates.append(_Candidate(score - 0.5, order, text, where + ":text", modified, key))
+    for node, holder, is_tail in texts:
+        order += 1
+        if not _DATE_TEXT_RE.search(node):
+            continue
+        # "…</svg>August 30, 2017": a tail belongs to the holder's parent
+        owner = holder.getparent() if is_tail else holder
+        if owner is None:
+            continue
+        level = excluded(owner)
+        if level == HARD:
+            continue
+        text = " ".join(node.split())
+        if len(text) > 120:
+            if not text[:1].isdigit():
+                continue  # a date inside running text, not a dateline
+            text = text[:40]
+        elif len(text) < 10 or (owner.tag in _INLINE_TAGS and not is_tail and _partial(text, languages, fetched_at)):
+            # "am 21. April" + "<b>2020</b>", "8.<a>Dezember 2010</a> um 09:43",
+            # "<span>Apr</span><span>04</span><span>2013</span>": read the enclosing element's whole text when
+            # it is short
+            container = owner
+            for _ in range(2):
+                whole = " ".join(" ".join(container.itertext()).split())
+                if len(whole) > 60 or container.getparent() is None:
+                    break
+                text = whole
+                if len(whole) >= 10 and container.tag not in _INLINE_TAGS:
+                    break
+                container = container.getparent()
+        context = _context(owner)
+        before = _label_before(holder if is_tail else None, owner)
+        labelled_published = bool(_LABEL_PUBLISHED_RE.search(text) or _LABEL_PUBLISHED_RE.search(before))
+        labelled_updated = bool(_LABEL_UPDATED_RE.search(text) or _LABEL_UPDATED_RE.search(before))
+        if _PUBLISH_CLASS_RE.search(context):
+            score = 5
+        elif _DATE_CLASS_RE.search(context):
+            score = 3
+        else:
+            score = 1
+        if labelled_published:
+            score += 1.5
+        score -= 2 * level
+        modified = (labelled_updated and not labelled_published) or (
+            bool(_MODIFIED_CLASS_RE.search(context)) and not labelled_published and not
+            _PUBLISH_OR_DATE_RE.search(context))
+        candidates.append(_Candidate(score, order, text, "text:" + context[:40], modified, owner.tag + ":" + context))
+    return candidates
+
+
+#: visible candidates scoring this much (a ``time`` element, a publish/date class with a label, an ``itemprop``)
+#: override a generic metadata date
+STRONG_VISIBLE_SCORE = 4
+
+
+#: an "updated" date scoring this much (in a date/byline element of the article, not a footer) stands in for a
+#: publication date the page does not show
+HEADER_UPDATED_SCORE = 3
+
+
+def visible_date(tree, kind: str, languages, fetched_at, excluded: Exclusions) -> ParsedDate | None:
+    found = visible_best(tree, kind, languages, fetched_at, excluded)
+    return found[1] if found else None
+
+
+def visible_best(tree, kind: str, languages, fetched_at, excluded: Exclusions):
+    """``(score, ParsedDate)`` of the best-scored visible date, or None (computed once per page and kind)."""
+    if kind not in excluded.visible:
+        excluded.visible[kind] = _score_visible(tree, kind, languages, fetched_at, excluded)
+    return excluded.visible[kind]
+
+
+def _score_visible(tree, kind: str, languages, fetched_at, excluded: Exclusions):
+    best = month_only = None
+    for candidate in _visible_candidates(tree, excluded, languages, fetched_at):
+        if candidate.modified != (kind == "modified"):
+            continue
+        if best is not None and candidate.score <= best[0].score:
+            continue
+        value = candidate.value
+        if kind == "published" and _LABEL_UPDATED_RE.search(value) and _LABEL_PUBLISHED_RE.search(value):
+            value = _published_part(value)
+        parsed = parse_date(value, languages=languages, fetched_at=fetched_at)
+        if parsed is None or parsed.precision == "year":
+            continue
+        if candidate.score < 2 and _is_prose(value):
+            continue  # a date inside running text, not a dateline
+        if parsed.precision == "month":
+            if best is None and (month_only is None or candidate.score > month_only[0].score):
+                month_only = (candidate, parsed)
+            continue
+        best = (candidate, parsed)
+    best = best or month_only
+    if best is None:
+        return None
+    return best[0].score, with_source(best[1], best[0].found_in)
+
+
+def _is_prose(text: str) -> bool:
+    """True for running text around a date rather than a dateline (``Alta Floresta - MT, 22 de novembro de 2020``).
+    Only length tells them apart reliably: datelines with place names and labels have as many words as short
+    sentences."""
+    return len(text) > 80
+
+
+def _published_part(text: str) -> str:
+    """From ``Published 12.03.2024, updated 14.03.2024`` keep the part after the published label."""
+    m = _LABEL_UPDATED_RE.search(text)
+    p = _LABEL_PUBLISHED_RE.search(text)
+    if m and p and p.start() < m.start():
+        return text[:m.start()]
+    if m and p:
+        return text[p.start():]
+    return text
