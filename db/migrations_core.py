@@ -8,7 +8,7 @@ end; never edit one that has been released (it is recorded as applied in
 
 from sqlite_utils.migrations import Migrations
 
-from db import fts
+from db import fts, rejects
 
 migrations = Migrations("modwatch-core")
 
@@ -127,3 +127,17 @@ def m003_rejects(db):
 @migrations()
 def m004_articles_fts(db):
     fts.create(db)
+
+
+@migrations()
+def m005_rejects_seen_once(db):
+    """The same bad input seen again (a re-crawl) updates its row instead of adding one."""
+    db["rejects"].add_column("times_seen", int)
+    db["rejects"].add_column("last_seen_at", str)
+    db["rejects"].add_column("last_crawl_run_id", int)
+    db.execute(
+        "DELETE FROM rejects WHERE id NOT IN (SELECT min(id) FROM rejects GROUP BY " + rejects.IDENTITY + ")"
+    )
+    db.execute("UPDATE rejects SET times_seen = 1, last_seen_at = fetched_at, last_crawl_run_id = crawl_run_id")
+    db.execute("CREATE UNIQUE INDEX rejects_identity ON rejects (" + rejects.IDENTITY + ")")
+

@@ -80,8 +80,10 @@ def test_replay_crawl_stores_archived_provenance_and_fills_crawl_run(run_crawl, 
     run_crawl(SPIDER, db=db_path, replay=path, settings={"DOWNLOADER_MIDDLEWARES": MIDDLEWARES},
               spider_args={"urls": f"{URL},{MISSING}"})  # fmt: skip
     database = db.connect(db_path)
-    assert table_counts(database) == {**first, "crawl_runs": 2, "rejects": 2}  # one 404 reject per run
+    assert table_counts(database) == {**first, "crawl_runs": 2}  # the 404 seen again updates its reject
     assert database["articles"].get(1)["crawl_run_id"] == 2
+    reject = database["rejects"].get(1)
+    assert (reject["crawl_run_id"], reject["last_crawl_run_id"], reject["times_seen"]) == (1, 2, 2)
     assert first == {"articles": 1, "rejects": 1, "crawl_runs": 1, "sources": 1}
 
 

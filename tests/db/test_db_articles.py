@@ -95,3 +95,20 @@ def test_article_without_url_or_source_is_refused(memory_db, missing):
     with pytest.raises(InvalidArticle, match=missing):
         upsert_article(memory_db, {**WIKIMEDIA, missing: None})
     assert memory_db["articles"].count == 0
+
+
+def test_the_same_reject_seen_again_updates_its_row_instead_of_adding_one(memory_db):
+    """A re-crawl of the same bad input (real reason from the Lumen sample) adds no rejects row."""
+    from db.rejects import insert_reject
+
+    database = memory_db
+    reason = "notice 6335: date_sent: impossible date '2911-06-28T04:00:00Z'; rest of the notice stored"
+    url = "https://lumendatabase.org/notices/search.json?page=1"
+    first = insert_reject(database, url=url, reason=reason, spider="lumen", fetched_at="2026-11-01T00:00:00Z")
+    again = insert_reject(database, url=url, reason=reason, spider="lumen", fetched_at="2026-11-02T00:00:00Z")
+    other = insert_reject(database, url=url, reason="notice 6335: date_received: impossible date", spider="lumen")
+    rows = list(database.query("select id, times_seen, fetched_at, last_seen_at from rejects order by id"))
+    assert first == again != other
+    assert rows[0] == {"id": first, "times_seen": 2, "fetched_at": "2026-11-01T00:00:00Z",
+                       "last_seen_at": "2026-11-02T00:00:00Z"}
+    assert len(rows) == 2

@@ -86,6 +86,7 @@ def test_reject_item_becomes_a_rejects_row(pipeline):
         "id": 1, "crawl_run_id": None, "spider": "news", "url": URL, "reason": "no article title found",
         "excerpt": '<!DOCTYPE html>\n<html lang="en-US">', "fetched_at": "2026-11-29T16:01:02Z",
         "warc_record_id": "<urn:uuid:r>", "dataset_id": None, "location": None,
+        "times_seen": 1, "last_seen_at": "2026-11-29T16:01:02Z", "last_crawl_run_id": None,
     }  # fmt: skip
     assert pipeline.crawler.stats.get_value("modwatch/rejects") == 1
 
