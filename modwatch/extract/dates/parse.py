@@ -10,18 +10,20 @@ precision="minute")``.
 
 - ``"second"`` / ``"minute"`` / ``"hour"`` with a known UTC offset: ``"YYYY-MM-DDTHH:MM:SSZ"`` (converted to UTC);
   without one: ``"YYYY-MM-DDTHH:MM:SS"`` (the wall-clock time as written, no ``Z``; ``offset`` is None).
+  Relative times (``2 giờ trước``) are computed from the fetch time, so they are UTC (``Z``) with ``offset``
+  None (the page gave none).
 - ``"day"``: ``"YYYY-MM-DD"``, the calendar day as written (no conversion: a day has no instant).
 - ``"month"``: ``"YYYY-MM"``; ``"year"``: ``"YYYY"``. A month is never presented as its 1st day.
 
 Order of day and month in all-numeric dates (``05/08/2018``) comes from ``day_first`` or, failing that, from the
 source language's CLDR date order as shipped with dateparser (``vi``, ``de``, ``fr``, ``en-GB`` … day first;
-``en``/``en-US`` month first). A date whose order cannot be decided (both numbers <= 12, no language, no
-``day_first``) is refused (``None``) rather than guessed.
+``en``/``en-US`` month first); dotted dates (``05.08.2018``) are day first everywhere. A date whose order cannot
+be decided (both numbers <= 12, slashes, no language, no ``day_first``) is refused (``None``) rather than guessed.
 
-Absolute dates are looked for first with cheap regular expressions (ISO 8601, numeric, Vietnamese
-``Ngày 17 tháng 6 năm 2021``, month names of the source languages from dateparser's CLDR data); dateparser itself
-is the fallback, mainly for relative dates (``2 giờ trước``, ``hôm qua``, ``3 days ago``), which resolve against
-``fetched_at`` and are refused when no fetch time is given.
+Absolute dates are found with regular expressions (ISO 8601, numeric, CJK, Vietnamese ``Ngày 17 tháng 6 năm
+2021``, month names of the source languages and of :data:`COMMON_LANGUAGES`, taken from dateparser's CLDR data)
+and win over relative ones. dateparser reads relative dates (``2 giờ trước``, ``hôm qua``, ``3 days ago``) against
+``fetched_at``; without a fetch time they are refused. Years outside 1990–2100 are not publication years.
 """
 
 from __future__ import annotations
@@ -401,7 +403,6 @@ def _result(found: _Found, raw: str, offset_hint: str | None) -> ParsedDate:
 # --------------------------------------------------------------------------------------- relative dates
 
 _DATEPARSER_PERIODS = {"time": "minute", "day": "day", "week": "day", "month": "month", "year": "year"}
-_SENTINEL_BASE = datetime(1900, 6, 15, 12, 0)
 
 
 def _date_data(text: str, languages: tuple[str, ...], day_first: bool | None, base: datetime):
@@ -429,39 +430,31 @@ def _relative_hint(languages: tuple[str, ...]) -> re.Pattern:
     return re.compile(r"(?<!\w)(?:%s)(?!\w)" % alternation, re.I)
 
 
-def _parse_with_dateparser(text: str, languages: tuple[str, ...], day_first: bool | None,
-                           fetched_at: datetime | None, raw: str) -> ParsedDate | None:
-    """dateparser as the fallback, with RELATIVE_BASE = the fetch time (UTC). Without a fetch time a relative
-    date is refused: it is parsed against a sentinel base in 1900 and anything landing there is dropped."""
-    if fetched_at is not None and fetched_at.tzinfo is not None:
+def _parse_relative(text: str, languages: tuple[str, ...], day_first: bool | None, fetched_at: datetime,
+                    raw: str) -> ParsedDate | None:
+    """A relative date (``2 giờ trước``, ``hôm qua``, ``3 days ago``) read by dateparser with RELATIVE_BASE = the
+    fetch time in UTC. Hours and minutes ago give a UTC time (precision ``"hour"`` or ``"minute"``), days ago a
+    day, months ago a month."""
+    if fetched_at.tzinfo is not None:
         base = fetched_at.astimezone(timezone.utc).replace(tzinfo=None)
     else:
-        base = fetched_at or _SENTINEL_BASE
+        base = fetched_at
     try:
         data = _date_data(text, languages, day_first, base)
     except (ValueError, OverflowError, TypeError):
         return None
-    if data is None or data.date_obj is None:
+    if data is None or data.date_obj is None or not MIN_YEAR <= data.date_obj.year <= MAX_YEAR:
         return None
     value, period = data.date_obj, _DATEPARSER_PERIODS.get(data.period or "day", "day")
-    if fetched_at is None and value.year <= 1901:
-        return None
-    if not MIN_YEAR <= value.year <= MAX_YEAR:
-        return None
     if period == "year":
         return ParsedDate(f"{value.year:04d}", raw, None, "year")
     if period == "month":
         return ParsedDate(f"{value.year:04d}-{value.month:02d}", raw, None, "month")
     if period == "day":
         return ParsedDate(value.date().isoformat(), raw, None, "day")
-    relative = fetched_at is not None and abs((base - value).total_seconds()) < 86400 * 2
-    # "2 giờ trước" is known to the hour, "5 phút trước" to the minute; both resolve against the fetch time (UTC)
-    whole_hours = relative and (base - value).total_seconds() % 3600 == 0
-    precision = "hour" if whole_hours else "minute"
-    iso = value.replace(second=0, microsecond=0).isoformat()
-    if relative:
-        return ParsedDate(iso + "Z", raw, None, precision)
-    return ParsedDate(iso, raw, None, precision)
+    # "2 giờ trước" is known to the hour, "5 phút trước" to the minute
+    precision = "hour" if (base - value).total_seconds() % 3600 == 0 else "minute"
+    return ParsedDate(value.replace(second=0, microsecond=0).isoformat() + "Z", raw, None, precision)
 
 
 # --------------------------------------------------------------------------------------- public API
@@ -512,7 +505,7 @@ def parse_date(text: str, *, languages: list[str] | None = None, fetched_at: dat
     if fetched_at is None or not _relative_hint(languages_t).search(cleaned):
         return None  # relative dates need the fetch time; other text holds no date we can read
     stripped = _LABEL_RE.sub("", cleaned)
-    return _parse_with_dateparser(stripped, languages_t, day_first, fetched_at, raw)
+    return _parse_relative(stripped, languages_t, day_first, fetched_at, raw)
 
 
 def parse_feed_date(text: str, *, language: str | None = None, fetched_at: datetime | None = None) -> ParsedDate | None:
