@@ -14,8 +14,9 @@ logger = logging.getLogger(__name__)
 class DeclaredCharsetMiddleware:
     """Decode an HTML response with the page's declared charset when its HTTP charset is wrong.
 
-    A response whose ``Content-Type`` charset does not decode the body cleanly while the charset
-    declared in the page (``<meta charset>`` / ``http-equiv``) does, is returned as
+    A response whose ``Content-Type`` charset does not decode the body while the charset declared
+    in the page (``<meta charset>`` / ``http-equiv``) does cleanly (or whose single-byte header
+    charset contradicts valid UTF-8 bytes declared as UTF-8), is returned as
     ``response.replace(encoding=declared)``; ``response.text`` then reads ``Café – naïve`` instead
     of U+FFFD garbage. Other responses pass unchanged. See :mod:`modwatch.extract.charset`.
     Counts the fixes in the ``modwatch/charset_overridden`` stat.

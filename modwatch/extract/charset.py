@@ -4,7 +4,9 @@ Servers often send ``Content-Type: text/html; charset=utf-8`` for pages stored i
 charset (typically windows-1252 with ``<meta charset="windows-1252">``). Decoding with the header
 charset then turns every accented letter into U+FFFD. The HTML standard lets the transport
 charset win, so browsers (and Scrapy) show the garbage; this module spots the contradiction and
-picks the page's declared charset instead, only when that one decodes the bytes cleanly.
+picks the page's declared charset instead, only when that one decodes the bytes cleanly. The
+reverse case (header ``iso-8859-1``, UTF-8 bytes declaring ``utf-8``: ``CafÃ©`` mojibake) is
+caught too; see :func:`charset_override`.
 
 Charset labels are resolved the WHATWG way by ``w3lib.encoding`` (``latin-1``/``iso-8859-1`` ->
 ``cp1252``, ``utf8`` -> ``utf-8``); the declaration is read from ``<meta charset>`` or
@@ -33,12 +35,21 @@ def header_charset(content_type: str | bytes | None) -> str | None:
     return http_content_type_encoding(content_type) if content_type else None
 
 
-def _decodes_cleanly(body: bytes, encoding: str) -> bool:
+def _decodes(body: bytes, encoding: str) -> bool:
+    """True when the bytes decode strictly (no invalid sequence, no undefined byte)."""
     try:
-        text = body.decode(encoding)
+        body.decode(encoding)
     except (UnicodeDecodeError, LookupError):
         return False
-    return REPLACEMENT not in text
+    return True
+
+
+def _decodes_cleanly(body: bytes, encoding: str) -> bool:
+    """Strict decode that also produces no U+FFFD replacement character."""
+    try:
+        return REPLACEMENT not in body.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return False
 
 
 def _same(a: str, b: str) -> bool:
@@ -48,19 +59,38 @@ def _same(a: str, b: str) -> bool:
         return a == b
 
 
+def _single_byte(encoding: str) -> bool:
+    try:
+        return codecs.lookup(encoding).name in _SINGLE_BYTE
+    except LookupError:
+        return False
+
+
+_SINGLE_BYTE = {codecs.lookup(name).name for name in (
+    "cp1250", "cp1251", "cp1252", "cp1253", "cp1254", "cp1255", "cp1256", "cp1257", "cp1258",
+    "latin-1", "iso8859-2", "iso8859-15", "koi8-r", "ascii")}
+
+
 def charset_override(body: bytes, header: str | None) -> str | None:
     """The declared charset to use instead of ``header`` (a codec name), or None to keep the header's.
 
-    An override is returned only when (1) the header names a charset, (2) the page declares a
-    different one, (3) the bytes do not decode cleanly with the header charset (a strict decode
-    error, or U+FFFD replacement characters), and (4) they decode cleanly with the declared one.
+    The page's declared charset wins when the header names a different charset and either
+
+    - the bytes do not decode with the header charset (a strict decode error, which is how
+      "U+FFFD garbage" starts) while they decode cleanly with the declared one; or
+    - the page declares UTF-8, the header a single-byte charset (``iso-8859-1``, ``windows-1252``
+      ...), and the bytes are valid UTF-8 with non-ASCII characters: single-byte text is practically
+      never valid multi-byte UTF-8 by chance, so the header would give mojibake (``CafÃ©``).
     """
     if not header or not body:
         return None
     declared = declared_charset(body)
     if not declared or _same(declared, header):
         return None
-    if _decodes_cleanly(body, header) or not _decodes_cleanly(body, declared):
+    if _same(declared, "utf-8"):
+        if _single_byte(header) and not body.isascii() and _decodes(body, "utf-8"):
+            return declared
+    if _decodes(body, header) or not _decodes_cleanly(body, declared):
         return None
     return declared
 

@@ -52,3 +52,15 @@ def test_middleware_leaves_consistent_responses_alone():
     response = HtmlResponse("https://example.org/b", body=PAGE.encode("utf-8"),
                             headers={"Content-Type": "text/html; charset=utf-8"})
     assert DeclaredCharsetMiddleware().process_response(None, response) is response
+
+
+def test_header_latin1_body_utf8_declared_utf8_uses_utf8():
+    body = '<meta charset="utf-8"><p>Café – naïve, Việt Nam</p>'.encode("utf-8")
+    assert charset_override(body, "iso-8859-1") == "utf-8"
+    assert decode_html(body, "text/html; charset=ISO-8859-1")[0].endswith("<p>Café – naïve, Việt Nam</p>")
+
+
+def test_valid_utf8_with_a_literal_replacement_character_keeps_the_header():
+    # the page itself contains U+FFFD (damaged upstream); cp1252 would turn it into "ï¿½"
+    body = '<meta charset="windows-1252"><p>Caf\ufffd</p>'.encode("utf-8")
+    assert charset_override(body, "utf-8") is None
