@@ -2,6 +2,7 @@
 
 import json
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 
@@ -9,7 +10,7 @@ from modwatch.extract.article import jsonld_article, parse_article
 from modwatch.extract.text import to_tree
 from modwatch.items import ArticleItem
 
-FIXTURES = __import__("pathlib").Path(__file__).resolve().parent.parent / "fixtures" / "pages"
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "pages"
 
 KULU = "https://kulu-media.com/meta-outage-hits-facebook-instagram-and-messenger/"
 NETZPOLITIK = "https://netzpolitik.org/2016/die-cider-connection-abmahnungen-gegen-nutzer-von-creative-commons-bildern/"
