@@ -174,11 +174,12 @@ def test_jsonld_author_shapes_in_graph(author, expected):
     assert article["title"] == "Tiêu đề"
 
 
-def test_meta_used_when_no_jsonld_and_relative_date_uses_fetch_time():
+def test_meta_and_canonical_link_used_when_no_jsonld():
     html = ('<html lang="en"><head><meta property="og:title" content="OG title">'
             '<meta property="article:section" content="Internet Freedom">'
             '<meta property="article:tag" content="censorship"><meta property="article:tag" content="VPN">'
-            '<meta name="author" content="Jane Roe"><link rel="canonical" href="/canonical/"></head>'
+            '<meta name="author" content="Jane Roe"><link rel="canonical" href="/canonical/">'
+            '<meta property="article:published_time" content="2021-06-17T10:00:00+07:00"></head>'
             "<body><h1>Heading</h1><p>Text.</p></body></html>")
     article = parse_article(html, "https://example.org/fetched/?utm=1",
                             fetched_at=datetime(2021, 6, 17, 3, 0, tzinfo=timezone.utc))
@@ -186,6 +187,8 @@ def test_meta_used_when_no_jsonld_and_relative_date_uses_fetch_time():
     assert article["title"] == "OG title"
     assert (article["section"], article["tags"], article["authors"]) == (
         "Internet Freedom", ["censorship", "VPN"], ["Jane Roe"])
+    assert (article["published_at"], article["published_at_raw"], article["published_at_offset"]) == (
+        "2021-06-17T03:00:00Z", "2021-06-17T10:00:00+07:00", "+07:00")
 
 
 def test_empty_document_is_an_error():
