@@ -23,7 +23,8 @@ from datetime import datetime, timedelta
 
 from lxml import etree
 
-from modwatch.extract.dates.metadata import MODIFIED_META, PUBLISHED_META, jsonld_dates, meta_dates, page_language
+from modwatch.extract.dates.metadata import (GENERIC_META_RANK, MODIFIED_META, PUBLISHED_META, jsonld_dates,
+                                             meta_dates, page_language)
 from modwatch.extract.dates.parse import ParsedDate, parse_date, with_source
 from modwatch.extract.dates.urls import page_urls_date, url_date
 from modwatch.extract.dates.visible import (HEADER_UPDATED_SCORE, STRONG_VISIBLE_SCORE, Exclusions, visible_best,
@@ -113,7 +114,9 @@ def _find(html, url: str, kind: str, language: str | None, fetched_at: datetime 
             # a generic metadata date ("date", "DC.date", "pubdate") yields to a strong visible publication date
             # (itemprop/time[pubdate]/labelled "Published"/"Stand:") on another day
             visible = visible_best(tree, kind, languages, fetched_at, excluded)
-            if visible and visible[0] >= STRONG_VISIBLE_SCORE and visible[1].local_day and \
+            # for an unknown meta name ("zdf:publicationdate") any date-classed dateline will do
+            threshold = STRONG_VISIBLE_SCORE if rank < GENERIC_META_RANK else HEADER_UPDATED_SCORE
+            if visible and visible[0] >= threshold and visible[1].local_day and \
                     visible[1].local_day != parsed.local_day:
                 return visible[1]
         return parsed

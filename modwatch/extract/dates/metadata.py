@@ -105,7 +105,14 @@ _GENERIC_PUBLISHED_META_RE = re.compile(r"publish|creat|upload|issued|release|da
 _GENERIC_EXCLUDED_META_RE = re.compile(r"modif|updat|expir|revis|valid|last|birth|end|start|event|copyright", re.I)
 
 
+#: rank of weak names ("timestamp", "last-publish-date") and of unknown names holding an ISO date
+GENERIC_META_RANK = 4
+
+
 def meta_dates(tree, table: dict[str, int]) -> list[tuple[int, str, str]]:
+    """``(rank, name, content)`` of the page's date ``<meta>`` tags named in ``table`` (lower rank = more
+    reliable), best first; for publication dates also unknown names that look like one and hold an ISO date
+    (``five_hundred_pixels:uploaded``), ranked 9."""
     found = []
     generic = table is PUBLISHED_META
     for meta in tree.iterfind(".//meta"):
