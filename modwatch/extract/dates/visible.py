@@ -30,7 +30,7 @@ _EXCLUDED_RE = re.compile(
     r"(?=$|\s|[-_]|s\b|s[-_])", re.I)
 #: footers: an article card's footer often holds its date, the site footer a copyright year; candidates there
 #: count less but are not dropped
-_SOFT_EXCLUDED_RE = re.compile(r"(?:^|\s|[-_])(?<!has-)(?<!with-)(?<!no-)(?:footer|foot|bottom|sidebar)"
+_SOFT_EXCLUDED_RE = re.compile(r"(?:^|\s|[-_])(?<!has-)(?<!with-)(?<!no-)(?:footer|foot|bottom|sidebar|teaser)"
                                r"(?=$|\s|[-_])", re.I)
 _SOFT_EXCLUDED_TAGS = {"footer", "aside"}
 _EXCLUDED_TAGS = {"nav", "script", "style", "noscript", "template", "form", "select", "button",
