@@ -79,6 +79,8 @@ class UrlCheckSpider(scrapy.Spider):
             database.close()
         self.logger.info("re-checking %d article URLs (last checked before %s)", len(articles), self.checked_before)
         self.crawler.stats.set_value("modwatch/url_checks/selected", len(articles))
+        if not articles:
+            self.crawler.stats.set_value("modwatch/nothing_due", 1)  # an empty run is healthy (modwatch crawl)
         for article in articles:
             yield self._request(article["url"], {"article": article, "first": None, "hops": 0})
 

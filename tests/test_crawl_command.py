@@ -94,6 +94,7 @@ def run_row(**values):
         (0, run_row(items_scraped=0), run_row(id=3, items_scraped=0), ("ok", [])),  # never scraped anything
         (0, run_row(items_scraped=0), None, ("ok", [])),  # first run
         (0, run_row(items_scraped=0, stats={"modwatch/unchanged": 9}), run_row(id=3), ("ok", [])),
+        (0, run_row(items_scraped=0, stats={"modwatch/nothing_due": 1}), run_row(id=3), ("ok", [])),  # url_check
     ],
 )
 def test_assess(returncode, row, previous, expected):

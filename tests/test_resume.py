@@ -187,3 +187,26 @@ def test_sigkill_then_resume_equals_an_uninterrupted_crawl(site, reference, tmp_
     # started over, cheaply: the articles stored before the kill were not parsed again
     assert stats["modwatch/unchanged"] >= stored
     assert stats["item_scraped_count"] == PAGES - stats["modwatch/unchanged"]
+
+
+def test_sigterm_to_the_crawl_command_stops_the_spider_cleanly_for_the_next_crawl(site, reference, tmp_path):
+    """What systemd (``KillMode=mixed``) does on stop: SIGTERM to the crawl command only."""
+    workspace = Workspace(tmp_path, site)
+    command = [sys.executable, "-m", "modwatch", "crawl", "news", "--db", str(workspace.db), "--jobs-dir",
+               str(workspace.jobs), "--logs-dir", str(tmp_path / "logs"), *workspace.settings]  # fmt: skip
+    process = subprocess.Popen(command, cwd=ROOT, env=workspace.env, stdout=subprocess.PIPE, text=True,
+                               start_new_session=True)  # fmt: skip
+    deadline = time.monotonic() + 60
+    while workspace.article_count() < 4:
+        assert process.poll() is None and time.monotonic() < deadline
+        time.sleep(0.05)
+    process.send_signal(signal.SIGTERM)
+    output, _ = process.communicate(timeout=60)
+    assert process.returncode == 1
+    assert output.splitlines()[2].split()[:2] == ["news", "interrupted"]
+    assert "news: stopped before the end; the next crawl resumes it" in output
+    assert workspace.article_count() < PAGES and (workspace.jobs / "news" / "requests.queue" / "active.json").exists()
+
+    result = workspace.crawl_command()  # the next scheduled crawl resumes and completes it
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert workspace.snapshot() == reference

@@ -21,7 +21,8 @@ run (:func:`assess`), in this order:
 ``interrupted``  stopped before the end (``shutdown``); resumed next time;
 ``errors``       errors / max(responses, 1) above ``--max-error-rate`` (default 0.05);
 ``empty``        nothing seen (items scraped + unchanged articles skipped = 0) although the
-                 spider's previous finished run saw something;
+                 spider's previous finished run saw something, unless the spider said it had
+                 nothing to do (stat ``modwatch/nothing_due``, e.g. ``url_check`` with no URL due);
 ``ok``           otherwise.
 
 Prints a summary table (spider, status, items, unchanged, errors, rejects, duration, crawl
@@ -145,7 +146,8 @@ def assess(returncode: int, row: dict | None, previous: dict | None, max_error_r
     errors, responses = row.get("errors") or 0, row.get("responses") or 0
     if errors / max(responses, 1) > max_error_rate:
         return "errors", [f"{errors} errors for {responses} responses (max rate {max_error_rate:g})"]
-    if seen_count(row) == 0 and previous is not None and seen_count(previous) > 0:
+    nothing_due = bool(row.get("stats", {}).get("modwatch/nothing_due"))
+    if seen_count(row) == 0 and not nothing_due and previous is not None and seen_count(previous) > 0:
         return "empty", [f"nothing scraped; crawl run {previous['id']} scraped {seen_count(previous)}"]
     return "ok", []
 

@@ -3,6 +3,7 @@ the archived copy served by Datasette and ``warc-get``, and the classification r
 """
 
 import asyncio
+import json
 import subprocess
 import sys
 from datetime import datetime, timezone
@@ -100,9 +101,15 @@ def test_older_than_and_limit_choose_what_is_checked(crawl_news, check_urls, sna
     checked = {r[0] for r in database.execute("select url from url_checks")}
     assert {a["url"] for a in next_two} == set(PAGES) - checked
     database.close()
-    check_urls(snapshots.second, older_than="2026-02-01")  # everything checked since: nothing to do
+    check_urls(snapshots.second, older_than="2026-02-01")  # the two never checked
     database = db.connect(db_path)
     assert database.execute("select count(*) from url_checks").fetchone()[0] == 4
+    database.close()
+    check_urls(snapshots.second, older_than="2026-02-01")  # all checked since 2026-02-01: nothing to do
+    database = db.connect(db_path)
+    assert database.execute("select count(*) from url_checks").fetchone()[0] == 4
+    stats = json.loads(database.execute("select stats_json from crawl_runs order by id desc").fetchone()[0])
+    assert stats["modwatch/url_checks/selected"] == 0 and stats["modwatch/nothing_due"] == 1
 
 
 HOME = "https://wikimediafoundation.org/"
