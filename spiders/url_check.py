@@ -108,7 +108,8 @@ class UrlCheckSpider(scrapy.Spider):
             return
         reason = verdict.reason
         if state["hops"]:
-            reason = f"redirected ({state['hops']} hops), then {reason}"
+            hops = state["hops"]
+            reason = f"redirected ({hops} hop{'s' if hops > 1 else ''}), then {reason}"
         yield UrlCheckItem(article_id=article["id"], url=article["url"], final_url=response.url, gone=verdict.gone,
                            reason=reason, **first)  # fmt: skip
 

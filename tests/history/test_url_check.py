@@ -162,3 +162,35 @@ def test_checked_before(value, expected):
 def test_checked_before_rejects_nonsense():
     with pytest.raises(ValueError, match="older_than must be like"):
         checked_before("last week")
+
+
+def test_redirects_are_recorded_not_followed_blindly(crawl_news, check_urls, snapshots, db_path, tmp_path):
+    """Snapshot 3: Wikimedia redirects to its home page; dh2020 moved (301 to a new URL that answers
+    200, the real page); kulu-media answers 200 with a block page; netzpolitik redirects to a URL
+    that answers 410."""
+    from modwatch.archive.warc import WarcFile
+    from tests.history.conftest import HTML, T2
+
+    moved = "https://dh2020.adho.org/2020/farewell-ottawa/"
+    removed = "https://netzpolitik.org/removed/"
+    third = tmp_path / "snapshot-3.warc.gz"
+    with WarcFile(third) as warc:
+        warc.write_fetch(WIKIMEDIA, b"", {"Location": "/"}, status=301, fetched_at=T2)
+        warc.write_fetch(DH2020, b"", {"Location": moved}, status=301, fetched_at=T2)
+        warc.write_fetch(moved, page(DH2020), HTML, fetched_at=T2)
+        warc.write_fetch(KULU, b"<html><head><title>Access to this site has been blocked by court order</title>"
+                               b"</head><body><p>Decision 2026/17</p></body></html>", HTML, fetched_at=T2)
+        warc.write_fetch(NETZPOLITIK, b"", {"Location": removed}, status=302, fetched_at=T2)
+        warc.write_fetch(removed, b"gone", HTML, status=410, fetched_at=T2)
+    crawl_news(snapshots.first)
+    check_urls(third)
+    database = db.connect(db_path)
+    rows = {r["url"]: (r["http_status"], r["location"], r["final_url"], r["gone"], r["reason"])
+            for r in database.query("select * from url_checks")}  # fmt: skip
+    assert rows == {
+        WIKIMEDIA: (301, "/", WIKIMEDIA, 1, "redirect to the home page"),
+        DH2020: (301, moved, moved, 0, "redirected (1 hop), then online"),
+        KULU: (200, None, KULU, 1, "block page: blocked by order"),
+        NETZPOLITIK: (302, removed, removed, 1, "redirected (1 hop), then HTTP 410 Gone"),
+    }
+    assert {r[0] for r in database.execute("select url from takedowns")} == {WIKIMEDIA, KULU, NETZPOLITIK}
