@@ -133,6 +133,7 @@ def test_start_requests_follow_each_sites_discovery():
         "https://xn--mgbg4a8cpdl.com/wp-sitemap.xml",
         "https://quirky-meitner6297.on.getshifter.io/wp-sitemap.xml",
         "https://kulu-media.com/meta-outage-hits-facebook-instagram-and-messenger/",
+        "https://www.chron.com/news/world/article/Esper-says-US-providing-Vietnam-with-coast-guard-14848382.php",
         "https://netzpolitik.org/2016/die-cider-connection-abmahnungen-gegen-nutzer-von-creative-commons-bildern/",
         "https://wikimediafoundation.org/news/2020/01/15/access-to-wikipedia-restored-in-turkey-after-more-than-two-and-a-half-years/",
         "https://www.aclu.org/blog/privacy-technology/internet-privacy/facebook-tracking-me-even-though-im-not-facebook",
@@ -374,10 +375,13 @@ def test_demo_stores_every_snapshot_article(demo_db):
     for row in rows.values():
         by_source.setdefault(row["source"], []).append(row)
     # REST: both pages of category 7 (10 posts); feeds: every post of the dh2020 category and tag
-    # feeds, the 10 wordpress.org news posts, the Vietnamese post; 5 single pages
+    # feeds, the 10 wordpress.org news posts, the Vietnamese post; 6 single pages
     assert {k: len(v) for k, v in by_source.items()} == {
         "worona": 10, "dh2020": 10, "wordpress-news": 10, "doancuoiki": 1,
-        "kulu-media": 1, "netzpolitik": 1, "wikimedia": 1, "aclu": 1, "wptavern": 1}
+        "kulu-media": 1, "netzpolitik": 1, "wikimedia": 1, "aclu": 1, "wptavern": 1, "chron": 1}
+    chron = by_source["chron"][0]
+    assert chron["title"] == "Esper accuses China of intimidating smaller Asian nations"
+    assert chron["body"].startswith("HANOI, Vietnam (AP) — U.S. Defense Secretary Mark Esper on Wednesday accused China")
     for row in rows.values():
         assert row["title"] and row["body"] and row["published_at"], row["url"]
         assert row["warc_record_id"] and row["crawl_run_id"] and row["body_sha256"], row["url"]
@@ -401,7 +405,7 @@ def test_demo_second_run_changes_no_row_count(demo_db):
     assert counts(db_path) == first
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("select count(*) from rejects where spider = 'news'").fetchone()[0] == 0
-    assert "kulu-media" in stdout and "total: 36 articles" in stdout
+    assert "kulu-media" in stdout and "total: 37 articles" in stdout
 
 
 def test_demo_one_crawl_run_per_run(demo_db):
@@ -413,7 +417,7 @@ def test_demo_one_crawl_run_per_run(demo_db):
     assert [r[0] for r in runs] == ["news", "news"]
     assert all(r[1] == "finished" and r[3] == 0 and r[4].endswith("snapshot.warc.gz") for r in runs)
     # the second run does not re-parse the article pages it stored unchanged (modwatch.incremental)
-    assert [(r[2], r[5]) for r in runs] == [(36, 0), (30, 6)]
+    assert [(r[2], r[5]) for r in runs] == [(37, 0), (30, 7)]
 
 
 def test_malformed_page_is_rejected_and_the_crawl_goes_on(tmp_path, run_crawl):
