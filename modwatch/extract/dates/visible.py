@@ -95,13 +95,13 @@ class Exclusions:
 
 # --------------------------------------------------------------------------------------- visible dates
 
-_PUBLISH_CLASS_RE = re.compile(r"publish|posted|pubdate|pub-date|pub_date|datepub|created|erschienen|"
+_PUBLISH_CLASS_RE = re.compile(r"(?<!status-)publish|posted|pubdate|pub-date|pub_date|datepub|created|erschienen|"
                                r"veroeffentlicht|first-?pub|dt-published|date-?line", re.I)
 _DATE_CLASS_RE = re.compile(r"date|datum|time|zeit|byline|meta|stamp|ngay|fecha|data|info|author|autor|subline|"
                             r"header|kicker|dachzeile|details|head", re.I)
 _MODIFIED_CLASS_RE = re.compile(r"updated|modified|aktualisiert|cap-nhat|changed|edited|lastmod", re.I)
 _LABEL_PUBLISHED_RE = re.compile(
-    r"published|posted|erschienen|veröffentlicht|publié|publicado|pubblicato|gepubliceerd|opublikowano|"
+    r"published|posted|erschienen|veröffentlicht|publiziert|publié|publicado|pubblicato|gepubliceerd|opublikowano|"
     r"ngày đăng|đăng ngày|đăng lúc|xuất bản|\bdate\s*:|\bdatum\s*:|\bvon\b.*\bam\b|^\s*am\b|^\s*on\b|\bstand\b", re.I)
 _LABEL_UPDATED_RE = re.compile(
     r"updated?\b|modified|aktualisiert|geändert|mis à jour|actualizado|aggiornato|bijgewerkt|cập nhật|"
