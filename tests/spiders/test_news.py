@@ -7,10 +7,7 @@ through ``CrawlerProcess`` in a subprocess (``python -m modwatch demo``, ``run_c
 """
 
 import hashlib
-import os
 import sqlite3
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
@@ -316,108 +313,6 @@ def test_binary_page_gives_a_reject():
     response = Response(url=request.url, body=b"%PDF-1.4", headers={"Content-Type": "application/pdf"}, request=request)
     (item,) = list(request.callback(response, **request.cb_kwargs))
     assert isinstance(item, RejectItem) and "application/pdf" in item["reason"]
-
-
-# --- end to end: replay the demo snapshot -------------------------------------------------
-
-def run_demo(db_path, snapshot) -> subprocess.CompletedProcess:
-    env = {**os.environ, "MODWATCH_LOG_LEVEL": "INFO", "MODWATCH_WARC_DIR": str(db_path.parent / "warc")}
-    result = subprocess.run([sys.executable, "-m", "modwatch", "demo", "--db", str(db_path), "--snapshot", str(snapshot)],
-                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-5000:]
-    return result
-
-
-def counts(db_path) -> dict:
-    with sqlite3.connect(db_path) as conn:
-        return {t: conn.execute(f"select count(*) from [{t}]").fetchone()[0]
-                for t in ("articles", "authors", "article_authors", "tags", "article_tags", "sources")}
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory):
-    """The demo crawled twice into one database: (path, counts after run 1, stdout of run 2).
-
-    The snapshot path does not exist at first: the demo command builds it from the manifest."""
-    folder = tmp_path_factory.mktemp("demo")
-    db_path, snapshot = folder / "modwatch.db", folder / "snapshot.warc.gz"
-    first_run = run_demo(db_path, snapshot)
-    assert f"built {snapshot}" in first_run.stdout
-    first = counts(db_path)
-    second_run = run_demo(db_path, snapshot)
-    assert "built" not in second_run.stdout
-    return db_path, first, second_run.stdout
-
-
-def test_committed_snapshot_matches_the_manifest():
-    """demo/snapshot.warc.gz holds exactly the manifest's files, keyed to their URLs."""
-    from warcio.archiveiterator import ArchiveIterator
-
-    sys.path.insert(0, str(ROOT / "demo"))
-    import build_snapshot
-
-    expected = {e["url"]: (e["file"].read_bytes(), e["content_type"]) for e in build_snapshot.load_manifest()}
-    archived = {}
-    with open(SNAPSHOT, "rb") as stream:
-        for record in ArchiveIterator(stream):
-            if record.rec_type == "response":
-                archived[record.rec_headers.get_header("WARC-Target-URI")] = (
-                    record.content_stream().read(), record.http_headers.get_header("Content-Type"))
-    assert archived == expected
-
-
-def test_demo_stores_every_snapshot_article(demo_db):
-    db_path, _, _ = demo_db
-    conn = sqlite3.connect(db_path)
-    conn.row_factory = sqlite3.Row
-    rows = {r["url"]: r for r in conn.execute("select * from articles")}
-    by_source = {}
-    for row in rows.values():
-        by_source.setdefault(row["source"], []).append(row)
-    # REST: both pages of category 7 (10 posts); feeds: every post of the dh2020 category and tag
-    # feeds, the 10 wordpress.org news posts, the Vietnamese post; 6 single pages
-    assert {k: len(v) for k, v in by_source.items()} == {
-        "worona": 10, "dh2020": 10, "wordpress-news": 10, "doancuoiki": 1,
-        "kulu-media": 1, "netzpolitik": 1, "wikimedia": 1, "aclu": 1, "wptavern": 1, "chron": 1}
-    chron = by_source["chron"][0]
-    assert chron["title"] == "Esper accuses China of intimidating smaller Asian nations"
-    assert chron["body"].startswith("HANOI, Vietnam (AP) — U.S. Defense Secretary Mark Esper on Wednesday accused China")
-    for row in rows.values():
-        assert row["title"] and row["body"] and row["published_at"], row["url"]
-        assert row["warc_record_id"] and row["crawl_run_id"] and row["body_sha256"], row["url"]
-    farewell = rows["https://dh2020.adho.org/farewell-ottawa-adieu-ottawa/"]
-    assert farewell["discovered_via"] == "rss" and farewell["fetched_url"] == farewell["url"]  # the page itself
-    assert rows["https://demo.worona.org/machu-picchu/"]["section"] == "Nature"
-    vi = by_source["doancuoiki"][0]
-    assert vi["language"] == "vi" and "thú cưng" in vi["title"].lower()
-    authors = {r[0] for r in conn.execute(
-        "select a.name from authors a join article_authors aa on aa.author_id = a.id "
-        "join articles ar on ar.id = aa.article_id where ar.source = 'worona'")}
-    assert authors == {"Reyes Martinez", "Luis Herranz", "Alan Martin"}
-    sources = {r[0]: r[1:] for r in conn.execute("select key, name, base_url, language from sources")}
-    assert sources["doancuoiki"] == ("Đồ Án Cuối Kì", "https://99hainnguyen.github.io/doancuoiki/", "vi")
-
-
-def test_demo_second_run_changes_no_row_count(demo_db):
-    """Article tables unchanged by a second run. (``crawl_runs`` and ``rejects`` log each run:
-    other demo spiders record their rejects again; the news spider has none.)"""
-    db_path, first, stdout = demo_db
-    assert counts(db_path) == first
-    with sqlite3.connect(db_path) as conn:
-        assert conn.execute("select count(*) from rejects where spider = 'news'").fetchone()[0] == 0
-    assert "kulu-media" in stdout and "total: 37 articles" in stdout
-
-
-def test_demo_one_crawl_run_per_run(demo_db):
-    db_path, _, _ = demo_db
-    with sqlite3.connect(db_path) as conn:
-        runs = conn.execute("select spider, finish_reason, items_scraped, errors, replay_source, "
-                            "coalesce(json_extract(stats_json, '$.\"modwatch/unchanged\"'), 0) from crawl_runs "
-                            "where spider = 'news'").fetchall()  # other demo spiders may add their runs
-    assert [r[0] for r in runs] == ["news", "news"]
-    assert all(r[1] == "finished" and r[3] == 0 and r[4].endswith("snapshot.warc.gz") for r in runs)
-    # the second run does not re-parse the article pages it stored unchanged (modwatch.incremental)
-    assert [(r[2], r[5]) for r in runs] == [(37, 0), (30, 7)]
 
 
 def test_malformed_page_is_rejected_and_the_crawl_goes_on(tmp_path, run_crawl):
