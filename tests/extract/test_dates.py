@@ -40,6 +40,9 @@ FETCHED_AT = datetime(2026, 6, 12, 10, 0, tzinfo=timezone.utc)
         ("Published November 9, 2023 3:02am EST", ["en"], "2023-11-09T08:02:00Z", "-05:00", "minute"),
         ("Alta Floresta - MT, 22 de novembro de 2020. 18:20", ["pt-BR"], "2020-11-22T18:20:00", None, "minute"),
         ("28.01.22", ["de"], "2022-01-28", None, "day"),
+        ("17 Tháng Sáu, 2021", ["vi"], "2021-06-17", None, "day"),
+        ("Chủ nhật, 20/6/2021, 08:15 (GMT+7)", ["vi"], "2021-06-20T01:15:00Z", "+07:00", "minute"),
+        ("10:00 | 17/06/2021", ["vi"], "2021-06-17T10:00:00", None, "minute"),
     ],
 )
 def test_parse_date(text, languages, utc_iso, offset, precision):

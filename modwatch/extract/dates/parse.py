@@ -180,8 +180,8 @@ def _month_table(languages: tuple[str, ...]) -> dict[str, int]:
         for number, key in enumerate(_MONTHS, 1):
             for name in info.get(key, ()):
                 name = name.lower().rstrip(".")
-                # "tháng 1" (Vietnamese, digits inside) and "de nov" style names are matched by other patterns
-                if len(name) >= 3 and not any(ch.isdigit() or ch.isspace() for ch in name):
+                # Vietnamese "tháng 1" (digits inside) is matched by its own pattern
+                if len(name) >= 3 and not any(ch.isdigit() for ch in name):
                     names.setdefault(name, number)
     return names
 
