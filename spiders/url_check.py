@@ -85,8 +85,9 @@ class UrlCheckSpider(scrapy.Spider):
             yield self._request(article["url"], {"article": article, "first": None, "hops": 0})
 
     def _request(self, url: str, state: dict) -> scrapy.Request:
-        return scrapy.Request(url, callback=self.parse, errback=self.failed, dont_filter=True, cb_kwargs={"state": state},
-                              meta={"dont_redirect": True, "handle_httpstatus_all": True, "dont_cache": True})  # fmt: skip
+        meta = {"dont_redirect": True, "handle_httpstatus_all": True, "dont_cache": True}
+        return scrapy.Request(url, callback=self.parse, errback=self.failed, dont_filter=True,
+                              cb_kwargs={"state": state}, meta=meta)  # fmt: skip
 
     def parse(self, response, state: dict):
         article = state["article"]

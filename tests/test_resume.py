@@ -25,7 +25,8 @@ import db
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL_PAGE = ROOT / "tests" / "fixtures" / "history" / "wikimediafoundation.org.turkey.html"
-REAL_URL = b"https://wikimediafoundation.org/news/2020/01/15/access-to-wikipedia-restored-in-turkey-after-more-than-two-and-a-half-years/"  # noqa: E501
+REAL_URL = (b"https://wikimediafoundation.org/news/2020/01/15/"
+            b"access-to-wikipedia-restored-in-turkey-after-more-than-two-and-a-half-years/")
 REAL_TITLE = b"Access to Wikipedia restored in Turkey after more than two and a half years"
 PAGES = 16
 DELAY = 0.2  # seconds per article page

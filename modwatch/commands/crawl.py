@@ -66,7 +66,8 @@ class SpiderRun:
 
 def add_arguments(parser) -> None:
     parser.add_argument("spiders", nargs="*", metavar="SPIDER", help="spiders to run (default: every spider)")
-    parser.add_argument("--exclude", action="append", default=[], metavar="SPIDER", help="skip this spider (repeatable)")
+    parser.add_argument("--exclude", action="append", default=[], metavar="SPIDER",
+                        help="skip this spider (repeatable)")
     parser.add_argument("--max-error-rate", type=float, default=0.05,
                         help="highest healthy errors/responses ratio of a run (default 0.05)")
     parser.add_argument("--db", default=os.environ.get("MODWATCH_DB", "data/modwatch.db"),

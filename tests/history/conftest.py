@@ -23,7 +23,8 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "history"
 T1 = datetime(2026, 1, 10, 8, 0, 0, tzinfo=timezone.utc)
 T2 = datetime(2026, 2, 20, 9, 30, 0, tzinfo=timezone.utc)
 
-WIKIMEDIA = "https://wikimediafoundation.org/news/2020/01/15/access-to-wikipedia-restored-in-turkey-after-more-than-two-and-a-half-years/"  # noqa: E501
+WIKIMEDIA = ("https://wikimediafoundation.org/news/2020/01/15/"
+             "access-to-wikipedia-restored-in-turkey-after-more-than-two-and-a-half-years/")
 DH2020 = "https://dh2020.adho.org/farewell-ottawa-adieu-ottawa/"
 KULU = "https://kulu-media.com/meta-outage-hits-facebook-instagram-and-messenger/"
 NETZPOLITIK = "https://netzpolitik.org/2016/die-cider-connection-abmahnungen-gegen-nutzer-von-creative-commons-bildern/"

@@ -66,8 +66,9 @@ def crawl_argv(line: str) -> list[str]:
 
 
 def test_crontab_and_systemd_run_the_crawl_command():
-    from modwatch.__main__ import main  # noqa: F401  (the command exists)
+    from modwatch.__main__ import COMMANDS
 
+    assert COMMANDS["crawl"][0] == "modwatch.commands.crawl"
     cron = [line for line in (DEPLOY / "crontab").read_text().splitlines() if line and line[0].isdigit()]
     assert [crawl_argv(line.split("&&", 1)[1].split(">>")[0]) for line in cron] == [
         [".venv/bin/python", "-m", "modwatch", "crawl", "--exclude", "url_check"],
