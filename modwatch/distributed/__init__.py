@@ -15,6 +15,23 @@ or the ``python -m modwatch distributed ...`` command. Parts:
   clears the shared state between full recrawls, once, not in each worker.
 
 Redis keys, all per spider name (:func:`keys`).
+
+Recrawls: the duplicate filter persists between crawls, so seeding again without ``clear``
+fetches only article URLs not seen before (discovery pages are always fetched); ``clear``
+first for a full recrawl.
+
+Several machines: one Redis reachable by every machine (private network only: scrapy-redis
+stores requests pickled, so whoever can write to Redis can run code in the workers; set
+``requirepass`` and use ``redis://:PASSWORD@HOST:6379/0``); on each worker machine the same
+checkout and sites file (and vocabulary, for relevance rules), ``MODWATCH_REDIS_URL``, and
+``MODWATCH_WORKERS`` = the number of workers on *all* machines (politeness); WARC files stay on
+the worker that fetched (named ``<spider>-<host>-<pid>-<stamp>.warc.gz``): collect them where
+the archive is kept. One writer per database, on the machine that has it. Heartbeats use the
+Redis server's clock, so the machines' clocks need not agree.
+
+Failures: a worker that dies loses the requests it had taken from the queue and the discovery
+state of the sites it had claimed (seed those sites again); the writer loses at most the batch
+it had popped but not stored. Storage is idempotent, so re-running is safe.
 """
 
 from __future__ import annotations
