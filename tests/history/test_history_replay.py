@@ -77,3 +77,13 @@ def test_second_run_with_nothing_new_adds_no_rows(crawl_news, snapshots, db_path
     assert before["articles"] == 4 and before["article_versions"] == 1 and before["rejects"] == 0
     stats = run_stats(database, 3)
     assert stats["modwatch/unchanged"] == 2 and stats.get("item_scraped_count", 0) == 0
+
+
+def test_incremental_can_be_switched_off(run_crawl, snapshots, db_path):
+    for _ in range(2):
+        run_crawl("spiders.news:NewsSpider", db=db_path, replay=snapshots.first, warc_dir=snapshots.warc_dir,
+                  settings={"MODWATCH_SITES_FILE": str(snapshots.sites_file), "MODWATCH_INCREMENTAL": False})
+    database = db.connect(db_path)
+    stats = run_stats(database, 2)
+    assert stats["item_scraped_count"] == 4 and "modwatch/unchanged" not in stats
+    assert counts(database)["article_versions"] == 0  # parsed again, same content: still no new version
