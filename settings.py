@@ -62,8 +62,9 @@ DOWNLOADER_MIDDLEWARES = {
     "modwatch.incremental.UnchangedArticleMiddleware": 560,
 }
 SPIDER_MIDDLEWARES = {
-    # nothing fetched twice in one run, dont_filter start/discovery pages included
-    "modwatch.incremental.OncePerRunMiddleware": 950,
+    # nothing fetched twice in one run, dont_filter start/discovery pages included; 30 = engine
+    # side of the built-in filters (depth, URL length), so a request they drop is not recorded
+    "modwatch.incremental.OncePerRunMiddleware": 30,
 }
 ITEM_PIPELINES = {
     # drop articles failing their site's `relevance:` rule (sites.yaml), before storage
