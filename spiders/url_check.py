@@ -86,7 +86,9 @@ class UrlCheckSpider(scrapy.Spider):
 
     def _request(self, url: str, state: dict) -> scrapy.Request:
         meta = {"dont_redirect": True, "handle_httpstatus_all": True, "dont_cache": True}
-        return scrapy.Request(url, callback=self.parse, errback=self.failed, dont_filter=True,
+        # first requests go through the duplicate filter, so a resumed job (JOBDIR) does not check
+        # again a URL it had already queued; redirect hops may revisit a URL
+        return scrapy.Request(url, callback=self.parse, errback=self.failed, dont_filter=state["hops"] > 0,
                               cb_kwargs={"state": state}, meta=meta)  # fmt: skip
 
     def parse(self, response, state: dict):
