@@ -5,9 +5,25 @@
     read, no storage, never written by the pipeline), so Datasette can facet articles by year
     (``datasette/metadata.yml`` lists it in the default facets). NULL when ``published_at`` is.
     SQLite allows adding a VIRTUAL (not a STORED) generated column with ``ALTER TABLE``.
+
+``statements_of_reasons_fts``
+    FTS5 external-content index (``content=[statements_of_reasons]``, so Datasette's
+    ``?_search=`` detects it) over the statement texts, accents folded
+    (``unicode61 remove_diacritics 2``: ``estaticas`` finds ``estáticas``). **No triggers**:
+    indexing inside the DSA ingest made it 3.5 times slower (60,000 real rows: 5.4 s -> 19.1 s),
+    so the index is filled in bulk, after loading, by
+    :func:`modwatch.publish.update_search_indexes` — run by ``python -m modwatch serve`` before
+    it serves and before ``--publish``. Statements are insert-only (a uuid is final), so the
+    update indexes the rows whose ``id`` is above the highest indexed one.
 """
 
 from sqlite_utils.migrations import Migrations
+
+#: Columns of ``statements_of_reasons`` indexed in ``statements_of_reasons_fts``.
+SOR_FTS_COLUMNS = (
+    "platform_name", "decision_facts", "illegal_content_legal_ground", "illegal_content_explanation",
+    "incompatible_content_ground", "incompatible_content_explanation",
+)  # fmt: skip
 
 migrations = Migrations("modwatch-publish")
 
@@ -20,3 +36,13 @@ def m001_articles_published_year(db):
             "ALTER TABLE articles ADD COLUMN published_year INTEGER "
             "GENERATED ALWAYS AS (CAST(substr(published_at, 1, 4) AS INTEGER)) VIRTUAL"
         )
+
+
+@migrations()
+def m002_statements_of_reasons_fts(db):
+    if "statements_of_reasons" not in db.table_names():
+        return
+    db.execute(
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS [statements_of_reasons_fts] USING FTS5 ({', '.join(SOR_FTS_COLUMNS)}, "
+        "content=[statements_of_reasons], content_rowid=[id], tokenize='unicode61 remove_diacritics 2')"
+    )

@@ -17,6 +17,7 @@ page is shown as text; no HTML-rendering plugin is installed for article columns
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -88,3 +89,31 @@ def publish_argv(target: str, db_path: str | Path, *, service: str = "modwatch")
     else:
         args += ["--app", service]
     return args
+
+
+def update_search_indexes(db_path: str | Path) -> dict[str, int]:
+    """Bring the bulk-filled search indexes up to date; returns rows newly indexed per index.
+
+    ``statements_of_reasons_fts`` (see ``db/migrations_publish.py``) has no triggers: this
+    indexes every statement whose ``id`` is above the highest one indexed, in one transaction.
+    A database without the index (older schema) is left alone. Raises ``sqlite3.OperationalError``
+    if the database cannot be written.
+    """
+    from db.migrations_publish import SOR_FTS_COLUMNS
+
+    added: dict[str, int] = {}
+    conn = sqlite3.connect(str(db_path))
+    try:
+        names = {r[0] for r in conn.execute("select name from sqlite_master where type = 'table'")}
+        if {"statements_of_reasons", "statements_of_reasons_fts"} <= names:
+            last = conn.execute("select coalesce(max(id), 0) from statements_of_reasons_fts_docsize").fetchone()[0]
+            columns = ", ".join(SOR_FTS_COLUMNS)
+            with conn:
+                cursor = conn.execute(
+                    f"insert into statements_of_reasons_fts (rowid, {columns}) "
+                    f"select id, {columns} from statements_of_reasons where id > ? order by id", [last]
+                )
+            added["statements_of_reasons_fts"] = cursor.rowcount
+    finally:
+        conn.close()
+    return added

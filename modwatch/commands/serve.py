@@ -8,7 +8,8 @@ Examples::
     python -m modwatch serve --publish cloudrun --print   # the publish recipe (same site)
 
 The options (immutable database, SQL time limit, streamed CSV, plugins) are those of
-``modwatch/publish.py``.
+``modwatch/publish.py``. Before serving or publishing, the bulk-filled search index of the DSA
+statements of reasons is brought up to date (``publish.update_search_indexes``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import os
 import shlex
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -52,7 +54,13 @@ def run(args) -> int:
     if args.print_only:
         print(shlex.join(["datasette", *argv]))
         return 0
-    if not args.publish and not Path(args.db).exists():
+    if not Path(args.db).exists():
         print(f"error: database {args.db} does not exist (run `make demo SERVE=0` first)", file=sys.stderr)
         return 2
+    try:
+        for index, rows in publish.update_search_indexes(args.db).items():
+            if rows:
+                print(f"indexed {rows} new rows in {index}", file=sys.stderr)
+    except sqlite3.OperationalError as e:  # e.g. a read-only copy: serve what is indexed
+        print(f"warning: search indexes not updated ({e})", file=sys.stderr)
     return subprocess.call(command)

@@ -28,6 +28,7 @@ from db.articles import upsert_article
 from db.crawl_runs import finish_crawl_run, start_crawl_run
 from db.dsa import load_dump
 from db.notices import store_notice_page
+from modwatch import publish
 from db.rejects import insert_reject
 from db import tagging as tagging_store
 from modwatch.tagging import load_vocabulary, tag_article
@@ -99,6 +100,7 @@ def build(path: str | Path) -> Path:
                      requests=3, responses=3, stats={})  # fmt: skip
     tag_articles(database)
     database.conn.close()
+    publish.update_search_indexes(path)  # as `python -m modwatch serve` does before serving
     return path
 
 

@@ -84,7 +84,7 @@ def test_unaccented_vietnamese_finds_accented_article(get, query):
 
 @pytest.mark.parametrize("query", ['"Decree 72"', "Nghị-định", "'", "(", "AND", "Turkey AND", '"', "NEAR(", "title:", "*"])
 @pytest.mark.parametrize("mode", ["", "raw"])
-@pytest.mark.parametrize("table", ["articles", "notices"])
+@pytest.mark.parametrize("table", ["articles", "notices", "statements_of_reasons"])
 def test_punctuation_in_search_never_gives_an_error_page(get, query, mode, table):
     params = {"_search": query}
     if mode:
@@ -324,3 +324,28 @@ def test_publish_recipe_builds_a_read_only_image(site_db):
     assert "-i modwatch.db" in dockerfile and "--plugins-dir plugins/" in dockerfile
     assert "datasette-search-all==1.1.4" in dockerfile and "datasette-dashboards==0.8.0" in dockerfile
     assert "--setting max_csv_mb 0" in dockerfile and "--setting sql_time_limit_ms 3000" in dockerfile
+
+
+@pytest.mark.parametrize(
+    "query, ids",
+    [("Minimum Age Requirement", [1, 4, 6, 24]), ("estaticas", [18]), ("Pinterest", [2, 20, 27]), ('"own-initiative', None)],
+)
+def test_statements_of_reasons_search(get, query, ids):
+    response = get("/modwatch/statements_of_reasons.json", params={"_search": query, "_shape": "array", "_col": "uuid"})
+    found = rows(response)
+    if ids is not None:
+        assert sorted(r["id"] for r in found) == ids
+
+
+def test_statements_of_reasons_index_is_updated_incrementally(tmp_path):
+    database = db.connect(tmp_path / "modwatch.db")
+    with open(sitedb.DSA_CSV, "rb") as f:
+        from db.dsa import load_dump
+
+        load_dump(database, f, url=sitedb.DSA_URL, fetched_at="2026-11-29T10:08:00Z", name=sitedb.DSA_CSV.name)
+    database.conn.close()
+    assert publish.update_search_indexes(tmp_path / "modwatch.db") == {"statements_of_reasons_fts": 28}
+    assert publish.update_search_indexes(tmp_path / "modwatch.db") == {"statements_of_reasons_fts": 0}
+    with sqlite3.connect(tmp_path / "modwatch.db") as conn:
+        hits = conn.execute("select count(*) from statements_of_reasons_fts where statements_of_reasons_fts match 'Pinterest'")
+        assert hits.fetchone()[0] == 3
