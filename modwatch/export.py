@@ -72,7 +72,11 @@ DIRECT_FILTERS: dict[str, dict[str, tuple[tuple[str, ...], str]]] = {
         "since": (("published_at",), "substr(published_at, 1, 10) >= :since"),
         "until": (("published_at",), "substr(published_at, 1, 10) <= :until"),
         "country": ((), _TAGGED.format(kind="country", param="country")),
-        "platform": ((), _TAGGED.format(kind="platform", param="platform")),
+        # a platform key (facebook) or a report platform (Meta -> facebook, instagram)
+        "platform": ((), _TAGGED.format(kind="platform", param="platform").replace(
+            "lower(e.key) = lower(:platform))",
+            "(lower(e.key) = lower(:platform) or e.id in (select entity_id from entity_report_platforms "
+            "where lower(report_platform) = lower(:platform))))")),
     },
     "sources": {"source": (("key",), "key = :source")},
     "removal_requests": {
@@ -213,7 +217,7 @@ def where_clause(conn: sqlite3.Connection, table: str, filters: dict[str, str | 
     for name, (needed, sql) in DIRECT_FILTERS.get(table, {}).items():
         if filters.get(name) is None or not set(needed) <= columns:
             continue
-        if "article_entities" in sql and not {"article_entities", "entities"} <= names:
+        if "article_entities" in sql and not {"article_entities", "entities", "entity_report_platforms"} <= names:
             continue
         conditions.append(f"({sql})")
         applied.append(name)

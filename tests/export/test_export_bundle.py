@@ -206,3 +206,11 @@ def test_progress_bar_on_long_exports(site_db, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("MODWATCH_PROGRESS", "0")
     export_bundle(site_db, tmp_path, today=DAY, tables=["removal_requests"])
     assert capsys.readouterr().err == ""
+
+
+def test_report_platform_name_selects_its_tagged_articles(site_db, tmp_path):
+    """--platform Meta keeps Meta's removal requests and the articles tagged facebook or instagram."""
+    bundle = export_bundle(site_db, tmp_path, today=DAY, filters={"platform": "Meta"},
+                           tables=["articles", "removal_requests"])
+    assert sorted(r["source"] for r in read_csv(bundle / "articles.csv")) == ["kulu-media", "netzpolitik"]
+    assert {r["platform"] for r in read_csv(bundle / "removal_requests.csv")} == {"Meta"}
