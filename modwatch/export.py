@@ -283,7 +283,8 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _write_table(conn, table: str, path: Path, filters: dict, metadata: dict) -> tuple[int, list[str], list, dict]:
+def _write_table(conn, table: str, path: Path, filters: dict) -> tuple[int, list[str], list, dict]:
+    """Write ``table``'s kept rows to ``path``; returns (rows, filters applied, columns, field types)."""
     columns = _columns(conn, table)
     names = [name for name, _, _ in columns]
     where, applied = where_clause(conn, table, filters)
@@ -355,7 +356,7 @@ def export_bundle(
         results: list[TableExport] = []
         written: list[tuple[str, int, list[str], list, dict]] = []
         for table in chosen:
-            rows, applied, columns, field_types = _write_table(conn, table, work / f"{table}.csv", filters, metadata)
+            rows, applied, columns, field_types = _write_table(conn, table, work / f"{table}.csv", filters)
             written.append((table, rows, applied, columns, field_types))
         exported = {w[0] for w in written}
         for table, rows, applied, columns, field_types in written:
