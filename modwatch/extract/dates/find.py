@@ -26,6 +26,7 @@ from lxml import etree
 from modwatch.extract.dates.metadata import (GENERIC_META_RANK, MODIFIED_META, PUBLISHED_META, jsonld_dates,
                                              meta_dates, page_language)
 from modwatch.extract.dates.parse import ParsedDate, parse_date, with_source
+from modwatch.extract.dates.scripts import inline_script_texts, script_dates
 from modwatch.extract.dates.urls import page_urls_date, url_date
 from modwatch.extract.dates.visible import (HEADER_UPDATED_SCORE, STRONG_VISIBLE_SCORE, Exclusions, visible_best,
                                             visible_date)
@@ -123,6 +124,10 @@ def _find(html, url: str, kind: str, language: str | None, fetched_at: datetime 
     parsed = visible_date(tree, kind, languages, fetched_at, excluded)
     if parsed:
         return parsed
+    scripts = inline_script_texts(tree)
+    found = _first_parsed(script_dates(scripts, kind), "script", languages, fetched_at)
+    if found:
+        return found[1]
     if kind != "published":
         return None
     parsed = url_date(url)
@@ -133,6 +138,9 @@ def _find(html, url: str, kind: str, language: str | None, fetched_at: datetime 
     updated = visible_best(tree, "modified", languages, fetched_at, excluded)
     if updated and updated[0] >= HEADER_UPDATED_SCORE:
         return dataclasses.replace(updated[1], found_in=f"{updated[1].found_in} (updated)")
+    modified = _first_parsed(script_dates(scripts, "modified"), "script", languages, fetched_at)
+    if modified:
+        return dataclasses.replace(modified[1], found_in=f"{modified[1].found_in} (updated)")
     return page_urls_date(tree)
 
 

@@ -137,11 +137,11 @@ def _walk_body(tree, relative: bool) -> tuple[list, list[tuple[str, etree._Eleme
                     element.tag == "abbr" and element.get("title") and "published" in (element.get("class") or "")):
             dated.append(element)
         text = element.text
-        if text and ("20" in text or "19" in text or (
+        if text and ("20" in text or "19" in text or _short_year_date(text) or (
                 relative and any(word in text for word in _RELATIVE_WORDS))):
             found.append((position, text, element, False))
         tail = element.tail
-        if tail and element is not body and ("20" in tail or "19" in tail or (
+        if tail and element is not body and ("20" in tail or "19" in tail or _short_year_date(tail) or (
                 relative and any(word in tail for word in _RELATIVE_WORDS))):
             tails.append((element, tail))
     for element, tail in tails:  # a tail follows the element's last descendant
@@ -152,6 +152,18 @@ def _walk_body(tree, relative: bool) -> tuple[list, list[tuple[str, etree._Eleme
         found.append((index.get(following, len(index)) - 0.5, tail, element, True))
     found.sort(key=lambda item: item[0])
     return dated, [(text, holder, is_tail) for _position, text, holder, is_tail in found]
+
+
+_SHORT_YEAR_DATE_RE = re.compile(r"\b[0-3]?\d\.[01]?\d\.\d\d\b")
+
+
+_YEAR_RE = re.compile(r"(?:19|20)\d\d")
+_VERSION_RE = re.compile(r"version|\bv\s?\d|release|wordpress|php|python|\d\.\d+\.\d+\.\d", re.I)
+
+
+def _short_year_date(text: str) -> bool:
+    """True for a short text holding a day with a two-digit year (``31.10.23``) and no "19"/"20" in it."""
+    return len(text) < 40 and "." in text and _SHORT_YEAR_DATE_RE.search(text) is not None
 
 
 _DATE_TEXT_RE = re.compile(r"\d{4}|\d\d?[./-]\d\d?[./-]\d\d|\d\s*(?:tháng|giờ|phút|ngày|hours?|days?|minutes?|"
@@ -324,6 +336,8 @@ def _score_visible(tree, kind: str, languages, fetched_at, excluded: Exclusions)
             continue
         if candidate.score < 2 and _is_prose(value):
             continue  # a date inside running text, not a dateline
+        if (candidate.score < 1 or _VERSION_RE.search(value)) and not _YEAR_RE.search(value):
+            continue  # "WordPress 4.8.12" in a footer: a two-digit year counts only in the article's byline
         if parsed.precision == "month":
             if best is None and (month_only is None or candidate.score > month_only[0].score):
                 month_only = (candidate, parsed)
