@@ -346,22 +346,39 @@ def export_bundle(
         shutil.rmtree(work)
     work.mkdir(parents=True)
 
-    conn = sqlite3.connect(f"file:{Path(db_path).resolve()}?mode=ro", uri=True)
     try:
+        _write_bundle(db_path, work, name, now, metadata, filters, tables)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    if final.exists():
+        shutil.rmtree(final)
+    work.rename(final)
+    return final
+
+
+def _write_bundle(db_path, work: Path, name: str, now, metadata: dict, filters: dict, tables) -> list[TableExport]:
+    """Write the CSVs, datapackage.json, README.md and SHA256SUMS of the bundle into ``work``.
+
+    All tables are read in one read transaction: one consistent snapshot even while a crawl
+    writes to the (WAL-mode) database.
+    """
+    conn = sqlite3.connect(f"file:{Path(db_path).resolve()}?mode=ro", uri=True, isolation_level=None)
+    try:
+        conn.execute("BEGIN")
         available = exportable_tables(conn, metadata)
         chosen = tables or available
         missing = set(chosen) - set(available)
         if missing:
             raise ExportError(f"no such table(s) to export: {sorted(missing)}; available: {available}")
-        results: list[TableExport] = []
-        written: list[tuple[str, int, list[str], list, dict]] = []
-        for table in chosen:
-            rows, applied, columns, field_types = _write_table(conn, table, work / f"{table}.csv", filters)
-            written.append((table, rows, applied, columns, field_types))
+        written = [(table, *_write_table(conn, table, work / f"{table}.csv", filters)) for table in chosen]
         exported = {w[0] for w in written}
-        for table, rows, applied, columns, field_types in written:
-            schema = _resource_schema(conn, table, columns, field_types, metadata, exported)
-            results.append(TableExport(table, f"{table}.csv", rows, applied, schema))
+        results = [
+            TableExport(table, f"{table}.csv", rows, applied,
+                        _resource_schema(conn, table, columns, field_types, metadata, exported))
+            for table, rows, applied, columns, field_types in written
+        ]  # fmt: skip
+        conn.execute("COMMIT")
     finally:
         conn.close()
 
@@ -370,11 +387,7 @@ def export_bundle(
     (work / "README.md").write_text(_readme(name, now, db_path, results, metadata, filters), encoding="utf-8")
     sums = [f"{_sha256(path)}  {path.name}\n" for path in sorted(work.iterdir()) if path.name != "SHA256SUMS"]
     (work / "SHA256SUMS").write_text("".join(sums), encoding="utf-8")
-
-    if final.exists():
-        shutil.rmtree(final)
-    work.rename(final)
-    return final
+    return results
 
 
 def _datapackage(name, now, results: list[TableExport], metadata, filters, work: Path) -> dict:

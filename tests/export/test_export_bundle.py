@@ -214,3 +214,9 @@ def test_report_platform_name_selects_its_tagged_articles(site_db, tmp_path):
                            tables=["articles", "removal_requests"])
     assert sorted(r["source"] for r in read_csv(bundle / "articles.csv")) == ["kulu-media", "netzpolitik"]
     assert {r["platform"] for r in read_csv(bundle / "removal_requests.csv")} == {"Meta"}
+
+
+def test_failed_export_leaves_nothing_behind(site_db, tmp_path):
+    with pytest.raises(ExportError):
+        export_bundle(site_db, tmp_path, today=DAY, tables=["articles", "no_such_table"])
+    assert list(tmp_path.iterdir()) == []
