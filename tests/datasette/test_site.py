@@ -349,3 +349,15 @@ def test_statements_of_reasons_index_is_updated_incrementally(tmp_path):
     with sqlite3.connect(tmp_path / "modwatch.db") as conn:
         hits = conn.execute("select count(*) from statements_of_reasons_fts where statements_of_reasons_fts match 'Pinterest'")
         assert hits.fetchone()[0] == 3
+
+
+def test_serve_command(site_db, tmp_path, capsys):
+    from modwatch.__main__ import main
+
+    assert main(["serve", str(site_db), "--port", "8123", "--print"]) == 0
+    line = capsys.readouterr().out.strip()
+    assert line.startswith(f"datasette serve -i {site_db} --host 127.0.0.1 --port 8123 -m ")
+    assert main(["serve", str(site_db), "--publish", "cloudrun", "--print"]) == 0
+    assert "datasette publish cloudrun" in capsys.readouterr().out
+    assert main(["serve", str(tmp_path / "missing.db")]) == 2
+    assert "does not exist" in capsys.readouterr().err
