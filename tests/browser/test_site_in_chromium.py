@@ -208,7 +208,7 @@ def test_csv_download_has_every_row(server, browser, demo_db, tmp_path):
     link = browser.find_element(By.CSS_SELECTOR, ".export-links a[href*='.csv']")
     assert "_stream" not in link.get_attribute("href")  # the page's plain CSV link ...
     # ... and the advanced export form with only "download file" ticked (not "stream all rows"):
-    # the modwatch_csv plugin streams every row anyway
+    # the modwatch_guards plugin streams every row anyway
     form = browser.find_element(By.CSS_SELECTOR, "form[action$='removal_requests.csv']")
     form.find_element(By.NAME, "_dl").click()
     assert not form.find_element(By.NAME, "_stream").is_selected()

@@ -319,7 +319,7 @@ def test_publish_recipe_builds_a_read_only_image(site_db):
         with temporary_docker_directory([str(site_db)], "modwatch", metadata, extra, None, None,
                                         str(publish.PLUGINS_DIR), [], installs, False, None, "secret") as folder:
             dockerfile = (Path(folder) / "Dockerfile").read_text()
-            plugin = (Path(folder) / "plugins" / "modwatch_csv.py").exists()
+            plugin = (Path(folder) / "plugins" / "modwatch_guards.py").exists()
     assert plugin
     assert "-i modwatch.db" in dockerfile and "--plugins-dir plugins/" in dockerfile
     assert "datasette-search-all==1.1.4" in dockerfile and "datasette-dashboards==0.8.0" in dockerfile
