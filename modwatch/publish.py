@@ -6,9 +6,10 @@ published one are the same read-only site:
 
 - the database is opened **immutable** (``-i``): Datasette cannot write to it, and Datasette
   0.65 has no write API; arbitrary SQL is read-only and stopped after ``sql_time_limit_ms``;
-- the configuration is ``datasette/metadata.yml``, the plugins directory ``datasette/plugins``
-  (``modwatch_guards.py``: a full-table CSV is always streamed whole, a truncated query CSV is an
-  error, never a silently short HTTP 200);
+- the configuration is ``datasette/metadata.yml`` and the plugins directory
+  ``datasette/plugins`` (``modwatch_guards.py``: a full-table CSV is always streamed whole, a
+  truncated query CSV is an error, never a silently short HTTP 200; punctuation in a search
+  never gives an error page);
 - plugins are pinned in :data:`PLUGINS` (the same pins as ``pyproject.toml``).
 
 Article bodies are plain text and Datasette escapes every cell, so a ``<script>`` in a scraped
