@@ -361,3 +361,15 @@ def test_serve_command(site_db, tmp_path, capsys):
     assert "datasette publish cloudrun" in capsys.readouterr().out
     assert main(["serve", str(tmp_path / "missing.db")]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_plugin_pins_match_pyproject_and_installed_versions():
+    import importlib.metadata
+    import tomllib
+
+    dependencies = tomllib.loads((publish.REPO / "pyproject.toml").read_text())["project"]["dependencies"]
+    for pin in publish.PLUGINS:
+        assert pin in dependencies
+        name, version = pin.split("==")
+        assert importlib.metadata.version(name) == version
+    assert "datasette==0.65.5" in dependencies and importlib.metadata.version("datasette") == "0.65.5"
