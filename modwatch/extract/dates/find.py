@@ -109,6 +109,9 @@ def _find(html, url: str, kind: str, language: str | None, fetched_at: datetime 
         _first_parsed([(r + 1, k, v) for r, k, v in jsonld_dates(tree, jsonld_keys)], "json-ld", languages, fetched_at)
     if structured:
         rank, parsed = structured
+        in_url = url_date(url) if kind == "published" else None
+        if in_url and in_url.precision == "day" and parsed.local_day and abs((datetime.fromisoformat(in_url.utc_iso) - datetime.fromisoformat(parsed.local_day)).days) > 1:
+            return in_url
         if _needs_local_day(parsed):
             parsed = _local_day(parsed, tree, url, kind, languages, fetched_at, excluded)
         if rank >= 1 or parsed.precision == "month":

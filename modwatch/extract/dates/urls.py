@@ -12,6 +12,9 @@ from modwatch.extract.dates.parse import ParsedDate, parse_date, with_source
 _URL_DAY_RE = re.compile(r"/((?:19|20)\d{2})[/_-]?([01]\d)[/_-]?([0-3]\d)(?:/|[_-]|\.html?|$)")
 _URL_DAY_SEP_RE = re.compile(r"[/_-]((?:19|20)\d{2})[/_.-]([01]?\d)[/_.-]([0-3]?\d)(?:/|[_.-]|$)")
 _URL_MONTH_RE = re.compile(r"/((?:19|20)\d{2})/([01]\d)/")
+#: ``/29-10-2021``, ``/meldung-29.10.2021/``: day first or month first; read only when one of the two numbers
+#: cannot be a month
+_URL_DMY_RE = re.compile(r"[/_-]([0-3]?\d)[_.-]([0-3]?\d)[_.-]((?:19|20)\d{2})(?:/|[_.-]|$)")
 
 
 def url_date(url: str) -> ParsedDate | None:
@@ -21,10 +24,18 @@ def url_date(url: str) -> ParsedDate | None:
     path = re.sub(r"^[a-z]+://[^/]+", "", url)
     for regex in (_URL_DAY_SEP_RE, _URL_DAY_RE):
         m = regex.search(path)
+        if m and len(m[3]) == 1 and m.group(0)[-1:] in "-_":
+            m = None  # "/2023/10/3-fragen-an": a slug that starts with a number, not a day
         if m:
             parsed = parse_date(f"{m[1]}-{int(m[2]):02d}-{int(m[3]):02d}")
             if parsed:
                 return with_source(ParsedDate(parsed.utc_iso, m.group(0), None, "day"), "url")
+    m = _URL_DMY_RE.search(path)
+    if m and (int(m[1]) > 12) != (int(m[2]) > 12):
+        day, month = (m[1], m[2]) if int(m[1]) > 12 else (m[2], m[1])
+        parsed = parse_date(f"{m[3]}-{int(month):02d}-{int(day):02d}")
+        if parsed:
+            return with_source(ParsedDate(parsed.utc_iso, m.group(0), None, "day"), "url")
     m = _URL_MONTH_RE.search(path)
     if m and 1 <= int(m[2]) <= 12:
         return ParsedDate(f"{m[1]}-{m[2]}", m.group(0), None, "month", "url")

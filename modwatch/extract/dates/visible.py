@@ -30,7 +30,9 @@ _EXCLUDED_RE = re.compile(
     r"(?=$|\s|[-_]|s\b|s[-_])", re.I)
 #: footers: an article card's footer often holds its date, the site footer a copyright year; candidates there
 #: count less but are not dropped
-_SOFT_EXCLUDED_RE = re.compile(r"(?:^|\s|[-_])(?<!has-)(?<!with-)(?<!no-)(?:footer|foot|bottom|sidebar|teaser)"
+_SOFT_EXCLUDED_RE = re.compile(r"(?:^|\s|[-_])(?<!has-)(?<!with-)(?<!no-)(?:footer|foot|sidebar|teaser|"
+                               # spacing utilities ("gutter-half-bottom", "margin-bottom") are not the page bottom
+                               r"(?<!margin-)(?<!padding-)(?<!gutter-)(?<!half-)(?<!border-)(?<!space-)bottom)"
                                r"(?=$|\s|[-_])", re.I)
 _SOFT_EXCLUDED_TAGS = {"footer", "aside"}
 _EXCLUDED_TAGS = {"nav", "script", "style", "noscript", "template", "form", "select", "button",
@@ -102,7 +104,7 @@ _DATE_CLASS_RE = re.compile(r"date|datum|time|zeit|byline|meta|stamp|ngay|fecha|
 _MODIFIED_CLASS_RE = re.compile(r"updated|modified|aktualisiert|cap-nhat|changed|edited|lastmod", re.I)
 _LABEL_PUBLISHED_RE = re.compile(
     r"published|posted|erschienen|veröffentlicht|publiziert|publié|publicado|pubblicato|gepubliceerd|opublikowano|"
-    r"ngày đăng|đăng ngày|đăng lúc|xuất bản|\bdate\s*:|\bdatum\s*:|\bvon\b.*\bam\b|^\s*am\b|^\s*on\b|\bstand\b", re.I)
+    r"erstellt|created|mis en ligne|créé|creado|ngày đăng|đăng ngày|đăng lúc|xuất bản|\bdate\s*:|\bdatum\s*:|\bvon\b.*\bam\b|^\s*am\b|^\s*on\b|\bstand\b", re.I)
 _LABEL_UPDATED_RE = re.compile(
     r"updated?\b|modified|aktualisiert|geändert|mis à jour|actualizado|aggiornato|bijgewerkt|cập nhật|"
     r"zuletzt|last edited|revised", re.I)
@@ -236,7 +238,8 @@ def _visible_candidates(tree, excluded: Exclusions, languages=None, fetched_at=N
             bool(_LABEL_UPDATED_RE.search(text) and not _LABEL_PUBLISHED_RE.search(text))
         if "published" in itemprop or "created" in itemprop or "modified" in itemprop:
             score, where = 6, f"itemprop:{itemprop}"
-        elif element.tag == "time" and (element.get("pubdate") is not None or _PUBLISH_CLASS_RE.search(context)):
+        elif element.tag == "time" and (element.get("pubdate") is not None or _PUBLISH_CLASS_RE.search(context) or
+                                        "publication" in context.lower()):  # <p class="publication"><time>
             score, where = 6, "time[pubdate]"
         elif element.tag == "time":
             score, where = 4, "time"
@@ -281,7 +284,9 @@ def _visible_candidates(tree, excluded: Exclusions, languages=None, fetched_at=N
                 container = container.getparent()
         context = _context(owner)
         before = _label_before(holder if is_tail else None, owner)
-        labelled_published = bool(_LABEL_PUBLISHED_RE.search(text) or _LABEL_PUBLISHED_RE.search(before))
+        # "On July 31, 2019, U.S. Senators …" opens a sentence, it is no dateline
+        labelled_published = bool((len(text) <= 50 and _LABEL_PUBLISHED_RE.search(text)) or
+                                  _LABEL_PUBLISHED_RE.search(before))
         labelled_updated = bool(_LABEL_UPDATED_RE.search(text) or _LABEL_UPDATED_RE.search(before))
         if _PUBLISH_CLASS_RE.search(context):
             score = 5
