@@ -19,7 +19,7 @@ the date: a copyright year, a widget's "last updated" or a comment's date is not
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from lxml import etree
 
@@ -87,6 +87,13 @@ def _local_day(parsed: ParsedDate, tree, url: str, kind: str, languages, fetched
     return parsed
 
 
+def _days_apart(one: ParsedDate, other: ParsedDate) -> int:
+    """Whole days between the local days of two dates (0 when either has no day)."""
+    if not one.local_day or not other.local_day:
+        return 0
+    return abs((date.fromisoformat(one.local_day) - date.fromisoformat(other.local_day)).days)
+
+
 def _first_parsed(candidates, prefix, languages, fetched_at) -> tuple[int, ParsedDate] | None:
     """``(rank, ParsedDate)`` of the first readable date (at least month-precise) among ranked candidates."""
     for rank, key, value in candidates:
@@ -105,13 +112,19 @@ def _find(html, url: str, kind: str, language: str | None, fetched_at: datetime 
     jsonld_keys = ("datePublished", "dateCreated") if kind == "published" else ("dateModified",)
     meta_table = PUBLISHED_META if kind == "published" else MODIFIED_META
     excluded = Exclusions(tree)
-    structured = _first_parsed(meta_dates(tree, meta_table), "meta", languages, fetched_at) or \
-        _first_parsed([(r + 1, k, v) for r, k, v in jsonld_dates(tree, jsonld_keys)], "json-ld", languages, fetched_at)
+    jsonld = _first_parsed([(r + 1, k, v) for r, k, v in jsonld_dates(tree, jsonld_keys)], "json-ld", languages,
+                           fetched_at)
+    structured = _first_parsed(meta_dates(tree, meta_table), "meta", languages, fetched_at) or jsonld
     if structured:
         rank, parsed = structured
         in_url = url_date(url) if kind == "published" else None
-        if in_url and in_url.precision == "day" and parsed.local_day and abs((datetime.fromisoformat(in_url.utc_iso) - datetime.fromisoformat(parsed.local_day)).days) > 1:
-            return in_url
+        if in_url and in_url.precision == "day" and _days_apart(in_url, parsed) > 1:
+            return in_url  # the URL keeps the first day; metadata a later re-publication (site move, CMS import)
+        if jsonld and jsonld[0] == 1 and structured is not jsonld and jsonld[1].local_day != parsed.local_day:
+            # meta tags and the article's JSON-LD disagree: the one the page's dateline confirms wins
+            visible = visible_best(tree, kind, languages, fetched_at, excluded)
+            if visible and visible[1].local_day == jsonld[1].local_day:
+                rank, parsed = jsonld
         if _needs_local_day(parsed):
             parsed = _local_day(parsed, tree, url, kind, languages, fetched_at, excluded)
         if rank >= 1 or parsed.precision == "month":

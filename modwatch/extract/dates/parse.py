@@ -219,7 +219,7 @@ _ISO_RE = re.compile(
 _YMD_RE = re.compile(r"(?<![\d.])(?P<year>\d{4})(?P<sep>[/.年-])\s?(?P<month>\d{1,2})(?P=sep)\s?(?P<day>\d{1,2})"
                      r"(?![\d])")
 _YMD_CJK_RE = re.compile(r"(?P<year>\d{4})\s*年\s*(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日")
-_NUMERIC_RE = re.compile(r"(?<![\d.:/-])(?P<a>\d{1,2})\s?(?P<sep>[/.-])\s?(?P<b>\d{1,2})\s?(?P=sep)\s?(?P<year>\d{4})"
+_NUMERIC_RE = re.compile(r"(?<![\d.:/-])(?P<a>\d{1,2})\s?(?P<sep>[/.|-])\s?(?P<b>\d{1,2})\s?(?P=sep)\s?(?P<year>\d{4})"
                          r"(?![\d])")
 #: "28.01.22": dotted day.month with a two-digit year (German and other European short dates)
 _DOTTED_SHORT_RE = re.compile(r"(?<![\d.:/-])(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{2})(?![\d.])")

@@ -23,14 +23,14 @@ from modwatch.extract.dates.parse import ParsedDate, parse_date, with_source
 #: "layoutTwoColumnsRightSidebar" or "has-sidebar" do not hide the whole page
 _EXCLUDED_RE = re.compile(
     r"(?:^|\s|[-_])(?<!has-)(?<!with-)(?<!no-)(?:comment|related|recommend|trending|popular|"
-    r"newsletter|share|sharing|social|breadcrumb|menu|navbar|nav|advert|promo|cookie|copyright|outbrain|"
+    r"newsletter|breadcrumb|menu|navbar|nav|advert|promo|cookie|copyright|outbrain|"
     r"taboola|read-?more|pager|pagination|calendar|archive|ticker|weather|signup|subscribe|author-bio|disqus|reply|"
     r"replies|respond|modal|popup|most|latest|recent|suggest|leserbrief|kommentar|teaser-?list|more-?articles|"
     r"today|heute|current-?date|logo|masthead)"
     r"(?=$|\s|[-_]|s\b|s[-_])", re.I)
 #: footers: an article card's footer often holds its date, the site footer a copyright year; candidates there
 #: count less but are not dropped
-_SOFT_EXCLUDED_RE = re.compile(r"(?:^|\s|[-_])(?<!has-)(?<!with-)(?<!no-)(?:footer|foot|sidebar|teaser|"
+_SOFT_EXCLUDED_RE = re.compile(r"(?:^|\s|[-_])(?<!has-)(?<!with-)(?<!no-)(?:footer|foot|sidebar|teaser|share|sharing|social|"
                                # spacing utilities ("gutter-half-bottom", "margin-bottom") are not the page bottom
                                r"(?<!margin-)(?<!padding-)(?<!gutter-)(?<!half-)(?<!border-)(?<!space-)bottom)"
                                r"(?=$|\s|[-_])", re.I)
@@ -127,8 +127,11 @@ def _walk_body(tree, relative: bool) -> tuple[list, list[tuple[str, etree._Eleme
     dated = []
     found = []
     tails = []
+    title = None
     for position, element in enumerate(body.iter()):
         index[element] = position
+        if element.tag == "h1" and title is None:
+            title = position
         if not isinstance(element.tag, str):  # a comment: only its tail is page text
             tail = element.tail
             if tail and ("20" in tail or "19" in tail):
@@ -153,7 +156,7 @@ def _walk_body(tree, relative: bool) -> tuple[list, list[tuple[str, etree._Eleme
             following = node.getnext()
         found.append((index.get(following, len(index)) - 0.5, tail, element, True))
     found.sort(key=lambda item: item[0])
-    return dated, [(text, holder, is_tail) for _position, text, holder, is_tail in found]
+    return dated, found, index, title
 
 
 _SHORT_YEAR_DATE_RE = re.compile(r"\b[0-3]?\d\.[01]?\d\.\d\d\b")
@@ -224,9 +227,9 @@ def _label_before(tail_of, owner) -> str:
 def _visible_candidates(tree, excluded: Exclusions, languages=None, fetched_at=None) -> list[_Candidate]:
     candidates = []
     order = 0
-    dated, texts = _walk_body(tree, relative=fetched_at is not None)
+    dated, texts, index, title = _walk_body(tree, relative=fetched_at is not None)
     for element in dated:
-        order += 1
+        order = abs(index[element] - title) if title is not None else order + 1
         level = excluded(element)
         if level == HARD:
             continue
@@ -253,8 +256,8 @@ def _visible_candidates(tree, excluded: Exclusions, languages=None, fetched_at=N
             candidates.append(_Candidate(score, order, value, where, modified, key))
         if text and len(text) < 120:
             candidates.append(_Candidate(score - 0.5, order, text, where + ":text", modified, key))
-    for node, holder, is_tail in texts:
-        order += 1
+    for position, node, holder, is_tail in texts:
+        order = abs(position - title) if title is not None else order + 1
         if not _DATE_TEXT_RE.search(node):
             continue
         # "…</svg>August 30, 2017": a tail belongs to the holder's parent
@@ -331,8 +334,9 @@ def _score_visible(tree, kind: str, languages, fetched_at, excluded: Exclusions)
     for candidate in _visible_candidates(tree, excluded, languages, fetched_at):
         if candidate.modified != (kind == "modified"):
             continue
-        if best is not None and candidate.score <= best[0].score:
-            continue
+        if best is not None and (candidate.score < best[0].score or
+                                 candidate.score == best[0].score and candidate.order >= best[0].order):
+            continue  # of two equal candidates the one closer to the title wins
         value = candidate.value
         if kind == "published" and _LABEL_UPDATED_RE.search(value) and _LABEL_PUBLISHED_RE.search(value):
             value = _published_part(value)
