@@ -18,7 +18,6 @@ page is shown as text; no HTML-rendering plugin is installed for article columns
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -95,26 +94,17 @@ def publish_argv(target: str, db_path: str | Path, *, service: str = "modwatch")
 def update_search_indexes(db_path: str | Path) -> dict[str, int]:
     """Bring the bulk-filled search indexes up to date; returns rows newly indexed per index.
 
-    ``statements_of_reasons_fts`` (see ``db/migrations_publish.py``) has no triggers: this
-    indexes every statement whose ``id`` is above the highest one indexed, in one transaction.
-    A database without the index (older schema) is left alone. Raises ``sqlite3.OperationalError``
-    if the database cannot be written.
+    Today that is ``statements_of_reasons_fts`` (:func:`db.dsa.index_new_statements`). Raises
+    ``sqlite3.OperationalError`` if the database cannot be written.
     """
-    from db.migrations_publish import SOR_FTS_COLUMNS
+    import sqlite_utils
 
-    added: dict[str, int] = {}
-    conn = sqlite3.connect(str(db_path))
+    from db.dsa import index_new_statements
+
+    database = sqlite_utils.Database(str(db_path))
     try:
-        names = {r[0] for r in conn.execute("select name from sqlite_master where type = 'table'")}
-        if {"statements_of_reasons", "statements_of_reasons_fts"} <= names:
-            last = conn.execute("select coalesce(max(id), 0) from statements_of_reasons_fts_docsize").fetchone()[0]
-            columns = ", ".join(SOR_FTS_COLUMNS)
-            with conn:
-                cursor = conn.execute(
-                    f"insert into statements_of_reasons_fts (rowid, {columns}) "
-                    f"select id, {columns} from statements_of_reasons where id > ? order by id", [last]
-                )
-            added["statements_of_reasons_fts"] = cursor.rowcount
+        if "statements_of_reasons_fts" not in database.table_names():
+            return {}
+        return {"statements_of_reasons_fts": index_new_statements(database)}
     finally:
-        conn.close()
-    return added
+        database.close()

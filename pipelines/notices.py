@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 import logging
 
-from db.dsa import load_dump
+from db.dsa import index_new_statements, load_dump
 from db.notices import store_notice_page
 from db.timestamps import iso_utc
 
@@ -42,6 +42,7 @@ def store_sor_dump(database, item: dict, *, crawl_run_id, spider, stats=None) ->
         territorial_scope=set(item["territorial_scope"]) if item.get("territorial_scope") else None,
         crawl_run_id=crawl_run_id, warc_record_id=item.get("warc_record_id"), spider=spider,
     )
+    result["indexed_for_search"] = index_new_statements(database)
     logger.info("DSA dump %s: %s", item["url"], result)
     if stats is not None:
         stats.inc_value("modwatch/statements_of_reasons", result["rows_stored"])

@@ -48,7 +48,7 @@ def upstream_url(path: Path) -> str:
 
 def run(args) -> int:
     import db
-    from db.dsa import load_dump
+    from db.dsa import index_new_statements, load_dump
     from modwatch.transparency.dsa import DumpError
 
     database = db.connect(args.db)
@@ -67,6 +67,7 @@ def run(args) -> int:
             print(f"{path}: {exc}", file=sys.stderr)
             status = 2
             continue
+        result["indexed_for_search"] = index_new_statements(database)
         print(json.dumps({"file": str(path), **result}))
     database.close()
     return status

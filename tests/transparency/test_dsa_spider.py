@@ -26,4 +26,9 @@ def test_replay_crawl_of_two_days_and_a_missing_one(run_crawl, db_path, tmp_path
                         (dsa.dump_url("2024-03-15"), 4, 1, "loaded", 1)]
     (reason,) = database.execute("select reason from rejects where url = ?", [dsa.dump_url("2024-03-16")]).fetchone()
     assert reason == "DSA dump not downloaded: HTTP 404"
+    # searchable right after the crawl (the index is filled after each dump, not by a trigger)
+    searchable = database.execute(
+        "select platform_name, count(*) from statements_of_reasons_fts where statements_of_reasons_fts match ? "
+        "group by platform_name", ["tiktok OR wallapop"]).fetchall()
+    assert dict(searchable) == {"TikTok": 7, "Wallapop": 1}
     database.close()
