@@ -30,8 +30,8 @@ the archive is kept. One writer per database, on the machine that has it. Heartb
 Redis server's clock, so the machines' clocks need not agree.
 
 Failures: a worker that dies loses the requests it had taken from the queue and the discovery
-state of the sites it had claimed (seed those sites again); the writer loses at most the batch
-it had popped but not stored. Storage is idempotent, so re-running is safe.
+state of the sites it had claimed (seed those sites again); a writer that dies loses nothing
+(the next one stores what it had taken). Storage is idempotent, so re-running is safe.
 """
 
 from __future__ import annotations
@@ -45,10 +45,11 @@ def keys(spider: str) -> dict[str, str]:
     ``dupefilter`` (set of request fingerprints), ``items`` (list of JSON items,
     ``REDIS_ITEMS_KEY``), ``workers`` (sorted set: worker id -> last heartbeat, Unix seconds of
     the Redis server clock), ``worker_stats`` (list of JSON stats of finished workers),
-    ``sites`` (hash: site key -> JSON description, written by the coordinator's seed).
+    ``sites`` (hash: site key -> JSON description, written by the coordinator's seed),
+    ``writing`` (list: items the writer has taken and not stored yet).
     """
-    return {name: f"{spider}:{name}"
-            for name in ("start_urls", "requests", "dupefilter", "items", "workers", "worker_stats", "sites")}
+    names = ("start_urls", "requests", "dupefilter", "items", "workers", "worker_stats", "sites")
+    return {**{name: f"{spider}:{name}" for name in names}, "writing": f"{spider}:items:writing"}
 
 
 #: a worker whose last heartbeat is older than this many seconds is taken for dead

@@ -65,22 +65,23 @@ def clear(server, spider: str, *, items: bool = False, force: bool = False) -> d
         alive = live_workers(server, spider)
         if alive:
             raise Busy(f"{len(alive)} worker(s) of {spider} still alive ({', '.join(alive)}): stop them first")
-        waiting = server.llen(k["items"])
+        waiting = server.llen(k["items"]) + server.llen(k["writing"])
         if waiting and not items:
             raise Busy(f"{waiting} item(s) of {spider} not stored yet: run the writer first, or clear --items")
-    names = [*CLEARED, "items", "workers"] if items or force else list(CLEARED)
+    names = [*CLEARED, "items", "writing", "workers"] if items or force else list(CLEARED)
     return {k[name]: server.delete(k[name]) for name in names}
 
 
 def status(server, spider: str) -> dict:
-    """``{"seeds", "requests", "seen", "items", "workers", "finished_workers"}`` of ``spider``."""
+    """``{"seeds", "requests", "seen", "items", "writing", "workers", "finished_workers"}`` of ``spider``."""
     k = keys(spider)
     with server.pipeline(transaction=False) as pipe:
         pipe.llen(k["start_urls"])
         pipe.zcard(k["requests"])
         pipe.scard(k["dupefilter"])
         pipe.llen(k["items"])
+        pipe.llen(k["writing"])
         pipe.llen(k["worker_stats"])
-        seeds, requests, seen, items, finished = pipe.execute()
-    return {"seeds": seeds, "requests": requests, "seen": seen, "items": items,
+        seeds, requests, seen, items, writing, finished = pipe.execute()
+    return {"seeds": seeds, "requests": requests, "seen": seen, "items": items, "writing": writing,
             "workers": live_workers(server, spider), "finished_workers": finished}

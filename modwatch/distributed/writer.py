@@ -20,19 +20,23 @@ A value that cannot be turned back into an item (not JSON, unknown class or fiel
 Sources: the site descriptions the coordinator wrote to ``<spider>:sites`` become the
 spider's ``sites``, which ``SQLitePipeline`` writes to the ``sources`` table at open.
 
-Delivery is at most once: an item popped but not yet stored when the writer is killed is lost
-(rerun the crawl; storage is idempotent). A stopped writer loses nothing still in Redis.
+Nothing is lost if the writer is killed: items are *moved* (atomically, in batches) from
+``<spider>:items`` to ``<spider>:items:writing`` and removed from there once the pipelines are
+done with them (``item_scraped``, ``item_dropped`` or ``item_error``); the next writer puts
+what is left there back at the head of ``<spider>:items`` (stat ``distributed/items_recovered``).
+An item can then be stored twice, which storage makes harmless (upsert by canonical URL). One
+writer per spider at a time.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-import logging
 from types import SimpleNamespace
 
 import redis.asyncio
 import scrapy
+from scrapy import signals
 from scrapy_redis import connection, defaults
 from scrapy_redis.connection import SETTINGS_PARAMS_MAP
 
@@ -40,9 +44,13 @@ from modwatch.distributed import WORKER_TIMEOUT, keys
 from modwatch.distributed.pipeline import decode_item
 from modwatch.items import RejectItem
 
-logger = logging.getLogger(__name__)
-
 EXCERPT_CHARS = 4096
+#: move up to ARGV[1] values from the head of list KEYS[1] to the tail of KEYS[2], atomically
+TAKE_ITEMS = """
+local values = redis.call('LPOP', KEYS[1], ARGV[1])
+if values then redis.call('RPUSH', KEYS[2], unpack(values)) end
+return values
+"""
 #: worker stats that describe the worker's own items or process, kept apart under ``workers/``
 _WORKER_ONLY = ("item_", "elapsed_time_seconds", "memusage/", "distributed/", "scheduler/")
 
@@ -101,6 +109,7 @@ class ItemWriterSpider(scrapy.Spider):
         self.follow, self.poll, self.batch = bool(follow), float(poll), int(batch)
         self.keys = keys(name)
         self.sites = []
+        self._taken: dict[int, bytes] = {}  # id(item) -> its value, until the pipelines are done
 
     @classmethod
     def update_settings(cls, settings):
@@ -114,7 +123,8 @@ class ItemWriterSpider(scrapy.Spider):
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.server = async_server(crawler.settings)
-        described = connection.from_settings(crawler.settings).hgetall(spider.keys["sites"])
+        spider.sync_server = connection.from_settings(crawler.settings)
+        described = spider.sync_server.hgetall(spider.keys["sites"])
         spider.sites = [SimpleNamespace(key=key.decode(), **json.loads(value)) for key, value in described.items()]
         return spider
 
@@ -130,16 +140,23 @@ class ItemWriterSpider(scrapy.Spider):
         return not any(counts)
 
     async def start(self):
+        self.crawler.signals.connect(self._stored, signal=signals.item_scraped)
+        self.crawler.signals.connect(self._stored, signal=signals.item_dropped)
+        self.crawler.signals.connect(self._stored, signal=signals.item_error)
+        await self._recover()
+        take = self.server.register_script(TAKE_ITEMS)
         quiet = 0
         while True:
-            values = await self.server.lpop(self.keys["items"], self.batch)
+            values = await take(keys=[self.keys["items"], self.keys["writing"]], args=[self.batch])
             if not values:
-                popped = await self.server.blpop([self.keys["items"]], timeout=self.poll)
-                values = [popped[1]] if popped else []
+                value = await self.server.blmove(self.keys["items"], self.keys["writing"], self.poll, "LEFT", "RIGHT")
+                values = [value] if value is not None else []
             if values:
                 quiet = 0
                 for data in values:
-                    yield self._item(data)
+                    item = self._item(data)
+                    self._taken[id(item)] = data
+                    yield item
                 await asyncio.sleep(0)  # let the pipelines run
                 continue
             if self.follow:
@@ -151,6 +168,21 @@ class ItemWriterSpider(scrapy.Spider):
         merge_worker_stats(self.crawler.stats, reports)
         await self.server.aclose()
         self.logger.info("items of %s stored; %d worker(s) reported", self.name, len(reports))
+
+    async def _recover(self) -> None:
+        """Put back the items a previous writer had taken but not stored (it was killed)."""
+        recovered = 0
+        while await self.server.lmove(self.keys["writing"], self.keys["items"], "RIGHT", "LEFT") is not None:
+            recovered += 1
+        if recovered:
+            self.crawler.stats.set_value("distributed/items_recovered", recovered)
+            self.logger.warning("%d item(s) taken by a writer that stopped before storing them: stored now", recovered)
+
+    def _stored(self, item, **kwargs) -> None:
+        """The pipelines are done with ``item`` (stored, dropped or failed): forget its copy."""
+        data = self._taken.pop(id(item), None)
+        if data is not None:
+            self.sync_server.lrem(self.keys["writing"], 1, data)
 
     def _item(self, data: bytes):
         try:

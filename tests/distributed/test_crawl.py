@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 
 from modwatch.distributed import coordinator
+from modwatch.distributed.pipeline import encode_item
+from modwatch.items import ArticleItem
 
 sys.path.insert(0, str(Path(__file__).parent))
 from local_site import LocalSite  # noqa: E402
@@ -68,7 +70,8 @@ def test_two_workers_and_writer_fetch_and_store_each_page_once(tmp_path, server,
         quick = ["-s", "ROBOTSTXT_OBEY=False", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0",
                  "-s", "HTTPCACHE_ENABLED=False", "-s", "CONCURRENT_REQUESTS=1", "-s", "TELNETCONSOLE_ENABLED=False"]
         logs = {name: open(tmp_path / f"{name}.log", "w") for name in ("worker-1", "worker-2", "writer")}
-        workers = [subprocess.Popen(command("worker", "news", "--max-idle", "3", *quick, "-s", f"USER_AGENT={name}"),
+        writer = None
+        workers = [subprocess.Popen(command("worker", "news", "--max-idle", "8", *quick, "-s", f"USER_AGENT={name}"),
                                     env=env, cwd=ROOT, stdout=logs[name], stderr=subprocess.STDOUT)
                    for name in ("worker-1", "worker-2")]
         try:
@@ -81,8 +84,8 @@ def test_two_workers_and_writer_fetch_and_store_each_page_once(tmp_path, server,
             for process in [*workers, writer]:
                 process.wait(timeout=180)
         finally:
-            for process in workers:
-                if process.poll() is None:
+            for process in [*workers, writer]:
+                if process is not None and process.poll() is None:
                     process.kill()
             for log in logs.values():
                 log.close()
@@ -129,8 +132,29 @@ def test_two_workers_and_writer_fetch_and_store_each_page_once(tmp_path, server,
 
     # nothing left in Redis for the writer; the shared queue is empty, the duplicate filter kept
     state = coordinator.status(server, "news")
-    assert state["items"] == 0 and state["requests"] == 0 and state["seeds"] == 0 and state["workers"] == []
+    assert state["items"] == state["writing"] == 0 and state["requests"] == 0 and state["seeds"] == 0 and state["workers"] == []
     assert state["seen"] == 12  # the article requests (discovery requests are not filtered)
+
+
+def test_writer_stores_what_a_killed_writer_had_taken_and_rejects_unreadable_values(tmp_path, server, crawl_env):
+    article = ArticleItem(url="https://www.aljazeera.com/news/2019/11/x.html", source="aljazeera", title="Crash",
+                          body="Two US service members were killed.", fetched_url="https://www.aljazeera.com/x",
+                          http_status=200, authors=["Al Jazeera"], tags=[])
+    server.rpush("news:items:writing", encode_item(article))  # taken by a writer that was then killed
+    server.rpush("news:items", b'{"class": "modwatch.items.ArticleItem", "item": {"colour": "red"}}')
+    db_path = tmp_path / "writer.db"
+    result = subprocess.run(command("writer", "news", "--db", str(db_path)), env=crawl_env, cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "1 item(s) taken by a writer that stopped before storing them" in result.stderr
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT url, title FROM articles").fetchall() == [(article["url"], "Crash")]
+        (reason, excerpt), = conn.execute("SELECT reason, excerpt FROM rejects").fetchall()
+        (run_items, stats), = conn.execute("SELECT items_scraped, stats_json FROM crawl_runs").fetchall()
+    assert reason == "distributed writer: item not readable: KeyError: 'ArticleItem does not support field: colour'"
+    assert excerpt == '{"class": "modwatch.items.ArticleItem", "item": {"colour": "red"}}'
+    assert run_items == 2 and json.loads(stats)["distributed/items_recovered"] == 1
+    assert server.llen("news:items") == server.llen("news:items:writing") == 0
 
 
 def test_clear_refuses_while_items_wait_then_clears(server, crawl_env):

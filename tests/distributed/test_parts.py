@@ -59,7 +59,7 @@ def news_spider(redis_url, **settings):
 
 
 def test_site_seed_runs_that_sites_discovery_locally(redis_url, server):
-    crawler, spider = news_spider(redis_url)
+    _, spider = news_spider(redis_url)
     dh2020 = spider.requests_from_seed({"site": "dh2020"})
     # demo/sites.yaml: dh2020 discovers by rss first: its category and tag feeds
     assert [r.url for r in dh2020] == ["https://dh2020.adho.org/category/pc2020/feed/",
@@ -182,7 +182,7 @@ def test_clear_refuses_while_a_worker_is_alive(server):
         coordinator.clear(server, "news")
     server.zrem("news:workers", "vm:1")
     assert coordinator.clear(server, "news")["news:dupefilter"] == 1
-    assert coordinator.status(server, "news") == {"seeds": 0, "requests": 0, "seen": 0, "items": 0, "workers": [],
+    assert coordinator.status(server, "news") == {"seeds": 0, "requests": 0, "seen": 0, "items": 0, "writing": 0, "workers": [],
                                                   "finished_workers": 0}
 
 
