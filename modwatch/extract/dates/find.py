@@ -23,13 +23,13 @@ from datetime import date, datetime, timedelta
 
 from lxml import etree
 
-from modwatch.extract.dates.metadata import (GENERIC_META_RANK, MODIFIED_META, PUBLISHED_META, jsonld_dates,
+from modwatch.extract.dates.metadata import (GENERIC_META_RANK, GENERIC_NAME_RANK, MODIFIED_META, PUBLISHED_META, jsonld_dates,
                                              meta_dates, page_language)
 from modwatch.extract.dates.parse import ParsedDate, parse_date, with_source
 from modwatch.extract.dates.scripts import inline_script_texts, script_dates
 from modwatch.extract.dates.urls import page_urls_date, url_date
-from modwatch.extract.dates.visible import (HEADER_UPDATED_SCORE, STRONG_VISIBLE_SCORE, Exclusions, visible_best,
-                                            visible_date)
+from modwatch.extract.dates.visible import (HEADER_UPDATED_SCORE, NEAR_TITLE, STRONG_VISIBLE_SCORE, Exclusions,
+                                            visible_best, visible_date)
 
 __all__ = ["find_modified_date", "find_publication_date", "html_tree", "url_date"]
 
@@ -132,7 +132,10 @@ def _find(html, url: str, kind: str, language: str | None, fetched_at: datetime 
             # (itemprop/time[pubdate]/labelled "Published"/"Stand:") on another day
             visible = visible_best(tree, kind, languages, fetched_at, excluded)
             # for an unknown meta name ("zdf:publicationdate") any date-classed dateline will do
+            # a generic name ("date", "DC.date") also yields to a date-classed dateline right by the title
             threshold = STRONG_VISIBLE_SCORE if rank < GENERIC_META_RANK else HEADER_UPDATED_SCORE
+            if visible and rank >= GENERIC_NAME_RANK and visible[2] <= NEAR_TITLE:
+                threshold = HEADER_UPDATED_SCORE
             if visible and visible[0] >= threshold and visible[1].local_day and \
                     visible[1].local_day != parsed.local_day:
                 return visible[1]

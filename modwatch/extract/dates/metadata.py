@@ -107,6 +107,8 @@ _GENERIC_EXCLUDED_META_RE = re.compile(r"modif|updat|expir|revis|valid|last|birt
 
 #: rank of weak names ("timestamp", "last-publish-date") and of unknown names holding an ISO date
 GENERIC_META_RANK = 4
+#: rank of names that say "a date" but not which ("date", "DC.date", "dcterms.date")
+GENERIC_NAME_RANK = 3
 
 
 def meta_dates(tree, table: dict[str, int]) -> list[tuple[int, str, str]]:

@@ -137,7 +137,8 @@ def _walk_body(tree, relative: bool) -> tuple[list, list[tuple[str, etree._Eleme
             if tail and ("20" in tail or "19" in tail):
                 tails.append((element, tail))
             continue
-        if element.get("datetime") is not None or element.get("itemprop") in _DATE_ITEMPROPS or \
+        if element.get("datetime") is not None or element.get("data-date") is not None or \
+                element.get("itemprop") in _DATE_ITEMPROPS or \
                 element.get("property") in _DATE_PROPERTIES or (
                     element.tag == "abbr" and element.get("title") and "published" in (element.get("class") or "")):
             dated.append(element)
@@ -224,17 +225,26 @@ def _label_before(tail_of, owner) -> str:
     return ""
 
 
+#: a candidate's ``order`` is its distance (in elements) from the page's title (``h1``); without a title its rank
+#: in the page, counted from this number so that it never passes for "near the title"
+_NO_TITLE = 1_000_000
+
+#: a dateline this many elements or fewer from the title (``<h1>…</h1><ul><li class="Date">``) belongs to it
+NEAR_TITLE = 50
+
+
 def _visible_candidates(tree, excluded: Exclusions, languages=None, fetched_at=None) -> list[_Candidate]:
     candidates = []
     order = 0
     dated, texts, index, title = _walk_body(tree, relative=fetched_at is not None)
     for element in dated:
-        order = abs(index[element] - title) if title is not None else order + 1
+        order = abs(index[element] - title) if title is not None else order + _NO_TITLE
         level = excluded(element)
         if level == HARD:
             continue
         itemprop = (element.get("itemprop") or element.get("property") or "").lower()
-        value = element.get("datetime") or element.get("content") or element.get("title") or ""
+        value = element.get("datetime") or element.get("data-date") or element.get("content") or \
+            element.get("title") or ""
         context = _context(element)
         text = " ".join(element.itertext()).strip()
         modified = "modified" in itemprop or bool(_MODIFIED_CLASS_RE.search(context)) or \
@@ -248,6 +258,8 @@ def _visible_candidates(tree, excluded: Exclusions, languages=None, fetched_at=N
             score, where = 4, "time"
         elif element.tag == "abbr":
             score, where = 5, "abbr.published"
+        elif element.get("datetime") is None and element.get("data-date") is not None:
+            score, where = 2, f"[data-date]:{element.tag}"
         else:
             score, where = 3, f"[datetime]:{element.tag}"
         score -= 2 * level
@@ -257,7 +269,7 @@ def _visible_candidates(tree, excluded: Exclusions, languages=None, fetched_at=N
         if text and len(text) < 120:
             candidates.append(_Candidate(score - 0.5, order, text, where + ":text", modified, key))
     for position, node, holder, is_tail in texts:
-        order = abs(position - title) if title is not None else order + 1
+        order = abs(position - title) if title is not None else order + _NO_TITLE
         if not _DATE_TEXT_RE.search(node):
             continue
         # "…</svg>August 30, 2017": a tail belongs to the holder's parent
@@ -323,7 +335,8 @@ def visible_date(tree, kind: str, languages, fetched_at, excluded: Exclusions) -
 
 
 def visible_best(tree, kind: str, languages, fetched_at, excluded: Exclusions):
-    """``(score, ParsedDate)`` of the best-scored visible date, or None (computed once per page and kind)."""
+    """``(score, ParsedDate, distance)`` of the best-scored visible date, or None (computed once per page and
+    kind); ``distance`` counts the elements between it and the page's title (``h1``), see :data:`NEAR_TITLE`."""
     if kind not in excluded.visible:
         excluded.visible[kind] = _score_visible(tree, kind, languages, fetched_at, excluded)
     return excluded.visible[kind]
@@ -355,7 +368,7 @@ def _score_visible(tree, kind: str, languages, fetched_at, excluded: Exclusions)
     best = best or month_only
     if best is None:
         return None
-    return best[0].score, with_source(best[1], best[0].found_in)
+    return best[0].score, with_source(best[1], best[0].found_in), best[0].order
 
 
 def _is_prose(text: str) -> bool:
