@@ -29,7 +29,7 @@ from modwatch.extract.dates.parse import ParsedDate, parse_date, with_source
 from modwatch.extract.dates.scripts import inline_script_texts, script_dates
 from modwatch.extract.dates.urls import page_urls_date, url_date
 from modwatch.extract.dates.visible import (HEADER_UPDATED_SCORE, NEAR_TITLE, STRONG_VISIBLE_SCORE, Exclusions,
-                                            visible_best, visible_date)
+                                            shows_day, visible_best, visible_date)
 
 __all__ = ["find_modified_date", "find_publication_date", "html_tree", "url_date"]
 
@@ -122,8 +122,7 @@ def _find(html, url: str, kind: str, language: str | None, fetched_at: datetime 
             return in_url  # the URL keeps the first day; metadata a later re-publication (site move, CMS import)
         if jsonld and jsonld[0] == 1 and structured is not jsonld and jsonld[1].local_day != parsed.local_day:
             # meta tags and the article's JSON-LD disagree: the one the page's dateline confirms wins
-            visible = visible_best(tree, kind, languages, fetched_at, excluded)
-            if visible and visible[1].local_day == jsonld[1].local_day:
+            if shows_day(tree, jsonld[1].local_day, kind, languages, fetched_at, excluded):
                 rank, parsed = jsonld
         if _needs_local_day(parsed):
             parsed = _local_day(parsed, tree, url, kind, languages, fetched_at, excluded)

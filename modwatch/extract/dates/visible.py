@@ -371,6 +371,18 @@ def _score_visible(tree, kind: str, languages, fetched_at, excluded: Exclusions)
     return best[0].score, with_source(best[1], best[0].found_in), best[0].order
 
 
+def shows_day(tree, day: str, kind: str, languages, fetched_at, excluded: Exclusions) -> bool:
+    """True when a dateline of the page (any candidate outside comments, navigation, related lists…) reads as
+    ``day`` (``YYYY-MM-DD``). Parses every candidate: for settling a disagreement, not for every page."""
+    for candidate in _visible_candidates(tree, excluded, languages, fetched_at):
+        if candidate.modified != (kind == "modified") or candidate.score < 1:
+            continue
+        parsed = parse_date(candidate.value, languages=languages, fetched_at=fetched_at)
+        if parsed is not None and parsed.local_day == day:
+            return True
+    return False
+
+
 def _is_prose(text: str) -> bool:
     """True for running text around a date rather than a dateline (``Alta Floresta - MT, 22 de novembro de 2020``).
     Only length tells them apart reliably: datelines with place names and labels have as many words as short
