@@ -10,7 +10,9 @@ the bytes of a response to URLs or article dicts:
   :func:`article_from_wp_post` turns one post object (with ``_embedded`` author, featured media
   and terms) into the ArticleItem "what the page says" fields.
 - **RSS 2.0 / Atom feeds** read with feedparser (https://feedparser.readthedocs.io/):
-  :func:`parse_feed` -> :class:`FeedEntry` list; :func:`article_from_feed_entry` builds an
+  :func:`parse_feed` -> :class:`FeedEntry` list (dates feedparser cannot read, such as
+  ``Chủ Nhật, 09/07/2023 13:42``, re-parsed in the feed's language with
+  :func:`modwatch.extract.dates.parse_feed_date`); :func:`article_from_feed_entry` builds an
   article from an entry that carries the full text (``content:encoded``), used when the article
   page itself cannot be fetched; :func:`wp_category_feed_url` gives ``/category/SLUG/feed/``.
 - **XML sitemaps** (https://www.sitemaps.org/protocol.html; WordPress core ``wp-sitemap.xml``,
@@ -39,6 +41,7 @@ import feedparser
 from lxml import html as lxml_html
 from scrapy.utils.sitemap import Sitemap as _ScrapySitemap
 
+from modwatch.extract.dates import ParsedDate, parse_feed_date
 from modwatch.extract.text import html_to_text
 
 #: the ``discovered_via`` values (ArticleItem field) of each method
@@ -253,8 +256,11 @@ def wp_tag_feed_url(base_url: str, slug: str) -> str:
 class FeedEntry:
     """One RSS item / Atom entry, as the feed gives it (no page fetched).
 
-    ``published_raw``: the date string as written in the feed; ``published_at``: UTC ISO
-    8601 from feedparser's parsed date (None if feedparser could not read it);
+    ``published_raw``: the date string as written in the feed; ``published_at``: the date
+    normalised (``2023-07-09T06:42:38Z``; ``2023-07-09T13:42:00`` without a ``Z`` when the feed
+    gave no time zone), None when no date could be read; ``published_offset``: the feed's UTC
+    offset (``+07:00``) or None; ``published_precision``: ``"second"``, ``"minute"``, ``"day"`` ...
+    (see :class:`~modwatch.extract.dates.ParsedDate`). The same for ``modified_*``.
     ``content_html``: the full text (``content:encoded`` / Atom ``content``) or None when
     the feed carries only a summary.
     """
@@ -269,6 +275,10 @@ class FeedEntry:
     modified_at: str | None = None
     summary_html: str | None = None
     content_html: str | None = None
+    published_offset: str | None = None
+    published_precision: str | None = None
+    modified_offset: str | None = None
+    modified_precision: str | None = None
 
 
 def _struct_to_iso(value) -> str | None:
@@ -289,8 +299,27 @@ def _offset_of(raw: str | None) -> str | None:
     return f"{match.group(1)}{match.group(2)}:{match.group(3)}"
 
 
-def parse_feed(data: bytes, url: str = "") -> list[FeedEntry]:
+#: a numeric day-month-year or year-month-day with "/" or "." (``17/06/2021``, ``2023/07/09``): feedparser reads
+#: none of these right (it returns None, or a wrong date for some), so they are always re-parsed
+_NUMERIC_FEED_DATE_RE = re.compile(r"\d{1,4}\s?[/.]\s?\d{1,2}\s?[/.]\s?\d{2,4}")
+
+
+def _feed_date(raw: str | None, parsed_struct, language: str | None) -> ParsedDate | None:
+    """The date of an entry: feedparser's reading of RFC 822 / RFC 3339 dates; strings it cannot read (no
+    parsed value, or a slash-/dot-separated date) re-parsed with :func:`parse_feed_date` in the feed's language
+    (day first for ``vi``, ``de``…; non-English weekday names; no time zone kept as none, never invented)."""
+    if not raw:
+        return None
+    if parsed_struct is None or _NUMERIC_FEED_DATE_RE.search(raw):
+        return parse_feed_date(raw, language=language)
+    return ParsedDate(_struct_to_iso(parsed_struct), raw, _offset_of(raw), "second")
+
+
+def parse_feed(data: bytes, url: str = "", *, language: str | None = None) -> list[FeedEntry]:
     """Entries of an RSS 2.0 / RSS 1.0 / Atom feed, in feed order, links made absolute.
+
+    ``language``: the site's language (``"vi"``), else the feed's ``<language>``; it decides the
+    order of day and month in dates feedparser cannot read (``Chủ Nhật, 09/07/2023 13:42``).
 
     Raises :class:`DiscoveryError` if the document is not a feed (feedparser finds no
     version, e.g. an HTML 404 page). An empty but valid feed returns ``[]``.
@@ -299,6 +328,7 @@ def parse_feed(data: bytes, url: str = "") -> list[FeedEntry]:
     if not parsed.get("version"):
         reason = parsed.get("bozo_exception") or "no RSS/Atom root element"
         raise DiscoveryError(f"not an RSS/Atom feed: {reason}")
+    language = language or (parsed.feed.get("language") or "").strip() or None
     entries = []
     for entry in parsed.entries:
         link = entry.get("link")
@@ -309,16 +339,24 @@ def parse_feed(data: bytes, url: str = "") -> list[FeedEntry]:
         authors = tuple(a.get("name") for a in entry.get("authors") or [] if a.get("name"))
         if not authors and entry.get("author"):
             authors = (entry["author"],)
+        # dict.get: feedparser's own .get maps a missing published <-> updated (with a warning)
+        published_raw = dict.get(entry, "published") or dict.get(entry, "updated")
+        published = _feed_date(published_raw, dict.get(entry, "published_parsed") if dict.get(entry, "published")
+                               else dict.get(entry, "updated_parsed"), language)
+        modified = _feed_date(dict.get(entry, "updated"), dict.get(entry, "updated_parsed"), language)
         entries.append(FeedEntry(
             url=urldefrag(urljoin(url, link))[0],
             title=html.unescape(entry.get("title") or "").strip(),
             authors=authors,
             categories=tuple(t.get("term") for t in entry.get("tags") or [] if t.get("term")),
-            # dict.get: feedparser's own .get maps a missing published <-> updated (with a warning)
-            published_raw=dict.get(entry, "published") or dict.get(entry, "updated"),
-            published_at=_struct_to_iso(dict.get(entry, "published_parsed") or dict.get(entry, "updated_parsed")),
+            published_raw=published_raw,
+            published_at=published.utc_iso if published else None,
+            published_offset=published.offset if published else None,
+            published_precision=published.precision if published else None,
             modified_raw=dict.get(entry, "updated"),
-            modified_at=_struct_to_iso(dict.get(entry, "updated_parsed")),
+            modified_at=modified.utc_iso if modified else None,
+            modified_offset=modified.offset if modified else None,
+            modified_precision=modified.precision if modified else None,
             summary_html=entry.get("summary"),
             content_html=content_html,
         ))
@@ -336,11 +374,13 @@ def feed_entry_metadata(entry: FeedEntry) -> dict:
     return {
         "published_at": entry.published_at,
         "published_at_raw": entry.published_raw if entry.published_at else None,
-        "published_at_offset": _offset_of(entry.published_raw) if entry.published_at else None,
-        "published_at_precision": "second" if entry.published_at else None,
+        "published_at_offset": (entry.published_offset if entry.published_precision else
+                                _offset_of(entry.published_raw)) if entry.published_at else None,
+        "published_at_precision": (entry.published_precision or "second") if entry.published_at else None,
         "modified_at": None if same_modified else entry.modified_at,
         "modified_at_raw": None if same_modified or not entry.modified_at else entry.modified_raw,
-        "modified_at_offset": None if same_modified or not entry.modified_at else _offset_of(entry.modified_raw),
+        "modified_at_offset": None if same_modified or not entry.modified_at else (
+            entry.modified_offset if entry.modified_precision else _offset_of(entry.modified_raw)),
         "authors": list(entry.authors),
         "section": entry.categories[0] if entry.categories else None,
         "tags": list(entry.categories),

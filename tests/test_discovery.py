@@ -267,3 +267,44 @@ def test_listing_links_take_post_headlines_only():
     assert links[:2] == ["https://dh2020.adho.org/cartography-of-dh2020/",
                          "https://dh2020.adho.org/farewell-ottawa-adieu-ottawa/"]
     assert "https://dh2020.adho.org/code-of-conduct/" not in links  # menu link
+
+
+# --- feed dates feedparser cannot read --------------------------------------------------------
+
+VI_FEED = "99hainnguyen.github.io/category-tin-tuc-feed.xml"  # a real Vietnamese WordPress feed, <language>vi
+VI_PUBDATE = b"<pubDate>Sun, 09 Jul 2023 06:42:38 +0000</pubDate>"
+
+
+def vi_feed_with_pubdate(pubdate: str) -> bytes:
+    """The real feed with its first item's RFC 822 pubDate replaced by ``pubdate`` (the only change: Vietnamese
+    sites write dates this way; the feed itself is unchanged otherwise)."""
+    data = read(VI_FEED)
+    assert data.count(VI_PUBDATE) == 1
+    return data.replace(VI_PUBDATE, f"<pubDate>{pubdate}</pubDate>".encode())
+
+
+@pytest.mark.parametrize("pubdate, language, published_at, offset, precision", [
+    # feedparser gives no parsed date for these; the feed's <language>vi</language> makes 09/07 the 9th of July
+    ("Chủ Nhật, 09/07/2023 13:42", None, "2023-07-09T13:42:00", None, "minute"),  # no zone: none invented
+    ("09/07/2023 13:42 (GMT+7)", None, "2023-07-09T06:42:00Z", "+07:00", "minute"),
+    # feedparser reads this one as 2023-11-01: slash-separated dates are always re-parsed
+    ("2023/07/09 13:42:38", None, "2023-07-09T13:42:38", None, "second"),
+    # the site's language, when given, decides: en-US writes month first (9 July -> September 7)
+    ("09/07/2023 13:42", "en-US", "2023-09-07T13:42:00", None, "minute"),
+    # an RFC 822 date is feedparser's to read
+    ("Sun, 09 Jul 2023 13:42:38 +0700", None, "2023-07-09T06:42:38Z", "+07:00", "second"),
+])
+def test_feed_dates_feedparser_cannot_read(pubdate, language, published_at, offset, precision):
+    entry = d.parse_feed(vi_feed_with_pubdate(pubdate), "https://99hainnguyen.github.io/doancuoiki/blog/category/"
+                         "tin-tuc/feed/", language=language)[0]
+    assert (entry.published_raw, entry.published_at, entry.published_offset, entry.published_precision) == (
+        pubdate, published_at, offset, precision)
+    meta = d.feed_entry_metadata(entry)
+    assert (meta["published_at"], meta["published_at_raw"], meta["published_at_offset"],
+            meta["published_at_precision"]) == (published_at, pubdate, offset, precision)
+
+
+def test_unreadable_feed_date_gives_no_date_but_keeps_the_string():
+    entry = d.parse_feed(vi_feed_with_pubdate("không rõ"))[0]
+    assert (entry.published_raw, entry.published_at) == ("không rõ", None)
+    assert d.feed_entry_metadata(entry)["published_at_raw"] is None
