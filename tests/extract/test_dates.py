@@ -3,6 +3,7 @@ and German pages and feeds)."""
 
 from datetime import datetime, timezone
 
+import feedparser
 import pytest
 
 from modwatch.extract.dates import ParsedDate, day_first_for, parse_date, parse_feed_date
@@ -131,11 +132,19 @@ def test_parse_feed_date(text, language, expected):
     assert parse_feed_date(text, language=language) == expected
 
 
+def feed_with_pub_date(text: str) -> str:
+    return f"<rss version='2.0'><channel><item><title>t</title><pubDate>{text}</pubDate></item></channel></rss>"
+
+
 def test_feedparser_cannot_read_what_parse_feed_date_reads():
-    feedparser = pytest.importorskip("feedparser")
     text = "Thứ Hai, 17/06/2021 10:00"
-    assert feedparser.datetimes._parse_date(text) is None
+    (entry,) = feedparser.parse(feed_with_pub_date(text)).entries
+    assert entry.published == text and entry.get("published_parsed") is None
     assert parse_feed_date(text, language="vi").utc_iso == "2021-06-17T10:00:00"
+    # the RFC 822 form it does read, to the same instant as parse_feed_date
+    (entry,) = feedparser.parse(feed_with_pub_date("Thu, 17 Jun 2021 10:00:00 +0700")).entries
+    assert entry.published_parsed[:6] == (2021, 6, 17, 3, 0, 0)
+    assert parse_feed_date("Thu, 17 Jun 2021 10:00:00 +0700").utc_iso == "2021-06-17T03:00:00Z"
 
 
 def test_parse_feed_date_empty():
