@@ -132,11 +132,13 @@ def parse_share(cell, *, scale: float = 1.0) -> Count:
 
 def normalise_header(header: str) -> str:
     """Compare-friendly header: whitespace (incl. line breaks) collapsed and trimmed, lower case,
-    ``requester`` spelled ``requestor``. ``"% Not Enough Information "`` -> ``"% not enough
-    information"``; ``"Legal Request\\nAccounts Specified"`` -> ``"legal request accounts specified"``.
+    spelled with the field's term ``requester`` (Google's download writes ``Requestor``, its
+    2023 snapshot ``Requester``).
+    ``"% Not Enough Information "`` -> ``"% not enough information"``;
+    ``"Legal Request\\nAccounts Specified"`` -> ``"legal request accounts specified"``.
     """
     text = re.sub(r"\s+", " ", str(header or "")).strip().casefold()
-    return text.replace("requester", "requestor")
+    return text.replace("requestor", "requester")
 
 
 # Names that pycountry does not resolve, or resolves wrongly, as platforms write them.

@@ -7,7 +7,7 @@ renames countries retroactively and back-fills old periods). Its four CSVs (unde
 series (``report``):
 
 - ``google/by_requester`` from ``google-government-removal-requests.csv`` (2019-H1 onward):
-  one row per country x requestor; requests, items, six ``% <outcome>`` columns.
+  one row per country x requester; requests, items, six ``% <outcome>`` columns.
 - ``google/by_product_reason`` from ``google-government-detailed-removal-requests.csv``
   (2011-H1 onward): one row per country x product x reason, a request count (``Total``).
 - ``google/historical_by_country`` from ``historical/...-removal-requests-historical.csv``
@@ -23,10 +23,10 @@ name and ``counts_in_total = 0``, so nothing is counted twice and nothing is los
 
 ``counts_in_total = 1`` (the per-country total): every ``by_requester`` row, and the
 ``All Requests`` row of ``historical_by_country`` for periods the current file does not cover.
-The product x reason counts are a different count (they do not reconcile with the requestor
+The product x reason counts are a different count (they do not reconcile with the requester
 file) and never count in the total.
 
-Percentages: ``compliance_pct`` of a requestor row is ``% Removed-Legal + % Removed-Policy``
+Percentages: ``compliance_pct`` of a requester row is ``% Removed-Legal + % Removed-Policy``
 (share of *items* removed; a blank outcome cell means none of the items, 0 %, as the
 rows of outcome shares sum to ~100); of a historical row the published ``% Fully Or Partially
 Complied With`` (share of *requests*).
@@ -51,7 +51,7 @@ _OUTCOMES = ["% removed-legal", "% removed-policy", "% content not found", "% no
              "% no action taken", "% content already removed"]
 #: normalised header -> layout name
 LAYOUTS = {
-    tuple(_KEY + ["requestor", "number of requests", "items requested to be removed"] + _OUTCOMES):
+    tuple(_KEY + ["requester", "number of requests", "items requested to be removed"] + _OUTCOMES):
         "by_requester",
     tuple(_KEY + ["product", "reason", "total"]): "by_product_reason",
     tuple(_KEY + [f"{part}: {measure}" for part in

@@ -82,7 +82,8 @@ def test_half_year_rejects_other_dates():
 
 @pytest.mark.parametrize("header, normal", [
     ("% Not Enough Information ", "% not enough information"),
-    ("Requester", "requestor"),
+    ("Requestor", "requester"),  # Google's spelling -> the field's term
+    ("Requester", "requester"),
     ("Legal Request\nAccounts Specified", "legal request accounts specified"),
 ])
 def test_normalise_header(header, normal):
