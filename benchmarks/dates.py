@@ -14,12 +14,12 @@ busy machine. modwatch gets the page's URL (the spiders always have it) and no l
 page's ``<html lang>`` decides. Pages are decoded once (UTF-8, else the declared charset, else cp1252) and both
 tools get the same ``str``; pages/second include HTML parsing.
 
-Latest run (2 cores shared with other jobs, so pages/second are low for all three; compare within a run)::
+Latest run (2 cores shared with other jobs, so pages/second vary between runs; compare within a run)::
 
     tool                               accuracy precision  recall     F1   tp/fp/tn/fn  pages/s
-    modwatch find_publication_date        0.911     0.942   0.965  0.953   906/56/4/33       90
-    htmldate 1.11 extensive               0.904     0.908   0.994  0.949    902/91/1/5       56
-    htmldate 1.11 fast                    0.866     0.924   0.932  0.928   862/71/3/63      133
+    modwatch find_publication_date        0.931     0.955   0.974  0.964   926/44/4/25      247
+    htmldate 1.11 extensive               0.904     0.908   0.994  0.949    902/91/1/5      189
+    htmldate 1.11 fast                    0.866     0.924   0.932  0.928   862/71/3/63      407
 
 Usage::
 

@@ -242,6 +242,15 @@ def test_script_data_ranks_below_the_dateline_and_modified_keys_come_last():
     assert find_modified_date(html).found_in == "script:dateModified"
 
 
+def test_meta_updated_time_stands_in_before_script_data():
+    # natgeo.co.uk's <meta property="og:updated_time" content="2020-01-06T09:22:36Z"/>, on a page that shows no
+    # publication date: the article's own last update is the closest the page comes to one
+    html = SCRIPT_PAGE.format(dateline="").replace('"published_at"', '"sku"').replace(
+        "</title>", '</title><meta property="og:updated_time" content="2020-01-06T09:22:36Z"/>')
+    found = find_publication_date(html)
+    assert (found.utc_iso, found.found_in) == ("2020-01-06T09:22:36Z", "meta:og:updated_time (updated)")
+
+
 # --- real markup of datelines --------------------------------------------------------------------------------
 
 ARTICLE = """<html lang="{lang}"><body><header class="site"><h1>Titel des Artikels</h1>{header}</header>

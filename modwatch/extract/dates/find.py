@@ -1,15 +1,23 @@
 """Find an article's publication (or last-modified) date in its HTML page.
 
 Evidence is read in order of reliability (see :mod:`~modwatch.extract.dates.metadata`,
-:mod:`~modwatch.extract.dates.visible`, :mod:`~modwatch.extract.dates.urls`):
+:mod:`~modwatch.extract.dates.visible`, :mod:`~modwatch.extract.dates.scripts`,
+:mod:`~modwatch.extract.dates.urls`):
 
 1. ``<meta>`` tags (Open Graph ``article:published_time``, Dublin Core, ``pubdate`` ...), then JSON-LD
-   ``datePublished``; a generic one (``<meta name="date">``, JSON-LD) yields to a strong visible date (a
-   ``time``/``itemprop`` element, a labelled dateline) on another day;
-2. the visible dateline near the title or byline;
-3. the URL (``/2020/01/15/`` day precision, ``/2020/01/`` month precision);
-4. an "updated" date in the article header (``Cập nhật: 16/04/2019``) when nothing says "published";
-5. the canonical URL or lead image path (``/2016/05/04/``).
+   ``datePublished``. Checks between sources: a URL day (``/2017/7/12/``) more than a day away from the
+   metadata wins (the metadata of a re-published or migrated article); when meta tags and the article's
+   JSON-LD disagree, JSON-LD wins if a dateline of the page shows its day; a generic one (``<meta name="date">``,
+   JSON-LD of a web page) yields to a strong visible date (a ``time``/``itemprop`` element, a labelled
+   dateline), or to a date-classed dateline right by the title, on another day;
+2. the visible dateline near the title or byline (of equal candidates, the one closest to the ``h1``);
+3. a date under an explicit publication key in inline script data (``"published_at"``, ``"publishedDate"``,
+   ``"datePublished"`` ...; never any other date in a script);
+4. the URL (``/2020/01/15/`` day precision, ``/2020/01/`` month precision, ``/29-10-2021`` when unambiguous);
+5. an "updated" date when nothing says "published": in the article header (``Cập nhật: 16/04/2019``), then
+   ``og:updated_time``/``article:modified_time``, then ``"dateModified"`` in script data (``found_in`` ends
+   with ``(updated)``);
+6. the canonical URL or lead image path (``/2016/05/04/``).
 
 A UTC time (``2023-11-09T01:09:55Z``) whose day differs from the day the page shows (its URL or dateline) keeps
 that day in ``ParsedDate.day``. Footers, sidebars, navigation, comments, "related" lists and scripts never give
@@ -156,7 +164,8 @@ def _find(html, url: str, kind: str, language: str | None, fetched_at: datetime 
     updated = visible_best(tree, "modified", languages, fetched_at, excluded)
     if updated and updated[0] >= HEADER_UPDATED_SCORE:
         return dataclasses.replace(updated[1], found_in=f"{updated[1].found_in} (updated)")
-    modified = _first_parsed(script_dates(scripts, "modified"), "script", languages, fetched_at)
+    modified = _first_parsed(meta_dates(tree, MODIFIED_META), "meta", languages, fetched_at) or \
+        _first_parsed(script_dates(scripts, "modified"), "script", languages, fetched_at)
     if modified:
         return dataclasses.replace(modified[1], found_in=f"{modified[1].found_in} (updated)")
     return page_urls_date(tree)
