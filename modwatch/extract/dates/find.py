@@ -27,6 +27,7 @@ the date: a copyright year, a widget's "last updated" or a comment's date is not
 from __future__ import annotations
 
 import dataclasses
+import re
 from datetime import date, datetime, timedelta
 
 from lxml import etree
@@ -95,6 +96,10 @@ def _local_day(parsed: ParsedDate, tree, url: str, kind: str, languages, fetched
     return parsed
 
 
+#: a URL day as a blog archive path (``/2017/7/12/``), not digits inside a slug
+_ARCHIVE_PATH_RE = re.compile(r"/(?:19|20)\d\d/[01]?\d/[0-3]?\d/")
+
+
 def _days_apart(one: ParsedDate, other: ParsedDate) -> int:
     """Whole days between the local days of two dates (0 when either has no day)."""
     if not one.local_day or not other.local_day:
@@ -126,7 +131,7 @@ def _find(html, url: str, kind: str, language: str | None, fetched_at: datetime 
     if structured:
         rank, parsed = structured
         in_url = url_date(url) if kind == "published" else None
-        if in_url and in_url.precision == "day" and _days_apart(in_url, parsed) > 1:
+        if in_url and _ARCHIVE_PATH_RE.match(in_url.raw) and _days_apart(in_url, parsed) > 1:
             return in_url  # the URL keeps the first day; metadata a later re-publication (site move, CMS import)
         if jsonld and jsonld[0] == 1 and structured is not jsonld and jsonld[1].local_day != parsed.local_day:
             # meta tags and the article's JSON-LD disagree: the one the page's dateline confirms wins
