@@ -59,3 +59,62 @@ def finish_crawl_run(
             "warc_filename": warc_filename,
         },
     )
+
+
+def decoded(row: Mapping) -> dict:
+    """A ``crawl_runs`` row as a dict with ``stats``: its ``stats_json`` decoded (``{}`` if unreadable)."""
+    row = dict(row)
+    try:
+        row["stats"] = json.loads(row.get("stats_json") or "{}")
+    except ValueError:
+        row["stats"] = {}
+    return row
+
+
+def last_run_id(db: sqlite_utils.Database) -> int:
+    """The highest ``crawl_runs.id`` (0 for a database without runs)."""
+    return db.execute("SELECT coalesce(max(id), 0) FROM crawl_runs").fetchone()[0]
+
+
+def latest_run(db: sqlite_utils.Database, spider: str, *, after_id: int = 0) -> dict | None:
+    """The spider's newest crawl run with ``id > after_id`` (:func:`decoded`), or None."""
+    rows = list(db.query("SELECT * FROM crawl_runs WHERE spider = ? AND id > ? ORDER BY id DESC LIMIT 1",
+                         [spider, after_id]))
+    return decoded(rows[0]) if rows else None
+
+
+def previous_finished_run(db: sqlite_utils.Database, spider: str, before_id: int) -> dict | None:
+    """The spider's last crawl run closed with ``finished`` before ``before_id`` (:func:`decoded`), or None."""
+    rows = list(db.query(
+        "SELECT * FROM crawl_runs WHERE spider = ? AND id < ? AND finish_reason = 'finished' ORDER BY id DESC LIMIT 1",
+        [spider, before_id]))  # fmt: skip
+    return decoded(rows[0]) if rows else None
+
+
+def summary(db: sqlite_utils.Database, first_run_id: int) -> dict:
+    """What the crawl runs with ``id >= first_run_id`` did, and what the database holds.
+
+    Returns ``{"runs": [crawl_runs rows: id, spider, finish_reason, items_scraped, errors,
+    rejects, requests], "articles": [{"source", "n", "dated", "authored"}] (whole database),
+    "articles_total": int, "removal_requests": [{"platform", "n", "files"}] (current rows, whole
+    database; ``[]`` without the table), "rejects": [{"url", "reason", "times_seen"}]}``.
+    ``rejects`` lists the rejects *seen* in those runs (``last_crawl_run_id``): a reject first
+    recorded by an earlier run and met again counts, as the ``rejects`` table keeps one row per
+    distinct reject (:mod:`db.rejects`).
+    """
+    runs = list(db.query(
+        "SELECT id, spider, finish_reason, items_scraped, errors, rejects, requests FROM crawl_runs "
+        "WHERE id >= ? ORDER BY id", [first_run_id]))  # fmt: skip
+    articles = list(db.query(
+        "SELECT source, count(*) AS n, sum(published_at IS NOT NULL) AS dated, "
+        "sum(exists(SELECT 1 FROM article_authors aa WHERE aa.article_id = articles.id)) AS authored "
+        "FROM articles GROUP BY source ORDER BY source"))  # fmt: skip
+    removal_requests = []
+    if "removal_requests" in db.table_names():
+        removal_requests = list(db.query(
+            "SELECT platform, count(*) AS n, count(DISTINCT dataset_id) AS files FROM removal_requests "
+            "WHERE is_current = 1 GROUP BY platform ORDER BY platform"))  # fmt: skip
+    rejects = list(db.query("SELECT url, reason, times_seen FROM rejects WHERE last_crawl_run_id >= ? ORDER BY id",
+                            [first_run_id]))
+    return {"runs": runs, "articles": articles, "articles_total": sum(row["n"] for row in articles),
+            "removal_requests": removal_requests, "rejects": rejects}

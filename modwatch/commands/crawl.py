@@ -32,7 +32,6 @@ stops the running spider cleanly (Scrapy saves its JOBDIR) and skips the remaini
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import signal
@@ -109,23 +108,6 @@ def spider_arguments(values: list[str], spider: str) -> list[str]:
     return options
 
 
-def previous_finished_run(database, spider: str, before_id: int) -> dict | None:
-    """The spider's last ``finished`` crawl run before ``before_id`` (``stats`` decoded)."""
-    rows = list(database.query(
-        "SELECT * FROM crawl_runs WHERE spider = ? AND id < ? AND finish_reason = 'finished' ORDER BY id DESC LIMIT 1",
-        [spider, before_id]))  # fmt: skip
-    return _decoded(rows[0]) if rows else None
-
-
-def _decoded(row: dict) -> dict:
-    row = dict(row)
-    try:
-        row["stats"] = json.loads(row.get("stats_json") or "{}")
-    except ValueError:
-        row["stats"] = {}
-    return row
-
-
 def seen_count(row: dict) -> int:
     """What a run saw: items scraped plus unchanged article pages skipped (``modwatch/unchanged``)."""
     return (row.get("items_scraped") or 0) + int(row.get("stats", {}).get("modwatch/unchanged", 0) or 0)
@@ -169,10 +151,11 @@ class _Stop:
 def run_spider(name: str, args, stop: _Stop) -> SpiderRun:
     """Run one spider in a ``scrapy crawl`` subprocess and assess its crawl run."""
     import db
+    from db.crawl_runs import last_run_id, latest_run, previous_finished_run
 
     db_path = Path(args.db).resolve()
     database = db.connect(db_path)
-    last_id = database.execute("SELECT coalesce(max(id), 0) FROM crawl_runs").fetchone()[0]
+    last_id = last_run_id(database)
     database.close()
 
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
@@ -197,9 +180,7 @@ def run_spider(name: str, args, stop: _Stop) -> SpiderRun:
     run = SpiderRun(name, returncode, time.monotonic() - started, log_file)
 
     database = db.connect(db_path)
-    rows = list(database.query("SELECT * FROM crawl_runs WHERE spider = ? AND id > ? ORDER BY id DESC LIMIT 1",
-                               [name, last_id]))  # fmt: skip
-    run.row = _decoded(rows[0]) if rows else None
+    run.row = latest_run(database, name, after_id=last_id)
     previous = previous_finished_run(database, name, run.row["id"]) if run.row else None
     database.close()
     run.status, run.problems = assess(returncode, run.row, previous, args.max_error_rate)

@@ -70,31 +70,29 @@ def _crawl(spiders: list[tuple[str, dict]]) -> None:
 
 
 def summary(database, first_run_id: int) -> tuple[str, bool]:
-    """Text summary of the crawl runs with id >= ``first_run_id``, and whether all went well."""
-    runs = list(database.query(
-        "select id, spider, finish_reason, items_scraped, errors, rejects, requests from crawl_runs "
-        "where id >= ? order by id", [first_run_id]))
+    """Text summary of the crawl runs with id >= ``first_run_id``, and whether all went well.
+
+    Figures from :func:`db.crawl_runs.summary`; rejects are those seen in these runs.
+    """
+    from db.crawl_runs import summary as crawl_summary
+
+    figures = crawl_summary(database, first_run_id)
     lines = ["crawl runs:"]
-    ok = bool(runs)
-    for run in runs:
+    ok = bool(figures["runs"])
+    for run in figures["runs"]:
         lines.append(f"  #{run['id']} {run['spider']}: {run['finish_reason']}, {run['items_scraped'] or 0} items, "
                      f"{run['rejects'] or 0} rejects, {run['errors'] or 0} errors, {run['requests'] or 0} requests")
         ok = ok and run["finish_reason"] == "finished" and not run["errors"]
     lines.append("articles per source (whole database):")
-    for row in database.query(
-            "select source, count(*) as n, sum(published_at is not null) as dated, "
-            "sum(exists(select 1 from article_authors aa where aa.article_id = articles.id)) as authored "
-            "from articles group by source order by source"):
+    for row in figures["articles"]:
         lines.append(f"  {row['source']:<18} {row['n']:>4} articles "
                      f"({row['dated']} dated, {row['authored']} with authors)")
-    if "removal_requests" in database.table_names():
+    if figures["removal_requests"]:
         lines.append("current removal_requests rows per platform (whole database):")
-        for row in database.query("select platform, count(*) as n, count(distinct dataset_id) as files "
-                                  "from removal_requests where is_current = 1 group by platform order by platform"):
+        for row in figures["removal_requests"]:
             lines.append(f"  {row['platform']:<18} {row['n']:>6} rows from {row['files']} datasets")
-    total = database.execute("select count(*) from articles").fetchone()[0]
-    rejects = list(database.query("select url, reason from rejects where crawl_run_id >= ?", [first_run_id]))
-    lines.append(f"total: {total} articles; {len(rejects)} rejects in these runs")
+    rejects = figures["rejects"]
+    lines.append(f"total: {figures['articles_total']} articles; {len(rejects)} rejects in these runs")
     lines.extend(f"  reject {r['url']}: {r['reason']}" for r in rejects)
     return "\n".join(lines), ok
 
@@ -112,9 +110,10 @@ def run(args) -> int:
     os.chdir(ROOT)  # scrapy.cfg, settings.py and spiders/ live at the repository root
 
     import db
+    from db.crawl_runs import last_run_id
 
     database = db.connect(str(db_path))
-    first_run_id = (database.execute("select max(id) from crawl_runs").fetchone()[0] or 0) + 1
+    first_run_id = last_run_id(database) + 1
     database.close()
     spiders = [s for s in DEMO_SPIDERS if not args.spiders or s[0] in args.spiders]
     _crawl(spiders)
