@@ -107,7 +107,7 @@ _LABEL_PUBLISHED_RE = re.compile(
     r"erstellt|created|mis en ligne|créé|creado|ngày đăng|đăng ngày|đăng lúc|xuất bản|\bdate\s*:|\bdatum\s*:|\bvon\b.*\bam\b|^\s*am\b|^\s*on\b|\bstand\b", re.I)
 _LABEL_UPDATED_RE = re.compile(
     r"updated?\b|modified|aktualisiert|geändert|mis à jour|actualizado|aggiornato|bijgewerkt|cập nhật|"
-    r"zuletzt|last edited|revised", re.I)
+    r"zuletzt|editiert|bearbeitet|last edited|revised", re.I)
 _RELATIVE_WORDS = ("ago", "trước", "hôm", "vor ")
 
 
