@@ -6,7 +6,6 @@ writer, replay, pipeline, crawl-run extension) is the project's, with the projec
 
 import gzip
 import http.server
-import importlib.util
 import json
 import re
 import threading
@@ -16,7 +15,6 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 import db
-import settings as project_settings
 from modwatch.archive.warc import write_warc
 
 HERE = Path(__file__).resolve().parent
@@ -27,13 +25,7 @@ MISSING = "https://wikimediafoundation.org/news/taken-down/"
 TITLE = "Access to Wikipedia restored in Turkey after more than two and a half years – Wikimedia Foundation"
 ISO = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
 
-# The project's downloader middlewares, minus any not written yet (other areas are in progress).
-MIDDLEWARES = {
-    path: order if importlib.util.find_spec(path.rpartition(".")[0]) else None
-    for path, order in project_settings.DOWNLOADER_MIDDLEWARES.items()
-}
-LIVE = {"DOWNLOADER_MIDDLEWARES": MIDDLEWARES, "AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0,
-        "HTTPCACHE_ENABLED": False}  # fmt: skip
+LIVE = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0, "HTTPCACHE_ENABLED": False}
 
 
 def table_counts(database):
@@ -49,8 +41,7 @@ def snapshot(tmp_path):
 
 def test_replay_crawl_stores_archived_provenance_and_fills_crawl_run(run_crawl, db_path, snapshot, tmp_path):
     path, record_id = snapshot
-    run_crawl(SPIDER, db=db_path, replay=path, settings={"DOWNLOADER_MIDDLEWARES": MIDDLEWARES},
-              spider_args={"urls": f"{URL},{MISSING}"})  # fmt: skip
+    run_crawl(SPIDER, db=db_path, replay=path, spider_args={"urls": f"{URL},{MISSING}"})
     database = db.connect(db_path)
     article = database["articles"].get(1)
     assert (article["url"], article["title"], article["http_status"]) == (URL, TITLE, 200)
@@ -77,8 +68,7 @@ def test_replay_crawl_stores_archived_provenance_and_fills_crawl_run(run_crawl, 
 
     first = table_counts(database)
     database.close()
-    run_crawl(SPIDER, db=db_path, replay=path, settings={"DOWNLOADER_MIDDLEWARES": MIDDLEWARES},
-              spider_args={"urls": f"{URL},{MISSING}"})  # fmt: skip
+    run_crawl(SPIDER, db=db_path, replay=path, spider_args={"urls": f"{URL},{MISSING}"})
     database = db.connect(db_path)
     assert table_counts(database) == {**first, "crawl_runs": 2}  # the 404 seen again updates its reject
     assert database["articles"].get(1)["crawl_run_id"] == 2
