@@ -8,7 +8,6 @@
 """
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -16,9 +15,7 @@ from pathlib import Path
 import pytest
 
 import db
-
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+from tests.helpers import ROOT, crawl_env
 
 _RUNNER = r"""
 import importlib, importlib.util, json, sys
@@ -66,15 +63,8 @@ def run_crawl(tmp_path):
     def run(spider_ref, *, db, replay=None, warc_dir=None, settings=None, spider_args=None):
         if isinstance(replay, (list, tuple)):
             replay = ":".join(map(str, replay))
-        env = {
-            **os.environ,
-            "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
-            "MODWATCH_DB": str(db),
-            "MODWATCH_WARC_DIR": str(warc_dir or tmp_path / "warc"),
-            "MODWATCH_REPLAY": str(replay or ""),
-            "MODWATCH_HTTPCACHE_DIR": str(tmp_path / "httpcache"),
-            "MODWATCH_LOG_LEVEL": "DEBUG",
-        }
+        env = crawl_env(tmp_path, MODWATCH_DB=db, MODWATCH_WARC_DIR=warc_dir or tmp_path / "warc",
+                        MODWATCH_REPLAY=replay or "", MODWATCH_LOG_LEVEL="DEBUG")  # fmt: skip
         overrides = {"SPIDER_MODULES": [], "TELNETCONSOLE_ENABLED": False, "REMOTE_CONTROL_ENABLED": False,
                      **(settings or {})}  # fmt: skip
         result = subprocess.run(

@@ -16,11 +16,8 @@ SVG: bar marks with height); a CSV download has every row; the scraped script ne
 from __future__ import annotations
 
 import csv
-import os
-import socket
 import sqlite3
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -31,32 +28,30 @@ import db
 from db.articles import upsert_article
 from db.rejects import insert_reject
 from tests.datasette import sitedb
+from tests.helpers import ROOT, crawl_env, free_port, modwatch, wait_for
 
-ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 VIETNAMESE_TITLE = "Thức Ăn Cho Thú Cưng Tự Tin Chăm Sóc Và Nuôi Dưỡng Bạn Đồng Hành Đáng Yêu Của Bạn"
 
-pytestmark = pytest.mark.skipif(
-    not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
-    reason="needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)",
-)
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+@pytest.fixture(scope="module", autouse=True)
+def chromium():
+    """Fail (never skip) without the browser: ``.ci/run`` installs it."""
+    missing = [str(path) for path in (CHROMIUM, CHROMEDRIVER) if not path.exists()]
+    if missing:
+        pytest.fail(f"{' and '.join(missing)} not found: install the Debian packages chromium and chromium-driver "
+                    "(.ci/run does)")
 
 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory):
     folder = tmp_path_factory.mktemp("browser")
     path = folder / "modwatch.db"
-    env = dict(os.environ, MODWATCH_DB=str(path), MODWATCH_WARC_DIR=str(folder / "warc"), MODWATCH_PROGRESS="0")
-    demo = subprocess.run([sys.executable, "-m", "modwatch", "demo", "--db", str(path)], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=600)
+    env = crawl_env(folder, MODWATCH_PROGRESS="0")
+    demo = subprocess.run(modwatch("demo", "--db", path), cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=600)
     assert demo.returncode == 0, demo.stdout[-2000:] + demo.stderr[-2000:]
     database = db.connect(path)
     upsert_article(database, {
@@ -74,21 +69,22 @@ def demo_db(tmp_path_factory):
 @pytest.fixture(scope="module")
 def server(demo_db):
     """``python -m modwatch serve`` on a free port; yields its base URL."""
-    port = _free_port()
-    process = subprocess.Popen([sys.executable, "-m", "modwatch", "serve", str(demo_db), "--port", str(port)],
-                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    port = free_port()
+    process = subprocess.Popen(modwatch("serve", demo_db, "--port", port), cwd=ROOT, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)  # fmt: skip
     base = f"http://127.0.0.1:{port}"
+
+    def answers() -> bool:
+        if process.poll() is not None:
+            raise RuntimeError(process.stdout.read())
+        try:
+            urllib.request.urlopen(base + "/-/versions.json", timeout=1).read()
+            return True
+        except OSError:
+            return False
+
     try:
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(base + "/-/versions.json", timeout=1).read()
-                break
-            except OSError:
-                if process.poll() is not None:
-                    raise RuntimeError(process.stdout.read())
-                time.sleep(0.1)
-        else:
-            raise RuntimeError("datasette did not start")
+        wait_for(answers, timeout=20, what="datasette to start")
         yield base
     finally:
         process.terminate()
@@ -112,16 +108,6 @@ def browser(tmp_path_factory):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     yield driver
     driver.quit()
-
-
-def wait_for(predicate, timeout=30.0, interval=0.2):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout}s waiting for {predicate}")
 
 
 def xss_ran(driver) -> bool:

@@ -1,0 +1,111 @@
+"""Helpers shared by the tests: project paths, the environment of a crawl in a subprocess, a free
+TCP port, polling, and a local HTTP server on 127.0.0.1.
+
+- :func:`crawl_env`: ``os.environ`` plus the project on ``PYTHONPATH`` and every modwatch path
+  (database, WARC folder, HTTP cache) inside one folder, live (no replay) unless told otherwise.
+- :func:`modwatch`: the argv of ``python -m modwatch ...`` (run with ``cwd=ROOT``).
+- :func:`free_port`, :func:`wait_for`.
+- :class:`PageHandler` and :func:`local_server`: a threaded HTTP server for a handler class.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import TypeVar
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+#: the real files of the demo snapshot (origins in demo/SOURCES.md), shared with the tests
+DEMO_FILES = ROOT / "demo" / "files"
+
+T = TypeVar("T")
+
+
+def crawl_env(folder: Path, **variables: object) -> dict[str, str]:
+    """Environment of a ``scrapy``/``python -m modwatch`` subprocess whose state lives in ``folder``.
+
+    ``os.environ``, the repository root first on ``PYTHONPATH``, ``MODWATCH_DB`` =
+    ``folder/modwatch.db``, ``MODWATCH_WARC_DIR`` = ``folder/warc``, ``MODWATCH_HTTPCACHE_DIR`` =
+    ``folder/httpcache``, ``MODWATCH_REPLAY`` = ``""`` (live), then ``variables`` (values
+    ``str()``-ed). Env vars, not ``-s`` settings, because ``settings.py`` reads them at import.
+    """
+    folder = Path(folder)
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+        "MODWATCH_DB": str(folder / "modwatch.db"),
+        "MODWATCH_WARC_DIR": str(folder / "warc"),
+        "MODWATCH_HTTPCACHE_DIR": str(folder / "httpcache"),
+        "MODWATCH_REPLAY": "",
+    }
+    env.update({name: str(value) for name, value in variables.items()})
+    return env
+
+
+def modwatch(*args: object) -> list[str]:
+    """``[python, "-m", "modwatch", *args]`` with this interpreter (the venv's)."""
+    return [sys.executable, "-m", "modwatch", *map(str, args)]
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now (the OS picks it)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(predicate: Callable[[], T], timeout: float = 30.0, what: str = "", interval: float = 0.1) -> T:
+    """Call ``predicate`` every ``interval`` seconds until it returns a true value; return that value.
+
+    Raises ``AssertionError`` naming ``what`` (or the predicate) after ``timeout`` seconds.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what or predicate}")
+        time.sleep(interval)
+
+
+class PageHandler(BaseHTTPRequestHandler):
+    """A quiet request handler with :meth:`send`; subclasses implement ``do_GET``."""
+
+    def send(self, status: int, body: bytes, content_type: str = "text/html; charset=utf-8",
+             headers: dict[str, str] | None = None) -> None:  # fmt: skip
+        """Answer ``status`` with ``body`` (bytes as sent), its Content-Type and Length, and ``headers``."""
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@contextmanager
+def local_server(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """Serve ``handler`` on 127.0.0.1 (a free port, one thread per connection); yield the base URL
+    ``http://127.0.0.1:<port>`` (no trailing slash); shut down on exit."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(5)
