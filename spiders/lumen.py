@@ -36,7 +36,7 @@ from urllib.parse import urlsplit
 
 import scrapy
 
-from modwatch.items import RejectItem
+from modwatch.provenance import failure_reason, fetched_at_of, reject_for
 from modwatch.transparency import lumen
 
 #: spider arguments passed through to the API unchanged
@@ -97,11 +97,15 @@ class LumenSpider(scrapy.Spider):
         self.token = os.environ.get(TOKEN_ENV) or None
 
     async def start(self):
+        """The first page of the query (all dates, or the ``date_from``..``date_to`` slice)."""
         if not self.token:
             self.logger.warning("%s is not set: Lumen blocks JSON requests without a token", TOKEN_ENV)
         yield self.page_request(self.date_range, 1)
 
     def page_request(self, date_range, page: int, backoffs: int = 0) -> scrapy.Request:
+        """Request of one search page. ``date_range``: ``(from_ms, to_ms)`` epoch milliseconds
+        (both included) or None for all dates; ``page``: 1-based; ``backoffs``: 429 pauses so far.
+        The token goes in the ``X-Authentication-Token`` header only."""
         params = dict(self.params, page=page)
         if date_range:
             params["date_received_facet"] = lumen.date_range_param(*date_range)
@@ -115,13 +119,20 @@ class LumenSpider(scrapy.Spider):
         )
 
     def parse_page(self, response, date_range, page, backoffs):
+        """A search page -> one LumenPageItem (the JSON as received), plus the next requests.
+
+        Page 1 of a slice with more than :data:`lumen.MAX_RESULTS` results is not stored: its
+        date range is halved and both halves asked again. Page 1 of a slice that fits requests
+        pages 2..last (at most ``max_pages``). HTTP 429 -> :meth:`back_off`; a body that is not
+        a notices JSON document -> RejectItem.
+        """
         if response.status == 429:
             yield from self.back_off(response, date_range, page, backoffs)
             return
         try:
             _notices, meta = lumen.parse_search_page(response.body)
         except ValueError as exc:
-            yield _reject(response, f"Lumen page is not a notices JSON document: {exc}")
+            yield reject_for(response, f"Lumen page is not a notices JSON document: {exc}")
             return
         total = int(meta.get("total_entries") or 0)
         if page == 1 and lumen.needs_split(total):
@@ -134,7 +145,7 @@ class LumenSpider(scrapy.Spider):
             self.logger.warning("%s results in one millisecond: only the first %s are reachable",
                                 total, lumen.MAX_RESULTS)
         yield lumen.LumenPageItem(url=response.url, body=response.body,
-                                  fetched_at=response.meta.get("fetched_at"),
+                                  fetched_at=fetched_at_of(response),
                                   warc_record_id=response.meta.get("warc_record_id"))
         if page == 1:
             pages = lumen.pages_to_fetch(total, self.per_page)
@@ -143,8 +154,10 @@ class LumenSpider(scrapy.Spider):
                 yield self.page_request(date_range, next_page)
 
     def back_off(self, response, date_range, page, backoffs):
+        """HTTP 429: pause the whole engine for ``Retry-After`` seconds, then ask the page again;
+        after :data:`MAX_BACKOFFS` pauses, a RejectItem and the page is given up."""
         if backoffs >= MAX_BACKOFFS:
-            yield _reject(response, f"HTTP 429 after {backoffs} back-offs; page given up")
+            yield reject_for(response, f"HTTP 429 after {backoffs} back-offs; page given up")
             return
         wait = lumen.retry_after_seconds(response.headers.get("Retry-After"))
         self.logger.warning("HTTP 429 from Lumen: pausing the crawl for %.0f s", wait)
@@ -157,23 +170,11 @@ class LumenSpider(scrapy.Spider):
         yield self.page_request(date_range, page, backoffs + 1)
 
     def download_failed(self, failure):
-        response = getattr(failure.value, "response", None)
-        reason = f"HTTP {response.status}" if response is not None else repr(failure.value)
+        """A page not downloaded after Scrapy's retries (5xx, DNS, timeout) -> RejectItem
+        ``"Lumen page not downloaded: HTTP 503"`` with the answer's provenance, if any."""
+        reason = failure_reason(failure)
         self.logger.error("lumen: %s failed: %s", failure.request.url, reason)
-        yield RejectItem(url=failure.request.url, reason=f"Lumen page not downloaded: {reason}",
-                         excerpt=response.body[:4096].decode("utf-8", errors="replace") if response is not None else "",
-                         fetched_at=_now(), warc_record_id=None)
-
-
-def _reject(response, reason: str) -> RejectItem:
-    return RejectItem(url=response.url, reason=reason,
-                      excerpt=response.body[:4096].decode("utf-8", errors="replace"),
-                      fetched_at=response.meta.get("fetched_at") or _now(),
-                      warc_record_id=response.meta.get("warc_record_id"))
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        yield reject_for(failure, f"Lumen page not downloaded: {reason}")
 
 
 def _tomorrow() -> str:

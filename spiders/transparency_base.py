@@ -16,11 +16,9 @@ key is then derived from each URL.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 import scrapy
 
-from modwatch.items import RejectItem
+from modwatch.provenance import failure_reason, fetched_at_of, reject_for
 from modwatch.transparency import DatasetFileItem
 
 MIB = 1024 * 1024
@@ -58,30 +56,18 @@ class TransparencySpider(scrapy.Spider):
                                  cb_kwargs={"source": source}, dont_filter=True)
 
     def parse_file(self, response, source: str):
+        """A downloaded file -> one DatasetFileItem (bytes unchanged, provenance of the response).
+
+        ``source``: the dataset's replacement scope (``datasets.source``).
+        """
         yield DatasetFileItem(
             parser=self.parser, source=source, url=response.url, body=response.body,
-            fetched_at=_fetched_at(response), warc_record_id=response.meta.get("warc_record_id"),
+            fetched_at=fetched_at_of(response), warc_record_id=response.meta.get("warc_record_id"),
         )
 
     def download_failed(self, failure):
-        request = failure.request
-        response = getattr(failure.value, "response", None)
-        reason = (f"HTTP {response.status}" if response is not None else repr(failure.value))
-        self.logger.error("%s: download of %s failed: %s", self.name, request.url, reason)
-        yield RejectItem(
-            url=request.url, reason=f"transparency file not downloaded: {reason}",
-            excerpt=(response.body[:4096].decode("utf-8", errors="replace") if response is not None else ""),
-            fetched_at=_fetched_at(response) if response is not None else _now(),
-            warc_record_id=response.meta.get("warc_record_id") if response is not None else None,
-        )
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _fetched_at(response) -> str:
-    value = response.meta.get("fetched_at")
-    if isinstance(value, datetime):
-        value = value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return value or _now()
+        """A file not downloaded (HTTP error, DNS, timeout) -> RejectItem
+        ``"transparency file not downloaded: HTTP 404"``; the other files go on."""
+        reason = failure_reason(failure)
+        self.logger.error("%s: download of %s failed: %s", self.name, failure.request.url, reason)
+        yield reject_for(failure, f"transparency file not downloaded: {reason}")
