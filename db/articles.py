@@ -34,36 +34,23 @@ def content_sha256(title: str | None, body: str | None) -> str:
     return hashlib.sha256(f"{title or ''}\n{body or ''}".encode("utf-8")).hexdigest()
 
 
-def ensure_source(db: sqlite_utils.Database, key: str, *, name=None, base_url=None, language=None) -> None:
-    """Make sure ``sources`` has ``key``; fill its empty fields with the values given.
+def upsert_source(db: sqlite_utils.Database, key: str, *, name=None, base_url=None, language=None,
+                  keep_stored: bool = False) -> None:
+    """Insert or update the ``sources`` row ``key``.
 
-    Values already stored are kept (a richer description from the sites file is not
-    overwritten by the guess made from an article URL).
+    By default (a site description from the sites file) the values given replace stored ones.
+    With ``keep_stored=True`` (a guess made from an article URL) they only fill empty fields,
+    so a richer description stored before is not overwritten. ``None`` or ``""`` never replaces
+    a stored value.
     """
+    first, second = ("sources", "excluded") if keep_stored else ("excluded", "sources")
     db.execute(
-        """
+        f"""
         INSERT INTO sources (key, name, base_url, language) VALUES (?, ?, ?, ?)
         ON CONFLICT(key) DO UPDATE SET
-            name = coalesce(sources.name, excluded.name),
-            base_url = coalesce(sources.base_url, excluded.base_url),
-            language = coalesce(sources.language, excluded.language)
-        """,
-        [key, name, base_url, language],
-    )
-
-
-def upsert_source(db: sqlite_utils.Database, key: str, *, name=None, base_url=None, language=None) -> None:
-    """Insert or update the ``sources`` row ``key`` from a site description (sites file).
-
-    Values given replace stored ones; None leaves a stored value alone.
-    """
-    db.execute(
-        """
-        INSERT INTO sources (key, name, base_url, language) VALUES (?, ?, ?, ?)
-        ON CONFLICT(key) DO UPDATE SET
-            name = coalesce(excluded.name, sources.name),
-            base_url = coalesce(excluded.base_url, sources.base_url),
-            language = coalesce(excluded.language, sources.language)
+            name = coalesce({first}.name, {second}.name),
+            base_url = coalesce({first}.base_url, {second}.base_url),
+            language = coalesce({first}.language, {second}.language)
         """,
         [key, name or None, base_url or None, language or None],
     )
@@ -96,8 +83,8 @@ def upsert_article(db: sqlite_utils.Database, item: Mapping, crawl_run_id: int |
     )
     with db.atomic():
         parts = urlsplit(url)
-        ensure_source(db, source, name=source, base_url=f"{parts.scheme}://{parts.netloc}/",
-                      language=item.get("language"))  # fmt: skip
+        upsert_source(db, source, name=source, base_url=f"{parts.scheme}://{parts.netloc}/",
+                      language=item.get("language"), keep_stored=True)  # fmt: skip
         article_id = db.execute(sql, [row[c] for c in columns]).fetchone()[0]
         _replace_authors(db, article_id, item.get("authors") or [])
         _replace_tags(db, article_id, item.get("tags") or [])
@@ -115,8 +102,8 @@ def _names(values) -> list[str]:
 
 
 def _id_for(db: sqlite_utils.Database, table: str, name: str) -> int:
-    db.execute(f"INSERT INTO {table} (name) VALUES (?) ON CONFLICT(name) DO NOTHING", [name])
-    return db.execute(f"SELECT id FROM {table} WHERE name = ?", [name]).fetchone()[0]
+    """``id`` of ``name`` in the lookup table ``authors`` or ``tags`` (inserted if new)."""
+    return db[table].lookup({"name": name})
 
 
 def _replace_authors(db: sqlite_utils.Database, article_id: int, authors) -> None:

@@ -276,11 +276,8 @@ def _source(meta: dict) -> dict | None:
 
 
 def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
     with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def _write_table(conn, table: str, path: Path, filters: dict) -> tuple[int, list[str], list, dict]:

@@ -4,7 +4,7 @@ import hashlib
 
 import pytest
 
-from db.articles import InvalidArticle, content_sha256, upsert_article
+from db.articles import InvalidArticle, content_sha256, upsert_article, upsert_source
 
 # Real values from tests/fixtures/pages/wikimediafoundation.org.turkey.html
 WIKIMEDIA = {
@@ -82,6 +82,32 @@ def test_row_carries_provenance_and_content_hash(memory_db):
         "key": "wikimediafoundation", "name": "wikimediafoundation",
         "base_url": "https://wikimediafoundation.org/", "language": "en",
     }  # fmt: skip
+
+
+def test_site_description_is_not_overwritten_by_the_guess_from_an_article_url(memory_db):
+    upsert_source(memory_db, "wikimediafoundation", name="Wikimedia Foundation News", language=None)
+    upsert_article(memory_db, WIKIMEDIA)  # guesses name = key, base_url from the URL, language "en"
+    assert memory_db["sources"].get("wikimediafoundation") == {
+        "key": "wikimediafoundation", "name": "Wikimedia Foundation News",
+        "base_url": "https://wikimediafoundation.org/", "language": "en",
+    }  # fmt: skip
+    # a new site description replaces stored values; None and "" leave them alone
+    upsert_source(memory_db, "wikimediafoundation", name="Wikimedia Foundation", base_url="", language=None)
+    assert memory_db["sources"].get("wikimediafoundation") == {
+        "key": "wikimediafoundation", "name": "Wikimedia Foundation",
+        "base_url": "https://wikimediafoundation.org/", "language": "en",
+    }  # fmt: skip
+
+
+def test_author_and_tag_ids_are_reused_without_adding_indexes(memory_db):
+    indexes = {t: [i.name for i in memory_db[t].indexes] for t in ("authors", "tags")}
+    first = upsert_article(memory_db, WIKIMEDIA)
+    second = upsert_article(memory_db, {**WIKIMEDIA, "url": WIKIMEDIA["url"] + "?amp", "tags": ["Wikipedia"]})
+    pairs = memory_db.execute(
+        "SELECT article_id, author_id FROM article_authors ORDER BY article_id").fetchall()
+    assert [article for article, _ in pairs] == [first, second] and pairs[0][1] == pairs[1][1]
+    assert memory_db["tags"].count == 3
+    assert {t: [i.name for i in memory_db[t].indexes] for t in ("authors", "tags")} == indexes
 
 
 def test_duplicate_and_blank_author_names_stored_once(memory_db):
