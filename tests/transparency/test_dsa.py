@@ -3,36 +3,16 @@
 import csv
 import io
 import json
-import zipfile
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from db.dsa import load_dump
 from modwatch.transparency import dsa
+from tests.transparency.samples import V1, V2, fixture, nested_zip
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "dsa"
-V1 = "sor-global-2024-03-14-full-00000-00000.head29.csv"
-V2 = "sor-global-2025-07-01-full-00000-00000.head4.csv"
 DUPLICATED_UUID = "03b1b1c9-a860-4bf6-afff-0d8f0d944871"
 V1_URL = "https://dsa-sor-data-dumps.s3.eu-central-1.amazonaws.com/sor-global-2024-03-14-full.zip"
-
-
-def fixture(name: str) -> bytes:
-    return (FIXTURES / name).read_bytes()
-
-
-def nested_zip(parts: dict[str, bytes], stem: str = "sor-global-2024-03-14-full") -> bytes:
-    """A daily dump: outer zip of ``<stem>-<part>.csv.zip`` members, each holding one CSV."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as outer:
-        for number, (csv_name, data) in enumerate(parts.items()):
-            inner = io.BytesIO()
-            with zipfile.ZipFile(inner, "w", zipfile.ZIP_DEFLATED) as inner_zip:
-                inner_zip.writestr(csv_name, data)
-            outer.writestr(f"{stem}-{number:05d}.csv.zip", inner.getvalue())
-    return out.getvalue()
 
 
 def load(memory_db, data: bytes, name: str, **kwargs) -> dict:

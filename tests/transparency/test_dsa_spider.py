@@ -4,7 +4,7 @@ import sqlite3
 
 from modwatch.archive.warc import write_warc
 from modwatch.transparency import dsa
-from tests.transparency.test_dsa import V1, V2, fixture, nested_zip
+from tests.transparency.samples import V1, V2, fixture, nested_zip
 
 
 def test_replay_crawl_of_two_days_and_a_missing_one(run_crawl, db_path, tmp_path):

@@ -2,14 +2,13 @@
 
 import json
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pytest
 
 from db.notices import store_notice_page
 from modwatch.transparency import lumen
+from tests.transparency.samples import NOTICES, search_page
 
-NOTICES = Path(__file__).resolve().parent.parent / "fixtures" / "lumen" / "chillingeffects_2015_notices"
 #: the notices were fetched from chillingeffects.org on 2015-01-12 (source repo commit date)
 FETCHED_2015 = datetime(2015, 1, 12, tzinfo=timezone.utc)
 
@@ -17,18 +16,6 @@ FETCHED_2015 = datetime(2015, 1, 12, tzinfo=timezone.utc)
 def notice_file(notice_id: int) -> dict:
     path = next(NOTICES.glob(f"*/*/{notice_id}.json"))
     return json.loads(path.read_bytes())
-
-
-def search_page(notices: list[dict], *, page=1, per_page=50, total=None) -> bytes:
-    """A search.json page in the API's shape: flat notices (the ``type`` root removed)."""
-    flat = []
-    for notice in notices:
-        ((root, attrs),) = notice.items()
-        flat.append({"type": lumen._camel(root), **attrs} if "type" not in attrs else dict(attrs))
-    total = len(notices) if total is None else total
-    meta = {"current_page": page, "per_page": per_page, "total_entries": total,
-            "total_pages": -(-total // per_page), "next_page": None, "previous_page": None}
-    return json.dumps({"notices": flat, "meta": meta}).encode()
 
 
 # --- normalisation of single notices ---------------------------------------------------------

@@ -15,7 +15,7 @@ import pytest
 
 from modwatch.archive.warc import write_warc
 from modwatch.transparency import lumen
-from tests.transparency.test_lumen import NOTICES, search_page
+from tests.transparency.samples import NOTICES, search_page
 
 TOKEN = "lumen-test-token-7f3a9c1e5b"
 PER_PAGE = 20
