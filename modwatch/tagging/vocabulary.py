@@ -42,7 +42,7 @@ FILES = {"platform": "platforms.yaml", "law": "laws.yaml", "country": "countries
 _ENTRY_KEYS = {
     "platform": {"key", "label", "description", "aliases", "report_platforms"},
     "law": {"key", "label", "description", "aliases", "jurisdiction", "countries", "in_force", "instrument"},
-    "country": {"key", "label", "description", "aliases", "requires"},
+    "country": {"key", "label", "description", "aliases", "requires", "report_names"},
     "topic": {"key", "label", "description", "aliases"},
 }
 _FILE_KEYS = {
@@ -94,7 +94,9 @@ class Entry:
     ``kind`` is one of :data:`KINDS`; ``key`` is the stable id (countries: ISO 3166-1 alpha-2).
     Platforms carry ``report_platforms`` (their ``removal_requests.platform`` names); laws carry
     ``jurisdiction``, ``countries`` (alpha-2 codes for the figure joins) and ``in_force``
-    (ISO date or None).
+    (ISO date or None). Countries carry ``names``: every name of the country as a whole
+    (pycountry's names, the label, the plain-text aliases and ``report_names``), for
+    :meth:`Vocabulary.country_code`.
     """
 
     kind: str
@@ -106,6 +108,7 @@ class Entry:
     jurisdiction: str | None = None
     countries: tuple[str, ...] = ()
     in_force: str | None = None
+    names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -116,6 +119,7 @@ class Vocabulary:
     sha256: str
     directory: str = ""
     _by_kind: dict = field(default_factory=dict, compare=False, repr=False)
+    _country_names: dict = field(default_factory=dict, compare=False, repr=False)
 
     def of_kind(self, kind: str) -> tuple[Entry, ...]:
         """The entries of one kind, in file order."""
@@ -129,6 +133,33 @@ class Vocabulary:
             if entry.key == key:
                 return entry
         raise KeyError(f"{kind}:{key}")
+
+    def country_code(self, name: str) -> str | None:
+        """ISO 3166-1 alpha-2 key of the country called exactly ``name`` (a whole cell of a
+        transparency report, not running text), or ``None``.
+
+        Compared by :func:`name_key` (case, accents, curly apostrophes, ``&`` for ``and``
+        and spacing do not matter) against the ``names`` of the country entries. A name
+        two countries share resolves to neither.
+        """
+        table = self._country_names
+        if not table:
+            for entry in self.of_kind("country"):
+                for country_name in entry.names:
+                    key = name_key(country_name)
+                    table[key] = entry.key if table.get(key, entry.key) == entry.key else None
+        return table.get(name_key(name))
+
+
+def name_key(name: str) -> str:
+    """Compare-friendly form of a name: ``"Côte d’Ivoire"`` -> ``"cote d'ivoire"``,
+    ``"Trinidad & Tobago"`` -> ``"trinidad and tobago"``."""
+    text = unicodedata.normalize("NFKD", str(name)).translate(_NAME_CHARS)
+    text = "".join(char for char in text if not unicodedata.combining(char))
+    return " ".join(text.casefold().split())
+
+
+_NAME_CHARS = str.maketrans({"’": "'", "‘": "'", "`": "'", "&": " and "})
 
 
 def nfc(text: str) -> str:
@@ -413,6 +444,9 @@ def _country_entries(directory: Path) -> list[Entry]:
     extras = {}
     for index, raw in enumerate(data.get("entries") or []):
         where = _check_entry(path, "country", raw, index)
+        report_names = raw.get("report_names", [])
+        if not isinstance(report_names, list) or not all(isinstance(n, str) and n.strip() for n in report_names):
+            raise VocabularyError(f"{path}: {where}: 'report_names' must be a list of names")
         if raw["key"] in extras:
             raise VocabularyError(f"{path}: {where}: duplicate key")
         extras[raw["key"]] = (where, raw)
@@ -429,15 +463,24 @@ def _country_entries(directory: Path) -> list[Entry]:
         ]
         aliases += [compiler.alias(a, where) for a in raw.get("aliases") or []]
         label = raw.get("label") or getattr(country, "common_name", None) or country.name
+        names = _country_names(label, _pycountry_names(country), raw)
         entries.append(Entry(kind="country", key=code, label=label, aliases=tuple(aliases),
-                             description=raw.get("description")))
+                             description=raw.get("description"), names=names))
     for code, (where, raw) in extras.items():  # codes pycountry lacks (e.g. XK Kosovo)
         if not raw.get("label") or not raw.get("aliases"):
             raise VocabularyError(f"{path}: {where}: not an ISO 3166-1 country: give 'label' and 'aliases'")
         entries.append(Entry(kind="country", key=code, label=raw["label"],
                              aliases=tuple(compiler.alias(a, where) for a in raw["aliases"]),
-                             description=raw.get("description")))
+                             description=raw.get("description"), names=_country_names(raw["label"], [], raw)))
     return entries
+
+
+def _country_names(label: str, pycountry_names: list[str], raw: dict) -> tuple[str, ...]:
+    """The country's names as a whole: label, pycountry names, plain-text aliases, report_names."""
+    aliases = [a.get("text") if isinstance(a, dict) else a for a in raw.get("aliases") or []]
+    names = [label, *pycountry_names, *(str(a) for a in aliases if a is not None),
+             *(str(n) for n in raw.get("report_names") or [])]
+    return tuple(dict.fromkeys(names))
 
 
 def vocabulary_sha256(directory: Path) -> str:

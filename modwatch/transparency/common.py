@@ -3,8 +3,9 @@
 Transparency reports are spreadsheets written for people: numbers carry thousands separators
 (``"1,553"``), stand-ins replace numbers (``<10`` "fewer than ten", ``?``, ``N/A``, ``NULL``,
 blank), headers drift in spelling and whitespace, countries are named differently by every
-platform and period. Everything here is pure (no I/O) and raises ``ValueError`` for input it
-cannot interpret, which the parsers turn into :class:`Reject` rows.
+platform and period (country names are read with the tagging vocabulary's country file).
+Everything here is pure (no I/O but reading that vocabulary once) and raises ``ValueError``
+for input it cannot interpret, which the parsers turn into :class:`Reject` rows.
 """
 
 from __future__ import annotations
@@ -13,11 +14,15 @@ import csv
 import datetime as dt
 import io
 import math
+import os
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterator
 
 import pycountry
+
+from modwatch.tagging.vocabulary import VOCAB_DIR, load_vocabulary
 
 #: SQLite INTEGER is a signed 64-bit integer
 MAX_SQLITE_INT = 2**63 - 1
@@ -141,47 +146,34 @@ def normalise_header(header: str) -> str:
     return text.replace("requestor", "requester")
 
 
-# Names that pycountry does not resolve, or resolves wrongly, as platforms write them.
-_COUNTRY_ALIASES = {
-    "bolivia": "BO", "bonaire, sint eustatius and saba": "BQ", "brunei": "BN", "cape verde": "CV",
-    "czech republic": "CZ", "democratic republic of the congo": "CD", "dr congo": "CD",
-    "hong kong": "HK", "hong kong sar": "HK", "hong kong sar china": "HK", "iran": "IR",
-    "ivory coast": "CI", "côte d'ivoire": "CI", "côte d’ivoire": "CI", "kosovo": "XK", "laos": "LA",
-    "macau": "MO", "macao sar": "MO", "macao sar china": "MO", "macedonia": "MK", "micronesia": "FM",
-    "moldova": "MD", "netherlands antilles": "AN", "north korea": "KP", "palestine": "PS",
-    "palestinian territories": "PS", "republic of the congo": "CG", "congo - brazzaville": "CG",
-    "congo - kinshasa": "CD", "russia": "RU", "south korea": "KR", "korea": "KR", "swaziland": "SZ",
-    "syria": "SY", "taiwan": "TW", "tanzania": "TZ", "turkey": "TR", "türkiye": "TR", "turkiye": "TR",
-    "united kingdom": "GB", "uk": "GB", "united states": "US", "usa": "US", "venezuela": "VE",
-    "vietnam": "VN", "viet nam": "VN", "antigua": "AG", "st. lucia": "LC", "st. kitts & nevis": "KN",
-    "st. vincent & grenadines": "VC", "trinidad & tobago": "TT", "bosnia & herzegovina": "BA",
-    "myanmar (burma)": "MM", "burma": "MM", "vatican city": "VA", "aland islands": "AX",
-    "curacao": "CW", "reunion": "RE", "saint barthelemy": "BL", "european union": "EU",
-}
-
-
 def country_code(*, code: str | None = None, name: str | None = None) -> str | None:
     """ISO 3166-1 alpha-2 code of a country, preferring the code the source gives.
 
     A two-letter ``code`` (Google's CLDR territory code, Meta's "ISO Code") is kept as given,
-    upper-cased, even where CLDR differs from ISO (``XK`` Kosovo, ``AN``). Otherwise ``name`` is
-    resolved (footnote asterisks dropped) through a table of platform spellings and then
-    ``pycountry`` (names, official and common names, historic countries). Returns ``None`` when
-    neither resolves; the parsers keep ``country_name_raw`` in any case.
+    upper-cased, even where CLDR differs from ISO (``XK`` Kosovo, ``EU``). Otherwise ``name``
+    (footnote asterisks dropped: X writes ``Iran**``) is looked up as a whole name in the
+    country vocabulary ``modwatch/vocab/countries.yaml`` (pycountry's names plus the file's
+    labels, aliases and ``report_names``; see
+    :meth:`modwatch.tagging.vocabulary.Vocabulary.country_code`), then among pycountry's
+    historic countries (``Netherlands Antilles`` -> ``AN``). Returns ``None`` when neither
+    resolves; the parsers keep ``country_name_raw`` in any case. Raises
+    :class:`~modwatch.tagging.vocabulary.VocabularyError` if the vocabulary cannot be read.
     """
     if code and re.fullmatch(r"[A-Za-z]{2}", code.strip()):
         return code.strip().upper()
     if not name or not name.strip():
         return None
     key = re.sub(r"\s+", " ", name).strip().rstrip("*†").strip()  # footnote marks: "Iran**"
-    if key.casefold() in _COUNTRY_ALIASES:
-        return _COUNTRY_ALIASES[key.casefold()]
+    return _code_for_name(key, os.environ.get("MODWATCH_VOCAB_DIR") or str(VOCAB_DIR))
+
+
+@lru_cache(maxsize=4096)
+def _code_for_name(name: str, vocabulary_dir: str) -> str | None:
+    """Cached: reports repeat a few hundred names over thousands of rows."""
+    if found := load_vocabulary(vocabulary_dir).country_code(name):
+        return found
     try:
-        return pycountry.countries.lookup(key).alpha_2
-    except LookupError:
-        pass
-    try:
-        return pycountry.historic_countries.lookup(key).alpha_2
+        return pycountry.historic_countries.lookup(name).alpha_2
     except LookupError:
         return None
 

@@ -83,6 +83,7 @@ def test_an_analyst_adds_a_platform_without_code(vocab_copy):
         ("laws.yaml", "{type: decree, number: 53,", "{type: edict, number: 53,", "instrument type must be one of"),
         ("topics.yaml", "  - key: censorship\n", "  - key: Censorship!\n", "'key' must be [a-z0-9-]+"),
         ("countries.yaml", "  - key: VN\n", "  - key: VNM\n", "ISO 3166-1 alpha-2"),
+        ("countries.yaml", "report_names: [Brunei]", "report_names: Brunei", "'report_names' must be a list"),
         ("topics.yaml", "entries:\n", "entrys:\n", "unknown top-level keys ['entrys']"),
     ],
 )
@@ -95,6 +96,33 @@ def test_invalid_vocabulary_gives_a_clear_error(vocab_copy, file, old, new, mess
         load_vocabulary(vocab_copy)
     assert message in str(error.value)
     assert file in str(error.value)
+
+
+@pytest.mark.parametrize(("name", "code"), [
+    ("Viet Nam", "VN"),  # label in countries.yaml
+    ("Russia", "RU"),  # alias in countries.yaml
+    ("Germany", "DE"),  # pycountry name
+    ("Republic of Korea", "KR"),  # pycountry "Korea, Republic of", reordered
+    ("Mexico", "MX"),  # a pycountry name compiled to a regex (not after "New") is still a name
+    ("Kosovo", "XK"),  # entry for a code pycountry lacks
+    ("St. Kitts & Nevis", "KN"),  # report_names
+    ("Hong Kong SAR", "HK"),  # report_names of an entry that also has aliases
+    ("Curacao", "CW"),  # pycountry "Curaçao": accents do not matter
+    ("Côte d’Ivoire", "CI"),  # curly apostrophe
+    ("Bosnia & Herzegovina", "BA"),  # "&" for "and"
+    ("  trinidad   AND tobago ", "TT"),
+    ("Hanoi Times", None),  # a whole name, not text containing one
+    ("New Mexico", None),
+    ("Europol", None),
+])
+def test_country_code_of_a_whole_name(vocabulary, name, code):
+    assert vocabulary.country_code(name) == code
+
+
+def test_report_names_are_not_matched_in_article_text(vocabulary):
+    assert vocabulary.country_code("Swaziland") == "SZ"
+    assert "country:SZ" not in [t.ref for t in tag_text("Swaziland's king dissolved parliament.", vocabulary)]
+    assert "country:SZ" in [t.ref for t in tag_text("Eswatini's king dissolved parliament.", vocabulary)]
 
 
 def test_missing_folder(tmp_path):

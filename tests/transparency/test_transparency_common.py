@@ -1,7 +1,10 @@
 """Cell, country and period parsing shared by the transparency parsers."""
 
+import shutil
+
 import pytest
 
+from modwatch.tagging.vocabulary import VOCAB_DIR
 from modwatch.transparency.common import (Count, country_code, csv_records, half_year_ending,
                                           half_year_from_label, half_year_starting, normalise_header,
                                           parse_count, parse_share)
@@ -58,9 +61,26 @@ def test_parse_share(cell, scale, value):
     ({"name": "Germany"}, "DE"),
     ({"name": "Europol", "code": ""}, None),
     ({"name": "Worldwide"}, None),
+    ({"name": "St. Lucia"}, "LC"),  # report_names in modwatch/vocab/countries.yaml
+    ({"name": "Macao SAR China"}, "MO"),
+    ({"name": "Netherlands Antilles"}, "AN"),  # pycountry's historic countries
+    ({"code": "EU", "name": "European Union"}, "EU"),  # Google's CLDR code, kept as given
 ])
 def test_country_code(kwargs, code):
     assert country_code(**kwargs) == code
+
+
+def test_country_code_reads_the_vocabulary_file(tmp_path, monkeypatch):
+    """Country names come from countries.yaml (MODWATCH_VOCAB_DIR), not from a table in code."""
+    vocab = tmp_path / "vocab"
+    shutil.copytree(VOCAB_DIR, vocab)
+    path = vocab / "countries.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "report_names: [Brunei]", "report_names: [Brunei, Negara Brunei]"), encoding="utf-8")
+    assert country_code(name="Negara Brunei") is None
+    monkeypatch.setenv("MODWATCH_VOCAB_DIR", str(vocab))
+    assert country_code(name="Negara Brunei") == "BN"
+    assert country_code(name="Brunei") == "BN"
 
 
 @pytest.mark.parametrize("function, value, period", [
