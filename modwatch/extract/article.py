@@ -3,9 +3,9 @@
 ``parse_article(html, url, *, language=None, fetched_at=None) -> dict`` is pure (no I/O, no
 Scrapy). Each field is taken from the first source that has it, in this order:
 
-1. schema.org JSON-LD (``<script type="application/ld+json">``, read with ``.text`` of the lxml
-   element, i.e. the script's whole string; ``@graph``, lists and nested objects are walked; the
-   first object typed ``NewsArticle``/``Article``/``BlogPosting``/``ReportageNewsArticle``... counts);
+1. schema.org JSON-LD (``<script type="application/ld+json">`` blocks read by
+   :mod:`modwatch.extract.jsonld`: the script's whole string; ``@graph`` and lists are walked;
+   the first object typed ``NewsArticle``/``Article``/``BlogPosting``/``ReportageNewsArticle``... counts);
 2. OpenGraph and other ``<meta>`` (``og:*``, ``article:published_time``, ``article:modified_time``,
    ``article:section``, ``article:tag``, ``author``, ``twitter:*``) and ``time[datetime]``;
 3. theme selectors: WordPress (``.entry-title``, ``.entry-content``, ``rel=author``, ``rel=tag``,
@@ -25,12 +25,12 @@ language is detected on it (:mod:`modwatch.extract.language`).
 
 from __future__ import annotations
 
-import json
 from html import unescape
 import re
 from datetime import datetime
 from urllib.parse import urljoin
 
+from modwatch.extract import jsonld
 from modwatch.extract.dates import find_modified_date, find_publication_date
 from modwatch.extract.language import detect_language, normalise_language
 from modwatch.extract.text import extract_body, to_tree
@@ -57,7 +57,6 @@ SECTION_SELECTORS = ("//*[contains(@class, 'mvp-post-cat')]//span[contains(@clas
 TAG_SELECTORS = ("//*[contains(@class, 'mvp-post-tags')]//a", "//*[contains(@class, 'tags-links')]//a",
                  "//a[@rel='tag' and not(contains(@href, '/category/'))]")
 _SPACE_RE = re.compile(r"\s+")
-_CDATA_RE = re.compile(r"^(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>$")
 _BY_RE = re.compile(r"^(?:by|bởi|tác giả|posted by|written by)\s*:?\s+", re.I)
 
 
@@ -78,41 +77,12 @@ def _text(el) -> str | None:
 
 # --- JSON-LD ------------------------------------------------------------------------------------
 
-def _jsonld_objects(tree):
-    """Every JSON object of the page's JSON-LD blocks, @graph and lists flattened, in page order."""
-    def walk(node, depth=0):
-        if depth > 6:
-            return
-        if isinstance(node, list):
-            for item in node:
-                yield from walk(item, depth + 1)
-        elif isinstance(node, dict):
-            yield node
-            if "@graph" in node:
-                yield from walk(node["@graph"], depth + 1)
-
-    for script in tree.xpath('//script[contains(translate(@type, "LDJSON", "ldjson"), "ld+json")]'):
-        raw = (script.text or "").strip()  # lxml: the script's whole string (bs4 users need .string)
-        raw = _CDATA_RE.sub("", raw).strip().rstrip(";")
-        try:
-            data = json.loads(raw)
-        except ValueError:
-            continue
-        yield from walk(data)
-
-
-def _types(obj) -> set[str]:
-    value = obj.get("@type")
-    values = value if isinstance(value, list) else [value]
-    return {v.rsplit("/", 1)[-1] for v in values if isinstance(v, str)}
-
-
 def jsonld_article(tree) -> dict:
     """The page's schema.org article object (first of an article type, WebPage last), or ``{}``."""
-    objects = list(_jsonld_objects(tree))
+    objects = list(jsonld.page_objects(tree))
     for wanted in (ARTICLE_TYPES - {"WebPage"}, {"WebPage"}):
         for obj in objects:
-            if _types(obj) & wanted:
+            if jsonld.types(obj) & wanted:
                 return obj
     return {}
 
@@ -221,7 +191,7 @@ def _title(tree, ld: dict, meta: dict) -> str | None:
     site_name = _first_meta(meta, "og:site_name")
     title = _first(
         _strip_site_name(_clean(ld.get("headline")), site_name),
-        _clean(ld.get("name")) if ld and "WebPage" not in _types(ld) else None,
+        _clean(ld.get("name")) if ld and "WebPage" not in jsonld.types(ld) else None,
         _strip_site_name(_first_meta(meta, "og:title"), site_name),
         _strip_site_name(_first_meta(meta, "twitter:title"), site_name),
         *(_select_all(tree, TITLE_SELECTORS)[:1]),
