@@ -6,7 +6,7 @@ import db
 from db.articles import upsert_article
 from modwatch.__main__ import main
 from modwatch.tagging.vocabulary import VOCAB_DIR
-from tests.tagging.test_db import real_item
+from tests.tagging.helpers import real_item
 
 IDS = ("wikimedia-turkey", "zdnet-facebook-netzdg", "vi-pet-food")
 

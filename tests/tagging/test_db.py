@@ -2,7 +2,6 @@
 removal-request figures (Google's and Meta's files from tests/fixtures/transparency)."""
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -10,40 +9,10 @@ import db
 from db import tagging as store
 from db import tagging_views
 from db.articles import upsert_article
-from modwatch.tagging import load_vocabulary, tag_article
-from tests.tagging.conftest import articles, seed_rows, seed_text
+from modwatch.tagging import load_vocabulary
+from tests.tagging.helpers import EAGLENEWS, SGGP, THESTAR, TRANSPARENCY, articles, real_item, seed_item, tag_all
 
-TRANSPARENCY = Path(__file__).resolve().parent.parent / "fixtures" / "transparency"
 REAL = articles()
-
-EAGLENEWS = "https://www.eaglenews.ph/social-media-giants-removed-anti-state-posts-in-vietnam-state-media/"
-THESTAR = "https://www.thestar.com.my/tech/tech-news/2020/04/22/facebook-agreed-to-censor-posts-after-vietnam-slowed-traffic-say-sources"
-SGGP = "https://sggpnews.org.vn/national/vietnam-introduces-code-of-conduct-on-social-networks-92895.html"
-
-
-def seed_item(url: str) -> dict:
-    """An article item from the seed tables: the row's topic as title, every cell about the
-    page as body, the date the table gives (ISO dates only)."""
-    (row,) = seed_rows("seed_urls.csv", "url")[url]
-    return {"url": url, "source": "seed", "title": row["topic"], "body": seed_text(url),
-            "published_at": row["date_as_seen"][:10], "language": "en"}
-
-
-def real_item(fixture_id: str, published_at: str | None = None) -> dict:
-    entry = REAL[fixture_id]
-    return {"url": entry["url"], "source": "fixtures", "title": entry["title"], "body": entry["body"],
-            "published_at": published_at, "language": entry["language"]}
-
-
-def tag_all(database, vocabulary, everything=False) -> int:
-    ids = store.prepare(database, vocabulary)
-    done = 0
-    for row in store.articles_to_tag(database, vocabulary.sha256, everything=everything):
-        tags = tag_article(row["title"], row["body"], vocabulary)
-        store.store_article_tags(database, row["id"], tags, entity_ids=ids, content_sha256=row["content_sha256"],
-                                 vocabulary_sha256=vocabulary.sha256)
-        done += 1
-    return done
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import unicodedata
 import pytest
 
 from modwatch.tagging import article_text, summarize, tag_article, tag_text
-from tests.tagging.conftest import articles, seed_text
+from tests.tagging.helpers import articles, seed_text
 
 REAL = articles()
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from tests.tagging.conftest import articles
+from tests.tagging.helpers import articles
 
 SPIDER = str(Path(__file__).with_name("tagging_spider.py")) + ":FixtureArticlesSpider"
 REAL = articles()

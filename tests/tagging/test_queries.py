@@ -11,7 +11,7 @@ import db
 from db.articles import upsert_article
 from modwatch import publish
 from pipelines.transparency import load_dataset
-from tests.tagging.test_db import EAGLENEWS, SGGP, THESTAR, TRANSPARENCY, seed_item, tag_all
+from tests.tagging.helpers import EAGLENEWS, SGGP, THESTAR, TRANSPARENCY, seed_item, tag_all
 
 QUERIES = ("country_period_evidence", "country_period_articles", "law_evidence_articles", "law_evidence_figures")
 

@@ -3,10 +3,9 @@
 import pytest
 
 from modwatch.tagging import RelevanceRuleError, parse_rule, relevance, tag_article, tag_text
-from tests.tagging.conftest import articles, seed_text
+from tests.tagging.helpers import THESTAR, articles, seed_text
 
 REAL = articles()
-THESTAR = "https://www.thestar.com.my/tech/tech-news/2020/04/22/facebook-agreed-to-censor-posts-after-vietnam-slowed-traffic-say-sources"
 
 
 def tags(fixture_id, vocabulary):
