@@ -18,11 +18,14 @@ Articles:
   parsed by :func:`modwatch.extract.article.parse_article` (JSON-LD, meta, theme selectors).
   If the page cannot be fetched (404, 410, 5xx) and the feed entry carried the full text,
   the article is stored from the feed entry (``fetched_url`` is then the feed's URL).
+  Otherwise the failed fetch is a reject (``article not fetched: HTTP 404``).
 
 Callbacks only route: the fields come from pure functions (:mod:`modwatch.discovery`,
-:mod:`modwatch.extract.article`) and :func:`article_item` / :func:`reject_item` below add
-the provenance. A page that cannot be parsed gives a :class:`~modwatch.items.RejectItem`
-(reason + excerpt) and the crawl goes on.
+:mod:`modwatch.extract.article`); :func:`article_item` below and
+:func:`modwatch.provenance.reject_for` add the provenance. A page that cannot be parsed, a
+request that fails (article page or discovery request) and a site whose every discovery
+method failed each give a :class:`~modwatch.items.RejectItem` (reason + excerpt) and the
+crawl goes on.
 """
 
 from __future__ import annotations
@@ -30,43 +33,31 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from dataclasses import dataclass
-from datetime import datetime, timezone
+from dataclasses import dataclass, field
+from datetime import datetime
 
 import scrapy
 from scrapy.http import TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
+from db.timestamps import iso_utc, parse_iso
 from modwatch import discovery
 from modwatch.discovery import DiscoveryError
 from modwatch.extract.article import parse_article
 from modwatch.items import ArticleItem, RejectItem
+from modwatch.provenance import failure_reason, fetched_at_of, reject_for
 from modwatch.sites import DEFAULT_SITEMAPS, Site
 
 logger = logging.getLogger(__name__)
-
-EXCERPT_CHARS = 4096
 
 
 # --- items with provenance (pure: response in, item out) ---------------------------------
 
 
-def _utc_now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def fetched_at_of(response) -> str:
-    """UTC ISO 8601 fetch time set by the WARC middlewares (``meta["fetched_at"]``), else now."""
-    value = response.meta.get("fetched_at")
-    if isinstance(value, datetime):
-        value = value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return value or _utc_now()
-
-
 def _as_datetime(iso: str) -> datetime | None:
     try:
-        return datetime.fromisoformat(iso.replace("Z", "+00:00"))
-    except (AttributeError, ValueError):
+        return parse_iso(iso)
+    except (TypeError, ValueError):
         return None
 
 
@@ -83,23 +74,21 @@ def provenance(response, discovered_via: str) -> dict:
     }
 
 
-def reject_item(response, reason: str, excerpt: str | None = None) -> RejectItem:
-    """A RejectItem for ``response``; ``excerpt`` defaults to the start of the raw body."""
-    if excerpt is None:
-        excerpt = response.body[:EXCERPT_CHARS].decode("utf-8", errors="replace")
-    return RejectItem(url=response.url, reason=reason, excerpt=excerpt[:EXCERPT_CHARS],
-                      fetched_at=fetched_at_of(response), warc_record_id=response.meta.get("warc_record_id"))
-
-
 def _complete(fields: dict, source: str, prov: dict) -> ArticleItem | str:
-    """ArticleItem from parsed fields + provenance, or the reason it cannot be one."""
+    """ArticleItem from parsed fields + provenance, or the reason it cannot be one.
+
+    The canonical URL must come from ``fields`` (the page, post or feed entry itself): it is
+    never taken from the fetched URL, which for a WP REST post or a feed entry is the URL of
+    a page holding many articles (two articles would then share one ``articles.url``).
+    """
+    if not (fields.get("url") or "").strip():
+        return "no URL of its own"
     if not (fields.get("title") or "").strip():
         return "no title found"
     if not (fields.get("body") or "").strip():
         return "no article body text found"
     item = ArticleItem(source=source, **{k: v for k, v in fields.items() if k in ArticleItem.fields})
     item.update(prov)
-    item["url"] = item.get("url") or prov["fetched_url"]
     return item
 
 
@@ -113,35 +102,39 @@ def article_item(response, *, source: str, language: str | None, discovered_via:
     """
     if not isinstance(response, TextResponse):
         content_type = response.headers.get("Content-Type", b"").decode("latin-1")
-        return reject_item(response, f"not a text page (Content-Type {content_type or 'missing'!r})")
+        return reject_for(response, f"not a text page (Content-Type {content_type or 'missing'!r})")
     fetched_at = fetched_at_of(response)
     try:
         fields = parse_article(response.text, response.url, language=language, fetched_at=_as_datetime(fetched_at))
     except ValueError as exc:  # documented: an empty document
-        return reject_item(response, f"not an article page: {exc}")
+        return reject_for(response, f"not an article page: {exc}")
     except Exception as exc:  # a bug in the extractor on one page must not stop the crawl
         logger.exception("extractor failed on %s", response.url)
-        return reject_item(response, f"extractor error: {exc.__class__.__name__}: {exc}")
+        return reject_for(response, f"extractor error: {exc.__class__.__name__}: {exc}")
     if feed_entry is not None:
         fields = discovery.fill_from_feed(fields, feed_entry)
     result = _complete(fields, source, provenance(response, discovered_via))
     if isinstance(result, str):
-        return reject_item(response, f"{result} ({discovered_via} page)", response.text[:EXCERPT_CHARS])
+        return reject_for(response, f"{result} ({discovered_via} page)", response.text)
     return result
 
 
 def rest_post_item(response, post: dict, *, source: str, language: str | None,
                    section: str | None) -> ArticleItem | RejectItem:
-    """ArticleItem from one post object of a WP REST page (provenance: that page)."""
+    """ArticleItem from one post object of a WP REST page (provenance: that page), or a RejectItem.
+
+    The post's own URL (``link``, else Yoast's canonical) is its canonical URL; a post without
+    one, without title or without content text is rejected with the post JSON as excerpt.
+    """
     try:
         fields = discovery.article_from_wp_post(post, language=language, section=section)
     except Exception as exc:
-        return reject_item(response, f"WP REST post {post.get('id')}: {exc.__class__.__name__}: {exc}",
-                           json.dumps(post, ensure_ascii=False)[:EXCERPT_CHARS])
+        return reject_for(response, f"WP REST post {post.get('id')}: {exc.__class__.__name__}: {exc}",
+                           json.dumps(post, ensure_ascii=False))
     result = _complete(fields, source, provenance(response, "wp-rest"))
     if isinstance(result, str):
-        return reject_item(response, f"WP REST post {post.get('id')}: {result}",
-                           json.dumps(post, ensure_ascii=False)[:EXCERPT_CHARS])
+        return reject_for(response, f"WP REST post {post.get('id')}: {result}",
+                           json.dumps(post, ensure_ascii=False))
     return result
 
 
@@ -165,6 +158,7 @@ class _SiteState:
     index: int = -1
     pending: int = 0
     answered: bool = False
+    failures: list = field(default_factory=list)  # why each failed discovery request failed
 
 
 class WordPressNewsSpider(scrapy.Spider):
@@ -219,6 +213,8 @@ class WordPressNewsSpider(scrapy.Spider):
                 methods = ", ".join(s.method for s in state.steps)
                 self.logger.warning("%s: every discovery method failed (%s)", key, methods)
                 self.crawler.stats.inc_value("modwatch/discovery_exhausted")
+                yield RejectItem(url=state.site.base_url, reason=f"every discovery method failed ({methods})",
+                                 excerpt="\n".join(state.failures), fetched_at=iso_utc(), warc_record_id=None)
             return
         step = state.steps[state.index]
         for target in step.targets:
@@ -264,6 +260,7 @@ class WordPressNewsSpider(scrapy.Spider):
         state.pending -= 1
         state.answered = state.answered or bool(ok)
         if ok is False:
+            state.failures.append(f"{state.steps[state.index].method}: {reason}")
             self.logger.info("%s: %s discovery: %s", site.key, state.steps[state.index].method, reason)
         if state.pending == 0 and not state.answered:
             method = state.steps[state.index].method
@@ -276,15 +273,23 @@ class WordPressNewsSpider(scrapy.Spider):
     # --- discovery callbacks --------------------------------------------------------------
 
     def discovery_failed(self, failure):
+        """Errback of discovery requests (HTTP error, DNS, timeout): a reject, then the fallback.
+
+        Yields a RejectItem (``"<method> discovery request failed: HTTP 404"``) and, when the
+        site's current step has no request left and none answered, the next step's requests.
+        """
         request = failure.request
         site = request.cb_kwargs["site"]
-        if failure.check(HttpError):
-            reason = f"HTTP {failure.value.response.status} for {request.url}"
-        else:
-            reason = f"{failure.type.__name__}: {failure.value} for {request.url}"
-        yield from self._done(site, False, reason)
+        state = self._states[site.key]
+        reason = failure_reason(failure)
+        yield reject_for(failure, f"{state.steps[state.index].method} discovery request failed: {reason}")
+        yield from self._done(site, False, f"{reason} for {request.url}")
 
     def parse_rest_category(self, response, site: Site, slug: str):
+        """WP REST ``/categories?slug=`` answer -> the posts request of that category id.
+
+        Not JSON, or no category with ``slug``: the wp-rest step failed for this category.
+        """
         try:
             category_id = discovery.category_id_from_rest(response.body, slug)
         except DiscoveryError as exc:
@@ -297,6 +302,11 @@ class WordPressNewsSpider(scrapy.Spider):
         yield from self._done(site, None)  # the posts request decides
 
     def parse_rest_posts(self, response, site: Site, category_id, slug, page: int):
+        """WP REST ``/posts`` page -> one ArticleItem (or RejectItem) per post.
+
+        Page 1 also requests pages 2..``X-WP-TotalPages`` (at most ``site.max_pages``).
+        ``category_id`` / ``slug``: the category followed (None: all posts); ``page``: 1-based.
+        """
         try:
             posts = discovery.parse_rest_posts(response.body)
         except DiscoveryError as exc:
@@ -322,6 +332,11 @@ class WordPressNewsSpider(scrapy.Spider):
         return None
 
     def parse_feed(self, response, site: Site, feed_url: str | None, page: int):
+        """RSS/Atom feed -> article requests for its entries matching the site's article URLs.
+
+        ``feed_url``: set for WordPress feeds paged with ``?paged=N`` (older pages requested
+        with :meth:`parse_feed_page`), else None; ``page``: 1. Not a feed: the step failed.
+        """
         try:
             entries = discovery.parse_feed(response.body, response.url)
         except DiscoveryError as exc:
@@ -340,6 +355,8 @@ class WordPressNewsSpider(scrapy.Spider):
         yield from self._feed_entries(response, site, entries, feed_url, page)
 
     def feed_page_failed(self, failure):
+        """Errback of older feed pages: WordPress answers 404 past the last page, the normal end
+        of a feed, so it is logged at DEBUG and is not a reject."""
         self.logger.debug("feed page %s ends the feed: %s", failure.request.url, failure.value)
 
     def _feed_entries(self, response, site: Site, entries, feed_url: str | None, page: int):
@@ -354,6 +371,11 @@ class WordPressNewsSpider(scrapy.Spider):
                                  cb_kwargs={"site": site, "feed_url": feed_url, "page": page + 1})
 
     def parse_sitemap(self, response, site: Site):
+        """Sitemap or sitemap index -> article requests (or requests of the post sitemaps).
+
+        An index is followed to its post sitemaps (``site.sitemap_follow``); an index without
+        any, or a body that is not a sitemap, fails the step.
+        """
         try:
             sitemap = discovery.parse_sitemap(response.body, response.url)
         except DiscoveryError as exc:
@@ -372,6 +394,8 @@ class WordPressNewsSpider(scrapy.Spider):
         yield from self._done(site, True)
 
     def parse_listing(self, response, site: Site):
+        """Category / listing HTML page -> article requests for the links matching the site's
+        article URL pattern. Not a text page, or no such link: the step failed."""
         if not isinstance(response, TextResponse):
             yield from self._done(site, False, f"listing is not a text page ({response.url})")
             return
@@ -383,6 +407,11 @@ class WordPressNewsSpider(scrapy.Spider):
     # --- articles -------------------------------------------------------------------------
 
     def parse_article_page(self, response, site: Site, via: str):
+        """Article page -> ArticleItem, or RejectItem with the reason (see :func:`article_item`).
+
+        ``via``: how the page was discovered (``rss``, ``sitemap``, ``listing``, ``start-url``);
+        the feed entry that listed it, if any, is in ``response.meta["feed_entry"]``.
+        """
         item = article_item(response, source=site.key, language=site.language, discovered_via=via,
                             feed_entry=response.meta.get("feed_entry"))
         if isinstance(item, RejectItem):
@@ -390,7 +419,12 @@ class WordPressNewsSpider(scrapy.Spider):
         yield item
 
     def article_failed(self, failure):
-        """Article page not fetched: store the feed entry's full text if there is one."""
+        """Article page not fetched (HTTP error, DNS, timeout).
+
+        Stores the article from the feed entry that listed it when that entry has the full
+        text (and ``site.feed_fallback``); otherwise yields a RejectItem
+        ``"article not fetched: HTTP 404"`` (or the network error) for the page's URL.
+        """
         request = failure.request
         site = request.cb_kwargs["site"]
         status = failure.value.response.status if failure.check(HttpError) else None
@@ -399,13 +433,15 @@ class WordPressNewsSpider(scrapy.Spider):
         use_entry = entry is not None and site.feed_fallback
         fields = discovery.article_from_feed_entry(entry, language=site.language) if use_entry else None
         if fields is None:
-            self.logger.info("%s: article not fetched (%s): %s", site.key, status or failure.type.__name__, request.url)
+            reason = failure_reason(failure)
+            self.logger.info("%s: article not fetched (%s): %s", site.key, reason, request.url)
+            yield reject_for(failure, f"article not fetched: {reason}")
             return
         self.logger.info("%s: article page %s answered %s; stored from the feed entry", site.key, request.url, status)
         self.crawler.stats.inc_value("modwatch/articles_from_feed_entry")
         item = _complete(fields, site.key, feed_provenance)
         if isinstance(item, str):
             item = RejectItem(url=request.url, reason=f"feed entry: {item}",
-                              excerpt=entry.content_html[:EXCERPT_CHARS], fetched_at=feed_provenance["fetched_at"],
+                              excerpt=entry.content_html, fetched_at=feed_provenance["fetched_at"],
                               warc_record_id=feed_provenance["warc_record_id"])
         yield item

@@ -94,12 +94,20 @@ def test_demo_stores_every_snapshot_article(demo_db):
 
 
 def test_demo_second_run_changes_no_row_count(demo_db):
-    """Article tables unchanged by a second run. (``crawl_runs`` and ``rejects`` log each run:
-    other demo spiders record their rejects again; the news spider has none.)"""
+    """Article tables unchanged by a second run; ``crawl_runs`` logs each run.
+
+    The news spider's rejects are the sitemap-discovered article pages that are not in the
+    snapshot (the replay answers 404) and the one sitemap URL missing from it: recorded once,
+    seen again by the second run (``times_seen`` 2), no row added."""
     db_path, first, stdout = demo_db
     assert counts(db_path) == first
     with sqlite3.connect(db_path) as conn:
-        assert conn.execute("select count(*) from rejects where spider = 'news'").fetchone()[0] == 0
+        rejects = conn.execute("select reason, count(*), min(times_seen), max(times_seen) from rejects "
+                               "where spider = 'news' group by reason order by reason").fetchall()
+        missing = conn.execute("select url from rejects where spider = 'news' and reason like 'article%'").fetchall()
+    assert rejects == [("article not fetched: HTTP 404", 104, 2, 2),
+                       ("sitemap discovery request failed: HTTP 404", 1, 2, 2)]
+    assert ("https://quirky-meitner6297.on.getshifter.io/2020/10/03/hello-world/",) in missing
     assert "kulu-media" in stdout and "total: 37 articles" in stdout
 
 
@@ -112,7 +120,8 @@ def test_demo_one_crawl_run_per_run(demo_db):
     assert [r[0] for r in runs] == ["news", "news"]
     assert all(r[1] == "finished" and r[3] == 0 and r[4].endswith("snapshot.warc.gz") for r in runs)
     # the second run does not re-parse the article pages it stored unchanged (modwatch.incremental)
-    assert [(r[2], r[5]) for r in runs] == [(37, 0), (30, 7)]
+    # items_scraped counts the 105 RejectItems too (37 + 105, then 30 + 105)
+    assert [(r[2], r[5]) for r in runs] == [(142, 0), (135, 7)]
 
 
 

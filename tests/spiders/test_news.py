@@ -17,6 +17,7 @@ from scrapy import Request
 from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.test import get_crawler
+from twisted.internet.error import DNSLookupError
 from twisted.python.failure import Failure
 
 from modwatch.items import ArticleItem, RejectItem
@@ -193,12 +194,47 @@ def test_article_gone_is_stored_from_the_feed_entry():
     assert item["discovered_via"] == "rss"
 
 
+@pytest.mark.parametrize("error, reason", [
+    (None, "article not fetched: HTTP 404"),
+    (DNSLookupError("no results for hostname lookup: dh2020.adho.org"),
+     "article not fetched: DNSLookupError: DNS lookup failed: no results for hostname lookup: dh2020.adho.org."),
+])
+def test_article_not_fetched_without_feed_text_is_a_reject(error, reason):
+    """A listing link (no feed entry to fall back on) that answers 404 or gets no answer."""
+    spider = make_spider(sites="dh2020")
+    results = []
+    for feed in start(spider):  # both feeds refused: the category page is listed
+        failure = http_error(feed)
+        failure.request = feed
+        results += list(spider.discovery_failed(failure))
+    _, (listing,) = split(results)
+    page = response_for(listing, "dh2020.adho.org/category-pc2020.html")
+    _, articles = split(list(listing.callback(page, **listing.cb_kwargs)))
+    request = articles[1]  # https://dh2020.adho.org/farewell-ottawa-adieu-ottawa/
+    if error is None:
+        failure = http_error(request)
+        failure.value.response.request.meta.update(fetched_at="2026-11-29T12:00:00Z", warc_record_id="<urn:uuid:2>")
+    else:
+        failure = Failure(error)
+    failure.request = request
+    (reject,) = list(spider.article_failed(failure))
+    assert isinstance(reject, RejectItem)
+    assert reject["url"] == "https://dh2020.adho.org/farewell-ottawa-adieu-ottawa/"
+    assert reject["reason"] == reason
+    if error is None:  # the 404 answer's provenance is kept
+        assert (reject["fetched_at"], reject["warc_record_id"]) == ("2026-11-29T12:00:00Z", "<urn:uuid:2>")
+    else:
+        assert reject["warc_record_id"] is None and reject["excerpt"] == ""
+
+
 def test_failed_method_falls_back_to_the_next():
     spider = make_spider(sites="doancuoiki")
     (feed_request,) = start(spider)
     failure = http_error(feed_request, 403)
     failure.request = feed_request
-    (sitemap_request,) = list(spider.discovery_failed(failure))
+    reject, sitemap_request = list(spider.discovery_failed(failure))
+    assert isinstance(reject, RejectItem) and reject["url"] == feed_request.url
+    assert reject["reason"] == "rss discovery request failed: HTTP 403"
     assert sitemap_request.url == "https://99hainnguyen.github.io/doancuoiki/sitemap_index.xml"
     index = response_for(sitemap_request, "99hainnguyen.github.io/sitemap_index.xml", TextResponse)
     _, requests = split(list(sitemap_request.callback(index, **sitemap_request.cb_kwargs)))
@@ -219,7 +255,8 @@ def test_feed_that_is_not_a_feed_falls_back_to_listing():
     assert split(list(requests[0].callback(html, **requests[0].cb_kwargs))) == ([], [])
     failure = http_error(requests[1])
     failure.request = requests[1]
-    (listing,) = list(spider.discovery_failed(failure))
+    reject, listing = list(spider.discovery_failed(failure))
+    assert (reject["url"], reject["reason"]) == (requests[1].url, "rss discovery request failed: HTTP 404")
     assert listing.url == "https://dh2020.adho.org/category/pc2020/"
     page = response_for(listing, "dh2020.adho.org/category-pc2020.html")
     _, articles = split(list(listing.callback(page, **listing.cb_kwargs)))

@@ -7,6 +7,7 @@ origins in ``demo/SOURCES.md``), as it would be at a replayed WARC of the site.
 """
 
 import hashlib
+import json
 import sqlite3
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.test import get_crawler
 from twisted.python.failure import Failure
 
-from modwatch.items import ArticleItem
+from modwatch.items import ArticleItem, RejectItem
 from modwatch.sites import SitesConfigError
 from spiders.thevietnamese import TheVietnameseSpider
 
@@ -81,11 +82,34 @@ def test_rest_failure_falls_back_to_the_category_feed(how):
     assert [r.url for r in only_requests(results)] == ["https://www.thevietnamese.org/category/internet-freedom/feed/"]
 
 
+@pytest.mark.parametrize("missing", [("link",), ("link", "yoast_head_json")])
+def test_rest_post_without_its_own_url_is_rejected(missing):
+    """A post whose ``link`` (and Yoast canonical) is missing must not take the REST page's URL:
+    two such posts would be stored under the same canonical URL, one overwriting the other."""
+    spider = make_spider(base_url="https://demo.worona.org", category="cities")
+    (lookup,) = spider.initial_requests()
+    (posts_request,) = only_requests(answer(lookup, "demo.worona.org/categories-list.json"))
+    posts = json.loads((FILES / "demo.worona.org/posts-from-category-7.json").read_bytes())
+    for post in posts[:2]:
+        for key in missing:
+            post.pop(key, None)
+        post.setdefault("yoast_head_json", {}).pop("canonical", None)
+    results = answer(posts_request, body=json.dumps(posts).encode())
+    items = [r for r in results if isinstance(r, ArticleItem)]
+    rejects = [r for r in results if isinstance(r, RejectItem)]
+    assert [r["reason"] for r in rejects] == [f"WP REST post {p['id']}: no URL of its own" for p in posts[:2]]
+    assert all(r["url"] == posts_request.url and json.loads(r["excerpt"])["id"] for r in rejects)
+    assert [i["url"] for i in items] == [p["link"] for p in posts[2:]]
+    assert posts_request.url not in {i["url"] for i in items}
+
+
 def test_category_found_but_posts_refused_falls_back():
     spider = make_spider(base_url="https://demo.worona.org", category="cities")
     (lookup,) = spider.initial_requests()
     (posts,) = only_requests(answer(lookup, "demo.worona.org/categories-list.json"))
-    assert [r.url for r in fail(spider, posts, 401)] == ["https://demo.worona.org/category/cities/feed/"]
+    reject, feed = fail(spider, posts, 401)
+    assert (reject["url"], reject["reason"]) == (posts.url, "wp-rest discovery request failed: HTTP 401")
+    assert feed.url == "https://demo.worona.org/category/cities/feed/"
 
 
 def test_sitemap_index_without_post_sitemaps_tries_the_next_sitemap():
@@ -100,9 +124,11 @@ def test_sitemap_index_without_post_sitemaps_tries_the_next_sitemap():
 def test_full_fallback_order_then_exhausted():
     spider = make_spider()
     (request,) = spider.initial_requests()
-    seen = [request.url]
+    seen, rejects = [request.url], []
     while True:
-        following = fail(spider, request, 403)
+        results = fail(spider, request, 403)
+        rejects += [r for r in results if isinstance(r, RejectItem)]
+        following = only_requests(results)
         if not following:
             break
         (request,) = following
@@ -114,6 +140,15 @@ def test_full_fallback_order_then_exhausted():
         "https://www.thevietnamese.org/sitemap_index.xml",
     ]
     assert spider.crawler.stats.get_value("modwatch/discovery_exhausted") == 1
+    # one reject per refused request, then one for the site, listing every failure
+    assert [(r["url"], r["reason"]) for r in rejects[:4]] == [
+        (url, f"{method} discovery request failed: HTTP 403")
+        for url, method in zip(seen, ["wp-rest", "rss", "sitemap", "sitemap"])]
+    site_reject = rejects[4]
+    assert len(rejects) == 5 and site_reject["url"] == "https://www.thevietnamese.org/"
+    assert site_reject["reason"] == "every discovery method failed (wp-rest, rss, sitemap, sitemap)"
+    assert site_reject["excerpt"].splitlines() == [
+        f"{method}: HTTP 403 for {url}" for url, method in zip(seen, ["wp-rest", "rss", "sitemap", "sitemap"])]
 
 
 def test_feed_links_are_filtered_to_year_month_slug_urls():
@@ -201,3 +236,7 @@ def test_replay_falls_back_from_rest_to_the_category_feed(tmp_path, run_crawl):
     assert ("https://dh2020.adho.org/farewell-ottawa-adieu-ottawa/", "dh2020", "Farewell, Ottawa! Adieu, Ottawa!",
             "2020-06-17T13:17:54Z", "rss") in articles
     assert '"modwatch/discovery_failed/wp-rest": 1' in runs[0][4]
+    with sqlite3.connect(db_path) as conn:  # the refused REST lookup is on record
+        rejects = conn.execute("select spider, url, reason, warc_record_id from rejects").fetchall()
+    assert rejects == [("thevietnamese", "https://dh2020.adho.org/wp-json/wp/v2/categories?slug=pc2020",
+                        "wp-rest discovery request failed: HTTP 404", None)]
