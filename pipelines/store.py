@@ -8,8 +8,9 @@ Settings:
   merged over :data:`STORE_FUNCTIONS`.
 
 Dispatch: the item's class (by dotted name) selects a store function
-``fn(db, item: dict, *, crawl_run_id: int | None, spider: str, stats) -> None`` (``stats``: the
-crawler's StatsCollector, or None). Areas add a line
+``fn(db, item: Mapping, *, crawl_run_id: int | None, spider: str, stats) -> None`` (``item``: the
+scraped item itself through an ``ItemAdapter``, so what the function sets on it, e.g. a
+``dataset_id``, stays on the item; ``stats``: the crawler's StatsCollector, or None). Areas add a line
 to :data:`STORE_FUNCTIONS` (or the setting) for their own item classes; names are strings so
 this module imports nothing of theirs.
 
@@ -51,22 +52,33 @@ def store_article(database, item: dict, *, crawl_run_id, spider, stats=None) -> 
     try:
         upsert_article(database, item, crawl_run_id)
     except (InvalidArticle, sqlite3.Error) as error:
-        reason = f"article not stored: {type(error).__name__}: {error}"
-        logger.error("%s (%s)", reason, item.get("url"))
-        excerpt = json.dumps(item, ensure_ascii=False, default=str)
-        store_reject(
-            database,
-            {"url": item.get("url") or item.get("fetched_url"), "reason": reason, "excerpt": excerpt,
-             "fetched_at": item.get("fetched_at"), "warc_record_id": item.get("warc_record_id")},
-            crawl_run_id=crawl_run_id, spider=spider, stats=stats,
-        )  # fmt: skip
+        store_failed(database, item, error, what="article", excerpt=json.dumps(dict(item), ensure_ascii=False, default=str),
+                     crawl_run_id=crawl_run_id, spider=spider, stats=stats)  # fmt: skip
         return
     if stats is not None:
         stats.inc_value("modwatch/articles")
 
 
+def store_failed(database, item, error: Exception, *, what: str, excerpt, crawl_run_id, spider, stats=None) -> None:
+    """Keep an item that could not be stored as a ``rejects`` row: ``"<what> not stored: <error>"``.
+
+    ``excerpt`` (str or bytes) is the start of the raw input; the item's ``url``, ``fetched_at``
+    and ``warc_record_id`` are the reject's provenance. Logged at ERROR; counted in
+    ``modwatch/rejects``. The crawl goes on.
+    """
+    reason = f"{what} not stored: {type(error).__name__}: {error}"
+    logger.error("%s (%s)", reason, item.get("url") or item.get("fetched_url"))
+    store_reject(
+        database,
+        {"url": item.get("url") or item.get("fetched_url"), "reason": reason, "excerpt": excerpt,
+         "fetched_at": item.get("fetched_at"), "warc_record_id": item.get("warc_record_id")},
+        crawl_run_id=crawl_run_id, spider=spider, stats=stats,
+    )  # fmt: skip
+
+
 def store_reject(database, item: dict, *, crawl_run_id, spider, stats=None) -> None:
-    """Insert a RejectItem as a ``rejects`` row (counted in ``modwatch/rejects``)."""
+    """Insert a RejectItem as a ``rejects`` row (counted in ``modwatch/rejects`` and
+    ``modwatch/rejected_items``: items that ended as rejects, not as data)."""
     insert_reject(
         database,
         url=item.get("url"),
@@ -81,6 +93,7 @@ def store_reject(database, item: dict, *, crawl_run_id, spider, stats=None) -> N
     )
     if stats is not None:
         stats.inc_value("modwatch/rejects")
+        stats.inc_value("modwatch/rejected_items")
 
 
 def _resolve(target: str) -> Callable:
@@ -131,7 +144,7 @@ class SQLitePipeline:
             )
         store(
             self.db,
-            ItemAdapter(item).asdict(),
+            ItemAdapter(item),  # the item itself: fields a store function sets (dataset_id ...) stay on it
             crawl_run_id=getattr(spider, "crawl_run_id", None),
             spider=spider.name,
             stats=self.crawler.stats,

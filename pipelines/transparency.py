@@ -25,6 +25,7 @@ from db.rejects import insert_reject
 from db.timestamps import iso_utc
 from modwatch.transparency import PARSERS
 from modwatch.transparency.common import Reject
+from pipelines.store import store_failed
 
 logger = logging.getLogger(__name__)
 
@@ -104,8 +105,9 @@ def _flush(db, table, batches):
 def store_dataset_file(database, item: dict, *, crawl_run_id, spider, stats=None) -> None:
     """``SQLitePipeline`` store function for ``DatasetFileItem``: :func:`load_dataset` it.
 
-    Sets ``dataset_id``, ``status``, ``rows_stored``, ``rows_rejected`` on the item dict and
-    counts ``modwatch/datasets``, ``modwatch/removal_rows`` and ``modwatch/rejects`` in ``stats``.
+    Sets ``dataset_id``, ``status``, ``rows_stored``, ``rows_rejected`` on the item, empties its
+    ``body`` (the file stays in the WARC; the ``datasets`` row has its sha256), and counts
+    ``modwatch/datasets``, ``modwatch/removal_rows`` and ``modwatch/rejects`` in ``stats``.
     A file that fails to load is stored as a ``rejects`` row (reason and start of the file).
     """
     body = item.get("body") or b""
@@ -116,14 +118,13 @@ def store_dataset_file(database, item: dict, *, crawl_run_id, spider, stats=None
             warc_record_id=item.get("warc_record_id"), spider=spider,
         )
     except Exception as error:  # a broken file must not stop the crawl: keep it as a reject
-        logger.exception("%s: %s could not be loaded", spider, item.get("url"))
-        insert_reject(database, url=item.get("url"), reason=f"dataset not loaded: {type(error).__name__}: {error}",
-                      excerpt=body[:4096], spider=spider, crawl_run_id=crawl_run_id,
-                      fetched_at=item.get("fetched_at"), warc_record_id=item.get("warc_record_id"))
-        if stats is not None:
-            stats.inc_value("modwatch/rejects")
+        store_failed(database, item, error, what="dataset", excerpt=body, crawl_run_id=crawl_run_id,
+                     spider=spider, stats=stats)
+        item["body"] = b""  # kept as a reject (start of the file) and in the WARC
         return
-    item.update(result)
+    for key in ("dataset_id", "status", "rows_stored", "rows_rejected"):
+        item[key] = result[key]
+    item["body"] = b""  # stored: later pipelines and Scrapy's "Scraped from" log line do not carry the file
     if stats is not None:
         stats.inc_value("modwatch/datasets")
         stats.inc_value("modwatch/removal_rows", result["rows_stored"])

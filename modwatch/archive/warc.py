@@ -28,6 +28,7 @@ import io
 import logging
 import os
 from collections.abc import Iterable, Mapping, Sequence
+from typing import BinaryIO
 from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -127,7 +128,7 @@ class WarcFile:
     def write_fetch(
         self,
         url: str,
-        body: bytes,
+        body: bytes | BinaryIO,
         headers=(),
         *,
         status: int = 200,
@@ -139,6 +140,8 @@ class WarcFile:
     ) -> str:
         """Write one response record (and a request record if ``request_headers`` is not None).
 
+        ``body``: the payload bytes, or a seekable binary file read from its current position to
+        its end in chunks (a multi-GiB download spooled to disk, memory stays flat).
         ``url`` and the headers are written as given: redact before calling.
         ``Content-Length`` is added to the response headers if missing. Returns the
         response's ``WARC-Record-ID`` (``"<urn:uuid:...>"``). ``fetched_at`` (default now)
@@ -146,13 +149,17 @@ class WarcFile:
         """
         warc_date = iso_utc(fetched_at or datetime.now(timezone.utc))
         headers = header_list(headers)
+        if isinstance(body, (bytes, bytearray)):
+            payload, length = io.BytesIO(body), len(body)
+        else:
+            payload, length = body, os.fstat(body.fileno()).st_size - body.tell()
         if not _has(headers, "Content-Length"):
-            headers.append(("Content-Length", str(len(body))))
+            headers.append(("Content-Length", str(length)))
         response = self._writer.create_warc_record(
             url,
             "response",
-            payload=io.BytesIO(body),
-            length=len(body),
+            payload=payload,
+            length=length,
             warc_headers_dict={"WARC-Date": warc_date, **(extra_warc_headers or {})},
             http_headers=StatusAndHeaders(_status_line(status), headers, protocol="HTTP/1.1"),
         )

@@ -3,9 +3,10 @@
     curl -O https://dsa-sor-data-dumps.s3.eu-central-1.amazonaws.com/sor-global-2024-03-14-full.zip
     python -m modwatch dsa-load sor-global-2024-03-14-full.zip --platform TikTok --territorial-scope DE
 
-For days too large to hold in memory (the ``dsa_sor`` spider keeps a downloaded body in RAM,
-as Scrapy does): each FILE (a ``sor-<slug>-<date>-<full|light>.zip`` dump, or one of its CSVs)
-is read from disk through ``db.dsa.load_dump``, so memory stays flat whatever the size. The
+For dumps downloaded by other means (``curl``, a mirror, an archive copy; the ``dsa_sor``
+spider downloads and streams them itself): each FILE (a ``sor-<slug>-<date>-<full|light>.zip``
+dump, or one of its CSVs) is read from disk through ``db.dsa.load_dump``, so memory stays flat
+whatever the size. The
 ``datasets`` row records ``--url`` (default: the upstream URL derived from the file name) and
 the file's sha256. No WARC record is written: keep the file itself as the archive copy.
 

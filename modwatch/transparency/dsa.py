@@ -83,7 +83,9 @@ class SorDumpItem(scrapy.Item):
     """
 
     url = scrapy.Field()  # str: the dump URL
-    body = scrapy.Field()  # bytes: the zip as downloaded (Scrapy holds a response body in memory)
+    path = scrapy.Field()  # str: the dump as downloaded, in a file the pipeline deletes once stored
+    sha256 = scrapy.Field()  # str: hex sha256 of the file
+    byte_size = scrapy.Field()  # int: its size in bytes
     fetched_at = scrapy.Field()  # str: UTC ISO 8601
     warc_record_id = scrapy.Field()  # str | None
     slug = scrapy.Field()  # str: "global" or a platform slug

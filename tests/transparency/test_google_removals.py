@@ -223,7 +223,7 @@ def test_pipeline_keeps_a_broken_download_as_a_reject(memory_db):
             "warc_record_id": "<urn:uuid:0>"}
     store_dataset_file(memory_db, item, crawl_run_id=None, spider="google_removals", stats=stats)
     (reject,) = memory_db.query("select * from rejects")
-    assert reject["reason"].startswith("dataset not loaded: BadZipFile")
+    assert reject["reason"].startswith("dataset not stored: BadZipFile")
     assert reject["excerpt"] == "<html>Service Unavailable</html>"
     assert (reject["url"], reject["warc_record_id"]) == (URL, "<urn:uuid:0>")
     assert memory_db["datasets"].get(1)["status"] == "failed"
