@@ -20,12 +20,13 @@ run (:func:`assess`), in this order:
                  other than ``finished`` / ``shutdown`` (e.g. ``closespider_errorcount``);
 ``interrupted``  stopped before the end (``shutdown``); resumed next time;
 ``errors``       errors / max(responses, 1) above ``--max-error-rate`` (default 0.05);
-``empty``        nothing seen (items scraped + unchanged articles skipped = 0) although the
+``empty``        nothing seen (data items scraped + unchanged articles skipped = 0; a reject is
+                 not data) although the
                  spider's previous finished run saw something, unless the spider said it had
                  nothing to do (stat ``modwatch/nothing_due``, e.g. ``url_check`` with no URL due);
 ``ok``           otherwise.
 
-Prints a summary table (spider, status, items, unchanged, errors, rejects, duration, crawl
+Prints a summary table (spider, status, data items, unchanged, errors, rejects, duration, crawl
 run id, log) and exits 0 when every run is ``ok``, 1 otherwise. Ctrl-C (SIGINT) or SIGTERM
 stops the running spider cleanly (Scrapy saves its JOBDIR) and skips the remaining ones.
 """
@@ -109,8 +110,15 @@ def spider_arguments(values: list[str], spider: str) -> list[str]:
 
 
 def seen_count(row: dict) -> int:
-    """What a run saw: items scraped plus unchanged article pages skipped (``modwatch/unchanged``)."""
-    return (row.get("items_scraped") or 0) + int(row.get("stats", {}).get("modwatch/unchanged", 0) or 0)
+    """What a run saw: items scraped that were not rejects (``modwatch/rejected_items``: a 404
+    page is a RejectItem) plus unchanged article pages skipped (``modwatch/unchanged``)."""
+    return data_items(row) + int(row.get("stats", {}).get("modwatch/unchanged", 0) or 0)
+
+
+def data_items(row: dict) -> int:
+    """Items scraped minus those stored as rejects (``modwatch/rejected_items``)."""
+    rejected = int(row.get("stats", {}).get("modwatch/rejected_items", 0) or 0)
+    return max((row.get("items_scraped") or 0) - rejected, 0)
 
 
 def assess(returncode: int, row: dict | None, previous: dict | None, max_error_rate: float) -> tuple[str, list[str]]:
@@ -205,7 +213,7 @@ def summary_table(runs: list[SpiderRun]) -> str:
     rows = []
     for run in runs:
         row = run.row or {}
-        rows.append((run.spider, run.status, str(row.get("items_scraped") or 0),
+        rows.append((run.spider, run.status, str(data_items(row)),
                      str(int(row.get("stats", {}).get("modwatch/unchanged", 0) or 0)), str(row.get("errors") or 0),
                      str(row.get("rejects") or 0), _duration(run.duration), str(row.get("id", "-")),
                      _shown_path(run.log_file)))  # fmt: skip
