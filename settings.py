@@ -6,6 +6,7 @@ Environment variables (all optional):
 - ``MODWATCH_WARC_DIR``: folder for the WARC file of each crawl run (default ``data/warc``).
 - ``MODWATCH_REPLAY``: a WARC file (or several, separated by ``:``) to crawl from instead of
   the network; URLs not in the archive answer 404. Used by ``make demo`` and the tests.
+  ``-s MODWATCH_REPLAY=...`` works the same (``modwatch.archive.replay.ReplayAddon``).
 """
 
 import os
@@ -73,16 +74,10 @@ ITEM_PIPELINES = {
     # tag stored articles with platforms, laws, countries, topics (modwatch/vocab)
     "pipelines.tagging.TaggingPipeline": 810,
 }
+# MODWATCH_REPLAY set (environment or -s): no robots.txt, throttling, delays or HTTP cache
+ADDONS = {"modwatch.archive.replay.ReplayAddon": 0}
 EXTENSIONS = {
     "modwatch.crawlrun.CrawlRunExtension": 100,
     # a JOBDIR left by a killed run is discarded instead of resumed with lost requests
     "modwatch.incremental.JobDirGuard": 50,
 }
-
-if MODWATCH_REPLAY:
-    # offline and deterministic: no cache, no robots.txt round trips, no throttling delays
-    HTTPCACHE_ENABLED = False
-    ROBOTSTXT_OBEY = False
-    AUTOTHROTTLE_ENABLED = False
-    DOWNLOAD_DELAY = 0
-    CONCURRENT_REQUESTS_PER_DOMAIN = 8

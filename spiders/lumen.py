@@ -20,7 +20,8 @@ Politeness: Lumen allows 60 requests a minute per user, so one request at a time
 by Scrapy's RetryMiddleware (removed from ``RETRY_HTTP_CODES`` here): the spider pauses the
 whole engine for the ``Retry-After`` time (default 300 s, as Lumen's 429 text asks), then
 requests the page again, up to :data:`MAX_BACKOFFS` times. Other transient errors (5xx)
-use the normal RetryMiddleware.
+use the normal RetryMiddleware. In a replay (``MODWATCH_REPLAY``) the delays are off
+(:class:`modwatch.archive.replay.ReplayAddon`); pages are still asked one at a time.
 
 Deep paging: the API refuses results past the 10,000th. A query is first asked for page 1; if
 its ``total_entries`` exceeds 10,000 its date range (default 1998-01-01 to tomorrow) is halved
@@ -71,13 +72,6 @@ class LumenSpider(scrapy.Spider):
         "HTTPCACHE_ENABLED": False,
         "DOWNLOAD_MAXSIZE": 256 * 1024 * 1024,
     }
-
-    @classmethod
-    def update_settings(cls, settings):
-        super().update_settings(settings)
-        if settings.get("MODWATCH_REPLAY"):  # offline replay: no politeness delays needed
-            settings.set("DOWNLOAD_DELAY", 0, priority="spider")
-            settings.set("AUTOTHROTTLE_ENABLED", False, priority="spider")
 
     def __init__(self, *args, term=None, per_page=100, sort_by="date_received asc", date_from=None,
                  date_to=None, max_pages=None, base_url=lumen.SEARCH_URL, **kwargs):

@@ -17,9 +17,13 @@ answered with the archived status, headers and body:
 
 Order 50 in ``DOWNLOADER_MIDDLEWARES``: before robots.txt, the HTTP cache and everything
 else that could touch the network. Replayed requests get ``meta["dont_cache"]`` so the HTTP
-cache of live crawls never stores archived pages. Set the replay through the environment
-(``MODWATCH_REPLAY=file.warc.gz scrapy crawl NAME``): ``settings.py`` then also turns off
-robots.txt, throttling and the cache for the run, which ``-s MODWATCH_REPLAY=...`` does not.
+cache of live crawls never stores archived pages.
+
+:class:`ReplayAddon` (a Scrapy add-on in the ``ADDONS`` setting) makes a replay run offline
+and fast: robots.txt, throttling, download delays and the HTTP cache are turned off
+(:data:`REPLAY_OVERRIDES`). It reads the final ``MODWATCH_REPLAY`` setting, so the replay may
+be set either way: ``MODWATCH_REPLAY=file.warc.gz scrapy crawl NAME`` (environment, read by
+``settings.py``) or ``scrapy crawl NAME -s MODWATCH_REPLAY=file.warc.gz``.
 """
 
 import logging
@@ -131,6 +135,36 @@ class WarcIndex:
                 filename=path.name,
                 fetched_at=_warc_date(record.rec_headers.get_header("WARC-Date")),
             )
+
+
+#: Settings of a replay run (priority ``spider``: above a spider's ``custom_settings``, below
+#: ``-s``). Politeness and caching are for the network; offline they only slow the run down.
+REPLAY_OVERRIDES = {
+    "HTTPCACHE_ENABLED": False,
+    "ROBOTSTXT_OBEY": False,
+    "AUTOTHROTTLE_ENABLED": False,
+    "DOWNLOAD_DELAY": 0,
+}
+#: Replay concurrency, at priority ``project``: replaces the live per-domain limit of
+#: ``settings.py`` but not a spider's own (``lumen`` keeps one page at a time, in order).
+REPLAY_CONCURRENT_REQUESTS_PER_DOMAIN = 8
+
+
+class ReplayAddon:
+    """Scrapy add-on: the settings of a replay run when ``MODWATCH_REPLAY`` is set.
+
+    Enabled in ``settings.py`` (``ADDONS = {"modwatch.archive.replay.ReplayAddon": 0}``). Scrapy
+    calls :meth:`update_settings` after the spider's ``custom_settings`` are applied and
+    ``-s`` options are in, so it sees the replay however it was set; no-op for live crawls.
+    """
+
+    def update_settings(self, settings) -> None:
+        """Apply :data:`REPLAY_OVERRIDES` (and the replay concurrency) when replaying."""
+        if not settings.get("MODWATCH_REPLAY"):
+            return
+        for name, value in REPLAY_OVERRIDES.items():
+            settings.set(name, value, priority="spider")
+        settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", REPLAY_CONCURRENT_REQUESTS_PER_DOMAIN, priority="project")
 
 
 class WarcReplayMiddleware:

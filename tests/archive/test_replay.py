@@ -123,3 +123,64 @@ def test_a_file_that_is_not_a_warc_is_a_clear_error(tmp_path):
     page.write_bytes(PAGE)
     with pytest.raises(ReplayArchiveError, match=r"page\.html: not a readable WARC file"):
         WarcIndex([page])
+
+
+# --- ReplayAddon: the settings of a replay run, however MODWATCH_REPLAY is set -------------
+
+LIVE = {"DOWNLOAD_DELAY": 1.0, "AUTOTHROTTLE_ENABLED": True, "ROBOTSTXT_OBEY": True, "HTTPCACHE_ENABLED": True}
+REPLAY = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "ROBOTSTXT_OBEY": False, "HTTPCACHE_ENABLED": False}
+
+
+def crawler_settings(spider_ref, **cmdline):
+    """The settings a crawl of ``spider_ref`` runs with: settings.py (environment without
+    ``MODWATCH_REPLAY``), the spider's ``custom_settings``, ``-s`` options, then the add-ons."""
+    from scrapy.crawler import Crawler
+    from scrapy.utils.misc import load_object
+    from scrapy.utils.project import get_project_settings
+
+    settings = get_project_settings()
+    assert settings["MODWATCH_REPLAY"] == "", "run the tests without MODWATCH_REPLAY in the environment"
+    settings.setdict(cmdline, priority="cmdline")
+    crawler = Crawler(load_object(spider_ref), settings)  # applies the spider's custom_settings
+    crawler.addons.load_settings(crawler.settings)  # what Crawler._apply_settings does first
+    return crawler.settings
+
+
+def picked(settings, names):
+    return {name: type(value)(settings.get(name)) if not isinstance(value, bool) else settings.getbool(name)
+            for name, value in names.items()}
+
+
+@pytest.mark.parametrize("spider_ref, live, concurrency", [
+    ("spiders.news.NewsSpider", LIVE, 8),
+    # the Lumen spider's own politeness (1.5 s, AutoThrottle, robots off) is lifted too; one page at a time stays
+    ("spiders.lumen.LumenSpider", {**LIVE, "DOWNLOAD_DELAY": 1.5, "ROBOTSTXT_OBEY": False, "HTTPCACHE_ENABLED": False}, 1),
+])
+def test_replay_set_with_dash_s_turns_off_politeness_and_cache(spider_ref, live, concurrency, archive):
+    assert picked(crawler_settings(spider_ref), live) == live
+    settings = crawler_settings(spider_ref, MODWATCH_REPLAY=str(archive[0]))
+    assert picked(settings, REPLAY) == REPLAY
+    assert settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") == concurrency
+
+
+def test_dash_s_options_still_win_over_the_replay_settings(archive):
+    settings = crawler_settings("spiders.news.NewsSpider", MODWATCH_REPLAY=str(archive[0]), DOWNLOAD_DELAY=3)
+    assert settings.getfloat("DOWNLOAD_DELAY") == 3 and not settings.getbool("ROBOTSTXT_OBEY")
+
+
+def test_replay_set_with_dash_s_crawls_offline(archive, tmp_path, run_crawl):
+    """End to end: the environment has no replay, ``-s MODWATCH_REPLAY`` alone replays the archive
+    without asking for robots.txt (whose 404 would be a replay miss)."""
+    import json
+    import sqlite3
+
+    db_path = tmp_path / "modwatch.db"
+    run_crawl("tests/archive/archive_spiders.py:PageSpider", db=db_path, settings={"MODWATCH_REPLAY": str(archive[0])},
+              spider_args={"urls": URL})
+    with sqlite3.connect(db_path) as conn:
+        (replay_source, stats), = conn.execute("select replay_source, stats_json from crawl_runs").fetchall()
+        titles = [r[0] for r in conn.execute("select title from articles")]
+    stats = json.loads(stats)
+    assert replay_source == str(archive[0])
+    assert (stats["replay/requests"], stats["replay/hit"], stats.get("replay/miss", 0)) == (1, 1, 0)
+    assert titles and "Turkey" in titles[0]
