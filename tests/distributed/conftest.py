@@ -5,18 +5,13 @@ fail with that message: never skipped.
 """
 
 import shutil
-import socket
 import subprocess
 import time
 
 import pytest
 import redis
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.helpers import free_port
 
 
 @pytest.fixture(scope="session")

@@ -8,23 +8,18 @@ recorded as one crawl run that adds up both workers' requests.
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
 
 from modwatch.distributed import coordinator
 from modwatch.distributed.pipeline import encode_item
 from modwatch.items import ArticleItem
+from tests import helpers
+from tests.distributed.local_site import LocalSite
+from tests.helpers import ROOT, wait_for
 
-sys.path.insert(0, str(Path(__file__).parent))
-from local_site import LocalSite  # noqa: E402
-
-ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "distributed"
 EXPECTED = json.loads((FIXTURES / "pages.json").read_text(encoding="utf-8"))
 
@@ -37,29 +32,12 @@ def fixture_pages() -> dict[str, dict[str, bytes]]:
 
 
 def command(*args) -> list[str]:
-    return [sys.executable, "-m", "modwatch", "distributed", *args]
-
-
-def wait_for(predicate, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.1)
+    return helpers.modwatch("distributed", *args)
 
 
 @pytest.fixture
 def crawl_env(tmp_path, redis_url):
-    return {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
-        "MODWATCH_REDIS_URL": redis_url,
-        "MODWATCH_WARC_DIR": str(tmp_path / "warc"),
-        "MODWATCH_HTTPCACHE_DIR": str(tmp_path / "httpcache"),
-        "MODWATCH_DB": str(tmp_path / "modwatch.db"),
-        "MODWATCH_WORKERS": "2",
-        "MODWATCH_REDIS_POLL": "0.5",
-    }
+    return helpers.crawl_env(tmp_path, MODWATCH_REDIS_URL=redis_url, MODWATCH_WORKERS=2, MODWATCH_REDIS_POLL=0.5)
 
 
 def test_two_workers_and_writer_fetch_and_store_each_page_once(tmp_path, server, redis_url, crawl_env):
@@ -108,6 +86,7 @@ def test_two_workers_and_writer_fetch_and_store_each_page_once(tmp_path, server,
         rows = conn.execute("SELECT url, source, title, fetched_url, crawl_run_id, warc_filename FROM articles").fetchall()
         runs = conn.execute("SELECT * FROM crawl_runs").fetchall()
         sources = {r["key"]: dict(r) for r in conn.execute("SELECT * FROM sources")}
+        rejects = conn.execute("SELECT url, reason FROM rejects ORDER BY url").fetchall()
     assert sorted(r["url"] for r in rows) == sorted(v["canonical_url"] for v in EXPECTED.values())
     by_url = {r["url"]: r for r in rows}
     aljazeera = by_url["https://www.aljazeera.com/news/2019/11/service-members-killed-afghanistan-helicopter-crash-"
@@ -118,12 +97,15 @@ def test_two_workers_and_writer_fetch_and_store_each_page_once(tmp_path, server,
     (run,) = runs
     assert run["spider"] == "news" and run["finish_reason"] == "finished"
     assert {r["crawl_run_id"] for r in rows} == {run["id"]}
-    assert run["items_scraped"] == 12 and run["rejects"] == 0
+    # the 404 feeds are rejects too (the spider then falls back to the sitemap): through Redis like articles
+    assert [tuple(r) for r in rejects] == [(f"{site.url}{key}/feed/", "rss discovery request failed: HTTP 404")
+                                           for key in ("alpha", "beta")]
+    assert run["items_scraped"] == 14 and run["rejects"] == 2
     # 12 pages + 2 feeds (404) + 2 sitemaps, fetched by the workers, counted in the writer's run
     assert run["requests"] == 16 and run["responses"] == 16
     stats = json.loads(run["stats_json"])
     assert len(stats["distributed/workers"]) == 2
-    assert stats["workers/distributed/items_pushed"] == 12
+    assert stats["workers/distributed/items_pushed"] == 14
     # each worker archived what it fetched in its own WARC file, named after the worker
     warcs = sorted(p.name for p in (tmp_path / "warc").iterdir())
     assert len(warcs) == 2 and all(name.startswith("news-") for name in warcs)
