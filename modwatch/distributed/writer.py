@@ -88,7 +88,7 @@ def merge_worker_stats(stats, reports: list[dict]) -> None:
         stats.set_value("warc/filename", ":".join(warcs))
 
 
-def reject_for(data: bytes, error: Exception) -> RejectItem:
+def unreadable_reject(data: bytes, error: Exception) -> RejectItem:
     """The ``RejectItem`` of a Redis value that is not a storable item."""
     return RejectItem(url=None, reason=f"distributed writer: item not readable: {type(error).__name__}: {error}",
                       excerpt=data[:EXCERPT_CHARS].decode("utf-8", errors="replace"))
@@ -190,6 +190,6 @@ class ItemWriterSpider(scrapy.Spider):
         except Exception as error:
             self.crawler.stats.inc_value("distributed/unreadable_items")
             self.logger.error("item not readable (%s): %r", error, data[:200])
-            return reject_for(data, error)
+            return unreadable_reject(data, error)
         self.crawler.stats.inc_value("distributed/items_popped")
         return item

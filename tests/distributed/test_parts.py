@@ -20,7 +20,7 @@ from modwatch.distributed.scheduler import Scheduler
 from modwatch.distributed.spider import SeedError, decode_seed
 from modwatch.distributed.spiders import NewsSpider
 from modwatch.distributed.worker import redis_time
-from modwatch.distributed.writer import merge_worker_stats, reject_for
+from modwatch.distributed.writer import merge_worker_stats, unreadable_reject
 from modwatch.items import ArticleItem, RejectItem
 from modwatch.sites import load_sites
 
@@ -137,7 +137,7 @@ def test_items_round_trip():
 def test_unreadable_values_become_rejects(value, error, reason):
     with pytest.raises(error) as caught:
         decode_item(value)
-    reject = reject_for(value, caught.value)
+    reject = unreadable_reject(value, caught.value)
     assert reject["reason"] == f"distributed writer: item not readable: {reason}"
     assert reject["excerpt"] == value.decode()
 
