@@ -1,12 +1,10 @@
 """``python -m modwatch crawl``: spiders in sequence, a log file and JOBDIR per spider, crawl health.
 
-The end-to-end cases replay the history snapshots (real pages, ``tests/history/conftest.py``)
+The end-to-end cases replay the history snapshots (real pages, ``tests/history/snapshots.py``)
 through the real ``news`` spider in a ``scrapy crawl`` subprocess.
 """
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,16 +12,19 @@ import pytest
 import db
 from modwatch.commands.crawl import assess, project_spiders, spider_arguments, summary_table, SpiderRun
 from modwatch.archive.warc import WarcFile
-from tests.history.conftest import HTML, T1, snapshots  # noqa: F401 (fixture)
+from tests.helpers import ROOT, crawl_env, modwatch
+from tests.history.snapshots import HTML, T1, Snapshots, build_snapshots
 
-ROOT = Path(__file__).resolve().parents[1]
+
+@pytest.fixture
+def snapshots(tmp_path) -> Snapshots:
+    return build_snapshots(tmp_path)
 
 
 def crawl(tmp_path, replay, sites_file, *arguments):
-    env = {**os.environ, "MODWATCH_REPLAY": str(replay), "MODWATCH_SITES_FILE": str(sites_file),
-           "MODWATCH_WARC_DIR": str(tmp_path / "warc"), "PYTHONPATH": str(ROOT)}  # fmt: skip
-    command = [sys.executable, "-m", "modwatch", "crawl", "--db", str(tmp_path / "m.db"), "--logs-dir",
-               str(tmp_path / "logs"), "--jobs-dir", str(tmp_path / "jobs"), *arguments]  # fmt: skip
+    env = crawl_env(tmp_path, MODWATCH_REPLAY=replay, MODWATCH_SITES_FILE=sites_file)
+    command = modwatch("crawl", "--db", tmp_path / "m.db", "--logs-dir", tmp_path / "logs", "--jobs-dir",
+                       tmp_path / "jobs", *arguments)  # fmt: skip
     return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
 
 
@@ -31,7 +32,7 @@ def table_row(output: str, spider: str) -> list[str]:
     return next(line.split() for line in output.splitlines() if line.startswith(spider + " "))
 
 
-def test_crawl_records_the_run_and_prints_the_summary(tmp_path, snapshots):  # noqa: F811
+def test_crawl_records_the_run_and_prints_the_summary(tmp_path, snapshots):
     result = crawl(tmp_path, snapshots.first, snapshots.sites_file, "news")
     assert result.returncode == 0, result.stdout + result.stderr
     spider, status, items, unchanged, errors, rejects, duration, run_id, log = table_row(result.stdout, "news")
@@ -44,14 +45,14 @@ def test_crawl_records_the_run_and_prints_the_summary(tmp_path, snapshots):  # n
         ("news", "finished", 4)]
 
 
-def test_unchanged_pages_count_as_seen(tmp_path, snapshots):  # noqa: F811
+def test_unchanged_pages_count_as_seen(tmp_path, snapshots):
     crawl(tmp_path, snapshots.first, snapshots.sites_file, "news")
     result = crawl(tmp_path, snapshots.first, snapshots.sites_file, "news")
     assert result.returncode == 0, result.stdout + result.stderr
     assert table_row(result.stdout, "news")[1:4] == ["ok", "0", "4"]
 
 
-def test_a_spider_that_scraped_nothing_it_used_to_scrape_fails_the_crawl(tmp_path, snapshots):  # noqa: F811
+def test_a_spider_that_scraped_nothing_it_used_to_scrape_fails_the_crawl(tmp_path, snapshots):
     crawl(tmp_path, snapshots.first, snapshots.sites_file, "news")
     empty = tmp_path / "empty.warc.gz"  # the site answers nothing any more (every URL 404)
     with WarcFile(empty) as warc:
@@ -62,7 +63,7 @@ def test_a_spider_that_scraped_nothing_it_used_to_scrape_fails_the_crawl(tmp_pat
     assert "news: nothing scraped; crawl run 1 scraped 4" in result.stdout
 
 
-def test_unknown_spider_is_an_error(tmp_path, snapshots):  # noqa: F811
+def test_unknown_spider_is_an_error(tmp_path, snapshots):
     result = crawl(tmp_path, snapshots.first, snapshots.sites_file, "no_such_spider")
     assert result.returncode == 2 and "unknown spider(s) no_such_spider" in result.stderr
 

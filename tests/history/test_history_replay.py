@@ -5,7 +5,7 @@ edited article -> earlier version kept; unchanged article not re-parsed; nothing
 import json
 
 import db
-from tests.history.conftest import DH2020, EDITED_SENTENCE, KULU, NETZPOLITIK, ORIGINAL_SENTENCE, WIKIMEDIA
+from tests.history.snapshots import DH2020, EDITED_SENTENCE, KULU, NETZPOLITIK, ORIGINAL_SENTENCE, WIKIMEDIA
 
 TABLES = ("articles", "article_versions", "authors", "article_authors", "tags", "article_tags", "rejects")
 

@@ -11,7 +11,7 @@ import db
 from db.articles import upsert_article
 from modwatch.archive.warc import WarcFile
 from modwatch.incremental import JobDirGuard
-from tests.history.conftest import HTML, T1, WIKIMEDIA, page
+from tests.history.snapshots import HTML, T1, WIKIMEDIA, page
 
 SPIDER = "tests/history/link_spider.py:SamePageLinksSpider"
 

@@ -16,7 +16,7 @@ import db
 from db.history import articles_to_check, insert_url_check
 from modwatch.takedown import classify, classify_failure
 from spiders.url_check import checked_before
-from tests.history.conftest import (BLOCKED_BY, DH2020, FIXTURES, KULU, NETZPOLITIK, ORIGINAL_SENTENCE, PAGES,
+from tests.history.snapshots import (BLOCKED_BY, DH2020, FIXTURES, KULU, NETZPOLITIK, ORIGINAL_SENTENCE, PAGES,
                                     WIKIMEDIA, page)  # fmt: skip
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -169,7 +169,7 @@ def test_redirects_are_recorded_not_followed_blindly(crawl_news, check_urls, sna
     200, the real page); kulu-media answers 200 with a block page; netzpolitik redirects to a URL
     that answers 410."""
     from modwatch.archive.warc import WarcFile
-    from tests.history.conftest import HTML, T2
+    from tests.history.snapshots import HTML, T2
 
     moved = "https://dh2020.adho.org/2020/farewell-ottawa/"
     removed = "https://netzpolitik.org/removed/"
