@@ -58,7 +58,10 @@ def test_unchanged_article_is_not_reparsed(crawl_news, snapshots, db_path):
     database = db.connect(db_path)
     stats = run_stats(database, 2)
     assert stats["modwatch/unchanged"] == 1  # dh2020: same bytes in both snapshots
-    assert stats["item_scraped_count"] == 1  # only the edited Wikimedia page was parsed into an item
+    # only the edited Wikimedia page was parsed into an item; the 410 and 451 answers are rejects
+    assert stats["item_scraped_count"] == 3
+    assert sorted(r[0] for r in database.execute("select reason from rejects")) == [
+        "article not fetched: HTTP 410", "article not fetched: HTTP 451"]
     row = database.execute("select fetched_at, last_seen_at, crawl_run_id from articles where url = ?",
                            [DH2020]).fetchone()  # fmt: skip
     # still the fetch it was parsed from, seen again at the second snapshot's time
@@ -74,9 +77,10 @@ def test_second_run_with_nothing_new_adds_no_rows(crawl_news, snapshots, db_path
     crawl_news(snapshots.second)
     database = db.connect(db_path)
     assert counts(database) == before
-    assert before["articles"] == 4 and before["article_versions"] == 1 and before["rejects"] == 0
+    assert before["articles"] == 4 and before["article_versions"] == 1 and before["rejects"] == 2  # 410, 451
     stats = run_stats(database, 3)
-    assert stats["modwatch/unchanged"] == 2 and stats.get("item_scraped_count", 0) == 0
+    # the 410 and 451 answers are rejects again, seen a second time: no row added
+    assert stats["modwatch/unchanged"] == 2 and stats.get("item_scraped_count", 0) == 2
 
 
 def test_incremental_can_be_switched_off(run_crawl, snapshots, db_path):
