@@ -11,12 +11,14 @@ Environment variables (all optional):
 
 import os
 
+from db import default_path
+
 BOT_NAME = "modwatch"
 SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
 
 # --- modwatch ------------------------------------------------------------------------------
-MODWATCH_DB = os.environ.get("MODWATCH_DB", "data/modwatch.db")
+MODWATCH_DB = default_path()  # $MODWATCH_DB or db.DEFAULT_PATH; every crawl component reads this setting
 MODWATCH_WARC_DIR = os.environ.get("MODWATCH_WARC_DIR", "data/warc")
 MODWATCH_REPLAY = os.environ.get("MODWATCH_REPLAY", "")
 MODWATCH_SITES_FILE = os.environ.get("MODWATCH_SITES_FILE", "modwatch/sites.yaml")

@@ -5,6 +5,10 @@ migration set (sqlite-utils ``Migrations``, one module per area listed in
 :data:`MIGRATION_MODULES`), then re-creates the article FTS triggers if a migration dropped
 them (see :mod:`db.fts`).
 
+Where: :func:`default_path` (``$MODWATCH_DB`` or :data:`DEFAULT_PATH`) for the commands; in a
+crawl, the ``MODWATCH_DB`` setting, and every component shares one connection
+(:func:`for_crawler` / :func:`release`).
+
 To add tables for a new area: write ``db/migrations_<area>.py`` exposing
 ``migrations = Migrations("modwatch-<area>")`` and append its module name below. A module
 may also expose ``ensure(db) -> None``: an idempotent step run by every :func:`connect` after
@@ -14,9 +18,14 @@ off, as SQLite's ALTER TABLE procedure requires (https://sqlite.org/lang_alterta
 """
 
 import importlib
+import os
+import weakref
 from pathlib import Path
 
 import sqlite_utils
+
+#: The database file when neither ``MODWATCH_DB`` nor a ``--db`` option names one.
+DEFAULT_PATH = "data/modwatch.db"
 
 #: Modules exposing ``migrations: sqlite_utils.migrations.Migrations``, applied in this order.
 MIGRATION_MODULES = [
@@ -78,3 +87,39 @@ def connect(path: str | Path = ":memory:") -> sqlite_utils.Database:
             raise ForeignKeyError(f"dangling foreign keys after migrating {path}: {dangling[:5]}")
     db.execute("PRAGMA foreign_keys = ON")
     return db
+
+
+def default_path() -> str:
+    """The database path of the commands: ``$MODWATCH_DB``, else :data:`DEFAULT_PATH`."""
+    return os.environ.get("MODWATCH_DB") or DEFAULT_PATH
+
+
+#: crawler -> [its shared connection, number of components holding it]
+_CRAWLS: "weakref.WeakKeyDictionary[object, list]" = weakref.WeakKeyDictionary()
+
+
+def for_crawler(crawler) -> sqlite_utils.Database:
+    """The one connection of a crawl to its ``MODWATCH_DB`` setting (:data:`DEFAULT_PATH` if unset).
+
+    The first component asking opens (and migrates) the database; later ones get the same
+    connection, so a crawl opens it once, not once per extension, middleware and pipeline.
+    Each caller hands it back with :func:`release` when the spider closes; the last release
+    closes it. Scrapy calls components from one thread, the one the connection belongs to.
+    Each component commits its own writes.
+    """
+    shared = _CRAWLS.get(crawler)
+    if shared is None:
+        shared = _CRAWLS[crawler] = [connect(crawler.settings.get("MODWATCH_DB") or DEFAULT_PATH), 0]
+    shared[1] += 1
+    return shared[0]
+
+
+def release(crawler) -> None:
+    """Hand back the connection of :func:`for_crawler`; the last holder's release closes it."""
+    shared = _CRAWLS.get(crawler)
+    if shared is None:
+        return
+    shared[1] -= 1
+    if shared[1] <= 0:
+        del _CRAWLS[crawler]
+        shared[0].close()

@@ -15,7 +15,8 @@ close reason), and from the Scrapy stats:
   ``downloader/response_count``;
 - ``stats_json``: every stat; ``warc_filename``: ``warc/filename`` (set by the WARC writer).
 
-Enabled in ``settings.EXTENSIONS``; writes to ``MODWATCH_DB`` through its own connection.
+Enabled in ``settings.EXTENSIONS``; writes to ``MODWATCH_DB`` through the crawl's shared
+connection (:func:`db.for_crawler`).
 """
 
 import logging
@@ -39,7 +40,6 @@ class CrawlRunExtension:
 
     def __init__(self, crawler):
         self.crawler = crawler
-        self.path = crawler.settings.get("MODWATCH_DB", "data/modwatch.db")
         self.replay_source = crawler.settings.get("MODWATCH_REPLAY") or None
         self.db = None
         self.crawl_run_id = None
@@ -51,7 +51,7 @@ class CrawlRunExtension:
         return cls(crawler)
 
     def spider_opened(self, spider):
-        self.db = db.connect(self.path)
+        self.db = db.for_crawler(self.crawler)
         self.crawl_run_id = start_crawl_run(self.db, spider.name, replay_source=self.replay_source)
         spider.crawl_run_id = self.crawl_run_id
         logger.info("Crawl run %s of spider %s", self.crawl_run_id, spider.name)
@@ -72,5 +72,5 @@ class CrawlRunExtension:
             stats=stats,
             warc_filename=stats.get("warc/filename"),
         )
-        self.db.close()
+        db.release(self.crawler)
         self.db = None

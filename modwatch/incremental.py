@@ -78,7 +78,6 @@ class UnchangedArticleMiddleware:
         if not settings.getbool("MODWATCH_INCREMENTAL", True):
             raise NotConfigured("MODWATCH_INCREMENTAL is off")
         self.crawler = crawler
-        self.path = settings.get("MODWATCH_DB", "data/modwatch.db")
         self.callbacks = set(settings.getlist("MODWATCH_ARTICLE_CALLBACKS", DEFAULT_ARTICLE_CALLBACKS))
         self.db = None
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
@@ -96,7 +95,7 @@ class UnchangedArticleMiddleware:
         if response.status != 200 or not self.is_article_request(request):
             return response
         if self.db is None:
-            self.db = db.connect(self.path)
+            self.db = db.for_crawler(self.crawler)  # the crawl's shared connection
         digest = hashlib.sha256(response.body).hexdigest()
         article_id = unchanged_article(self.db, response.url, digest)
         if article_id is None:
@@ -111,7 +110,7 @@ class UnchangedArticleMiddleware:
 
     def spider_closed(self, spider):
         if self.db is not None:
-            self.db.close()
+            db.release(self.crawler)
             self.db = None
 
 

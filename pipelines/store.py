@@ -2,8 +2,8 @@
 
 Settings:
 
-- ``MODWATCH_DB``: database file (parent folder created), opened with :func:`db.connect`
-  (WAL mode, migrated).
+- ``MODWATCH_DB``: database file (parent folder created), through the crawl's shared connection
+  (:func:`db.for_crawler`: WAL mode, migrated).
 - ``MODWATCH_STORE_FUNCTIONS``: optional ``{"pkg.items.ItemClass": "pkg.module:function"}``
   merged over :data:`STORE_FUNCTIONS`.
 
@@ -110,7 +110,6 @@ class SQLitePipeline:
 
     def __init__(self, crawler):
         self.crawler = crawler
-        self.path = crawler.settings.get("MODWATCH_DB", "data/modwatch.db")
         self.targets = {**STORE_FUNCTIONS, **crawler.settings.getdict("MODWATCH_STORE_FUNCTIONS")}
         self.functions: dict[str, Callable] = {}
         self.db = None
@@ -120,7 +119,7 @@ class SQLitePipeline:
         return cls(crawler)
 
     def open_spider(self) -> None:
-        self.db = db.connect(self.path)
+        self.db = db.for_crawler(self.crawler)
         self.functions = {name: _resolve(target) for name, target in self.targets.items()}
         for site in getattr(self.crawler.spider, "sites", None) or ():
             upsert_source(self.db, site.key, name=getattr(site, "name", None),
@@ -131,7 +130,7 @@ class SQLitePipeline:
             return
         if self.crawler.stats.get_value("modwatch/articles"):
             fts.optimize(self.db)  # one segment again: faster searches (benchmarks/storage.py)
-        self.db.close()
+        db.release(self.crawler)
         self.db = None
 
     def process_item(self, item):

@@ -95,12 +95,12 @@ class TaggingPipeline(_Base):
 
     def open_spider(self) -> None:
         super().open_spider()
-        self.db = db.connect(self.settings.get("MODWATCH_DB", "data/modwatch.db"))
+        self.db = db.for_crawler(self.crawler)  # the crawl's shared connection
         self.entity_ids = store.prepare(self.db, self.vocabulary)
 
     def close_spider(self) -> None:
         if self.db is not None:
-            self.db.close()
+            db.release(self.crawler)
             self.db = None
 
     def process_item(self, item):

@@ -49,6 +49,7 @@ import scrapy
 from scrapy import signals
 from scrapy.exceptions import StopDownload
 
+import db
 from db.timestamps import file_stamp, iso_utc, parse_iso
 from modwatch.archive.warc import REDACT_HEADERS, REDACT_PARAMS, WarcFile, header_list, redact_url
 from modwatch.provenance import failure_reason, reject_for
@@ -141,7 +142,7 @@ class DsaSorSpider(scrapy.Spider):
         settings = crawler.settings
         spider.spool_above = settings.getint("MODWATCH_DSA_SPOOL_ABOVE", SPOOL_ABOVE)
         spider.spool_dir = Path(settings.get("MODWATCH_SPOOL_DIR")
-                                or Path(settings.get("MODWATCH_DB") or "data/modwatch.db").parent / "spool")
+                                or Path(settings.get("MODWATCH_DB") or db.DEFAULT_PATH).parent / "spool")
         crawler.signals.connect(spider.headers_received, signal=signals.headers_received)
         return spider
 

@@ -43,6 +43,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from db import default_path
+
 ROOT = Path(__file__).resolve().parents[2]
 LAST_SPIDERS = ("url_check",)  # re-check URLs after the spiders that may store new ones
 
@@ -70,7 +72,7 @@ def add_arguments(parser) -> None:
                         help="skip this spider (repeatable)")
     parser.add_argument("--max-error-rate", type=float, default=0.05,
                         help="highest healthy errors/responses ratio of a run (default 0.05)")
-    parser.add_argument("--db", default=os.environ.get("MODWATCH_DB", "data/modwatch.db"),
+    parser.add_argument("--db", default=default_path(),
                         help="SQLite database (default $MODWATCH_DB or data/modwatch.db)")
     parser.add_argument("--logs-dir", type=Path, default=Path("data/logs"), help="log files (default data/logs)")
     parser.add_argument("--jobs-dir", type=Path, default=Path("data/jobs"), help="JOBDIR parent (default data/jobs)")

@@ -15,6 +15,8 @@ import os
 import sys
 from pathlib import Path
 
+from db import default_path
+
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SNAPSHOT = ROOT / "demo" / "snapshot.warc.gz"
 DEMO_SITES = ROOT / "demo" / "sites.yaml"
@@ -36,7 +38,7 @@ DEMO_SPIDERS: list[tuple[str, dict]] = [
 def add_arguments(parser) -> None:
     parser.add_argument("--snapshot", type=Path, default=DEFAULT_SNAPSHOT,
                         help="WARC to replay (default demo/snapshot.warc.gz; built if missing)")
-    parser.add_argument("--db", default=os.environ.get("MODWATCH_DB", "data/modwatch.db"),
+    parser.add_argument("--db", default=default_path(),
                         help="SQLite database (default $MODWATCH_DB or data/modwatch.db)")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the snapshot from demo/manifest.yaml first")
     parser.add_argument("--spider", action="append", dest="spiders", metavar="NAME",

@@ -22,6 +22,8 @@ import json
 import os
 import sys
 
+from db import default_path
+
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
@@ -49,7 +51,7 @@ def add_arguments(parser) -> None:
     worker.add_argument("--max-idle", type=int, help="stop after this many idle seconds (default: never)")
     writer = sub.add_parser("writer", help="store the items of the crawl into SQLite")
     writer.add_argument("spider")
-    writer.add_argument("--db", default=os.environ.get("MODWATCH_DB", "data/modwatch.db"))
+    writer.add_argument("--db", default=default_path())
     writer.add_argument("--follow", action="store_true", help="keep waiting for items (a service)")
     writer.add_argument("-s", dest="settings", action="append", default=[], metavar="NAME=VALUE")
 

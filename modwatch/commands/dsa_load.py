@@ -16,11 +16,11 @@ Prints one JSON line per file with the counts. Exit status 0, or 2 when a file i
 from __future__ import annotations
 
 import json
-import os
 import re
 import sys
 from pathlib import Path
 
+from db import default_path
 from db.timestamps import iso_utc
 
 _NAME = re.compile(r"^sor-(?P<slug>.+)-(?P<day>\d{4}-\d{2}-\d{2})-(?P<version>full|light)")
@@ -28,7 +28,7 @@ _NAME = re.compile(r"^sor-(?P<slug>.+)-(?P<day>\d{4}-\d{2}-\d{2})-(?P<version>fu
 
 def add_arguments(parser) -> None:
     parser.add_argument("files", nargs="+", type=Path, help="daily dump zip(s) or CSV(s)")
-    parser.add_argument("--db", default=os.environ.get("MODWATCH_DB", "data/modwatch.db"),
+    parser.add_argument("--db", default=default_path(),
                         help="SQLite database (default $MODWATCH_DB or data/modwatch.db)")
     parser.add_argument("--url", help="download URL to record (default: derived from the file name)")
     parser.add_argument("--platform", action="append", dest="platforms", metavar="NAME",

@@ -12,14 +12,14 @@ Writes ``<out>/modwatch-YYYY-MM-DD/`` (UTC date) and prints its path. Validate t
 
 from __future__ import annotations
 
-import os
 import sys
 
+from db import default_path
 from modwatch.export import FILTERS, ExportError, export_bundle
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--db", default=os.environ.get("MODWATCH_DB", "data/modwatch.db"),
+    parser.add_argument("--db", default=default_path(),
                         help="SQLite database (default: $MODWATCH_DB or data/modwatch.db)")
     parser.add_argument("--out", default="exports", help="folder for the bundle (default: exports/)")
     for name, label in FILTERS.items():

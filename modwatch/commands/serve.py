@@ -14,7 +14,6 @@ statements of reasons is brought up to date (``publish.update_search_indexes``).
 
 from __future__ import annotations
 
-import os
 import shlex
 import shutil
 import sqlite3
@@ -22,11 +21,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+from db import default_path
 from modwatch import publish
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("db", nargs="?", default=os.environ.get("MODWATCH_DB", "data/modwatch.db"),
+    parser.add_argument("db", nargs="?", default=default_path(),
                         help="SQLite database (default: $MODWATCH_DB or data/modwatch.db)")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8001)

@@ -8,14 +8,15 @@ vocabulary or relevance rule (the message says which file and entry).
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from collections import Counter
 
+from db import default_path
+
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--db", default=os.environ.get("MODWATCH_DB", "data/modwatch.db"),
+    parser.add_argument("--db", default=default_path(),
                         help="SQLite database (default: $MODWATCH_DB or data/modwatch.db)")
     parser.add_argument("--all", action="store_true", help="re-tag every article, changed or not")
     parser.add_argument("--vocab", default=None, help="vocabulary folder (default: modwatch/vocab)")
