@@ -5,14 +5,13 @@ declares ``<meta charset="windows-1252">``; DeclaredCharsetMiddleware (registere
 must make the stored title and body read ``Café – naïve``, not U+FFFD garbage.
 """
 
-import http.server
 import json
-import threading
 from pathlib import Path
 
 import pytest
 
 import db
+from tests.helpers import PageHandler, local_server
 
 SPIDER = f"{Path(__file__).resolve().parent.parent / 'archive' / 'archive_spiders.py'}:PageSpider"
 PAGE = ('<html><head><meta charset="windows-1252"><title>Café – naïve</title></head>'
@@ -20,27 +19,17 @@ PAGE = ('<html><head><meta charset="windows-1252"><title>Café – naïve</title
 LIVE = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0, "HTTPCACHE_ENABLED": False}
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
+class Handler(PageHandler):
     def do_GET(self):
-        body, status, content_type = (PAGE, 200, "text/html; charset=utf-8") if self.path == "/page" \
-            else (b"not found", 404, "text/plain")
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
+        if self.path == "/page":
+            return self.send(200, PAGE, "text/html; charset=utf-8")
+        return self.send(404, b"not found", "text/plain")
 
 
 @pytest.fixture
 def server():
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with local_server(Handler) as base:
+        yield base
 
 
 def test_crawl_stores_text_decoded_with_declared_charset(run_crawl, db_path, server):

@@ -7,14 +7,13 @@ log line. The pages are search-API pages built from the 42 real notices of the f
 import gzip
 import json
 import sqlite3
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from modwatch.archive.warc import write_warc
 from modwatch.transparency import lumen
+from tests.helpers import PageHandler, local_server
 from tests.transparency.samples import NOTICES, search_page
 
 TOKEN = "lumen-test-token-7f3a9c1e5b"
@@ -74,7 +73,7 @@ def test_replay_crawl_stores_every_notice(run_crawl, db_path, tmp_path, monkeypa
     assert_token_nowhere(db_path, tmp_path / "warc", result.stderr)
 
 
-class LumenStub(BaseHTTPRequestHandler):
+class LumenStub(PageHandler):
     """A local stand-in for /notices/search.json: too many results without a date range (forces a
     split), one HTTP 429 with Retry-After, then real pages. Records every request's token header."""
 
@@ -88,36 +87,20 @@ class LumenStub(BaseHTTPRequestHandler):
         page = int(query.get("page", 1))
         if page == 2 and not type(self).throttled:
             type(self).throttled = True
-            self._send(429, b"Retry later. Please wait at least five minutes", "text/plain", {"Retry-After": "1"})
+            self.send(429, b"Retry later. Please wait at least five minutes", "text/plain", {"Retry-After": "1"})
             return
         if "date_received_facet" not in query:
             body = search_page(all_notices()[:PER_PAGE], per_page=PER_PAGE, total=15_000)
         else:
             body = self.pages.get(page, b'{"notices": [], "meta": {"total_entries": 42}}')
-        self._send(200, body, "application/json; charset=utf-8")
-
-    def _send(self, status, body, content_type, headers=None):
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
+        self.send(200, body, "application/json; charset=utf-8")
 
 
 @pytest.fixture
 def lumen_server():
     LumenStub.pages, LumenStub.seen, LumenStub.throttled = pages(all_notices()), [], False
-    server = ThreadingHTTPServer(("127.0.0.1", 0), LumenStub)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/notices/search.json"
-    server.shutdown()
-    server.server_close()
+    with local_server(LumenStub) as base:
+        yield f"{base}/notices/search.json"
 
 
 def test_live_crawl_sends_the_token_splits_backs_off_and_archives_no_secret(
