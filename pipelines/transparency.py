@@ -47,8 +47,10 @@ def load_dataset(
     """Parse ``data`` with ``PARSERS[parser]`` and store it as the current dataset of ``source``.
 
     Returns ``{"dataset_id", "status", "rows_read", "rows_stored", "rows_rejected"}`` where
-    ``status`` is ``"loaded"`` or ``"unchanged"`` (same sha256 as the current dataset; nothing
-    stored). ``rows_read`` counts the distinct data lines parsed (a line can give several
+    ``status`` is ``"loaded"``, ``"unchanged"`` (same sha256 as the current dataset; nothing
+    stored) or ``"empty"`` (no row could be stored: the file's rejects are kept, its ``datasets``
+    row gets status ``failed`` with the reason in ``error``, and the previous dataset of
+    ``source`` stays current). ``rows_read`` counts the distinct data lines parsed (a line can give several
     ``removal_requests`` rows; per-file aggregates such as ``meta_global_geoblocks`` rows are
     stored but not counted as lines read). If parsing or storing raises, the transaction is
     rolled back, the ``datasets`` row is kept with status ``failed`` and the error, and the
@@ -85,12 +87,20 @@ def load_dataset(
                     _flush(db, table, batches)
             for table in list(batches):
                 _flush(db, table, batches)
-            for table in registered.tables:
-                replace_current(db, table, source, dataset_id)
+            if stored:  # an empty or garbage file never replaces the current rows
+                for table in registered.tables:
+                    replace_current(db, table, source, dataset_id)
             finish_dataset(db, dataset_id, rows_read=len(locations), rows_stored=stored, rows_rejected=rejected)
     except Exception as error:
         fail_dataset(db, dataset_id, f"{type(error).__name__}: {error}")
         raise
+    if not stored:
+        reason = (f"no rows stored ({rejected} rejected): not made current, "
+                  f"the previous dataset of {source} stays current")
+        fail_dataset(db, dataset_id, reason)
+        logger.warning("%s: dataset %s from %s: %s", source, dataset_id, url, reason)
+        return {"dataset_id": dataset_id, "status": "empty", "rows_read": len(locations),
+                "rows_stored": 0, "rows_rejected": rejected}
     logger.info("%s: dataset %s from %s: %d rows stored, %d rejected", source, dataset_id, url, stored, rejected)
     return {"dataset_id": dataset_id, "status": "loaded", "rows_read": len(locations),
             "rows_stored": stored, "rows_rejected": rejected}
