@@ -54,3 +54,68 @@ class RejectItem(scrapy.Item):
     excerpt = scrapy.Field()  # str: start of the raw input (decoded with errors="replace")
     fetched_at = scrapy.Field()  # str: UTC ISO 8601
     warc_record_id = scrapy.Field()  # str | None
+
+
+class _BodyItem(scrapy.Item):
+    """An item carrying a downloaded body (``bytes``): its repr (Scrapy's DEBUG "Scraped from"
+    log line) shows the body's size, never the bytes."""
+
+    def __repr__(self) -> str:
+        shown = dict(self)
+        if isinstance(shown.get("body"), (bytes, bytearray)):
+            shown["body"] = f"<{len(shown['body'])} bytes>"
+        return f"{type(self).__name__}({shown!r})"
+
+
+class DatasetFileItem(_BodyItem):
+    """One downloaded transparency data file (Google, Meta, X, TikTok reports).
+
+    Yielded by the transparency spiders (``spiders/transparency_base.py``); parsed by
+    ``modwatch.transparency.PARSERS[parser]`` and stored by
+    ``pipelines/transparency.py:store_dataset_file`` (one ``datasets`` row, ``removal_requests`` rows).
+    """
+
+    parser = scrapy.Field()  # str: key of modwatch.transparency.PARSERS, e.g. "google_removals"
+    source = scrapy.Field()  # str: replacement scope (datasets.source), e.g. "meta_restrictions/2018-H2"
+    url = scrapy.Field()  # str: URL the file was downloaded from
+    body = scrapy.Field()  # bytes: the file as downloaded (emptied by the pipeline once stored)
+    fetched_at = scrapy.Field()  # str: UTC ISO 8601
+    warc_record_id = scrapy.Field()  # str | None: WARC-Record-ID of the response
+    dataset_id = scrapy.Field()  # int: set by the pipeline
+    rows_stored = scrapy.Field()  # int: set by the pipeline
+    rows_rejected = scrapy.Field()  # int: set by the pipeline
+    status = scrapy.Field()  # "loaded" | "unchanged": set by the pipeline
+
+
+
+class LumenPageItem(_BodyItem):
+    """One downloaded Lumen JSON document (a page of ``/notices/search.json``), handed by the
+    ``lumen`` spider to the pipeline.
+
+    Stored by ``pipelines/notices.py:store_lumen_page`` (one ``datasets`` row per page, its
+    notices parsed by ``modwatch.transparency.lumen``).
+    """
+
+    url = scrapy.Field()  # str: the search URL (never holds the token)
+    body = scrapy.Field()  # bytes: the JSON as received
+    fetched_at = scrapy.Field()  # str: UTC ISO 8601
+    warc_record_id = scrapy.Field()  # str | None
+
+
+class UrlCheckItem(scrapy.Item):
+    """One re-check of a stored article URL by the ``url_check`` spider.
+
+    Stored in ``url_checks`` by :func:`db.history.store_url_check`; ``gone`` and ``reason`` come
+    from :func:`modwatch.takedown.classify` (or ``classify_failure`` when there was no answer).
+    """
+
+    checked_at = scrapy.Field()  # str: UTC ISO 8601 time of the (first) answer
+    article_id = scrapy.Field()  # int: articles.id
+    url = scrapy.Field()  # str: the article URL checked
+    http_status = scrapy.Field()  # int | None: status of the first answer; None = no answer
+    location = scrapy.Field()  # str | None: its Location header (redirects), as sent
+    final_url = scrapy.Field()  # str | None: URL of the last answer after following redirects
+    gone = scrapy.Field()  # bool
+    reason = scrapy.Field()  # str
+    warc_record_id = scrapy.Field()  # str | None: WARC record of the first answer
+    warc_filename = scrapy.Field()  # str | None

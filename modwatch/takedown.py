@@ -32,7 +32,6 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
-import scrapy
 from parsel import Selector
 
 GONE_STATUSES = {404, 410, 451}
@@ -61,21 +60,6 @@ class Verdict:
 
     gone: bool
     reason: str
-
-
-class UrlCheckItem(scrapy.Item):
-    """One re-check of a stored article URL (stored in ``url_checks`` by :func:`db.history.store_url_check`)."""
-
-    checked_at = scrapy.Field()  # str: UTC ISO 8601 time of the (first) answer
-    article_id = scrapy.Field()  # int: articles.id
-    url = scrapy.Field()  # str: the article URL checked
-    http_status = scrapy.Field()  # int | None: status of the first answer; None = no answer
-    location = scrapy.Field()  # str | None: its Location header (redirects), as sent
-    final_url = scrapy.Field()  # str | None: URL of the last answer after following redirects
-    gone = scrapy.Field()  # bool
-    reason = scrapy.Field()  # str
-    warc_record_id = scrapy.Field()  # str | None: WARC record of the first answer
-    warc_filename = scrapy.Field()  # str | None
 
 
 def status_text(status: int) -> str:

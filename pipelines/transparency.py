@@ -8,7 +8,7 @@ rows of their source and demotes (keeps) the earlier dataset's rows. A file iden
 sha256) to the current dataset of its source is not loaded again.
 
 :func:`store_dataset_file` is the ``SQLitePipeline`` store function for
-``modwatch.transparency.DatasetFileItem`` (registered through the ``MODWATCH_STORE_FUNCTIONS``
+``modwatch.items.DatasetFileItem`` (registered through the ``MODWATCH_STORE_FUNCTIONS``
 setting of the transparency spiders, see ``spiders/transparency_base.py``).
 """
 

@@ -37,6 +37,7 @@ from urllib.parse import urlsplit
 
 import scrapy
 
+from modwatch.items import LumenPageItem
 from modwatch.provenance import failure_reason, fetched_at_of, reject_for
 from modwatch.transparency import lumen
 
@@ -59,7 +60,7 @@ class LumenSpider(scrapy.Spider):
     handle_httpstatus_list = [429]
     custom_settings = {
         "MODWATCH_STORE_FUNCTIONS": {
-            "modwatch.transparency.lumen.LumenPageItem": "pipelines.notices:store_lumen_page",
+            "modwatch.items.LumenPageItem": "pipelines.notices:store_lumen_page",
         },
         "CONCURRENT_REQUESTS_PER_DOMAIN": 1,
         "DOWNLOAD_DELAY": 1.5,
@@ -138,8 +139,7 @@ class LumenSpider(scrapy.Spider):
                 return
             self.logger.warning("%s results in one millisecond: only the first %s are reachable",
                                 total, lumen.MAX_RESULTS)
-        yield lumen.LumenPageItem(url=response.url, body=response.body,
-                                  fetched_at=fetched_at_of(response),
+        yield LumenPageItem(url=response.url, body=response.body, fetched_at=fetched_at_of(response),
                                   warc_record_id=response.meta.get("warc_record_id"))
         if page == 1:
             pages = lumen.pages_to_fetch(total, self.per_page)

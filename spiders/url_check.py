@@ -13,7 +13,7 @@ The answer is classified by :func:`modwatch.takedown.classify` (404, 410, 451, r
 home page, block page -> gone). A redirect elsewhere is followed by hand, at most
 :data:`MAX_HOPS` hops, and the last answer decides; the row keeps the first status and its
 ``Location``, and the ``final_url``. Every check yields a
-:class:`modwatch.takedown.UrlCheckItem`, stored as a ``url_checks`` row
+:class:`modwatch.items.UrlCheckItem`, stored as a ``url_checks`` row
 (:func:`db.history.store_url_check`); a gone row sets ``articles.gone_at`` (trigger).
 Invalid arguments raise ``ValueError`` at start.
 """
@@ -30,7 +30,8 @@ from scrapy.http import TextResponse
 import db
 from db.history import articles_to_check
 from db.timestamps import iso_utc
-from modwatch.takedown import BLOCK_PAGE_PATTERNS, UrlCheckItem, classify, classify_failure
+from modwatch.items import UrlCheckItem
+from modwatch.takedown import BLOCK_PAGE_PATTERNS, classify, classify_failure
 
 MAX_HOPS = 5
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
@@ -58,7 +59,7 @@ def checked_before(older_than: str, now: datetime | None = None) -> str:
 class UrlCheckSpider(scrapy.Spider):
     name = "url_check"
     custom_settings = {
-        "MODWATCH_STORE_FUNCTIONS": {"modwatch.takedown.UrlCheckItem": "db.history:store_url_check"},
+        "MODWATCH_STORE_FUNCTIONS": {"modwatch.items.UrlCheckItem": "db.history:store_url_check"},
         "HTTPERROR_ALLOW_ALL": True,
     }
 

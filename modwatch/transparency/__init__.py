@@ -4,7 +4,7 @@ Each platform module holds a pure parser ``parse_xxx(data: bytes, *, source_url)
 (location, row dict | Reject)`` and ``schema_version(data) -> str``. Rows are
 ``removal_requests`` rows (see ``db/migrations_transparency.py``) unless they carry a
 ``_table`` key naming another table (``meta_global_geoblocks``). Spiders only download and
-yield a :class:`DatasetFileItem`; ``pipelines/transparency.py`` stores it.
+yield a :class:`modwatch.items.DatasetFileItem`; ``pipelines/transparency.py`` stores it.
 """
 
 from __future__ import annotations
@@ -12,24 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
-import scrapy
-
 from . import google, meta, tiktok, x
-
-
-class DatasetFileItem(scrapy.Item):
-    """One downloaded transparency data file, handed from a spider to the pipeline."""
-
-    parser = scrapy.Field()  # str: key of PARSERS, e.g. "google_removals"
-    source = scrapy.Field()  # str: replacement scope (datasets.source), e.g. "meta_restrictions/2018-H2"
-    url = scrapy.Field()  # str: URL the file was downloaded from
-    body = scrapy.Field()  # bytes: the file as downloaded (emptied by the pipeline once stored)
-    fetched_at = scrapy.Field()  # str: UTC ISO 8601
-    warc_record_id = scrapy.Field()  # str | None: WARC-Record-ID of the response
-    dataset_id = scrapy.Field()  # int: set by the pipeline
-    rows_stored = scrapy.Field()  # int: set by the pipeline
-    rows_rejected = scrapy.Field()  # int: set by the pipeline
-    status = scrapy.Field()  # "loaded" | "unchanged": set by the pipeline
 
 
 @dataclass(frozen=True)

@@ -36,8 +36,6 @@ from datetime import date, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlencode, urlsplit
 
-import scrapy
-
 SEARCH_URL = "https://lumendatabase.org/notices/search.json"
 #: the API refuses ``page * per_page`` past this many results
 MAX_RESULTS = 10_000
@@ -101,18 +99,6 @@ class ParsedNotice:
     works: list = field(default_factory=list)
     urls: list = field(default_factory=list)
     problems: list = field(default_factory=list)
-
-
-class LumenPageItem(scrapy.Item):
-    """One downloaded Lumen JSON document (a search page), handed by the spider to the pipeline.
-
-    Stored by ``pipelines/notices.py:store_lumen_page`` (one ``datasets`` row per page).
-    """
-
-    url = scrapy.Field()  # str: the search URL (never holds the token)
-    body = scrapy.Field()  # bytes: the JSON as received
-    fetched_at = scrapy.Field()  # str: UTC ISO 8601
-    warc_record_id = scrapy.Field()  # str | None
 
 
 class NoticeError(ValueError):

@@ -13,7 +13,7 @@ from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.test import get_crawler
 
 import db
-from modwatch.transparency import DatasetFileItem
+from modwatch.items import DatasetFileItem
 from modwatch.transparency.dsa import SorDumpItem
 from pipelines.notices import store_lumen_page, store_sor_dump
 from pipelines.store import SQLitePipeline
@@ -80,7 +80,7 @@ class MetaSpider(scrapy.Spider):
 
 def test_the_pipeline_sets_results_on_the_item_and_empties_its_body(db_path):
     crawler = get_crawler(MetaSpider, {"MODWATCH_DB": str(db_path), "MODWATCH_STORE_FUNCTIONS": {
-        "modwatch.transparency.DatasetFileItem": "pipelines.transparency:store_dataset_file"}})
+        "modwatch.items.DatasetFileItem": "pipelines.transparency:store_dataset_file"}})
     crawler.spider = crawler._create_spider()
     pipeline = SQLitePipeline.from_crawler(crawler)
     pipeline.open_spider()
