@@ -10,14 +10,19 @@ Examples::
 The options (immutable database, SQL time limit, streamed CSV, plugins) are those of
 ``modwatch/publish.py``. Before serving or publishing, the bulk-filled search index of the DSA
 statements of reasons is brought up to date (``publish.update_search_indexes``).
+
+Serving replaces this process with Datasette (``os.execvp``): stopping ``serve`` (Ctrl-C, SIGTERM)
+stops Datasette and frees the port. The database is opened immutable: stop ``serve`` before a
+crawl writes into the same file (Datasette answers "database disk image is malformed"
+otherwise), or serve it with ``--live``.
 """
 
 from __future__ import annotations
 
+import os
 import shlex
 import shutil
 import sqlite3
-import subprocess
 import sys
 from pathlib import Path
 
@@ -31,7 +36,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8001)
     parser.add_argument("--live", action="store_true",
-                        help="do not open the database immutable (a crawl is still writing to it)")
+                        help="do not open the database immutable: needed while a crawl writes to it "
+                             "(an immutable database being written gives 'database disk image is malformed')")
     parser.add_argument("--publish", choices=("cloudrun", "fly"),
                         help="run `datasette publish` to this target instead of serving")
     parser.add_argument("--service", default="modwatch", help="Cloud Run service / Fly app name")
@@ -63,4 +69,6 @@ def run(args) -> int:
                 print(f"indexed {rows} new rows in {index}", file=sys.stderr)
     except sqlite3.OperationalError as e:  # e.g. a read-only copy: serve what is indexed
         print(f"warning: search indexes not updated ({e})", file=sys.stderr)
-    return subprocess.call(command)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execvp(command[0], command)  # Datasette takes this process's place: a signal to it stops Datasette

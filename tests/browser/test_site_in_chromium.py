@@ -16,6 +16,8 @@ SVG: bar marks with height); a CSV download has every row; the scraped script ne
 from __future__ import annotations
 
 import csv
+import os
+import signal
 import sqlite3
 import subprocess
 import time
@@ -71,7 +73,7 @@ def server(demo_db):
     """``python -m modwatch serve`` on a free port; yields its base URL."""
     port = free_port()
     process = subprocess.Popen(modwatch("serve", demo_db, "--port", port), cwd=ROOT, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)  # fmt: skip
+                               stderr=subprocess.STDOUT, text=True, start_new_session=True)  # fmt: skip
     base = f"http://127.0.0.1:{port}"
 
     def answers() -> bool:
@@ -86,8 +88,8 @@ def server(demo_db):
     try:
         wait_for(answers, timeout=20, what="datasette to start")
         yield base
-    finally:
-        process.terminate()
+    finally:  # the whole process group: nothing of the server outlives the tests
+        os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=10)
 
 
