@@ -21,7 +21,9 @@ from tests.transparency.samples import V1, fixture, nested_zip
 
 DUMP_URL = "https://dsa-sor-data-dumps.s3.eu-central-1.amazonaws.com/sor-global-2024-03-14-full.zip"
 META_URL = "https://transparency.meta.com/sr/content-restrictions-2018-H2"
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "transparency"
+# the real Meta 2018-H2 file of the demo snapshot (demo/SOURCES.md)
+META_FILE = (Path(__file__).resolve().parents[2] / "demo" / "files" / "raw.githubusercontent.com" / "joe-sturla"
+             / "Content_Restrictions_2018_H2.csv")
 
 
 @pytest.fixture
@@ -85,7 +87,7 @@ def test_the_pipeline_sets_results_on_the_item_and_empties_its_body(db_path):
     pipeline = SQLitePipeline.from_crawler(crawler)
     pipeline.open_spider()
     item = DatasetFileItem(parser="meta_restrictions", source="meta_restrictions/2018-H2", url=META_URL,
-                           body=(FIXTURES / "Content_Restrictions_2018_H2.csv").read_bytes(),
+                           body=META_FILE.read_bytes(),
                            fetched_at="2026-11-29T12:00:00Z")
     pipeline.process_item(item)
     stored = pipeline.db.execute("select (select count(*) from removal_requests where dataset_id = 1), "
