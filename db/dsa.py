@@ -17,8 +17,8 @@ from typing import BinaryIO
 
 import sqlite_utils
 
+from db import fts
 from db.datasets import begin_dataset, fail_dataset, finish_dataset
-from db.migrations_publish import SOR_FTS_COLUMNS
 from db.rejects import insert_reject
 from modwatch.transparency import dsa
 
@@ -161,14 +161,4 @@ def index_new_statements(db: sqlite_utils.Database) -> int:
     by the ``dsa_sor`` pipeline and ``python -m modwatch dsa-load`` after each dump, and by
     ``python -m modwatch serve`` before serving. A database without the index returns 0.
     """
-    if not {"statements_of_reasons", "statements_of_reasons_fts"} <= set(db.table_names()):
-        return 0
-    last = db.execute("select coalesce(max(id), 0) from statements_of_reasons_fts_docsize").fetchone()[0]
-    columns = ", ".join(SOR_FTS_COLUMNS)
-    with db.conn:
-        cursor = db.execute(
-            f"insert into statements_of_reasons_fts (rowid, {columns}) "
-            f"select id, {columns} from statements_of_reasons where id > ? order by id", [last]
-        )
-    return cursor.rowcount
-
+    return fts.fill_new(db, fts.STATEMENTS)

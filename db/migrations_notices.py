@@ -24,11 +24,21 @@ Tables
 ``notice_revisions``
     When a notice comes back with a different JSON, the earlier ``original_json`` is moved here
     (with its dataset), so a revised notice can be compared with what was seen before.
+``notices_fts``
+    Full-text index on ``title`` and ``body`` (:data:`db.fts.NOTICES`: accents and ``đ`` folded,
+    kept in sync by triggers).
 """
 
 from sqlite_utils.migrations import Migrations
 
+from db import fts
+
 migrations = Migrations("modwatch-notices")
+
+
+def ensure(db):
+    """Run by :func:`db.connect`: re-creates the ``notices_fts`` triggers a ``transform()`` dropped."""
+    fts.ensure(db, fts.NOTICES)
 
 
 @migrations()
@@ -115,3 +125,11 @@ def m001_notices(db):
         """
     )
     db["notices"].enable_fts(["title", "body"], create_triggers=True, tokenize="unicode61 remove_diacritics 2")
+
+
+@migrations()
+def m002_notices_fts_folded(db):
+    """``notices_fts`` made by :mod:`db.fts` like the article index: đ-folded shadow, so ``duong``
+    finds ``đường`` (sqlite-utils' ``enable_fts`` of m001 indexed the raw text)."""
+    db["notices"].disable_fts()
+    fts.create(db, fts.NOTICES)

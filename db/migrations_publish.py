@@ -14,16 +14,17 @@
     so the index is filled in bulk after each dump is loaded, by :func:`db.dsa.index_new_statements`
     (the ``dsa_sor`` pipeline and ``dsa-load`` call it; ``python -m modwatch serve`` too, before it
     serves or publishes). Statements are insert-only (a uuid is final), so the
-    update indexes the rows whose ``id`` is above the highest indexed one.
+    update indexes the rows whose ``id`` is above the highest indexed one. Since m003 the index
+    is :data:`db.fts.STATEMENTS`: the đ-folded shadow too (Croatian ``međunarodni`` is found by
+    ``medunarodni``), as for articles and notices.
 """
 
 from sqlite_utils.migrations import Migrations
 
+from db import fts
+
 #: Columns of ``statements_of_reasons`` indexed in ``statements_of_reasons_fts``.
-SOR_FTS_COLUMNS = (
-    "platform_name", "decision_facts", "illegal_content_legal_ground", "illegal_content_explanation",
-    "incompatible_content_ground", "incompatible_content_explanation",
-)  # fmt: skip
+SOR_FTS_COLUMNS = fts.STATEMENTS.columns
 
 migrations = Migrations("modwatch-publish")
 
@@ -46,3 +47,10 @@ def m002_statements_of_reasons_fts(db):
         f"CREATE VIRTUAL TABLE IF NOT EXISTS [statements_of_reasons_fts] USING FTS5 ({', '.join(SOR_FTS_COLUMNS)}, "
         "content=[statements_of_reasons], content_rowid=[id], tokenize='unicode61 remove_diacritics 2')"
     )
+
+
+@migrations()
+def m003_statements_of_reasons_fts_folded(db):
+    """Re-index the statements with the đ-folded shadow (:data:`db.fts.STATEMENTS`)."""
+    if db["statements_of_reasons_fts"].exists():
+        fts.rebuild(db, fts.STATEMENTS)
