@@ -26,9 +26,11 @@ parsed incrementally, so memory does not grow with the size of the day.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import operator
+import re
 import shutil
 import tempfile
 import zipfile
@@ -97,6 +99,33 @@ class DumpError(ValueError):
     """A file that is not a readable DSA dump (not a zip, CSV without a ``uuid`` header ...)."""
 
 
+#: invalid UTF-8 bytes decoded so far (all streams); :func:`iter_statements` checks its records
+#: for them only once this grows, so valid dumps pay nothing
+_INVALID_UTF8 = [0]
+#: the lone surrogates U+DC80..U+DCFF that ``surrogateescape`` decodes invalid bytes 0x80..0xFF to
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
+DECODE_ERRORS = "modwatch-dsa-invalid-utf8"
+
+
+_surrogateescape = codecs.lookup_error("surrogateescape")
+
+
+def _escape_invalid_utf8(error: UnicodeDecodeError):
+    _INVALID_UTF8[0] += 1
+    return _surrogateescape(error)
+
+
+codecs.register_error(DECODE_ERRORS, _escape_invalid_utf8)
+
+
+def _utf8_text(binary: BinaryIO) -> io.TextIOWrapper:
+    """UTF-8 text of a CSV member; an invalid byte becomes a lone surrogate (``surrogateescape``)
+    that :func:`iter_statements` turns into a Reject of its record instead of stopping the load."""
+    text = io.TextIOWrapper(binary, encoding="utf-8", errors=DECODE_ERRORS, newline="")
+    text.invalid_utf8_before = _INVALID_UTF8[0]  # nothing of it decoded yet
+    return text
+
+
 @dataclass
 class Reject:
     """A CSV record that cannot be stored: ``location`` (member:line), ``reason``, ``excerpt`` (raw CSV)."""
@@ -145,7 +174,7 @@ def iter_csv_members(fileobj: BinaryIO, name: str = "") -> Iterator[tuple[str, i
     Raises DumpError when the file is not a zip.
     """
     if name.endswith(".csv"):
-        yield name, io.TextIOWrapper(fileobj, encoding="utf-8", newline="")
+        yield name, _utf8_text(fileobj)
         return
     try:
         outer = zipfile.ZipFile(fileobj)
@@ -163,7 +192,7 @@ def iter_csv_members(fileobj: BinaryIO, name: str = "") -> Iterator[tuple[str, i
                 continue
             if info.filename.endswith(".csv"):
                 with outer.open(info) as member:
-                    yield info.filename, io.TextIOWrapper(member, encoding="utf-8", newline="")
+                    yield info.filename, _utf8_text(member)
 
 
 def open_csv(text: io.TextIOBase) -> tuple[list[str] | None, Iterator[list[str]]]:
@@ -182,7 +211,8 @@ def iter_statements(text: io.TextIOBase, member: str, *, platforms: set[str] | N
     location (``member:line``). Filters: ``platforms`` (exact ``platform_name`` values) and
     ``territorial_scope`` (ISO 3166 codes; a statement is kept when its scope contains any of
     them). Rejected: a record whose field count differs from the header, an empty ``uuid``, a
-    JSON-array cell that is not ``[...]``. An empty CSV (no header, or a header only) yields
+    JSON-array cell that is not ``[...]``, a record with bytes that are not UTF-8 (streams from
+    :func:`iter_csv_members`; the excerpt shows them as U+FFFD). An empty CSV (no header, or a header only) yields
     nothing. ``opened`` is the result of :func:`open_csv` on ``text`` when the caller already read
     the header. ``stats`` (optional dict) gets ``read`` and ``filtered`` counts added (CSV
     records, not physical lines). Raises DumpError when the header has no ``uuid`` column or a
@@ -209,9 +239,16 @@ def iter_statements(text: io.TextIOBase, member: str, *, platforms: set[str] | N
         raise DumpError(f"{member}: no territorial_scope column (light dump?) to filter on")
     scope_needles = [f'"{code.upper()}"' for code in territorial_scope or ()]
     read = filtered = 0
+    invalid_before = getattr(text, "invalid_utf8_before", _INVALID_UTF8[0])
     try:
         for row in reader:
             read += 1
+            if _INVALID_UTF8[0] != invalid_before:  # this stream held an invalid byte: find its records
+                bad_bytes = list(dict.fromkeys(b for cell in row for b in _ESCAPED_BYTE.findall(cell)))
+                if bad_bytes:
+                    listed = " ".join(f"0x{ord(b) - 0xDC00:02x}" for b in bad_bytes)
+                    yield Reject(f"{member}:{reader.line_num}", f"invalid UTF-8 (bytes {listed})", _excerpt(row))
+                    continue
             if len(row) != width:
                 yield Reject(f"{member}:{reader.line_num}", f"{len(row)} fields instead of {width}", _excerpt(row))
                 continue
@@ -240,4 +277,5 @@ def iter_statements(text: io.TextIOBase, member: str, *, platforms: set[str] | N
 def _excerpt(row: list, limit: int = 4096) -> str:
     out = io.StringIO()
     csv.writer(out, lineterminator="").writerow(row)
-    return out.getvalue()[:limit]
+    # invalid UTF-8 bytes (lone surrogates here) are shown as U+FFFD
+    return out.getvalue()[:limit].encode("utf-8", "surrogateescape").decode("utf-8", "replace")

@@ -221,3 +221,28 @@ def test_dsa_load_command_streams_a_dump_from_disk(tmp_path, capsys):
     urls = [r["url"] for r in database.query("select url from datasets order by id")]
     assert urls == [V1_URL, "https://dsa-sor-data-dumps.s3.eu-central-1.amazonaws.com/sor-global-2024-03-15-full.zip"]
     database.close()
+
+
+def test_invalid_utf8_record_is_rejected_and_the_rest_loads(tmp_path, capsys):
+    """One record with bytes that are not UTF-8 (new-user finding 6): a rejects row, not a crash."""
+    from modwatch.__main__ import main
+
+    data = fixture(V1)
+    start = data.index(b"987475f3-3071-4c20-ad72-54db66740345")  # the record on line 6
+    cut = data.index(b"DECISION_VISIBILITY", start) + len(b"DECISION_VISIBILITY")
+    dump = tmp_path / "sor-global-2024-03-14-full-00000-00000.csv"
+    dump.write_bytes(data[:cut] + b"\xff\xfe" + data[cut:])
+    db_file = tmp_path / "m.db"
+    assert main(["dsa-load", str(dump), "--db", str(db_file)]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert (result["rows_read"], result["rows_stored"], result["rows_rejected"]) == (29, 27, 1)
+    import db
+
+    database = db.connect(db_file)
+    (reject,) = database["rejects"].rows
+    assert reject["reason"] == "invalid UTF-8 (bytes 0xff 0xfe)"
+    assert reject["location"] == f"{dump.name}:6"
+    assert reject["excerpt"].startswith('987475f3-3071-4c20-ad72-54db66740345,"[""DECISION_VISIBILITY\ufffd\ufffd_OTHER""]"')
+    assert database.execute("select count(*) from statements_of_reasons where uuid = ?",
+                            ["987475f3-3071-4c20-ad72-54db66740345"]).fetchone() == (0,)
+    database.close()
