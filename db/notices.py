@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime
 
 import sqlite_utils
 
 from db.datasets import begin_dataset, finish_dataset
 from db.rejects import insert_reject
+from db.timestamps import parse_iso
 from modwatch.transparency import lumen
 
 NOTICE_COLUMNS = (
@@ -52,7 +52,7 @@ def store_notice_page(
     """
     reject_fields = dict(url=url, spider=spider, crawl_run_id=crawl_run_id, fetched_at=fetched_at,
                          warc_record_id=warc_record_id)
-    fetched = datetime.fromisoformat(fetched_at.replace("Z", "+00:00"))
+    fetched = parse_iso(fetched_at)
     with db.atomic():
         dataset_id = begin_dataset(db, source="lumen", url=url, fetched_at=fetched_at,
                                    sha256=hashlib.sha256(body).hexdigest(), byte_size=len(body),

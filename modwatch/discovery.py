@@ -41,6 +41,7 @@ import feedparser
 from lxml import html as lxml_html
 from scrapy.utils.sitemap import Sitemap as _ScrapySitemap
 
+from db.timestamps import iso_utc
 from modwatch.extract.dates import ParsedDate, parse_feed_date
 from modwatch.extract.text import html_to_text
 
@@ -284,7 +285,7 @@ class FeedEntry:
 def _struct_to_iso(value) -> str | None:
     if not value:
         return None
-    return datetime(*value[:6], tzinfo=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return iso_utc(datetime(*value[:6], tzinfo=timezone.utc))
 
 
 def _offset_of(raw: str | None) -> str | None:

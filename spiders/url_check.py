@@ -29,7 +29,7 @@ from scrapy.http import TextResponse
 
 import db
 from db.history import articles_to_check
-from db.timestamps import iso_utc
+from db.timestamps import iso_utc, parse_iso
 from modwatch.items import UrlCheckItem
 from modwatch.takedown import BLOCK_PAGE_PATTERNS, classify, classify_failure
 
@@ -50,10 +50,9 @@ def checked_before(older_than: str, now: datetime | None = None) -> str:
     if match:
         return iso_utc(now - timedelta(**{_UNITS[match.group(2)]: int(match.group(1))}))
     try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return iso_utc(parse_iso(value))
     except ValueError:
         raise ValueError(f"older_than must be like 30m, 12h, 7d, 2w, 0 or an ISO date, got {older_than!r}") from None
-    return iso_utc(moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc))
 
 
 class UrlCheckSpider(scrapy.Spider):

@@ -38,7 +38,7 @@ from w3lib.url import url_query_cleaner
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from db.timestamps import iso_utc
+from db.timestamps import file_stamp, iso_utc
 
 logger = logging.getLogger(__name__)
 
@@ -249,7 +249,7 @@ class WarcWriterMiddleware:
     def _open(self) -> WarcFile:
         spider = self.crawler.spider
         run_id = getattr(spider, "crawl_run_id", None) or "norun"
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        stamp = file_stamp()
         path = self.folder / f"{spider.name}-{run_id}-{stamp}.warc.gz"
         warc = WarcFile(path, info={"description": f"modwatch crawl run {run_id} of spider {spider.name}"})
         self.crawler.stats.set_value("warc/filename", warc.filename)

@@ -40,10 +40,10 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 
 from db import default_path
+from db.timestamps import file_stamp
 
 ROOT = Path(__file__).resolve().parents[2]
 LAST_SPIDERS = ("url_check",)  # re-check URLs after the spiders that may store new ones
@@ -168,7 +168,7 @@ def run_spider(name: str, args, stop: _Stop) -> SpiderRun:
     last_id = last_run_id(database)
     database.close()
 
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = file_stamp()
     log_file = (args.logs_dir / f"{name}-{stamp}.log").resolve()
     log_file.parent.mkdir(parents=True, exist_ok=True)
     jobdir = (args.jobs_dir / name).resolve()

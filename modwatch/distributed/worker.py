@@ -23,13 +23,13 @@ import logging
 import os
 import re
 import socket
-from datetime import datetime, timezone
 
 from scrapy import signals
 from scrapy.utils.serialize import ScrapyJSONEncoder
 from scrapy_redis import connection
 from twisted.internet import task
 
+from db.timestamps import file_stamp
 from modwatch.archive.warc import WarcFile, WarcWriterMiddleware
 from modwatch.distributed import keys
 
@@ -94,7 +94,7 @@ class WorkerWarcWriterMiddleware(WarcWriterMiddleware):
     def _open(self) -> WarcFile:
         spider = self.crawler.spider
         worker = re.sub(r"[^A-Za-z0-9.-]+", "-", worker_id())
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        stamp = file_stamp()
         path = self.folder / f"{spider.name}-{worker}-{stamp}.warc.gz"
         warc = WarcFile(path, info={"description": f"modwatch distributed crawl of spider {spider.name}, "
                                                    f"worker {worker_id()}"})

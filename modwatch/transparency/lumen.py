@@ -36,6 +36,8 @@ from datetime import date, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlencode, urlsplit
 
+from db.timestamps import iso_utc, parse_iso
+
 SEARCH_URL = "https://lumendatabase.org/notices/search.json"
 #: the API refuses ``page * per_page`` past this many results
 MAX_RESULTS = 10_000
@@ -112,7 +114,7 @@ class NoticeError(ValueError):
 def to_epoch_ms(value: str | date | datetime) -> int:
     """``"2024-03-01"`` / ``"2024-03-01T12:00:00Z"`` / date / datetime (naive = UTC) -> epoch ms."""
     if isinstance(value, str):
-        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        value = parse_iso(value)
     if not isinstance(value, datetime):
         value = datetime(value.year, value.month, value.day)
     if value.tzinfo is None:
@@ -338,17 +340,14 @@ def _checked_date(value, limit: datetime) -> tuple[str | None, str | None]:
     if value is None or value == "":
         return None, None
     try:
-        when = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        when = parse_iso(str(value))
     except ValueError:
         return None, f"unparseable date {value!r}"
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    when = when.astimezone(timezone.utc)
     if when > limit:
         return None, f"impossible date {value!r} (after the fetch time {limit:%Y-%m-%d})"
     if when < EARLIEST_DATE:
         return None, f"impossible date {value!r} (before {EARLIEST_DATE:%Y})"
-    return when.strftime("%Y-%m-%dT%H:%M:%SZ"), None
+    return iso_utc(when), None
 
 
 def _is_rescinded(attrs: dict) -> bool:

@@ -75,7 +75,7 @@ class ParsedDate:
             value += "-01-01"
         elif self.precision == "month":
             value += "-01"
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return datetime.fromisoformat(value)  # Python 3.11+ reads the "Z" suffix
 
     @property
     def local_day(self) -> str | None:
