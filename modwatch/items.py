@@ -88,6 +88,25 @@ class DatasetFileItem(_BodyItem):
 
 
 
+class SorDumpItem(scrapy.Item):
+    """One downloaded daily dump of DSA statements of reasons, handed by the ``dsa_sor`` spider
+    to the pipeline.
+
+    Stored by ``pipelines/notices.py:store_sor_dump`` (streamed into ``statements_of_reasons``).
+    Format: ``modwatch.transparency.dsa`` (zip of zipped CSV parts, DSA Transparency Database).
+    """
+
+    url = scrapy.Field()  # str: the dump URL
+    path = scrapy.Field()  # str: the dump as downloaded, in a file the pipeline deletes once stored
+    sha256 = scrapy.Field()  # str: hex sha256 of the file
+    byte_size = scrapy.Field()  # int: its size in bytes
+    fetched_at = scrapy.Field()  # str: UTC ISO 8601
+    warc_record_id = scrapy.Field()  # str | None
+    slug = scrapy.Field()  # str: "global" or a platform slug
+    platforms = scrapy.Field()  # list[str] | None: keep only these platform_name values
+    territorial_scope = scrapy.Field()  # list[str] | None: keep statements whose scope has any of these
+
+
 class LumenPageItem(_BodyItem):
     """One downloaded Lumen JSON document (a page of ``/notices/search.json``), handed by the
     ``lumen`` spider to the pipeline.

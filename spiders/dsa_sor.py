@@ -20,7 +20,7 @@ anyway), so a dump is downloaded by Scrapy only when the server announces a
 days, replayed archives). For a larger or unannounced size, the ``headers_received`` handler
 stops Scrapy's download after the headers (``StopDownload(fail=False)``; the connection is
 closed, no body read) and the callback streams the URL again with ``httpx`` in 1 MiB chunks
-into a file, hashing it on the way. Either way the :class:`~modwatch.transparency.dsa.SorDumpItem`
+into a file, hashing it on the way. Either way the :class:`~modwatch.items.SorDumpItem`
 carries the file's ``path``, ``sha256`` and ``byte_size``; the pipeline
 (``pipelines/notices.py``) streams it into the database and deletes it. Files go to
 ``MODWATCH_SPOOL_DIR`` (default: ``spool/`` beside ``MODWATCH_DB``, on disk, not a RAM-backed
@@ -52,6 +52,7 @@ from scrapy.exceptions import StopDownload
 import db
 from db.timestamps import file_stamp, iso_utc, parse_iso
 from modwatch.archive.warc import REDACT_HEADERS, REDACT_PARAMS, WarcFile, header_list, redact_url
+from modwatch.items import SorDumpItem
 from modwatch.provenance import failure_reason, reject_for
 from modwatch.transparency import dsa
 
@@ -111,7 +112,7 @@ class DsaSorSpider(scrapy.Spider):
     name = "dsa_sor"
     allowed_domains = ["dsa-sor-data-dumps.s3.eu-central-1.amazonaws.com"]
     custom_settings = {
-        "MODWATCH_STORE_FUNCTIONS": {"modwatch.transparency.dsa.SorDumpItem": "pipelines.notices:store_sor_dump"},
+        "MODWATCH_STORE_FUNCTIONS": {"modwatch.items.SorDumpItem": "pipelines.notices:store_sor_dump"},
         "CONCURRENT_REQUESTS_PER_DOMAIN": 1,
         "DOWNLOAD_TIMEOUT": 3 * 3600,
         "HTTPCACHE_ENABLED": False,
@@ -179,7 +180,7 @@ class DsaSorSpider(scrapy.Spider):
                     return
             warc_record_id = self.archive_file(spooled, streamed, fetched_at) if self.archive else None
             self.crawler.stats.inc_value("dsa_sor/streamed_bytes", spooled.byte_size)
-        yield dsa.SorDumpItem(
+        yield SorDumpItem(
             url=response.url, path=str(spooled.path), sha256=spooled.sha256, byte_size=spooled.byte_size,
             fetched_at=fetched_at, warc_record_id=warc_record_id, slug=self.slug,
             platforms=self.platforms, territorial_scope=self.territorial_scope,

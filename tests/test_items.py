@@ -11,7 +11,7 @@ from modwatch.items import DatasetFileItem, LumenPageItem
 
 ROOT_SPIDERS = ["spiders.google_removals.GoogleRemovalsSpider", "spiders.meta_restrictions.MetaRestrictionsSpider",
                 "spiders.x_removals.XRemovalsSpider", "spiders.tiktok_removals.TikTokRemovalsSpider",
-                "spiders.lumen.LumenSpider", "spiders.url_check.UrlCheckSpider"]
+                "spiders.lumen.LumenSpider", "spiders.dsa_sor.DsaSorSpider", "spiders.url_check.UrlCheckSpider"]
 
 
 @pytest.mark.parametrize("spider_ref", ROOT_SPIDERS)
@@ -29,9 +29,10 @@ def test_store_functions_are_registered_for_classes_of_modwatch_items(spider_ref
 def test_no_item_class_outside_modwatch_items():
     import modwatch.takedown
     import modwatch.transparency
+    import modwatch.transparency.dsa
     import modwatch.transparency.lumen
 
-    for module in (modwatch.takedown, modwatch.transparency, modwatch.transparency.lumen):
+    for module in (modwatch.takedown, modwatch.transparency, modwatch.transparency.dsa, modwatch.transparency.lumen):
         defined = [name for name, obj in inspect.getmembers(module, inspect.isclass)
                    if issubclass(obj, scrapy.Item) and obj.__module__ == module.__name__]
         assert defined == [], module.__name__

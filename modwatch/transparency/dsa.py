@@ -38,8 +38,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import BinaryIO, Iterable, Iterator
 
-import scrapy
-
 DUMP_URL = "https://dsa-sor-data-dumps.s3.eu-central-1.amazonaws.com/sor-{slug}-{day}-{version}.zip"
 #: date of the first daily dump
 FIRST_DUMP = date(2023, 9, 25)
@@ -76,23 +74,6 @@ CATEGORY_RENAMES = {
     "STATEMENT_CATEGORY_UNSAFE_AND_ILLEGAL_PRODUCTS": "STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS",
     "STATEMENT_CATEGORY_SCOPE_OF_PLATFORM_SERVICE": "STATEMENT_CATEGORY_OTHER_VIOLATION_TC",
 }
-
-
-class SorDumpItem(scrapy.Item):
-    """One downloaded daily dump, handed by the ``dsa_sor`` spider to the pipeline.
-
-    Stored by ``pipelines/notices.py:store_sor_dump`` (streamed into ``statements_of_reasons``).
-    """
-
-    url = scrapy.Field()  # str: the dump URL
-    path = scrapy.Field()  # str: the dump as downloaded, in a file the pipeline deletes once stored
-    sha256 = scrapy.Field()  # str: hex sha256 of the file
-    byte_size = scrapy.Field()  # int: its size in bytes
-    fetched_at = scrapy.Field()  # str: UTC ISO 8601
-    warc_record_id = scrapy.Field()  # str | None
-    slug = scrapy.Field()  # str: "global" or a platform slug
-    platforms = scrapy.Field()  # list[str] | None: keep only these platform_name values
-    territorial_scope = scrapy.Field()  # list[str] | None: keep statements whose scope has any of these
 
 
 class DumpError(ValueError):

@@ -13,8 +13,7 @@ from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.test import get_crawler
 
 import db
-from modwatch.items import DatasetFileItem
-from modwatch.transparency.dsa import SorDumpItem
+from modwatch.items import DatasetFileItem, SorDumpItem
 from pipelines.notices import store_lumen_page, store_sor_dump
 from pipelines.store import SQLitePipeline
 from tests.transparency.samples import V1, fixture, nested_zip
