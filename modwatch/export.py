@@ -1,6 +1,8 @@
 """Dated export bundles for reports: CSV per table + Frictionless ``datapackage.json`` + README + SHA256SUMS.
 
-:func:`export_bundle` writes ``<out>/modwatch-YYYY-MM-DD/`` (UTC date of the export)::
+:func:`export_bundle` writes ``<out>/modwatch-YYYY-MM-DD/`` (UTC date of the export; with filters
+their names and values follow, ``modwatch-YYYY-MM-DD-country-vn-platform-google``, so that exports
+of the same day with other filters sit side by side)::
 
     articles.csv, removal_requests.csv, ...   one UTF-8 CSV per table (RFC 4180, header row,
                                               every column of the table even when the first rows
@@ -30,11 +32,13 @@ import csv
 import datetime as dt
 import hashlib
 import json
+import re
 import shutil
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pycountry
 import yaml
 
 from modwatch.progress import progress
@@ -304,6 +308,65 @@ def _write_table(conn, table: str, path: Path, filters: dict) -> tuple[int, list
     return rows, applied, columns, field_types
 
 
+def check_filters(conn: sqlite3.Connection, filters: dict[str, str | None]) -> None:
+    """Raise :class:`ExportError` for filter values that cannot select anything by mistake.
+
+    ``country``: an ISO 3166-1 alpha-2 code (``pycountry``) or a code stored in
+    ``removal_requests.country``; the message suggests the code of a country name (``Vietnam`` ->
+    ``VN``). ``since`` later than ``until``. ``platform`` and ``source``: values that match no row of
+    any table they filter (the message lists the values the database has).
+    """
+    names = _table_names(conn)
+    country = filters.get("country")
+    if country and pycountry.countries.get(alpha_2=country.upper()) is None and not (
+            "removal_requests" in names and conn.execute(
+                "select 1 from removal_requests where country = upper(?) limit 1", [country]).fetchone()):
+        try:
+            hint = f" ({country} is {pycountry.countries.lookup(country).alpha_2})"
+        except LookupError:
+            hint = ""
+        raise ExportError(f"--country must be an ISO 3166-1 alpha-2 code such as VN, not {country!r}{hint}")
+    if filters.get("since") and filters.get("until") and filters["since"] > filters["until"]:
+        raise ExportError(f"--since {filters['since']} is later than --until {filters['until']}")
+    known_sql = {
+        "platform": ["select distinct platform from removal_requests",
+                     "select distinct report_platform from entity_report_platforms",
+                     "select distinct key from entities where kind = 'platform'"],
+        "source": ["select key from sources"],
+    }
+    for name, queries in known_sql.items():
+        value = filters.get(name)
+        if not value:
+            continue
+        for table, table_filters in DIRECT_FILTERS.items():
+            needed, sql = table_filters.get(name, ((), None))
+            if sql is None or table not in names or not set(needed) <= {c for c, _, _ in _columns(conn, table)}:
+                continue
+            if "article_entities" in sql and not {"article_entities", "entities", "entity_report_platforms"} <= names:
+                continue
+            if conn.execute(f"select exists (select 1 from [{table}] where {sql})", {name: value}).fetchone()[0]:
+                break
+        else:
+            known = set()
+            for query in queries:
+                try:
+                    known.update(row[0] for row in conn.execute(query) if row[0])
+                except sqlite3.OperationalError:  # a table this database lacks
+                    pass
+            raise ExportError(f"--{name} {value!r} matches no row of the database; "
+                              f"known values: {', '.join(sorted(known, key=str.lower)) or 'none'}")
+
+
+def bundle_name(today: dt.date, filters: dict[str, str | None]) -> str:
+    """``modwatch-YYYY-MM-DD`` followed by ``-<filter>-<value>`` for each filter set (lower case,
+    characters other than letters, digits and dots as ``-``): a Frictionless package name."""
+    parts = [f"modwatch-{today.isoformat()}"]
+    for name in FILTERS:
+        if filters.get(name):
+            parts.append(f"{name}-{re.sub(r'[^a-z0-9.]+', '-', filters[name].lower()).strip('-')}")
+    return "-".join(parts)
+
+
 def export_bundle(
     db_path: str | Path,
     out_dir: str | Path,
@@ -313,13 +376,13 @@ def export_bundle(
     metadata_path: str | Path = METADATA,
     today: dt.date | None = None,
 ) -> Path:
-    """Write the bundle ``<out_dir>/modwatch-YYYY-MM-DD/`` from the database at ``db_path``.
+    """Write the bundle ``<out_dir>/<bundle_name(today, filters)>/`` from the database at ``db_path``.
 
     ``filters``: any of :data:`FILTERS` (None or missing = no filter). ``tables``: export only
     these (default: every table an analyst sees). ``today``: the bundle date (default: today,
     UTC). An existing bundle of the same date is replaced only once the new one is complete.
     Returns the bundle directory. Raises :class:`ExportError` for a missing database, an
-    unknown table or filter, or a malformed date.
+    unknown table or filter, a malformed date, or a filter value :func:`check_filters` refuses.
     """
     filters = {k: (v if v not in ("", None) else None) for k, v in (filters or {}).items()}
     unknown = set(filters) - set(FILTERS)
@@ -333,10 +396,15 @@ def export_bundle(
                 raise ExportError(f"--{name} must be a date YYYY-MM-DD, not {filters[name]!r}") from e
     if not Path(db_path).exists():
         raise ExportError(f"database {db_path} does not exist")
+    conn = sqlite3.connect(f"file:{Path(db_path).resolve()}?mode=ro", uri=True)
+    try:
+        check_filters(conn, filters)
+    finally:
+        conn.close()
     metadata = load_metadata(metadata_path)
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     today = today or now.date()
-    name = f"modwatch-{today.isoformat()}"
+    name = bundle_name(today, filters)
     final = Path(out_dir) / name
     work = Path(out_dir) / f".{name}.partial"
     if work.exists():

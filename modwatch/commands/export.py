@@ -6,7 +6,10 @@ Examples::
     python -m modwatch export --out exports/ --country VN --platform Google --since 2019-01-01
     python -m modwatch export --out exports/ --source thevietnamese --table articles --table sources
 
-Writes ``<out>/modwatch-YYYY-MM-DD/`` (UTC date) and prints its path. Validate the bundle with
+Writes ``<out>/modwatch-YYYY-MM-DD/`` (UTC date; filters set are added to the name, e.g.
+``modwatch-2026-11-29-country-vn``) and prints its path. Exit status 2 for a missing database, a
+malformed date, ``--since`` after ``--until``, a country that is not ISO 3166-1 alpha-2, or a
+platform or source that matches nothing. Validate the bundle with
 ``frictionless validate <bundle>/datapackage.json``. See ``modwatch/export.py``.
 """
 
