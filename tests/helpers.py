@@ -6,6 +6,8 @@ TCP port, polling, and a local HTTP server on 127.0.0.1.
 - :func:`modwatch`: the argv of ``python -m modwatch ...`` (run with ``cwd=ROOT``).
 - :func:`free_port`, :func:`wait_for`.
 - :class:`PageHandler` and :func:`local_server`: a threaded HTTP server for a handler class.
+- Real files kept once: pages and feeds of the demo snapshot (``WIKIMEDIA_PAGE``...) and
+  :func:`report_file` for the platforms' transparency reports.
 """
 
 from __future__ import annotations
@@ -23,10 +25,36 @@ from typing import TypeVar
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
-#: the real files of the demo snapshot (origins in demo/SOURCES.md), shared with the tests
+#: the real files of the demo snapshot (origins in demo/SOURCES.md); tests read them there, no copies
 DEMO_FILES = ROOT / "demo" / "files"
 
+#: real article pages and feeds of the demo snapshot that the tests read
+WIKIMEDIA_PAGE = DEMO_FILES / "wikimediafoundation.org" / "access-to-wikipedia-restored-in-turkey.html"
+DH2020_PAGE = DEMO_FILES / "dh2020.adho.org" / "post-farewell-ottawa.html"
+KULU_PAGE = DEMO_FILES / "kulu-media.com" / "meta-outage-hits-facebook-instagram-and-messenger.html"
+NETZPOLITIK_PAGE = DEMO_FILES / "netzpolitik.org" / "die-cider-connection-abmahnungen.html"
+ACLU_PAGE = DEMO_FILES / "www.aclu.org" / "facebook-tracking-me-even-though-im-not-facebook.html"
+WPTAVERN_PAGE = DEMO_FILES / "wptavern.com" / "stack-overflow-jobs-data-shows-reactjs-skills.html"
+VI_FEED = DEMO_FILES / "99hainnguyen.github.io" / "category-tin-tuc-feed.xml"
+
+#: folders of demo/files/ that hold the platforms' transparency report files
+REPORT_FOLDERS = (DEMO_FILES / "storage.googleapis.com", DEMO_FILES / "raw.githubusercontent.com" / "joe-sturla",
+                  DEMO_FILES / "raw.githubusercontent.com" / "krmaynard")  # fmt: skip
+
 T = TypeVar("T")
+
+
+def report_file(name: str) -> Path:
+    """A platform transparency report file by its file name (``Content_Restrictions_2023_H2.csv``).
+
+    The demo snapshot's copy (``demo/files/``, origins in ``demo/SOURCES.md``) if it has one, else
+    ``tests/fixtures/transparency/<name>`` (origins in its SOURCE.md): each file is kept once.
+    Raises ``FileNotFoundError`` if neither exists.
+    """
+    for path in [folder / name for folder in REPORT_FOLDERS] + [FIXTURES / "transparency" / name]:
+        if path.is_file():
+            return path
+    raise FileNotFoundError(f"no report file {name!r} in {', '.join(map(str, REPORT_FOLDERS))} or tests/fixtures")
 
 
 def crawl_env(folder: Path, **variables: object) -> dict[str, str]:

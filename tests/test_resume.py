@@ -2,29 +2,26 @@
 database as an uninterrupted crawl: nothing lost, nothing duplicated.
 
 A local server on 127.0.0.1 serves, slowly (0.2 s per article), a listing of :data:`PAGES`
-article pages, each a copy of a real page (``tests/fixtures/history/``; origin in its
-SOURCE.md) under its own URL and title. The ``news`` spider crawls it live (HTTP cache, WARC
+article pages, each a copy of a real page (the demo snapshot's Wikimedia page in ``demo/files/``;
+origin in ``demo/SOURCES.md``) under its own URL and title. The ``news`` spider crawls it live (HTTP cache, WARC
 writer, no replay); the interrupted part runs as ``scrapy crawl news -s JOBDIR=...``, the
 resumption and the reference run as ``python -m modwatch crawl news`` (same JOBDIR layout).
 """
 
 import json
-import os
 import signal
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 import db
+from tests.helpers import ROOT, WIKIMEDIA_PAGE, PageHandler, crawl_env, local_server, modwatch, wait_for
 
-ROOT = Path(__file__).resolve().parents[1]
-REAL_PAGE = ROOT / "tests" / "fixtures" / "history" / "wikimediafoundation.org.turkey.html"
+REAL_PAGE = WIKIMEDIA_PAGE
 REAL_URL = (b"https://wikimediafoundation.org/news/2020/01/15/"
             b"access-to-wikipedia-restored-in-turkey-after-more-than-two-and-a-half-years/")
 REAL_TITLE = b"Access to Wikipedia restored in Turkey after more than two and a half years"
@@ -35,41 +32,28 @@ COMPARED = ("url", "source", "title", "published_at", "published_at_raw", "modif
             "body", "language", "fetched_url", "http_status", "body_sha256", "content_sha256", "discovered_via")
 
 
-class SlowSite(BaseHTTPRequestHandler):
+class SlowSite(PageHandler):
     base = b""
 
     def do_GET(self):  # noqa: N802 (http.server API)
         if self.path == "/news/":
             links = "".join(f'<li><a href="/news/{i}/">Story {i}</a></li>' for i in range(1, PAGES + 1))
-            return self._send(200, f"<html><body><h1>News</h1><ul>{links}</ul></body></html>".encode())
+            return self.send(200, f"<html><body><h1>News</h1><ul>{links}</ul></body></html>".encode())
         parts = self.path.strip("/").split("/")
         if len(parts) == 2 and parts[0] == "news" and parts[1].isdigit() and 1 <= int(parts[1]) <= PAGES:
             time.sleep(DELAY)
             own_url = self.base + self.path.encode()
             body = REAL_PAGE.read_bytes().replace(REAL_URL, own_url)
             body = body.replace(REAL_TITLE, REAL_TITLE + b" #" + parts[1].encode())
-            return self._send(200, body)
-        return self._send(404, b"not found")
-
-    def _send(self, status, body):
-        self.send_response(status)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
+            return self.send(200, body)
+        return self.send(404, b"not found")
 
 
 @pytest.fixture(scope="module")
 def site():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), SlowSite)
-    SlowSite.base = f"http://127.0.0.1:{server.server_port}".encode()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield SlowSite.base.decode() + "/"
-    server.shutdown()
+    with local_server(SlowSite) as base:
+        SlowSite.base = base.encode()
+        yield base + "/"
 
 
 class Workspace:
@@ -83,9 +67,7 @@ class Workspace:
         self.sites_file.write_text(
             f"sites:\n  - key: local\n    base_url: {site_url}\n    language: en\n    discovery: [listing]\n"
             f"    listings: [news/]\n    article_url_pattern: '^/news/\\d+/$'\n", encoding="utf-8")
-        self.env = {**os.environ, "MODWATCH_DB": str(self.db), "MODWATCH_WARC_DIR": str(folder / "warc"),
-                    "MODWATCH_HTTPCACHE_DIR": str(folder / "httpcache"), "MODWATCH_REPLAY": "",
-                    "MODWATCH_SITES_FILE": str(self.sites_file), "PYTHONPATH": str(ROOT)}  # fmt: skip
+        self.env = crawl_env(folder, MODWATCH_DB=self.db, MODWATCH_SITES_FILE=self.sites_file)
         self.settings = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s",
                          "CONCURRENT_REQUESTS_PER_DOMAIN=1", "-s", "CONCURRENT_REQUESTS=1", "-s",
                          "TELNETCONSOLE_ENABLED=False"]  # fmt: skip
@@ -96,8 +78,8 @@ class Workspace:
         return subprocess.Popen(command, cwd=ROOT, env=self.env, start_new_session=True)
 
     def crawl_command(self) -> subprocess.CompletedProcess:
-        command = [sys.executable, "-m", "modwatch", "crawl", "news", "--db", str(self.db), "--jobs-dir",
-                   str(self.jobs), "--logs-dir", str(self.folder / "logs"), *self.settings]  # fmt: skip
+        command = modwatch("crawl", "news", "--db", self.db, "--jobs-dir", self.jobs, "--logs-dir",
+                           self.folder / "logs", *self.settings)  # fmt: skip
         return subprocess.run(command, cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=180)
 
     def article_count(self) -> int:
@@ -140,14 +122,20 @@ def reference(site, tmp_path_factory):
     return snapshot
 
 
+def wait_until_stored(workspace: Workspace, process: subprocess.Popen, count: int) -> None:
+    """Wait (60 s at most) until the running crawl ``process`` has stored ``count`` articles."""
+
+    def stored() -> bool:
+        assert process.poll() is None, "the crawl ended before it could be interrupted"
+        return workspace.article_count() >= count
+
+    wait_for(stored, timeout=60, what=f"{count} articles stored", interval=0.05)
+
+
 def interrupt(workspace: Workspace, how: signal.Signals) -> int:
     """Start the crawl, send ``how`` once a few articles are stored; return the count stored."""
     process = workspace.start_scrapy()
-    deadline = time.monotonic() + 60
-    while workspace.article_count() < 4:
-        assert process.poll() is None, "the crawl ended before it could be interrupted"
-        assert time.monotonic() < deadline, "no articles stored within 60 s"
-        time.sleep(0.05)
+    wait_until_stored(workspace, process, 4)
     process.send_signal(how)
     process.wait(timeout=60)
     stored = workspace.article_count()
@@ -193,14 +181,11 @@ def test_sigkill_then_resume_equals_an_uninterrupted_crawl(site, reference, tmp_
 def test_sigterm_to_the_crawl_command_stops_the_spider_cleanly_for_the_next_crawl(site, reference, tmp_path):
     """What systemd (``KillMode=mixed``) does on stop: SIGTERM to the crawl command only."""
     workspace = Workspace(tmp_path, site)
-    command = [sys.executable, "-m", "modwatch", "crawl", "news", "--db", str(workspace.db), "--jobs-dir",
-               str(workspace.jobs), "--logs-dir", str(tmp_path / "logs"), *workspace.settings]  # fmt: skip
+    command = modwatch("crawl", "news", "--db", workspace.db, "--jobs-dir", workspace.jobs, "--logs-dir",
+                       tmp_path / "logs", *workspace.settings)  # fmt: skip
     process = subprocess.Popen(command, cwd=ROOT, env=workspace.env, stdout=subprocess.PIPE, text=True,
                                start_new_session=True)  # fmt: skip
-    deadline = time.monotonic() + 60
-    while workspace.article_count() < 4:
-        assert process.poll() is None and time.monotonic() < deadline
-        time.sleep(0.05)
+    wait_until_stored(workspace, process, 4)
     process.send_signal(signal.SIGTERM)
     output, _ = process.communicate(timeout=60)
     assert process.returncode == 1

@@ -8,7 +8,6 @@ import gzip
 import http.server
 import json
 import re
-import threading
 from pathlib import Path
 
 import pytest
@@ -16,10 +15,11 @@ from warcio.archiveiterator import ArchiveIterator
 
 import db
 from modwatch.archive.warc import write_warc
+from tests.helpers import WIKIMEDIA_PAGE, local_server
 
 HERE = Path(__file__).resolve().parent
 SPIDER = f"{HERE / 'archive_spiders.py'}:PageSpider"
-PAGE = (HERE.parent / "fixtures" / "pages" / "wikimediafoundation.org.turkey.html").read_bytes()
+PAGE = WIKIMEDIA_PAGE.read_bytes()
 URL = "https://wikimediafoundation.org/news/2020/01/15/access-to-wikipedia-restored-in-turkey-after-more-than-two-and-a-half-years/"
 MISSING = "https://wikimediafoundation.org/news/taken-down/"
 TITLE = "Access to Wikipedia restored in Turkey after more than two and a half years – Wikimedia Foundation"
@@ -103,12 +103,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture
 def server():
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with local_server(Handler) as base:
+        yield base
 
 
 def test_live_crawl_writes_one_warc_per_run_without_secrets(run_crawl, db_path, server, tmp_path):
@@ -175,16 +171,11 @@ class RevalidatingHandler(http.server.BaseHTTPRequestHandler):
 
 
 def test_recrawl_answered_304_archives_the_cached_page(run_crawl, db_path, tmp_path):
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), RevalidatingHandler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{httpd.server_address[1]}/news/2020/01/15/access-to-wikipedia-restored/"
-    try:
+    with local_server(RevalidatingHandler) as base:
+        url = f"{base}/news/2020/01/15/access-to-wikipedia-restored/"
         for warc_dir in ("warc-1", "warc-2"):
             run_crawl(SPIDER, db=db_path, warc_dir=tmp_path / warc_dir, spider_args={"urls": url},
                       settings={**LIVE, "HTTPCACHE_ENABLED": True})  # fmt: skip
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
     stats = json.loads(db.connect(db_path)["crawl_runs"].get(2)["stats_json"])
     assert RevalidatingHandler.not_modified == 1, {k: v for k, v in stats.items() if "cache" in k}  # the second run revalidated the page
 

@@ -1,7 +1,6 @@
 """WarcReplayMiddleware / WarcIndex: answers from the archive, canonical URLs, last record wins, 404."""
 
 import gzip
-from pathlib import Path
 
 import pytest
 import scrapy
@@ -11,10 +10,10 @@ from scrapy.utils.test import get_crawler
 
 from modwatch.archive.replay import ReplayArchiveError, WarcIndex, WarcReplayMiddleware, replay_key
 from modwatch.archive.warc import write_warc
+from tests.helpers import VI_FEED, WIKIMEDIA_PAGE
 
-PAGES = Path(__file__).resolve().parent.parent / "fixtures" / "pages"
-PAGE = (PAGES / "wikimediafoundation.org.turkey.html").read_bytes()
-FEED = (PAGES / "vi-category-tin-tuc-feed.xml").read_bytes()
+PAGE = WIKIMEDIA_PAGE.read_bytes()
+FEED = VI_FEED.read_bytes()
 URL = "https://wikimediafoundation.org/news/2020/01/15/access-to-wikipedia-restored-in-turkey-after-more-than-two-and-a-half-years/"
 FEED_URL = "https://99hainnguyen.github.io/doancuoiki/blog/category/tin-tuc/feed/"
 REST_URL = "https://demo.worona.org/wp-json/wp/v2/posts?categories=7&_embed&page=1"

@@ -2,7 +2,6 @@
 
 import gzip
 import re
-from pathlib import Path
 
 import pytest
 import scrapy
@@ -11,9 +10,9 @@ from scrapy.utils.test import get_crawler
 from warcio.archiveiterator import ArchiveIterator
 
 from modwatch.archive.warc import WarcWriterMiddleware, redact_url, write_warc
+from tests.helpers import WIKIMEDIA_PAGE
 
-PAGES = Path(__file__).resolve().parent.parent / "fixtures" / "pages"
-PAGE = (PAGES / "wikimediafoundation.org.turkey.html").read_bytes()
+PAGE = WIKIMEDIA_PAGE.read_bytes()
 URL = "https://wikimediafoundation.org/news/2020/01/15/access-to-wikipedia-restored-in-turkey-after-more-than-two-and-a-half-years/"
 
 

@@ -10,7 +10,8 @@ Data (``tests/fixtures/datasette/``, see SOURCE.md there):
   Wikipedia block), kulu-media (Meta outage), netzpolitik.org (German), and a Vietnamese
   WordPress post ("Thức Ăn Cho Thú Cưng ... Đồng Hành ...");
 - Google's government removal requests by requester (all 2,735 rows, 2019-H1 … 2023-H2);
-- Meta's content restrictions 2018-H2 and 2023-H2;
+- Meta's content restrictions 2018-H2 and 2023-H2 (the demo snapshot's copies,
+  ``demo/files/raw.githubusercontent.com/joe-sturla/``, origins in ``demo/SOURCES.md``);
 - three real Lumen notices and the first 29 rows of a real DSA daily dump (the notices
   helper's fixtures in ``tests/fixtures/lumen`` and ``tests/fixtures/dsa``).
 
@@ -33,6 +34,7 @@ from db.rejects import insert_reject
 from db import tagging as tagging_store
 from modwatch.tagging import load_vocabulary, tag_article
 from pipelines.transparency import load_dataset
+from tests.helpers import report_file
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "datasette"
 GOOGLE_URL = "https://storage.googleapis.com/transparencyreport/google-government-removals.zip"
@@ -87,7 +89,7 @@ def build(path: str | Path) -> Path:
                  fetched_at="2026-11-29T10:05:00Z", crawl_run_id=transparency_run)  # fmt: skip
     for half in ("2018_H2", "2023_H2"):
         load_dataset(database, parser="meta_restrictions", source=f"meta_restrictions/{half.replace('_', '-')}",
-                     url=META_URL.format(half), data=(FIXTURES / f"Content_Restrictions_{half}.csv").read_bytes(),
+                     url=META_URL.format(half), data=report_file(f"Content_Restrictions_{half}.csv").read_bytes(),
                      fetched_at="2026-11-29T10:06:00Z", crawl_run_id=transparency_run)  # fmt: skip
     for notice in LUMEN_NOTICES:
         body = (FIXTURES.parent / "lumen" / "chillingeffects_2015_notices" / notice).read_bytes()

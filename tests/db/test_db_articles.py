@@ -6,7 +6,7 @@ import pytest
 
 from db.articles import InvalidArticle, content_sha256, upsert_article, upsert_source
 
-# Real values from tests/fixtures/pages/wikimediafoundation.org.turkey.html
+# Real values from demo/files/wikimediafoundation.org/access-to-wikipedia-restored-in-turkey.html
 WIKIMEDIA = {
     "url": "https://wikimediafoundation.org/news/2020/01/15/access-to-wikipedia-restored-in-turkey-after-more-than-two-and-a-half-years/",
     "source": "wikimediafoundation",

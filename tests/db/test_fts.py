@@ -4,7 +4,6 @@ import json
 import subprocess
 import sys
 import types
-from pathlib import Path
 
 import feedparser
 import pytest
@@ -14,8 +13,9 @@ from sqlite_utils.migrations import Migrations
 import db
 from db import fts
 from db.articles import upsert_article
+from tests.helpers import VI_FEED
 
-FEED = Path(__file__).resolve().parent.parent / "fixtures" / "pages" / "vi-category-tin-tuc-feed.xml"
+FEED = VI_FEED
 
 
 def feed_article() -> dict:

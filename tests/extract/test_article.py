@@ -1,4 +1,5 @@
-"""parse_article over real pages (tests/fixtures/pages/, see SOURCE.md there)."""
+"""parse_article over real pages: the demo snapshot's files (demo/files/, origins in demo/SOURCES.md) and
+Mozilla Readability's expected metadata (tests/fixtures/pages/, see SOURCE.md there)."""
 
 import json
 from datetime import datetime, timezone
@@ -9,6 +10,7 @@ import pytest
 from modwatch.extract.article import jsonld_article, parse_article
 from modwatch.extract.text import to_tree
 from modwatch.items import ArticleItem
+from tests.helpers import ACLU_PAGE, DH2020_PAGE, KULU_PAGE, NETZPOLITIK_PAGE, WIKIMEDIA_PAGE, WPTAVERN_PAGE
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "pages"
 
@@ -22,13 +24,13 @@ WPTAVERN = ("https://wptavern.com/stack-overflow-jobs-data-shows-reactjs-skills-
 DH2020 = "https://dh2020.adho.org/farewell-ottawa-adieu-ottawa/"
 
 
-def parse(name, url, **kwargs):
-    return parse_article((FIXTURES / name).read_bytes().decode("utf-8"), url, **kwargs)
+def parse(path: Path, url, **kwargs):
+    return parse_article(path.read_bytes().decode("utf-8"), url, **kwargs)
 
 
 @pytest.fixture(scope="module")
 def kulu():
-    return parse("kulu-media.com.meta-outage.html", KULU)
+    return parse(KULU_PAGE, KULU)
 
 
 # --- the Zox News page (theme of thevietnamese.org) ---------------------------------------------
@@ -71,7 +73,7 @@ def test_zox_body_is_only_the_first_article(kulu):
 
 CASES = [
     pytest.param(
-        "netzpolitik.org.abmahnungen.html", NETZPOLITIK,
+        NETZPOLITIK_PAGE, NETZPOLITIK,
         {"title": "Die Cider Connection: Abmahnungen gegen Nutzer von Creative-Commons-Bildern",
          "authors": ["Markus Reuter"], "published_at": "2016-06-23T14:14:51Z",
          "published_at_raw": "2016-06-23T16:14:51+02:00", "published_at_offset": "+02:00",
@@ -81,7 +83,7 @@ CASES = [
         "Zwei Männer Arm in Arm. Sie lachen, haben Weingläser in der Hand.",
         id="netzpolitik"),
     pytest.param(
-        "wikimediafoundation.org.turkey.html", WIKIMEDIA,
+        WIKIMEDIA_PAGE, WIKIMEDIA,
         {"title": "Access to Wikipedia restored in Turkey after more than two and a half years",
          "authors": ["Wikimedia Foundation"], "published_at": "2020-01-15T01:01:01Z",
          "published_at_precision": "second", "language": "en", "tags": []},
@@ -89,7 +91,7 @@ CASES = [
         "Wikipedia in Turkey is actively being restored.",
         id="wikimedia-turkey"),
     pytest.param(
-        "aclu.source.html", ACLU,
+        ACLU_PAGE, ACLU,
         {"title": "Facebook Is Tracking Me Even Though I’m Not on Facebook", "authors": ["Daniel Kahn Gillmor"],
          "published_at": "2018-04-05T06:00:00", "published_at_raw": "2018-04-05T06:00",
          "published_at_offset": None, "language": "en",
@@ -98,7 +100,7 @@ CASES = [
         "I don't use Facebook. I'm not technophobic — I'm a geek.",
         id="aclu"),
     pytest.param(
-        "wptavern.source.html", WPTAVERN,
+        WPTAVERN_PAGE, WPTAVERN,
         {"title": "Stack Overflow Jobs Data Shows ReactJS Skills in High Demand, WordPress Market "
                   "Oversaturated with Developers",
          "authors": ["Sarah Gooding"], "published_at": "2017-03-09T23:16:02Z", "section": "News",
@@ -107,7 +109,7 @@ CASES = [
         "selected when posting to Stack Overflow Jobs.",
         id="wptavern"),
     pytest.param(
-        "dh2020.post-farewell-ottawa.html", DH2020,
+        DH2020_PAGE, DH2020,
         # the page shows no date, author or category: none is invented
         {"title": "Farewell, Ottawa! Adieu, Ottawa!", "authors": [], "published_at": None,
          "published_at_raw": None, "modified_at": None, "section": None, "image_url": None, "language": "en"},
@@ -125,8 +127,8 @@ def test_real_pages(name, url, expected, first_sentence):
     assert article["url"] == url
 
 
-@pytest.mark.parametrize("name, expected_json", [("aclu.source.html", "aclu.expected-metadata.json"),
-                                                 ("wptavern.source.html", "wptavern.expected-metadata.json")])
+@pytest.mark.parametrize("name, expected_json", [(ACLU_PAGE, "aclu.expected-metadata.json"),
+                                                 (WPTAVERN_PAGE, "wptavern.expected-metadata.json")])
 def test_matches_readability_expected_metadata(name, expected_json):
     expected = json.loads((FIXTURES / expected_json).read_text(encoding="utf-8"))
     article = parse(name, "https://example.org/")
@@ -138,7 +140,7 @@ def test_matches_readability_expected_metadata(name, expected_json):
 
 
 def test_dh2020_body_keeps_one_name_per_line():
-    body = parse("dh2020.post-farewell-ottawa.html", DH2020)["body"]
+    body = parse(DH2020_PAGE, DH2020)["body"]
     assert body.splitlines()[-8:] == ["Constance Crompton", "Laura Estill", "Shawn Graham", "Brian Greenspan",
                                       "Jennifer Guiliano", "Sarah Simpkin", "Kevin Kee", "Jada Watson"]
 
@@ -150,7 +152,7 @@ def test_keys_are_article_item_fields(kulu):
 
 def test_jsonld_read_through_cdata_wrapper():
     # the ACLU page wraps its JSON-LD in <![CDATA[ ... ]]>
-    tree = to_tree((FIXTURES / "aclu.source.html").read_bytes())
+    tree = to_tree(ACLU_PAGE.read_bytes())
     assert jsonld_article(tree)["@type"] == "Article"
 
 

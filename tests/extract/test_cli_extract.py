@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from modwatch.__main__ import main
+from tests.helpers import KULU_PAGE
 
 ROOT = Path(__file__).resolve().parents[2]
-FIXTURES = ROOT / "tests" / "fixtures" / "pages"
-KULU = FIXTURES / "kulu-media.com.meta-outage.html"
+KULU = KULU_PAGE
 KULU_URL = "https://kulu-media.com/meta-outage-hits-facebook-instagram-and-messenger/"
 
 

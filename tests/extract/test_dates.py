@@ -112,7 +112,7 @@ def test_no_date(text):
 @pytest.mark.parametrize(
     ("text", "language", "expected"),
     [
-        # RFC 822, as WordPress writes it (the Vietnamese feed in tests/fixtures/pages/)
+        # RFC 822, as WordPress writes it (the Vietnamese feed in demo/files/99hainnguyen.github.io/)
         ("Sun, 09 Jul 2023 06:42:38 +0000", "vi",
          ParsedDate("2023-07-09T06:42:38Z", "Sun, 09 Jul 2023 06:42:38 +0000", "+00:00", "second")),
         ("Thu, 17 Jun 2021 10:00:00 +0700", None,

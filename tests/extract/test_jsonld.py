@@ -8,17 +8,20 @@ import pytest
 
 from modwatch.extract import jsonld
 from modwatch.extract.text import to_tree
+from tests.helpers import KULU_PAGE
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 
-def tree(name: str):
-    data = (FIXTURES / name).read_bytes()
-    return to_tree(gzip.decompress(data) if name.endswith(".gz") else data)
+def tree(name: str | Path):
+    """The parsed page ``tests/fixtures/<name>`` (or at an absolute path), gunzipped if ``.gz``."""
+    path = FIXTURES / name
+    data = path.read_bytes()
+    return to_tree(gzip.decompress(data) if path.name.endswith(".gz") else data)
 
 
 def test_rank_math_graph_is_flattened_in_page_order():
-    page = tree("pages/kulu-media.com.meta-outage.html")  # one block: {"@context", "@graph": [...]}
+    page = tree(KULU_PAGE)  # one block: {"@context", "@graph": [...]}
     assert [sorted(jsonld.types(o)) for o in jsonld.page_objects(page)] == [
         [], ["NewsMediaOrganization", "Organization"], ["WebSite"], ["ImageObject"], ["BreadcrumbList"],
         ["WebPage"], ["Person"], ["NewsArticle"],

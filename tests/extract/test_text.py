@@ -7,6 +7,7 @@ import pytest
 
 from modwatch.extract.language import detect_language, normalise_language
 from modwatch.extract.text import extract_body, html_to_text, to_tree
+from tests.helpers import ACLU_PAGE, NETZPOLITIK_PAGE, VI_FEED, WPTAVERN_PAGE
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "pages"
 
@@ -47,7 +48,7 @@ def test_a_boilerplate_looking_wrapper_of_the_whole_text_is_kept():
 
 @pytest.fixture(scope="module")
 def wptavern_body():
-    return extract_body((FIXTURES / "wptavern.source.html").read_bytes(),
+    return extract_body(WPTAVERN_PAGE.read_bytes(),
                         "https://wptavern.com/stack-overflow-jobs-data-shows-reactjs-skills-in-high-demand-"
                         "wordpress-market-oversaturated-with-developers")
 
@@ -72,7 +73,7 @@ def test_real_page_boilerplate_is_not_body(wptavern_body, boilerplate):
 
 
 def test_tree_argument_is_not_modified():
-    tree = to_tree((FIXTURES / "netzpolitik.org.abmahnungen.html").read_bytes())
+    tree = to_tree(NETZPOLITIK_PAGE.read_bytes())
     before = len(list(tree.iter()))
     body = extract_body(tree)
     assert body.startswith("Zwei Männer Arm in Arm.")
@@ -89,7 +90,7 @@ def test_empty_input():
 @pytest.fixture(scope="module")
 def vietnamese_post():
     """The one item of a real Vietnamese WordPress category feed (content:encoded HTML)."""
-    entry = feedparser.parse(str(FIXTURES / "vi-category-tin-tuc-feed.xml")).entries[0]
+    entry = feedparser.parse(str(VI_FEED)).entries[0]
     return entry.title, entry.content[0].value
 
 
@@ -103,7 +104,7 @@ def test_vietnamese_text_is_vi(vietnamese_post):
 
 def test_english_and_german_real_bodies(wptavern_body):
     assert detect_language(wptavern_body) == "en"
-    netzpolitik = extract_body((FIXTURES / "netzpolitik.org.abmahnungen.html").read_bytes())
+    netzpolitik = extract_body(NETZPOLITIK_PAGE.read_bytes())
     assert detect_language(netzpolitik) == "de"
     # the page's declared language does not override what the text clearly is
     assert detect_language(wptavern_body, hint="vi") == "en"
@@ -137,12 +138,12 @@ def _shingles(text):
     return Counter(zip(*[words[i:] for i in range(4)]))
 
 
-@pytest.mark.parametrize("name", ["aclu", "wptavern"])
-def test_body_equals_readability_expected_text(name):
-    """Mozilla Readability's expected output for these pages (expected.html) has the same words in
-    the same order as our body: every 4-word shingle matches both ways."""
+@pytest.mark.parametrize("name, source", [("aclu", ACLU_PAGE), ("wptavern", WPTAVERN_PAGE)])
+def test_body_equals_readability_expected_text(name, source):
+    """Mozilla Readability's expected output for these pages (tests/fixtures/pages/<name>.expected.html)
+    has the same words in the same order as our body: every 4-word shingle matches both ways."""
     expected = html_to_text(to_tree((FIXTURES / f"{name}.expected.html").read_bytes()))
-    body = extract_body((FIXTURES / f"{name}.source.html").read_bytes())
+    body = extract_body(source.read_bytes())
     assert _shingles(body) == _shingles(expected)
     assert body.splitlines()[0] == expected.splitlines()[0]
 

@@ -1,6 +1,7 @@
 """Two WARC snapshots of the same pages taken at different times, built from real pages.
 
-Snapshot 1 (``2026-01-10T08:00:00Z``): four real article pages, as published.
+Snapshot 1 (``2026-01-10T08:00:00Z``): four real article pages, as published (the demo snapshot's
+files, ``demo/files/``).
 Snapshot 2 (``2026-02-20T09:30:00Z``): the Wikimedia article edited (one sentence of its second
 paragraph rewritten), the dh2020 page byte-identical, the kulu-media page answering
 ``410 Gone`` and the netzpolitik page ``451 Unavailable For Legal Reasons`` (with the RFC 7725
@@ -15,8 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from modwatch.archive.warc import WarcFile
-
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "history"
+from tests.helpers import DH2020_PAGE, KULU_PAGE, NETZPOLITIK_PAGE, WIKIMEDIA_PAGE
 
 T1 = datetime(2026, 1, 10, 8, 0, 0, tzinfo=timezone.utc)
 T2 = datetime(2026, 2, 20, 9, 30, 0, tzinfo=timezone.utc)
@@ -27,12 +27,8 @@ DH2020 = "https://dh2020.adho.org/farewell-ottawa-adieu-ottawa/"
 KULU = "https://kulu-media.com/meta-outage-hits-facebook-instagram-and-messenger/"
 NETZPOLITIK = "https://netzpolitik.org/2016/die-cider-connection-abmahnungen-gegen-nutzer-von-creative-commons-bildern/"
 
-PAGES = {
-    WIKIMEDIA: "wikimediafoundation.org.turkey.html",
-    DH2020: "dh2020.post-farewell-ottawa.html",
-    KULU: "kulu-media.com.meta-outage.html",
-    NETZPOLITIK: "netzpolitik.org.abmahnungen.html",
-}
+#: the real pages of the demo snapshot (demo/files/, origins in demo/SOURCES.md)
+PAGES = {WIKIMEDIA: WIKIMEDIA_PAGE, DH2020: DH2020_PAGE, KULU: KULU_PAGE, NETZPOLITIK: NETZPOLITIK_PAGE}
 
 ORIGINAL_SENTENCE = (
     "We are thrilled that the people of Turkey will once again be able to participate in the largest "
@@ -56,7 +52,7 @@ sites:
 
 
 def page(url: str) -> bytes:
-    return (FIXTURES / PAGES[url]).read_bytes()
+    return PAGES[url].read_bytes()
 
 
 def edited_wikimedia() -> bytes:

@@ -4,18 +4,18 @@ Real data: Google's government removal requests as published in 2023-03 (first 3
 requester file) and as re-published in 2024-09 (the whole bulk zip). Google revised Russia's
 figures for January-June 2019: the "Information and Communications Authority" line of 10,803
 requests / 141,824 items became 10,543 / 17,872 plus a new "... Under Federal Law 276-FZ" line
-of 260 / 123,952. Files: ``tests/fixtures/transparency/`` (origin in its SOURCE.md).
+of 260 / 123,952. Files: ``tests/fixtures/transparency/`` and
+``demo/files/storage.googleapis.com/`` (origins in their SOURCE.md / SOURCES.md).
 """
 
-from pathlib import Path
 
 import pytest
 
 from pipelines.transparency import load_dataset
+from tests.helpers import report_file
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "transparency"
-SNAPSHOT_2023 = FIXTURES / "google-government-removal-requests.2023-03.head300.csv"
-SNAPSHOT_2024 = FIXTURES / "google-government-removals.zip"
+SNAPSHOT_2023 = report_file("google-government-removal-requests.2023-03.head300.csv")
+SNAPSHOT_2024 = report_file("google-government-removals.zip")
 URL = "https://storage.googleapis.com/transparencyreport/google-government-removals.zip"
 
 RUSSIA_H1_2019 = """

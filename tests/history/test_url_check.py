@@ -16,7 +16,7 @@ import db
 from db.history import articles_to_check, insert_url_check
 from modwatch.takedown import classify, classify_failure
 from spiders.url_check import checked_before
-from tests.history.snapshots import (BLOCKED_BY, DH2020, FIXTURES, KULU, NETZPOLITIK, ORIGINAL_SENTENCE, PAGES,
+from tests.history.snapshots import (BLOCKED_BY, DH2020, KULU, NETZPOLITIK, ORIGINAL_SENTENCE, PAGES,
                                     WIKIMEDIA, page)  # fmt: skip
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -139,7 +139,7 @@ def test_classify(status, location, html, gone, reason):
 
 def test_an_article_about_blocking_is_not_a_block_page():
     # the Wikimedia article is about the block of Wikipedia in Turkey: its body says "block" often
-    html = (FIXTURES / PAGES[WIKIMEDIA]).read_text(encoding="utf-8")
+    html = PAGES[WIKIMEDIA].read_text(encoding="utf-8")
     assert "block" in html
     assert classify(200, WIKIMEDIA, html=html, home_url=HOME).gone is False
 

@@ -38,8 +38,6 @@ def seed_text(url: str) -> str:
     return "\n".join(lines)
 
 
-TRANSPARENCY = Path(__file__).resolve().parent.parent / "fixtures" / "transparency"
-
 EAGLENEWS = "https://www.eaglenews.ph/social-media-giants-removed-anti-state-posts-in-vietnam-state-media/"
 THESTAR = "https://www.thestar.com.my/tech/tech-news/2020/04/22/facebook-agreed-to-censor-posts-after-vietnam-slowed-traffic-say-sources"
 SGGP = "https://sggpnews.org.vn/national/vietnam-introduces-code-of-conduct-on-social-networks-92895.html"

@@ -1,5 +1,5 @@
 """Storing tags, re-tagging changed articles, and the views that join articles to the real
-removal-request figures (Google's and Meta's files from tests/fixtures/transparency)."""
+removal-request figures (Google's and Meta's files in demo/files/, see tests.helpers.report_file)."""
 
 import json
 
@@ -10,7 +10,8 @@ from db import tagging as store
 from db import tagging_views
 from db.articles import upsert_article
 from modwatch.tagging import load_vocabulary
-from tests.tagging.helpers import EAGLENEWS, SGGP, THESTAR, TRANSPARENCY, articles, real_item, seed_item, tag_all
+from tests.helpers import report_file
+from tests.tagging.helpers import EAGLENEWS, SGGP, THESTAR, articles, real_item, seed_item, tag_all
 
 REAL = articles()
 
@@ -98,10 +99,10 @@ def with_figures(database):
 
     load_dataset(database, parser="google_removals", source="google",
                  url="https://storage.googleapis.com/transparencyreport/google-government-removals.zip",
-                 data=(TRANSPARENCY / "google-government-removals.zip").read_bytes())
+                 data=report_file("google-government-removals.zip").read_bytes())
     load_dataset(database, parser="meta_restrictions", source="meta:2023-H2",
                  url="https://transparency.meta.com/sr/content-restrictions/Content_Restrictions_2023_H2.csv",
-                 data=(TRANSPARENCY / "Content_Restrictions_2023_H2.csv").read_bytes())
+                 data=report_file("Content_Restrictions_2023_H2.csv").read_bytes())
     return database
 
 

@@ -11,7 +11,8 @@ import db
 from db.articles import upsert_article
 from modwatch import publish
 from pipelines.transparency import load_dataset
-from tests.tagging.helpers import EAGLENEWS, SGGP, THESTAR, TRANSPARENCY, seed_item, tag_all
+from tests.helpers import report_file
+from tests.tagging.helpers import EAGLENEWS, SGGP, THESTAR, seed_item, tag_all
 
 QUERIES = ("country_period_evidence", "country_period_articles", "law_evidence_articles", "law_evidence_figures")
 
@@ -22,10 +23,10 @@ def get(tmp_path_factory, vocabulary):
     database = db.connect(path)
     load_dataset(database, parser="google_removals", source="google",
                  url="https://storage.googleapis.com/transparencyreport/google-government-removals.zip",
-                 data=(TRANSPARENCY / "google-government-removals.zip").read_bytes())
+                 data=report_file("google-government-removals.zip").read_bytes())
     load_dataset(database, parser="meta_restrictions", source="meta:2023-H2",
                  url="https://transparency.meta.com/sr/content-restrictions/Content_Restrictions_2023_H2.csv",
-                 data=(TRANSPARENCY / "Content_Restrictions_2023_H2.csv").read_bytes())
+                 data=report_file("Content_Restrictions_2023_H2.csv").read_bytes())
     for url in (EAGLENEWS, THESTAR, SGGP):
         upsert_article(database, seed_item(url))
     tag_all(database, vocabulary)

@@ -1,23 +1,22 @@
 """Fixtures of the transparency tests: the real report files and a loader into a migrated DB."""
 
-from pathlib import Path
 
 import pytest
 
 from pipelines.transparency import load_dataset
-
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "transparency"
+from tests.helpers import report_file
 
 GOOGLE_URL = "https://storage.googleapis.com/transparencyreport/google-government-removals.zip"
 
 
 def fixture_bytes(name: str) -> bytes:
-    return (FIXTURES / name).read_bytes()
+    """A report file by name: the demo snapshot's copy or ``tests/fixtures/transparency/`` (tests.helpers.report_file)."""
+    return report_file(name).read_bytes()
 
 
 @pytest.fixture
 def read_fixture():
-    """``read_fixture(name) -> bytes`` of ``tests/fixtures/transparency/<name>``."""
+    """``read_fixture(name) -> bytes`` of a real report file (:func:`fixture_bytes`)."""
     return fixture_bytes
 
 

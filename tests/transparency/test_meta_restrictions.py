@@ -2,7 +2,6 @@
 
 import csv
 import sqlite3
-from pathlib import Path
 
 import pytest
 
@@ -10,8 +9,8 @@ from modwatch.archive.warc import write_warc
 from modwatch.transparency.common import Reject
 from modwatch.transparency.meta import parse_meta_restrictions, schema_version
 from spiders.meta_restrictions import URL_TEMPLATE, all_periods
+from tests.helpers import report_file
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "transparency"
 
 
 def load_period(load, period):
@@ -86,7 +85,7 @@ def test_2023_h2_country_total_excludes_the_repeated_global_count(memory_db, loa
     ).fetchone()[0]
     assert vietnam == 2555 - 37 - 1 == 2465 + 52
     # across countries: the file's row totals minus every global geo-block cell (37 repeated 250 times ...)
-    with open(FIXTURES / "Content_Restrictions_2023_H2.csv", newline="", encoding="utf-8") as file:
+    with open(report_file("Content_Restrictions_2023_H2.csv"), newline="", encoding="utf-8") as file:
         rows = list(csv.DictReader(file))
     totals = sum(int(row["total"].replace(",", "")) for row in rows)
     global_cells = sum(int(value or 0) for row in rows for key, value in row.items() if "Global GB" in key)
