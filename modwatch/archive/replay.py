@@ -11,6 +11,10 @@ answered with the archived status, headers and body:
 - ``response.meta`` gets the provenance of the archived record: ``warc_record_id``,
   ``warc_filename`` (file name), ``fetched_at`` (the record's ``WARC-Date``, i.e. when the
   page was originally fetched) and ``warc_replayed = True``;
+- a missing or unreadable archive fails the crawl at start (:class:`ReplayArchiveError`
+  raised when the middleware is built, before any request); a truncated archive (a record cut
+  short, e.g. an interrupted copy) is replayed up to its last complete record and logged at
+  ERROR (stat ``replay/truncated_files``);
 - a URL not in the archive gets an empty ``text/plain`` 404 response (logged at DEBUG, stat
   ``replay/miss``). Stats: ``replay/requests``, ``replay/hit``, ``replay/miss``,
   ``replay/records`` (records indexed).
@@ -86,24 +90,42 @@ class WarcIndex:
     """Response records of one or more WARC files, by :func:`replay_key`.
 
     Raises ``FileNotFoundError`` for a missing file and :class:`ReplayArchiveError` (naming
-    the file) for one that is not a readable WARC. Memory: one key and offset per record,
-    bodies are read on demand.
+    the file) for one that is not a readable WARC. A record cut short (fewer bytes than its
+    ``Content-Length``: a truncated file) is not indexed; ``truncated`` lists
+    ``(path, description)`` of such files, each logged at ERROR. Memory: one key and offset per
+    record, bodies are read on demand.
     """
 
     def __init__(self, paths, redact_params=REDACT_PARAMS):
         self.redact_params = list(redact_params)
         self._where: dict[str, tuple[Path, int]] = {}
         self.records = 0
+        self.truncated: list[tuple[Path, str]] = []
         for path in map(Path, paths):
             with open(path, "rb") as stream:
                 iterator = ArchiveIterator(stream)
                 try:
                     for record in iterator:
+                        missing = _bytes_missing(record)
+                        if missing:
+                            what = (f"record {record.rec_headers.get_header('WARC-Record-ID')} "
+                                    f"({record.rec_headers.get_header('WARC-Target-URI')}) lacks {missing} bytes")
+                            self.truncated.append((path, what))
+                            logger.error("Truncated WARC file %s: %s; replaying the %d records before it",
+                                         path, what, self.records)
+                            break
                         if record.rec_type != "response":
                             continue
                         url = record.rec_headers.get_header("WARC-Target-URI")
                         self._where[replay_key(url, self.redact_params)] = (path, iterator.get_record_offset())
                         self.records += 1
+                    else:
+                        unread = path.stat().st_size - iterator.offset
+                        if unread > 0:  # cut inside a record's headers (or trailing garbage)
+                            what = f"the last {unread} bytes hold no complete record"
+                            self.truncated.append((path, what))
+                            logger.error("Truncated WARC file %s: %s; replaying the %d records before them",
+                                         path, what, self.records)
                 except ArchiveLoadFailed as error:
                     raise ReplayArchiveError(f"{path}: not a readable WARC file ({error})") from error
 
@@ -135,6 +157,15 @@ class WarcIndex:
                 filename=path.name,
                 fetched_at=_warc_date(record.rec_headers.get_header("WARC-Date")),
             )
+
+
+def _bytes_missing(record) -> int:
+    """Read the rest of ``record``'s content block; the bytes its ``Content-Length`` promised but
+    the file did not hold (0 for a complete record)."""
+    stream = record.raw_stream
+    while stream.read(1 << 16):
+        pass
+    return max(getattr(stream, "limit", 0), 0)
 
 
 #: Settings of a replay run (priority ``spider``: above a spider's ``custom_settings``, below
@@ -183,7 +214,13 @@ class WarcReplayMiddleware:
         paths = [p for p in value.split(":") if p]
         if not paths:
             raise NotConfigured("MODWATCH_REPLAY is not set")
-        return cls(crawler, paths)
+        middleware = cls(crawler, paths)
+        try:  # index now: a bad archive stops the crawl before its first request
+            middleware._ensure_index()
+        except (OSError, ReplayArchiveError) as error:
+            logger.error("MODWATCH_REPLAY=%s cannot be replayed: %s", value, error)
+            raise ReplayArchiveError(f"MODWATCH_REPLAY={value} cannot be replayed: {error}") from error
+        return middleware
 
     def spider_opened(self, spider):
         self._ensure_index()
@@ -192,6 +229,8 @@ class WarcReplayMiddleware:
         if self.index is None:
             self.index = WarcIndex(self.paths, self.redact_params)
             self.crawler.stats.set_value("replay/records", self.index.records)
+            if self.index.truncated:
+                self.crawler.stats.set_value("replay/truncated_files", len(self.index.truncated))
             logger.info("Replaying %d URLs from %s", len(self.index), ", ".join(self.paths))
         return self.index
 
