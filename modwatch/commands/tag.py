@@ -2,8 +2,9 @@
 
 Only articles that changed since they were tagged (title/body hash), were never tagged, or were
 tagged with another version of the vocabulary are processed, unless ``--all``. Prints one line
-per kind with the number of articles tagged with it. Exit status 0; 2 for an invalid
-vocabulary or relevance rule (the message says which file and entry).
+per kind with the number of articles tagged with it. Exit status 0; 2 for a database that does
+not exist (a mistyped ``--db``/``$MODWATCH_DB`` is not created empty), or an invalid vocabulary or
+relevance rule (the message says which file and entry).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import sys
 import time
 from collections import Counter
+from pathlib import Path
 
 from db import default_path
 
@@ -36,6 +38,10 @@ def run(args) -> int:
         rules = load_rules(args.sites)
     except (VocabularyError, RelevanceRuleError) as error:
         print(f"error: {error}", file=sys.stderr)
+        return 2
+    if not Path(args.db).is_file():
+        print(f"error: database {args.db} does not exist (crawl into it first, e.g. `make demo SERVE=0`)",
+              file=sys.stderr)
         return 2
     database = db.connect(args.db)
     entity_ids = store.prepare(database, vocabulary)

@@ -63,3 +63,13 @@ def test_invalid_vocabulary_exits_2_with_the_reason(tmp_path, capsys):
     (vocab / "laws.yaml").write_text("entries: [{key: x}]\n", encoding="utf-8")
     assert main(["tag", "--db", str(tmp_path / "modwatch.db"), "--vocab", str(vocab)]) == 2
     assert "laws.yaml: entry 'x': 'label' is required" in capsys.readouterr().err
+
+
+def test_missing_database_exits_2_and_creates_nothing(tmp_path, capsys, monkeypatch):
+    """A mistyped MODWATCH_DB or --db is refused, not created empty (new-user finding 11)."""
+    mistyped = tmp_path / "modwatc.db"
+    assert main(["tag", "--db", str(mistyped)]) == 2
+    assert capsys.readouterr().err.startswith(f"error: database {mistyped} does not exist")
+    monkeypatch.setenv("MODWATCH_DB", str(tmp_path / "data" / "modwatch.db"))
+    assert main(["tag"]) == 2
+    assert list(tmp_path.iterdir()) == []
