@@ -14,7 +14,9 @@ SQLite database.
 Same settings everywhere: no robots.txt, no delay, no AutoThrottle, no HTTP cache,
 ``CONCURRENT_REQUESTS_PER_DOMAIN=8``. Time = from launching the processes to the last row
 stored (the script polls ``articles`` + ``rejects`` every 0.05 s), so the start-up of Python
-and Scrapy is counted for every run and the workers' idle wait before exiting is not. Also
+and Scrapy is counted for every run and the workers' idle wait before exiting is not; the
+coordinator's ``clear`` and ``seed`` commands run before the clock starts (set-up, like writing
+the sites file). Each line also gives when the first and the last page were fetched. Also
 printed: CPU seconds of all the run's processes (workers, writer, crawl), pages per CPU-second
 (the steadier figure on a shared machine), and every page's server hit count (must be 1).
 
@@ -84,13 +86,21 @@ def stored_rows(db_path: Path) -> int:
         return 0
 
 
-def watch(processes: list[subprocess.Popen], db_path: Path, start: float, timeout: float = 1800) -> tuple[float, int]:
-    """Wait for ``processes``; return (seconds from ``start`` to the last change of the row count, rows)."""
-    rows, last_change = 0, start
+def watch(processes: list[subprocess.Popen], db_path: Path, start: float, site: LocalSite,
+          timeout: float = 1800) -> tuple[float, int, dict]:
+    """Wait for ``processes``; return (seconds from ``start`` to the last change of the row count,
+    rows, {"first page": s, "last page": s} seconds from ``start`` to the first and last page hit)."""
+    rows, last_change, marks = 0, start, {}
+    paths = site.page_paths()
     while any(p.poll() is None for p in processes):
         now_rows = stored_rows(db_path)
         if now_rows != rows:
             rows, last_change = now_rows, time.perf_counter()
+        fetched = sum(1 for path in paths if site.hits[path])
+        if fetched and "first page" not in marks:
+            marks["first page"] = time.perf_counter() - start
+        if fetched == len(paths) and "last page" not in marks:
+            marks["last page"] = time.perf_counter() - start
         if time.perf_counter() - start > timeout:
             for p in processes:
                 p.kill()
@@ -102,7 +112,7 @@ def watch(processes: list[subprocess.Popen], db_path: Path, start: float, timeou
     bad = [p.args for p in processes if p.returncode != 0]
     if bad:
         raise SystemExit(f"failed: {bad}")
-    return last_change - start, rows
+    return last_change - start, rows, marks
 
 
 def children_cpu() -> float:
@@ -121,8 +131,8 @@ def run_plain(site: LocalSite, env: dict, workdir: Path) -> dict:
     with open(workdir / "plain.log", "w") as log:
         process = subprocess.Popen([sys.executable, "-m", "scrapy", "crawl", "news", *settings_args()],
                                    cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        seconds, rows = watch([process], db_path, start)
-    return {"seconds": seconds, "rows": rows, "cpu": children_cpu() - cpu}
+        seconds, rows, marks = watch([process], db_path, start, site)
+    return {"seconds": seconds, "rows": rows, "cpu": children_cpu() - cpu, **marks}
 
 
 def run_redis(site: LocalSite, env: dict, workdir: Path, workers: int, redis_url: str) -> dict:
@@ -131,8 +141,8 @@ def run_redis(site: LocalSite, env: dict, workdir: Path, workers: int, redis_url
            "MODWATCH_REDIS_POLL": "0.5"}
     cli = [sys.executable, "-m", "modwatch", "distributed"]
     subprocess.run([*cli, "clear", "news", "--items"], cwd=ROOT, env=env, check=True, capture_output=True)
-    cpu, start = children_cpu(), time.perf_counter()
     subprocess.run([*cli, "seed", "news"], cwd=ROOT, env=env, check=True, capture_output=True)
+    cpu, start = children_cpu(), time.perf_counter()
     logs, processes = [], []
     for n in range(workers):
         logs.append(open(workdir / f"redis{workers}-worker{n}.log", "w"))
@@ -142,17 +152,18 @@ def run_redis(site: LocalSite, env: dict, workdir: Path, workers: int, redis_url
     processes.append(subprocess.Popen([*cli, "writer", "news", "--db", str(db_path)], cwd=ROOT, env=env,
                                       stdout=logs[-1], stderr=subprocess.STDOUT))
     try:
-        seconds, rows = watch(processes, db_path, start)
+        seconds, rows, marks = watch(processes, db_path, start, site)
     finally:
         for log in logs:
             log.close()
-    return {"seconds": seconds, "rows": rows, "cpu": children_cpu() - cpu}
+    return {"seconds": seconds, "rows": rows, "cpu": children_cpu() - cpu, **marks}
 
 
 def line(label: str, result: dict, pages: int, reference: dict | None) -> str:
     rate, cpu_rate = pages / result["seconds"], pages / result["cpu"]
     text = (f"{label:<14} {pages:>5} pages {result['rows']:>5} rows {result['seconds']:>7.1f} s "
             f"{rate:>7.1f} pages/s  {result['cpu']:>7.1f} CPU-s {cpu_rate:>6.1f} pages/CPU-s")
+    text += f"  (pages fetched {result.get('first page', 0):.1f}-{result.get('last page', 0):.1f} s)"
     if reference:
         text += (f"  = {rate / (pages / reference['seconds']):.0%} (wall),"
                  f" {cpu_rate / (pages / reference['cpu']):.0%} (CPU) of plain")

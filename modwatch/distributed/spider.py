@@ -5,7 +5,9 @@ which Scrapy >= 2.13 no longer calls when a spider has ``start()`` (``Spider.sta
 reads ``start_urls``). :class:`RedisStartMixin` keeps scrapy-redis' machinery (connection,
 seed key, list/set/zset pops, JSON seeds) and adds:
 
-- ``async def start()``: yields the requests of the first ``redis_batch_size`` seeds;
+- ``async def start()``: yields the requests of the first ``redis_batch_size`` seeds (1);
+- claims the next seed whenever the scheduler runs dry (``scheduler_empty``), so a worker works
+  on several sites at once while seeds are waiting;
 - an idle handler that claims more seeds when the worker is idle and closes the worker after
   ``MAX_IDLE_TIME_BEFORE_CLOSE`` seconds of *continuous* idleness (0 = never: a service).
   scrapy-redis 0.9.1 measures idleness from the time its module was imported, so a worker
@@ -31,9 +33,14 @@ import json
 import time
 
 import scrapy
+from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 from scrapy_redis.spiders import RedisMixin
 from scrapy_redis.utils import bytes_to_str
+
+
+#: seconds between two looks for a seed when the last look found none (see ``scheduler_empty``)
+CLAIM_INTERVAL = 0.5
 
 
 class SeedError(ValueError):
@@ -69,6 +76,8 @@ class RedisStartMixin(RedisMixin):
         spider.setup_redis(crawler)
         spider._idle_since = None
         spider._activity = None
+        spider._next_claim = 0.0
+        crawler.signals.connect(spider.scheduler_empty, signal=signals.scheduler_empty)
         return spider
 
     async def start(self):
@@ -102,6 +111,19 @@ class RedisStartMixin(RedisMixin):
     def keep_local(self, request) -> bool:
         """True if ``request`` must stay in this worker (``meta["modwatch_local"]``)."""
         return bool(request.meta.get("modwatch_local"))
+
+    def scheduler_empty(self):
+        """The scheduler had no request to give while the downloader had room: claim the next
+        seed now, not only when the worker is idle, so that one worker crawls several sites
+        (domains) at once, as a single-process crawl does. At most every ``CLAIM_INTERVAL``
+        seconds while no seed is waiting."""
+        now = time.monotonic()
+        if now < self._next_claim:
+            return
+        before = self.crawler.stats.get_value("distributed/seeds", 0)
+        self.schedule_next_requests()
+        if self.crawler.stats.get_value("distributed/seeds", 0) == before:
+            self._next_claim = now + CLAIM_INTERVAL
 
     def spider_idle(self):
         """Claim seeds when idle; close after ``max_idle_time`` seconds of continuous idleness."""
