@@ -20,14 +20,32 @@ visible::
         replace_current(db, "removal_requests", "google_removals", dataset_id)
         finish_dataset(db, dataset_id, rows_read=n, rows_stored=k, rows_rejected=n - k)
 
+Loading a file is always :func:`loading`, which begins the ``datasets`` row, lets the loader
+store its rows (in one transaction, or committed in batches for a multi-GiB DSA day) and finishes
+it, or on any exception undoes it: a failed dataset keeps no data rows and no rejects, only its
+``datasets`` row with status ``failed`` and the error. The three loaders: :func:`load_dataset`
+(transparency report files, below), :func:`db.notices.store_notice_page` (Lumen pages) and
+:func:`db.dsa.load_dump` (DSA daily dumps).
+
 Table definition: ``db/migrations_transparency.py``.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import re
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 
 import sqlite_utils
+
+from db.rejects import insert_reject
+from db.timestamps import iso_utc
+
+logger = logging.getLogger(__name__)
 
 #: ``datasets.status`` values
 LOADING, LOADED, FAILED = "loading", "loaded", "failed"
@@ -122,3 +140,144 @@ def current_dataset(db: sqlite_utils.Database, source: str) -> dict | None:
     """The current ``datasets`` row of ``source`` as a dict, or ``None`` if none was loaded."""
     rows = list(db["datasets"].rows_where("source = ? and is_current = 1", [source], limit=1))
     return rows[0] if rows else None
+
+
+@dataclass
+class DatasetLoad:
+    """A dataset being loaded by :func:`loading`: its id, and the figures the loader sets."""
+
+    dataset_id: int
+    rows_read: int = 0
+    rows_stored: int = 0
+    rows_rejected: int = 0
+    schema_version: str | None = None
+
+
+@contextmanager
+def loading(
+    db: sqlite_utils.Database,
+    *,
+    source: str,
+    url: str,
+    fetched_at: str,
+    sha256: str,
+    byte_size: int,
+    tables: tuple[str, ...] = (),
+    schema_version: str | None = None,
+    crawl_run_id: int | None = None,
+    warc_record_id: str | None = None,
+) -> Iterator[DatasetLoad]:
+    """Begin a ``datasets`` row, yield its :class:`DatasetLoad`, finish or fail it.
+
+    The loader stores rows with ``dataset_id = load.dataset_id`` and sets the counts (and
+    ``schema_version``) on ``load``. On a normal exit the row gets them and status ``loaded``.
+    On an exception: the open transaction is rolled back, rows of the dataset still in
+    ``tables`` (committed batches) and in ``rejects`` are deleted, the row is marked ``failed``
+    with the error, and the exception propagates. Arguments as for :func:`begin_dataset`.
+    """
+    load = DatasetLoad(begin_dataset(db, source=source, url=url, fetched_at=fetched_at, sha256=sha256,
+                                     byte_size=byte_size, schema_version=schema_version,
+                                     crawl_run_id=crawl_run_id, warc_record_id=warc_record_id))
+    try:
+        yield load
+    except BaseException as error:
+        if db.conn.in_transaction:
+            db.conn.rollback()
+        with db.atomic():
+            for table in (*tables, "rejects"):
+                if not _IDENTIFIER.match(table):
+                    raise ValueError(f"not a table name: {table!r}") from error
+                db.execute(f"delete from [{table}] where dataset_id = ?", [load.dataset_id])
+        fail_dataset(db, load.dataset_id, f"{type(error).__name__}: {error}")
+        raise
+    with db.atomic():
+        if load.schema_version is not None:
+            db["datasets"].update(load.dataset_id, {"schema_version": load.schema_version})
+        finish_dataset(db, load.dataset_id, rows_read=load.rows_read, rows_stored=load.rows_stored,
+                       rows_rejected=load.rows_rejected)
+
+
+#: rows per ``insert_all`` batch of :func:`load_dataset`
+BATCH_SIZE = 1000
+
+
+def load_dataset(
+    db: sqlite_utils.Database,
+    *,
+    parser: str,
+    source: str,
+    url: str,
+    data: bytes,
+    fetched_at: str | None = None,
+    crawl_run_id: int | None = None,
+    warc_record_id: str | None = None,
+    spider: str | None = None,
+) -> dict:
+    """Parse a transparency report file with ``PARSERS[parser]`` and store it as the current dataset of ``source``.
+
+    ``data``: the file as downloaded (``modwatch.transparency.PARSERS`` reads it). In one
+    transaction (inside :func:`loading`): every parsed row goes to its table (``dataset_id``,
+    ``location``), every bad row to ``rejects`` (reason, raw line, ``dataset_id``, ``location``),
+    the new rows become the current rows of their source and the earlier dataset's rows are
+    demoted (kept). Returns ``{"dataset_id", "status", "rows_read", "rows_stored",
+    "rows_rejected"}`` where ``status`` is ``"loaded"``, ``"unchanged"`` (same sha256 as the
+    current dataset; nothing stored) or ``"empty"`` (no row could be stored: the file's rejects
+    are kept, its ``datasets`` row gets status ``failed`` with the reason in ``error``, and the
+    previous dataset of ``source`` stays current). ``rows_read`` counts the distinct data lines parsed (a
+    line can give several ``removal_requests`` rows; per-file aggregates such as
+    ``meta_global_geoblocks`` rows are stored but not counted as lines read). If parsing or
+    storing raises, nothing is stored, the ``datasets`` row is ``failed`` with the error, and
+    the exception propagates. Raises ``KeyError`` for an unknown parser.
+    """
+    from modwatch.transparency import PARSERS
+    from modwatch.transparency.common import Reject
+
+    registered = PARSERS[parser]
+    sha256 = hashlib.sha256(data).hexdigest()
+    current = current_dataset(db, source)
+    if current is not None and current["sha256"] == sha256:
+        return {"dataset_id": current["id"], "status": "unchanged", "rows_read": current["rows_read"],
+                "rows_stored": 0, "rows_rejected": 0}
+    fetched_at = fetched_at or iso_utc()
+    with loading(db, source=source, url=url, fetched_at=fetched_at, sha256=sha256, byte_size=len(data),
+                 crawl_run_id=crawl_run_id, warc_record_id=warc_record_id) as load, db.atomic():
+        load.schema_version = registered.schema_version(data)
+        locations = set()
+        batches: dict[str, list[dict]] = defaultdict(list)
+        for location, row in registered.parse(data, source_url=url):
+            if isinstance(row, Reject) or "_table" not in row:
+                locations.add(location)  # a data line (not a per-file aggregate such as a global count)
+            if isinstance(row, Reject):
+                insert_reject(db, url=url, reason=row.reason, excerpt=row.raw, spider=spider,
+                              crawl_run_id=crawl_run_id, fetched_at=fetched_at, warc_record_id=warc_record_id,
+                              dataset_id=load.dataset_id, location=location)
+                load.rows_rejected += 1
+                continue
+            table = row.pop("_table", "removal_requests")
+            batches[table].append({**row, "dataset_id": load.dataset_id, "location": location, "is_current": 0})
+            load.rows_stored += 1
+            if len(batches[table]) >= BATCH_SIZE:
+                _flush(db, table, batches)
+        for table in list(batches):
+            _flush(db, table, batches)
+        if load.rows_stored:  # an empty or garbage file never replaces the current rows
+            for table in registered.tables:
+                replace_current(db, table, source, load.dataset_id)
+        load.rows_read = len(locations)
+    if not load.rows_stored:
+        reason = (f"no rows stored ({load.rows_rejected} rejected): not made current, "
+                  f"the previous dataset of {source} stays current")
+        fail_dataset(db, load.dataset_id, reason)
+        logger.warning("%s: dataset %s from %s: %s", source, load.dataset_id, url, reason)
+        return {"dataset_id": load.dataset_id, "status": "empty", "rows_read": load.rows_read,
+                "rows_stored": 0, "rows_rejected": load.rows_rejected}
+    logger.info("%s: dataset %s from %s: %d rows stored, %d rejected", source, load.dataset_id, url,
+                load.rows_stored, load.rows_rejected)
+    return {"dataset_id": load.dataset_id, "status": "loaded", "rows_read": load.rows_read,
+            "rows_stored": load.rows_stored, "rows_rejected": load.rows_rejected}
+
+
+def _flush(db, table, batches):
+    # tables are created by the migrations: insert_all never alters them (alter=False)
+    db[table].insert_all(batches.pop(table), batch_size=BATCH_SIZE)
+    batches[table] = []

@@ -5,8 +5,9 @@ one ``datasets`` row (source ``dsa_sor/<slug>``); statements go to ``statements_
 with ``INSERT OR IGNORE`` on ``uuid`` (duplicates are counted, not stored twice); bad CSV
 records go to ``rejects`` with their raw text and ``member.csv:line``. Each inner CSV is
 inserted with ``executemany`` in batches of ``batch_size`` rows and committed every
-``commit_rows`` rows, so memory stays flat and a crash loses at most one transaction (the
-dataset row then stays ``loading``, or ``failed`` for an exception).
+``commit_rows`` rows, so memory stays flat. The load runs inside :func:`db.datasets.loading`:
+an exception (a broken member after committed batches) deletes the day's statements and
+rejects and marks its dataset ``failed``; a hard crash leaves the dataset ``loading``.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import BinaryIO
 import sqlite_utils
 
 from db import fts
-from db.datasets import begin_dataset, fail_dataset, finish_dataset
+from db.datasets import loading
 from db.rejects import insert_reject
 from modwatch.transparency import dsa
 
@@ -69,43 +70,35 @@ def load_dump(
     ``fileobj``: seekable binary file. ``url``: where it was downloaded from (datasets.url).
     Returns ``{"dataset_id", "rows_read", "rows_stored", "rows_rejected", "duplicates",
     "rows_filtered", "csv_files", "schema_version"}``. Raises ``dsa.DumpError`` for a file that is
-    not a dump (the dataset is marked failed first).
+    not a dump (the dataset is marked failed first and keeps no statements).
     """
     if sha256 is None or byte_size is None:
         sha256, byte_size = file_digest(fileobj)
-    dataset_id = begin_dataset(db, source=f"dsa_sor/{slug}", url=url, fetched_at=fetched_at,
-                               sha256=sha256, byte_size=byte_size, crawl_run_id=crawl_run_id,
-                               warc_record_id=warc_record_id)
     counts = {"rows_stored": 0, "rows_rejected": 0, "csv_files": 0, "_rejects_before": 0}
     stats = {"read": 0, "filtered": 0}
     versions = set()
     conn = db.conn
-    with _bulk_pragmas(db):
-        try:
-            for member, text in dsa.iter_csv_members(fileobj, name or url.rsplit("/", 1)[-1]):
-                header, reader = dsa.open_csv(text)
-                counts["csv_files"] += 1
-                if header is None:
-                    continue  # empty inner CSVs are normal (issue #361 of the transparency database)
-                versions.add(dsa.schema_version(header))
-                rows = dsa.iter_statements(text, member, platforms=platforms, territorial_scope=territorial_scope,
-                                           opened=(header, reader), stats=stats)
-                _store_member(db, conn, rows, dataset_id, counts, batch_size, commit_rows, url=url,
-                              spider=spider, crawl_run_id=crawl_run_id, fetched_at=fetched_at,
-                              warc_record_id=warc_record_id)
-        except Exception as exc:
-            conn.rollback()
-            fail_dataset(db, dataset_id, f"{type(exc).__name__}: {exc}")
-            raise
-    counts["rows_read"], counts["rows_filtered"] = stats["read"], stats["filtered"]
-    schema = ",".join(sorted(versions)) or None
-    with db.atomic():
-        db["datasets"].update(dataset_id, {"schema_version": schema})
-        finish_dataset(db, dataset_id, rows_read=counts["rows_read"], rows_stored=counts["rows_stored"],
-                       rows_rejected=counts["rows_rejected"])
+    with _bulk_pragmas(db), loading(db, source=f"dsa_sor/{slug}", url=url, fetched_at=fetched_at, sha256=sha256,
+                                    byte_size=byte_size, tables=("statements_of_reasons",),
+                                    crawl_run_id=crawl_run_id, warc_record_id=warc_record_id) as load:
+        for member, text in dsa.iter_csv_members(fileobj, name or url.rsplit("/", 1)[-1]):
+            header, reader = dsa.open_csv(text)
+            counts["csv_files"] += 1
+            if header is None:
+                continue  # empty inner CSVs are normal (issue #361 of the transparency database)
+            versions.add(dsa.schema_version(header))
+            rows = dsa.iter_statements(text, member, platforms=platforms, territorial_scope=territorial_scope,
+                                       opened=(header, reader), stats=stats)
+            _store_member(db, conn, rows, load.dataset_id, counts, batch_size, commit_rows, url=url,
+                          spider=spider, crawl_run_id=crawl_run_id, fetched_at=fetched_at,
+                          warc_record_id=warc_record_id)
+        counts["rows_read"], counts["rows_filtered"] = stats["read"], stats["filtered"]
+        load.rows_read, load.rows_stored, load.rows_rejected = (counts["rows_read"], counts["rows_stored"],
+                                                                counts["rows_rejected"])
+        load.schema_version = ",".join(sorted(versions)) or None
     duplicates = counts["rows_read"] - counts["rows_filtered"] - counts["rows_stored"] - counts["rows_rejected"]
     counts.pop("_rejects_before")
-    return {"dataset_id": dataset_id, **counts, "duplicates": duplicates, "schema_version": schema}
+    return {"dataset_id": load.dataset_id, **counts, "duplicates": duplicates, "schema_version": load.schema_version}
 
 
 def _store_member(db, conn, rows, dataset_id, counts, batch_size, commit_rows, **reject_fields) -> None:

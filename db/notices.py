@@ -19,7 +19,7 @@ import json
 
 import sqlite_utils
 
-from db.datasets import begin_dataset, finish_dataset
+from db.datasets import loading
 from db.rejects import insert_reject
 from db.timestamps import parse_iso
 from modwatch.transparency import lumen
@@ -43,7 +43,8 @@ def store_notice_page(
     warc_record_id: str | None = None,
     spider: str | None = None,
 ) -> dict:
-    """Parse and store one Lumen JSON document (search page or single notice) in one transaction.
+    """Parse and store one Lumen JSON document (search page or single notice) in one transaction
+    (inside :func:`db.datasets.loading`: an exception leaves only a ``failed`` dataset row).
 
     ``fetched_at``: UTC ISO 8601 of the download (also the upper bound for plausible dates).
     Returns ``{"dataset_id", "rows_read", "rows_stored", "rows_rejected", "problems"}`` where
@@ -53,40 +54,37 @@ def store_notice_page(
     reject_fields = dict(url=url, spider=spider, crawl_run_id=crawl_run_id, fetched_at=fetched_at,
                          warc_record_id=warc_record_id)
     fetched = parse_iso(fetched_at)
-    with db.atomic():
-        dataset_id = begin_dataset(db, source="lumen", url=url, fetched_at=fetched_at,
-                                   sha256=hashlib.sha256(body).hexdigest(), byte_size=len(body),
-                                   schema_version="lumen-notices-json", crawl_run_id=crawl_run_id,
-                                   warc_record_id=warc_record_id)
-        counts = {"rows_read": 0, "rows_stored": 0, "rows_rejected": 0}
-        problems = 0
+    problems = 0
+    with loading(db, source="lumen", url=url, fetched_at=fetched_at, sha256=hashlib.sha256(body).hexdigest(),
+                 byte_size=len(body), schema_version="lumen-notices-json", crawl_run_id=crawl_run_id,
+                 warc_record_id=warc_record_id) as load, db.atomic():
+        reject_fields["dataset_id"] = load.dataset_id
         try:
             notices, _meta = lumen.parse_search_page(body)
         except ValueError as exc:
-            insert_reject(db, reason=f"not a Lumen notices document: {exc}", excerpt=body,
-                          dataset_id=dataset_id, location="$", **reject_fields)
+            insert_reject(db, reason=f"not a Lumen notices document: {exc}", excerpt=body, location="$",
+                          **reject_fields)
             notices = []
-            counts["rows_rejected"] += 1
+            load.rows_rejected += 1
         for path, raw in notices:
-            counts["rows_read"] += 1
+            load.rows_read += 1
             try:
                 parsed = lumen.parse_notice(raw, fetched_at=fetched)
             except lumen.NoticeError as exc:
-                insert_reject(db, reason=str(exc), excerpt=json.dumps(raw, ensure_ascii=False),
-                              dataset_id=dataset_id, location=path, **reject_fields)
-                counts["rows_rejected"] += 1
+                insert_reject(db, reason=str(exc), excerpt=json.dumps(raw, ensure_ascii=False), location=path,
+                              **reject_fields)
+                load.rows_rejected += 1
                 continue
-            upsert_notice(db, parsed, dataset_id=dataset_id, location=path,
+            upsert_notice(db, parsed, dataset_id=load.dataset_id, location=path,
                           crawl_run_id=crawl_run_id, fetched_at=fetched_at)
-            counts["rows_stored"] += 1
+            load.rows_stored += 1
             for problem in parsed.problems:
                 field = problem.split(":", 1)[0]
                 insert_reject(db, reason=f"notice {parsed.notice['id']}: {problem}; rest of the notice stored",
-                              excerpt=parsed.notice["original_json"], dataset_id=dataset_id,
-                              location=f"{path}.{field}", **reject_fields)
+                              excerpt=parsed.notice["original_json"], location=f"{path}.{field}", **reject_fields)
                 problems += 1
-        finish_dataset(db, dataset_id, **counts)
-    return {"dataset_id": dataset_id, **counts, "problems": problems}
+    return {"dataset_id": load.dataset_id, "rows_read": load.rows_read, "rows_stored": load.rows_stored,
+            "rows_rejected": load.rows_rejected, "problems": problems}
 
 
 def upsert_notice(db: sqlite_utils.Database, parsed: lumen.ParsedNotice, *, dataset_id: int | None,
