@@ -27,6 +27,7 @@ BENCHMARKS: dict[str, list[str]] = {
     "storage": [],
     "tagging": [],
     "dsa_ingest": ["--rows", "1000000"],
+    "dsa_download": ["--mib", "512"],
     "distributed_crawl": [],
 }
 
