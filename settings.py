@@ -12,6 +12,7 @@ Environment variables (all optional):
 import os
 
 from db import default_path
+from modwatch import errors
 
 BOT_NAME = "modwatch"
 SPIDER_MODULES = ["spiders"]
@@ -48,6 +49,8 @@ HTTPCACHE_DIR = os.environ.get("MODWATCH_HTTPCACHE_DIR", os.path.abspath("data/h
 FEED_EXPORT_ENCODING = "utf-8"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 LOG_LEVEL = os.environ.get("MODWATCH_LOG_LEVEL", "INFO")
+# a crawl stopped at start by a configuration error logs one line, not an asyncio traceback
+errors.install()
 
 # --- components (see each module's docstring) ----------------------------------------------
 DOWNLOADER_MIDDLEWARES = {

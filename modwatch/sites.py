@@ -22,7 +22,9 @@ Format (documented with examples at the top of ``modwatch/sites.yaml``)::
         relevance: ...              # passed through for the tagging pipeline (not read here)
 
 Errors: :func:`load_sites` raises :class:`SitesConfigError` naming the file, the site and
-the problem (unknown key, missing ``base_url``, bad regex, unknown discovery method...).
+the problem (missing or binary file, unknown key, missing ``base_url``, bad regex, unknown
+discovery method...). It is a :class:`modwatch.errors.ConfigurationError`: a crawl that
+cannot start because of it logs one ``crawl not started: ...`` line, not a traceback.
 """
 
 from __future__ import annotations
@@ -36,12 +38,13 @@ from urllib.parse import urljoin, urlsplit
 import yaml
 
 from modwatch.discovery import DISCOVERY_METHODS, POST_SITEMAP
+from modwatch.errors import ConfigurationError
 
 DEFAULT_SITES_FILE = Path(__file__).with_name("sites.yaml")
 DEFAULT_SITEMAPS = ("wp-sitemap.xml", "sitemap_index.xml")
 
 
-class SitesConfigError(ValueError):
+class SitesConfigError(ConfigurationError):
     """The sites file is invalid; the message names the file, the site and the problem."""
 
 
@@ -154,12 +157,17 @@ def load_sites(path: str | os.PathLike | None = None, keys: list[str] | None = N
     """Read and validate a sites file; keep only ``keys`` (in file order) if given.
 
     ``path`` defaults to ``$MODWATCH_SITES_FILE``, then ``modwatch/sites.yaml``.
-    Raises :class:`SitesConfigError` (invalid file, duplicate keys, unknown selected keys)
-    and ``FileNotFoundError``.
+    Raises :class:`SitesConfigError` (missing or unreadable file, not UTF-8 text, invalid file,
+    duplicate keys, unknown selected keys).
     """
     path = Path(path or os.environ.get("MODWATCH_SITES_FILE") or DEFAULT_SITES_FILE)
     try:
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise SitesConfigError(f"{path}: cannot read the sites file: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise SitesConfigError(f"{path}: not a UTF-8 text file (byte {exc.object[exc.start]:#04x} "
+                               f"at offset {exc.start})") from exc
     except yaml.YAMLError as exc:
         raise SitesConfigError(f"{path}: not valid YAML: {exc}") from exc
     if not isinstance(document, dict) or not isinstance(document.get("sites"), list):

@@ -5,12 +5,16 @@ byte copies committed in GitHub ``joe-sturla/2024_takedown_analysis`` (pinned co
 ``Content_Restrictions_<YYYY>_<H1|H2>.csv``; pass Meta's URLs with ``-a urls=...`` (the file
 name must keep the ``<YYYY>_<H1|H2>`` label, the only place the period is given).
 
-Arguments: ``-a periods=2018-H2,2023-H2`` (default: 2013-H2 .. 2023-H2), ``-a urls=...``.
+Arguments: ``-a periods=2018-H2,2023-H2`` (default: 2013-H2 .. 2023-H2; ``2018H2`` is read too,
+anything else stops the crawl at start naming the value), ``-a urls=...``.
 Each file is its own dataset, source ``meta_restrictions/<YYYY>-H<n>``.
 
     scrapy crawl meta_restrictions -a periods=2023-H2
 """
 
+import re
+
+from modwatch.errors import ConfigurationError
 from modwatch.transparency.common import half_year_from_label
 from modwatch.transparency.meta import file_name
 
@@ -19,6 +23,15 @@ from spiders.transparency_base import MIB, TransparencySpider
 URL_TEMPLATE = ("https://raw.githubusercontent.com/joe-sturla/2024_takedown_analysis/"
                 "d653b2109003ff6e5e39fcba2101e76a26160c0e/data/Content_Restrictions_{year}_H{half}.csv")
 FIRST, LAST = (2013, 2), (2023, 2)
+
+
+def parse_period(value: str) -> tuple[int, int]:
+    """``"2018-H2"`` (or ``2018H2``, any case) -> ``(2018, 2)``; ConfigurationError otherwise."""
+    match = re.fullmatch(r"(\d{4})-?H([12])", value.strip(), re.IGNORECASE)
+    if not match:
+        raise ConfigurationError(f"meta_restrictions: -a periods: {value.strip()!r} is not a half-year "
+                                 f"like 2018-H2 (first {FIRST[0]}-H{FIRST[1]}, last {LAST[0]}-H{LAST[1]})")
+    return int(match[1]), int(match[2])
 
 
 def all_periods(first=FIRST, last=LAST) -> list[tuple[int, int]]:
@@ -43,7 +56,7 @@ class MetaRestrictionsSpider(TransparencySpider):
     def __init__(self, *args, periods: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         if periods:
-            self.periods = [tuple(int(part) for part in p.strip().upper().split("-H")) for p in periods.split(",")]
+            self.periods = [parse_period(p) for p in periods.split(",") if p.strip()]
         else:
             self.periods = all_periods()
 

@@ -46,6 +46,7 @@ from warcio.exceptions import ArchiveLoadFailed
 
 from db.timestamps import iso_utc
 from modwatch.archive.warc import REDACT_PARAMS, redact_url
+from modwatch.errors import ConfigurationError
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +62,7 @@ def replay_key(url: str, redact_params=REDACT_PARAMS) -> str:
     return canonicalize_url(redact_url(url, redact_params), keep_fragments=False)
 
 
-class ReplayArchiveError(ValueError):
+class ReplayArchiveError(ConfigurationError):
     """A replay file is not a readable WARC file."""
 
 

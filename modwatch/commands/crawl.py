@@ -34,6 +34,7 @@ stops the running spider cleanly (Scrapy saves its JOBDIR) and skips the remaini
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -194,9 +195,24 @@ def run_spider(name: str, args, stop: _Stop) -> SpiderRun:
     previous = previous_finished_run(database, name, run.row["id"]) if run.row else None
     database.close()
     run.status, run.problems = assess(returncode, run.row, previous, args.max_error_rate)
+    if run.row is None and (error := last_error(log_file)):  # e.g. an invalid sites file: say which
+        run.problems = [f"{run.problems[0]}: {error}", *run.problems[1:]]
     if run.row and run.row.get("finish_reason") == "finished" and jobdir.exists():
         shutil.rmtree(jobdir)  # done: the next scheduled crawl starts a new job
     return run
+
+
+_ERROR_LINE = re.compile(r"^\S+ \S+ \[[^\]]+\] (?:ERROR|CRITICAL): (.+)$")
+
+
+def last_error(log_file: Path) -> str | None:
+    """The message of the last ERROR/CRITICAL line of a Scrapy log file (first line of it), or None."""
+    try:
+        lines = log_file.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    messages = [m[1] for m in map(_ERROR_LINE.match, lines) if m]
+    return messages[-1] if messages else None
 
 
 def _duration(seconds: float) -> str:
