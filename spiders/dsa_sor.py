@@ -37,6 +37,7 @@ first dump of 2023-09-25) or a failed stream is a ``rejects`` row and the other 
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import os
 import tempfile
@@ -52,7 +53,7 @@ from scrapy.exceptions import StopDownload
 import db
 from db.timestamps import file_stamp, iso_utc, parse_iso
 from modwatch.archive.warc import REDACT_HEADERS, REDACT_PARAMS, WarcFile, header_list, redact_url
-from modwatch.items import SorDumpItem
+from modwatch.items import RejectItem, SorDumpItem
 from modwatch.provenance import failure_reason, reject_for
 from modwatch.transparency import dsa
 
@@ -142,6 +143,7 @@ class DsaSorSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
         spider.spool_above = settings.getint("MODWATCH_DSA_SPOOL_ABOVE", SPOOL_ABOVE)
+        spider.streaming = asyncio.Lock()
         spider.spool_dir = Path(settings.get("MODWATCH_SPOOL_DIR")
                                 or Path(settings.get("MODWATCH_DB") or db.DEFAULT_PATH).parent / "spool")
         crawler.signals.connect(spider.headers_received, signal=signals.headers_received)
@@ -161,30 +163,40 @@ class DsaSorSpider(scrapy.Spider):
         raise StopDownload(fail=False)
 
     async def parse_dump(self, response):
-        name = response.url.rsplit("/", 1)[-1]
         if not response.meta.get("dsa_stream"):
-            spooled = spool_bytes(response.body, self.spool_dir, name)
+            spooled = spool_bytes(response.body, self.spool_dir, response.url.rsplit("/", 1)[-1])
             fetched_at, warc_record_id = response.meta.get("fetched_at") or iso_utc(), response.meta.get("warc_record_id")
         else:
-            fetched_at = iso_utc()
-            self.logger.info("dsa_sor: %s is larger than %d bytes: streaming it to %s", response.url,
-                             self.spool_above, self.spool_dir)
-            timeout = httpx.Timeout(300.0, connect=60.0)
-            async with httpx.AsyncClient(headers={"User-Agent": self.settings.get("USER_AGENT")}, timeout=timeout,
-                                         follow_redirects=True) as client:
-                try:
-                    spooled, streamed = await stream_to_file(client, response.url, self.spool_dir, name)
-                except (httpx.HTTPError, OSError) as error:
-                    self.logger.error("dsa_sor: %s not streamed: %s", response.url, error)
-                    yield reject_for(response, f"DSA dump not downloaded: {type(error).__name__}: {error}", "")
-                    return
-            warc_record_id = self.archive_file(spooled, streamed, fetched_at) if self.archive else None
-            self.crawler.stats.inc_value("dsa_sor/streamed_bytes", spooled.byte_size)
+            async with self.streaming:  # one dump at a time, as Scrapy would (CONCURRENT_REQUESTS_PER_DOMAIN 1)
+                outcome = await self.stream(response)
+            if isinstance(outcome, RejectItem):
+                yield outcome
+                return
+            spooled, fetched_at, warc_record_id = outcome
         yield SorDumpItem(
             url=response.url, path=str(spooled.path), sha256=spooled.sha256, byte_size=spooled.byte_size,
             fetched_at=fetched_at, warc_record_id=warc_record_id, slug=self.slug,
             platforms=self.platforms, territorial_scope=self.territorial_scope,
         )
+
+    async def stream(self, response) -> tuple[Spooled, str, str | None] | RejectItem:
+        """Stream the dump Scrapy stopped after its headers: ``(file, fetched_at, WARC-Record-ID)``,
+        or a reject when the download fails."""
+        fetched_at = iso_utc()
+        self.logger.info("dsa_sor: %s is larger than %d bytes: streaming it to %s", response.url,
+                         self.spool_above, self.spool_dir)
+        timeout = httpx.Timeout(300.0, connect=60.0)
+        async with httpx.AsyncClient(headers={"User-Agent": self.settings.get("USER_AGENT")}, timeout=timeout,
+                                     follow_redirects=True) as client:
+            try:
+                spooled, streamed = await stream_to_file(client, response.url, self.spool_dir,
+                                                         response.url.rsplit("/", 1)[-1])
+            except (httpx.HTTPError, OSError) as error:
+                self.logger.error("dsa_sor: %s not streamed: %s", response.url, error)
+                return reject_for(response, f"DSA dump not downloaded: {type(error).__name__}: {error}", "")
+        warc_record_id = self.archive_file(spooled, streamed, fetched_at) if self.archive else None
+        self.crawler.stats.inc_value("dsa_sor/streamed_bytes", spooled.byte_size)
+        return spooled, fetched_at, warc_record_id
 
     def archive_file(self, spooled: Spooled, response: httpx.Response, fetched_at: str) -> str:
         """Write a streamed dump from its file to its own WARC file; return the ``WARC-Record-ID``."""
