@@ -6,6 +6,7 @@ Each command is a module in ``modwatch/commands/`` with ``add_arguments(parser)`
 
 import argparse
 import importlib
+import re
 import sys
 
 #: command name -> (module, one-line help)
@@ -22,15 +23,23 @@ COMMANDS = {
 }
 
 
+def help_text(docstring: str) -> str:
+    """A command's module docstring as ``--help`` shows it: reStructuredText markup dropped
+    (````code````, ``:func:`name```, a paragraph's closing ``::``), lines and indents kept."""
+    text = re.sub(r":(?:func|class|mod|meth|data|attr):`~?([^`]+)`", r"\1", docstring)
+    text = text.replace("``", "")
+    return re.sub(r"(\S)::$", r"\1:", re.sub(r"^\s*::$\n", "", text, flags=re.M), flags=re.M).strip() + "\n"
+
+
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     parser = argparse.ArgumentParser(prog="python -m modwatch", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name, (module_name, help_text) in COMMANDS.items():
-        command_parser = sub.add_parser(name, help=help_text)
+    for name, (module_name, one_line) in COMMANDS.items():
+        command_parser = sub.add_parser(name, help=one_line, formatter_class=argparse.RawDescriptionHelpFormatter)
         if argv and argv[0] == name:  # import only the command that runs
             module = importlib.import_module(module_name)
-            command_parser.description = module.__doc__
+            command_parser.description = help_text(module.__doc__)
             module.add_arguments(command_parser)
     args = parser.parse_args(argv)
     return importlib.import_module(COMMANDS[args.command][0]).run(args) or 0

@@ -1,0 +1,34 @@
+"""``python -m modwatch COMMAND --help`` keeps the examples' lines and drops docstring markup (new-user finding 14)."""
+
+import pytest
+
+from modwatch.__main__ import COMMANDS, help_text, main
+
+
+def command_help(capsys, command):
+    with pytest.raises(SystemExit) as exit_info:
+        main([command, "--help"])
+    assert exit_info.value.code == 0
+    return capsys.readouterr().out
+
+
+@pytest.mark.parametrize("command, example", [
+    ("extract", "    python -m modwatch extract page.html.gz --language vi\n"),
+    ("export", "    python -m modwatch export --out exports/ --country VN --platform Google --since 2019-01-01\n"),
+    ("serve", "    python -m modwatch serve --live                   # watch a crawl that is still writing\n"),
+    ("dsa-load", "    python -m modwatch dsa-load sor-global-2024-03-14-full.zip --platform TikTok --territorial-scope DE\n"),
+])
+def test_examples_keep_their_own_lines(capsys, command, example):
+    assert example in command_help(capsys, command)
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_no_docstring_markup_in_help(capsys, command):
+    out = command_help(capsys, command)
+    assert "``" not in out and ":func:`" not in out and ":class:`" not in out
+    assert "::\n" not in out
+
+
+def test_help_text_markup():
+    doc = "Title.\n\nExamples::\n\n    cmd --x\n\nReads ``PAGE`` with :func:`modwatch.x.parse` and :class:`~a.B`.\n"
+    assert help_text(doc) == "Title.\n\nExamples:\n\n    cmd --x\n\nReads PAGE with modwatch.x.parse and a.B.\n"
