@@ -22,7 +22,9 @@ quotes (``"Decree 72"``, ``Nghị-định``, ``'``, ``(``, ``AND``) are searched
 be an SQL error page; this wrapper checks a raw query against the table's FTS index first and,
 if FTS5 rejects it, drops ``_searchmode=raw`` so the words are searched quoted instead. A query
 with nothing searchable once quoted (a lone ``"``, which Datasette turns into an empty FTS
-query and an error) is dropped: the page lists the table unsearched.
+query and an error) finds nothing: it is replaced by the filter ``rowid__lt=0`` (no row; a
+table with a full-text index always has rowids), so the page shows no rows instead of an error
+page or every row unfiltered.
 """
 
 from __future__ import annotations
@@ -127,6 +129,8 @@ def asgi_wrapper(datasette):
                         drop.add("_search")  # nothing searchable left, e.g. a lone quote
                 if drop:
                     pairs = [(k, v) for k, v in pairs if k not in drop]
+                    if "_search" in drop:
+                        pairs.append(("rowid__lt", "0"))  # a search for nothing finds nothing
                     query_string = urlencode(pairs)
                     scope = dict(scope, query_string=query_string.encode("latin-1"))
                     args = dict(pairs)

@@ -93,6 +93,14 @@ def test_punctuation_in_search_never_gives_an_error_page(get, query, mode, table
     assert get(f"/modwatch/{table}.json", params=params).status_code == 200
 
 
+@pytest.mark.parametrize("query", ['"', '""', '" "'])
+@pytest.mark.parametrize("table", ["articles", "notices", "statements_of_reasons"])
+def test_search_for_nothing_finds_nothing(get, query, table):
+    """A lone quote searches nothing: no rows, not the whole table (new-user finding 14)."""
+    assert rows(get(f"/modwatch/{table}.json", params={"_search": query, "_shape": "array"})) == []
+    assert get(f"/modwatch/{table}.json", params={"_shape": "array"}).json() != []
+
+
 def test_raw_search_syntax_still_works(get):
     found = rows(get("/modwatch/articles.json", params={"_search": "turk*", "_searchmode": "raw", "_shape": "array"}))
     assert [r["source"] for r in found] == ["wikimediafoundation"]
@@ -280,6 +288,17 @@ def test_publish_recipe_is_the_same_site(site_db):
      ("tiktok", [])],
 )
 def test_articles_mentioning_platform(get, platform, sources):
+    found = rows(get("/modwatch/articles_mentioning_platform.json", params={"platform": platform, "_shape": "array"}))
+    assert [r["source"] for r in found] == sources
+
+
+@pytest.mark.parametrize("platform, sources", [
+    ("Meta", ["kulu-media", "netzpolitik"]),  # facebook or instagram, one row per article
+    ("meta", ["kulu-media", "netzpolitik"]),
+    ("X", []),
+])
+def test_articles_mentioning_a_report_platform(get, platform, sources):
+    """The platform names of the removal-request tables work too (new-user finding 14)."""
     found = rows(get("/modwatch/articles_mentioning_platform.json", params={"platform": platform, "_shape": "array"}))
     assert [r["source"] for r in found] == sources
 
