@@ -49,6 +49,8 @@ NO_URL = "No URL submitted"
 RESCINDED_BODY = "Notice Rescinded"
 #: earliest plausible notice date (the DMCA is from 1998; Chilling Effects started in 2001)
 EARLIEST_DATE = datetime(1990, 1, 1, tzinfo=timezone.utc)
+#: a date may be this much later than the fetch time (time zones, clock skew) before it is impossible
+FETCH_TIME_TOLERANCE = timedelta(days=1)
 
 #: notice-level text, first key present wins
 BODY_KEYS = ("body", "explanation", "legal_complaint")
@@ -235,7 +237,7 @@ def parse_notice(raw: dict, *, fetched_at: datetime | None = None) -> ParsedNoti
     notice_type = attrs.get("type") or (_camel(root) if root else None)
     body = _first(attrs, BODY_KEYS)
     recipient = attrs.get("recipient_name")
-    limit = (fetched_at or datetime.now(timezone.utc)) + timedelta(days=1)
+    limit = (fetched_at or datetime.now(timezone.utc)) + FETCH_TIME_TOLERANCE
     if limit.tzinfo is None:
         limit = limit.replace(tzinfo=timezone.utc)
 
@@ -344,7 +346,9 @@ def _checked_date(value, limit: datetime) -> tuple[str | None, str | None]:
     except ValueError:
         return None, f"unparseable date {value!r}"
     if when > limit:
-        return None, f"impossible date {value!r} (after the fetch time {limit:%Y-%m-%d})"
+        fetched = (limit - FETCH_TIME_TOLERANCE).astimezone(timezone.utc)
+        return None, (f"impossible date {value!r} (later than the fetch time {fetched:%Y-%m-%dT%H:%M:%SZ} "
+                      f"plus {FETCH_TIME_TOLERANCE.days} day allowed for time zones and clock skew)")
     if when < EARLIEST_DATE:
         return None, f"impossible date {value!r} (before {EARLIEST_DATE:%Y})"
     return iso_utc(when), None

@@ -110,6 +110,14 @@ def test_impossible_dates_are_dropped_and_reported(notice_id, raw_date):
     assert notice["type"] == "Dmca" and notice["works_count"] == 1 and notice["urls_count"] == 3
 
 
+def test_impossible_date_message_gives_the_real_fetch_time_and_the_tolerance():
+    """The message names the fetch time itself, not the fetch time plus the tolerance (new-user finding 14)."""
+    parsed = lumen.parse_notice(notice_file(6508), fetched_at=datetime(2016, 11, 29, 15, 30, tzinfo=timezone.utc))
+    assert parsed.problems[0] == (
+        "date_sent: impossible date '2017-01-01T05:00:00Z' (later than the fetch time 2016-11-29T15:30:00Z "
+        "plus 1 day allowed for time zones and clock skew)")
+
+
 def test_a_2017_date_is_fine_when_fetched_later():
     parsed = lumen.parse_notice(notice_file(6508), fetched_at=datetime(2026, 1, 1, tzinfo=timezone.utc))
     assert parsed.notice["date_sent"] == "2017-01-01T05:00:00Z" and parsed.problems == []
