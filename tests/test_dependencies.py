@@ -14,12 +14,17 @@ PROJECT = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["
 LOCAL = {"modwatch", "spiders", "pipelines", "db", "settings", "settings_redis", "benchmarks", "tests", "build_snapshot"}
 
 
-def _pins(requirements) -> dict[str, str]:
-    pins = {}
+def _pin_list(requirements) -> list[tuple[str, str]]:
+    """``(normalised name, version)`` of each ``name==version`` requirement, in file order."""
+    pins = []
     for requirement in requirements:
         name, version = requirement.split("==")
-        pins[name.lower().replace("_", "-")] = version
+        pins.append((name.strip().lower().replace("_", "-"), version.strip()))
     return pins
+
+
+def _pins(requirements) -> dict[str, str]:
+    return dict(_pin_list(requirements))
 
 
 def _imported_distributions(paths) -> dict[str, set[str]]:
@@ -73,5 +78,5 @@ def test_beautifulsoup_is_a_test_dependency_only():
 
 def test_no_package_is_pinned_twice():
     groups = [PROJECT["dependencies"], *PROJECT["optional-dependencies"].values()]
-    names = [name for group in groups for name in _pins(group)]
+    names = [name for group in groups for name, _ in _pin_list(group)]
     assert sorted(name for name in set(names) if names.count(name) > 1) == []
