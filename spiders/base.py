@@ -338,7 +338,7 @@ class WordPressNewsSpider(scrapy.Spider):
         with :meth:`parse_feed_page`), else None; ``page``: 1. Not a feed: the step failed.
         """
         try:
-            entries = discovery.parse_feed(response.body, response.url)
+            entries = discovery.parse_feed(response.body, response.url, language=site.language)
         except DiscoveryError as exc:
             yield from self._done(site, False, f"{exc} ({response.url})")
             return
@@ -348,7 +348,7 @@ class WordPressNewsSpider(scrapy.Spider):
     def parse_feed_page(self, response, site: Site, feed_url: str, page: int):
         """Older page (``?paged=N``) of a WordPress feed: outside the fallback accounting."""
         try:
-            entries = discovery.parse_feed(response.body, response.url)
+            entries = discovery.parse_feed(response.body, response.url, language=site.language)
         except DiscoveryError as exc:
             self.logger.debug("feed page %s ends the feed: %s", response.url, exc)
             return
