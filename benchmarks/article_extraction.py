@@ -30,12 +30,13 @@ Usage::
 import argparse
 import gzip
 import json
-import os
 import re
 import sys
 import time
 from collections import Counter
 from pathlib import Path
+
+from benchdata import shared_data  # noqa: E402  (benchmarks/ is sys.path[0])
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -44,7 +45,7 @@ TOKEN_RE = re.compile(r"\w+", re.UNICODE)
 
 
 def shared_dir() -> Path:
-    return Path(os.environ.get("MODWATCH_SHARED", ROOT.parent / "shared" / "data"))
+    return shared_data()
 
 
 def tokens(text: str | None) -> list[str]:

@@ -33,18 +33,19 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import os
 import re
 import sys
 import time
 from pathlib import Path
+
+from benchdata import shared_data  # noqa: E402  (benchmarks/ is sys.path[0])
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from modwatch.extract.dates import find_publication_date  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = Path(os.environ.get("MODWATCH_SHARED", REPO.parent / "shared" / "data"))
+SHARED = shared_data()
 DATA = SHARED / "date-benchmark"
 
 

@@ -43,6 +43,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchdata import shared_data  # noqa: E402  (benchmarks/ is sys.path[0])
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "distributed"))
 
@@ -54,8 +56,7 @@ QUICK = {"ROBOTSTXT_OBEY": "False", "AUTOTHROTTLE_ENABLED": "False", "DOWNLOAD_D
 
 
 def shared_pages() -> Path:
-    base = os.environ.get("MODWATCH_SHARED") or str(ROOT.parent / "shared")
-    return Path(base) / "data" / "date-benchmark" / "pages"
+    return shared_data() / "date-benchmark" / "pages"
 
 
 def load_pages(count: int, sites: int) -> dict[str, dict[str, bytes]]:

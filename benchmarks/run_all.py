@@ -14,11 +14,12 @@ Usage::
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from benchdata import shared_data  # noqa: E402  (benchmarks/ is sys.path[0])
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -47,10 +48,6 @@ DATA: dict[str, str | None] = {
 }
 
 
-def shared_data() -> Path:
-    """The shared data folder: ``$MODWATCH_SHARED`` (its ``data`` subfolder if it has one), else ``../shared/data``."""
-    base = Path(os.environ.get("MODWATCH_SHARED") or ROOT.parent / "shared")
-    return base / "data" if (base / "data").is_dir() or not base.exists() else base
 
 
 def missing_data(names: list[str]) -> dict[str, str]:

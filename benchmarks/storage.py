@@ -26,13 +26,14 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import os
 import re
 import sys
 import tempfile
 import time
 from html import unescape
 from pathlib import Path
+
+from benchdata import shared_data  # noqa: E402  (benchmarks/ is sys.path[0])
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -47,7 +48,7 @@ QUERIES = ["google", "privacy", "election", "court ruling", "facebook", "china",
 
 
 def shared() -> Path:
-    return Path(os.environ.get("MODWATCH_SHARED", ROOT.parent / "shared")) / "data" / "article-extraction-benchmark"
+    return shared_data() / "article-extraction-benchmark"
 
 
 def load_articles(count: int) -> list[dict]:

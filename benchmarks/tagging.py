@@ -12,10 +12,11 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import os
 import sys
 import time
 from pathlib import Path
+
+from benchdata import shared_data  # noqa: E402  (benchmarks/ is sys.path[0])
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -46,7 +47,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    shared = Path(os.environ.get("MODWATCH_SHARED", ROOT.parent / "shared" / "data"))
+    shared = shared_data()
     truth = shared / "article-extraction-benchmark" / "ground-truth.json"
     texts = [entry["articleBody"] for entry in json.loads(truth.read_text(encoding="utf-8")).values()]
     megabytes = sum(len(t.encode()) for t in texts) / 1e6
