@@ -85,4 +85,6 @@ EXTENSIONS = {
     "modwatch.crawlrun.CrawlRunExtension": 100,
     # a JOBDIR left by a killed run is discarded instead of resumed with lost requests
     "modwatch.incremental.JobDirGuard": 50,
+    # a progress bar on a terminal (responses / requests scheduled, items, rejects)
+    "modwatch.progress.CrawlProgress": 500,
 }
