@@ -208,10 +208,12 @@ def iter_statements(text: io.TextIOBase, member: str, *, platforms: set[str] | N
     if "uuid" not in positions:
         raise DumpError(f"{member}: header without a uuid column: {header[:5]}")
     width = len(header)
-    # a column the header lacks reads the "" appended at index ``width`` of every row
-    getter = operator.itemgetter(*(positions.get(name, width) for name in COLUMNS))
+    # a column the header lacks reads the "" appended at index ``width`` of every row; the
+    # location is appended at ``width + 1`` (one tuple per row, no concatenation)
+    getter = operator.itemgetter(*(positions.get(name, width) for name in COLUMNS), width + 1)
     uuid_at = positions["uuid"]
     json_at = [(positions[c], c) for c in JSON_ARRAY_COLUMNS if c in positions]
+    json_cells = operator.itemgetter(*(at for at, _ in json_at), width)  # ``width``: "" (>= 2 indexes)
     platform_at = positions.get("platform_name")
     scope_at = positions.get("territorial_scope")
     if platforms and platform_at is None:
@@ -220,11 +222,12 @@ def iter_statements(text: io.TextIOBase, member: str, *, platforms: set[str] | N
         raise DumpError(f"{member}: no territorial_scope column (light dump?) to filter on")
     scope_needles = [f'"{code.upper()}"' for code in territorial_scope or ()]
     read = filtered = 0
-    invalid_before = getattr(text, "invalid_utf8_before", _INVALID_UTF8[0])
+    invalid_utf8 = _INVALID_UTF8
+    invalid_before = getattr(text, "invalid_utf8_before", invalid_utf8[0])
     try:
         for row in reader:
             read += 1
-            if _INVALID_UTF8[0] != invalid_before:  # this stream held an invalid byte: find its records
+            if invalid_utf8[0] != invalid_before:  # this stream held an invalid byte: find its records
                 bad_bytes = list(dict.fromkeys(b for cell in row for b in _ESCAPED_BYTE.findall(cell)))
                 if bad_bytes:
                     listed = " ".join(f"0x{ord(b) - 0xDC00:02x}" for b in bad_bytes)
@@ -242,13 +245,17 @@ def iter_statements(text: io.TextIOBase, member: str, *, platforms: set[str] | N
             if not row[uuid_at]:
                 yield Reject(f"{member}:{reader.line_num}", "empty uuid", _excerpt(row))
                 continue
-            bad = next((name for at, name in json_at if row[at] and (row[at][0] != "[" or row[at][-1] != "]")),
-                       None)
-            if bad:
-                yield Reject(f"{member}:{reader.line_num}", f"{bad} is not a JSON array", _excerpt(row))
-                continue
             row.append("")
-            yield getter(row) + (f"{member}:{reader.line_num}",)
+            for cell in json_cells(row):
+                if cell and (cell[0] != "[" or cell[-1] != "]"):
+                    break
+            else:  # every JSON-array cell is empty or [...]
+                row.append(f"{member}:{reader.line_num}")
+                yield getter(row)
+                continue
+            del row[width:]
+            bad = next(name for at, name in json_at if row[at] and (row[at][0] != "[" or row[at][-1] != "]"))
+            yield Reject(f"{member}:{reader.line_num}", f"{bad} is not a JSON array", _excerpt(row))
     finally:
         if stats is not None:
             stats["read"] = stats.get("read", 0) + read
