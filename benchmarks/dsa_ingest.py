@@ -31,6 +31,8 @@ Figures (``--rows 250000 --repeat 2``, 2-core shared machine, 2026-11-29; fastes
     modwatch zip, before              30,228    47,174      141 MiB    35 % / 49 %
     modwatch zip, after               55,169    57,150      129 MiB    61 % / 59 %
     (62,500 statements, after: csv 67 % / 63 %, zip 61 % / 60 %; peak RSS 111 / 116 MiB)
+    (1,000,000 statements, 1,039 MiB CSV, ``--rows 1000000 --repeat 1``, after: csv 60,055
+    rows/s = 64 % / 64 %, zip 56,657 rows/s = 60 % / 60 %; peak RSS 111 / 131 MiB, as at 250,000)
 
 "before" wrote through the WAL (every page twice: WAL, then checkpoint) in ``executemany``
 batches of 5,000 rows; "after" switches the database to a rollback journal for the load (pages
