@@ -51,7 +51,6 @@ import argparse
 import csv
 import io
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -59,6 +58,8 @@ import tempfile
 import uuid
 import zipfile
 from pathlib import Path
+
+from benchdata import shared_data  # noqa: E402  (benchmarks/ is sys.path[0])
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -73,8 +74,7 @@ ROWS_PER_PART = 100_000
 
 
 def shared_dir() -> Path:
-    base = os.environ.get("MODWATCH_SHARED") or str(ROOT.parent / "shared")
-    return Path(base) / "data" / "transparency" / "dsa_transparency_db"
+    return shared_data() / "transparency" / "dsa_transparency_db"
 
 
 def sample_rows() -> list[list[str]]:
