@@ -12,7 +12,6 @@ import scrapy
 from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.test import get_crawler
 
-import db
 from modwatch.items import DatasetFileItem, SorDumpItem
 from pipelines.notices import store_lumen_page, store_sor_dump
 from pipelines.store import SQLitePipeline
