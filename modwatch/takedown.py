@@ -19,6 +19,9 @@ matches :data:`BLOCK_PAGE_PATTERNS`
 other 2xx                              no     ``online``
 5xx, 429, other 4xx                    no     ``HTTP <status> (not a takedown signal)``
 no answer (DNS, timeout, refused)      no     the error (see :func:`classify_failure`)
+replay: URL not in the archive         no     ``not in archive`` (:data:`NOT_IN_ARCHIVE`:
+                                              the replay middleware's own 404, flag
+                                              ``replay-miss``; no evidence either way)
 =====================================  =====  ==========================================
 
 Block pages are matched on the ``<title>`` and the first ``<h1>`` only, never on the body:
@@ -124,6 +127,16 @@ def classify(status: int, url: str, *, location: str | None = None, html: str | 
             return Verdict(True, f"block page: {name}")
         return Verdict(False, "online")
     return Verdict(False, f"HTTP {status_text(status)} (not a takedown signal)")
+
+
+#: A replayed check of a URL the WARC archive does not hold: nothing is known about the page.
+NOT_IN_ARCHIVE = Verdict(False, "not in archive")
+
+
+def is_replay_miss(response) -> bool:
+    """True for the replay middleware's own "not in archive" answer
+    (:class:`modwatch.archive.replay.WarcReplayMiddleware`), which is no HTTP answer of the site."""
+    return "replay-miss" in (response.flags or []) or bool(response.meta.get("replay_miss"))
 
 
 def classify_failure(error: BaseException) -> Verdict:

@@ -10,7 +10,8 @@ HTTP cache bypassed (``dont_cache``: the live answer is the evidence, and it is 
 the run's WARC like every response).
 
 The answer is classified by :func:`modwatch.takedown.classify` (404, 410, 451, redirect to the
-home page, block page -> gone). A redirect elsewhere is followed by hand, at most
+home page, block page -> gone). In a replay (``MODWATCH_REPLAY``) a URL the archive lacks is
+recorded as ``not in archive`` (not gone, no status): the middleware's 404 is not the site's. A redirect elsewhere is followed by hand, at most
 :data:`MAX_HOPS` hops, and the last answer decides; the row keeps the first status and its
 ``Location``, and the ``final_url``. Every check yields a
 :class:`modwatch.items.UrlCheckItem`, stored as a ``url_checks`` row
@@ -31,7 +32,7 @@ import db
 from db.history import articles_to_check
 from db.timestamps import iso_utc, parse_iso
 from modwatch.items import UrlCheckItem
-from modwatch.takedown import BLOCK_PAGE_PATTERNS, classify, classify_failure
+from modwatch.takedown import BLOCK_PAGE_PATTERNS, NOT_IN_ARCHIVE, classify, classify_failure, is_replay_miss
 
 MAX_HOPS = 5
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
@@ -93,6 +94,9 @@ class UrlCheckSpider(scrapy.Spider):
 
     def parse(self, response, state: dict):
         article = state["article"]
+        if is_replay_miss(response):  # a replay whose archive lacks the URL: no answer, not a 404
+            yield self._not_in_archive(response, state)
+            return
         location = response.headers.get("Location", b"").decode("latin-1") or None
         first = state["first"] or {
             "checked_at": response.meta.get("fetched_at") or iso_utc(),
@@ -115,6 +119,19 @@ class UrlCheckSpider(scrapy.Spider):
             reason = f"redirected ({hops} hop{'s' if hops > 1 else ''}), then {reason}"
         yield UrlCheckItem(article_id=article["id"], url=article["url"], final_url=response.url, gone=verdict.gone,
                            reason=reason, **first)  # fmt: skip
+
+    def _not_in_archive(self, response, state: dict) -> UrlCheckItem:
+        """The check of a URL (or redirect hop) the replay archive lacks: ``not in archive``, not
+        gone, no HTTP status (``articles.gone_at`` is left as it was)."""
+        self.crawler.stats.inc_value("modwatch/url_checks/not_in_archive")
+        first = state["first"] or {"checked_at": iso_utc(), "http_status": None, "location": None,
+                                   "warc_record_id": None, "warc_filename": None}  # fmt: skip
+        reason = NOT_IN_ARCHIVE.reason
+        if state["hops"]:
+            hops = state["hops"]
+            reason = f"redirected ({hops} hop{'s' if hops > 1 else ''}), then {reason}"
+        return UrlCheckItem(article_id=state["article"]["id"], url=state["article"]["url"], final_url=None,
+                            gone=NOT_IN_ARCHIVE.gone, reason=reason, **first)  # fmt: skip
 
     @staticmethod
     def _blocked_by(response) -> str | None:

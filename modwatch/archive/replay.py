@@ -16,7 +16,9 @@ answered with the archived status, headers and body:
   short, e.g. an interrupted copy) is replayed up to its last complete record and logged at
   ERROR (stat ``replay/truncated_files``);
 - a URL not in the archive gets an empty ``text/plain`` 404 response (logged at DEBUG, stat
-  ``replay/miss``). Stats: ``replay/requests``, ``replay/hit``, ``replay/miss``,
+  ``replay/miss``), marked as the middleware's own answer, not an archived one:
+  ``response.flags`` holds ``"replay-miss"`` and ``meta["replay_miss"] = True`` (``url_check``
+  records it as ``not in archive``, never as a takedown). Stats: ``replay/requests``, ``replay/hit``, ``replay/miss``,
   ``replay/records`` (records indexed).
 
 Order 50 in ``DOWNLOADER_MIDDLEWARES``: before robots.txt, the HTTP cache and everything
@@ -242,6 +244,7 @@ class WarcReplayMiddleware:
         if archived is None:
             stats.inc_value("replay/miss")
             logger.debug("Not in the replay archive, answering 404: %s", request.url)
+            request.meta["replay_miss"] = True  # not an archived 404: no evidence of anything
             return TextResponse(
                 url=request.url, status=404, body=b"", headers={"Content-Type": "text/plain; charset=utf-8"},
                 request=request, flags=["replay-miss"],

@@ -194,3 +194,28 @@ def test_redirects_are_recorded_not_followed_blindly(crawl_news, check_urls, sna
         NETZPOLITIK: (302, removed, removed, 1, "redirected (1 hop), then HTTP 410 Gone"),
     }
     assert {r[0] for r in database.execute("select url from takedowns")} == {WIKIMEDIA, KULU, NETZPOLITIK}
+
+
+def test_replay_of_an_archive_lacking_a_url_records_not_in_archive(crawl_news, check_urls, snapshots, db_path,
+                                                                  tmp_path):
+    """A replayed check over an archive that holds only Wikimedia's page: the replay middleware's
+    own 404 for the other URLs is ``not in archive``, never a takedown (no gone_at, no status)."""
+    from modwatch.archive.warc import WarcFile
+    from tests.history.snapshots import HTML, T2
+
+    partial = tmp_path / "snapshot-partial.warc.gz"
+    with WarcFile(partial) as warc:
+        warc.write_fetch(WIKIMEDIA, page(WIKIMEDIA), HTML, fetched_at=T2)
+    crawl_news(snapshots.first)
+    check_urls(partial)
+    database = db.connect(db_path)
+    rows = {r["url"]: (r["http_status"], r["final_url"], r["gone"], r["reason"])
+            for r in database.query("select * from url_checks")}  # fmt: skip
+    assert rows == {
+        WIKIMEDIA: (200, WIKIMEDIA, 0, "online"),
+        DH2020: (None, None, 0, "not in archive"),
+        KULU: (None, None, 0, "not in archive"),
+        NETZPOLITIK: (None, None, 0, "not in archive"),
+    }
+    assert database.execute("select count(*) from articles where gone_at is not null").fetchone()[0] == 0
+    assert list(database.query("select url from takedowns")) == []
