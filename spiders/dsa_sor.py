@@ -3,7 +3,9 @@
     scrapy crawl dsa_sor -a date_from=2024-03-14 -a date_to=2024-03-15 \\
         -a platforms="TikTok,Google Shopping" -a territorial_scope=DE,NL -a version=light
 
-Arguments: ``date_from`` (required unless ``urls``), ``date_to`` (default ``date_from``),
+Arguments: ``date_from`` (default: the day before yesterday, UTC, when no ``urls`` either: the
+Commission's guidance, yesterday's dump may not be ready; :func:`modwatch.transparency.dsa.default_day`),
+``date_to`` (default ``date_from``),
 ``version`` (``full`` default, or ``light``), ``slug`` (``global`` default, or a platform slug
 for the per-platform dumps ``sor-<slug>-<date>-<version>.zip``, far smaller),
 ``platforms`` (comma-separated ``platform_name`` values to keep), ``territorial_scope``
@@ -42,6 +44,7 @@ import hashlib
 import os
 import tempfile
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -129,8 +132,13 @@ class DsaSorSpider(scrapy.Spider):
             self.allowed_domains = sorted({urlsplit(u).hostname for u in self.urls})  # a mirror, a local copy
         elif date_from:
             self.urls = [dsa.dump_url(day, version, slug) for day in dsa.days(date_from, date_to)]
-        else:
-            raise ValueError("dsa_sor needs -a date_from=YYYY-MM-DD (and optionally date_to) or -a urls=...")
+        elif date_to:
+            raise ValueError("dsa_sor: date_to needs date_from (-a date_from=YYYY-MM-DD)")
+        else:  # a scheduled crawl (modwatch crawl): the latest dump surely published
+            day = dsa.default_day(datetime.now(timezone.utc).date())
+            self.logger.info("dsa_sor: no date_from nor urls given: fetching the dump of %s "
+                             "(the day before yesterday, UTC; yesterday's may not be ready)", day)
+            self.urls = [dsa.dump_url(day, version, slug)]
         self.slug = slug
         self.archive = str(archive).lower() in ("1", "true", "yes")
         self.platforms = _split(platforms)

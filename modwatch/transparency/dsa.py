@@ -124,6 +124,15 @@ def dump_url(day: date | str, version: str = "full", slug: str = "global") -> st
     return DUMP_URL.format(slug=slug, day=day, version=version)
 
 
+def default_day(today: date) -> date:
+    """The dump fetched when no day is asked for: the day before yesterday of ``today`` (UTC).
+
+    The Commission's guidance: yesterday's file may not be ready yet, so downloaders fetch the
+    day before yesterday (data-retention-policy.md of the Transparency Database).
+    """
+    return today - timedelta(days=2)
+
+
 def days(start: date | str, end: date | str | None = None) -> list[date]:
     """Every day from ``start`` to ``end`` (both included; ``end`` defaults to ``start``).
 

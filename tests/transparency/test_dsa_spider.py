@@ -1,6 +1,9 @@
 """The ``dsa_sor`` spider end to end: replay crawl of daily dumps (nested zips of the real rows)."""
 
 import sqlite3
+from datetime import date, datetime, timezone
+
+import pytest
 
 from modwatch.archive.warc import write_warc
 from modwatch.transparency import dsa
@@ -32,3 +35,34 @@ def test_replay_crawl_of_two_days_and_a_missing_one(run_crawl, db_path, tmp_path
         "group by platform_name", ["tiktok OR wallapop"]).fetchall()
     assert dict(searchable) == {"TikTok": 7, "Wallapop": 1}
     database.close()
+
+
+@pytest.mark.parametrize("today, expected", [
+    (date(2026, 11, 29), date(2026, 11, 27)),
+    (date(2024, 3, 1), date(2024, 2, 28)),  # leap year: across the month end
+    (date(2025, 1, 1), date(2024, 12, 30)),  # across the year end
+])
+def test_default_day_is_the_day_before_yesterday(today, expected):
+    assert dsa.default_day(today) == expected
+
+
+def test_without_dates_or_urls_the_day_before_yesterday_is_fetched(run_crawl, db_path, tmp_path):
+    """What ``modwatch crawl`` runs (no arguments): the dump of the day before yesterday (UTC)."""
+    day = dsa.default_day(datetime.now(timezone.utc).date())
+    warc = tmp_path / "dsa.warc.gz"
+    name = f"sor-global-{day}-full"
+    write_warc(warc, [(dsa.dump_url(day), nested_zip({f"{name}-00000-00000.csv": fixture(V1)}, name),
+                       {"Content-Type": "application/zip"})])
+    result = run_crawl("spiders.dsa_sor:DsaSorSpider", db=db_path, replay=warc)
+    assert f"[dsa_sor] INFO: dsa_sor: no date_from nor urls given: fetching the dump of {day}" in result.stderr
+    database = sqlite3.connect(db_path)
+    assert database.execute("select url, rows_read, rows_stored, status from datasets").fetchall() == [
+        (dsa.dump_url(day), 29, 28, "loaded")]  # the real 29 rows hold one duplicate
+    database.close()
+
+
+def test_date_to_without_date_from_is_refused():
+    from spiders.dsa_sor import DsaSorSpider
+
+    with pytest.raises(ValueError, match="date_to needs date_from"):
+        DsaSorSpider(date_to="2024-03-15")
