@@ -56,6 +56,8 @@ EARLIEST = "1998-01-01"
 
 class LumenSpider(scrapy.Spider):
     name = "lumen"
+    #: secrets the spider cannot work without: ``modwatch crawl`` skips it when one is unset
+    required_env = (TOKEN_ENV,)
     allowed_domains = ["lumendatabase.org"]
     handle_httpstatus_list = [429]
     custom_settings = {

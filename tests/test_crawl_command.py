@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 import db
-from modwatch.commands.crawl import assess, project_spiders, spider_arguments, summary_table, SpiderRun
+from modwatch.commands.crawl import (assess, missing_env, project_spiders, spider_arguments, summary_table,
+                                     SpiderRun)
 from modwatch.archive.warc import WarcFile
 from tests.helpers import ROOT, crawl_env, modwatch
 from tests.history.snapshots import HTML, T1, Snapshots, build_snapshots
@@ -118,3 +119,42 @@ def test_summary_table_lists_problems(tmp_path):
     assert lines[1].split()[:8] == ["news", "ok", "10", "0", "0", "0", "1m15s", "4"]
     assert lines[2].split()[:8] == ["lumen", "failed", "0", "0", "0", "0", "3s", "-"]
     assert lines[3] == "  lumen: no crawl run recorded (exit status 1)"
+
+
+def crawl_without_token(tmp_path, snapshots, *arguments):
+    env = crawl_env(tmp_path, MODWATCH_REPLAY=snapshots.first, MODWATCH_SITES_FILE=snapshots.sites_file)
+    env.pop("LUMEN_API_TOKEN", None)
+    command = modwatch("crawl", "--db", tmp_path / "m.db", "--logs-dir", tmp_path / "logs", "--jobs-dir",
+                       tmp_path / "jobs", *arguments)  # fmt: skip
+    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
+
+
+def test_every_spider_skips_one_whose_secret_is_not_set(tmp_path, snapshots):
+    """``modwatch crawl`` of every spider (here all but news and lumen excluded): lumen without
+    ``LUMEN_API_TOKEN`` is skipped, not run, and the crawl stays healthy."""
+    others = [name for name in project_spiders() if name not in ("news", "lumen")]
+    result = crawl_without_token(tmp_path, snapshots, *[f"--exclude={name}" for name in others])
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert table_row(result.stdout, "news")[1:3] == ["ok", "4"]
+    assert table_row(result.stdout, "lumen")[1] == "skipped"
+    assert "  lumen: skipped (LUMEN_API_TOKEN not set)" in result.stdout.splitlines()
+    assert not list((tmp_path / "logs").glob("lumen-*.log"))
+    database = db.connect(tmp_path / "m.db")
+    assert [r[0] for r in database.execute("select spider from crawl_runs")] == ["news"]
+
+
+def test_a_spider_asked_for_by_name_without_its_secret_fails(tmp_path, snapshots):
+    result = crawl_without_token(tmp_path, snapshots, "lumen")
+    assert result.returncode == 1
+    assert table_row(result.stdout, "lumen")[1] == "failed"
+    assert "  lumen: not run: LUMEN_API_TOKEN not set (lumen needs it)" in result.stdout.splitlines()
+
+
+@pytest.mark.parametrize("environ, missing", [({}, ["LUMEN_API_TOKEN"]), ({"LUMEN_API_TOKEN": ""}, ["LUMEN_API_TOKEN"]),
+                                              ({"LUMEN_API_TOKEN": "t0ken"}, [])])
+def test_missing_env(environ, missing):
+    from spiders.lumen import LumenSpider
+    from spiders.news import NewsSpider
+
+    assert missing_env(LumenSpider, environ) == missing
+    assert missing_env(NewsSpider, environ) == []

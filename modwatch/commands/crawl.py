@@ -26,8 +26,13 @@ run (:func:`assess`), in this order:
                  nothing to do (stat ``modwatch/nothing_due``, e.g. ``url_check`` with no URL due);
 ``ok``           otherwise.
 
+A spider that needs a secret names its environment variables in a class attribute
+``required_env`` (e.g. ``lumen``: ``("LUMEN_API_TOKEN",)``). When one is unset or empty the
+spider is not run: ``skipped (LUMEN_API_TOKEN not set)``, healthy, when it runs as one of every
+spider; ``failed`` when it was named on the command line.
+
 Prints a summary table (spider, status, data items, unchanged, errors, rejects, duration, crawl
-run id, log) and exits 0 when every run is ``ok``, 1 otherwise. Ctrl-C (SIGINT) or SIGTERM
+run id, log) and exits 0 when every run is ``ok`` (or ``skipped``), 1 otherwise. Ctrl-C (SIGINT) or SIGTERM
 stops the running spider cleanly (Scrapy saves its JOBDIR) and skips the remaining ones.
 """
 
@@ -57,14 +62,14 @@ class SpiderRun:
     spider: str
     returncode: int
     duration: float  # seconds
-    log_file: Path
+    log_file: Path | None  # None: not run
     row: dict | None = None  # the crawl_runs row, stats_json decoded into "stats"
     status: str = "failed"
     problems: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return self.status == "ok"
+        return self.status in ("ok", "skipped")
 
 
 def add_arguments(parser) -> None:
@@ -83,18 +88,37 @@ def add_arguments(parser) -> None:
                         help="Scrapy setting for every spider (repeatable)")
 
 
-def project_spiders() -> list[str]:
-    """Names of the project's spiders, sorted, with :data:`LAST_SPIDERS` moved to the end."""
+def _spider_loader():
+    """Scrapy's spider loader of the project (settings read from the repository root)."""
     from scrapy.spiderloader import SpiderLoader
     from scrapy.utils.project import get_project_settings
 
     cwd = os.getcwd()
     os.chdir(ROOT)
     try:
-        names = sorted(SpiderLoader.from_settings(get_project_settings()).list())
+        return SpiderLoader.from_settings(get_project_settings())
     finally:
         os.chdir(cwd)
+
+
+def project_spiders() -> list[str]:
+    """Names of the project's spiders, sorted, with :data:`LAST_SPIDERS` moved to the end."""
+    names = sorted(_spider_loader().list())
     return [n for n in names if n not in LAST_SPIDERS] + [n for n in LAST_SPIDERS if n in names]
+
+
+def missing_env(spider_class, environ=os.environ) -> list[str]:
+    """The variables of the spider class's ``required_env`` (its secrets) unset or empty in ``environ``."""
+    return [name for name in getattr(spider_class, "required_env", ()) if not environ.get(name)]
+
+
+def not_run(name: str, missing: list[str], *, asked_for: bool) -> SpiderRun:
+    """The run of a spider whose secrets are missing: ``skipped`` (healthy), or ``failed`` when
+    the spider was ``asked_for`` by name on the command line."""
+    what = f"{', '.join(missing)} not set"
+    if asked_for:
+        return SpiderRun(name, 0, 0.0, None, status="failed", problems=[f"not run: {what} ({name} needs it)"])
+    return SpiderRun(name, 0, 0.0, None, status="skipped", problems=[f"skipped ({what})"])
 
 
 def spider_arguments(values: list[str], spider: str) -> list[str]:
@@ -234,7 +258,7 @@ def summary_table(runs: list[SpiderRun]) -> str:
         rows.append((run.spider, run.status, str(data_items(row)),
                      str(int(row.get("stats", {}).get("modwatch/unchanged", 0) or 0)), str(row.get("errors") or 0),
                      str(row.get("rejects") or 0), _duration(run.duration), str(row.get("id", "-")),
-                     _shown_path(run.log_file)))  # fmt: skip
+                     _shown_path(run.log_file) if run.log_file else "-"))  # fmt: skip
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip() for line in [header, *rows]]
     for run in runs:
@@ -255,6 +279,7 @@ def run(args) -> int:
         print(f"error: unknown spider(s) {', '.join(unknown)}; available: {', '.join(available)}", file=sys.stderr)
         return 2
     names = [n for n in (args.spiders or available) if n not in args.exclude]
+    loader = _spider_loader()
     stop = _Stop()
     previous_handler = signal.signal(signal.SIGTERM, stop)
     runs = []
@@ -263,6 +288,10 @@ def run(args) -> int:
             if stop.requested:
                 print(f"stop requested: {name} and the following spiders not run", file=sys.stderr)
                 break
+            if missing := missing_env(loader.load(name)):
+                runs.append(not_run(name, missing, asked_for=name in args.spiders))
+                print(f"{name}: {runs[-1].problems[0]}", flush=True)
+                continue
             print(f"crawling {name} ...", flush=True)
             runs.append(run_spider(name, args, stop))
     finally:
