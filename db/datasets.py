@@ -64,12 +64,14 @@ def begin_dataset(
     schema_version: str | None = None,
     crawl_run_id: int | None = None,
     warc_record_id: str | None = None,
+    filters: str | None = None,
 ) -> int:
     """Insert a ``datasets`` row with status ``'loading'`` and return its id.
 
     ``fetched_at`` is UTC ISO 8601; ``sha256`` the hex digest of the file bytes as downloaded;
     ``byte_size`` their length in bytes; ``schema_version`` names the header layout recognised
-    (e.g. ``"meta-2018h2"``). The row is not current until :func:`replace_current` runs.
+    (e.g. ``"meta-2018h2"``); ``filters`` the JSON of the row filters applied (``None``: every
+    row). The row is not current until :func:`replace_current` runs.
     """
     with db.atomic():
         table = db["datasets"]
@@ -83,6 +85,7 @@ def begin_dataset(
                 "schema_version": schema_version,
                 "crawl_run_id": crawl_run_id,
                 "warc_record_id": warc_record_id,
+                "filters": filters,
                 "status": LOADING,
                 "is_current": 0,
             }
@@ -142,6 +145,23 @@ def current_dataset(db: sqlite_utils.Database, source: str) -> dict | None:
     return rows[0] if rows else None
 
 
+def unchanged_dataset(db: sqlite_utils.Database, *, source: str, url: str, sha256: str,
+                      filters: str | None = None, current_only: bool = False) -> dict | None:
+    """The ``loaded`` dataset of ``source`` downloaded from ``url`` with the same bytes (``sha256``)
+    and loaded with the same ``filters`` (JSON, ``None`` for none), or ``None``.
+
+    The loaders skip such an input (status ``"unchanged"``, nothing stored, no ``datasets`` row),
+    so a re-run of a crawl adds no dataset and no reject. ``current_only``: only the current
+    dataset of ``source`` counts (a transparency report file that reverts to an earlier download
+    is loaded again so that it becomes current). Returns the newest matching row as a dict.
+    """
+    where = ("source = ? and url = ? and sha256 = ? and ifnull(filters, '') = ifnull(?, '') and status = ?"
+             + (" and is_current = 1" if current_only else ""))
+    rows = list(db["datasets"].rows_where(where, [source, url, sha256, filters, LOADED], order_by="id desc",
+                                          limit=1))
+    return rows[0] if rows else None
+
+
 @dataclass
 class DatasetLoad:
     """A dataset being loaded by :func:`loading`: its id, and the figures the loader sets."""
@@ -166,6 +186,7 @@ def loading(
     schema_version: str | None = None,
     crawl_run_id: int | None = None,
     warc_record_id: str | None = None,
+    filters: str | None = None,
 ) -> Iterator[DatasetLoad]:
     """Begin a ``datasets`` row, yield its :class:`DatasetLoad`, finish or fail it.
 
@@ -177,7 +198,8 @@ def loading(
     """
     load = DatasetLoad(begin_dataset(db, source=source, url=url, fetched_at=fetched_at, sha256=sha256,
                                      byte_size=byte_size, schema_version=schema_version,
-                                     crawl_run_id=crawl_run_id, warc_record_id=warc_record_id))
+                                     crawl_run_id=crawl_run_id, warc_record_id=warc_record_id,
+                                     filters=filters))
     try:
         yield load
     except BaseException as error:
@@ -220,8 +242,8 @@ def load_dataset(
     ``location``), every bad row to ``rejects`` (reason, raw line, ``dataset_id``, ``location``),
     the new rows become the current rows of their source and the earlier dataset's rows are
     demoted (kept). Returns ``{"dataset_id", "status", "rows_read", "rows_stored",
-    "rows_rejected"}`` where ``status`` is ``"loaded"``, ``"unchanged"`` (same sha256 as the
-    current dataset; nothing stored) or ``"empty"`` (no row could be stored: the file's rejects
+    "rows_rejected"}`` where ``status`` is ``"loaded"``, ``"unchanged"`` (same URL and sha256 as the
+    current dataset, :func:`unchanged_dataset`; nothing stored) or ``"empty"`` (no row could be stored: the file's rejects
     are kept, its ``datasets`` row gets status ``failed`` with the reason in ``error``, and the
     previous dataset of ``source`` stays current). ``rows_read`` counts the distinct data lines parsed (a
     line can give several ``removal_requests`` rows; per-file aggregates such as
@@ -234,8 +256,9 @@ def load_dataset(
 
     registered = PARSERS[parser]
     sha256 = hashlib.sha256(data).hexdigest()
-    current = current_dataset(db, source)
-    if current is not None and current["sha256"] == sha256:
+    current = unchanged_dataset(db, source=source, url=url, sha256=sha256, current_only=True)
+    if current is not None:
+        logger.info("%s: %s unchanged (dataset %s): not loaded again", source, url, current["id"])
         return {"dataset_id": current["id"], "status": "unchanged", "rows_read": current["rows_read"],
                 "rows_stored": 0, "rows_rejected": 0}
     fetched_at = fetched_at or iso_utc()

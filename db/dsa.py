@@ -15,6 +15,7 @@ day's statements and rejects and marks its dataset ``failed``; a hard crash leav
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import sqlite3
 from contextlib import contextmanager
@@ -23,7 +24,7 @@ from typing import BinaryIO
 import sqlite_utils
 
 from db import fts
-from db.datasets import loading
+from db.datasets import loading, unchanged_dataset
 from db.rejects import insert_reject
 from modwatch.transparency import dsa
 
@@ -76,19 +77,33 @@ def load_dump(
     """Load one dump (nested zip, or a bare CSV when ``name`` ends in ``.csv``) from ``fileobj``.
 
     ``fileobj``: seekable binary file. ``url``: where it was downloaded from (datasets.url).
-    Returns ``{"dataset_id", "rows_read", "rows_stored", "rows_rejected", "duplicates",
-    "rows_filtered", "csv_files", "schema_version"}``. Raises ``dsa.DumpError`` for a file that is
-    not a dump (the dataset is marked failed first and keeps no statements).
+    Returns ``{"dataset_id", "status", "rows_read", "rows_stored", "rows_rejected", "duplicates",
+    "rows_filtered", "csv_files", "schema_version"}``. ``status`` is ``"loaded"``, or
+    ``"unchanged"`` when URL, sha256 and filters (``platforms``, ``territorial_scope``, kept in
+    ``datasets.filters``) equal those of a loaded dataset of the same source
+    (:func:`db.datasets.unchanged_dataset`): then nothing is written, ``dataset_id`` and
+    ``rows_read`` are that dataset's and the other counts 0. Raises ``dsa.DumpError`` for a file
+    that is not a dump (the dataset is marked failed first and keeps no statements).
     """
     if sha256 is None or byte_size is None:
         sha256, byte_size = file_digest(fileobj)
+    source = f"dsa_sor/{slug}"
+    filters = {name: sorted(value) for name, value in
+               (("platforms", platforms), ("territorial_scope", territorial_scope)) if value}
+    filters = json.dumps(filters) if filters else None
+    earlier = unchanged_dataset(db, source=source, url=url, sha256=sha256, filters=filters)
+    if earlier is not None:
+        return {"dataset_id": earlier["id"], "status": "unchanged", "rows_read": earlier["rows_read"],
+                "rows_stored": 0, "rows_rejected": 0, "duplicates": 0, "rows_filtered": 0, "csv_files": 0,
+                "schema_version": earlier["schema_version"]}
     counts = {"rows_stored": 0, "rows_rejected": 0, "csv_files": 0, "_rejects_before": 0}
     stats = {"read": 0, "filtered": 0}
     versions = set()
     conn = db.conn
-    with _bulk_pragmas(db), loading(db, source=f"dsa_sor/{slug}", url=url, fetched_at=fetched_at, sha256=sha256,
+    with _bulk_pragmas(db), loading(db, source=source, url=url, fetched_at=fetched_at, sha256=sha256,
                                     byte_size=byte_size, tables=("statements_of_reasons",),
-                                    crawl_run_id=crawl_run_id, warc_record_id=warc_record_id) as load:
+                                    crawl_run_id=crawl_run_id, warc_record_id=warc_record_id,
+                                    filters=filters) as load:
         for member, text in dsa.iter_csv_members(fileobj, name or url.rsplit("/", 1)[-1]):
             header, reader = dsa.open_csv(text)
             counts["csv_files"] += 1
@@ -106,7 +121,8 @@ def load_dump(
         load.schema_version = ",".join(sorted(versions)) or None
     duplicates = counts["rows_read"] - counts["rows_filtered"] - counts["rows_stored"] - counts["rows_rejected"]
     counts.pop("_rejects_before")
-    return {"dataset_id": load.dataset_id, **counts, "duplicates": duplicates, "schema_version": load.schema_version}
+    return {"dataset_id": load.dataset_id, "status": "loaded", **counts, "duplicates": duplicates,
+            "schema_version": load.schema_version}
 
 
 def _store_member(db, conn, rows, dataset_id, counts, batch_size, commit_rows, **reject_fields) -> None:

@@ -11,6 +11,8 @@ Tables
     One row per downloaded file. ``source`` is the replacement scope (see ``db/datasets.py``);
     ``status`` is ``loading`` | ``loaded`` | ``failed``; ``is_current`` = 1 for the newest loaded
     dataset of its source. ``rows_read`` / ``rows_stored`` / ``rows_rejected`` count data rows.
+    ``filters``: JSON object of the row filters the load applied (a DSA dump loaded for some
+    platforms only), NULL when every row was loaded.
 
 ``removal_requests``
     The common table all platform transparency reports map into. One row = one figure set for
@@ -177,3 +179,9 @@ def m003_removal_requests(db):
         group by platform, country, period_start, period_end
         """
     )
+
+
+@migrations()
+def m004_datasets_filters(db):
+    # the row filters a load applied (JSON, e.g. a DSA dump loaded for some platforms only); NULL: every row
+    db["datasets"].add_column("filters", str)

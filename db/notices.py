@@ -19,7 +19,7 @@ import json
 
 import sqlite_utils
 
-from db.datasets import loading
+from db.datasets import loading, unchanged_dataset
 from db.rejects import insert_reject
 from db.timestamps import parse_iso
 from modwatch.transparency import lumen
@@ -47,15 +47,23 @@ def store_notice_page(
     (inside :func:`db.datasets.loading`: an exception leaves only a ``failed`` dataset row).
 
     ``fetched_at``: UTC ISO 8601 of the download (also the upper bound for plausible dates).
-    Returns ``{"dataset_id", "rows_read", "rows_stored", "rows_rejected", "problems"}`` where
+    Returns ``{"dataset_id", "status", "rows_read", "rows_stored", "rows_rejected", "problems"}`` where
     ``rows_*`` count notices and ``problems`` counts partial rejects (e.g. a dropped date).
-    A document that is not valid JSON is stored as a failed-to-parse dataset with one reject.
+    ``status`` is ``"loaded"``, or ``"unchanged"`` when a ``lumen`` dataset with the same URL and
+    sha256 was loaded before (:func:`db.datasets.unchanged_dataset`): then nothing is written and
+    ``dataset_id`` is that dataset's. A document that is not valid JSON is stored as a
+    failed-to-parse dataset with one reject.
     """
+    sha256 = hashlib.sha256(body).hexdigest()
+    earlier = unchanged_dataset(db, source="lumen", url=url, sha256=sha256)
+    if earlier is not None:
+        return {"dataset_id": earlier["id"], "status": "unchanged", "rows_read": earlier["rows_read"],
+                "rows_stored": 0, "rows_rejected": 0, "problems": 0}
     reject_fields = dict(url=url, spider=spider, crawl_run_id=crawl_run_id, fetched_at=fetched_at,
                          warc_record_id=warc_record_id)
     fetched = parse_iso(fetched_at)
     problems = 0
-    with loading(db, source="lumen", url=url, fetched_at=fetched_at, sha256=hashlib.sha256(body).hexdigest(),
+    with loading(db, source="lumen", url=url, fetched_at=fetched_at, sha256=sha256,
                  byte_size=len(body), schema_version="lumen-notices-json", crawl_run_id=crawl_run_id,
                  warc_record_id=warc_record_id) as load, db.atomic():
         reject_fields["dataset_id"] = load.dataset_id
@@ -83,8 +91,8 @@ def store_notice_page(
                 insert_reject(db, reason=f"notice {parsed.notice['id']}: {problem}; rest of the notice stored",
                               excerpt=parsed.notice["original_json"], location=f"{path}.{field}", **reject_fields)
                 problems += 1
-    return {"dataset_id": load.dataset_id, "rows_read": load.rows_read, "rows_stored": load.rows_stored,
-            "rows_rejected": load.rows_rejected, "problems": problems}
+    return {"dataset_id": load.dataset_id, "status": "loaded", "rows_read": load.rows_read,
+            "rows_stored": load.rows_stored, "rows_rejected": load.rows_rejected, "problems": problems}
 
 
 def upsert_notice(db: sqlite_utils.Database, parsed: lumen.ParsedNotice, *, dataset_id: int | None,

@@ -177,10 +177,14 @@ def test_filters(memory_db, filters, stored):
 
 def test_reloading_the_same_dump_stores_nothing_new(memory_db):
     first = load(memory_db, fixture(V1), V1)
-    second = load(memory_db, fixture(V1), V1)
-    assert (first["rows_stored"], second["rows_stored"], second["duplicates"]) == (28, 0, 29)
+    second = load(memory_db, fixture(V1), V1)  # same URL and bytes: skipped, no second dataset
+    assert (first["rows_stored"], second["status"], second["rows_stored"]) == (28, "unchanged", 0)
+    assert second["dataset_id"] == first["dataset_id"]
     assert memory_db["statements_of_reasons"].count == 28
-    assert memory_db["datasets"].count == 2
+    assert memory_db["datasets"].count == 1
+    other_url = load_dump(memory_db, io.BytesIO(fixture(V1)), url="https://example.org/mirror.csv", name=V1,
+                          fetched_at="2026-11-29T12:00:00Z")
+    assert (other_url["status"], other_url["rows_stored"], other_url["duplicates"]) == ("loaded", 0, 29)
 
 
 def test_bad_rows_go_to_rejects_and_the_rest_loads(memory_db):
