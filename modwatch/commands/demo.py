@@ -95,7 +95,14 @@ def summary(database, first_run_id: int) -> tuple[str, bool]:
             lines.append(f"  {row['platform']:<18} {row['n']:>6} rows from {row['files']} datasets")
     rejects = figures["rejects"]
     lines.append(f"total: {figures['articles_total']} articles; {len(rejects)} rejects in these runs")
-    lines.extend(f"  reject {r['url']}: {r['reason']}" for r in rejects)
+    by_reason: dict[str, list[str]] = {}
+    for r in rejects:
+        by_reason.setdefault(r["reason"], []).append(r["url"])
+    for reason, urls in sorted(by_reason.items(), key=lambda item: -len(item[1])):
+        example = urls[0] if len(urls) == 1 else f"{urls[0]} and {len(urls) - 1} more"
+        lines.append(f"  {len(urls):4d} x {reason}: {example}")
+    if rejects:
+        lines.append("  (every reject, with its raw excerpt: table rejects)")
     return "\n".join(lines), ok
 
 
