@@ -7,7 +7,9 @@ import json
 from pathlib import Path
 
 from db import tagging as store
+from db.datasets import load_dataset
 from modwatch.tagging import tag_article
+from tests.helpers import report_file
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "tagging"
 
@@ -66,3 +68,13 @@ def tag_all(database, vocabulary, everything=False) -> int:
                                  vocabulary_sha256=vocabulary.sha256)
         done += 1
     return done
+
+
+def load_figures(database) -> None:
+    """Store the real Google zip and Meta's 2023-H2 file as the current removal-request figures."""
+    load_dataset(database, parser="google_removals", source="google",
+                 url="https://storage.googleapis.com/transparencyreport/google-government-removals.zip",
+                 data=report_file("google-government-removals.zip").read_bytes())
+    load_dataset(database, parser="meta_restrictions", source="meta:2023-H2",
+                 url="https://transparency.meta.com/sr/content-restrictions/Content_Restrictions_2023_H2.csv",
+                 data=report_file("Content_Restrictions_2023_H2.csv").read_bytes())

@@ -10,8 +10,7 @@ from db import tagging as store
 from db import tagging_views
 from db.articles import upsert_article
 from modwatch.tagging import load_vocabulary
-from tests.helpers import report_file
-from tests.tagging.helpers import EAGLENEWS, SGGP, THESTAR, articles, real_item, seed_item, tag_all
+from tests.tagging.helpers import EAGLENEWS, SGGP, THESTAR, articles, load_figures, real_item, seed_item, tag_all
 
 REAL = articles()
 
@@ -95,14 +94,7 @@ def test_entities_follow_the_vocabulary(database, vocabulary, tmp_path):
 
 @pytest.fixture
 def with_figures(database):
-    from pipelines.transparency import load_dataset
-
-    load_dataset(database, parser="google_removals", source="google",
-                 url="https://storage.googleapis.com/transparencyreport/google-government-removals.zip",
-                 data=report_file("google-government-removals.zip").read_bytes())
-    load_dataset(database, parser="meta_restrictions", source="meta:2023-H2",
-                 url="https://transparency.meta.com/sr/content-restrictions/Content_Restrictions_2023_H2.csv",
-                 data=report_file("Content_Restrictions_2023_H2.csv").read_bytes())
+    load_figures(database)
     return database
 
 

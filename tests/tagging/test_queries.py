@@ -10,9 +10,7 @@ from datasette.app import Datasette
 import db
 from db.articles import upsert_article
 from modwatch import publish
-from pipelines.transparency import load_dataset
-from tests.helpers import report_file
-from tests.tagging.helpers import EAGLENEWS, SGGP, THESTAR, seed_item, tag_all
+from tests.tagging.helpers import EAGLENEWS, SGGP, THESTAR, load_figures, seed_item, tag_all
 
 QUERIES = ("country_period_evidence", "country_period_articles", "law_evidence_articles", "law_evidence_figures")
 
@@ -21,12 +19,7 @@ QUERIES = ("country_period_evidence", "country_period_articles", "law_evidence_a
 def get(tmp_path_factory, vocabulary):
     path = tmp_path_factory.mktemp("queries") / "modwatch.db"
     database = db.connect(path)
-    load_dataset(database, parser="google_removals", source="google",
-                 url="https://storage.googleapis.com/transparencyreport/google-government-removals.zip",
-                 data=report_file("google-government-removals.zip").read_bytes())
-    load_dataset(database, parser="meta_restrictions", source="meta:2023-H2",
-                 url="https://transparency.meta.com/sr/content-restrictions/Content_Restrictions_2023_H2.csv",
-                 data=report_file("Content_Restrictions_2023_H2.csv").read_bytes())
+    load_figures(database)
     for url in (EAGLENEWS, THESTAR, SGGP):
         upsert_article(database, seed_item(url))
     tag_all(database, vocabulary)
