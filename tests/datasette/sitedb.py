@@ -33,7 +33,7 @@ from modwatch import publish
 from db.rejects import insert_reject
 from db import tagging as tagging_store
 from modwatch.tagging import load_vocabulary, tag_article
-from pipelines.transparency import load_dataset
+from db.datasets import load_dataset
 from tests.helpers import report_file
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "datasette"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from pipelines.transparency import load_dataset
+from db.datasets import load_dataset
 from spiders.x_removals import URL as X_URL
 from tests.helpers import WIKIMEDIA_PAGE, report_file
 
