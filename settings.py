@@ -25,9 +25,10 @@ MODWATCH_REPLAY = os.environ.get("MODWATCH_REPLAY", "")
 MODWATCH_SITES_FILE = os.environ.get("MODWATCH_SITES_FILE", "modwatch/sites.yaml")
 # Never written to a WARC (modwatch.archive.warc): these request/response headers, in addition to
 # Authorization, Proxy-Authorization, Cookie, Set-Cookie, X-Authentication-Token; and these URL
-# query parameters (replay drops them too before looking a URL up).
+# query parameters (replay drops them too before looking a URL up; a trailing * is a prefix, any case:
+# X-Amz-* = the credential and signature of a presigned S3 URL such as the DSA dumps' redirects).
 MODWATCH_WARC_REDACT_HEADERS = []
-MODWATCH_WARC_REDACT_PARAMS = ["token", "api_key", "apikey", "access_token"]
+MODWATCH_WARC_REDACT_PARAMS = ["token", "api_key", "apikey", "access_token", "X-Amz-*"]
 
 # --- politeness (live crawls) --------------------------------------------------------------
 USER_AGENT = "modwatch/0.1 (+https://github.com/modwatch/modwatch; research crawler for censorship transparency)"

@@ -45,9 +45,10 @@ def insert_sql(dataset_id: int) -> str:
             f"VALUES ({values})")
 
 
-def file_digest(fileobj: BinaryIO) -> tuple[str, int]:
-    """``(hex sha256, byte size)`` of a seekable binary file, read in 1 MiB chunks; rewinds it."""
-    digest, size = hashlib.sha256(), 0
+def file_digest(fileobj: BinaryIO, algorithm=hashlib.sha256) -> tuple[str, int]:
+    """``(hex digest, byte size)`` of a seekable binary file (sha256 unless ``algorithm``, a
+    ``hashlib`` constructor), read in 1 MiB chunks; rewinds it."""
+    digest, size = algorithm(), 0
     fileobj.seek(0)
     while chunk := fileobj.read(1024 * 1024):
         digest.update(chunk)
@@ -71,6 +72,8 @@ def load_dump(
     spider: str | None = None,
     sha256: str | None = None,
     byte_size: int | None = None,
+    sha1: str | None = None,
+    expected_sha1: str | None = None,
     batch_size: int = BATCH_SIZE,
     commit_rows: int = COMMIT_ROWS,
 ) -> dict:
@@ -84,6 +87,11 @@ def load_dump(
     (:func:`db.datasets.unchanged_dataset`): then nothing is written, ``dataset_id`` and
     ``rows_read`` are that dataset's and the other counts 0. Raises ``dsa.DumpError`` for a file
     that is not a dump (the dataset is marked failed first and keeps no statements).
+
+    ``expected_sha1``: the SHA-1 published beside the dump (``.zip.sha1``); when given, the
+    file's SHA-1 (``sha1``, computed here when None) must equal it, else ``dsa.ChecksumError``
+    is raised with the dataset marked ``failed`` and nothing read from the file (earlier
+    datasets, of that day or others, keep their statements).
     """
     if sha256 is None or byte_size is None:
         sha256, byte_size = file_digest(fileobj)
@@ -91,6 +99,12 @@ def load_dump(
     filters = {name: sorted(value) for name, value in
                (("platforms", platforms), ("territorial_scope", territorial_scope)) if value}
     filters = json.dumps(filters) if filters else None
+    if expected_sha1 is not None:
+        sha1 = sha1 or file_digest(fileobj, hashlib.sha1)[0]
+        if sha1.lower() != expected_sha1.lower():
+            with loading(db, source=source, url=url, fetched_at=fetched_at, sha256=sha256, byte_size=byte_size,
+                         crawl_run_id=crawl_run_id, warc_record_id=warc_record_id, filters=filters):
+                raise dsa.ChecksumError(f"SHA-1 {sha1} of the download differs from the published {expected_sha1}")
     earlier = unchanged_dataset(db, source=source, url=url, sha256=sha256, filters=filters)
     if earlier is not None:
         return {"dataset_id": earlier["id"], "status": "unchanged", "rows_read": earlier["rows_read"],

@@ -96,9 +96,11 @@ class SorDumpItem(scrapy.Item):
     Format: ``modwatch.transparency.dsa`` (zip of zipped CSV parts, DSA Transparency Database).
     """
 
-    url = scrapy.Field()  # str: the dump URL
+    url = scrapy.Field()  # str: the dump URL (the stable route's URL, never a presigned one)
     path = scrapy.Field()  # str: the dump as downloaded, in a file the pipeline deletes once stored
     sha256 = scrapy.Field()  # str: hex sha256 of the file
+    sha1 = scrapy.Field()  # str: hex SHA-1 of the file
+    expected_sha1 = scrapy.Field()  # str | None: the SHA-1 published beside it (.zip.sha1); None: unverified
     byte_size = scrapy.Field()  # int: its size in bytes
     fetched_at = scrapy.Field()  # str: UTC ISO 8601
     warc_record_id = scrapy.Field()  # str | None

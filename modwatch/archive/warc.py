@@ -19,8 +19,10 @@ de-chunk a body that is not chunked.
 
 **No secrets.** Recorded request and response headers lose the headers listed in
 ``MODWATCH_WARC_REDACT_HEADERS`` (default :data:`REDACT_HEADERS`), and recorded URLs (target
-URI and request line) lose the query parameters listed in ``MODWATCH_WARC_REDACT_PARAMS``
-(default :data:`REDACT_PARAMS`). Replay removes the same parameters before looking a URL up.
+URI, request line, and the URL of a ``Location`` / ``Content-Location`` response header) lose
+the query parameters listed in ``MODWATCH_WARC_REDACT_PARAMS`` (default :data:`REDACT_PARAMS`;
+a name ending in ``*`` is a case-insensitive prefix: ``X-Amz-*`` covers the signature of a
+presigned S3 URL). Replay removes the same parameters before looking a URL up.
 """
 
 import http
@@ -31,7 +33,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import BinaryIO
 from datetime import datetime, timezone
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
 from scrapy import signals
 from w3lib.url import url_query_cleaner
@@ -44,8 +46,11 @@ logger = logging.getLogger(__name__)
 
 #: Header names never written to a WARC (case-insensitive).
 REDACT_HEADERS = ("Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", "X-Authentication-Token")
-#: Query parameters removed from every URL written to a WARC.
-REDACT_PARAMS = ("token", "api_key", "apikey", "access_token")
+#: Query parameters removed from every URL written to a WARC; ``X-Amz-*`` (any parameter whose
+#: name starts with ``X-Amz-``, any case): the credential and signature of a presigned S3 URL.
+REDACT_PARAMS = ("token", "api_key", "apikey", "access_token", "X-Amz-*")
+#: Response headers whose value is a URL, redacted like the recorded URLs.
+URL_HEADERS = ("Location", "Content-Location")
 #: Hop-by-hop header that no longer describes the stored payload.
 _DROP_HEADERS = ("Transfer-Encoding",)
 
@@ -55,11 +60,31 @@ HeaderList = list[tuple[str, str]]
 
 
 def redact_url(url: str, params: Iterable[str] = REDACT_PARAMS) -> str:
-    """``url`` without the query parameters named in ``params`` (order of the rest kept)."""
+    """``url`` without the query parameters named in ``params`` (order of the rest kept).
+
+    A name ending in ``*`` removes every parameter whose name starts with the rest, ignoring
+    case (``X-Amz-*``).
+    """
     params = list(params)
     if not params or not urlsplit(url).query:
         return url
-    return url_query_cleaner(url, params, remove=True, unique=False, keep_fragments=True)
+    names = [name for name in params if not name.endswith("*")]
+    prefixes = tuple(name[:-1].lower() for name in params if name.endswith("*"))
+    if names:
+        url = url_query_cleaner(url, names, remove=True, unique=False, keep_fragments=True)
+    if prefixes:
+        parts = urlsplit(url)
+        kept = [pair for pair in parts.query.split("&")
+                if not unquote_plus(pair.partition("=")[0]).lower().startswith(prefixes)]
+        url = urlunsplit(parts._replace(query="&".join(kept)))
+    return url
+
+
+def redact_header_urls(headers: HeaderList, params: Iterable[str] = REDACT_PARAMS) -> HeaderList:
+    """``headers`` with the URL of each :data:`URL_HEADERS` header redacted by :func:`redact_url`."""
+    params = list(params)
+    names = {name.lower() for name in URL_HEADERS}
+    return [(name, redact_url(value, params) if name.lower() in names else value) for name, value in headers]
 
 
 def header_list(headers, drop: Iterable[str] = ()) -> HeaderList:
@@ -270,7 +295,7 @@ class WarcWriterMiddleware:
         record_id = self.warc.write_fetch(
             redact_url(response.url, self.redact_params),
             response.body,
-            header_list(response.headers, drop=drop),
+            redact_header_urls(header_list(response.headers, drop=drop), self.redact_params),
             status=response.status,
             fetched_at=fetched_at,
             method=request.method,

@@ -17,7 +17,9 @@ Each run records its ``crawl_runs`` row (``modwatch.crawlrun.CrawlRunExtension``
 run (:func:`assess`), in this order:
 
 ``failed``       the process exited non-zero, recorded no crawl run, or closed for a reason
-                 other than ``finished`` / ``shutdown`` (e.g. ``closespider_errorcount``);
+                 other than ``finished`` / ``shutdown`` (e.g. ``closespider_errorcount``), or a
+                 downloaded dataset failed its checks and was not loaded (stat
+                 ``modwatch/datasets_failed``, e.g. a DSA dump whose SHA-1 is wrong);
 ``interrupted``  stopped before the end (``shutdown``); resumed next time;
 ``errors``       errors / max(responses, 1) above ``--max-error-rate`` (default 0.05);
 ``empty``        nothing seen (data items scraped + unchanged articles skipped = 0; a reject is
@@ -161,6 +163,9 @@ def assess(returncode: int, row: dict | None, previous: dict | None, max_error_r
         return "interrupted", ["stopped before the end; the next crawl resumes it"]
     if reason != "finished":
         return "failed", [f"closed with reason {reason}"]
+    datasets_failed = int(row.get("stats", {}).get("modwatch/datasets_failed", 0) or 0)
+    if datasets_failed:
+        return "failed", [f"{datasets_failed} downloaded dataset(s) failed and were not loaded (datasets.error)"]
     errors, responses = row.get("errors") or 0, row.get("responses") or 0
     if errors / max(responses, 1) > max_error_rate:
         return "errors", [f"{errors} errors for {responses} responses (max rate {max_error_rate:g})"]

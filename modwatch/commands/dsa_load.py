@@ -1,13 +1,14 @@
 """Load EU DSA daily dumps from disk into the database, streaming end to end.
 
-    curl -O https://dsa-sor-data-dumps.s3.eu-central-1.amazonaws.com/sor-global-2024-03-14-full.zip
+    curl -LO https://transparency.dsa.ec.europa.eu/explore-data/download/sor-global-2024-03-14-full.zip
     python -m modwatch dsa-load sor-global-2024-03-14-full.zip --platform TikTok --territorial-scope DE
 
 For dumps downloaded by other means (``curl``, a mirror, an archive copy; the ``dsa_sor``
 spider downloads and streams them itself): each FILE (a ``sor-<slug>-<date>-<full|light>.zip``
 dump, or one of its CSVs) is read from disk through ``db.dsa.load_dump``, so memory stays flat
 whatever the size. The
-``datasets`` row records ``--url`` (default: the upstream URL derived from the file name) and
+``datasets`` row records ``--url`` (default: the upstream stable URL derived from the file name,
+the one the ``dsa_sor`` spider records, so a day loaded both ways is recognised as the same) and
 the file's sha256. No WARC record is written: keep the file itself as the archive copy.
 
 Prints one JSON line per file with the counts. Exit status 0, or 2 when a file is not a dump.

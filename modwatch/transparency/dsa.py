@@ -38,7 +38,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import BinaryIO, Iterable, Iterator
 
-DUMP_URL = "https://dsa-sor-data-dumps.s3.eu-central-1.amazonaws.com/sor-{slug}-{day}-{version}.zip"
+#: the Transparency Database's stable download route (since June 2026): ``<base>sor-<slug>-<day>-<version>.zip``
+#: (and ``.zip.sha1``) answer 302 to a presigned URL, valid 60 minutes, on the storage host of the day
+#: (``X-Amz-*`` query parameters: a secret, never stored; see :func:`dump_url`)
+DOWNLOAD_BASE = "https://transparency.dsa.ec.europa.eu/explore-data/download/"
+DUMP_NAME = "sor-{slug}-{day}-{version}.zip"
 #: date of the first daily dump
 FIRST_DUMP = date(2023, 9, 25)
 #: first day of the v2 schema (API v2: new categories, ``content_id_ean``)
@@ -74,10 +78,28 @@ CATEGORY_RENAMES = {
     "STATEMENT_CATEGORY_UNSAFE_AND_ILLEGAL_PRODUCTS": "STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS",
     "STATEMENT_CATEGORY_SCOPE_OF_PLATFORM_SERVICE": "STATEMENT_CATEGORY_OTHER_VIOLATION_TC",
 }
+#: v1 ``category_specification`` keyword -> its v2 name (API v2 changelog, 1 July 2025: keywords
+#: renamed, or two merged into one; keywords only removed or added are not listed). Applied in SQL
+#: by the generated column ``statements_of_reasons.category_specification_v2`` (the raw cell is
+#: kept in ``category_specification``) and published as the table ``dsa_keyword_renames``
+#: (``db/migrations_dsa_notes.py``). Source: the EC's changelog of API v2
+#: (``resources/markdown/migration-to-api-v-two.md`` of ``digital-services-act/transparency-database``).
+KEYWORD_RENAMES = {
+    "KEYWORD_ONLINE_BULLYING_INTIMIDATION": "KEYWORD_CYBER_BULLYING_INTIMIDATION",
+    "KEYWORD_NON_CONSENSUAL_ITEMS_DEEPFAKE": "KEYWORD_NON_CONSENSUAL_MATERIAL_DEEPFAKE",
+    "KEYWORD_INSUFFICIENT_INFORMATION_TRADERS": "KEYWORD_INSUFFICIENT_INFORMATION_ON_TRADERS",
+    "KEYWORD_DISINFORMATION": "KEYWORD_MISINFORMATION_DISINFORMATION",
+    "KEYWORD_MISINFORMATION": "KEYWORD_MISINFORMATION_DISINFORMATION",
+}
 
 
 class DumpError(ValueError):
     """A file that is not a readable DSA dump (not a zip, CSV without a ``uuid`` header ...)."""
+
+
+class ChecksumError(DumpError):
+    """A dump whose SHA-1 differs from the one published beside it (``.zip.sha1``), or a checksum
+    file that holds no SHA-1."""
 
 
 #: invalid UTF-8 bytes decoded so far (all streams); :func:`iter_statements` checks its records
@@ -116,12 +138,35 @@ class Reject:
     excerpt: str
 
 
-def dump_url(day: date | str, version: str = "full", slug: str = "global") -> str:
-    """URL of one daily dump. ``version`` is ``full`` or ``light``; ``slug`` ``global`` or a platform slug."""
+def dump_url(day: date | str, version: str = "full", slug: str = "global", base: str = DOWNLOAD_BASE) -> str:
+    """Stable URL of one daily dump. ``version`` is ``full`` or ``light``; ``slug`` ``global`` or a
+    platform slug; ``base`` the download route (:data:`DOWNLOAD_BASE`, a local server in tests).
+
+    This URL is the dump's identity (``datasets.url``): it answers with a redirect to a presigned
+    URL that changes at every request, so two downloads of one day are recognised as the same
+    by this URL and their sha256.
+    """
     if version not in ("full", "light"):
         raise ValueError(f"version must be 'full' or 'light', got {version!r}")
     day = day if isinstance(day, str) else day.isoformat()
-    return DUMP_URL.format(slug=slug, day=day, version=version)
+    return base.rstrip("/") + "/" + DUMP_NAME.format(slug=slug, day=day, version=version)
+
+
+def checksum_url(url: str) -> str:
+    """URL of the SHA-1 checksum published beside a dump: the dump URL + ``.sha1`` (same route)."""
+    return url + ".sha1"
+
+
+_SHA1 = re.compile(rb"^\s*([0-9a-fA-F]{40})(?:\s|$)")
+
+
+def parse_sha1(body: bytes) -> str:
+    """The lower-case hex SHA-1 of a ``.zip.sha1`` file (``<40 hex>`` alone, or followed by
+    whitespace and the file name, as ``sha1sum`` writes). Raises ChecksumError otherwise."""
+    match = _SHA1.match(body[:1024])
+    if match is None:
+        raise ChecksumError(f"checksum file holds no SHA-1: {body[:80]!r}")
+    return match.group(1).decode("ascii").lower()
 
 
 def default_day(today: date) -> date:
