@@ -392,3 +392,19 @@ def test_plugin_pins_match_pyproject_and_installed_versions():
         name, version = pin.split("==")
         assert importlib.metadata.version(name) == version
     assert "datasette==0.65.5" in dependencies and importlib.metadata.version("datasette") == "0.65.5"
+
+
+def test_dsa_data_notes_beside_the_figures(get):
+    """The real 2024-03-14 statements: the EC's note on the dumps regenerated on 18 June 2024 is shown
+    beside each platform's count of that day, in the view and in the canned query."""
+    figures = rows(get("/modwatch/dsa_daily_figures.json", params={"_shape": "array", "day": "2024-03-14"}))
+    assert {r["platform_name"]: r["statements"] for r in figures} == {
+        "AliExpress": 1, "Google Shopping": 17, "Pinterest": 3, "TikTok": 7}
+    assert all(r["data_notes"].startswith("All daily dumps up to this day were regenerated") for r in figures)
+    found = rows(get("/modwatch/dsa_figures_with_notes.json", params={
+        "_shape": "array", "platform": "Google Shopping", "from_day": "2024-03-01", "to_day": "2024-03-31"}))
+    assert [(r["day"], r["statements"], r["automated_detection_yes"]) for r in found] == [("2024-03-14", 17, 17)]
+    assert "regenerated after a data cleaning on 18 June 2024" in found[0]["data_notes"]
+    notes = rows(get("/modwatch/dsa_data_notes.json", params={"_shape": "array", "platform_name": "Google Play"}))
+    assert [(n["column_name"], n["created_from"], n["created_to"]) for n in notes] == [
+        ("automated_detection", "2023-09-01", "2026-05-28")]
