@@ -82,8 +82,9 @@ CATEGORY_RENAMES = {
 #: renamed, or two merged into one; keywords only removed or added are not listed). Applied in SQL
 #: by the generated column ``statements_of_reasons.category_specification_v2`` (the raw cell is
 #: kept in ``category_specification``) and published as the table ``dsa_keyword_renames``
-#: (``db/migrations_dsa_notes.py``). Source: the EC's changelog of API v2
-#: (``resources/markdown/migration-to-api-v-two.md`` of ``digital-services-act/transparency-database``).
+#: (``db/migrations_dsa_notes.py``). Source: the EC's changelog of API v2 (linked from
+#: ``resources/markdown/migration-to-api-v-two.md`` and ``api-documentation.md`` of the public repository
+#: ``digital-services-act/transparency-database``; see the SOURCE.md of the DSA data folder).
 KEYWORD_RENAMES = {
     "KEYWORD_ONLINE_BULLYING_INTIMIDATION": "KEYWORD_CYBER_BULLYING_INTIMIDATION",
     "KEYWORD_NON_CONSENSUAL_ITEMS_DEEPFAKE": "KEYWORD_NON_CONSENSUAL_MATERIAL_DEEPFAKE",
