@@ -87,6 +87,18 @@ def redact_header_urls(headers: HeaderList, params: Iterable[str] = REDACT_PARAM
     return [(name, redact_url(value, params) if name.lower() in names else value) for name, value in headers]
 
 
+def redact_redirect(status: int, headers: HeaderList, body: bytes,
+                    params: Iterable[str] = REDACT_PARAMS) -> tuple[HeaderList, bytes]:
+    """``(headers, body)`` of a response as recorded: URL headers redacted (:func:`redact_header_urls`);
+    a redirect (3xx) whose ``Location`` lost secret parameters also loses its body (the "Redirecting
+    to <url>" page web frameworks send repeats them), with its ``Content-Length`` and ``Content-Encoding``."""
+    redacted = redact_header_urls(headers, params)
+    if 300 <= status < 400 and redacted != headers:
+        dropped = {"content-length", "content-encoding"}
+        return [(name, value) for name, value in redacted if name.lower() not in dropped], b""
+    return redacted, body
+
+
 def header_list(headers, drop: Iterable[str] = ()) -> HeaderList:
     """``(name, value)`` str pairs from a Scrapy ``Headers``, a mapping or a pair list.
 
@@ -292,10 +304,12 @@ class WarcWriterMiddleware:
             self.warc = self._open()
         fetched_at = datetime.now(timezone.utc)
         drop = [*self.redact_headers, *_DROP_HEADERS]
+        headers, body = redact_redirect(response.status, header_list(response.headers, drop=drop), response.body,
+                                        self.redact_params)
         record_id = self.warc.write_fetch(
             redact_url(response.url, self.redact_params),
-            response.body,
-            redact_header_urls(header_list(response.headers, drop=drop), self.redact_params),
+            body,
+            headers,
             status=response.status,
             fetched_at=fetched_at,
             method=request.method,

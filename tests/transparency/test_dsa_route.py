@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import html
 import secrets
 import sqlite3
 import subprocess
@@ -31,6 +32,18 @@ FILES: dict[str, bytes] = {
 }
 for _name in list(FILES):
     FILES[_name + ".sha1"] = f"{hashlib.sha1(FILES[_name]).hexdigest()}  {_name}\n".encode()
+REDIRECT_PAGE = """<!DOCTYPE html>
+<html>
+    <head>
+        <meta charset="UTF-8" />
+        <meta http-equiv="refresh" content="0;url='{url}'" />
+
+        <title>Redirecting to {url}</title>
+    </head>
+    <body>
+        Redirecting to <a href="{url}">{url}</a>.
+    </body>
+</html>"""
 AMZ = ("X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires", "X-Amz-SignedHeaders",
        "X-Amz-Signature")
 
@@ -50,7 +63,10 @@ class Route(PageHandler):
         query = ("X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=EXAMPLEKEY%2F20260607%2Fauto%2Fs3%2Faws4_request"
                  "&X-Amz-Date=20260607T061500Z&X-Amz-Expires=3600&X-Amz-SignedHeaders=host"
                  f"&X-Amz-Signature={signature}")
-        self.send(302, b"", headers={"Location": f"{Route.storage}/dsa-sor-data/{name}?{query}"})
+        target = f"{Route.storage}/dsa-sor-data/{name}?{query}"
+        # the page Laravel (Symfony's RedirectResponse) sends with a redirect: the URL again, HTML-escaped
+        page = REDIRECT_PAGE.format(url=html.escape(target)).encode()
+        self.send(302, page, headers={"Location": target})
 
 
 class Storage(PageHandler):
