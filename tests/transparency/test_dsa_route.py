@@ -73,12 +73,17 @@ class Storage(PageHandler):
     """The storage host: a file only at its presigned URL (signature of the last redirect)."""
 
     requests: list[str] = []
+    expired: set[str] = set()  # files whose presigned URLs have expired by the time they are asked for
 
     def do_GET(self):
         Storage.requests.append(self.path)
         path, _, query = self.path.partition("?")
         name = path.removeprefix("/dsa-sor-data/")
         params = dict(pair.split("=", 1) for pair in query.split("&") if "=" in pair)
+        if name in Storage.expired:
+            self.send(403, b"<Error><Code>AccessDenied</Code><Message>Request has expired</Message>"
+                           b"<X-Amz-Expires>3600</X-Amz-Expires></Error>", "application/xml")
+            return
         if name not in FILES or set(params) != set(AMZ) or params["X-Amz-Signature"] != Route.signatures.get(name):
             self.send(403, b"<Error><Code>AccessDenied</Code></Error>", "application/xml")
             return
@@ -119,6 +124,7 @@ def warc_records(folder) -> list[tuple[str, str, str | None]]:
 @pytest.fixture
 def servers():
     Storage.requests.clear()
+    Storage.expired.clear()
     Route.signatures.clear()
     with local_server(Storage, host="127.0.0.2") as storage, local_server(Route) as route:
         Route.storage = storage
@@ -196,3 +202,17 @@ def test_wrong_sha1_fails_the_day_and_leaves_the_day_before_untouched(tmp_path, 
     (runs,) = database.execute("select count(*) from crawl_runs").fetchone()
     assert runs == 2
     database.close()
+
+
+def test_an_expired_presigned_url_is_a_reject_that_names_the_stable_url_only(tmp_path, servers):
+    route, _ = servers
+    Storage.expired.add(DAY1)
+    result = crawl(tmp_path, route, "date_from=2024-03-14")
+    assert result.returncode == 1  # one error for two responses: more than the error rate allows
+    database = sqlite3.connect(tmp_path / "modwatch.db")
+    assert database.execute("select count(*) from datasets").fetchone() == (0,)
+    assert database.execute("select url, reason, excerpt from rejects").fetchall() == [
+        (f"{route}/explore-data/download/{DAY1}", "DSA dump not downloaded: HTTPStatusError: HTTP 403", "")]
+    database.close()
+    assert Storage.requests[-1].startswith(f"/dsa-sor-data/{DAY1}?X-Amz-Algorithm=")
+    assert [name for name, data in contents(tmp_path).items() if b"x-amz-" in data.lower()] == []
