@@ -9,9 +9,10 @@ and a link. Two pieces live here:
   punctuation and FTS5 syntax are searched as words and every word must occur (implicit AND). The quoting is Datasette's own
   ``escape_fts`` (the table search box uses it too). Nothing searchable gives ``""``, which
   matches no row.
-- ``render_cell``: the snippet column of that query is shown as HTML: the text escaped, then the
-  match markers (:data:`START`, :data:`END`, control characters no stored text contains) turned
-  into ``<mark>`` — a scraped page's markup is never rendered.
+- ``render_cell``: a ``snippet`` column of a query (no table) whose value holds the match markers
+  :data:`START` / :data:`END` (``char(2)`` / ``char(3)``, control characters the stored text does
+  not contain) is shown as HTML: the text escaped, then the markers turned into ``<mark>`` — a
+  scraped page's markup is never rendered.
 """
 
 from __future__ import annotations
@@ -22,8 +23,6 @@ from markupsafe import Markup, escape
 
 #: snippet() markers around a match (char(2) and char(3) in the SQL)
 START, END = "\x02", "\x03"
-#: the canned queries whose ``snippet`` column is rendered with highlights
-QUERIES = {"search"}
 
 
 def fts_words(text: str | None) -> str:
@@ -44,10 +43,7 @@ def prepare_connection(conn):
 
 
 @hookimpl
-def render_cell(value, column, table, database, datasette, request):
+def render_cell(value, column, table):
     if column != "snippet" or table is not None or not isinstance(value, str) or START not in value:
-        return None
-    name = request.url_vars.get("table") if request is not None else None
-    if name not in QUERIES:
         return None
     return highlight(value)
