@@ -248,3 +248,22 @@ def test_readme_and_home_page_example_searches_each_find_a_demo_article(demo_db)
     assert {"Löschung", "loschung", "NetzDG", "libertad de prensa", "censorship Twitter"} <= set(found)
     assert found["loschung"] == found["Löschung"]
     assert all(found.values()), found
+
+
+def test_platform_and_law_query_finds_the_netzdg_reports(demo_db):
+    """Canned query articles_naming_platform_and_law: "which articles name Facebook and a German law?"."""
+    db_path, _, _, _ = demo_db
+    sql = yaml.safe_load((ROOT / "datasette" / "metadata.yml").read_text(encoding="utf-8"))[
+        "databases"]["modwatch"]["queries"]["articles_naming_platform_and_law"]["sql"]
+    conn = sqlite3.connect(db_path)
+
+    def ask(platform="", law="", country=""):
+        return [(r[1], r[6], r[7]) for r in conn.execute(sql, {"platform": platform, "law": law, "country": country})]
+
+    assert ask("facebook", "de-netzdg") == [
+        ("wolfgangmichal", "Germany's Network Enforcement Act (NetzDG)", "Netzwerkdurchsetzungsgesetz"),
+        ("zdnet-de", "Germany's Network Enforcement Act (NetzDG)", "Maas-Gesetz")]
+    # "Meta" is the report name of Facebook and Instagram; only ZDNet's report names Germany
+    assert {r[0] for r in ask("Meta", "", "de")} == {"zdnet-de"}
+    assert {r[0] for r in ask(" TikTok ", "EU-DSA")} == {"20min"}
+    assert ask("zalo", "de-netzdg") == []
