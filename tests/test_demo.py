@@ -231,7 +231,7 @@ def example_searches() -> list[str]:
     """The example searches linked from the README and the home page (``/modwatch/search?q=...``)."""
     texts = [(ROOT / "README.md").read_text(encoding="utf-8"), (ROOT / "datasette" / "metadata.yml").read_text(
         encoding="utf-8")]
-    return sorted({unquote_plus(q) for text in texts for q in re.findall(r"/modwatch/search\?q=([^\s\"')&]+)", text)})
+    return sorted({unquote_plus(q) for text in texts for q in re.findall(r"/modwatch/search\?q=([\w%+-]+)", text)})
 
 
 def test_readme_and_home_page_example_searches_each_find_a_demo_article(demo_db):
