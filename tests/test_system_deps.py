@@ -113,3 +113,16 @@ def test_make_stops_before_running_when_packages_are_missing(tmp_path, target):
     assert result.returncode != 0
     assert f"missing system packages: {EVERY_PACKAGE}" in result.stderr
     assert "nonexistent" not in result.stdout + result.stderr  # the install step never started
+
+
+def test_each_listed_package_provides_its_binary_on_this_machine():
+    """On the Debian machine the suite runs on (make test installed them first): ``dpkg -S`` says
+    that the listed package is the one that installed each binary."""
+    owners = {}
+    for binary, package in listed_packages().items():
+        path = shutil.which(binary)
+        assert path, f"{binary} not on PATH: make test installs {package}"
+        result = subprocess.run(["dpkg", "-S", path], capture_output=True, text=True, timeout=30)
+        assert result.returncode == 0, result.stderr
+        owners[binary] = result.stdout.split(":")[0]
+    assert owners == listed_packages()
