@@ -248,6 +248,8 @@ def test_readme_and_home_page_example_searches_each_find_a_demo_article(demo_db)
     assert {"Löschung", "loschung", "NetzDG", "libertad de prensa", "censorship Twitter"} <= set(found)
     assert found["loschung"] == found["Löschung"]
     assert all(found.values()), found
+    kinds = {r[0] for r in conn.execute(sql, {"q": "TikTok"})}
+    assert kinds == {"article", "DSA statement of reasons"}  # one search, several tables
 
 
 def test_platform_and_law_query_finds_the_netzdg_reports(demo_db):
