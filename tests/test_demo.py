@@ -227,6 +227,24 @@ def test_a_second_demo_at_the_same_time_is_refused(tmp_path):
     assert not db_path.exists()
 
 
+def test_a_database_another_process_writes_is_not_replaced(tmp_path):
+    """A crawl writing the same database (WAL mode, its WAL not yet checkpointed): the demo refuses
+    before crawling, and the writer's data stays."""
+    db_path = tmp_path / "modwatch.db"
+    writer = sqlite3.connect(db_path)
+    writer.execute("pragma journal_mode = wal")
+    writer.execute("create table t (x)")
+    writer.execute("insert into t values (1)")
+    writer.commit()
+    assert Path(f"{db_path}-wal").stat().st_size > 0
+    result = subprocess.run([sys.executable, "-m", "modwatch", "demo", "--db", str(db_path)], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert f"demo not run: {db_path} is open in another process (modwatch.db-wal is not empty)" in result.stderr
+    assert writer.execute("select x from t").fetchall() == [(1,)]
+    writer.close()
+
+
 def example_searches() -> list[str]:
     """The example searches linked from the README and the home page (``/modwatch/search?q=...``)."""
     texts = [(ROOT / "README.md").read_text(encoding="utf-8"), (ROOT / "datasette" / "metadata.yml").read_text(

@@ -15,7 +15,8 @@ Quiet and safe: the terminal shows the crawl progress bars and the summary; Scra
 ``<database folder>/logs/demo.log`` and ``logs/demo-url_check.log``. The crawls write a copy of
 the database beside it (``<db>.building``), swapped in with one atomic rename when they are done,
 so a server reading the database (``make serve``, immutable) never sees a half-written file; a
-second demo running at the same time is refused (lock ``<db>.lock``). Each spider run is one
+second demo running at the same time is refused (lock ``<db>.lock``), and so is a database another
+process has open for writing (a non-empty ``<db>-wal``: a crawl, ``serve --live``). Each spider run is one
 ``crawl_runs`` row. Running it again stores the same rows (upserts).
 
 Exit status 0 when every run finished without errors, 1 otherwise (the database is then left
@@ -65,7 +66,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--rebuild", action="store_true",
                         help="rebuild both WARCs from demo/manifest.yaml and demo/takedowns.yaml first")
     parser.add_argument("--spider", action="append", dest="spiders", metavar="NAME",
-                        help="run only this demo spider (repeatable)")
+                        help="run only this demo spider (repeatable; url_check: the takedown re-check)")
 
 
 def _build_snapshot(path: Path, manifest: Path | None = None) -> None:
@@ -163,10 +164,31 @@ def _copy_database(source: Path, target: Path) -> None:
     for stale in (target, Path(f"{target}-wal"), Path(f"{target}-shm")):
         stale.unlink(missing_ok=True)
     if source.exists():
-        with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as src, sqlite3.connect(target) as dst:
+        src, dst = sqlite3.connect(source), sqlite3.connect(target)
+        try:
             src.backup(dst)
-        src.close()
-        dst.close()
+        finally:
+            src.close()
+            dst.close()
+
+
+def _writer_of(db_path: Path) -> str | None:
+    """Why ``db_path`` cannot be replaced now, or None: a non-empty WAL file beside it means a
+    process (a crawl, ``serve --live``) has it open in WAL mode, and SQLite would replay that WAL
+    into the file swapped in."""
+    wal = Path(f"{db_path}-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        return (f"{db_path} is open in another process ({wal.name} is not empty): stop that crawl or "
+                f"`serve --live`, or give the demo another --db")
+    return None
+
+
+def _swap_in(building: Path, db_path: Path) -> None:
+    """Replace ``db_path`` by ``building`` with one atomic rename, after removing the empty WAL and
+    shared-memory files the old database left (they would belong to the new file)."""
+    for side in (Path(f"{db_path}-wal"), Path(f"{db_path}-shm")):
+        side.unlink(missing_ok=True)
+    os.replace(building, db_path)  # a reader sees the old file or the new one, never a mix
 
 
 def _finish_database(path: Path) -> None:
@@ -196,6 +218,9 @@ def run(args) -> int:
     except BlockingIOError:
         print(f"another demo is writing {db_path} (lock {db_path}.lock): wait for it to finish", file=sys.stderr)
         return 1
+    if problem := _writer_of(db_path):
+        print(f"demo not run: {problem}", file=sys.stderr)
+        return 1
     building = Path(f"{db_path}.building")
     _copy_database(db_path, building)
     # settings.py reads these at import: set them before Scrapy loads the project settings
@@ -212,7 +237,8 @@ def run(args) -> int:
     database.close()
     spiders = [s for s in DEMO_SPIDERS if not args.spiders or s[0] in args.spiders]
     print(f"replaying {snapshot.name} (Scrapy log: {logs / 'demo.log'})", flush=True)
-    _crawl(spiders, logs / "demo.log")
+    if spiders:
+        _crawl(spiders, logs / "demo.log")
     if not args.spiders or "url_check" in args.spiders:
         print(f"re-checking article URLs against {takedowns.name} (Scrapy log: {logs / 'demo-url_check.log'})",
               flush=True)
@@ -226,6 +252,9 @@ def run(args) -> int:
         print(f"database: {db_path} left unchanged; this run's copy: {building}")
         return 1
     _finish_database(building)
-    os.replace(building, db_path)  # atomic: a reader sees the old file or the new one, never a mix
+    if problem := _writer_of(db_path):
+        print(f"database not replaced: {problem}; this run's copy: {building}", file=sys.stderr)
+        return 1
+    _swap_in(building, db_path)
     print(f"database: {db_path} (a server started before this run shows the old data until restarted)")
     return 0
