@@ -57,21 +57,25 @@ def demo_db(tmp_path_factory):
     return db_path, first, second_run.stdout, swap
 
 
-def test_committed_snapshot_matches_the_manifest():
-    """demo/snapshot.warc.gz holds exactly the manifest's files, keyed to their URLs."""
+@pytest.mark.parametrize("manifest, warc", [("manifest.yaml", "snapshot.warc.gz"), ("takedowns.yaml", "takedowns.warc.gz")])
+def test_committed_warcs_match_their_manifests(manifest, warc):
+    """demo/snapshot.warc.gz and demo/takedowns.warc.gz hold exactly their manifest's files, keyed to their URLs."""
     from warcio.archiveiterator import ArchiveIterator
 
     sys.path.insert(0, str(ROOT / "demo"))
     import build_snapshot
 
-    expected = {e["url"]: (e["file"].read_bytes(), e["content_type"]) for e in build_snapshot.load_manifest()}
+    expected = {e["url"]: (e["file"].read_bytes(), e["content_type"], int(e.get("status", 200)))
+                for e in build_snapshot.load_manifest(ROOT / "demo" / manifest)}
     archived = {}
-    with open(SNAPSHOT, "rb") as stream:
+    with open(ROOT / "demo" / warc, "rb") as stream:
         for record in ArchiveIterator(stream):
             if record.rec_type == "response":
                 archived[record.rec_headers.get_header("WARC-Target-URI")] = (
-                    record.content_stream().read(), record.http_headers.get_header("Content-Type"))
+                    record.content_stream().read(), record.http_headers.get_header("Content-Type"),
+                    int(record.http_headers.get_statuscode()))
     assert archived == expected
+    assert len(expected) == {"manifest.yaml": 79, "takedowns.yaml": 6}[manifest]
 
 
 #: the off-topic WordPress sites of the snapshot, kept for the discovery tests (demo/discovery-sites.yaml)
