@@ -161,3 +161,19 @@ def test_missing_env(environ, missing):
 
     assert missing_env(LumenSpider, environ) == missing
     assert missing_env(NewsSpider, environ) == []
+
+
+def test_a_site_with_a_spider_of_its_own_is_crawled_once():
+    """`make crawl` runs every spider: thevietnamese has its own, so `news` leaves it out."""
+    from modwatch.commands.crawl import news_sites_argument, project_spiders
+    from modwatch.sites import DEFAULT_SITES_FILE, load_sites
+
+    keys = [site.key for site in load_sites(DEFAULT_SITES_FILE)]
+    every = project_spiders()
+    argument = news_sites_argument(every, [], keys)
+    chosen = argument.removeprefix("news:sites=").split(",")
+    assert "thevietnamese" in keys and "thevietnamese" in every
+    assert chosen == [key for key in keys if key != "thevietnamese"] and {"luatkhoa", "advox"} <= set(chosen)
+    assert news_sites_argument(["news"], [], keys) is None  # news alone crawls every site
+    assert news_sites_argument(every, ["news:sites=luatkhoa"], keys) is None  # the user's choice stands
+    assert news_sites_argument(["thevietnamese", "lumen"], [], keys) is None

@@ -138,6 +138,21 @@ def spider_arguments(values: list[str], spider: str) -> list[str]:
     return options
 
 
+def news_sites_argument(names: list[str], spider_args: list[str], site_keys: list[str]) -> str | None:
+    """``news:sites=...`` so that a site with a spider of its own is crawled once, by that spider.
+
+    When ``news`` runs with other spiders of ``names`` whose name is a key of the news sites file
+    (``thevietnamese``), the news spider gets the other keys; None when there is nothing to leave
+    out or the sites of ``news`` were chosen on the command line (``-a news:sites=...``).
+    """
+    if "news" not in names or any(value.startswith("news:sites=") for value in spider_args):
+        return None
+    own_spider = [key for key in site_keys if key in names and key != "news"]
+    if not own_spider:
+        return None
+    return "news:sites=" + ",".join(key for key in site_keys if key not in own_spider)
+
+
 def seen_count(row: dict) -> int:
     """What a run saw: items scraped that were not rejects (``modwatch/rejected_items``: a 404
     page is a RejectItem) plus unchanged article pages skipped (``modwatch/unchanged``)."""
@@ -284,6 +299,18 @@ def run(args) -> int:
         print(f"error: unknown spider(s) {', '.join(unknown)}; available: {', '.join(available)}", file=sys.stderr)
         return 2
     names = [n for n in (args.spiders or available) if n not in args.exclude]
+    if "news" in names:
+        from modwatch.errors import ConfigurationError
+        from modwatch.sites import load_sites
+
+        try:
+            site_keys = [site.key for site in load_sites()]
+        except ConfigurationError:
+            site_keys = []  # the news spider reports the sites file's problem itself
+        news_sites = news_sites_argument(names, args.spider_args, site_keys)
+        if news_sites:
+            args.spider_args = [*args.spider_args, news_sites]
+            print(f"news: sites with a spider of their own are left to it ({news_sites})", flush=True)
     loader = _spider_loader()
     stop = _Stop()
     previous_handler = signal.signal(signal.SIGTERM, stop)
