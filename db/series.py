@@ -7,9 +7,10 @@ lacks a series the previous current dataset had (Google ships the 2026 layout wi
 totals they carried would vanish from every current view. :func:`carry_absent_series` copies the
 previous current rows of each absent series into the new dataset instead (``location`` =
 ``carried from dataset <id>: <location>``), so they stay current and the history keeps every
-original row untouched. A carried row that counts in the per-country total gives way
-(``counts_in_total = 0``, ``duplicate_of`` = the series that covers it) where the new dataset
-already counts that country and period, so nothing is counted twice. The notes returned (for
+original row untouched. A carried line (all rows of one source line) whose per-country total the
+new dataset already counts for that country and half-year in another series is not carried, so
+nothing is counted twice and a superseded series (Google's 2019+ requester file, replaced by the
+2026 layout) does not linger; a country the new download lacks keeps its figures. The notes returned (for
 ``datasets.notes``) say what was carried.
 """
 
@@ -35,31 +36,39 @@ def carry_absent_series(db: sqlite_utils.Database, *, dataset_id: int, previous_
         return []
     columns = [name for name in db["removal_requests"].columns_dict if name not in _OWN]
     listed = ", ".join(f"[{name}]" for name in columns)
-    notes = []
     with db.atomic():
         for report in absent:
-            cursor = db.execute(
+            db.execute(
                 f"insert into removal_requests (dataset_id, location, is_current, {listed}) "
-                f"select ?, 'carried from dataset ' || dataset_id || ': ' || location, 1, {listed} "
+                "select ?, case when location like 'carried from dataset %' then location "  # carried twice: first origin
+                "else 'carried from dataset ' || dataset_id || ': ' || location end, "
+                f"1, {listed} "
                 "from removal_requests where dataset_id = ? and report = ?",
                 [dataset_id, previous_id, report])
-            notes.append(f"series {report} absent from this download: {cursor.rowcount} rows carried "
-                         f"from dataset {previous_id} (still current)")
-        # a carried total gives way where a series of this download already counts country x period
-        db.execute(
+        # a carried line whose total this download already counts (same country x half-year) is not
+        # carried: the download covers it (Google's 2026 layout replaces the 2019+ requester file)
+        cursor = db.execute(
             """
-            update removal_requests as carried
-            set counts_in_total = 0,
-                duplicate_of = (select group_concat(distinct own.report) from removal_requests own
-                                where own.dataset_id = carried.dataset_id and own.counts_in_total = 1
-                                and own.location not like 'carried from dataset %'
-                                and coalesce(own.country, own.country_name_raw) = coalesce(carried.country, carried.country_name_raw) and own.period_end = carried.period_end)
-            where carried.dataset_id = ? and carried.location like 'carried from dataset %'
-              and carried.counts_in_total = 1
-              and exists (select 1 from removal_requests own
-                          where own.dataset_id = carried.dataset_id and own.counts_in_total = 1
-                          and own.location not like 'carried from dataset %'
-                          and coalesce(own.country, own.country_name_raw) = coalesce(carried.country, carried.country_name_raw) and own.period_end = carried.period_end)
+            delete from removal_requests
+            where dataset_id = ? and location in (
+                select carried.location from removal_requests carried
+                join (select distinct coalesce(country, country_name_raw) as place, period_end
+                      from removal_requests
+                      where dataset_id = ? and counts_in_total = 1
+                        and location not like 'carried from dataset %') own
+                  on coalesce(carried.country, carried.country_name_raw) = own.place
+                 and carried.period_end = own.period_end
+                where carried.dataset_id = ? and carried.location like 'carried from dataset %'
+                  and carried.counts_in_total = 1)
             """,
-            [dataset_id])
+            [dataset_id, dataset_id, dataset_id])
+        dropped = cursor.rowcount
+        counts = dict(db.execute(
+            "select report, count(*) from removal_requests where dataset_id = ? "
+            "and location like 'carried from dataset %' group by report", [dataset_id]).fetchall())
+    notes = [f"series {report} absent from this download: {counts[report]} rows of dataset {previous_id} "
+             f"carried (still current)" for report in absent if counts.get(report)]
+    if dropped:
+        notes.append(f"{dropped} rows of dataset {previous_id} not carried: this download counts their "
+                     f"country and half-year in another series")
     return notes
