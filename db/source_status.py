@@ -147,11 +147,16 @@ def record_run(db: sqlite_utils.Database, spider: str, *, status: str, problems:
                nothing_due: bool, crawl_run_id: int | None, at: str | None = None) -> dict:
     """Record a spider's crawl run as an attempt at its source (``crawl`` calls it after each run).
 
-    A run that is not healthy is ``failed`` with its first problem; a run that returned nothing
+    A state the pipeline already recorded for this run that is not ``ok`` stands (it is the precise
+    reason). A run that is not healthy is ``failed`` with its first problem; a run that returned nothing
     (no item, no unchanged page) and was not told it had nothing to do is ``failed``: "returned
     nothing". Otherwise the row's state from the run's datasets (if the pipeline wrote one)
     stands, else ``ok``.
     """
+    existing = next(iter(db["source_status"].rows_where("source = ?", [family(spider)])), None)
+    if existing and crawl_run_id is not None and existing["crawl_run_id"] == crawl_run_id \
+            and existing["state"] != OK:
+        return existing  # the pipeline said what went wrong with this run's files: the precise reason
     if status not in ("ok", "skipped"):
         return record(db, spider, state=FAILED, crawl_run_id=crawl_run_id, at=at,
                       reason=f"crawl run {status}: {problems[0] if problems else 'see the log'}")
@@ -159,7 +164,6 @@ def record_run(db: sqlite_utils.Database, spider: str, *, status: str, problems:
         return record(db, spider, state=FAILED, crawl_run_id=crawl_run_id, at=at,
                       reason="returned nothing: no article or file found by any discovery method "
                              "(the site or its feeds, sitemaps or download URLs may have moved)")
-    existing = next(iter(db["source_status"].rows_where("source = ?", [family(spider)])), None)
     if existing and crawl_run_id is not None and existing["crawl_run_id"] == crawl_run_id:
         return existing  # the pipeline recorded this run's datasets
     return record(db, spider, state=OK, reason=None, crawl_run_id=crawl_run_id, at=at)
@@ -171,6 +175,6 @@ def rows_for_run(db: sqlite_utils.Database, crawl_run_id: int) -> list[dict]:
 
 
 def datasets_of_run(db: sqlite_utils.Database, crawl_run_id: int) -> list[dict]:
-    """The ``datasets`` rows of a crawl run (source, copy kind, newest period) for the crawl summary."""
-    return list(db["datasets"].rows_where("crawl_run_id = ?", [crawl_run_id], order_by="id",
+    """The datasets a crawl run loaded (source, copy kind, newest period), for the crawl summary."""
+    return list(db["datasets"].rows_where("crawl_run_id = ? and status = 'loaded'", [crawl_run_id], order_by="id",
                                           select="id, source, status, copy_kind, newest_period, notes"))

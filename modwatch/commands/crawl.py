@@ -258,7 +258,7 @@ def check_sources(database, run: SpiderRun) -> None:
         return
     for status in source_status.rows_for_run(database, run_id):
         if status["state"] != "ok":
-            if run.status in ("ok", "empty"):
+            if run.status == "ok":
                 run.status = status["state"]
             problem = f"source {status['source']} {status['state']}: {status['reason']}"
             if problem not in run.problems:
