@@ -16,15 +16,14 @@ series (``report``):
 - ``google/historical_by_product_reason`` from ``historical/...-detailed-...-historical.csv``
   (2009-H2 to 2019-H1): requests = court orders + executive requests, items.
 
-Overlaps (documented choice): the current files win. A historical row whose country and
-period also appear in the matching current file (2019-06-30 for the by-country file; 2011-H1 to
-2019-H1 for the product x reason file) is stored with ``duplicate_of`` = the current member's
-name and ``counts_in_total = 0``, so nothing is counted twice and nothing is lost.
+Overlaps (documented choice): the newer file wins. A historical product x reason row whose
+country and period also appear in the current product x reason file (2011-H1 to 2019-H1) is
+stored with ``duplicate_of`` = the current member's name; for the per-country totals see
+:data:`TOTAL_PRECEDENCE` below. Nothing is counted twice and nothing is lost.
 
-``counts_in_total = 1`` (the per-country total): every ``by_requester`` row, and the
-``All Requests`` row of ``historical_by_country`` for periods the current file does not cover.
-The product x reason counts are a different count (they do not reconcile with the requester
-file) and never count in the total.
+``counts_in_total = 1`` (the per-country total): the rows of the first series of
+:data:`TOTAL_PRECEDENCE` present for that country and half-year. The product x reason counts are
+a different count (they do not reconcile with the requester files) and never count in the total.
 
 Percentages: ``compliance_pct`` of a requester row is ``% Removed-Legal + % Removed-Policy``
 (share of *items* removed; a blank outcome cell means none of the items, 0 %, as the
