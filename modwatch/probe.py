@@ -13,6 +13,8 @@ stored. A redirect target is shown without its query string (a presigned URL's
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import urllib.error
 import urllib.request
 import zipfile
@@ -153,6 +155,24 @@ def probe_download(parser: str, url: str, *, timeout: float = TIMEOUT) -> Probe:
                 max_bytes=CSV_BYTES if partial else MAX_BYTES)
 
 
+#: the EU DSA Transparency Database's stable download route (since June 2026: 302 to a presigned URL)
+DSA_STABLE = "https://transparency.dsa.ec.europa.eu/explore-data/download/sor-global-{day}-light.zip.sha1"
+_SHA1 = re.compile(rb"^\s*([0-9a-fA-F]{40})\b")
+
+
+def probe_dsa(url: str, *, timeout: float = TIMEOUT) -> Probe:
+    """Probe a DSA daily dump through its ``.zip.sha1`` (a few bytes, same route as the dump):
+    the redirect, a SHA-1 checksum as the layout, the day in the URL as the newest day."""
+
+    def read(body: bytes, final_url: str):
+        if not _SHA1.match(body):
+            raise ValueError(f"not a .sha1 checksum: {body[:60]!r}")
+        day = re.search(r"\d{4}-\d{2}-\d{2}", url)
+        return "dsa-dump-sha1", day.group(0) if day else None
+
+    return _run(Probe("dsa_sor", "download", url), read, timeout=timeout, max_bytes=1024)
+
+
 def default_downloads() -> list[tuple[str, str]]:
     """``(parser, URL)`` of each transparency spider's default download (the newest file of each)."""
     from modwatch.transparency import google
@@ -161,4 +181,6 @@ def default_downloads() -> list[tuple[str, str]]:
     year, half = meta_restrictions.LAST
     return [("google_removals", google.URL),
             ("meta_restrictions", meta_restrictions.URL_TEMPLATE.format(year=year, half=half)),
-            ("x_removals", x_removals.URL), ("tiktok_removals", tiktok_removals.URL)]
+            ("x_removals", x_removals.URL), ("tiktok_removals", tiktok_removals.URL),
+            # the day before yesterday: yesterday's dump may not be ready (see spiders/dsa_sor.py)
+            ("dsa_sor", DSA_STABLE.format(day=(dt.date.today() - dt.timedelta(days=2)).isoformat()))]

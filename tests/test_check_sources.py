@@ -3,7 +3,8 @@
 Servers on 127.0.0.1 (port 0): a WordPress site without Zox markup (real REST post, feed and Yoast
 sitemap index from ``demo/files/``), the same site's old address answering 301 (a moved site), and
 Google's storage answering 302 to a dated bundle zip (``government-removals_<start>_<end>_en_v1``)
-on a presigned-looking URL, plus a Meta CSV whose header drifted.
+on a presigned-looking URL, the DSA stable URL answering 302 to a presigned URL, plus a Meta CSV
+whose header drifted.
 """
 
 import io
@@ -78,6 +79,11 @@ def sources(tmp_path):
                 return 302, {"Location": f"{storage_url}/report-downloads/{BUNDLE}.zip?{SECRET}"}, b""
             if path == f"/report-downloads/{BUNDLE}.zip?{SECRET}":
                 return 200, {"Content-Type": "application/zip"}, bundle_zip()
+            if path == "/explore-data/download/sor-global-2026-12-05-light.zip.sha1":
+                return 302, {"Location": f"{storage_url}/dsa-bucket/sor-global-2026-12-05-light.zip.sha1"
+                                         f"?X-Amz-Algorithm=AWS4-HMAC-SHA256&{SECRET}"}, b""
+            if path.startswith("/dsa-bucket/sor-global-2026-12-05-light.zip.sha1?"):
+                return 200, {"Content-Type": "text/plain"}, b"3f786850e387550fdab836ed7e6dc881de23001b  sor-global-2026-12-05-light.zip\n"
             if path == "/meta/Content_Restrictions_2025_H2.csv":
                 return 200, {"Content-Type": "text/csv"}, b"Country Code,Country Name,Restrictions\nVN,Vietnam,12\n"
             return 404, {}, b""
@@ -105,7 +111,9 @@ def test_check_sources_against_sources_as_they_answer_today(sources, capsys):
     meta = f"{sources['storage']}/meta/Content_Restrictions_2025_H2.csv"
     status = main(["check-sources", "--sites", str(sources["sites"]), "--url", f"google_removals={google}",
                    "--url", f"meta_restrictions={meta}", "--url", f"x_removals={sources['storage']}/x/missing.csv",
-                   "--url", f"tiktok_removals={sources['storage']}/tiktok/missing.xlsx", "--timeout", "10"])
+                   "--url", f"tiktok_removals={sources['storage']}/tiktok/missing.xlsx",
+                   "--url", f"dsa_sor={sources['storage']}/explore-data/download/sor-global-2026-12-05-light.zip.sha1",
+                   "--timeout", "10"])
     output = capsys.readouterr().out
     assert status == 1, output
     rows = lines_of(output)
@@ -119,6 +127,9 @@ def test_check_sources_against_sources_as_they_answer_today(sources, capsys):
     google_row = rows[("google_removals", "download")]
     assert google_row[2:6] == ["200", f"{sources['storage']}/report-downloads/{BUNDLE}.zip",
                                "google-by_requester_product_reason", "2025-06-30"]
+    # the DSA stable URL's 302 to a presigned URL on the storage host
+    assert rows[("dsa_sor", "download")][2:6] == [
+        "200", f"{sources['storage']}/dsa-bucket/sor-global-2026-12-05-light.zip.sha1", "dsa-dump-sha1", "2026-12-05"]
     assert "X-Amz" not in output
     assert rows[("meta_restrictions", "download")][2:6] == ["200", "-", "unknown:", "Country"]
     assert rows[("x_removals", "download")][2:4] == ["404", "-"]

@@ -6,7 +6,8 @@ For each news site of the sites file (``$MODWATCH_SITES_FILE``, else ``modwatch/
 its WP REST posts endpoint (one post), its first feed and its first sitemap, as the site's
 ``discovery`` lists them. For each transparency report: the spider's default download (or the
 ``--url`` given, e.g. ``--url google_removals=https://.../government-removals_2025-7-1_2025-12-31_en_v1.zip``),
-read with its parser (a CSV's first rows only). Redirects are followed; the table shows, per
+read with its parser (a CSV's first rows only); for the EU DSA dumps, the ``.zip.sha1`` of the
+day before yesterday through the stable URL (``--url dsa_sor=...`` to choose another). Redirects are followed; the table shows, per
 probe: HTTP status, where it was redirected (query strings never shown), the layout recognised
 (``unknown: ...`` when modwatch would not read it), and the newest period or day it holds.
 Nothing is stored.
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 import sys
 
-from modwatch.probe import TIMEOUT, default_downloads, probe_download, probe_site
+from modwatch.probe import TIMEOUT, default_downloads, probe_download, probe_dsa, probe_site
 
 
 def add_arguments(parser) -> None:
@@ -46,8 +47,8 @@ def run(args) -> int:
     downloads = dict(default_downloads())
     for value in args.url:
         parser, equals, url = value.partition("=")
-        if not equals or parser not in PARSERS or not url:
-            print(f"error: --url must be PARSER=URL with PARSER one of {', '.join(PARSERS)}, got {value!r}",
+        if not equals or parser not in (*PARSERS, "dsa_sor") or not url:
+            print(f"error: --url must be PARSER=URL with PARSER one of {', '.join(PARSERS)}, dsa_sor; got {value!r}",
                   file=sys.stderr)
             return 2
         downloads[parser] = url
@@ -61,7 +62,8 @@ def run(args) -> int:
         for site in sites:
             probes += probe_site(site, timeout=args.timeout)
     if args.only != "news":
-        probes += [probe_download(parser, url, timeout=args.timeout) for parser, url in downloads.items()]
+        probes += [probe_dsa(url, timeout=args.timeout) if parser == "dsa_sor" else
+                   probe_download(parser, url, timeout=args.timeout) for parser, url in downloads.items()]
     if probes and not any(probe.answered for probe in probes):
         print(f"check-sources: no network: none of {len(probes)} sources answered ({probes[0].error})")
         return 2
