@@ -7,7 +7,6 @@ from modwatch.commands.crawl import SpiderRun, summary_table
 from modwatch.transparency.copies import copy_kind
 from pipelines.transparency import store_dataset_file
 from spiders import meta_restrictions, tiktok_removals, x_removals
-from tests.transparency.conftest import fixture_bytes
 
 
 @pytest.mark.parametrize(("parser", "url", "kind"), [
@@ -27,10 +26,10 @@ def test_copy_kind(parser, url, kind):
     assert copy_kind(parser, url) == kind
 
 
-def test_default_meta_copy_is_an_archived_third_party_copy_ending_2023_h2(memory_db):
+def test_default_meta_copy_is_an_archived_third_party_copy_ending_2023_h2(memory_db, read_fixture):
     url = meta_restrictions.URL_TEMPLATE.format(year=2023, half=2)
     item = {"parser": "meta_restrictions", "source": "meta_restrictions/2023-H2", "url": url,
-            "body": fixture_bytes("Content_Restrictions_2023_H2.csv"), "fetched_at": "2026-12-01T00:00:00Z"}
+            "body": read_fixture("Content_Restrictions_2023_H2.csv"), "fetched_at": "2026-12-01T00:00:00Z"}
     store_dataset_file(memory_db, item, crawl_run_id=4, spider="meta_restrictions")
     dataset = memory_db["datasets"].get(item["dataset_id"])
     assert (dataset["copy_kind"], dataset["newest_period"]) == ("third_party_copy", "2023-12-31")
