@@ -76,15 +76,20 @@ def record(db: sqlite_utils.Database, source: str, *, state: str, reason: str | 
 
 
 def current_figures(db: sqlite_utils.Database, key: str) -> dict:
-    """``newest_period``, ``rows`` and ``copy_kind`` of the current datasets of family ``key``
-    (no key when the family has no current dataset)."""
+    """``newest_period``, ``rows`` and ``copy_kind`` of the current datasets of family ``key``; for a
+    spider without datasets (news) the newest publication day and count of the articles its crawl
+    runs stored; ``{}`` when there is neither."""
     newest, rows, kinds = db.execute(
         "select max(newest_period), sum(rows_stored), group_concat(distinct copy_kind) from datasets "
         "where is_current = 1 and (source = ? or source like ? escape '\\')",
         [key, key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "/%"]).fetchone()
-    if rows is None:
-        return {}
-    return {"newest_period": newest, "rows": rows, "copy_kind": kinds}
+    if rows is not None:
+        return {"newest_period": newest, "rows": rows, "copy_kind": kinds}
+    # a news spider: the articles its crawl runs stored, and the newest day they were published
+    newest, rows = db.execute(
+        "select max(substr(a.published_at, 1, 10)), count(*) from articles a "
+        "join crawl_runs r on r.id = a.crawl_run_id where r.spider = ?", [key]).fetchone()
+    return {"newest_period": newest, "rows": rows} if rows else {}
 
 
 def annotate_dataset(db: sqlite_utils.Database, dataset_id: int, *, copy_kind: str,

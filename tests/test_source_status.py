@@ -17,6 +17,8 @@ from modwatch.archive.warc import WarcFile
 from tests.helpers import FIXTURES, ROOT, crawl_env, modwatch
 from tests.history.snapshots import HTML, T1, build_snapshots
 
+#: the newest of the four snapshot articles: kulu-media.com, "June 12, 2026" (time datetime="2026-06-12")
+NEWEST_SNAPSHOT_DAY = "2026-06-12"
 NEW = (FIXTURES / "transparency" / "google_2026" / "google-government-removal-requests.VN-TH-KH-MM.csv").read_bytes()
 
 
@@ -116,3 +118,13 @@ def test_worst_event_of_a_crawl_run_wins(memory_db):
     assert (row["state"], row["reason"], row["last_success"]) == ("ok", None, "2026-12-08T00:00:00Z")
     with pytest.raises(ValueError, match="not a source state: 'fine'"):
         source_status.record(memory_db, "x", state="fine", reason=None)
+
+
+def test_a_healthy_news_crawl_records_ok_with_the_newest_day(tmp_path):
+    snapshots = build_snapshots(tmp_path)
+    result = crawl(tmp_path, "news", MODWATCH_REPLAY=snapshots.first, MODWATCH_SITES_FILE=snapshots.sites_file)
+    assert result.returncode == 0, result.stdout + result.stderr
+    row = status_row(tmp_path, "news")
+    assert (row["state"], row["reason"], row["rows"], row["crawl_run_id"]) == ("ok", None, 4, 1)
+    assert row["newest_period"] == NEWEST_SNAPSHOT_DAY
+    assert row["last_success"] == row["last_attempt"]
