@@ -149,16 +149,18 @@ def record_load_error(db: sqlite_utils.Database, *, source: str, url: str, error
 
 
 def record_run(db: sqlite_utils.Database, spider: str, *, status: str, problems: list[str], data_items: int,
-               nothing_due: bool, crawl_run_id: int | None, at: str | None = None) -> dict:
+               nothing_due: bool, crawl_run_id: int | None, at: str | None = None) -> dict | None:
     """Record a spider's crawl run as an attempt at its source (``crawl`` calls it after each run).
 
-    A state the pipeline already recorded for this run that is not ``ok`` stands (it is the precise
-    reason). A run that is not healthy is ``failed`` with its first problem; a run that returned nothing
+    An interrupted run (Ctrl-C, SIGTERM; resumed next time) changes nothing. A state the pipeline
+    already recorded for this run that is not ``ok`` stands (it is the precise reason). A run that is not healthy is ``failed`` with its first problem; a run that returned nothing
     (no item, no unchanged page) and was not told it had nothing to do is ``failed``: "returned
     nothing". Otherwise the row's state from the run's datasets (if the pipeline wrote one)
     stands, else ``ok``.
     """
     existing = next(iter(db["source_status"].rows_where("source = ?", [family(spider)])), None)
+    if status == "interrupted":  # stopped on purpose; the next crawl resumes it: no verdict on the source
+        return existing
     if existing and crawl_run_id is not None and existing["crawl_run_id"] == crawl_run_id \
             and existing["state"] != OK:
         return existing  # the pipeline said what went wrong with this run's files: the precise reason

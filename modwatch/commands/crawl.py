@@ -58,7 +58,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from db import default_path
-from modwatch.transparency.copies import LABELS
 from db.timestamps import file_stamp
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -290,7 +289,10 @@ def _shown_path(path: Path) -> str:
 
 
 def summary_table(runs: list[SpiderRun]) -> str:
-    """The summary printed at the end: one line per spider run, problems indented below."""
+    """The summary printed at the end: one line per spider run, problems indented below, then the
+    datasets each run loaded with their copy kind and newest period."""
+    from modwatch.transparency.copies import LABELS
+
     header = ("spider", "status", "items", "unchanged", "errors", "rejects", "duration", "run", "log")
     rows = []
     for run in runs:
