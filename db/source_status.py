@@ -126,6 +126,11 @@ def record_dataset(db: sqlite_utils.Database, *, source: str, result: dict, copy
                       layout_seen=dataset["schema_version"], layouts_known=layouts_known,
                       reason=f"{dataset['url']} stored no rows ({result['rows_rejected']} rejected); "
                              f"the previous data stays current")
+    if result["status"] not in ("loaded", "unchanged"):  # e.g. a file held back as implausible
+        return record(db, source, state=FAILED, crawl_run_id=crawl_run_id, dataset_id=dataset_id, at=at,
+                      layout_seen=dataset["schema_version"], layouts_known=layouts_known,
+                      reason=f"{dataset['url']} not made current ({result['status']}: "
+                             f"{dataset.get('error') or 'no reason given'}); the previous data stays current")
     if result["status"] == "loaded" or dataset["newest_period"] is None:
         annotate_dataset(db, dataset_id, copy_kind=copy_kind, notes=notes)
     figures = current_figures(db, family(source))

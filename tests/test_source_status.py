@@ -128,3 +128,15 @@ def test_a_healthy_news_crawl_records_ok_with_the_newest_day(tmp_path):
     assert (row["state"], row["reason"], row["rows"], row["crawl_run_id"]) == ("ok", None, 4, 1)
     assert row["newest_period"] == NEWEST_SNAPSHOT_DAY
     assert row["last_success"] == row["last_attempt"]
+
+
+def test_a_file_not_made_current_for_another_reason_is_a_failed_source(memory_db):
+    """Any load outcome but loaded/unchanged (a file held back as implausible, say) keeps the previous data."""
+    dataset_id = memory_db["datasets"].insert({"source": "x_removals", "url": "https://x.test/a.csv", "status": "failed",
+                                               "is_current": 0, "error": "requests jumped 40-fold"}).last_pk
+    row = source_status.record_dataset(
+        memory_db, source="x_removals", result={"dataset_id": dataset_id, "status": "held back", "rows_rejected": 0},
+        copy_kind="platform", layouts_known=("x-two-tables",), crawl_run_id=9, at="2026-12-07T00:00:00Z")
+    assert (row["state"], row["reason"]) == (
+        "failed", "https://x.test/a.csv not made current (held back: requests jumped 40-fold); "
+                  "the previous data stays current")
