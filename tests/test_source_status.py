@@ -77,6 +77,12 @@ def test_a_drifted_header_fails_the_crawl_and_keeps_the_current_rows(tmp_path):
     assert "dataset 1 google_removals (loaded): local file, newest period 2025-06-30" in first.stdout
     stale = (dt.date.today() - dt.date(2025, 6, 30)).days > source_status.MAX_LAG_DAYS
     assert first.returncode == (1 if stale else 0), first.stdout + first.stderr
+    if stale:
+        assert "google_removals: source google_removals stale: newest period ends 2025-06-30" in first.stdout
+        tolerated = crawl(tmp_path, "google_removals", "--allow-stale", "google_removals",
+                          "-a", f"google_removals:urls={good.as_uri()}")
+        assert tolerated.returncode == 0, tolerated.stdout + tolerated.stderr  # still reported, not failing
+        assert "google_removals: source google_removals stale: " in tolerated.stdout
     drifted = zip_file(tmp_path / "drifted.zip", {
         "google-government-removals/google-government-removal-requests.csv":
             NEW.replace(b"number_of_requests", b"request_count", 1)})
@@ -85,7 +91,7 @@ def test_a_drifted_header_fails_the_crawl_and_keeps_the_current_rows(tmp_path):
     assert "google_removals: source google_removals drifted: " in result.stdout
     assert "request_count" in result.stdout
     row = status_row(tmp_path, "google_removals")
-    assert row["state"] == "drifted" and row["crawl_run_id"] == 2
+    assert row["state"] == "drifted" and row["crawl_run_id"] == (3 if stale else 2)
     assert row["reason"].startswith(f"{drifted.as_uri()}: unknown header in google-government-removals/")
     assert row["newest_period"] == "2025-06-30" and row["rows"] == 270  # the previous data, still current
     database = db.connect(tmp_path / "m.db")

@@ -41,7 +41,8 @@ spider; ``failed`` when it was named on the command line.
 
 Prints a summary table (spider, status, data items, unchanged, errors, rejects, duration, crawl
 run id, log) and exits 0 when every run is ``ok`` (or ``skipped``), 1 otherwise (any failed,
-stale or drifted source). Ctrl-C (SIGINT) or SIGTERM
+stale or drifted source; ``--allow-stale SOURCE`` (or ``all``) reports a stale source without
+failing, e.g. while the default Meta, X and TikTok downloads are archived copies). Ctrl-C (SIGINT) or SIGTERM
 stops the running spider cleanly (Scrapy saves its JOBDIR) and skips the remaining ones.
 """
 
@@ -76,6 +77,7 @@ class SpiderRun:
     status: str = "failed"
     problems: list[str] = field(default_factory=list)
     datasets: list[dict] = field(default_factory=list)  # datasets the run loaded (source_status.datasets_of_run)
+    allow_stale: tuple[str, ...] = ()  # sources whose staleness does not fail the run (--allow-stale)
 
     @property
     def ok(self) -> bool:
@@ -96,6 +98,9 @@ def add_arguments(parser) -> None:
                         help="spider argument, e.g. -a url_check:older_than=7d (repeatable)")
     parser.add_argument("-s", dest="settings", action="append", default=[], metavar="NAME=VALUE",
                         help="Scrapy setting for every spider (repeatable)")
+    parser.add_argument("--allow-stale", action="append", default=[], metavar="SOURCE",
+                        help="a stale source (newest period not advancing) does not fail the crawl; it is still "
+                             "reported (repeatable; 'all' for every source)")
 
 
 def _spider_loader():
@@ -231,6 +236,7 @@ def run_spider(name: str, args, stop: _Stop) -> SpiderRun:
     run.status, run.problems = assess(returncode, run.row, previous, args.max_error_rate)
     if run.row is None and (error := last_error(log_file)):  # e.g. an invalid sites file: say which
         run.problems = [f"{run.problems[0]}: {error}", *run.problems[1:]]
+    run.allow_stale = tuple(args.allow_stale)
     database = db.connect(db_path)
     try:
         check_sources(database, run)
@@ -255,9 +261,11 @@ def check_sources(database, run: SpiderRun) -> None:
                              nothing_due=bool(stats.get("modwatch/nothing_due")), crawl_run_id=run_id)
     if run_id is None:
         return
+    allowed = set(run.allow_stale)
     for status in source_status.rows_for_run(database, run_id):
         if status["state"] != "ok":
-            if run.status == "ok":
+            tolerated = status["state"] == "stale" and ({"all", status["source"]} & allowed)
+            if run.status == "ok" and not tolerated:
                 run.status = status["state"]
             problem = f"source {status['source']} {status['state']}: {status['reason']}"
             if problem not in run.problems:
