@@ -37,6 +37,7 @@ MIGRATION_MODULES = [
     "db.migrations_tagging",
     "db.migrations_history",
     "db.migrations_dsa_notes",
+    "db.migrations_sources",
 ]
 
 

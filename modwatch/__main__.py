@@ -20,6 +20,7 @@ COMMANDS = {
     "dsa-load": ("modwatch.commands.dsa_load", "load EU DSA daily dump files from disk (streaming)"),
     "tag": ("modwatch.commands.tag", "re-tag stored articles with platforms, laws, countries, topics (changed only, or --all)"),
     "distributed": ("modwatch.commands.distributed", "distributed crawl on Redis: seed, clear, status, worker, writer"),
+    "check-sources": ("modwatch.commands.check_sources", "probe every configured source: reachable, moved, layout known, newest period"),
 }
 
 

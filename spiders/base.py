@@ -138,6 +138,13 @@ def rest_post_item(response, post: dict, *, source: str, language: str | None,
     return result
 
 
+def _canonical(site: Site, item):
+    """The item with its ``url`` in the site's one canonical form (:meth:`Site.canonical_url`)."""
+    if isinstance(item, ArticleItem) and item.get("url"):
+        item["url"] = site.canonical_url(item["url"])
+    return item
+
+
 # --- discovery state ---------------------------------------------------------------------
 
 
@@ -245,7 +252,8 @@ class WordPressNewsSpider(scrapy.Spider):
 
     def _article_request(self, site: Site, url: str, via: str, entry=None, feed_provenance=None) -> scrapy.Request:
         self.crawler.stats.inc_value(f"modwatch/discovered/{via}")
-        return scrapy.Request(url, callback=self.parse_article_page, errback=self.article_failed,
+        # one URL per article (www./bare host, with/without trailing slash): the duplicates are filtered
+        return scrapy.Request(site.canonical_url(url), callback=self.parse_article_page, errback=self.article_failed,
                               cb_kwargs={"site": site, "via": via},
                               meta={"modwatch_site": site.key, "feed_entry": entry, "feed_provenance": feed_provenance})
 
@@ -318,7 +326,8 @@ class WordPressNewsSpider(scrapy.Spider):
         section = self._category_name(posts, category_id)
         self.crawler.stats.inc_value("modwatch/discovered/wp-rest", len(posts))
         for post in posts:
-            yield rest_post_item(response, post, source=site.key, language=site.language, section=section)
+            yield _canonical(site, rest_post_item(response, post, source=site.key, language=site.language,
+                                                  section=section))
         yield from self._done(site, True)
 
     @staticmethod
@@ -412,8 +421,8 @@ class WordPressNewsSpider(scrapy.Spider):
         ``via``: how the page was discovered (``rss``, ``sitemap``, ``listing``, ``start-url``);
         the feed entry that listed it, if any, is in ``response.meta["feed_entry"]``.
         """
-        item = article_item(response, source=site.key, language=site.language, discovered_via=via,
-                            feed_entry=response.meta.get("feed_entry"))
+        item = _canonical(site, article_item(response, source=site.key, language=site.language, discovered_via=via,
+                                             feed_entry=response.meta.get("feed_entry")))
         if isinstance(item, RejectItem):
             self.logger.warning("rejected %s: %s", response.url, item["reason"])
         yield item
@@ -440,6 +449,8 @@ class WordPressNewsSpider(scrapy.Spider):
         self.logger.info("%s: article page %s answered %s; stored from the feed entry", site.key, request.url, status)
         self.crawler.stats.inc_value("modwatch/articles_from_feed_entry")
         item = _complete(fields, site.key, feed_provenance)
+        if isinstance(item, ArticleItem):
+            item = _canonical(site, item)
         if isinstance(item, str):
             item = RejectItem(url=request.url, reason=f"feed entry: {item}",
                               excerpt=entry.content_html, fetched_at=feed_provenance["fetched_at"],

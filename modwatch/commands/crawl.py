@@ -28,13 +28,23 @@ run (:func:`assess`), in this order:
                  nothing to do (stat ``modwatch/nothing_due``, e.g. ``url_check`` with no URL due);
 ``ok``           otherwise.
 
+Then each run is an attempt at its source (:mod:`db.source_status`): the run's
+``source_status`` row says ``ok``, ``stale``, ``drifted`` or ``failed`` and why. A run whose
+source is not ``ok`` gets that status: a crawl that returned nothing at all (even on a first
+run: "returned nothing"), a file that stored nothing, a file of unknown layout, a report whose
+newest period stopped advancing. The summary names the source and the reason, and lists each
+dataset loaded with its copy kind (the platform's own file or an archived third-party copy)
+and the newest period it holds.
+
 A spider that needs a secret names its environment variables in a class attribute
 ``required_env`` (e.g. ``lumen``: ``("LUMEN_API_TOKEN",)``). When one is unset or empty the
 spider is not run: ``skipped (LUMEN_API_TOKEN not set)``, healthy, when it runs as one of every
 spider; ``failed`` when it was named on the command line.
 
 Prints a summary table (spider, status, data items, unchanged, errors, rejects, duration, crawl
-run id, log) and exits 0 when every run is ``ok`` (or ``skipped``), 1 otherwise. Ctrl-C (SIGINT) or SIGTERM
+run id, log) and exits 0 when every run is ``ok`` (or ``skipped``), 1 otherwise (any failed,
+stale or drifted source; ``--allow-stale SOURCE`` (or ``all``) reports a stale source without
+failing, e.g. while the default Meta, X and TikTok downloads are archived copies). Ctrl-C (SIGINT) or SIGTERM
 stops the running spider cleanly (Scrapy saves its JOBDIR) and skips the remaining ones.
 """
 
@@ -68,6 +78,8 @@ class SpiderRun:
     row: dict | None = None  # the crawl_runs row, stats_json decoded into "stats"
     status: str = "failed"
     problems: list[str] = field(default_factory=list)
+    datasets: list[dict] = field(default_factory=list)  # datasets the run loaded (source_status.datasets_of_run)
+    allow_stale: tuple[str, ...] = ()  # sources whose staleness does not fail the run (--allow-stale)
 
     @property
     def ok(self) -> bool:
@@ -88,6 +100,9 @@ def add_arguments(parser) -> None:
                         help="spider argument, e.g. -a url_check:older_than=7d (repeatable)")
     parser.add_argument("-s", dest="settings", action="append", default=[], metavar="NAME=VALUE",
                         help="Scrapy setting for every spider (repeatable)")
+    parser.add_argument("--allow-stale", action="append", default=[], metavar="SOURCE",
+                        help="a stale source (newest period not advancing) does not fail the crawl; it is still "
+                             "reported (repeatable; 'all' for every source)")
 
 
 def _spider_loader():
@@ -241,9 +256,41 @@ def run_spider(name: str, args, stop: _Stop) -> SpiderRun:
     run.status, run.problems = assess(returncode, run.row, previous, args.max_error_rate)
     if run.row is None and (error := last_error(log_file)):  # e.g. an invalid sites file: say which
         run.problems = [f"{run.problems[0]}: {error}", *run.problems[1:]]
+    run.allow_stale = tuple(args.allow_stale)
+    database = db.connect(db_path)
+    try:
+        check_sources(database, run)
+    finally:
+        database.close()
     if run.row and run.row.get("finish_reason") == "finished" and jobdir.exists():
         shutil.rmtree(jobdir)  # done: the next scheduled crawl starts a new job
     return run
+
+
+def check_sources(database, run: SpiderRun) -> None:
+    """Record the run as an attempt at its source (``source_status``) and take the sources' states
+    into the run: a source not ``ok`` makes the run ``failed`` / ``stale`` / ``drifted`` with its reason;
+    each dataset of the run is listed with its copy kind and newest period (``run.datasets``)."""
+    from db import source_status
+
+    row = run.row or {}
+    stats = row.get("stats", {})
+    run_id = row.get("id")
+    source_status.record_run(database, run.spider, status=run.status, problems=run.problems,
+                             data_items=seen_count(row) if row else 0,
+                             nothing_due=bool(stats.get("modwatch/nothing_due")), crawl_run_id=run_id)
+    if run_id is None:
+        return
+    allowed = set(run.allow_stale)
+    for status in source_status.rows_for_run(database, run_id):
+        if status["state"] != "ok":
+            tolerated = status["state"] == "stale" and ({"all", status["source"]} & allowed)
+            if run.status == "ok" and not tolerated:
+                run.status = status["state"]
+            problem = f"source {status['source']} {status['state']}: {status['reason']}"
+            if problem not in run.problems:
+                run.problems.append(problem)
+    run.datasets = source_status.datasets_of_run(database, run_id)
 
 
 _ERROR_LINE = re.compile(r"^\S+ \S+ \[[^\]]+\] (?:ERROR|CRITICAL): (.+)$")
@@ -270,7 +317,10 @@ def _shown_path(path: Path) -> str:
 
 
 def summary_table(runs: list[SpiderRun]) -> str:
-    """The summary printed at the end: one line per spider run, problems indented below."""
+    """The summary printed at the end: one line per spider run, problems indented below, then the
+    datasets each run loaded with their copy kind and newest period."""
+    from modwatch.transparency.copies import LABELS
+
     header = ("spider", "status", "items", "unchanged", "errors", "rejects", "duration", "run", "log")
     rows = []
     for run in runs:
@@ -283,6 +333,11 @@ def summary_table(runs: list[SpiderRun]) -> str:
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip() for line in [header, *rows]]
     for run in runs:
         lines += [f"  {run.spider}: {problem}" for problem in run.problems]
+    for run in runs:
+        lines += [f"  {run.spider}: dataset {d['id']} {d['source']} ({d['status']}): "
+                  f"{LABELS.get(d['copy_kind'], d['copy_kind'] or 'copy kind unknown')}, "
+                  f"newest period {d['newest_period'] or 'none'}"
+                  + (f"; {d['notes'].splitlines()[0]}" if d.get("notes") else "") for d in run.datasets]
     return "\n".join(lines)
 
 
