@@ -47,8 +47,9 @@ from db.timestamps import iso_utc
 
 logger = logging.getLogger(__name__)
 
-#: ``datasets.status`` values
-LOADING, LOADED, FAILED = "loading", "loaded", "failed"
+#: ``datasets.status`` values (``quarantined``: stored, never made current; see
+#: :mod:`modwatch.transparency.validate` and ``db/migrations_figures.py``)
+LOADING, LOADED, FAILED, QUARANTINED = "loading", "loaded", "failed", "quarantined"
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -112,6 +113,13 @@ def fail_dataset(db: sqlite_utils.Database, dataset_id: int, error: str) -> None
     """Mark a dataset ``'failed'`` with the error text; its rows (if any) never become current."""
     with db.atomic():
         db["datasets"].update(dataset_id, {"status": FAILED, "error": error})
+
+
+def quarantine_dataset(db: sqlite_utils.Database, dataset_id: int, reason: str) -> None:
+    """Mark a loaded dataset ``'quarantined'`` with the reason: its rows stay stored (``is_current = 0``)
+    for inspection and the source's current dataset stays current."""
+    with db.atomic():
+        db["datasets"].update(dataset_id, {"status": QUARANTINED, "error": reason, "is_current": 0})
 
 
 def replace_current(db: sqlite_utils.Database, table: str, source: str, dataset_id: int) -> None:
@@ -234,6 +242,8 @@ def load_dataset(
     crawl_run_id: int | None = None,
     warc_record_id: str | None = None,
     spider: str | None = None,
+    announced_size: int | None = None,
+    accept_shrink: bool = False,
 ) -> dict:
     """Parse a transparency report file with ``PARSERS[parser]`` and store it as the current dataset of ``source``.
 
@@ -250,9 +260,18 @@ def load_dataset(
     ``meta_global_geoblocks`` rows are stored but not counted as lines read). If parsing or
     storing raises, nothing is stored, the ``datasets`` row is ``failed`` with the error, and
     the exception propagates. Raises ``KeyError`` for an unknown parser.
+
+    Validate before replacing (:mod:`modwatch.transparency.validate`): impossible rows (bytes that
+    are not UTF-8, a period outside the platform's reporting years or after ``fetched_at``, an
+    exact duplicate row) are rejects; a file that is not whole or plausible (size differs from
+    ``announced_size``, the server's Content-Length; unknown layout; a missing member or table; a
+    CSV ending inside a row; fewer rows than ``MIN_SHARE_OF_CURRENT`` of the current dataset's,
+    unless ``accept_shrink``) gets status ``"quarantined"``: its rows and rejects are stored, not
+    made current, the reason is in ``datasets.error`` (and ``"error"`` of the result).
     """
     from modwatch.transparency import PARSERS
     from modwatch.transparency.common import Reject
+    from modwatch.transparency.validate import checked, file_problems, shrink_problem
 
     registered = PARSERS[parser]
     sha256 = hashlib.sha256(data).hexdigest()
@@ -265,9 +284,10 @@ def load_dataset(
     with loading(db, source=source, url=url, fetched_at=fetched_at, sha256=sha256, byte_size=len(data),
                  crawl_run_id=crawl_run_id, warc_record_id=warc_record_id) as load, db.atomic():
         load.schema_version = registered.schema_version(data)
+        problems = file_problems(parser, data, announced_size=announced_size)
         locations = set()
         batches: dict[str, list[dict]] = defaultdict(list)
-        for location, row in registered.parse(data, source_url=url):
+        for location, row in checked(registered.parse(data, source_url=url), fetched_at=fetched_at):
             if isinstance(row, Reject) or "_table" not in row:
                 locations.add(location)  # a data line (not a per-file aggregate such as a global count)
             if isinstance(row, Reject):
@@ -283,10 +303,19 @@ def load_dataset(
                 _flush(db, table, batches)
         for table in list(batches):
             _flush(db, table, batches)
-        if load.rows_stored:  # an empty or garbage file never replaces the current rows
+        if shrunk := shrink_problem(load.rows_stored, current_dataset(db, source), accept_shrink=accept_shrink):
+            problems.append(shrunk)
+        if load.rows_stored and not problems:  # an empty, partial or garbage file never replaces the current rows
             for table in registered.tables:
                 replace_current(db, table, source, load.dataset_id)
         load.rows_read = len(locations)
+    if load.rows_stored and problems:
+        reason = "; ".join(problems)
+        quarantine_dataset(db, load.dataset_id, reason)
+        logger.error("%s: dataset %s from %s quarantined (the current rows stay current): %s", source,
+                     load.dataset_id, url, reason)
+        return {"dataset_id": load.dataset_id, "status": QUARANTINED, "rows_read": load.rows_read,
+                "rows_stored": load.rows_stored, "rows_rejected": load.rows_rejected, "error": reason}
     if not load.rows_stored:
         reason = (f"no rows stored ({load.rows_rejected} rejected): not made current, "
                   f"the previous dataset of {source} stays current")
