@@ -42,6 +42,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
+from db.overlaps import settle_overlaps
 from db.rejects import insert_reject
 from db.timestamps import iso_utc
 
@@ -284,6 +285,7 @@ def load_dataset(
     with loading(db, source=source, url=url, fetched_at=fetched_at, sha256=sha256, byte_size=len(data),
                  crawl_run_id=crawl_run_id, warc_record_id=warc_record_id) as load, db.atomic():
         load.schema_version = registered.schema_version(data)
+        db["datasets"].update(load.dataset_id, {"schema_version": load.schema_version})  # settle_overlaps reads it
         problems = file_problems(parser, data, announced_size=announced_size)
         locations = set()
         batches: dict[str, list[dict]] = defaultdict(list)
@@ -308,6 +310,9 @@ def load_dataset(
         if load.rows_stored and not problems:  # an empty, partial or garbage file never replaces the current rows
             for table in registered.tables:
                 replace_current(db, table, source, load.dataset_id)
+            for (platform,) in db.execute("select distinct platform from removal_requests where dataset_id = ? "
+                                          "and platform is not null", [load.dataset_id]).fetchall():
+                settle_overlaps(db, platform)  # a half-year from two files counts once
         load.rows_read = len(locations)
     if load.rows_stored and problems:
         reason = "; ".join(problems)

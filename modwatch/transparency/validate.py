@@ -6,8 +6,9 @@
 
 File checks (:func:`file_problems`):
 
-- the size matches the ``Content-Length`` the server announced (when it announced one for the
-  bytes as stored, i.e. not compressed in transit);
+- the file is not smaller than the ``Content-Length`` the server announced (a body decompressed
+  in transit is larger than its announced length, never smaller; an HTTP/1.1 body cut short is
+  already a failed download in Scrapy, ``DOWNLOAD_FAIL_ON_DATALOSS``);
 - the layout is known (``schema_version`` of the parser is not ``*-unknown``, every CSV member
   has a known header);
 - every expected member or table is there: Google's zip holds its four CSV layouts, X's CSV both
@@ -32,6 +33,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from itertools import groupby
 from typing import Iterator
 
 from . import google, meta, tiktok, x
@@ -48,8 +50,8 @@ EARLIEST_YEAR = min(FIRST_YEAR.values())
 def file_problems(parser: str, data: bytes, *, announced_size: int | None = None) -> list[str]:
     """Why ``data`` (a file for ``PARSERS[parser]``) is not whole or not of a known layout; ``[]`` if fine."""
     problems = []
-    if announced_size is not None and announced_size != len(data):
-        problems.append(f"size {len(data)} bytes, but the server announced {announced_size} (Content-Length)")
+    if announced_size is not None and len(data) < announced_size:
+        problems.append(f"size {len(data)} bytes, below the {announced_size} the server announced (Content-Length)")
     try:
         problems += _LAYOUT_CHECKS[parser](data)
     except (zipfile.BadZipFile, EOFError, ValueError) as error:
@@ -166,22 +168,32 @@ def row_problem(row: dict, *, fetched_at: str) -> str | None:
 
 
 def checked(parsed: Iterator, *, fetched_at: str) -> Iterator[tuple[str, dict | Reject]]:
-    """The parser's ``(location, row | Reject)`` pairs with impossible rows turned into ``Reject``.
+    """The parser's ``(location, row | Reject)`` pairs with impossible lines turned into one ``Reject``.
 
-    The excerpt of such a reject is the row as parsed (JSON, bytes that were not UTF-8 shown as
-    ``\\xNN``); ``location`` points at the line. A ``Reject``'s own raw text gets its bytes shown too.
+    The rows of one line (consecutive pairs with the same ``location``) stand or fall together:
+    one impossible row rejects its line. The excerpt of such a reject is the first bad row as
+    parsed (JSON, bytes that were not UTF-8 shown as ``\\xNN``). A parser's own ``Reject`` gets
+    its bytes shown the same way.
     """
     seen: set[str] = set()
-    for location, row in parsed:
-        if isinstance(row, Reject):
-            yield location, Reject(row.reason, show_bytes(row.raw))
-            continue
-        problem = row_problem(row, fetched_at=fetched_at) if "_table" not in row else None
-        key = json.dumps(row, sort_keys=True, ensure_ascii=False, default=str)
-        if problem is None and key in seen:
-            problem = "exact duplicate of an earlier row of this file"
-        seen.add(key)
+    for location, pairs in groupby(parsed, key=lambda pair: pair[0]):
+        rows, problem, keys = [], None, []
+        for _, row in pairs:
+            if isinstance(row, Reject):
+                yield location, Reject(row.reason, show_bytes(row.raw))
+                continue
+            key = json.dumps(row, sort_keys=True, ensure_ascii=False, default=str)
+            if problem is None and "_table" not in row:
+                problem = row_problem(row, fetched_at=fetched_at)
+                if problem is None and key in seen:
+                    problem = "exact duplicate of an earlier row of this file"
+                if problem:
+                    problem = (problem, key)
+            keys.append(key)
+            rows.append(row)
+        seen.update(keys)
         if problem:
-            yield location, Reject(problem, show_bytes(key))
+            yield location, Reject(problem[0], show_bytes(problem[1]))
             continue
-        yield location, row
+        for row in rows:
+            yield location, row
