@@ -19,9 +19,9 @@ run (:func:`assess`), in this order:
 ``failed``       the process exited non-zero, recorded no crawl run, or closed for a reason
                  other than ``finished`` / ``shutdown`` (e.g. ``closespider_errorcount``);
 ``interrupted``  stopped before the end (``shutdown``); resumed next time;
-``errors``       errors / max(responses, 1) above ``--max-error-rate`` (default 0.05);
 ``refused``      a downloaded data file was not made current (quarantined as partial, of an unknown
                  layout or implausibly small, or failed to load: stat ``modwatch/datasets_refused``);
+``errors``       errors / max(responses, 1) above ``--max-error-rate`` (default 0.05);
 ``empty``        nothing seen (data items scraped + unchanged articles skipped = 0; a reject is
                  not data) although the
                  spider's previous finished run saw something, unless the spider said it had
@@ -163,13 +163,13 @@ def assess(returncode: int, row: dict | None, previous: dict | None, max_error_r
         return "interrupted", ["stopped before the end; the next crawl resumes it"]
     if reason != "finished":
         return "failed", [f"closed with reason {reason}"]
-    errors, responses = row.get("errors") or 0, row.get("responses") or 0
-    if errors / max(responses, 1) > max_error_rate:
-        return "errors", [f"{errors} errors for {responses} responses (max rate {max_error_rate:g})"]
     refused = int(row.get("stats", {}).get("modwatch/datasets_refused", 0) or 0)
     if refused:
         return "refused", [f"{refused} downloaded file(s) refused, the current data kept: see the datasets "
                            "table (status quarantined/failed, error) and rejects"]
+    errors, responses = row.get("errors") or 0, row.get("responses") or 0
+    if errors / max(responses, 1) > max_error_rate:
+        return "errors", [f"{errors} errors for {responses} responses (max rate {max_error_rate:g})"]
     nothing_due = bool(row.get("stats", {}).get("modwatch/nothing_due"))
     if seen_count(row) == 0 and not nothing_due and previous is not None and seen_count(previous) > 0:
         return "empty", [f"nothing scraped; crawl run {previous['id']} scraped {seen_count(previous)}"]
