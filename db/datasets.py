@@ -171,6 +171,33 @@ def unchanged_dataset(db: sqlite_utils.Database, *, source: str, url: str, sha25
     return rows[0] if rows else None
 
 
+def fail_dead_loads(db: sqlite_utils.Database, source: str, tables: tuple[str, ...] = ()) -> list[int]:
+    """Mark ``failed`` the datasets of ``source``'s family left ``loading`` by a load that died.
+
+    A process killed hard (kill -9, out of memory, power cut) during a load leaves its dataset
+    ``loading`` and, for a DSA day committed in batches, some of its rows. Loads of one family
+    of sources (the text before the first ``/``: ``dsa_sor``, ``meta_restrictions``) run one
+    at a time, so one still ``loading`` when the next begins is dead: its rows in ``tables`` and
+    its rejects are deleted (they were never current), the dataset gets status ``failed`` and
+    the error ``interrupted: ...``. Returns the ids marked. Called by :func:`loading`.
+    """
+    family = source.split("/", 1)[0]
+    dead = [row[0] for row in db.execute(
+        "select id from datasets where status = ? and (source = ? or source like ?)",
+        [LOADING, family, family + "/%"]).fetchall()]
+    for dataset_id in dead:
+        with db.atomic():
+            for table in (*tables, "rejects"):
+                if not _IDENTIFIER.match(table):
+                    raise ValueError(f"not a table name: {table!r}")
+                db.execute(f"delete from [{table}] where dataset_id = ?", [dataset_id])
+            db.execute("update datasets set status = ?, is_current = 0, error = ? where id = ?",
+                       [FAILED, "interrupted: the load died (left 'loading'); marked failed by the next load "
+                        f"of {family}, its rows deleted", dataset_id])
+        logger.warning("%s: dataset %s was left loading by a load that died: marked failed", source, dataset_id)
+    return dead
+
+
 @dataclass
 class DatasetLoad:
     """A dataset being loaded by :func:`loading`: its id, and the figures the loader sets."""
@@ -204,7 +231,10 @@ def loading(
     On an exception: the open transaction is rolled back, rows of the dataset still in
     ``tables`` (committed batches) and in ``rejects`` are deleted, the row is marked ``failed``
     with the error, and the exception propagates. Arguments as for :func:`begin_dataset`.
+    First, datasets of the same family left ``loading`` by a load that died are marked failed
+    (:func:`fail_dead_loads`).
     """
+    fail_dead_loads(db, source, tables)
     load = DatasetLoad(begin_dataset(db, source=source, url=url, fetched_at=fetched_at, sha256=sha256,
                                      byte_size=byte_size, schema_version=schema_version,
                                      crawl_run_id=crawl_run_id, warc_record_id=warc_record_id,
