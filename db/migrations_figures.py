@@ -7,6 +7,8 @@ is widened by editing the stored table definition (``PRAGMA writable_schema``), 
 way to change a CHECK constraint without rebuilding the table
 (https://sqlite.org/lang_altertable.html#otheralter): every existing row satisfies the wider
 constraint, and tables referring to ``datasets`` are untouched.
+
+``country_names`` (m002): typed country names and codes -> ISO 3166-1 alpha-2 (``db/country_names.py``).
 """
 
 from sqlite_utils.migrations import Migrations
@@ -28,3 +30,9 @@ def m001_datasets_quarantined(db):
                [_OLD, _NEW])
     db.execute(f"PRAGMA schema_version = {int(version) + 1}")
     db.execute("PRAGMA writable_schema = OFF")
+
+
+@migrations()
+def m002_country_names(db):
+    # typed country names -> ISO 3166-1 alpha-2, for the dashboard's country input (db/country_names.py)
+    db.execute("create table if not exists country_names (name text primary key, country text not null)")
