@@ -38,6 +38,7 @@ MIGRATION_MODULES = [
     "db.migrations_history",
     "db.migrations_dsa_notes",
     "db.migrations_sources",
+    "db.migrations_figures",
 ]
 
 

@@ -2,14 +2,17 @@
 
 Reading is :mod:`modwatch.transparency.dsa` (pure); this module only writes. One dump file =
 one ``datasets`` row (source ``dsa_sor/<slug>``); statements go to ``statements_of_reasons``
-with ``INSERT OR IGNORE`` on ``uuid`` (duplicates are counted, not stored twice); bad CSV
+with ``INSERT OR IGNORE`` on ``uuid`` (exact duplicates are counted, not stored twice; a uuid
+seen again with different content is a reject holding the new version, the first stays stored,
+see :func:`_reused_uuids`); bad CSV
 records go to ``rejects`` with their raw text and ``member.csv:line``. Each inner CSV is
 inserted with ``executemany`` in batches of ``batch_size`` rows and committed every
 ``commit_rows`` rows, so memory stays flat; while it is the database's only connection, the
 load runs in a rollback journal instead of WAL (:func:`_rollback_journal`). The load runs inside
 :func:`db.datasets.loading`: an exception (a broken member after committed batches) deletes the
-day's statements and rejects and marks its dataset ``failed``; a hard crash leaves the dataset
-``loading``.
+day's statements and rejects and marks its dataset ``failed``; a hard crash (kill -9) leaves the
+dataset ``loading`` until the next load of the same family of sources marks it ``failed`` and
+deletes its statements (:func:`db.datasets.fail_dead_loads`).
 """
 
 from __future__ import annotations
@@ -145,6 +148,13 @@ def _store_member(db, conn, rows, dataset_id, counts, batch_size, commit_rows, *
     batch = []
     uncommitted = 0
     before = conn.total_changes
+
+    def insert(batch):
+        changes = conn.total_changes
+        conn.executemany(sql, batch)
+        if conn.total_changes - changes < len(batch):  # some uuids were already stored
+            counts["rows_rejected"] += _reused_uuids(db, batch, dataset_id, **reject_fields)
+
     for row in rows:
         if isinstance(row, dsa.Reject):
             insert_reject(db, reason=row.reason, excerpt=row.excerpt, dataset_id=dataset_id,
@@ -153,18 +163,43 @@ def _store_member(db, conn, rows, dataset_id, counts, batch_size, commit_rows, *
             continue
         batch.append(row)
         if len(batch) >= batch_size:
-            conn.executemany(sql, batch)
+            insert(batch)
             uncommitted += len(batch)
             batch = []
             if uncommitted >= commit_rows:
                 conn.commit()
                 uncommitted = 0
     if batch:
-        conn.executemany(sql, batch)
+        insert(batch)
     conn.commit()
     # total_changes also counts the rejects rows inserted meanwhile
     counts["rows_stored"] += conn.total_changes - before - (counts["rows_rejected"] - counts["_rejects_before"])
     counts["_rejects_before"] = counts["rows_rejected"]
+
+
+_STORED = ", ".join(dsa.COLUMNS)
+
+
+def _reused_uuids(db, batch, dataset_id, **reject_fields) -> int:
+    """Rejects for rows of ``batch`` whose uuid is stored with different content; returns how many.
+
+    A row whose uuid is stored with the same values is a plain duplicate (counted by the caller,
+    not rejected). Otherwise the stored statement stays (the first version seen) and the new
+    version is a reject naming where the stored one came from, its excerpt the new row as CSV.
+    """
+    rejected = 0
+    for row in batch:
+        stored = db.execute(f"select {_STORED}, location, dataset_id from statements_of_reasons where uuid = ?",
+                            [row[0]]).fetchone()
+        if stored is None or (stored[-1] == dataset_id and stored[-2] == row[-1]):
+            continue  # inserted just now
+        if [value or None for value in row[:-1]] == [value for value in stored[:-2]]:
+            continue  # the same statement again
+        insert_reject(db, reason=f"uuid {row[0]} reused with different content (stored version: dataset "
+                      f"{stored[-1]}, {stored[-2]})", excerpt=dsa.csv_line(row[:-1]), dataset_id=dataset_id,
+                      location=row[-1], **reject_fields)
+        rejected += 1
+    return rejected
 
 
 @contextmanager

@@ -84,7 +84,9 @@ class DatasetFileItem(_BodyItem):
     dataset_id = scrapy.Field()  # int: set by the pipeline
     rows_stored = scrapy.Field()  # int: set by the pipeline
     rows_rejected = scrapy.Field()  # int: set by the pipeline
-    status = scrapy.Field()  # "loaded" | "unchanged": set by the pipeline
+    status = scrapy.Field()  # "loaded" | "unchanged" | "quarantined" | "empty": set by the pipeline
+    announced_size = scrapy.Field()  # int | None: the response's Content-Length (validate before replacing)
+    accept_shrink = scrapy.Field()  # bool: a file far smaller than the current dataset may replace it
 
 
 

@@ -9,7 +9,8 @@ published one are the same read-only site:
 - the configuration is ``datasette/metadata.yml`` and the plugins directory
   ``datasette/plugins`` (``modwatch_guards.py``: a full-table CSV is always streamed whole, a
   truncated query CSV is an error, never a silently short HTTP 200; punctuation in a search
-  never gives an error page);
+  never gives an error page; ``modwatch_paging.py``: every table and view page is ordered with a
+  unique tie-breaker, so paging and streamed CSVs hold each row exactly once);
 - plugins are pinned in :data:`PLUGINS` (the same pins as ``pyproject.toml``).
 
 Article bodies are plain text and Datasette escapes every cell, so a ``<script>`` in a scraped

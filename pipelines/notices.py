@@ -20,6 +20,7 @@ from db.notices import store_notice_page
 from db.rejects import MAX_EXCERPT_CHARS
 from db.timestamps import iso_utc
 from pipelines.store import store_failed
+from pipelines.transparency import REFUSED_STAT
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +49,8 @@ def store_sor_dump(database, item: dict, *, crawl_run_id, spider, stats=None) ->
     with the ``sha256`` and ``byte_size`` the spider computed; it is deleted whether it was
     stored or rejected (the ``datasets`` row keeps URL, sha256 and size; ``archive=1`` keeps
     the bytes in a WARC). A dump whose SHA-1 differs from ``expected_sha1`` is not loaded: its
-    dataset is ``failed``; every failed dataset counts in the stat ``modwatch/datasets_failed``.
+    dataset is ``failed``. A dump refused as a whole (wrong SHA-1, not a dump, a required column
+    missing) counts in ``modwatch/datasets_refused``, so the crawl is not reported ``ok``.
     """
     path = item["path"]
     try:
@@ -67,7 +69,7 @@ def store_sor_dump(database, item: dict, *, crawl_run_id, spider, stats=None) ->
         store_failed(database, item, error, what="DSA dump", excerpt=_head(path),
                      crawl_run_id=crawl_run_id, spider=spider, stats=stats)
         if stats is not None:
-            stats.inc_value("modwatch/datasets_failed")
+            stats.inc_value(REFUSED_STAT)  # the crawl's health is then "refused"
         return
     finally:
         Path(path).unlink(missing_ok=True)

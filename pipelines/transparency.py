@@ -18,6 +18,9 @@ from modwatch.transparency import PARSERS
 from modwatch.transparency.copies import copy_kind
 from pipelines.store import store_failed
 
+#: crawl stat: downloaded files not made current (quarantined, empty or failed to load)
+REFUSED_STAT = "modwatch/datasets_refused"
+
 
 def store_dataset_file(database, item: dict, *, crawl_run_id, spider, stats=None) -> None:
     """``SQLitePipeline`` store function for ``DatasetFileItem``: :func:`load_dataset` it.
@@ -26,6 +29,7 @@ def store_dataset_file(database, item: dict, *, crawl_run_id, spider, stats=None
     ``body`` (the file stays in the WARC; the ``datasets`` row has its sha256), and counts
     ``modwatch/datasets``, ``modwatch/removal_rows`` and ``modwatch/rejects`` in ``stats``.
     A file that fails to load is stored as a ``rejects`` row (reason and start of the file).
+    Every file not made current (failed, quarantined, empty) counts in :data:`REFUSED_STAT`.
     """
     body = item.get("body") or b""
     previous = current_dataset(database, item["source"])
@@ -34,6 +38,7 @@ def store_dataset_file(database, item: dict, *, crawl_run_id, spider, stats=None
             database, parser=item["parser"], source=item["source"], url=item["url"], data=body,
             fetched_at=item.get("fetched_at"), crawl_run_id=crawl_run_id,
             warc_record_id=item.get("warc_record_id"), spider=spider,
+            announced_size=item.get("announced_size"), accept_shrink=bool(item.get("accept_shrink")),
         )
     except Exception as error:  # a broken file must not stop the crawl: keep it as a reject
         store_failed(database, item, error, what="dataset", excerpt=body, crawl_run_id=crawl_run_id,
@@ -41,6 +46,8 @@ def store_dataset_file(database, item: dict, *, crawl_run_id, spider, stats=None
         source_status.record_load_error(database, source=item["source"], url=item["url"], error=error,
                                         layouts_known=PARSERS[item["parser"]].layouts, crawl_run_id=crawl_run_id)
         item["body"] = b""  # kept as a reject (start of the file) and in the WARC
+        if stats is not None:
+            stats.inc_value(REFUSED_STAT)
         return
     registered = PARSERS[item["parser"]]
     notes = []
@@ -54,6 +61,8 @@ def store_dataset_file(database, item: dict, *, crawl_run_id, spider, stats=None
     for key in ("dataset_id", "status", "rows_stored", "rows_rejected"):
         item[key] = result[key]
     item["body"] = b""  # stored: later pipelines and Scrapy's "Scraped from" log line do not carry the file
+    if stats is not None and result["status"] in ("quarantined", "empty"):
+        stats.inc_value(REFUSED_STAT)  # the crawl's health is then "refused" (modwatch/commands/crawl.py)
     if stats is not None:
         stats.inc_value("modwatch/datasets")
         stats.inc_value("modwatch/removal_rows", result["rows_stored"])

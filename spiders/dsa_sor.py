@@ -48,7 +48,7 @@ A stable URL that answers 200 itself (a mirror, a replayed archive) is read as b
 **Checksum.** Before each dump, its ``.zip.sha1`` is fetched through the same route; the
 dump's SHA-1, computed while it is written to disk, must equal it, else its dataset is
 ``failed`` (``db.dsa.load_dump``): nothing stored, earlier days untouched, the crawl run counts
-a failed dataset (``modwatch/datasets_failed``) and ``modwatch crawl`` reports it failed. A
+a failed dataset (``modwatch/datasets_refused``) and ``modwatch crawl`` reports it refused. A
 checksum that cannot be downloaded is a reject and the dump is not fetched; with ``urls``
 (a mirror may publish no checksum) a missing ``.sha1`` (404) is a warning and the dump is
 loaded unverified.

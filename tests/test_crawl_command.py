@@ -93,8 +93,9 @@ def run_row(**values):
         (0, run_row(errors=6), None, ("errors", ["6 errors for 100 responses (max rate 0.05)"])),
         (0, run_row(errors=5), None, ("ok", [])),
         # one DSA day of thirty whose SHA-1 was wrong: one error in 60 responses, still not ok
-        (0, run_row(errors=1, responses=60, stats={"modwatch/datasets_failed": 1}), None,
-         ("failed", ["1 downloaded dataset(s) failed and were not loaded (datasets.error)"])),
+        (0, run_row(errors=1, responses=60, stats={"modwatch/datasets_refused": 1}), None,
+         ("refused", ["1 downloaded file(s) refused, the current data kept: see the datasets table "
+                      "(status quarantined/failed, error) and rejects"])),
         (0, run_row(items_scraped=0), run_row(id=3), ("empty", ["nothing scraped; crawl run 3 scraped 10"])),
         (0, run_row(items_scraped=0), run_row(id=3, items_scraped=0), ("ok", [])),  # never scraped anything
         (0, run_row(items_scraped=0), None, ("ok", [])),  # first run

@@ -17,10 +17,11 @@ Each run records its ``crawl_runs`` row (``modwatch.crawlrun.CrawlRunExtension``
 run (:func:`assess`), in this order:
 
 ``failed``       the process exited non-zero, recorded no crawl run, or closed for a reason
-                 other than ``finished`` / ``shutdown`` (e.g. ``closespider_errorcount``), or a
-                 downloaded dataset failed its checks and was not loaded (stat
-                 ``modwatch/datasets_failed``, e.g. a DSA dump whose SHA-1 is wrong);
+                 other than ``finished`` / ``shutdown`` (e.g. ``closespider_errorcount``);
 ``interrupted``  stopped before the end (``shutdown``); resumed next time;
+``refused``      a downloaded data file was not made current (quarantined as partial, of an unknown
+                 layout or implausibly small, or failed to load, e.g. a DSA dump whose SHA-1 is wrong:
+                 stat ``modwatch/datasets_refused``);
 ``errors``       errors / max(responses, 1) above ``--max-error-rate`` (default 0.05);
 ``empty``        nothing seen (data items scraped + unchanged articles skipped = 0; a reject is
                  not data) although the
@@ -193,9 +194,10 @@ def assess(returncode: int, row: dict | None, previous: dict | None, max_error_r
         return "interrupted", ["stopped before the end; the next crawl resumes it"]
     if reason != "finished":
         return "failed", [f"closed with reason {reason}"]
-    datasets_failed = int(row.get("stats", {}).get("modwatch/datasets_failed", 0) or 0)
-    if datasets_failed:
-        return "failed", [f"{datasets_failed} downloaded dataset(s) failed and were not loaded (datasets.error)"]
+    refused = int(row.get("stats", {}).get("modwatch/datasets_refused", 0) or 0)
+    if refused:
+        return "refused", [f"{refused} downloaded file(s) refused, the current data kept: see the datasets "
+                           "table (status quarantined/failed, error) and rejects"]
     errors, responses = row.get("errors") or 0, row.get("responses") or 0
     if errors / max(responses, 1) > max_error_rate:
         return "errors", [f"{errors} errors for {responses} responses (max rate {max_error_rate:g})"]

@@ -35,7 +35,8 @@ import shutil
 import tempfile
 import zipfile
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import BinaryIO, Iterable, Iterator
 
 #: the Transparency Database's stable download route (since June 2026): ``<base>sor-<slug>-<day>-<version>.zip``
@@ -48,6 +49,12 @@ FIRST_DUMP = date(2023, 9, 25)
 #: first day of the v2 schema (API v2: new categories, ``content_id_ean``)
 V2_FROM = date(2025, 7, 1)
 SPOOL_MAX_BYTES = 64 * 1024 * 1024
+#: longest CSV cell read, in characters (the csv module's default, 131,072, is far below real
+#: ``decision_facts`` texts); a longer cell rejects its record only (``csv.field_size_limit`` is
+#: process-wide: raised here, never lowered)
+MAX_CELL_CHARS = 64 * 1024 * 1024
+if csv.field_size_limit() < MAX_CELL_CHARS:
+    csv.field_size_limit(MAX_CELL_CHARS)
 
 #: every column of the full v2 export, in export order (the ``statements_of_reasons`` columns)
 COLUMNS = (
@@ -72,6 +79,11 @@ LIGHT_DROPPED = (
     "illegal_content_explanation", "incompatible_content_explanation", "territorial_scope",
     "decision_facts",
 )
+#: date columns (``YYYY-MM-DD HH:MM:SS``): a cell that is not a real date rejects its record
+DATE_COLUMNS = ("end_date_visibility_restriction", "end_date_monetary_restriction", "end_date_service_restriction",
+                "end_date_account_restriction", "content_date", "application_date", "created_at")
+#: columns every dump has (light and v1 included): a CSV missing one is rejected as a whole
+REQUIRED_COLUMNS = tuple(c for c in COLUMNS if c not in LIGHT_DROPPED and c != "content_id_ean")
 #: v1 category -> v2 category (API documentation changelog, 1 July 2025); others unchanged.
 #: Applied in SQL by the generated column ``statements_of_reasons.category_v2``.
 CATEGORY_RENAMES = {
@@ -125,7 +137,7 @@ codecs.register_error(DECODE_ERRORS, _escape_invalid_utf8)
 def _utf8_text(binary: BinaryIO) -> io.TextIOWrapper:
     """UTF-8 text of a CSV member; an invalid byte becomes a lone surrogate (``surrogateescape``)
     that :func:`iter_statements` turns into a Reject of its record instead of stopping the load."""
-    text = io.TextIOWrapper(binary, encoding="utf-8", errors=DECODE_ERRORS, newline="")
+    text = io.TextIOWrapper(binary, encoding="utf-8-sig", errors=DECODE_ERRORS, newline="")  # a BOM is dropped
     text.invalid_utf8_before = _INVALID_UTF8[0]  # nothing of it decoded yet
     return text
 
@@ -246,13 +258,15 @@ def iter_statements(text: io.TextIOBase, member: str, *, platforms: set[str] | N
     an empty cell or a column this schema lacks; the loader stores ``""`` as NULL), then the
     location (``member:line``). Filters: ``platforms`` (exact ``platform_name`` values) and
     ``territorial_scope`` (ISO 3166 codes; a statement is kept when its scope contains any of
-    them). Rejected: a record whose field count differs from the header, an empty ``uuid``, a
+    them). Rejected: a record the csv module cannot read (a cell over :data:`MAX_CELL_CHARS`),
+    a record whose field count differs from the header, an empty ``uuid``, a date cell of
+    :data:`DATE_COLUMNS` that is no real date (:func:`date_problem`), a
     JSON-array cell that is not ``[...]``, a record with bytes that are not UTF-8 (streams from
     :func:`iter_csv_members`; the excerpt shows them as U+FFFD). An empty CSV (no header, or a header only) yields
     nothing. ``opened`` is the result of :func:`open_csv` on ``text`` when the caller already read
     the header. ``stats`` (optional dict) gets ``read`` and ``filtered`` counts added (CSV
-    records, not physical lines). Raises DumpError when the header has no ``uuid`` column or a
-    filter's column is missing.
+    records, not physical lines). Raises DumpError when the header lacks a column of
+    :data:`REQUIRED_COLUMNS` (the message lists every missing one) or a filter's column.
 
     This loop runs once per statement (millions a day), hence the flat, inlined code.
     """
@@ -262,6 +276,8 @@ def iter_statements(text: io.TextIOBase, member: str, *, platforms: set[str] | N
     positions = {name: i for i, name in enumerate(header)}
     if "uuid" not in positions:
         raise DumpError(f"{member}: header without a uuid column: {header[:5]}")
+    if missing := [name for name in REQUIRED_COLUMNS if name not in positions]:
+        raise DumpError(f"{member}: header lacks required column(s): {', '.join(missing)}")
     width = len(header)
     # a column the header lacks reads the "" appended at index ``width`` of every row; the
     # location is appended at ``width + 1`` (one tuple per row, no concatenation)
@@ -269,6 +285,7 @@ def iter_statements(text: io.TextIOBase, member: str, *, platforms: set[str] | N
     uuid_at = positions["uuid"]
     json_at = [(positions[c], c) for c in JSON_ARRAY_COLUMNS if c in positions]
     json_cells = operator.itemgetter(*(at for at, _ in json_at), width)  # ``width``: "" (>= 2 indexes)
+    dates_at = [(positions[c], c) for c in DATE_COLUMNS if c in positions]
     platform_at = positions.get("platform_name")
     scope_at = positions.get("territorial_scope")
     if platforms and platform_at is None:
@@ -280,7 +297,15 @@ def iter_statements(text: io.TextIOBase, member: str, *, platforms: set[str] | N
     invalid_utf8 = _INVALID_UTF8
     invalid_before = getattr(text, "invalid_utf8_before", invalid_utf8[0])
     try:
-        for row in reader:
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as error:  # e.g. a cell over MAX_CELL_CHARS: that record only
+                read += 1
+                yield Reject(f"{member}:{reader.line_num}", f"unreadable CSV record: {error}", "")
+                continue
             read += 1
             if invalid_utf8[0] != invalid_before:  # this stream held an invalid byte: find its records
                 bad_bytes = list(dict.fromkeys(b for cell in row for b in _ESCAPED_BYTE.findall(cell)))
@@ -300,6 +325,10 @@ def iter_statements(text: io.TextIOBase, member: str, *, platforms: set[str] | N
             if not row[uuid_at]:
                 yield Reject(f"{member}:{reader.line_num}", "empty uuid", _excerpt(row))
                 continue
+            bad_date = next((f"{name}: {why}" for at, name in dates_at if (why := date_problem(row[at]))), None)
+            if bad_date:
+                yield Reject(f"{member}:{reader.line_num}", bad_date, _excerpt(row))
+                continue
             row.append("")
             for cell in json_cells(row):
                 if cell and (cell[0] != "[" or cell[-1] != "]"):
@@ -315,6 +344,32 @@ def iter_statements(text: io.TextIOBase, member: str, *, platforms: set[str] | N
         if stats is not None:
             stats["read"] = stats.get("read", 0) + read
             stats["filtered"] = stats.get("filtered", 0) + filtered
+
+
+def csv_line(values) -> str:
+    """``values`` as one CSV record (no line break): a statement's raw form for ``rejects``."""
+    return _excerpt(list(values), limit=16_384)
+
+
+@lru_cache(maxsize=65_536)
+def date_problem(cell: str) -> str | None:
+    """Why a date cell is not a real date (``2023-02-30``, year ``0000``, ``not a date``), or None.
+
+    Empty is fine (no date). Cached: a day's dump repeats a few thousand distinct values.
+    """
+    if not cell:
+        return None
+    try:
+        datetime.fromisoformat(cell)
+    except ValueError:
+        return f"not a real date: {cell[:40]!r}"
+    if not FIRST_YEAR_ANY <= int(cell[:4]) <= LAST_YEAR_ANY:
+        return f"date out of range: {cell[:40]!r}"
+    return None
+
+
+#: years a statement's dates may fall in (content dates go back far; end dates of restrictions ahead)
+FIRST_YEAR_ANY, LAST_YEAR_ANY = 1970, 2200
 
 
 def _excerpt(row: list, limit: int = 4096) -> str:

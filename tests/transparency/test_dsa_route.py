@@ -189,8 +189,8 @@ def test_wrong_sha1_fails_the_day_and_leaves_the_day_before_untouched(tmp_path, 
         FILES[DAY2 + ".sha1"] = good
     assert second.returncode == 1
     summary = [line.split() for line in second.stdout.splitlines() if line.startswith("dsa_sor")]
-    assert summary and summary[0][1] == "failed"
-    assert "1 downloaded dataset(s) failed and were not loaded" in second.stdout
+    assert summary and summary[0][1] == "refused"
+    assert "1 downloaded file(s) refused, the current data kept" in second.stdout
     database = sqlite3.connect(tmp_path / "modwatch.db")
     assert database.execute("select * from statements_of_reasons order by id").fetchall() == before
     datasets = database.execute("select url, status, error from datasets order by id").fetchall()
