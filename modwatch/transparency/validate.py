@@ -11,7 +11,8 @@ File checks (:func:`file_problems`):
   already a failed download in Scrapy, ``DOWNLOAD_FAIL_ON_DATALOSS``);
 - the layout is known (``schema_version`` of the parser is not ``*-unknown``, every CSV member
   has a known header);
-- every expected member or table is there: Google's zip holds its four CSV layouts, X's CSV both
+- every expected member or table is there: Google's zip holds a whole set of its CSV layouts
+  (:data:`GOOGLE_COMPLETE_SETS`), X's CSV both
   tables with their known headers, TikTok's workbook a ``GRFCR map`` sheet;
 - no CSV ends inside a row: its last record has as many cells as its first (header) record and
   no quoted cell left open (real files may lack a final line break: Meta 2023-H2).
@@ -89,13 +90,23 @@ def unended_row(text: str) -> str | None:
     return None
 
 
+#: the CSV layouts a whole Google zip holds, one set per generation of the export: today's
+#: requestor x product x reason file (the old product x reason file may stand beside it), or the
+#: four files of the 2024 zip. A zip holding no whole set lacks a member.
+GOOGLE_COMPLETE_SETS = (
+    frozenset({"by_requester_product_reason"}),
+    frozenset({"by_requester", "by_product_reason", "historical_by_country", "historical_by_product_reason"}),
+)
+
+
 def _google(data: bytes) -> list[str]:
-    members = list(google._members(data))
-    problems = [f"{name}: unrecognised CSV header" for name, layout, _ in members if layout is None]
+    members = list(google._members(data))  # a member of unknown layout raises LayoutError (a ValueError)
+    problems = []
     if data[:4] == b"PK\x03\x04":
-        missing = sorted(set(google.LAYOUTS.values()) - {layout for _, layout, _ in members})
-        if missing:
-            problems.append(f"zip lacks the member(s) for {', '.join(missing)}")
+        found = {match.layout.name for _, match, _ in members}
+        if not any(expected <= found for expected in GOOGLE_COMPLETE_SETS):
+            nearest = min(GOOGLE_COMPLETE_SETS, key=lambda expected: len(expected - found))
+            problems.append(f"zip lacks the member(s) for {', '.join(sorted(nearest - found))}")
     problems += [f"{name}: {why}" for name, _, text in members if (why := unended_row(text))]
     return problems
 
