@@ -335,7 +335,8 @@ def load_dataset(
                 _flush(db, table, batches)
         for table in list(batches):
             _flush(db, table, batches)
-        if shrunk := shrink_problem(load.rows_stored, current_dataset(db, source), accept_shrink=accept_shrink):
+        if shrunk := shrink_problem(load.rows_stored, current_dataset(db, source), accept_shrink=accept_shrink,
+                                    schema_version=load.schema_version):
             problems.append(shrunk)
         if load.rows_stored and not problems:  # an empty, partial or garbage file never replaces the current rows
             for table in registered.tables:

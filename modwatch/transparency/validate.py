@@ -19,7 +19,7 @@ File checks (:func:`file_problems`):
 
 Row count (:func:`shrink_problem`): a new file of a source must keep at least
 :data:`MIN_SHARE_OF_CURRENT` of the rows of the source's current dataset (the same coverage: a
-source is the file's replacement scope). Sources only grow in practice (Google back-fills, a
+source is the file's replacement scope, and a file of the same layout set). Sources only grow in practice (Google back-fills, a
 half-year file is final), so a file far smaller is taken for a partial download. A real shrink is
 accepted explicitly: spider argument ``-a accept_shrink=1`` (``load_dataset(accept_shrink=True)``).
 
@@ -60,9 +60,17 @@ def file_problems(parser: str, data: bytes, *, announced_size: int | None = None
     return problems
 
 
-def shrink_problem(rows: int, current: dict | None, *, accept_shrink: bool = False) -> str | None:
-    """The reason to refuse a file of ``rows`` rows replacing the ``current`` dataset row, or None."""
+def shrink_problem(rows: int, current: dict | None, *, accept_shrink: bool = False,
+                   schema_version: str | None = None) -> str | None:
+    """The reason to refuse a file of ``rows`` rows replacing the ``current`` dataset row, or None.
+
+    Row counts compare like with like only: a file of another layout set (``schema_version``,
+    e.g. Google's 2026 export replacing the 2024 zip's four files) counts other rows, so its
+    size is not compared; the other checks of :func:`file_problems` still apply to it.
+    """
     if accept_shrink or current is None or not current.get("rows_stored"):
+        return None
+    if schema_version and current.get("schema_version") and current["schema_version"] != schema_version:
         return None
     floor = current["rows_stored"] * MIN_SHARE_OF_CURRENT
     if rows < floor:
@@ -105,7 +113,8 @@ def _google(data: bytes) -> list[str]:
     if data[:4] == b"PK\x03\x04":
         found = {match.layout.name for _, match, _ in members}
         if not any(expected <= found for expected in GOOGLE_COMPLETE_SETS):
-            nearest = min(GOOGLE_COMPLETE_SETS, key=lambda expected: len(expected - found))
+            # the generation the members found belong to (most in common), else the one nearest to whole
+            nearest = max(GOOGLE_COMPLETE_SETS, key=lambda expected: (len(expected & found), -len(expected - found)))
             problems.append(f"zip lacks the member(s) for {', '.join(sorted(nearest - found))}")
     problems += [f"{name}: {why}" for name, _, text in members if (why := unended_row(text))]
     return problems
