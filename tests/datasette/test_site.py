@@ -203,10 +203,36 @@ def test_dashboards_render_and_their_queries_run(get, datasette):
     for dashboard in config.values():
         for chart in dashboard["charts"].values():
             sql = chart["query"].replace("[[", "").replace("]]", "")
-            params = {"country": "VN", "source": "wikimediafoundation"}
+            params = {"country": "VN", "source": "wikimediafoundation", "territory": "DE"}
             used = {k: v for k, v in params.items() if f":{k}" in sql}
             data = rows(get("/modwatch.json", params={"sql": sql, **used, "_shape": "array"}))
             assert data, chart["title"]
+
+
+def test_dsa_dashboard_and_canned_queries_read_the_summary(get):
+    html = get("/-/dashboards/dsa-statements?territory=NL").text
+    assert "vega-embed" in html and "categories-for-territory" in html
+    found = rows(get("/modwatch/dsa_statements_per_platform_category.json",
+                     params={"territory": "nl", "month": "2024-03", "_shape": "array"}))
+    assert found[0] == {"platform_name": "Google Shopping", "category": "STATEMENT_CATEGORY_OTHER_VIOLATION_TC",
+                        "statements": 17}
+    assert sum(r["statements"] for r in found) == 28  # AliExpress's one statement applies to NL only
+    germany = rows(get("/modwatch/dsa_statements_per_platform_category.json",
+                       params={"territory": "DE", "month": "2024-03", "_shape": "array"}))
+    assert sum(r["statements"] for r in germany) == 27
+    per_day = rows(get("/modwatch/dsa_statements_per_day.json", params={"platform": "", "_shape": "array"}))
+    assert {r["platform_name"]: r["statements"] for r in per_day} == {
+        "Google Shopping": 17, "TikTok": 7, "Pinterest": 3, "AliExpress": 1}
+
+
+def test_dsa_search_is_ranked_bounded_and_counted_apart(get):
+    found = rows(get("/modwatch/dsa_search_statements.json", params={"phrase": "Minimum Age Requirement",
+                                                                   "_shape": "array"}))
+    assert sorted(r["id"] for r in found) == [1, 4, 6, 24]
+    assert all("[" in r["snippet"] for r in found)
+    count = rows(get("/modwatch/dsa_search_statements_count.json", params={"phrase": "Pinterest", "_shape": "array"}))
+    assert count == [{"statements": 3}]
+    assert rows(get("/modwatch/dsa_search_statements.json", params={"phrase": '"', "_shape": "array"})) == []
 
 
 # ---------------------------------------------------------------------------- CSV
@@ -392,3 +418,34 @@ def test_plugin_pins_match_pyproject_and_installed_versions():
         name, version = pin.split("==")
         assert importlib.metadata.version(name) == version
     assert "datasette==0.65.5" in dependencies and importlib.metadata.version("datasette") == "0.65.5"
+
+
+def test_serving_uses_row_counts_computed_once(site_db, tmp_path):
+    """`serve` writes the row counts beside the database; Datasette then takes an unfiltered
+    table's count from them instead of counting (issue 16: seconds at 10 million statements)."""
+    import asyncio
+    import json
+    import shutil
+
+    import yaml
+    from datasette.app import Datasette
+
+    copy = tmp_path / "modwatch.db"
+    shutil.copy(site_db, copy)
+    inspect_file = publish.write_inspect_file(copy)
+    data = json.loads(inspect_file.read_text())
+    assert data["modwatch"]["tables"]["statements_of_reasons"]["count"] == 28
+    assert data["modwatch"]["tables"]["sor_daily_counts"]["count"] > 0
+    stamp = inspect_file.stat().st_mtime_ns
+    assert publish.write_inspect_file(copy) == inspect_file and inspect_file.stat().st_mtime_ns == stamp
+    argv = publish.serve_argv(copy, inspect_file=inspect_file)
+    assert argv[argv.index("--inspect-file") + 1] == str(inspect_file)
+    assert "--inspect-file" not in publish.serve_argv(copy, live=True, inspect_file=inspect_file)
+    data["modwatch"]["tables"]["statements_of_reasons"]["count"] = 123456  # proves the page reads it
+    ds = Datasette(immutables=[str(copy)], metadata=yaml.safe_load(publish.METADATA.read_text(encoding="utf-8")),
+                   plugins_dir=str(publish.PLUGINS_DIR), settings=publish.SETTINGS, inspect_data=data)
+    asyncio.run(ds.invoke_startup())
+    page = asyncio.run(ds.client.get("/modwatch/statements_of_reasons.json?_size=0&_nofacet=1")).json()
+    assert page["filtered_table_rows_count"] == 123456
+    filtered = asyncio.run(ds.client.get("/modwatch/statements_of_reasons.json?_size=0&platform_name=TikTok")).json()
+    assert filtered["filtered_table_rows_count"] == 7
