@@ -471,3 +471,46 @@ def test_fast_csv_stream_leaves_pages_views_and_unknown_columns_to_datasette(get
     assert unknown.content == get("/modwatch/statements_of_reasons.csv?no_such_column=1&_nosuggest=1").content
     rows = list(csv.DictReader(io.StringIO(get("/modwatch/sor_counts.csv").text)))
     assert sum(int(r["statements"]) for r in rows) == 28
+
+
+def test_default_facets_of_the_statements_come_from_the_summary(get, site_db):
+    """Unfiltered: counted from sor_daily_counts (no scan of the statements); filtered: from the rows."""
+    facets = rows(get("/modwatch/statements_of_reasons.json?_size=0&_extra=facet_results"))["facet_results"]
+    with sqlite3.connect(site_db) as conn:
+        for name in ("platform_name", "category_v2", "decision_ground", "automated_decision"):
+            expected = dict(conn.execute(f"select {name}, count(*) from statements_of_reasons "
+                                         f"where {name} is not null group by 1").fetchall())
+            assert {r["value"]: r["count"] for r in facets[name]["results"]} == expected, name
+    assert facets["platform_name"]["type"] == "summary"
+    assert facets["platform_name"]["results"][0] == {**facets["platform_name"]["results"][0], "value": "Google Shopping",
+                                                     "count": 17, "selected": False}
+    tiktok = rows(get("/modwatch/statements_of_reasons.json?_size=0&platform_name=TikTok"))["facet_results"]
+    assert {r["value"]: r["count"] for r in tiktok["category_v2"]["results"]} == {
+        "STATEMENT_CATEGORY_PROTECTION_OF_MINORS": 4, "STATEMENT_CATEGORY_OTHER_VIOLATION_TC": 2,
+        "STATEMENT_CATEGORY_NEGATIVE_EFFECTS_ON_CIVIC_DISCOURSE_OR_ELECTIONS": 1}
+    assert tiktok["platform_name"]["results"][0]["selected"] is True
+
+
+def test_unfiltered_facets_read_the_summary_not_the_rows(site_db, tmp_path):
+    import asyncio
+    import shutil
+
+    import yaml
+    from datasette.app import Datasette
+
+    copy = tmp_path / "modwatch.db"
+    shutil.copy(site_db, copy)
+    with sqlite3.connect(copy) as conn:  # a summary that disagrees with the rows shows where counts come from
+        conn.execute("update sor_daily_counts set statements = statements + 100 where platform_name = 'Pinterest'")
+    with sqlite3.connect(copy) as conn:
+        conn.execute("pragma wal_checkpoint(truncate)")  # Datasette opens it immutable: no WAL read
+    ds = Datasette(immutables=[str(copy)], metadata=yaml.safe_load(publish.METADATA.read_text(encoding="utf-8")),
+                   plugins_dir=str(publish.PLUGINS_DIR), settings=publish.SETTINGS)
+    asyncio.run(ds.invoke_startup())
+
+    def platforms(query):
+        page = asyncio.run(ds.client.get(f"/modwatch/statements_of_reasons.json?_size=0{query}")).json()
+        return {r["value"]: r["count"] for r in page["facet_results"]["platform_name"]["results"]}
+
+    assert platforms("")["Pinterest"] == 103
+    assert platforms("&decision_ground=DECISION_GROUND_INCOMPATIBLE_CONTENT")["Pinterest"] == 3
