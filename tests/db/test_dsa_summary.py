@@ -98,3 +98,15 @@ def test_every_default_sort_facet_and_filter_is_an_index(memory_db):
     for column in dsa_summary.CHILD_COLUMNS:
         facet = _plan(memory_db, f"select value, count(*) from sor_{column} group by value")
         assert f"COVERING INDEX sor_{column}_value" in facet, facet
+
+
+def test_a_summary_that_cannot_be_written_undoes_the_load(memory_db):
+    """The summary is written in the load's last transaction: if it fails, the statements go too."""
+    import sqlite3
+
+    _load(memory_db, fixture(V1), V1, "https://example.org/a.csv")
+    memory_db.execute("alter table sor_content_type rename to sor_content_type_gone")
+    with pytest.raises(sqlite3.OperationalError, match="no such table: sor_content_type"):
+        _load(memory_db, fixture(V2), V2, "https://example.org/b.csv")
+    assert _summary_total(memory_db) == memory_db["statements_of_reasons"].count == 28
+    assert memory_db["datasets"].get(2)["status"] == "failed"
