@@ -28,7 +28,8 @@ Child tables ``sor_decision_visibility``, ``sor_category_addition``, ``sor_categ
     ``origin`` = ``statements`` (maintained at load time: always equal to a ``count(*)`` over
     ``statements_of_reasons``) or ``aggregates`` (the EC's daily aggregates files, for days not
     loaded in full, ``db.dsa_aggregates``). Unknown dimensions are ``''`` / set 0 (never NULL, so
-    the primary key upserts). Views present it: ``sor_counts`` (readable lists; for a day and
+    the primary key upserts). WITHOUT ROWID, no other index: the key is stored once, in key
+    order (``origin``, ``day``, ``platform_name``, ...: a day's rows are a range). Views present it: ``sor_counts`` (readable lists; for a day and
     platform with loaded statements, only the ``statements`` rows count) and
     ``sor_counts_by_territory`` (one row per country code of the scope).
 """
@@ -101,8 +102,7 @@ def m003_summary_tables(db):
             dataset_id integer references datasets(id),
             primary key (origin, day, platform_name, category, decision_ground, automated_detection,
                          automated_decision, content_type_set, territorial_scope_set)
-        )""")
-    db.execute("create index sor_daily_counts_day on sor_daily_counts(day)")
+        ) without rowid""")
     db.execute("""
         create view sor_counts as
         select c.day, substr(c.day, 1, 7) as month, c.platform_name, c.category, c.decision_ground,
