@@ -39,6 +39,7 @@ MIGRATION_MODULES = [
     "db.migrations_dsa_notes",
     "db.migrations_sources",
     "db.migrations_figures",
+    "db.migrations_dsa_scale",
 ]
 
 

@@ -26,7 +26,7 @@ from typing import BinaryIO
 
 import sqlite_utils
 
-from db import fts
+from db import dsa_summary, fts
 from db.datasets import loading, unchanged_dataset
 from db.rejects import insert_reject
 from modwatch.transparency import dsa
@@ -133,6 +133,8 @@ def load_dump(
                           spider=spider, crawl_run_id=crawl_run_id, fetched_at=fetched_at,
                           warc_record_id=warc_record_id)
         counts["rows_read"], counts["rows_filtered"] = stats["read"], stats["filtered"]
+        with conn:  # the summary and child tables, in the load's last transaction (db/dsa_summary.py)
+            dsa_summary.add_dataset(db, load.dataset_id)
         load.rows_read, load.rows_stored, load.rows_rejected = (counts["rows_read"], counts["rows_stored"],
                                                                 counts["rows_rejected"])
         load.schema_version = ",".join(sorted(versions)) or None
