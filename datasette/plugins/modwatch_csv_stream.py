@@ -11,8 +11,8 @@ table CSV) of a **table** (not a view) whose arguments are only column filters
 they mean what they mean on the table page), ``_sort`` / ``_sort_desc`` (else the table's
 metadata sort), ``_stream``, ``_size=max``, ``_dl``, ``_header``, ``_nofacet``, ``_nocount``.
 
-The rows come from **one** ``SELECT`` ordered by the sort column, then the primary key in the
-same direction (deterministic, and the order of an index on the sort column), read with ``fetchmany`` on a read-only connection of the database
+The rows come from **one** ``SELECT`` ordered by the sort column, then the primary key
+ascending (deterministic, and the order of Datasette's own pages), read with ``fetchmany`` on a read-only connection of the database
 (``Database.connect()``) in a worker thread, written with ``csv.writer`` in chunks of
 :data:`CHUNK_ROWS` rows — the same bytes as Datasette's CSV (header, ``\\r\\n``, empty cells for
 NULL) and the same headers (``text/plain``, or ``text/csv`` and an attachment with ``_dl``). With
@@ -79,12 +79,13 @@ async def _plan(datasette, scope) -> dict | None:
     if any(key.split("__")[0] not in columns for key, _ in filters):
         return None
     where, params = Filters(sorted(filters), {}, None).build_where_clauses(table)
-    # ties broken by the primary key in the sort's direction: the order an index on the sort
-    # column gives (no sort step), and Datasette's first page for such an index
-    direction = " desc" if sort_desc else ""
-    order = ", ".join(f"{escape_sqlite(pk)}{direction}" for pk in pks)
+    # ties broken by the primary key, ascending, as Datasette's keyset pages break them (``_next``
+    # after ``(value, pk)`` is ``sort < value or (sort = value and pk > last pk)`` for a descending
+    # sort; modwatch_paging gives the first page the same order): the same rows in the same order
+    # as the pages. With an index on the sort column SQLite sorts only within a group of ties.
+    order = ", ".join(escape_sqlite(pk) for pk in pks)
     if sort or sort_desc:
-        order = f"{escape_sqlite(sort or sort_desc)}{direction}, {order}"
+        order = f"{escape_sqlite(sort or sort_desc)}{' desc' if sort_desc else ''}, {order}"
     sql = (f"select {', '.join(escape_sqlite(c) for c in columns)} from {escape_sqlite(table)}"
            f"{' where ' + ' and '.join(where) if where else ''} order by {order}")
     return {"database": database, "sql": sql, "params": params, "columns": columns, "table": table,
