@@ -17,10 +17,12 @@ at that point (cookies, proxy credentials and conditional headers are all set ab
 client has already removed the chunked framing, so keeping the header would make readers
 de-chunk a body that is not chunked.
 
-**No secrets.** Recorded request and response headers lose the headers listed in
-``MODWATCH_WARC_REDACT_HEADERS`` (default :data:`REDACT_HEADERS`), and recorded URLs (target
-URI and request line) lose the query parameters listed in ``MODWATCH_WARC_REDACT_PARAMS``
-(default :data:`REDACT_PARAMS`). Replay removes the same parameters before looking a URL up.
+**No secrets.** The policy is :mod:`modwatch.redact`: recorded request and response headers
+lose the credential headers (``Authorization``, cookies, ``X-Authentication-Token``... plus
+``MODWATCH_WARC_REDACT_HEADERS``), a ``Location`` header's URL is redacted, and recorded URLs
+(target URI and request line) lose their credential query parameters (``token``,
+``authentication_token``, ``X-Amz-*``, ``signature``, ``key``... plus
+``MODWATCH_WARC_REDACT_PARAMS``). Replay removes the same parameters before looking a URL up.
 """
 
 import http
@@ -34,17 +36,18 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from scrapy import signals
-from w3lib.url import url_query_cleaner
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from db.timestamps import file_stamp, iso_utc
+from modwatch import redact
 
 logger = logging.getLogger(__name__)
 
-#: Header names never written to a WARC (case-insensitive).
+#: Header names never written to a WARC (case-insensitive); the full list is modwatch.redact.SECRET_HEADERS
 REDACT_HEADERS = ("Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", "X-Authentication-Token")
-#: Query parameters removed from every URL written to a WARC.
+#: Query parameters removed from every URL written to a WARC, besides modwatch.redact's policy
+#: (which already covers these)
 REDACT_PARAMS = ("token", "api_key", "apikey", "access_token")
 #: Hop-by-hop header that no longer describes the stored payload.
 _DROP_HEADERS = ("Transfer-Encoding",)
@@ -55,11 +58,9 @@ HeaderList = list[tuple[str, str]]
 
 
 def redact_url(url: str, params: Iterable[str] = REDACT_PARAMS) -> str:
-    """``url`` without the query parameters named in ``params`` (order of the rest kept)."""
-    params = list(params)
-    if not params or not urlsplit(url).query:
-        return url
-    return url_query_cleaner(url, params, remove=True, unique=False, keep_fragments=True)
+    """``url`` without its credential query parameters (:func:`modwatch.redact.redact_url`) nor
+    those named in ``params`` (order of the rest kept)."""
+    return redact.redact_url(url, extra=params)
 
 
 def header_list(headers, drop: Iterable[str] = ()) -> HeaderList:
@@ -270,11 +271,12 @@ class WarcWriterMiddleware:
         record_id = self.warc.write_fetch(
             redact_url(response.url, self.redact_params),
             response.body,
-            header_list(response.headers, drop=drop),
+            redact.redact_headers(response.headers, drop=drop, extra_params=self.redact_params),
             status=response.status,
             fetched_at=fetched_at,
             method=request.method,
-            request_headers=header_list(request.headers, drop=self.redact_headers),
+            request_headers=redact.redact_headers(request.headers, drop=self.redact_headers,
+                                                  extra_params=self.redact_params),
             request_body=request.body,
             extra_warc_headers={"WARC-Modwatch-Cached": "true"} if "cached" in response.flags else None,
         )
