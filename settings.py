@@ -74,7 +74,11 @@ DOWNLOADER_MIDDLEWARES = {
     # the last to see a response before the spider: its URL loses any credential (a redirect to
     # a URL with authentication_token / X-Amz-Signature), so nothing recorded from it holds one
     "modwatch.middlewares.RedactResponseUrlMiddleware": 10,
+    # just above RedirectMiddleware (600): a redirect loop ends as a reject with its chain
+    "modwatch.fetch_bounds.RedirectLoopMiddleware": 601,
 }
+# file:// downloads obey DOWNLOAD_MAXSIZE like HTTP ones (modwatch.fetch_bounds)
+DOWNLOAD_HANDLERS = {"file": "modwatch.fetch_bounds.BoundedFileDownloadHandler"}
 SPIDER_MIDDLEWARES = {
     # nothing fetched twice in one run, dont_filter start/discovery pages included; 30 = engine
     # side of the built-in filters (depth, URL length), so a request they drop is not recorded
