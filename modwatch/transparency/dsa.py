@@ -38,6 +38,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import BinaryIO, Iterable, Iterator
 
+from .archives import ArchiveTooLarge, check_archive, check_member
+
 DUMP_URL = "https://dsa-sor-data-dumps.s3.eu-central-1.amazonaws.com/sor-{slug}-{day}-{version}.zip"
 #: date of the first daily dump
 FIRST_DUMP = date(2023, 9, 25)
@@ -171,9 +173,14 @@ def iter_csv_members(fileobj: BinaryIO, name: str = "") -> Iterator[tuple[str, i
     except zipfile.BadZipFile as exc:
         raise DumpError(f"{name or 'dump'} is not a zip file: {exc}") from exc
     with outer:
+        check_archive(outer)
         for info in outer.infolist():
             if info.is_dir():
                 continue
+            try:  # streamed, so no size limit; a bomb's compression ratio is refused
+                check_member(info, limit=None)
+            except ArchiveTooLarge as exc:
+                raise DumpError(f"{name or 'dump'}: {exc}") from exc
             if info.filename.endswith(".zip"):
                 with outer.open(info) as member, tempfile.SpooledTemporaryFile(SPOOL_MAX_BYTES) as spool:
                     shutil.copyfileobj(member, spool, 1024 * 1024)

@@ -39,6 +39,7 @@ import json
 import zipfile
 from typing import Iterator
 
+from .archives import check_archive, read_member
 from .common import Count, Reject, csv_records, country_code, decode_text, half_year_ending, \
     is_blank, normalise_header, parse_count, parse_share
 
@@ -104,10 +105,11 @@ def _members(data: bytes) -> Iterator[tuple[str, str | None, str]]:
     """``(member name, layout or None, text)`` for each CSV in the zip (or the one CSV given)."""
     if data[:4] == b"PK\x03\x04":
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            check_archive(archive)
             for info in archive.infolist():
                 if info.is_dir() or not info.filename.lower().endswith(".csv"):
                     continue  # README.txt and folders
-                text = decode_text(archive.read(info))
+                text = decode_text(read_member(archive, info))  # a zip bomb: ArchiveTooLarge
                 yield info.filename, _layout(text), text
         return
     text = decode_text(data)

@@ -29,6 +29,7 @@ import json
 import zipfile
 from typing import Iterator
 
+from .archives import check_archive, check_member
 from .common import Count, Reject, country_code, csv_records, decode_text, half_year_ending, \
     half_year_from_label, is_blank, normalise_header, parse_count, parse_share
 from .meta import file_name
@@ -75,6 +76,9 @@ def _is_xlsx(data: bytes) -> bool:
     if data[:4] != b"PK\x03\x04":
         return False
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        check_archive(archive)
+        for info in archive.infolist():  # openpyxl inflates every part: a bomb is refused first
+            check_member(info)
         return "xl/workbook.xml" in archive.namelist()
 
 
