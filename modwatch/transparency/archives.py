@@ -8,12 +8,14 @@ refuse a bomb the same way, with the reason) before memory grows.
 
 Limits: :data:`MAX_MEMBER_BYTES` inflated per member read into memory, :data:`MAX_RATIO`
 inflated/compressed per member (real report files: 2-13; deflate's ceiling is ~1030), and
-:data:`MAX_MEMBERS` members per zip.
+:data:`MAX_MEMBERS` members per zip. Corrupt compressed data is a ``zipfile.BadZipFile`` too
+(not a bare ``zlib.error``).
 """
 
 from __future__ import annotations
 
 import zipfile
+import zlib
 
 MiB = 1024 * 1024
 MAX_MEMBER_BYTES = 512 * MiB
@@ -45,8 +47,11 @@ def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int = MA
     """The bytes of member ``info``, refused (:class:`ArchiveTooLarge`) past ``limit`` bytes or
     :data:`MAX_RATIO`, whatever its header declares (at most ``limit + 1`` bytes are inflated)."""
     check_member(info, limit)
-    with archive.open(info) as member:
-        data = member.read(limit + 1)
+    try:
+        with archive.open(info) as member:
+            data = member.read(limit + 1)
+    except (zlib.error, EOFError, NotImplementedError) as exc:  # corrupt or unsupported compressed data
+        raise zipfile.BadZipFile(f"{info.filename}: unreadable compressed data ({exc})") from exc
     if len(data) > limit or (len(data) > MiB and len(data) > MAX_RATIO * max(info.compress_size, 1)):
         raise ArchiveTooLarge(f"{info.filename}: inflates past its declared size, beyond the limits")
     return data

@@ -34,6 +34,7 @@ import re
 import shutil
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import BinaryIO, Iterable, Iterator
@@ -99,6 +100,30 @@ def _escape_invalid_utf8(error: UnicodeDecodeError):
 
 
 codecs.register_error(DECODE_ERRORS, _escape_invalid_utf8)
+
+
+class _Member(io.BufferedIOBase):
+    """A zip member's stream whose corrupt compressed data (``zlib.error``, a bad CRC, a cut
+    stream) raises :class:`DumpError` naming the member, whoever is reading it."""
+
+    def __init__(self, raw: BinaryIO, name: str):
+        super().__init__()
+        self._raw, self._name = raw, name
+
+    def readable(self) -> bool:
+        return True
+
+    def _guarded(self, read, size):
+        try:
+            return read(size)
+        except (zlib.error, EOFError, zipfile.BadZipFile) as exc:
+            raise DumpError(f"{self._name}: unreadable compressed data ({exc})") from exc
+
+    def read(self, size=-1):
+        return self._guarded(self._raw.read, size)
+
+    def read1(self, size=-1):
+        return self._guarded(getattr(self._raw, "read1", self._raw.read), size)
 
 
 def _utf8_text(binary: BinaryIO) -> io.TextIOWrapper:
@@ -183,13 +208,13 @@ def iter_csv_members(fileobj: BinaryIO, name: str = "") -> Iterator[tuple[str, i
                 raise DumpError(f"{name or 'dump'}: {exc}") from exc
             if info.filename.endswith(".zip"):
                 with outer.open(info) as member, tempfile.SpooledTemporaryFile(SPOOL_MAX_BYTES) as spool:
-                    shutil.copyfileobj(member, spool, 1024 * 1024)
+                    shutil.copyfileobj(_Member(member, info.filename), spool, 1024 * 1024)
                     spool.seek(0)
                     yield from iter_csv_members(spool, info.filename)
                 continue
             if info.filename.endswith(".csv"):
                 with outer.open(info) as member:
-                    yield info.filename, _utf8_text(member)
+                    yield info.filename, _utf8_text(_Member(member, info.filename))
 
 
 def open_csv(text: io.TextIOBase) -> tuple[list[str] | None, Iterator[list[str]]]:

@@ -27,6 +27,8 @@ import datetime as dt
 import io
 import json
 import zipfile
+import zlib
+from xml.etree import ElementTree
 from typing import Iterator
 
 from .archives import check_archive, check_member
@@ -67,7 +69,11 @@ def parse_tiktok_removals(data: bytes, *, source_url: str) -> Iterator[tuple[str
     except ValueError:
         period = None
     if _is_xlsx(data):
-        yield from _parse_workbook(data, name, period)
+        try:
+            yield from _parse_workbook(data, name, period)
+        except (zlib.error, EOFError, KeyError, ElementTree.ParseError, zipfile.BadZipFile, OSError) as exc:
+            # a damaged workbook (corrupt part, broken XML): refused whole, with the reason
+            raise ValueError(f"{name}: unreadable xlsx workbook ({type(exc).__name__}: {exc})") from exc
     else:
         yield from _parse_csv(data, name, period)
 
