@@ -9,7 +9,9 @@ published one are the same read-only site:
 - the configuration is ``datasette/metadata.yml`` and the plugins directory
   ``datasette/plugins`` (``modwatch_guards.py``: a full-table CSV is always streamed whole, a
   truncated query CSV is an error, never a silently short HTTP 200; punctuation in a search
-  never gives an error page);
+  never gives an error page; ``modwatch_bounds.py``: SQLite limits, a result budget and
+  refused functions bound every query in time and memory, bad requests get a 4xx, host pages
+  such as ``/-/databases`` are hidden);
 - plugins are pinned in :data:`PLUGINS` (the same pins as ``pyproject.toml``).
 
 Article bodies are plain text and Datasette escapes every cell, so a ``<script>`` in a scraped
