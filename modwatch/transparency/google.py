@@ -40,7 +40,7 @@ import zipfile
 from typing import Iterator
 
 from .archives import check_archive, read_member
-from .common import Count, Reject, csv_records, country_code, decode_text, half_year_ending, \
+from .common import Count, Reject, csv_records, overlong_reason, country_code, decode_text, half_year_ending, \
     is_blank, normalise_header, parse_count, parse_share
 
 SOURCE = "google_removals"
@@ -126,10 +126,13 @@ def _layout(text: str) -> str | None:
 
 
 def _parse_member(name, layout, text, covered, current_name):
-    records = csv_records(text)
+    records = csv_records(text, overlong=True)
     next(records, None)  # header
     for line, raw, cells in records:
         location = f"{name}:{line}"
+        if cells is None:
+            yield location, Reject(overlong_reason(), raw)
+            continue
         if is_blank(cells):
             continue
         try:

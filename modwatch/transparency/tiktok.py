@@ -32,7 +32,7 @@ from xml.etree import ElementTree
 from typing import Iterator
 
 from .archives import check_archive, check_member
-from .common import Count, Reject, country_code, csv_records, decode_text, half_year_ending, \
+from .common import Count, Reject, country_code, csv_records, overlong_reason, decode_text, half_year_ending, \
     half_year_from_label, is_blank, normalise_header, parse_count, parse_share
 from .meta import file_name
 
@@ -109,13 +109,16 @@ def _parse_workbook(data, name, period):
 
 
 def _parse_csv(data, name, period):
-    records = ((line, cells) for line, _, cells in csv_records(decode_text(data)))
+    records = ((line, cells) for line, _, cells in csv_records(decode_text(data), overlong=True))
     yield from _parse_table("grfcr map", records, name, period, csv=True)
 
 
 def _parse_table(kind, records, where, period, csv=False):
     header = None
     for number, cells in records:
+        if cells is None:  # an over-long CSV record (csv_records)
+            yield f"{where}:{number}", Reject(overlong_reason(), "")
+            continue
         if is_blank(cells):
             continue
         location = f"{where}:{number}"
