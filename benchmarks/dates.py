@@ -39,6 +39,7 @@ import time
 from pathlib import Path
 
 from benchdata import shared_data  # noqa: E402  (benchmarks/ is sys.path[0])
+from halves import HALVES, half  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -136,19 +137,24 @@ def main() -> int:
     for _title, function in tools.items():  # warm up (imports, caches) outside the timing
         function(pages[0][2], pages[0][1])
     print(f"{len(pages)} pages from {DATA}")
-    print(f"{'tool':34} {'accuracy':>8} {'precision':>9} {'recall':>7} {'F1':>6} {'tp/fp/tn/fn':>13} {'pages/s':>8}")
+    print(f"{'tool':34} {'half':>8} {'accuracy':>8} {'precision':>9} {'recall':>7} {'F1':>6} {'tp/fp/tn/fn':>13} "
+          f"{'pages/s':>8}")
     results, seconds = run_interleaved(pages, tools)
+    halves = [half(name) for name, *_rest in pages]  # benchmarks/halves.py: tune on one, check on the other
     for title, answers in results.items():
-        s = score(answers, labels)
-        print(f"{title:34} {s['accuracy']:8.3f} {s['precision']:9.3f} {s['recall']:7.3f} {s['f1']:6.3f} "
-              f"{s['counts']:>13} {len(pages) / seconds[title]:8.0f}")
+        for which in (*HALVES, None):
+            keep = [i for i, h in enumerate(halves) if which is None or h == which]
+            s = score([answers[i] for i in keep], [labels[i] for i in keep])
+            speed = f"{len(pages) / seconds[title]:8.0f}" if which is None else ""
+            print(f"{title:34} {which or 'all':>8} {s['accuracy']:8.3f} {s['precision']:9.3f} {s['recall']:7.3f} "
+                  f"{s['f1']:6.3f} {s['counts']:>13} {speed:>8}")
     if args.misses and "modwatch find_publication_date" in results:
         print("\nmodwatch misses (file, url, expected, got, where found):")
         shown = 0
         for (name, url, html, label), answer in zip(pages, results["modwatch find_publication_date"]):
             if answer != label and shown < args.misses:
                 parsed = find_publication_date(html, url)
-                print(f"  {name}  {url}\n    expected {label}  got {answer}  "
+                print(f"  {name} ({half(name)})  {url}\n    expected {label}  got {answer}  "
                       f"{parsed.found_in if parsed else ''} {parsed.raw[:60] if parsed else ''!r}")
                 shown += 1
     return 0
