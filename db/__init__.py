@@ -36,6 +36,7 @@ MIGRATION_MODULES = [
     "db.migrations_publish",
     "db.migrations_tagging",
     "db.migrations_history",
+    "db.migrations_dates",
 ]
 
 
