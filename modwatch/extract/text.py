@@ -4,19 +4,26 @@
 call. Steps, all generic (no rule is keyed to a site):
 
 1. parse with trafilatura's lxml loader (HTML comments dropped: a comment inside a paragraph would split it);
+   repair list items an unclosed block nested into one another (``_repair_lists``);
 2. pre-clean the tree: blocks whose class/id says newsletter, related, trending, share, social, promo...
-   and lists that are mostly links (``_preclean``); an article body split into sibling containers
-   with the same class is joined into one (``_join_split_bodies``); when the page has exactly one
+   unless they hold most of the page's text or prose (the article's own wrapper), and lists of links,
+   headlines or menu entries (``_preclean``); an article body split into containers with the same class
+   is joined into one with what lies between them (``_join_split_bodies``); when the page has exactly one
    known theme container of the article text (Zox News ``#mvp-content-main``, WordPress
-   ``.entry-content``, schema.org ``[itemprop=articleBody]``), only that container is read;
+   ``.entry-content``, schema.org ``[itemprop=articleBody]``) holding most of its prose, only that
+   container is read;
 3. run trafilatura's extraction cascade in fast mode (``trafilatura.core.trafilatura_sequence``:
-   boilerplate pruning, main-content detection, tag conversion);
-4. trim what the cascade keeps around the text: the header (section label, headline, a standfirst
-   equal to the page description), "Related: ..." lines and paragraphs that are a whole link to
-   another page, and the page footer (newsletter, follow-us, reprint and "write to" lines).
+   boilerplate pruning, main-content detection, tag conversion); when it reads much less than the page's
+   prose, the full cascade (compared with readability and jusText, trafilatura's default) runs instead;
+4. trim what the cascade keeps around the text: the header (section label, headline, byline),
+   "Related: ..." lines and paragraphs that are a whole link to another page, and the page footer
+   (newsletter, follow-us, reprint and "write to" lines).
 
-Measured on the Zyte article-extraction benchmark (181 pages) by ``benchmarks/article_extraction.py``.
-``html_to_text`` is the plain serializer used when the cascade finds less than a paragraph.
+Measured on two corpora, each split into a tuning and a held-out half (``benchmarks/halves.py``): the Zyte
+article-extraction benchmark (181 pages, ``benchmarks/article_extraction.py``) and trafilatura's evaluation
+pages (990 pages in many languages, ``benchmarks/trafilatura_eval.py``). A rule stays only if it wins on the
+tuning halves of both. ``html_to_text`` is the plain serializer used when the cascade finds less than a
+paragraph.
 
 Word boundaries: block-level tags and ``<br>`` end a line, inline tags do not
 (``<p>Con<b>tent</b></p><p>Next</p>`` -> ``"Content\\nNext"``).
@@ -178,9 +185,11 @@ _BYLINE_RE = re.compile(
     r"^(?:by|bởi|von|par|por)\s+\S|\b\d{1,2}:\d{2}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b", re.I)
 
 
-def _trim_header(body, titles: set[str], descriptions: set[str] = frozenset()) -> None:
+def _trim_header(body, titles: set[str]) -> None:
     """Drop the header trafilatura keeps above the text: headings up to the headline, the headline,
-    a standfirst equal to the page description, and a byline/dateline line opening the text."""
+    and a byline/dateline line opening the text. A standfirst under the headline stays: it is the
+    article's lead (trafilatura's evaluation counts it as text; dropping it when it equals the page
+    description won on the Zyte corpus and lost more on trafilatura's)."""
     children = list(body)
     if body.text and body.text.strip():
         return
@@ -193,9 +202,6 @@ def _trim_header(body, titles: set[str], descriptions: set[str] = frozenset()) -
         for el in children[: cut + 1]:
             if el.tag == "head" or _normalise(_element_text(el)) in titles or len(_element_text(el)) < 60:
                 _remove(el)
-        # the standfirst right under the headline, when it is the page's description
-        if len(body) > 1 and _normalise(_element_text(body[0])) in descriptions:
-            _remove(body[0])
     if len(body) > 1 and len(_element_text(body[0])) < 80 and _BYLINE_RE.search(_element_text(body[0])):
         _remove(body[0])
 
@@ -239,16 +245,40 @@ _PRECLEAN_RE = re.compile(
     r"subscribe|subscription|promo|more-?stories|also-?like|read-?next|popular|latest|teaser)(?:$|[\s_-])",
     re.I,
 )
+#: class tokens naming a post's categories and tags (WordPress ``post_class()``), not the block's role
+_TAXONOMY_RE = re.compile(r"(?:^|\s)(?:category|tag|post_tag|topic|section)-\S*", re.I)
+
+
+def _prose(el) -> int:
+    """Characters of running text in ``el``: its paragraphs' text outside links."""
+    size = 0
+    for p in el.iter("p"):
+        text = len(p.text_content())
+        linked = sum(len(a.text_content()) for a in p.iter("a"))
+        size += max(0, text - linked)
+    return size
+
+
 #: a list whose text is more than this share of link text is a list of links
 LIST_LINK_DENSITY = 0.6
 
 
+#: in a list of headlines (or a menu) each item's link is at least this share of the item's text
+HEADLINE_LINK_SHARE = 0.5
+
+
 def _is_headline_list(el) -> bool:
-    """A list of at least 3 items, each holding a link, few ending like sentences: other stories."""
+    """A list of at least 3 items, each mostly one link (``HEADLINE_LINK_SHARE``), few ending like
+    sentences: other stories, a menu. A release note or a list of points citing a source (``Fixed the
+    export (#123)``, ``see <a>RFC 9110</a>``) has short links inside its own text: it stays."""
     items = el.findall("li")
     if len(items) < 3 or any(item.find(".//a") is None for item in items):
         return False
     texts = [_SPACE_RE.sub(" ", item.text_content()).strip() for item in items]
+    for item, text in zip(items, texts):
+        link = max((_SPACE_RE.sub(" ", a.text_content()).strip() for a in item.iter("a")), key=len)
+        if len(link) < HEADLINE_LINK_SHARE * len(text):
+            return False
     sentences = sum(1 for t in texts if re.search(r"[.!?:;\"”»)]$", t))
     return sentences <= 0.25 * len(texts)
 
@@ -256,16 +286,20 @@ def _is_headline_list(el) -> bool:
 def _preclean(tree):
     """Remove blocks that are boilerplate by their class/id, and lists of links (in place).
 
-    A block holding more than half of the page's text is kept whatever its class says (a wrapper
-    such as ``<div class="content has-social-share">`` around the whole article).
+    A block holding more than half of the page's text, or of its prose (``_prose``: text of paragraphs,
+    not of links, menus or footers), is kept whatever its class says (a wrapper such as ``<div class="content
+    has-social-share">``, ``<div class="entry themeform share">``, ``<div class="teaser_blog_text
+    article_content">`` around the whole article); WordPress taxonomy classes of a post
+    (``category-social-media``, ``tag-latest``) say nothing about the block.
     """
     page = tree.find("body")
-    total = len(page.text_content()) if page is not None else 0
+    page = page if page is not None else tree
+    total, total_prose = len(page.text_content()), _prose(page)
     doomed = []
     for el in tree.iter("div", "section", "aside", "ul", "ol", "p", "span", "figure"):
-        attrs = f"{el.get('class', '')} {el.get('id', '')}"
+        attrs = _TAXONOMY_RE.sub(" ", f"{el.get('class', '')} {el.get('id', '')}")
         if attrs.strip() and _PRECLEAN_RE.search(attrs):
-            if len(el.text_content()) <= total / 2:
+            if len(el.text_content()) <= total / 2 and (not total_prose or _prose(el) <= total_prose / 2):
                 doomed.append(el)
         elif el.tag in ("ul", "ol") and el.find("li") is not None:
             text = len(el.text_content().strip())
@@ -276,6 +310,39 @@ def _preclean(tree):
         if el.getparent() is not None:
             el.drop_tree()  # keeps the tail text
     return tree
+
+def _repair_lists(tree) -> None:
+    """Undo what an unclosed block inside a list item does to the parse (in place).
+
+    ``<ul><li>one<div></li><li>two</li></ul><p>after</p>``: the parser nests the following items *and the
+    paragraphs after the list* inside the open ``<div>`` of the first item, so the items come out glued
+    (``- one- two``) and the paragraphs as one. Such a block (a child of an item holding items of its own,
+    outside any list) is unwrapped: its items become items of the list, what follows them goes after the list.
+    """
+    for item in list(tree.iter("li")):
+        outer = item.getparent()
+        if outer is None or outer.tag not in ("ul", "ol"):
+            continue
+        for block in [child for child in item if child.tag in ("div", "section", "span", "p")]:
+            if block.find("li") is None:
+                continue
+            anchor_item, anchor_after = item, outer
+            in_list = True
+            if block.text and block.text.strip():
+                item.append(lxml.html.Element("span"))
+                item[-1].text = block.text
+            for child in list(block):
+                if in_list and child.tag == "li":
+                    anchor_item.addnext(child)
+                    anchor_item = child
+                else:
+                    in_list = False
+                    tail, child.tail = child.tail, (child.tail or "")
+                    anchor_after.addnext(child)
+                    child.tail = tail
+                    anchor_after = child
+            block.drop_tree()
+
 
 _CHUNK_CLASS_RE = re.compile(r"body|content|text|story|article|entry|chunk", re.I)
 
@@ -294,8 +361,13 @@ def _join_split_bodies(tree) -> None:
             continue
         if not any(len(p.text_content()) >= 80 for p in el.findall("p")):
             continue
-        groups.setdefault((el.tag, cls), []).append(el)
+        if _prose(el) >= CHUNK_MIN_PROSE:
+            groups.setdefault((el.tag, cls), []).append(el)
     for members in groups.values():
+        largest = max(_prose(el) for el in members)
+        # chunks of one text are parts of comparable size; a short one (a disclaimer under the article
+        # in the same class) is a note of its own
+        members = [el for el in members if _prose(el) >= CHUNK_MIN_SHARE * largest]
         if len(members) < 2:
             continue
         first = members[0]
@@ -305,12 +377,66 @@ def _join_split_bodies(tree) -> None:
                 continue
             if not any(id(a) in ancestors for a in list(other.iterancestors())[:CHUNK_MAX_DEPTH]):
                 continue
+            between = _between(first, other)
+            if any(_is_linked_heading(el) for el in between):
+                break  # posts of a listing, each under its own linked title: not one article
+            if sum(len(el.text_content()) for el in between) > min(len(first.text_content()),
+                                                                    len(other.text_content())):
+                continue  # chunks far apart (a legal note in the page header, the article below)
+            # what lies between the chunks (a section of the text under another class: "Hardware", a pros
+            # and cons list) moves with them, in page order
+            for el in between:
+                first.append(el)
             for child in list(other):
                 first.append(child)
             other.drop_tree()
 
 
 CHUNK_MAX_DEPTH = 3
+#: a chunk of a split body holds at least this much prose (a legal note or a forum post's signature does not)
+CHUNK_MIN_PROSE = 300
+#: ... and at least this share of the prose of the largest chunk of its class
+CHUNK_MIN_SHARE = 0.1
+
+
+def _is_linked_heading(el) -> bool:
+    """True for a heading holding a link, or a block holding such a heading (a post title in a listing)."""
+    return any(h.find(".//a") is not None for h in el.iter("h1", "h2", "h3"))
+
+
+def _between(first, other) -> list:
+    """The elements after ``first`` and before ``other`` at the level of their closest common ancestor,
+    in page order (``other`` follows ``first``), each the whole branch holding none of the two."""
+    first_line = [first, *first.iterancestors()]
+    other_line = [other, *other.iterancestors()]
+    common = next((a for a in first_line if a in other_line), None)
+    if common is None or common is first or common is other:
+        return []
+    start = first_line[first_line.index(common) - 1]
+    stop = other_line[other_line.index(common) - 1]
+    out = []
+    node = start.getnext()
+    while node is not None and node is not stop:
+        if isinstance(node.tag, str):
+            out.append(node)
+        node = node.getnext()
+    if node is None:  # other comes before first: nothing is "between" in page order
+        return []
+
+    def siblings(node, forward):
+        found = []
+        sibling = node.getnext() if forward else node.getprevious()
+        while sibling is not None:
+            if isinstance(sibling.tag, str):
+                found.append(sibling)
+            sibling = sibling.getnext() if forward else sibling.getprevious()
+        return found if forward else found[::-1]
+
+    # the rest of first's branch after it (inner levels first), then the siblings between the branches,
+    # then the start of other's branch before it (outer levels first)
+    after_first = [el for node in first_line[: first_line.index(start)] for el in siblings(node, True)]
+    before_other = [el for node in reversed(other_line[: other_line.index(stop)]) for el in siblings(node, False)]
+    return after_first + out + before_other
 
 
 #: theme containers that hold exactly the article text (WordPress, Zox News, schema.org microdata)
@@ -329,6 +455,12 @@ def _fallback_root(tree):
             if el.text_content().strip():
                 return el
     return tree
+
+
+#: the theme container is read alone only when it holds this share of the page's prose: an article whose
+#: text goes on outside it (a collapsed "read more" block after the container, a second body block) is not
+#: cut short
+CONTAINER_SHARE = 0.7
 
 
 def _theme_container(tree):
@@ -365,18 +497,22 @@ def extract_body(html_or_tree, url: str | None = None, *, title: str | None = No
     if tree is None:
         return ""
     titles = {_normalise(t) for t in _title_candidates(tree, title) if t} - {""}
-    descriptions = {_normalise(d) for d in tree.xpath(
-        '//meta[@name="description" or @property="og:description"]/@content') if len(d) < DEK_MAX_CHARS}
     link_texts = _link_texts(tree)
+    _repair_lists(tree)
     _preclean(tree)
     _join_split_bodies(tree)
     container = _theme_container(tree)
-    if container is not None:
+    if container is not None and _prose(container) >= CONTAINER_SHARE * _prose(tree):
         tree = _as_page(container)
-    try:
-        body, text, _, _ = trafilatura_sequence(tree, _OPTIONS, url)
-    except Exception:  # noqa: BLE001 - the cascade's internals must not lose the page
-        body, text = None, ""
+    prose = _prose(tree)
+    backup = copy.deepcopy(tree)
+    body, text = _cascade(tree, _OPTIONS, url)
+    if len(text) < max(FALLBACK_SHARE * prose, FALLBACK_MIN_CHARS):
+        # the fast cascade read much less than the page's running text (a layout its rules miss): the full
+        # cascade compares its result with readability's and jusText's, as trafilatura's default mode does
+        full_body, full_text = _cascade(backup, _FULL_OPTIONS, url)
+        if len(full_text) > len(text):
+            body, text = full_body, full_text
     # below trafilatura's own minimum, its result is a rescue that splits words at inline tags;
     # such a short page is all article anyway
     if body is None or len(text) < _OPTIONS.min_extracted_size or not len(body):
@@ -384,16 +520,27 @@ def extract_body(html_or_tree, url: str | None = None, *, title: str | None = No
         if len(lines) > 1 and _normalise(lines[0]) in titles:
             lines = lines[1:]
         return "\n".join(lines)
-    _trim_header(body, titles, descriptions - {""})
+    _trim_header(body, titles)
     _drop_promos(body, link_texts)
     _trim_footer(body)
     return xmltotxt(body, False).strip()
 
 
-#: a standfirst (dek) repeated under the headline is at most this long; longer is the lead paragraph
-DEK_MAX_CHARS = 250
+def _cascade(tree, options, url):
+    try:
+        body, text, _, _ = trafilatura_sequence(tree, options, url)
+    except Exception:  # noqa: BLE001 - the cascade's internals must not lose the page
+        return None, ""
+    return body, text or ""
+
+
+#: when the fast cascade returns less than this share of the page's prose (``_prose``), the full one runs
+FALLBACK_SHARE = 0.5
+#: ... or less than this many characters
+FALLBACK_MIN_CHARS = 1000
 #: trafilatura settings: fast mode (no readability/justext comparison), no comments, tables kept
 _OPTIONS = Extractor(output_format="txt", fast=True, comments=False, tables=True, dedup=False)
+_FULL_OPTIONS = Extractor(output_format="txt", fast=False, comments=False, tables=True, dedup=False)
 
 
 def _title_candidates(tree, title):

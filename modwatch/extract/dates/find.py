@@ -138,7 +138,7 @@ def _find(html, url: str, kind: str, language: str | None, fetched_at: datetime 
         in_url = url_date(url) if kind == "published" else None
         if in_url and _ARCHIVE_PATH_RE.match(in_url.raw) and _days_apart(in_url, parsed) > 1:
             return in_url  # the URL keeps the first day; metadata a later re-publication (site move, CMS import)
-        if jsonld and jsonld[0] == 1 and structured is not jsonld and jsonld[1].local_day != parsed.local_day:
+        if jsonld and structured is not jsonld and jsonld[1].local_day != parsed.local_day:
             # meta tags and the article's JSON-LD disagree: the one the page's dateline confirms wins
             if shows_day(tree, jsonld[1].local_day, kind, languages, fetched_at, excluded):
                 rank, parsed = jsonld
@@ -154,7 +154,11 @@ def _find(html, url: str, kind: str, language: str | None, fetched_at: datetime 
             if visible and rank >= GENERIC_NAME_RANK and visible[2] <= NEAR_TITLE:
                 threshold = HEADER_UPDATED_SCORE
             if visible and visible[0] >= threshold and visible[1].local_day and \
-                    visible[1].local_day != parsed.local_day:
+                    visible[1].local_day != parsed.local_day and not (
+                        jsonld and structured is jsonld and
+                        shows_day(tree, parsed.local_day, kind, languages, fetched_at, excluded)):
+                # ... unless it is the JSON-LD date and a dateline of the page shows that day too (a byline
+                # agreeing with JSON-LD beats another date, an "updated" one the page does not label)
                 return visible[1]
         return parsed
     parsed = visible_date(tree, kind, languages, fetched_at, excluded)
