@@ -12,9 +12,9 @@ call. Steps, all generic (no rule is keyed to a site):
    known theme container of the article text (Zox News ``#mvp-content-main``, WordPress
    ``.entry-content``, schema.org ``[itemprop=articleBody]``) holding most of its prose, only that
    container is read;
-3. run trafilatura's extraction cascade in fast mode (``trafilatura.core.trafilatura_sequence``:
-   boilerplate pruning, main-content detection, tag conversion); when it reads much less than the page's
-   prose, the full cascade (compared with readability and jusText, trafilatura's default) runs instead;
+3. run trafilatura's extraction cascade (``trafilatura.core.trafilatura_sequence``: boilerplate pruning,
+   main-content detection, tag conversion, comparison with readability and jusText as in trafilatura's
+   default mode; its fast mode alone read less on trafilatura's evaluation pages);
 4. trim what the cascade keeps around the text: the header (section label, headline, byline),
    "Related: ..." lines and paragraphs that are a whole link to another page, and the page footer
    (newsletter, follow-us, reprint and "write to" lines).
@@ -504,26 +504,20 @@ def extract_body(html_or_tree, url: str | None = None, *, title: str | None = No
     container = _theme_container(tree)
     if container is not None and _prose(container) >= CONTAINER_SHARE * _prose(tree):
         tree = _as_page(container)
-    prose = _prose(tree)
-    backup = copy.deepcopy(tree)
     body, text = _cascade(tree, _OPTIONS, url)
-    if len(text) < max(FALLBACK_SHARE * prose, FALLBACK_MIN_CHARS):
-        # the fast cascade read much less than the page's running text (a layout its rules miss): the full
-        # cascade compares its result with readability's and jusText's, as trafilatura's default mode does
-        full_body, full_text = _cascade(backup, _FULL_OPTIONS, url)
-        if len(full_text) > len(text):
-            body, text = full_body, full_text
     # below trafilatura's own minimum, its result is a rescue that splits words at inline tags;
     # such a short page is all article anyway
     if body is None or len(text) < _OPTIONS.min_extracted_size or not len(body):
         lines = html_to_text(_fallback_root(tree)).split("\n")
         if len(lines) > 1 and _normalise(lines[0]) in titles:
             lines = lines[1:]
-        return "\n".join(lines)
+        return unicodedata.normalize("NFC", "\n".join(lines))
     _trim_header(body, titles)
     _drop_promos(body, link_texts)
     _trim_footer(body)
-    return xmltotxt(body, False).strip()
+    # NFC, as trafilatura returns its text: one spelling of each character (Bengali "য়" is U+09AF U+09BC
+    # whether the page wrote it so or as U+09DF), so that searches and comparisons find it
+    return unicodedata.normalize("NFC", xmltotxt(body, False).strip())
 
 
 def _cascade(tree, options, url):
@@ -534,13 +528,9 @@ def _cascade(tree, options, url):
     return body, text or ""
 
 
-#: when the fast cascade returns less than this share of the page's prose (``_prose``), the full one runs
-FALLBACK_SHARE = 0.5
-#: ... or less than this many characters
-FALLBACK_MIN_CHARS = 1000
-#: trafilatura settings: fast mode (no readability/justext comparison), no comments, tables kept
-_OPTIONS = Extractor(output_format="txt", fast=True, comments=False, tables=True, dedup=False)
-_FULL_OPTIONS = Extractor(output_format="txt", fast=False, comments=False, tables=True, dedup=False)
+#: trafilatura settings: its full cascade (its own extractor compared with readability's and jusText's: the
+#: fast mode alone read less on trafilatura's evaluation pages and no more on Zyte's), no comments, tables kept
+_OPTIONS = Extractor(output_format="txt", fast=False, comments=False, tables=True, dedup=False)
 
 
 def _title_candidates(tree, title):
