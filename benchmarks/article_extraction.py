@@ -13,12 +13,19 @@ truth exactly. Speed is pages per second, one process, parsing included, pages a
 with ``--repeat N`` the tools run N times, interleaved, and the best run of each counts (the
 machine may be shared).
 
-Figures of the last commit of the extractor (``--repeat 3 --full``, shared 2-core machine, load ~7)::
+Figures of the last commit of the extractor (one run of ``benchmarks/run_all.py``, shared 2-core machine under
+load: compare pages/s within the run; halves: ``benchmarks/halves.py``)::
 
-    tool                                              F1   prec recall    acc  pages/s
-    modwatch extract_body                          0.979  0.974  0.984  0.503     36.1
-    trafilatura 2.3 (include_comments=False)       0.960  0.942  0.978  0.293     25.4
-    modwatch parse_article (all fields)            0.979  0.974  0.984  0.503     20.7
+    tool                                           half     F1   prec recall    acc  pages/s
+    modwatch extract_body                          tune  0.973  0.964  0.983  0.427
+    modwatch extract_body                      held-out  0.975  0.965  0.986  0.522
+    modwatch extract_body                           all  0.974  0.964  0.985  0.475      7.7
+    trafilatura 2.3 (include_comments=False)       tune  0.961  0.945  0.978  0.247
+    trafilatura 2.3 (include_comments=False)   held-out  0.958  0.939  0.978  0.337
+    trafilatura 2.3 (include_comments=False)        all  0.960  0.942  0.978  0.293      8.5
+    trafilatura 2.3 fast                           tune  0.958  0.936  0.980  0.247
+    trafilatura 2.3 fast                       held-out  0.967  0.955  0.978  0.348
+    trafilatura 2.3 fast                            all  0.962  0.946  0.979  0.298     17.9
 
 Usage::
 

@@ -14,12 +14,17 @@ busy machine. modwatch gets the page's URL (the spiders always have it) and no l
 page's ``<html lang>`` decides. Pages are decoded once (UTF-8, else the declared charset, else cp1252) and both
 tools get the same ``str``; pages/second include HTML parsing.
 
-Latest run (2 cores shared with other jobs, so pages/second vary between runs; compare within a run)::
+Latest run (2 cores shared with other jobs, so pages/second vary between runs; compare within a run; halves:
+``benchmarks/halves.py``)::
 
-    tool                               accuracy precision  recall     F1   tp/fp/tn/fn  pages/s
-    modwatch find_publication_date        0.931     0.955   0.974  0.964   926/44/4/25      247
-    htmldate 1.11 extensive               0.904     0.908   0.994  0.949    902/91/1/5      189
-    htmldate 1.11 fast                    0.866     0.924   0.932  0.928   862/71/3/63      407
+    tool                                half accuracy precision  recall     F1   tp/fp/tn/fn  pages/s
+    modwatch find_publication_date      tune    0.936     0.956   0.979  0.967   456/21/1/10
+    modwatch find_publication_date  held-out    0.928     0.955   0.969  0.962   471/22/3/15
+    modwatch find_publication_date       all    0.932     0.956   0.974  0.965   927/43/4/25       45
+    htmldate 1.11 extensive             tune    0.912     0.915   0.996  0.954    444/41/1/2
+    htmldate 1.11 extensive         held-out    0.896     0.902   0.993  0.945    458/50/0/3
+    htmldate 1.11 extensive              all    0.904     0.908   0.994  0.949    902/91/1/5       33
+    htmldate 1.11 fast                   all    0.866     0.924   0.932  0.928   862/71/3/63       73
 
 Usage::
 
