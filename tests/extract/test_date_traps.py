@@ -73,3 +73,20 @@ def test_a_widget_named_by_its_heading_never_dates_the_article():
     assert not [value for value in values if "2019-07-22" in value or "22 July 2019" in value]
     url = "https://wikimediafoundation.org/news/2020/01/15/access-to-wikipedia-restored-in-turkey-after-more-than-two-and-a-half-years/"
     assert find_publication_date(html, url).local_day == "2020-01-15"
+
+
+def test_the_url_print_day_never_overrides_the_page_dateline():
+    # washingtonpost.com (date-benchmark): the URL holds /2020/07/08/ (the print edition), JSON-LD the UTC time
+    # 2020-07-09T10:04:04Z, the dateline "July 9, 2020 at 6:40 PM EDT": the page's own day is 9 July
+    import gzip
+
+    from modwatch.extract.dates import find_publication_date
+    from tests.helpers import FIXTURES
+
+    html = gzip.decompress((FIXTURES / "dates" / "1676872902.html.gz").read_bytes())
+    url = ("https://www.washingtonpost.com/politics/federal-workers-are-returning-to-the-office-some-members-of-"
+           "congress-say-they-shouldnt-be/2020/07/08/c3d22ec8-c151-11ea-b4f6-cb39cd8940fb_story.html")
+    found = find_publication_date(html, url)
+    assert found.utc_iso == "2020-07-09T10:04:04Z"
+    assert found.local_day == "2020-07-09"
+    assert found.local_iso == "2020-07-09T10:04:04+00:00"
