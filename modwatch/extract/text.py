@@ -4,7 +4,7 @@
 call. Steps, all generic (no rule is keyed to a site):
 
 1. parse with trafilatura's lxml loader (HTML comments dropped: a comment inside a paragraph would split it);
-   repair list items an unclosed block nested into one another (``_repair_lists``);
+   repair list items an unclosed block nested into one another (``blocks.repair_lists``);
 2. pre-clean the tree: blocks whose class/id says newsletter, related, trending, share, social, promo...
    unless they hold most of the page's text or prose (the article's own wrapper), and lists of links,
    headlines or menu entries (``_preclean``); an article body split into containers with the same class
@@ -41,6 +41,8 @@ from trafilatura.core import trafilatura_sequence
 from trafilatura.settings import Extractor
 from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
+
+from modwatch.extract.blocks import between, is_linked_heading, prose, repair_lists
 
 #: tags whose start and end break the text into lines (HTML "flow content" that forms blocks)
 BLOCK_TAGS = frozenset(
@@ -249,16 +251,6 @@ _PRECLEAN_RE = re.compile(
 _TAXONOMY_RE = re.compile(r"(?:^|\s)(?:category|tag|post_tag|topic|section)-\S*", re.I)
 
 
-def _prose(el) -> int:
-    """Characters of running text in ``el``: its paragraphs' text outside links."""
-    size = 0
-    for p in el.iter("p"):
-        text = len(p.text_content())
-        linked = sum(len(a.text_content()) for a in p.iter("a"))
-        size += max(0, text - linked)
-    return size
-
-
 #: a list whose text is more than this share of link text is a list of links
 LIST_LINK_DENSITY = 0.6
 
@@ -286,7 +278,7 @@ def _is_headline_list(el) -> bool:
 def _preclean(tree):
     """Remove blocks that are boilerplate by their class/id, and lists of links (in place).
 
-    A block holding more than half of the page's text, or of its prose (``_prose``: text of paragraphs,
+    A block holding more than half of the page's text, or of its prose (``blocks.prose``: text of paragraphs,
     not of links, menus or footers), is kept whatever its class says (a wrapper such as ``<div class="content
     has-social-share">``, ``<div class="entry themeform share">``, ``<div class="teaser_blog_text
     article_content">`` around the whole article); WordPress taxonomy classes of a post
@@ -294,12 +286,12 @@ def _preclean(tree):
     """
     page = tree.find("body")
     page = page if page is not None else tree
-    total, total_prose = len(page.text_content()), _prose(page)
+    total, total_prose = len(page.text_content()), prose(page)
     doomed = []
     for el in tree.iter("div", "section", "aside", "ul", "ol", "p", "span", "figure"):
         attrs = _TAXONOMY_RE.sub(" ", f"{el.get('class', '')} {el.get('id', '')}")
         if attrs.strip() and _PRECLEAN_RE.search(attrs):
-            if len(el.text_content()) <= total / 2 and (not total_prose or _prose(el) <= total_prose / 2):
+            if len(el.text_content()) <= total / 2 and (not total_prose or prose(el) <= total_prose / 2):
                 doomed.append(el)
         elif el.tag in ("ul", "ol") and el.find("li") is not None:
             text = len(el.text_content().strip())
@@ -310,39 +302,6 @@ def _preclean(tree):
         if el.getparent() is not None:
             el.drop_tree()  # keeps the tail text
     return tree
-
-def _repair_lists(tree) -> None:
-    """Undo what an unclosed block inside a list item does to the parse (in place).
-
-    ``<ul><li>one<div></li><li>two</li></ul><p>after</p>``: the parser nests the following items *and the
-    paragraphs after the list* inside the open ``<div>`` of the first item, so the items come out glued
-    (``- one- two``) and the paragraphs as one. Such a block (a child of an item holding items of its own,
-    outside any list) is unwrapped: its items become items of the list, what follows them goes after the list.
-    """
-    for item in list(tree.iter("li")):
-        outer = item.getparent()
-        if outer is None or outer.tag not in ("ul", "ol"):
-            continue
-        for block in [child for child in item if child.tag in ("div", "section", "span", "p")]:
-            if block.find("li") is None:
-                continue
-            anchor_item, anchor_after = item, outer
-            in_list = True
-            if block.text and block.text.strip():
-                item.append(lxml.html.Element("span"))
-                item[-1].text = block.text
-            for child in list(block):
-                if in_list and child.tag == "li":
-                    anchor_item.addnext(child)
-                    anchor_item = child
-                else:
-                    in_list = False
-                    tail, child.tail = child.tail, (child.tail or "")
-                    anchor_after.addnext(child)
-                    child.tail = tail
-                    anchor_after = child
-            block.drop_tree()
-
 
 _CHUNK_CLASS_RE = re.compile(r"body|content|text|story|article|entry|chunk", re.I)
 
@@ -361,13 +320,13 @@ def _join_split_bodies(tree) -> None:
             continue
         if not any(len(p.text_content()) >= 80 for p in el.findall("p")):
             continue
-        if _prose(el) >= CHUNK_MIN_PROSE:
+        if prose(el) >= CHUNK_MIN_PROSE:
             groups.setdefault((el.tag, cls), []).append(el)
     for members in groups.values():
-        largest = max(_prose(el) for el in members)
+        largest = max(prose(el) for el in members)
         # chunks of one text are parts of comparable size; a short one (a disclaimer under the article
         # in the same class) is a note of its own
-        members = [el for el in members if _prose(el) >= CHUNK_MIN_SHARE * largest]
+        members = [el for el in members if prose(el) >= CHUNK_MIN_SHARE * largest]
         if len(members) < 2:
             continue
         first = members[0]
@@ -377,15 +336,15 @@ def _join_split_bodies(tree) -> None:
                 continue
             if not any(id(a) in ancestors for a in list(other.iterancestors())[:CHUNK_MAX_DEPTH]):
                 continue
-            between = _between(first, other)
-            if any(_is_linked_heading(el) for el in between):
+            gap = between(first, other)
+            if any(is_linked_heading(el) for el in gap):
                 break  # posts of a listing, each under its own linked title: not one article
-            if sum(len(el.text_content()) for el in between) > min(len(first.text_content()),
+            if sum(len(el.text_content()) for el in gap) > min(len(first.text_content()),
                                                                     len(other.text_content())):
                 continue  # chunks far apart (a legal note in the page header, the article below)
             # what lies between the chunks (a section of the text under another class: "Hardware", a pros
             # and cons list) moves with them, in page order
-            for el in between:
+            for el in gap:
                 first.append(el)
             for child in list(other):
                 first.append(child)
@@ -397,46 +356,6 @@ CHUNK_MAX_DEPTH = 3
 CHUNK_MIN_PROSE = 300
 #: ... and at least this share of the prose of the largest chunk of its class
 CHUNK_MIN_SHARE = 0.1
-
-
-def _is_linked_heading(el) -> bool:
-    """True for a heading holding a link, or a block holding such a heading (a post title in a listing)."""
-    return any(h.find(".//a") is not None for h in el.iter("h1", "h2", "h3"))
-
-
-def _between(first, other) -> list:
-    """The elements after ``first`` and before ``other`` at the level of their closest common ancestor,
-    in page order (``other`` follows ``first``), each the whole branch holding none of the two."""
-    first_line = [first, *first.iterancestors()]
-    other_line = [other, *other.iterancestors()]
-    common = next((a for a in first_line if a in other_line), None)
-    if common is None or common is first or common is other:
-        return []
-    start = first_line[first_line.index(common) - 1]
-    stop = other_line[other_line.index(common) - 1]
-    out = []
-    node = start.getnext()
-    while node is not None and node is not stop:
-        if isinstance(node.tag, str):
-            out.append(node)
-        node = node.getnext()
-    if node is None:  # other comes before first: nothing is "between" in page order
-        return []
-
-    def siblings(node, forward):
-        found = []
-        sibling = node.getnext() if forward else node.getprevious()
-        while sibling is not None:
-            if isinstance(sibling.tag, str):
-                found.append(sibling)
-            sibling = sibling.getnext() if forward else sibling.getprevious()
-        return found if forward else found[::-1]
-
-    # the rest of first's branch after it (inner levels first), then the siblings between the branches,
-    # then the start of other's branch before it (outer levels first)
-    after_first = [el for node in first_line[: first_line.index(start)] for el in siblings(node, True)]
-    before_other = [el for node in reversed(other_line[: other_line.index(stop)]) for el in siblings(node, False)]
-    return after_first + out + before_other
 
 
 #: theme containers that hold exactly the article text (WordPress, Zox News, schema.org microdata)
@@ -498,11 +417,11 @@ def extract_body(html_or_tree, url: str | None = None, *, title: str | None = No
         return ""
     titles = {_normalise(t) for t in _title_candidates(tree, title) if t} - {""}
     link_texts = _link_texts(tree)
-    _repair_lists(tree)
+    repair_lists(tree)
     _preclean(tree)
     _join_split_bodies(tree)
     container = _theme_container(tree)
-    if container is not None and _prose(container) >= CONTAINER_SHARE * _prose(tree):
+    if container is not None and prose(container) >= CONTAINER_SHARE * prose(tree):
         tree = _as_page(container)
     body, text = _cascade(tree, _OPTIONS, url)
     # below trafilatura's own minimum, its result is a rescue that splits words at inline tags;
