@@ -13,12 +13,19 @@ truth exactly. Speed is pages per second, one process, parsing included, pages a
 with ``--repeat N`` the tools run N times, interleaved, and the best run of each counts (the
 machine may be shared).
 
-Figures of the last commit of the extractor (``--repeat 3 --full``, shared 2-core machine, load ~7)::
+Figures of the last commit of the extractor (one run of ``benchmarks/run_all.py``, shared 2-core machine under
+load: compare pages/s within the run; halves: ``benchmarks/halves.py``)::
 
-    tool                                              F1   prec recall    acc  pages/s
-    modwatch extract_body                          0.979  0.974  0.984  0.503     36.1
-    trafilatura 2.3 (include_comments=False)       0.960  0.942  0.978  0.293     25.4
-    modwatch parse_article (all fields)            0.979  0.974  0.984  0.503     20.7
+    tool                                           half     F1   prec recall    acc  pages/s
+    modwatch extract_body                          tune  0.973  0.964  0.983  0.427
+    modwatch extract_body                      held-out  0.975  0.965  0.986  0.522
+    modwatch extract_body                           all  0.974  0.964  0.985  0.475      7.7
+    trafilatura 2.3 (include_comments=False)       tune  0.961  0.945  0.978  0.247
+    trafilatura 2.3 (include_comments=False)   held-out  0.958  0.939  0.978  0.337
+    trafilatura 2.3 (include_comments=False)        all  0.960  0.942  0.978  0.293      8.5
+    trafilatura 2.3 fast                           tune  0.958  0.936  0.980  0.247
+    trafilatura 2.3 fast                       held-out  0.967  0.955  0.978  0.348
+    trafilatura 2.3 fast                            all  0.962  0.946  0.979  0.298     17.9
 
 Usage::
 
@@ -37,6 +44,7 @@ from collections import Counter
 from pathlib import Path
 
 from benchdata import shared_data  # noqa: E402  (benchmarks/ is sys.path[0])
+from halves import HALVES, half  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -115,9 +123,16 @@ def run_trafilatura(html: dict, urls: dict) -> dict:
     return {key: trafilatura.extract(page, include_comments=False) or "" for key, page in html.items()}
 
 
+def run_trafilatura_fast(html: dict, urls: dict) -> dict:
+    import trafilatura
+
+    return {key: trafilatura.extract(page, include_comments=False, fast=True) or "" for key, page in html.items()}
+
+
 TOOLS = {
     "modwatch extract_body": run_modwatch,
     "trafilatura 2.3 (include_comments=False)": run_trafilatura,
+    "trafilatura 2.3 fast (include_comments=False)": run_trafilatura_fast,
 }
 #: with --full: the spiders' whole parse (body + JSON-LD/meta + dates + language), for its speed
 FULL = {"modwatch parse_article (all fields)": run_parse_article}
@@ -135,7 +150,7 @@ def main(argv=None) -> int:
     folder = shared_dir() / "article-extraction-benchmark"
     html, truths, urls = load_pages(folder)
     print(f"{len(html)} pages from {folder}")
-    print(f"{'tool':45} {'F1':>6} {'prec':>6} {'recall':>6} {'acc':>6} {'pages/s':>8}")
+    print(f"{'tool':45} {'half':>8} {'F1':>6} {'prec':>6} {'recall':>6} {'acc':>6} {'pages/s':>8}")
     results, timings = {}, {}
     candidates = {**TOOLS, **(FULL if args.full else {})}
     tools = {name: func for name, func in candidates.items() if not args.only or name.startswith(args.only)}
@@ -146,14 +161,18 @@ def main(argv=None) -> int:
             timings.setdefault(name, []).append(time.perf_counter() - start)
             results[name] = {**score(truths, preds), "preds": preds}
     for name, res in results.items():
-        print(f"{name:45} {res['f1']:6.3f} {res['precision']:6.3f} {res['recall']:6.3f} "
+        for which in HALVES:  # the fixed halves of benchmarks/halves.py: tune on one, check on the other
+            part = score({k: v for k, v in truths.items() if half(k) == which}, res["preds"])
+            print(f"{name:45} {which:>8} {part['f1']:6.3f} {part['precision']:6.3f} {part['recall']:6.3f} "
+                  f"{part['accuracy']:6.3f}")
+        print(f"{name:45} {'all':>8} {res['f1']:6.3f} {res['precision']:6.3f} {res['recall']:6.3f} "
               f"{res['accuracy']:6.3f} {len(html) / min(timings[name]):8.1f}")
     print("reference (published): rs_trafilatura F1 0.970, AutoExtract 0.970, readability-lxml 0.9 0.955")
     if args.worst and "modwatch extract_body" in results:
         per_page = results["modwatch extract_body"]["per_page"]
         for key in sorted(per_page, key=lambda k: per_page[k][0])[: args.worst]:
             f1, p, r = per_page[key]
-            print(f"{f1:.3f} P={p:.3f} R={r:.3f} {key[:12]} {urls[key]}")
+            print(f"{f1:.3f} P={p:.3f} R={r:.3f} {half(key):8} {key[:12]} {urls[key]}")
     return 0
 
 

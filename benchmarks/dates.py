@@ -14,12 +14,17 @@ busy machine. modwatch gets the page's URL (the spiders always have it) and no l
 page's ``<html lang>`` decides. Pages are decoded once (UTF-8, else the declared charset, else cp1252) and both
 tools get the same ``str``; pages/second include HTML parsing.
 
-Latest run (2 cores shared with other jobs, so pages/second vary between runs; compare within a run)::
+Latest run (2 cores shared with other jobs, so pages/second vary between runs; compare within a run; halves:
+``benchmarks/halves.py``)::
 
-    tool                               accuracy precision  recall     F1   tp/fp/tn/fn  pages/s
-    modwatch find_publication_date        0.931     0.955   0.974  0.964   926/44/4/25      247
-    htmldate 1.11 extensive               0.904     0.908   0.994  0.949    902/91/1/5      189
-    htmldate 1.11 fast                    0.866     0.924   0.932  0.928   862/71/3/63      407
+    tool                                half accuracy precision  recall     F1   tp/fp/tn/fn  pages/s
+    modwatch find_publication_date      tune    0.936     0.956   0.979  0.967   456/21/1/10
+    modwatch find_publication_date  held-out    0.928     0.955   0.969  0.962   471/22/3/15
+    modwatch find_publication_date       all    0.932     0.956   0.974  0.965   927/43/4/25       45
+    htmldate 1.11 extensive             tune    0.912     0.915   0.996  0.954    444/41/1/2
+    htmldate 1.11 extensive         held-out    0.896     0.902   0.993  0.945    458/50/0/3
+    htmldate 1.11 extensive              all    0.904     0.908   0.994  0.949    902/91/1/5       33
+    htmldate 1.11 fast                   all    0.866     0.924   0.932  0.928   862/71/3/63       73
 
 Usage::
 
@@ -39,6 +44,7 @@ import time
 from pathlib import Path
 
 from benchdata import shared_data  # noqa: E402  (benchmarks/ is sys.path[0])
+from halves import HALVES, half  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -136,19 +142,24 @@ def main() -> int:
     for _title, function in tools.items():  # warm up (imports, caches) outside the timing
         function(pages[0][2], pages[0][1])
     print(f"{len(pages)} pages from {DATA}")
-    print(f"{'tool':34} {'accuracy':>8} {'precision':>9} {'recall':>7} {'F1':>6} {'tp/fp/tn/fn':>13} {'pages/s':>8}")
+    print(f"{'tool':34} {'half':>8} {'accuracy':>8} {'precision':>9} {'recall':>7} {'F1':>6} {'tp/fp/tn/fn':>13} "
+          f"{'pages/s':>8}")
     results, seconds = run_interleaved(pages, tools)
+    halves = [half(name) for name, *_rest in pages]  # benchmarks/halves.py: tune on one, check on the other
     for title, answers in results.items():
-        s = score(answers, labels)
-        print(f"{title:34} {s['accuracy']:8.3f} {s['precision']:9.3f} {s['recall']:7.3f} {s['f1']:6.3f} "
-              f"{s['counts']:>13} {len(pages) / seconds[title]:8.0f}")
+        for which in (*HALVES, None):
+            keep = [i for i, h in enumerate(halves) if which is None or h == which]
+            s = score([answers[i] for i in keep], [labels[i] for i in keep])
+            speed = f"{len(pages) / seconds[title]:8.0f}" if which is None else ""
+            print(f"{title:34} {which or 'all':>8} {s['accuracy']:8.3f} {s['precision']:9.3f} {s['recall']:7.3f} "
+                  f"{s['f1']:6.3f} {s['counts']:>13} {speed:>8}")
     if args.misses and "modwatch find_publication_date" in results:
         print("\nmodwatch misses (file, url, expected, got, where found):")
         shown = 0
         for (name, url, html, label), answer in zip(pages, results["modwatch find_publication_date"]):
             if answer != label and shown < args.misses:
                 parsed = find_publication_date(html, url)
-                print(f"  {name}  {url}\n    expected {label}  got {answer}  "
+                print(f"  {name} ({half(name)})  {url}\n    expected {label}  got {answer}  "
                       f"{parsed.found_in if parsed else ''} {parsed.raw[:60] if parsed else ''!r}")
                 shown += 1
     return 0

@@ -27,6 +27,7 @@ ROOT = HERE.parent
 #: benchmark name -> extra arguments (defaults chosen to finish in minutes on 2 cores)
 BENCHMARKS: dict[str, list[str]] = {
     "article_extraction": [],
+    "trafilatura_eval": [],
     "dates": [],
     "storage": [],
     "tagging": [],
@@ -39,6 +40,7 @@ BENCHMARKS: dict[str, list[str]] = {
 #: benchmark name -> the data it reads, relative to the shared data folder (None: data in the repository)
 DATA: dict[str, str | None] = {
     "article_extraction": "article-extraction-benchmark",
+    "trafilatura_eval": "trafilatura-eval",
     "dates": "date-benchmark",
     "storage": "article-extraction-benchmark",
     "tagging": "article-extraction-benchmark/ground-truth.json",

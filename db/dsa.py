@@ -7,8 +7,9 @@ seen again with different content is a reject holding the new version, the first
 see :func:`_reused_uuids`); bad CSV
 records go to ``rejects`` with their raw text and ``member.csv:line``. Each inner CSV is
 inserted with ``executemany`` in batches of ``batch_size`` rows and committed every
-``commit_rows`` rows, so memory stays flat; while it is the database's only connection, the
-load runs in a rollback journal instead of WAL (:func:`_rollback_journal`). The load runs inside
+``commit_rows`` rows, so memory stays flat. The load stays in WAL mode, so readers (Datasette
+``--live``, ``serve`` starting meanwhile) are never locked out: a rollback journal, ~25 % cheaper
+in CPU, locked every reader out while its transactions spilled and committed. The load runs inside
 :func:`db.datasets.loading`: an exception (a broken member after committed batches) deletes the
 day's statements and rejects and marks its dataset ``failed``; a hard crash (kill -9) leaves the
 dataset ``loading`` until the next load of the same family of sources marks it ``failed`` and
@@ -207,47 +208,17 @@ def _reused_uuids(db, batch, dataset_id, **reject_fields) -> int:
 @contextmanager
 def _bulk_pragmas(db):
     """Bulk-load settings for this connection, restored afterwards: a 64 MiB page cache, fewer
-    WAL checkpoints, no foreign-key lookup per row (the only foreign key, ``dataset_id``, is
-    the dataset row this load has just created), and a rollback journal instead of WAL
-    (:func:`_rollback_journal`)."""
+    WAL checkpoints and no foreign-key lookup per row (the only foreign key, ``dataset_id``, is
+    the dataset row this load has just created). The journal stays WAL: readers keep reading."""
     names = {"cache_size": -65536, "wal_autocheckpoint": 25_000, "foreign_keys": 0}
     old = {name: db.execute(f"PRAGMA {name}").fetchone()[0] for name in names}
     for name, value in names.items():
         db.execute(f"PRAGMA {name} = {int(value)}")
-    left_wal = _rollback_journal(db.conn)
     try:
         yield
     finally:
-        if left_wal:
-            try:
-                db.execute("PRAGMA journal_mode = wal")
-            except sqlite3.OperationalError as error:  # db.connect() puts it back in WAL mode anyway
-                logger.warning("database left in rollback-journal mode after a DSA load: %s", error)
         for name, value in old.items():
             db.execute(f"PRAGMA {name} = {int(value)}")
-
-
-def _rollback_journal(conn: sqlite3.Connection) -> bool:
-    """Switch a WAL database to ``journal_mode = truncate`` for the load; True if it switched.
-
-    In WAL mode every page is written twice (to the WAL, then by the checkpoint into the
-    database). With a rollback journal, pages appended to the end of the file (a bulk load into a
-    growing table) are not journaled at all: the load takes ~25 % less CPU and ~half the disk
-    writes. Transactions, ``ROLLBACK`` and crash safety are those of any rollback-journal
-    database (a crash leaves a hot journal that the next connection rolls back). Leaving WAL
-    needs the only connection to the database: when another one is open (Datasette serving it)
-    or a transaction is open, the load stays in WAL.
-    """
-    if conn.in_transaction or conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-        return False
-    timeout = conn.execute("PRAGMA busy_timeout").fetchone()[0]
-    conn.execute("PRAGMA busy_timeout = 0")  # another connection: give up at once, stay in WAL
-    try:
-        return conn.execute("PRAGMA journal_mode = truncate").fetchone()[0] == "truncate"
-    except sqlite3.OperationalError:
-        return False
-    finally:
-        conn.execute(f"PRAGMA busy_timeout = {int(timeout)}")
 
 
 def index_new_statements(db: sqlite_utils.Database) -> int:

@@ -24,6 +24,7 @@ class ArticleItem(scrapy.Item):
     published_at_raw = scrapy.Field()  # str | None: the original string as it stood on the page
     published_at_offset = scrapy.Field()  # str | None: the UTC offset of the original, e.g. "+07:00"
     published_at_precision = scrapy.Field()  # "day" | "month" | "year" | "second" | None
+    published_local = scrapy.Field()  # str | None: as the page shows it, with its offset: "2015-08-03T12:45:00-04:00"
     modified_at = scrapy.Field()  # same four for the last-modified date
     modified_at_raw = scrapy.Field()
     modified_at_offset = scrapy.Field()

@@ -10,7 +10,10 @@ published one are the same read-only site:
   ``datasette/plugins`` (``modwatch_guards.py``: a full-table CSV is always streamed whole, a
   truncated query CSV is an error, never a silently short HTTP 200; punctuation in a search
   never gives an error page; ``modwatch_paging.py``: every table and view page is ordered with a
-  unique tie-breaker, so paging and streamed CSVs hold each row exactly once);
+  unique tie-breaker, so paging and streamed CSVs hold each row exactly once;
+  ``modwatch_bounds.py``: SQLite limits, a result budget and
+  refused functions bound every query in time and memory, bad requests get a 4xx, host pages
+  such as ``/-/databases`` are hidden);
 - plugins are pinned in :data:`PLUGINS` (the same pins as ``pyproject.toml``).
 
 Article bodies are plain text and Datasette escapes every cell, so a ``<script>`` in a scraped

@@ -50,6 +50,11 @@ from modwatch.sites import DEFAULT_SITEMAPS, Site
 
 logger = logging.getLogger(__name__)
 
+#: sitemap indexes are followed at most this deep (index -> index -> ... -> urlset) ...
+MAX_SITEMAP_DEPTH = 3
+#: ... and a site reads at most this many sitemaps in a run
+MAX_SITEMAPS = 500
+
 
 # --- items with provenance (pure: response in, item out) ---------------------------------
 
@@ -166,6 +171,7 @@ class _SiteState:
     pending: int = 0
     answered: bool = False
     failures: list = field(default_factory=list)  # why each failed discovery request failed
+    sitemaps: set = field(default_factory=set)  # sitemap URLs requested (a cycle is not followed)
 
 
 class WordPressNewsSpider(scrapy.Spider):
@@ -379,21 +385,41 @@ class WordPressNewsSpider(scrapy.Spider):
                                  errback=self.feed_page_failed, dont_filter=True,
                                  cb_kwargs={"site": site, "feed_url": feed_url, "page": page + 1})
 
-    def parse_sitemap(self, response, site: Site):
+    def parse_sitemap(self, response, site: Site, depth: int = 0):
         """Sitemap or sitemap index -> article requests (or requests of the post sitemaps).
 
         An index is followed to its post sitemaps (``site.sitemap_follow``); an index without
-        any, or a body that is not a sitemap, fails the step.
+        any, or a body that is not a sitemap, fails the step. Cycle-safe and bounded: a child
+        already requested for the site (an index listing itself or an ancestor) is not
+        requested again, an index nested deeper than :data:`MAX_SITEMAP_DEPTH` is not followed,
+        and a site reads at most :data:`MAX_SITEMAPS` sitemaps: each is a reject with its reason
+        and a log line.
         """
+        state = self._states[site.key]
+        state.sitemaps.add(response.request.url if response.request else response.url)
         try:
             sitemap = discovery.parse_sitemap(response.body, response.url)
         except DiscoveryError as exc:
             yield from self._done(site, False, f"{exc} ({response.url})")
             return
         if sitemap.kind == "index":
-            children = discovery.post_sitemaps(sitemap, site.sitemap_follow)
+            children = []
+            for url in discovery.post_sitemaps(sitemap, site.sitemap_follow):
+                refused = None
+                if url in state.sitemaps:
+                    refused = f"sitemap cycle: {response.url} lists {url}, already read"
+                elif depth + 1 > MAX_SITEMAP_DEPTH:
+                    refused = f"sitemap index nested deeper than {MAX_SITEMAP_DEPTH} levels: {url} (in {response.url})"
+                elif len(state.sitemaps) >= MAX_SITEMAPS:
+                    refused = f"more than {MAX_SITEMAPS} sitemaps for the site: {url} not read"
+                if refused:
+                    self.logger.warning("%s: %s", site.key, refused)
+                    yield reject_for(response, refused, excerpt="")
+                    continue
+                state.sitemaps.add(url)
+                children.append(url)
             for url in children:
-                yield self._discovery_request(site, url, self.parse_sitemap)
+                yield self._discovery_request(site, url, self.parse_sitemap, depth=depth + 1)
             # the child sitemaps decide; an index without post sitemaps is a failure
             yield from self._done(site, None if children else False, f"no post sitemap in the index {response.url}")
             return

@@ -17,12 +17,14 @@ at that point (cookies, proxy credentials and conditional headers are all set ab
 client has already removed the chunked framing, so keeping the header would make readers
 de-chunk a body that is not chunked.
 
-**No secrets.** Recorded request and response headers lose the headers listed in
-``MODWATCH_WARC_REDACT_HEADERS`` (default :data:`REDACT_HEADERS`), and recorded URLs (target
-URI, request line, and the URL of a ``Location`` / ``Content-Location`` response header) lose
-the query parameters listed in ``MODWATCH_WARC_REDACT_PARAMS`` (default :data:`REDACT_PARAMS`;
-a name ending in ``*`` is a case-insensitive prefix: ``X-Amz-*`` covers the signature of a
-presigned S3 URL). Replay removes the same parameters before looking a URL up.
+**No secrets.** The policy is :mod:`modwatch.redact`: recorded request and response headers
+lose the credential headers (``Authorization``, cookies, ``X-Authentication-Token``... plus
+``MODWATCH_WARC_REDACT_HEADERS``), a ``Location`` header's URL is redacted, and recorded URLs
+(target URI and request line) lose their credential query parameters (``token``,
+``authentication_token``, ``X-Amz-*``, ``signature``, ``key``... plus
+``MODWATCH_WARC_REDACT_PARAMS``). Replay removes the same parameters before looking a URL up. A redirect whose
+``Location`` lost a secret is recorded without its body (the "Redirecting to <url>" page
+repeats it), see :func:`redact_redirect`.
 """
 
 import http
@@ -33,22 +35,22 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import BinaryIO
 from datetime import datetime, timezone
 from pathlib import Path
-from urllib.parse import unquote_plus, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from scrapy import signals
-from w3lib.url import url_query_cleaner
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from db.timestamps import file_stamp, iso_utc
+from modwatch import redact
 
 logger = logging.getLogger(__name__)
 
-#: Header names never written to a WARC (case-insensitive).
+#: Header names never written to a WARC (case-insensitive); the full list is modwatch.redact.SECRET_HEADERS
 REDACT_HEADERS = ("Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", "X-Authentication-Token")
-#: Query parameters removed from every URL written to a WARC; ``X-Amz-*`` (any parameter whose
-#: name starts with ``X-Amz-``, any case): the credential and signature of a presigned S3 URL.
-REDACT_PARAMS = ("token", "api_key", "apikey", "access_token", "X-Amz-*")
+#: Query parameters removed from every URL written to a WARC, besides modwatch.redact's policy
+#: (which already covers these)
+REDACT_PARAMS = ("token", "api_key", "apikey", "access_token")
 #: Response headers whose value is a URL, redacted like the recorded URLs.
 URL_HEADERS = ("Location", "Content-Location")
 #: Hop-by-hop header that no longer describes the stored payload.
@@ -60,24 +62,9 @@ HeaderList = list[tuple[str, str]]
 
 
 def redact_url(url: str, params: Iterable[str] = REDACT_PARAMS) -> str:
-    """``url`` without the query parameters named in ``params`` (order of the rest kept).
-
-    A name ending in ``*`` removes every parameter whose name starts with the rest, ignoring
-    case (``X-Amz-*``).
-    """
-    params = list(params)
-    if not params or not urlsplit(url).query:
-        return url
-    names = [name for name in params if not name.endswith("*")]
-    prefixes = tuple(name[:-1].lower() for name in params if name.endswith("*"))
-    if names:
-        url = url_query_cleaner(url, names, remove=True, unique=False, keep_fragments=True)
-    if prefixes:
-        parts = urlsplit(url)
-        kept = [pair for pair in parts.query.split("&")
-                if not unquote_plus(pair.partition("=")[0]).lower().startswith(prefixes)]
-        url = urlunsplit(parts._replace(query="&".join(kept)))
-    return url
+    """``url`` without its credential query parameters (:func:`modwatch.redact.redact_url`) nor
+    those named in ``params`` (order of the rest kept)."""
+    return redact.redact_url(url, extra=params)
 
 
 def redact_header_urls(headers: HeaderList, params: Iterable[str] = REDACT_PARAMS) -> HeaderList:
@@ -309,11 +296,12 @@ class WarcWriterMiddleware:
         record_id = self.warc.write_fetch(
             redact_url(response.url, self.redact_params),
             body,
-            headers,
+            redact.redact_headers(headers, extra_params=self.redact_params),
             status=response.status,
             fetched_at=fetched_at,
             method=request.method,
-            request_headers=header_list(request.headers, drop=self.redact_headers),
+            request_headers=redact.redact_headers(request.headers, drop=self.redact_headers,
+                                                  extra_params=self.redact_params),
             request_body=request.body,
             extra_warc_headers={"WARC-Modwatch-Cached": "true"} if "cached" in response.flags else None,
         )

@@ -264,12 +264,26 @@ def show_bytes(text: str) -> str:
     return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
-def csv_records(text: str) -> Iterator[tuple[int, str, list[str]]]:
+#: longest cell of a transparency report CSV: a record with a longer one is a reject (report cells are short)
+MAX_CELL_CHARS = 100_000
+#: characters of an over-long record kept as its reject excerpt
+OVERLONG_EXCERPT_CHARS = 1_000
+
+
+def overlong_reason() -> str:
+    """The reject reason of a record :func:`csv_records` yields with ``cells`` None."""
+    return f"CSV record with a cell longer than {MAX_CELL_CHARS} characters (or unreadable by the csv module)"
+
+
+def csv_records(text: str, *, overlong: bool = False) -> Iterator[tuple[int, str, list[str] | None]]:
     """Read CSV text record by record: ``(first line number, raw record text, cells)``.
 
     Line numbers are 1-based physical lines, so a quoted field with a line break still points
     at the line where its record starts. ``raw`` is the record exactly as written (without the
-    final line break), for ``rejects``.
+    final line break), for ``rejects``. A record with a cell over :data:`MAX_CELL_CHARS`
+    characters (a 200 MB line), or one the ``csv`` module refuses, never stops the file: it is
+    left out, or with ``overlong=True`` yielded with ``cells`` None and the start of ``raw`` so
+    that the caller rejects that record only (:func:`overlong_reason`).
     """
     consumed: list[str] = []
 
@@ -280,10 +294,19 @@ def csv_records(text: str) -> Iterator[tuple[int, str, list[str]]]:
 
     reader = csv.reader(lines())
     line_no = 1
-    for cells in reader:
-        raw = "".join(consumed).rstrip("\r\n")
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:  # e.g. "field larger than field limit": this record only
+            cells = None
+        if cells is not None and any(len(cell) > MAX_CELL_CHARS for cell in cells):
+            cells = None
+        raw = "".join(consumed).rstrip("\r\n") if cells is not None else "".join(consumed)[:OVERLONG_EXCERPT_CHARS]
         consumed.clear()
-        yield line_no, raw, cells
+        if cells is not None or overlong:
+            yield line_no, raw, cells
         line_no = reader.line_num + 1
 
 

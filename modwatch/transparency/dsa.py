@@ -34,10 +34,13 @@ import re
 import shutil
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import BinaryIO, Iterable, Iterator
+
+from .archives import ArchiveTooLarge, check_archive, check_member
 
 #: the Transparency Database's stable download route (since June 2026): ``<base>sor-<slug>-<day>-<version>.zip``
 #: (and ``.zip.sha1``) answer 302 to a presigned URL, valid 60 minutes, on the storage host of the day
@@ -132,6 +135,30 @@ def _escape_invalid_utf8(error: UnicodeDecodeError):
 
 
 codecs.register_error(DECODE_ERRORS, _escape_invalid_utf8)
+
+
+class _Member(io.BufferedIOBase):
+    """A zip member's stream whose corrupt compressed data (``zlib.error``, a bad CRC, a cut
+    stream) raises :class:`DumpError` naming the member, whoever is reading it."""
+
+    def __init__(self, raw: BinaryIO, name: str):
+        super().__init__()
+        self._raw, self._name = raw, name
+
+    def readable(self) -> bool:
+        return True
+
+    def _guarded(self, read, size):
+        try:
+            return read(size)
+        except (zlib.error, EOFError, zipfile.BadZipFile) as exc:
+            raise DumpError(f"{self._name}: unreadable compressed data ({exc})") from exc
+
+    def read(self, size=-1):
+        return self._guarded(self._raw.read, size)
+
+    def read1(self, size=-1):
+        return self._guarded(getattr(self._raw, "read1", self._raw.read), size)
 
 
 def _utf8_text(binary: BinaryIO) -> io.TextIOWrapper:
@@ -229,18 +256,23 @@ def iter_csv_members(fileobj: BinaryIO, name: str = "") -> Iterator[tuple[str, i
     except zipfile.BadZipFile as exc:
         raise DumpError(f"{name or 'dump'} is not a zip file: {exc}") from exc
     with outer:
+        check_archive(outer)
         for info in outer.infolist():
             if info.is_dir():
                 continue
+            try:  # streamed, so no size limit; a bomb's compression ratio is refused
+                check_member(info, limit=None)
+            except ArchiveTooLarge as exc:
+                raise DumpError(f"{name or 'dump'}: {exc}") from exc
             if info.filename.endswith(".zip"):
                 with outer.open(info) as member, tempfile.SpooledTemporaryFile(SPOOL_MAX_BYTES) as spool:
-                    shutil.copyfileobj(member, spool, 1024 * 1024)
+                    shutil.copyfileobj(_Member(member, info.filename), spool, 1024 * 1024)
                     spool.seek(0)
                     yield from iter_csv_members(spool, info.filename)
                 continue
             if info.filename.endswith(".csv"):
                 with outer.open(info) as member:
-                    yield info.filename, _utf8_text(member)
+                    yield info.filename, _utf8_text(_Member(member, info.filename))
 
 
 def open_csv(text: io.TextIOBase) -> tuple[list[str] | None, Iterator[list[str]]]:

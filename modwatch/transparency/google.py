@@ -63,8 +63,9 @@ from pathlib import PurePosixPath
 from typing import Iterator
 from urllib.parse import unquote, urlsplit
 
+from .archives import check_archive, read_member
 from .common import Count, Reject, country_code, csv_records, decode_text, half_year_ending, \
-    is_blank, parse_count, parse_share
+    is_blank, overlong_reason, parse_count, parse_share
 from .layouts import Layout, LayoutError, bundle_period, half_year_from_text, is_half_year, match_header
 
 SOURCE = "google_removals"
@@ -178,10 +179,11 @@ def _members(data: bytes, source_url: str = URL) -> Iterator[tuple[str, object, 
     """
     if data[:4] == b"PK\x03\x04":
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            check_archive(archive)
             for info in archive.infolist():
                 if info.is_dir() or not info.filename.lower().endswith(".csv"):
                     continue  # README.txt and folders
-                text = decode_text(archive.read(info))
+                text = decode_text(read_member(archive, info))  # a zip bomb: ArchiveTooLarge
                 yield info.filename, _layout(text, info.filename), text
         return
     text = decode_text(data)
@@ -205,10 +207,13 @@ def _layout(text: str, name: str):
 
 def _parse_member(name, match, text, bundle):
     layout = match.layout.name
-    records = csv_records(text)
+    records = csv_records(text, overlong=True)
     next(records, None)  # header
     for line, raw, cells in records:
         location = f"{name}:{line}"
+        if cells is None:
+            yield location, Reject(overlong_reason(), raw)
+            continue
         if is_blank(cells):
             continue
         record = match.record(cells)

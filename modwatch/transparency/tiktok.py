@@ -33,9 +33,12 @@ import datetime as dt
 import io
 import json
 import zipfile
+import zlib
+from xml.etree import ElementTree
 from typing import Iterator
 
-from .common import Count, Reject, country_code, csv_records, decode_text, half_year_ending, \
+from .archives import check_archive, check_member
+from .common import Count, Reject, country_code, csv_records, overlong_reason, decode_text, half_year_ending, \
     half_year_from_label, is_blank, normalise_header, parse_count, parse_share
 from .layouts import Layout, LayoutError, half_year_from_text, match_header
 from .meta import file_name
@@ -101,7 +104,11 @@ def parse_tiktok_removals(data: bytes, *, source_url: str) -> Iterator[tuple[str
     except ValueError:
         period = None
     if _is_xlsx(data):
-        yield from _parse_workbook(data, name, period)
+        try:
+            yield from _parse_workbook(data, name, period)
+        except (zlib.error, EOFError, KeyError, ElementTree.ParseError, zipfile.BadZipFile, OSError) as exc:
+            # a damaged workbook (corrupt part, broken XML): refused whole, with the reason
+            raise ValueError(f"{name}: unreadable xlsx workbook ({type(exc).__name__}: {exc})") from exc
     else:
         yield from _parse_csv(data, name, period)
 
@@ -110,6 +117,9 @@ def _is_xlsx(data: bytes) -> bool:
     if data[:4] != b"PK\x03\x04":
         return False
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        check_archive(archive)
+        for info in archive.infolist():  # openpyxl inflates every part: a bomb is refused first
+            check_member(info)
         return "xl/workbook.xml" in archive.namelist()
 
 
@@ -135,9 +145,11 @@ def _parse_workbook(data, name, period):
 
 def _parse_csv(data, name, period):
     """A per-half-year GRFCR CSV: header matched as a set (raises LayoutError if unknown)."""
-    records = csv_records(decode_text(data))
+    records = csv_records(decode_text(data), overlong=True)
     match = None
     for line, raw, cells in records:
+        if cells is None:  # an over-long header cell
+            raise LayoutError(name, raw[:300], LAYOUT_NAMES)
         if is_blank(cells):
             continue
         match = match_header(cells, [GRFCR_LAYOUT])
@@ -147,6 +159,9 @@ def _parse_csv(data, name, period):
     if match is None:
         raise LayoutError(name, "(empty file)", LAYOUT_NAMES)
     for line, raw, cells in records:
+        if cells is None:
+            yield f"{name}:{line}", Reject(overlong_reason(), raw)
+            continue
         if is_blank(cells):
             continue
         record = match.record(cells)
@@ -166,6 +181,9 @@ def _parse_csv(data, name, period):
 def _parse_table(kind, records, where, period, csv=False):
     header = None
     for number, cells in records:
+        if cells is None:  # an over-long CSV record (csv_records)
+            yield f"{where}:{number}", Reject(overlong_reason(), "")
+            continue
         if is_blank(cells):
             continue
         location = f"{where}:{number}"

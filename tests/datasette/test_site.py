@@ -293,8 +293,8 @@ def test_serve_command_line_is_read_only_and_configured(site_db):
     result = CliRunner().invoke(cli, [*argv, "--get", "/-/settings.json"])
     assert result.exit_code == 0, result.output
     assert '"max_csv_mb": 0' in result.output and '"sql_time_limit_ms": 3000' in result.output
-    result = CliRunner().invoke(cli, [*argv, "--get", "/-/databases.json"])
-    assert '"is_mutable": false' in result.output
+    result = CliRunner().invoke(cli, [*argv, "--get", "/modwatch.json?sql=insert+into+sources+(key)+values+('x')"])
+    assert "Statement must be a SELECT" in result.output  # /-/databases.json is hidden (no paths shown)
 
 
 def test_publish_recipe_is_the_same_site(site_db):
