@@ -88,3 +88,35 @@ def between(first, other) -> list:
     after_first = [el for node in first_line[: first_line.index(start)] for el in siblings(node, True)]
     before_other = [el for node in reversed(other_line[: other_line.index(stop)]) for el in siblings(node, False)]
     return after_first + out + before_other
+
+
+def rejoin_split_paragraphs(body) -> None:
+    """Mend paragraphs that the cascade split at an inline element (in place).
+
+    trafilatura's fallbacks cut a ``<div>`` of text, links and ``<br>`` into ``<p>`` elements
+    around the link, leaving its text bare between two paragraphs (``<p>NEW DELHI: </p>Pakistan
+    <p>'s approach ...</p>``). Text outside any paragraph between two blocks never stands alone in
+    an article: it goes back into the paragraph before it, and the paragraph after it joins them
+    when it carries on the sentence (it does not start with a capital letter or a digit).
+    """
+    for p in list(body.iter("p")):
+        tail = p.tail
+        if p.getparent() is None or not tail or not tail.strip():
+            continue
+        if len(p):
+            p[-1].tail = (p[-1].tail or "") + tail
+        else:
+            p.text = (p.text or "") + tail
+        p.tail = None
+        following = p.getnext()
+        start = (following.text or "").lstrip()[:1] if following is not None else ""
+        if following is None or following.tag != "p" or not start or start.isupper() or start.isdigit():
+            continue
+        if len(p):
+            p[-1].tail = (p[-1].tail or "") + (following.text or "")
+        else:
+            p.text = (p.text or "") + (following.text or "")
+        for child in list(following):
+            p.append(child)
+        p.tail = following.tail
+        following.getparent().remove(following)

@@ -42,7 +42,7 @@ from trafilatura.settings import Extractor
 from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
-from modwatch.extract.blocks import between, is_linked_heading, prose, repair_lists
+from modwatch.extract.blocks import between, is_linked_heading, prose, rejoin_split_paragraphs, repair_lists
 
 #: tags whose start and end break the text into lines (HTML "flow content" that forms blocks)
 BLOCK_TAGS = frozenset(
@@ -431,6 +431,7 @@ def extract_body(html_or_tree, url: str | None = None, *, title: str | None = No
         if len(lines) > 1 and _normalise(lines[0]) in titles:
             lines = lines[1:]
         return unicodedata.normalize("NFC", "\n".join(lines))
+    rejoin_split_paragraphs(body)
     _trim_header(body, titles)
     _drop_promos(body, link_texts)
     _trim_footer(body)

@@ -57,3 +57,24 @@ def test_broken_list_markup_keeps_items_and_paragraphs_apart():
     lines = extract_body(html).split("\n")
     assert lines == [INTRO.strip(), "- Faster exports of large tables", "- Accents ignored in search",
                      "- Dates shown in the page's own time zone", AFTER_ONE.strip(), AFTER_TWO.strip()]
+
+
+def test_a_paragraph_cut_at_its_link_is_mended():
+    """The demo's real Times of India page (demo/SOURCES.md): its text is a <div> of text, links and
+    <br>; trafilatura's full cascade cuts the first paragraph around the link "Pakistan"."""
+    from tests.helpers import ROOT
+
+    page = (ROOT / "demo/files/timesofindia.indiatimes.com/pakistani-netizens-walled-off.html").read_text()
+    lines = extract_body(page).split("\n")
+    assert lines[0].startswith("NEW DELHI: Pakistan's \"whole-of-system approach\" to countering militancy is")
+    assert lines[1].startswith("Pakistan's Chief of Army Staff General Asim Munir has over the past few months")
+
+
+def test_bare_text_between_paragraphs_goes_back_into_its_paragraph():
+    from lxml import etree
+
+    from modwatch.extract.blocks import rejoin_split_paragraphs
+
+    body = etree.fromstring("<div><p>NEW DELHI: </p>Pakistan<p>'s army said so.</p><p>Then</p>X<p>Other news.</p></div>")
+    rejoin_split_paragraphs(body)
+    assert [p.text for p in body.iter("p")] == ["NEW DELHI: Pakistan's army said so.", "ThenX", "Other news."]
