@@ -113,13 +113,14 @@ _PARAM = r"[A-Za-z0-9_.\-]+"
 _PARAM_IN_TEXT = re.compile(rf"(?P<sep>^|[?&;\s,]|&amp;)(?P<name>{_PARAM})=(?P<value>[^&;#\s\"'<>,]*)")
 _HEADER_LINE = re.compile(r"(?im)\b(?P<name>authorization|proxy-authorization|cookie|set-cookie|x-authentication-token"
                           r"|x-api-key|x-amz-security-token)(?P<sep>\s*[:=]\s*)(?P<value>[^\r\n]+)")
-_URL_IN_TEXT = re.compile(r"\b[a-z][a-z0-9+.\-]*://[^\s\"'<>]+", re.I)
+#: an absolute URL, or a path with a query (a request line's target, a relative Location)
+_URL_IN_TEXT = re.compile(r"\b[a-z][a-z0-9+.\-]*://[^\s\"'<>]+|(?<![^\s<\"'(])/[^\s\"'<>?]*\?[^\s\"'<>]+", re.I)
 _USERINFO = re.compile(r"(?P<scheme>\b[a-z][a-z0-9+.\-]*://)(?P<user>[^/\s:@]*):[^/\s@]*@", re.I)
 
 
 def redact_text(text: str, extra: Iterable[str] = ()) -> str:
-    """``text`` with every URL in it redacted by :func:`redact_url` (credential parameters removed,
-    names included: no ``X-Amz-`` is left), and every other credential ``name=value``, credential
+    """``text`` with every URL in it (absolute, or a path with a query) redacted by
+    :func:`redact_url` (credential parameters removed, names included: no ``X-Amz-`` is left), and every other credential ``name=value``, credential
     header line and URL password replaced by ``REDACTED`` (for log lines, request lines, excerpts)."""
     if not text:
         return text
