@@ -8,24 +8,23 @@ Scoring follows htmldate's ``tests/comparison.py``: output equal to the label = 
 where a date was expected = FN. For the 5 null labels this script counts "no output" as TN (the issue's rule;
 upstream can never score them, see SOURCE.md), so accuracy = (TP+TN)/all.
 
-htmldate is called as upstream's evaluation does: ``find_date(html, original_date=True,
-extensive_search=True|False)``. The tools take turns page by page, so pages/second compare fairly even on a
-busy machine. modwatch gets the page's URL (the spiders always have it) and no language: the
-page's ``<html lang>`` decides. Pages are decoded once (UTF-8, else the declared charset, else cp1252) and both
-tools get the same ``str``; pages/second include HTML parsing.
+Same input, same options: every tool runs twice, with the page's URL and without it (a URL often carries
+the date: ``/2024/03/14/``). htmldate is called as upstream's evaluation does, ``find_date(html, url=...,
+original_date=True, extensive_search=True|False)``; modwatch as the spiders call it, ``find_publication_date(html,
+url)``, and no language: the page's ``<html lang>`` decides. The tools take turns page by page, so pages/second
+compare fairly even on a busy machine. Pages are decoded once (UTF-8, else the declared charset, else cp1252)
+and every tool gets the same ``str``; pages/second include HTML parsing. One-time costs stay outside the timing:
+dateparser (which both tools import, ~5 s) is imported and run once, and every tool answers one page, before the
+clock starts.
 
-Latest run (2 cores shared with other jobs, so pages/second vary between runs; compare within a run)::
-
-    tool                               accuracy precision  recall     F1   tp/fp/tn/fn  pages/s
-    modwatch find_publication_date        0.931     0.955   0.974  0.964   926/44/4/25      247
-    htmldate 1.11 extensive               0.904     0.908   0.994  0.949    902/91/1/5      189
-    htmldate 1.11 fast                    0.866     0.924   0.932  0.928   862/71/3/63      407
+Figures: see the README (``benchmarks/run_all.py`` summary table).
 
 Usage::
 
     python benchmarks/dates.py                 # table
     python benchmarks/dates.py --misses 40     # also list modwatch's wrong answers
     python benchmarks/dates.py --only modwatch # skip htmldate
+    python benchmarks/dates.py --pages 250     # the first 250 pages (quick)
 """
 
 from __future__ import annotations
@@ -38,7 +37,7 @@ import sys
 import time
 from pathlib import Path
 
-from benchdata import shared_data  # noqa: E402  (benchmarks/ is sys.path[0])
+from benchdata import same_work, shared_data, summary  # noqa: E402  (benchmarks/ is sys.path[0])
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -63,11 +62,12 @@ def decode(data: bytes) -> str:
     return data.decode("cp1252", errors="replace")
 
 
-def load():
+def load(limit: int = 0):
+    """[(file name, URL, HTML str, expected day or None)], sorted by name; the first ``limit`` if > 0."""
     expected = json.loads((DATA / "expected-dates.json").read_text())
     metadata = json.loads((DATA / "page-metadata.json").read_text())
     pages = []
-    for name, label in sorted(expected.items()):
+    for name, label in sorted(expected.items())[: limit or None]:
         html = decode(gzip.decompress((DATA / metadata[name]["stored_as"]).read_bytes()))
         pages.append((name, metadata[name]["urls"][0], html, label))
     return pages
@@ -96,13 +96,37 @@ def modwatch_day(html: str, url: str) -> str | None:
     return parsed.local_day if parsed else None
 
 
+MODWATCH_URL = "modwatch, URL given"
+MODWATCH_NO_URL = "modwatch, no URL"
+EXTENSIVE_URL = "htmldate extensive, URL given"
+EXTENSIVE_NO_URL = "htmldate extensive, no URL"
+FAST_URL = "htmldate fast, URL given"
+FAST_NO_URL = "htmldate fast, no URL"
+
+
+def modwatch_tools() -> dict:
+    return {MODWATCH_URL: modwatch_day, MODWATCH_NO_URL: lambda html, url: modwatch_day(html, "")}
+
+
 def htmldate_tools() -> dict:
     from htmldate import find_date
 
-    return {
-        "htmldate 1.11 extensive": lambda html, url: find_date(html, original_date=True, extensive_search=True),
-        "htmldate 1.11 fast": lambda html, url: find_date(html, original_date=True, extensive_search=False),
-    }
+    def tool(extensive: bool, with_url: bool):
+        return lambda html, url: find_date(html, url=url if with_url else None, original_date=True,
+                                           extensive_search=extensive)
+
+    return {EXTENSIVE_URL: tool(True, True), EXTENSIVE_NO_URL: tool(True, False),
+            FAST_URL: tool(False, True), FAST_NO_URL: tool(False, False)}
+
+
+def warm_up(tools: dict, pages) -> None:
+    """One-time costs outside the timing: dateparser's import and first parse, each tool's first page."""
+    import dateparser
+
+    dateparser.parse("14 March 2024", languages=["en"])
+    dateparser.parse("2 giờ trước")
+    for function in tools.values():
+        function(pages[0][2], pages[0][1])
 
 
 def run_interleaved(pages, tools: dict) -> tuple[dict, dict]:
@@ -118,34 +142,53 @@ def run_interleaved(pages, tools: dict) -> tuple[dict, dict]:
     return answers, seconds
 
 
+def report(results: dict, seconds: dict, labels: list, pages: int) -> None:
+    """Summary rows: modwatch against htmldate extensive with the same input (URL given, then not)."""
+    for mine, theirs, given in ((MODWATCH_URL, EXTENSIVE_URL, "both given the URL"),
+                                (MODWATCH_NO_URL, EXTENSIVE_NO_URL, "neither given the URL")):
+        if mine not in results or theirs not in results:
+            continue
+        a, b = score(results[mine], labels), score(results[theirs], labels)
+        rate_a, rate_b = pages / seconds[mine], pages / seconds[theirs]
+        compared = f"find_publication_date vs htmldate find_date extensive, {given}, same str, warm"
+        summary(f"publication date, {pages} pages: speed ({'URL' if 'both' in given else 'no URL'})",
+                f"{rate_a:.0f} pages/s", f"{rate_b:.0f} pages/s", rate_a / rate_b, compared)
+        summary(f"publication date, {pages} pages: accuracy ({'URL' if 'both' in given else 'no URL'})",
+                f"{a['accuracy']:.3f}", f"{b['accuracy']:.3f}", a["accuracy"] / b["accuracy"], compared)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", choices=["modwatch", "htmldate"], help="run one tool only")
     parser.add_argument("--misses", type=int, default=0, help="list up to N pages modwatch gets wrong")
+    parser.add_argument("--pages", type=int, default=0, help="the first N pages only (default: all)")
     args = parser.parse_args()
     if not DATA.exists():
         print(f"benchmark data not found: {DATA} (set MODWATCH_SHARED)", file=sys.stderr)
         return 2
-    pages = load()
+    pages = load(args.pages)
     labels = [label for *_rest, label in pages]
     tools = {}
     if args.only != "htmldate":
-        tools["modwatch find_publication_date"] = modwatch_day
+        tools.update(modwatch_tools())
     if args.only != "modwatch":
         tools.update(htmldate_tools())
-    for _title, function in tools.items():  # warm up (imports, caches) outside the timing
-        function(pages[0][2], pages[0][1])
+    warm_up(tools, pages)
     print(f"{len(pages)} pages from {DATA}")
+    same_work("find_publication_date(html, url) and (html, \"\"); language from <html lang>",
+              "htmldate find_date(html, url=url|None, original_date=True, extensive_search=True|False); same str, "
+              "turns page by page, dateparser imported and every tool warmed up before the clock")
     print(f"{'tool':34} {'accuracy':>8} {'precision':>9} {'recall':>7} {'F1':>6} {'tp/fp/tn/fn':>13} {'pages/s':>8}")
     results, seconds = run_interleaved(pages, tools)
     for title, answers in results.items():
         s = score(answers, labels)
         print(f"{title:34} {s['accuracy']:8.3f} {s['precision']:9.3f} {s['recall']:7.3f} {s['f1']:6.3f} "
               f"{s['counts']:>13} {len(pages) / seconds[title]:8.0f}")
-    if args.misses and "modwatch find_publication_date" in results:
+    report(results, seconds, labels, len(pages))
+    if args.misses and MODWATCH_URL in results:
         print("\nmodwatch misses (file, url, expected, got, where found):")
         shown = 0
-        for (name, url, html, label), answer in zip(pages, results["modwatch find_publication_date"]):
+        for (name, url, html, label), answer in zip(pages, results[MODWATCH_URL]):
             if answer != label and shown < args.misses:
                 parsed = find_publication_date(html, url)
                 print(f"  {name}  {url}\n    expected {label}  got {answer}  "
