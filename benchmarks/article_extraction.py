@@ -144,17 +144,17 @@ def report(results: dict, timings: dict, pages: int) -> None:
     rate = {name: pages / min(seconds) for name, seconds in timings.items()}
     mine = results[MODWATCH]
     if FAST in results:
-        summary(f"article body text, {pages} pages: speed", f"{rate[MODWATCH]:.1f} pages/s",
+        summary(f"article body text, {pages} pages: speed (trafilatura fast)", f"{rate[MODWATCH]:.1f} pages/s",
                 f"{rate[FAST]:.1f} pages/s", rate[MODWATCH] / rate[FAST],
                 "extract_body vs trafilatura.extract fast=True, same HTML + URL, no comments, tables kept")
     if DEFAULT in results:
-        summary(f"article body text, {pages} pages: speed", f"{rate[MODWATCH]:.1f} pages/s",
+        summary(f"article body text, {pages} pages: speed (trafilatura default)", f"{rate[MODWATCH]:.1f} pages/s",
                 f"{rate[DEFAULT]:.1f} pages/s", rate[MODWATCH] / rate[DEFAULT],
                 "extract_body vs trafilatura.extract default mode (fallbacks on), same HTML + URL, no comments")
     for name in (FAST, DEFAULT):
         if name in results:
             ref = results[name]
-            summary(f"article body text, {pages} pages: F1 (exact)", f"{mine['f1']:.3f} ({mine['accuracy']:.3f})",
+            summary(f"article body text, {pages} pages: F1 (exact) ({name.split(' ', 1)[0]} {name.split(' ', 2)[2]})", f"{mine['f1']:.3f} ({mine['accuracy']:.3f})",
                     f"{ref['f1']:.3f} ({ref['accuracy']:.3f})", mine["f1"] / ref["f1"],
                     f"4-word-shingle F1 against the hand-made bodies: extract_body vs {name.split(' ', 2)[2]} mode")
 

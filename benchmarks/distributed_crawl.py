@@ -13,8 +13,8 @@ XML sitemap.
   on every page, items with provenance, WARC, relevance and tagging, SQLite storage, a fresh database;
 - ``re-crawl``: the same command again on the same database: unchanged pages (same sha256) are
   not parsed again (``modwatch.incremental.UnchangedArticleMiddleware``);
-- ``parse_article alone``: modwatch's extraction of the same pages timed in this process (the page
-  text decoded beforehand, as Scrapy hands it to the spider);
+- ``parse_article alone``: modwatch's extraction of the same pages in a fresh process, CPU time of
+  the calls only (the page text decoded beforehand, as Scrapy hands it to the spider);
 - ``redis xN`` (``--workers``): ``redis-server`` (own port, no persistence), ``distributed clear`` +
   ``seed``, N ``distributed worker`` processes and one ``distributed writer``.
 
@@ -40,6 +40,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import hashlib
+import json
 import os
 import resource
 import shutil
@@ -188,26 +189,37 @@ def run_redis(site: LocalSite, env: dict, workdir: Path, workers: int, redis_url
     return {"seconds": seconds, "cpu": children_cpu() - cpu, "rows": stored_rows(db_path), **marks}
 
 
-def parse_alone(pages: dict[str, dict[str, bytes]], base_url: str) -> float:
-    """CPU seconds of ``parse_article`` over every page, as the spider calls it (text decoded first)."""
-    from scrapy.http import HtmlResponse
+# parse_article alone in a fresh process, as in a crawl: modules imported before the clock, but the first
+# pages pay the extractor's lazy set-up (language model, dateparser tables, compiled patterns) as the crawl's do
+CHILD_PARSE = r"""
+import gzip, json, sys, time
+sys.path[:0] = [sys.argv[1] + "/benchmarks", sys.argv[1] + "/tests/distributed", sys.argv[1]]
+from scrapy.http import HtmlResponse
+from modwatch.extract.article import parse_article
+from distributed_crawl import load_pages
+pages = load_pages(int(sys.argv[2]), int(sys.argv[3]))
+base = sys.argv[4]
+texts = [(f"{base}{key}/{page}.html", HtmlResponse(f"{base}{key}/{page}.html", body=gzip.decompress(body),
+          headers={"Content-Type": "text/html; charset=utf-8"}).text)
+         for key, site in pages.items() for page, body in site.items()]
+cpu = 0.0
+for url, text in texts:
+    started = time.process_time()
+    try:
+        parse_article(text, url, language="en")
+    except ValueError:  # an empty document: the spider rejects it after the same work
+        pass
+    cpu += time.process_time() - started
+print(json.dumps({"cpu": cpu, "pages": len(texts)}))
+"""
 
-    from modwatch.extract.article import parse_article
 
-    texts = [(f"{base_url}{key}/{page}.html", HtmlResponse(
-        f"{base_url}{key}/{page}.html", body=gzip.decompress(body),
-        headers={"Content-Type": "text/html; charset=utf-8"}).text)
-        for key, site in pages.items() for page, body in site.items()]
-    parse_article(texts[0][1], texts[0][0], language="en")  # imports and caches outside the timing
-    cpu = 0.0
-    for url, text in texts:
-        started = time.process_time()
-        try:
-            parse_article(text, url, language="en")
-        except ValueError:  # an empty document: the spider rejects it after the same work
-            pass
-        cpu += time.process_time() - started
-    return cpu
+def parse_alone(count: int, sites: int, base_url: str) -> float:
+    """CPU seconds of ``parse_article`` over the crawl's pages, as the spider calls it (page text decoded
+    beforehand, outside the timing), in a fresh process."""
+    out = subprocess.run([sys.executable, "-c", CHILD_PARSE, str(ROOT), str(count), str(sites), base_url],
+                         check=True, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    return json.loads(out.stdout.strip().splitlines()[-1])["cpu"]
 
 
 def per_page(result: dict, empty: dict, pages: int) -> float:
@@ -287,7 +299,7 @@ def main(argv=None) -> int:
                     check_hits(site, label)
                 for path in workdir.glob("*.db*"):
                     path.unlink()
-            parse_cpu = parse_alone(pages, site.url)
+            parse_cpu = parse_alone(args.pages, args.sites, site.url)
         print("every page fetched exactly once in every run (server-side count)")
         best = {label: min(r, key=lambda x: x["cpu"]) for label, r in results.items()}
         n = args.pages
