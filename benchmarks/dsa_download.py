@@ -129,10 +129,11 @@ def main(argv=None) -> int:
                 print(f"  {label:<22} peak RSS {result['peak_rss_kib'] / 1024:>7.1f} MiB"
                       f"   stored {'ok' if stored else 'WRONG: ' + str(result)}")
             dump.unlink()
-            summary(f"DSA download, {size / 2**20:,.0f} MiB dump: peak RSS",
-                    f"{peaks['streamed (modwatch)']:,.0f} MiB", f"{peaks['Scrapy body (ref)']:,.0f} MiB",
-                    peaks["streamed (modwatch)"] / peaks["Scrapy body (ref)"],
-                    "dsa_sor crawl streaming to a spool file vs the same crawl with Scrapy holding the body")
+            if mib == args.mib:
+                summary(f"DSA download, {size / 2**20:,.0f} MiB dump: peak RSS",
+                        f"{peaks['streamed (modwatch)']:,.0f} MiB", f"{peaks['Scrapy body (ref)']:,.0f} MiB",
+                        peaks["streamed (modwatch)"] / peaks["Scrapy body (ref)"],
+                        "dsa_sor crawl streaming to a spool file vs the same crawl with Scrapy holding the body")
     finally:
         server.shutdown()
         if not args.workdir:

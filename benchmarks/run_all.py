@@ -67,7 +67,7 @@ BENCHMARKS: list[Benchmark] = [
     Benchmark("dsa_ingest", "transparency/dsa_transparency_db", full=("--rows", "1000000", "5000000"),
               quick=("--rows", "100000", "--repeat", "1")),
     Benchmark("dsa_download", None, full=("--mib", "512"), quick=("--mib", "64")),
-    Benchmark("distributed_crawl", "date-benchmark/pages", full=("--pages", "999", "--workers", "1", "2"),
+    Benchmark("distributed_crawl", "date-benchmark/pages", full=("--pages", "999", "--workers", "1"),
               quick=("--pages", "200", "--workers", "1")),
 ]
 
@@ -144,15 +144,22 @@ def main(argv: list[str] | None = None, benchmarks: list[Benchmark] | None = Non
     if not to_run:
         return 1
     started, where = datetime.now(timezone.utc), machine()
-    failed = []
+    failed, interrupted = [], None
     with tempfile.TemporaryDirectory(prefix="modwatch-bench-") as scratch:
         summary_file = Path(scratch) / "summary.jsonl"
         summary_file.touch()
         for benchmark in to_run:
-            if run(benchmark, args.quick, summary_file):
-                failed.append(benchmark.name)
+            try:
+                if run(benchmark, args.quick, summary_file):
+                    failed.append(benchmark.name)
+            except KeyboardInterrupt:  # Ctrl-C: the table of what finished is still printed
+                interrupted = benchmark.name
+                break
         rows = [json.loads(line) for line in summary_file.read_text(encoding="utf-8").splitlines() if line]
     mode = "quick mode (`run_all.py --quick`)" if args.quick else "full mode (`run_all.py`)"
+    if interrupted:
+        mode += f", interrupted during {interrupted}"
+        failed.append(interrupted)
     print(f"\nSummary, {started:%Y-%m-%d %H:%M} UTC, {mode}, {where}:\n")
     print(table(rows))
     if failed:

@@ -129,3 +129,18 @@ def test_crawl_cost_budget(monkeypatch):
     ok, text = budget(52.5, 4.1, 36.0)
     assert not ok
     assert text.endswith("= 50.1 ms: OVER budget by 5%; beyond fetching and parsing 12.4 ms/page")
+
+
+def test_ctrl_c_still_prints_the_table_of_what_finished(tmp_path, capfd, run_all_module):
+    interrupting = tmp_path / "interrupting.py"
+    interrupting.write_text("import os, signal, time\nos.kill(os.getppid(), signal.SIGINT)\ntime.sleep(30)\n",
+                            encoding="utf-8")
+    benchmarks = [fake(tmp_path, run_all_module, "done"),
+                  run_all_module.Benchmark("interrupting", None, script=interrupting),
+                  fake(tmp_path, run_all_module, "never")]
+    status = run_all_module.main([], benchmarks=benchmarks)
+    out = capfd.readouterr().out
+    assert status == 1
+    assert "=== benchmarks/never.py" not in out
+    assert ", full mode (`run_all.py`), interrupted during interrupting, " in out
+    assert len(table_of(out)) == 2 + 2  # the rows of "done" only
