@@ -64,11 +64,11 @@ BENCHMARKS: list[Benchmark] = [
     Benchmark("dates", "date-benchmark", quick=("--pages", "250")),
     Benchmark("storage", "article-extraction-benchmark", quick=("--articles", "1000")),
     Benchmark("tagging", "article-extraction-benchmark/ground-truth.json", quick=("--repeat", "1")),
+    Benchmark("distributed_crawl", "date-benchmark/pages", full=("--pages", "999", "--workers", "1"),
+              quick=("--pages", "200", "--workers", "1")),
     Benchmark("dsa_ingest", "transparency/dsa_transparency_db", full=("--rows", "1000000", "5000000"),
               quick=("--rows", "100000", "--repeat", "1")),
     Benchmark("dsa_download", None, full=("--mib", "512"), quick=("--mib", "64")),
-    Benchmark("distributed_crawl", "date-benchmark/pages", full=("--pages", "999", "--workers", "1"),
-              quick=("--pages", "200", "--workers", "1")),
 ]
 
 
