@@ -29,6 +29,7 @@ Usage: ``python benchmarks/dsa_ingest.py [--rows 1000000 5000000] [--repeat 1] [
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import io
 import json
@@ -73,43 +74,40 @@ def write_synthetic(csv_path: Path, zip_path: Path | None, n_rows: int, seed: in
     """Write ``n_rows`` statements (random uuid4 ids, seeded) as one CSV and, if ``zip_path``, as a
     nested zip dump with the same rows.
 
-    Streams: each 100,000-row part goes through a temporary file, so this process stays small
-    (its peak RSS would otherwise be inherited by the measured child processes on Linux).
+    Streams: rows are written as they are made and each 100,000-row part goes through a temporary
+    file, so this process stays small (its peak RSS would otherwise be inherited by the measured
+    child processes on Linux).
     """
     rows = sample_rows()
     rng = random.Random(seed)
     with open(csv_path, "w", encoding="utf-8", newline="") as out, \
-            (zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) if zip_path else _NoZip()) as outer:
+            (zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) if zip_path else contextlib.nullcontext()) as outer:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(COLUMNS)
         for part, first in enumerate(range(0, n_rows, ROWS_PER_PART)):
-            block = []
-            for i in range(first, min(first + ROWS_PER_PART, n_rows)):
-                row = list(rows[i % len(rows)])
-                row[0] = str(uuid.UUID(int=rng.getrandbits(128), version=4))
-                block.append(row)
-            writer.writerows(block)
-            if zip_path:
-                _write_part(outer, f"{zip_path.name.removesuffix('.zip')}-{part:05d}", block)
+            with _part_writer(outer, f"{csv_path.stem}-{part:05d}") as part_writer:
+                for i in range(first, min(first + ROWS_PER_PART, n_rows)):
+                    row = list(rows[i % len(rows)])
+                    row[0] = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+                    writer.writerow(row)
+                    if part_writer:
+                        part_writer.writerow(row)
 
 
-class _NoZip:
-    def __enter__(self):
-        return None
-
-    def __exit__(self, *exc):
-        return False
-
-
-def _write_part(outer: zipfile.ZipFile, stem: str, block: list[list[str]]) -> None:
-    """One ``<stem>.csv.zip`` part (header + ``block``) inside the outer zip, through a temporary file."""
+@contextlib.contextmanager
+def _part_writer(outer: zipfile.ZipFile | None, stem: str):
+    """A csv writer of one ``<stem>.csv.zip`` part of ``outer`` (header written), through a temporary
+    file; None without ``outer``."""
+    if outer is None:
+        yield None
+        return
     with tempfile.TemporaryFile() as inner_file:
         with zipfile.ZipFile(inner_file, "w", zipfile.ZIP_DEFLATED) as inner, \
                 inner.open(f"{stem}-00000.csv", "w") as member:
             text = io.TextIOWrapper(member, encoding="utf-8", newline="")
             part_writer = csv.writer(text, lineterminator="\n")
             part_writer.writerow(COLUMNS)
-            part_writer.writerows(block)
+            yield part_writer
             text.flush()
             text.detach()
         inner_file.seek(0)
