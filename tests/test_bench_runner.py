@@ -144,3 +144,56 @@ def test_ctrl_c_still_prints_the_table_of_what_finished(tmp_path, capfd, run_all
     assert "=== benchmarks/never.py" not in out
     assert ", full mode (`run_all.py`), interrupted during interrupting, " in out
     assert len(table_of(out)) == 2 + 2  # the rows of "done" only
+
+
+# --- the DSA ingest benchmark's input and command, at a tiny size ------------------------------------
+
+
+@pytest.fixture
+def dsa_bench(tmp_path, monkeypatch):
+    """benchmarks/dsa_ingest.py reading the real sample rows of tests/fixtures/dsa (linked, not copied)."""
+    samples = tmp_path / "shared" / "data" / "transparency" / "dsa_transparency_db"
+    samples.mkdir(parents=True)
+    for path in (ROOT / "tests" / "fixtures" / "dsa").glob("sor-global-*.csv"):
+        (samples / path.name).symlink_to(path)
+    monkeypatch.setenv("MODWATCH_SHARED", str(tmp_path / "shared"))
+    monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))
+    import dsa_ingest
+
+    monkeypatch.setattr(dsa_ingest, "ROWS_PER_PART", 10)
+    return dsa_ingest
+
+
+def test_dsa_benchmark_day_has_random_uuid4_ids_and_the_same_rows_in_csv_and_zip(tmp_path, dsa_bench):
+    import csv
+    import io
+    import uuid
+    import zipfile
+
+    dsa_bench.write_synthetic(tmp_path / "day.csv", tmp_path / "day.zip", 25)
+    with open(tmp_path / "day.csv", encoding="utf-8", newline="") as fh:
+        header, *rows = list(csv.reader(fh))
+    samples = dsa_bench.sample_rows()
+    assert header == list(dsa_bench.COLUMNS) and len(rows) == 25 and len(samples) == 33
+    ids = [uuid.UUID(row[0]) for row in rows]
+    assert len(set(ids)) == 25 and {i.version for i in ids} == {4}
+    assert ids != sorted(ids)  # random, not sequential
+    assert [row[1:] for row in rows] == [samples[i % 33][1:] for i in range(25)]
+    parts = []
+    with zipfile.ZipFile(tmp_path / "day.zip") as outer:
+        for name in outer.namelist():
+            with zipfile.ZipFile(io.BytesIO(outer.read(name))) as inner:
+                (member,) = inner.namelist()
+                parts.append(list(csv.reader(io.StringIO(inner.read(member).decode("utf-8"))))[1:])
+    assert [len(p) for p in parts] == [10, 10, 5]
+    assert [row for part in parts for row in part] == rows
+    dsa_bench.write_synthetic(tmp_path / "again.csv", None, 25)  # seeded: the same day every run
+    assert (tmp_path / "again.csv").read_bytes() == (tmp_path / "day.csv").read_bytes()
+
+
+def test_dsa_benchmark_measures_the_dsa_load_command(tmp_path, dsa_bench):
+    path = tmp_path / "sor-global-2099-01-01-full-25.csv"
+    dsa_bench.write_synthetic(path, None, 25)
+    result = dsa_bench.run_dsa_load(path, tmp_path / "bench.db")
+    assert result["rows"] == 25 and result["indexed"] == 25
+    assert result["seconds"] > 0 and result["cpu_seconds"] > 0 and result["peak_rss_kib"] > 0
