@@ -147,8 +147,9 @@ def run_bare(site: LocalSite, env: dict, workdir: Path, label: str) -> dict:
     sites = ",".join(f"{site.url}{key}/" for key in site.pages)
     cpu, start = children_cpu(), time.perf_counter()
     with open(workdir / f"{label}.log", "w") as log:
-        process = subprocess.Popen([sys.executable, "-m", "scrapy", "runspider", str(ROOT / "benchmarks" / "bare_spider.py"),
-                                    "-a", f"sites={sites}", *settings_args()],
+        process = subprocess.Popen([sys.executable, "-m", "scrapy", "runspider",
+                                    str(ROOT / "benchmarks" / "bare_spider.py"), "-a", f"sites={sites}",
+                                    *settings_args()],
                                    cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT)
         seconds, marks = watch([process], None, start, site)
     return {"seconds": seconds, "cpu": children_cpu() - cpu, **marks}
@@ -266,7 +267,8 @@ def main(argv=None) -> int:
         raise SystemExit("redis-server not found (Debian package redis-server; .ci/run installs it)")
     pages = load_pages(args.pages, args.sites)
     sizes = sorted(len(gzip.decompress(b)) for site in pages.values() for b in site.values())
-    print(f"{args.pages} real pages (date-benchmark), {args.sites} sites, median {sizes[len(sizes) // 2] / 1024:.0f} KiB, "
+    print(f"{args.pages} real pages (date-benchmark), {args.sites} sites, "
+          f"median {sizes[len(sizes) // 2] / 1024:.0f} KiB, "
           f"total {sum(sizes) / 2**20:.1f} MiB uncompressed; {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}")
     same_work("`scrapy crawl news` (project settings: sitemap discovery, parse_article, items, WARC, tagging, "
               "SQLite) and the same crawl again on its database", "`scrapy runspider bare_spider.py` (Scrapy "
@@ -288,7 +290,8 @@ def main(argv=None) -> int:
             env["MODWATCH_SITES_FILE"] = str(site.write_sites_file(workdir / "sites.yaml"))
             for _ in range(args.repeat):  # interleaved: a busy moment of the machine hits every kind
                 runs = [("bare scrapy", lambda: run_bare(site, env, workdir, "bare")),
-                        ("full pipeline", lambda: run_pipeline(site, env, workdir, workdir / "pipeline.db", "pipeline")),
+                        ("full pipeline", lambda: run_pipeline(site, env, workdir, workdir / "pipeline.db",
+                                                               "pipeline")),
                         ("re-crawl, unchanged", lambda: run_pipeline(site, env, workdir, workdir / "pipeline.db",
                                                                      "recrawl"))]
                 runs += [(f"redis x{n}", lambda n=n: run_redis(site, env, workdir, n, f"redis://127.0.0.1:{port}/0"))
@@ -323,7 +326,8 @@ def main(argv=None) -> int:
                 ms["full pipeline"] / ((ms["bare scrapy"] + parse_ms) * (1 + BUDGET_MARGIN)),
                 f"full pipeline vs (bare fetch {ms['bare scrapy']:.1f} + parse_article alone {parse_ms:.1f}) + 25 %; "
                 "ratio <= 1.00 is within budget")
-        summary(f"crawl, {n} pages: pages/s", f"{n / full['seconds']:.1f} pages/s", f"{n / bare['seconds']:.1f} pages/s",
+        summary(f"crawl, {n} pages: pages/s", f"{n / full['seconds']:.1f} pages/s",
+                f"{n / bare['seconds']:.1f} pages/s",
                 bare["seconds"] / full["seconds"], "full pipeline vs bare Scrapy spider, wall-clock from launch "
                 "(start-up included)")
         summary(f"re-crawl, {n} unchanged pages: CPU per page", f"{ms['re-crawl, unchanged']:.1f} ms",

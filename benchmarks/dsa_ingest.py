@@ -194,7 +194,8 @@ def main(argv=None) -> int:
             write_synthetic(csv_path, zip_path, n_rows)
             print(f"\n{n_rows:,} statements: CSV {csv_path.stat().st_size / 2**20:,.0f} MiB"
                   + (f", nested zip {zip_path.stat().st_size / 2**20:,.0f} MiB" if zip_path else ""), flush=True)
-            kinds = [("import", lambda db: run_sqlite_import(csv_path, db)), ("csv", lambda db: run_dsa_load(csv_path, db))]
+            kinds = [("import", lambda db: run_sqlite_import(csv_path, db)),
+                     ("csv", lambda db: run_dsa_load(csv_path, db))]
             if zip_path:
                 kinds.append(("zip", lambda db: run_dsa_load(zip_path, db)))
             runs: dict[str, list[dict]] = {kind: [] for kind, _ in kinds}

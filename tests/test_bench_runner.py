@@ -116,7 +116,8 @@ def test_summary_alone_prints_its_row(monkeypatch, capsys):
     from benchdata import summary
 
     summary("dates", "75 pages/s", "119 pages/s", 75 / 119, "both given the URL")
-    assert capsys.readouterr().out == "summary: dates: modwatch 75 pages/s, reference 119 pages/s, ratio 0.63 (both given the URL)\n"
+    assert capsys.readouterr().out == ("summary: dates: modwatch 75 pages/s, reference 119 pages/s, ratio 0.63 "
+                                       "(both given the URL)\n")
 
 
 def test_crawl_cost_budget(monkeypatch):
