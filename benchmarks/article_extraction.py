@@ -154,7 +154,9 @@ def report(results: dict, timings: dict, pages: int) -> None:
     for name in (FAST, DEFAULT):
         if name in results:
             ref = results[name]
-            summary(f"article body text, {pages} pages: F1 (exact) ({name.split(' ', 1)[0]} {name.split(' ', 2)[2]})", f"{mine['f1']:.3f} ({mine['accuracy']:.3f})",
+            mode = name.split(" ", 2)[2]
+            summary(f"article body text, {pages} pages: F1 (exact) (trafilatura {mode})",
+                    f"{mine['f1']:.3f} ({mine['accuracy']:.3f})",
                     f"{ref['f1']:.3f} ({ref['accuracy']:.3f})", mine["f1"] / ref["f1"],
                     f"4-word-shingle F1 against the hand-made bodies: extract_body vs {name.split(' ', 2)[2]} mode")
 

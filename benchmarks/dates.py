@@ -10,13 +10,13 @@ upstream can never score them, see SOURCE.md), so accuracy = (TP+TN)/all.
 
 Same input, same options: every tool runs twice, with the page's URL and without it (a URL often carries
 the date: ``/2024/03/14/``). htmldate is called as upstream's evaluation does, ``find_date(html, url=...,
-original_date=True, extensive_search=True|False)``; modwatch as the spiders call it, ``find_publication_date(html,
-url)``, and no language: the page's ``<html lang>`` decides. The tools take turns page by page and speed is
-pages per CPU-second (time.process_time around each call), the steadier measure on a busy machine. Pages are decoded once (UTF-8, else the declared charset, else cp1252)
-and every tool gets the same ``str``; the time includes HTML parsing. One-time costs stay outside the
-timing: dateparser (both tools use it) is imported and builds every locale's tables (~10 s), and every tool
-answers every page once, untimed, before the timed pass (lazy set-up on a page's first language or URL layout
-is not counted).
+original_date=True, extensive_search=True|False)``; modwatch as the spiders call it,
+``find_publication_date(html, url)``, and no language: the page's ``<html lang>`` decides. The tools take turns
+page by page and speed is pages per CPU-second (``time.process_time`` around each call), the steadier measure on
+a busy machine. Pages are decoded once (UTF-8, else the declared charset, else cp1252) and every tool gets the
+same ``str``; the time includes HTML parsing. One-time costs stay outside the timing: dateparser (both tools use
+it) is imported and builds every locale's tables (~10 s), and every tool answers every page once, untimed, before
+the timed pass (lazy set-up on a page's first language or URL layout is not counted).
 
 Figures: see the README (``benchmarks/run_all.py`` summary table).
 
@@ -182,7 +182,8 @@ def main() -> int:
     same_work("find_publication_date(html, url) and (html, \"\"); language from <html lang>",
               "htmldate find_date(html, url=url|None, original_date=True, extensive_search=True|False); same str, "
               "turns page by page, dateparser set up and every tool run once over every page before the clock")
-    print(f"{'tool':34} {'accuracy':>8} {'precision':>9} {'recall':>7} {'F1':>6} {'tp/fp/tn/fn':>13} {'pages/CPU-s':>12}")
+    print(f"{'tool':34} {'accuracy':>8} {'precision':>9} {'recall':>7} {'F1':>6} {'tp/fp/tn/fn':>13} "
+          f"{'pages/CPU-s':>12}")
     results, seconds = run_interleaved(pages, tools)
     for title, answers in results.items():
         s = score(answers, labels)

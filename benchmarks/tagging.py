@@ -67,7 +67,8 @@ def main() -> int:
     tagged = sum(1 for t in results["modwatch matcher"] if t)
     print(f"identical tags: {same}; articles with at least one tag: {tagged}/{len(texts)}")
     mine, reference = rates["modwatch matcher"], rates["reference: no prefilter"]
-    summary(f"tagging, {len(texts)} articles", f"{mine:.0f} articles/s", f"{reference:.0f} articles/s", mine / reference,
+    summary(f"tagging, {len(texts)} articles", f"{mine:.0f} articles/s", f"{reference:.0f} articles/s",
+            mine / reference,
             f"tag_text vs the same matcher without its prefilter (identical tags: {same})")
     return 0 if same else 1
 
