@@ -7,7 +7,7 @@ PORT   ?= 8001
 DB     ?= data/modwatch.db
 SNAPSHOT := demo/snapshot.warc.gz
 
-.PHONY: install demo test crawl serve export bench clean
+.PHONY: install system-deps demo test crawl serve export bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,15 +17,20 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
+# Debian packages the tests and the demo need (chromium, chromium-driver, redis-server, sqlite3):
+# installed with apt-get when missing and run as root, else one line names them and make stops.
+system-deps:
+	@sh scripts/system-deps
+
 # Offline replay crawl of the demo snapshot into $(DB), then Datasette on http://127.0.0.1:$(PORT)
-demo: install
+demo: system-deps install
 	mkdir -p data
 	MODWATCH_DB=$(DB) $(PY) -m modwatch demo --snapshot $(SNAPSHOT)
 ifeq ($(SERVE),1)
 	$(PY) -m modwatch serve $(DB) --host 127.0.0.1 --port $(PORT)
 endif
 
-test: install
+test: system-deps install
 	$(PY) -m pytest
 
 # Live crawl of every news spider (needs network); SPIDERS="news thevietnamese" to choose.

@@ -12,7 +12,7 @@ Environment variables (all optional):
 import os
 
 from db import default_path
-from modwatch import errors
+from modwatch import errors, redact
 
 BOT_NAME = "modwatch"
 SPIDER_MODULES = ["spiders"]
@@ -23,11 +23,12 @@ MODWATCH_DB = default_path()  # $MODWATCH_DB or db.DEFAULT_PATH; every crawl com
 MODWATCH_WARC_DIR = os.environ.get("MODWATCH_WARC_DIR", "data/warc")
 MODWATCH_REPLAY = os.environ.get("MODWATCH_REPLAY", "")
 MODWATCH_SITES_FILE = os.environ.get("MODWATCH_SITES_FILE", "modwatch/sites.yaml")
-# Never written to a WARC (modwatch.archive.warc): these request/response headers, in addition to
-# Authorization, Proxy-Authorization, Cookie, Set-Cookie, X-Authentication-Token; and these URL
-# query parameters (replay drops them too before looking a URL up).
+# Secrets are never recorded (modwatch.redact: URLs, headers, Location, log lines; in the database,
+# logs, WARC and HTTP cache): besides the policy's own list (Authorization, cookies,
+# X-Authentication-Token, token, authentication_token, X-Amz-*, signature, key...), these
+# request/response headers and these URL query parameters (replay drops them too).
 MODWATCH_WARC_REDACT_HEADERS = []
-MODWATCH_WARC_REDACT_PARAMS = ["token", "api_key", "apikey", "access_token"]
+MODWATCH_WARC_REDACT_PARAMS = ["token", "api_key", "apikey", "access_token", "X-Amz-*"]
 
 # --- politeness (live crawls) --------------------------------------------------------------
 USER_AGENT = "modwatch/0.1 (+https://github.com/modwatch/modwatch; research crawler for censorship transparency)"
@@ -45,12 +46,16 @@ RETRY_TIMES = 2
 HTTPCACHE_ENABLED = True
 HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"
 HTTPCACHE_DIR = os.environ.get("MODWATCH_HTTPCACHE_DIR", os.path.abspath("data/httpcache"))
+# Scrapy's filesystem cache, storing URLs and headers redacted (modwatch.redact)
+HTTPCACHE_STORAGE = "modwatch.middlewares.RedactingCacheStorage"
 
 FEED_EXPORT_ENCODING = "utf-8"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 LOG_LEVEL = os.environ.get("MODWATCH_LOG_LEVEL", "INFO")
 # a crawl stopped at start by a configuration error logs one line, not an asyncio traceback
 errors.install()
+# no log line holds a credential (a token in a URL, an Authorization header): modwatch.redact
+redact.install_log_redaction()
 
 # --- components (see each module's docstring) ----------------------------------------------
 DOWNLOADER_MIDDLEWARES = {
@@ -66,7 +71,14 @@ DOWNLOADER_MIDDLEWARES = {
     "modwatch.middlewares.DeclaredCharsetMiddleware": 585,
     # article pages byte-identical to the stored ones are not parsed again (modwatch.incremental)
     "modwatch.incremental.UnchangedArticleMiddleware": 560,
+    # the last to see a response before the spider: its URL loses any credential (a redirect to
+    # a URL with authentication_token / X-Amz-Signature), so nothing recorded from it holds one
+    "modwatch.middlewares.RedactResponseUrlMiddleware": 10,
+    # just above RedirectMiddleware (600): a redirect loop ends as a reject with its chain
+    "modwatch.fetch_bounds.RedirectLoopMiddleware": 601,
 }
+# file:// downloads obey DOWNLOAD_MAXSIZE like HTTP ones (modwatch.fetch_bounds)
+DOWNLOAD_HANDLERS = {"file": "modwatch.fetch_bounds.BoundedFileDownloadHandler"}
 SPIDER_MIDDLEWARES = {
     # nothing fetched twice in one run, dont_filter start/discovery pages included; 30 = engine
     # side of the built-in filters (depth, URL length), so a request they drop is not recorded

@@ -20,6 +20,9 @@ fast=True, include_comments=False, include_tables=True, deduplicate=False)``; tr
 *default* mode (its fallbacks on, comments off) is the quality reference. modwatch's extra work
 (pre-cleaning, header and footer trimming) is what its F1 and exact matches pay for.
 
+Every figure is printed for the two fixed halves of the corpus (``benchmarks/halves.py``): ``tune``
+(rules are judged on it) and ``held-out`` (never tuned on), and for all pages.
+
 Figures: see the README (``benchmarks/run_all.py`` summary table).
 
 Usage::
@@ -40,6 +43,7 @@ from collections import Counter
 from pathlib import Path
 
 from benchdata import same_work, shared_data, summary  # noqa: E402  (benchmarks/ is sys.path[0])
+from halves import HALVES, half  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -177,7 +181,7 @@ def main(argv=None) -> int:
     same_work("extract_body(html, url) (trafilatura's cascade in fast mode inside, then its own trimming)",
               "trafilatura.extract(html, url=url, include_comments=False): fast=True, include_tables=True, "
               "deduplicate=False (modwatch's options) and default mode; same str, pages in memory, interleaved runs")
-    print(f"{'tool':45} {'F1':>6} {'prec':>6} {'recall':>6} {'acc':>6} {'pages/CPU-s':>12}")
+    print(f"{'tool':45} {'half':>8} {'F1':>6} {'prec':>6} {'recall':>6} {'acc':>6} {'pages/CPU-s':>12}")
     results, timings = {}, {}
     candidates = {**TOOLS, **(FULL if args.full else {})}
     tools = {name: func for name, func in candidates.items() if not args.only or name.startswith(args.only)}
@@ -191,7 +195,11 @@ def main(argv=None) -> int:
             timings.setdefault(name, []).append(time.process_time() - start)
             results[name] = {**score(truths, preds), "preds": preds}
     for name, res in results.items():
-        print(f"{name:45} {res['f1']:6.3f} {res['precision']:6.3f} {res['recall']:6.3f} "
+        for which in HALVES:  # the fixed halves of benchmarks/halves.py: tune on one, check on the other
+            part = score({k: v for k, v in truths.items() if half(k) == which}, res["preds"])
+            print(f"{name:45} {which:>8} {part['f1']:6.3f} {part['precision']:6.3f} {part['recall']:6.3f} "
+                  f"{part['accuracy']:6.3f}")
+        print(f"{name:45} {'all':>8} {res['f1']:6.3f} {res['precision']:6.3f} {res['recall']:6.3f} "
               f"{res['accuracy']:6.3f} {len(html) / min(timings[name]):12.1f}")
     print("reference (published): rs_trafilatura F1 0.970, AutoExtract 0.970, readability-lxml 0.9 0.955")
     report(results, timings, len(html))
@@ -199,7 +207,7 @@ def main(argv=None) -> int:
         per_page = results[MODWATCH]["per_page"]
         for key in sorted(per_page, key=lambda k: per_page[k][0])[: args.worst]:
             f1, p, r = per_page[key]
-            print(f"{f1:.3f} P={p:.3f} R={r:.3f} {key[:12]} {urls[key]}")
+            print(f"{f1:.3f} P={p:.3f} R={r:.3f} {half(key):8} {key[:12]} {urls[key]}")
     return 0
 
 

@@ -18,6 +18,9 @@ same ``str``; the time includes HTML parsing. One-time costs stay outside the ti
 it) is imported and builds every locale's tables (~10 s), and every tool answers every page once, untimed, before
 the timed pass (lazy set-up on a page's first language or URL layout is not counted).
 
+Every figure is printed for the two fixed halves of the corpus (``benchmarks/halves.py``): ``tune``
+(rules are judged on it) and ``held-out`` (never tuned on), and for all pages.
+
 Figures: see the README (``benchmarks/run_all.py`` summary table).
 
 Usage::
@@ -39,6 +42,7 @@ import time
 from pathlib import Path
 
 from benchdata import same_work, shared_data, summary  # noqa: E402  (benchmarks/ is sys.path[0])
+from halves import HALVES, half  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -182,13 +186,17 @@ def main() -> int:
     same_work("find_publication_date(html, url) and (html, \"\"); language from <html lang>",
               "htmldate find_date(html, url=url|None, original_date=True, extensive_search=True|False); same str, "
               "turns page by page, dateparser set up and every tool run once over every page before the clock")
-    print(f"{'tool':34} {'accuracy':>8} {'precision':>9} {'recall':>7} {'F1':>6} {'tp/fp/tn/fn':>13} "
+    print(f"{'tool':34} {'half':>8} {'accuracy':>8} {'precision':>9} {'recall':>7} {'F1':>6} {'tp/fp/tn/fn':>13} "
           f"{'pages/CPU-s':>12}")
     results, seconds = run_interleaved(pages, tools)
+    halves = [half(name) for name, *_rest in pages]  # benchmarks/halves.py: tune on one, check on the other
     for title, answers in results.items():
-        s = score(answers, labels)
-        print(f"{title:34} {s['accuracy']:8.3f} {s['precision']:9.3f} {s['recall']:7.3f} {s['f1']:6.3f} "
-              f"{s['counts']:>13} {len(pages) / seconds[title]:12.0f}")
+        for which in (*HALVES, None):
+            keep = [i for i, h in enumerate(halves) if which is None or h == which]
+            s = score([answers[i] for i in keep], [labels[i] for i in keep])
+            speed = f"{len(pages) / seconds[title]:12.0f}" if which is None else ""
+            print(f"{title:34} {which or 'all':>8} {s['accuracy']:8.3f} {s['precision']:9.3f} {s['recall']:7.3f} "
+                  f"{s['f1']:6.3f} {s['counts']:>13} {speed:>12}")
     report(results, seconds, labels, len(pages))
     if args.misses and MODWATCH_URL in results:
         print("\nmodwatch misses (file, url, expected, got, where found):")
@@ -196,7 +204,7 @@ def main() -> int:
         for (name, url, html, label), answer in zip(pages, results[MODWATCH_URL]):
             if answer != label and shown < args.misses:
                 parsed = find_publication_date(html, url)
-                print(f"  {name}  {url}\n    expected {label}  got {answer}  "
+                print(f"  {name} ({half(name)})  {url}\n    expected {label}  got {answer}  "
                       f"{parsed.found_in if parsed else ''} {parsed.raw[:60] if parsed else ''!r}")
                 shown += 1
     return 0

@@ -61,6 +61,7 @@ class Benchmark:
 #: every benchmark, in the order they run (full sizes finish in about an hour on 2 free cores)
 BENCHMARKS: list[Benchmark] = [
     Benchmark("article_extraction", "article-extraction-benchmark", full=("--repeat", "3"), quick=("--pages", "60")),
+    Benchmark("trafilatura_eval", "trafilatura-eval", quick=("--limit", "60")),
     Benchmark("dates", "date-benchmark", quick=("--pages", "250")),
     Benchmark("storage", "article-extraction-benchmark", quick=("--articles", "1000")),
     Benchmark("tagging", "article-extraction-benchmark/ground-truth.json", quick=("--repeat", "1")),
@@ -68,6 +69,8 @@ BENCHMARKS: list[Benchmark] = [
               quick=("--pages", "200", "--workers", "1")),
     Benchmark("dsa_ingest", "transparency/dsa_transparency_db", full=("--rows", "1000000", "5000000"),
               quick=("--rows", "100000", "--repeat", "1")),
+    Benchmark("dsa_scale", "transparency/dsa_transparency_db", full=("--sizes", "1000000"),
+              quick=("--sizes", "20000", "--repeat", "1")),
     Benchmark("dsa_download", None, full=("--mib", "512"), quick=("--mib", "64")),
 ]
 

@@ -36,6 +36,11 @@ MIGRATION_MODULES = [
     "db.migrations_publish",
     "db.migrations_tagging",
     "db.migrations_history",
+    "db.migrations_dsa_notes",
+    "db.migrations_sources",
+    "db.migrations_figures",
+    "db.migrations_dsa_scale",
+    "db.migrations_dates",
 ]
 
 

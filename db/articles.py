@@ -18,7 +18,7 @@ ITEM_COLUMNS = (
     "url", "source", "title", "published_at", "published_at_raw", "published_at_offset",
     "published_at_precision", "modified_at", "modified_at_raw", "modified_at_offset", "section",
     "image_url", "body", "language", "fetched_url", "fetched_at", "http_status", "body_sha256",
-    "warc_record_id", "warc_filename", "discovered_via",
+    "warc_record_id", "warc_filename", "discovered_via", "published_local",
 )  # fmt: skip
 
 #: Columns an update never changes.

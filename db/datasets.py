@@ -42,13 +42,15 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
+from db.overlaps import settle_overlaps
 from db.rejects import insert_reject
 from db.timestamps import iso_utc
 
 logger = logging.getLogger(__name__)
 
-#: ``datasets.status`` values
-LOADING, LOADED, FAILED = "loading", "loaded", "failed"
+#: ``datasets.status`` values (``quarantined``: stored, never made current; see
+#: :mod:`modwatch.transparency.validate` and ``db/migrations_figures.py``)
+LOADING, LOADED, FAILED, QUARANTINED = "loading", "loaded", "failed", "quarantined"
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -114,6 +116,13 @@ def fail_dataset(db: sqlite_utils.Database, dataset_id: int, error: str) -> None
         db["datasets"].update(dataset_id, {"status": FAILED, "error": error})
 
 
+def quarantine_dataset(db: sqlite_utils.Database, dataset_id: int, reason: str) -> None:
+    """Mark a loaded dataset ``'quarantined'`` with the reason: its rows stay stored (``is_current = 0``)
+    for inspection and the source's current dataset stays current."""
+    with db.atomic():
+        db["datasets"].update(dataset_id, {"status": QUARANTINED, "error": reason, "is_current": 0})
+
+
 def replace_current(db: sqlite_utils.Database, table: str, source: str, dataset_id: int) -> None:
     """Make the rows of ``dataset_id`` in ``table`` the current rows of ``source``.
 
@@ -162,6 +171,33 @@ def unchanged_dataset(db: sqlite_utils.Database, *, source: str, url: str, sha25
     return rows[0] if rows else None
 
 
+def fail_dead_loads(db: sqlite_utils.Database, source: str, tables: tuple[str, ...] = ()) -> list[int]:
+    """Mark ``failed`` the datasets of ``source``'s family left ``loading`` by a load that died.
+
+    A process killed hard (kill -9, out of memory, power cut) during a load leaves its dataset
+    ``loading`` and, for a DSA day committed in batches, some of its rows. Loads of one family
+    of sources (the text before the first ``/``: ``dsa_sor``, ``meta_restrictions``) run one
+    at a time, so one still ``loading`` when the next begins is dead: its rows in ``tables`` and
+    its rejects are deleted (they were never current), the dataset gets status ``failed`` and
+    the error ``interrupted: ...``. Returns the ids marked. Called by :func:`loading`.
+    """
+    family = source.split("/", 1)[0]
+    dead = [row[0] for row in db.execute(
+        "select id from datasets where status = ? and (source = ? or source like ?)",
+        [LOADING, family, family + "/%"]).fetchall()]
+    for dataset_id in dead:
+        with db.atomic():
+            for table in (*tables, "rejects"):
+                if not _IDENTIFIER.match(table):
+                    raise ValueError(f"not a table name: {table!r}")
+                db.execute(f"delete from [{table}] where dataset_id = ?", [dataset_id])
+            db.execute("update datasets set status = ?, is_current = 0, error = ? where id = ?",
+                       [FAILED, "interrupted: the load died (left 'loading'); marked failed by the next load "
+                        f"of {family}, its rows deleted", dataset_id])
+        logger.warning("%s: dataset %s was left loading by a load that died: marked failed", source, dataset_id)
+    return dead
+
+
 @dataclass
 class DatasetLoad:
     """A dataset being loaded by :func:`loading`: its id, and the figures the loader sets."""
@@ -195,7 +231,10 @@ def loading(
     On an exception: the open transaction is rolled back, rows of the dataset still in
     ``tables`` (committed batches) and in ``rejects`` are deleted, the row is marked ``failed``
     with the error, and the exception propagates. Arguments as for :func:`begin_dataset`.
+    First, datasets of the same family left ``loading`` by a load that died are marked failed
+    (:func:`fail_dead_loads`).
     """
+    fail_dead_loads(db, source, tables)
     load = DatasetLoad(begin_dataset(db, source=source, url=url, fetched_at=fetched_at, sha256=sha256,
                                      byte_size=byte_size, schema_version=schema_version,
                                      crawl_run_id=crawl_run_id, warc_record_id=warc_record_id,
@@ -234,6 +273,8 @@ def load_dataset(
     crawl_run_id: int | None = None,
     warc_record_id: str | None = None,
     spider: str | None = None,
+    announced_size: int | None = None,
+    accept_shrink: bool = False,
 ) -> dict:
     """Parse a transparency report file with ``PARSERS[parser]`` and store it as the current dataset of ``source``.
 
@@ -250,9 +291,18 @@ def load_dataset(
     ``meta_global_geoblocks`` rows are stored but not counted as lines read). If parsing or
     storing raises, nothing is stored, the ``datasets`` row is ``failed`` with the error, and
     the exception propagates. Raises ``KeyError`` for an unknown parser.
+
+    Validate before replacing (:mod:`modwatch.transparency.validate`): impossible rows (bytes that
+    are not UTF-8, a period outside the platform's reporting years or after ``fetched_at``, an
+    exact duplicate row) are rejects; a file that is not whole or plausible (size differs from
+    ``announced_size``, the server's Content-Length; unknown layout; a missing member or table; a
+    CSV ending inside a row; fewer rows than ``MIN_SHARE_OF_CURRENT`` of the current dataset's,
+    unless ``accept_shrink``) gets status ``"quarantined"``: its rows and rejects are stored, not
+    made current, the reason is in ``datasets.error`` (and ``"error"`` of the result).
     """
     from modwatch.transparency import PARSERS
     from modwatch.transparency.common import Reject
+    from modwatch.transparency.validate import checked, file_problems, shrink_problem
 
     registered = PARSERS[parser]
     sha256 = hashlib.sha256(data).hexdigest()
@@ -265,9 +315,11 @@ def load_dataset(
     with loading(db, source=source, url=url, fetched_at=fetched_at, sha256=sha256, byte_size=len(data),
                  crawl_run_id=crawl_run_id, warc_record_id=warc_record_id) as load, db.atomic():
         load.schema_version = registered.schema_version(data)
+        db["datasets"].update(load.dataset_id, {"schema_version": load.schema_version})  # settle_overlaps reads it
+        problems = file_problems(parser, data, announced_size=announced_size)
         locations = set()
         batches: dict[str, list[dict]] = defaultdict(list)
-        for location, row in registered.parse(data, source_url=url):
+        for location, row in checked(registered.parse(data, source_url=url), fetched_at=fetched_at):
             if isinstance(row, Reject) or "_table" not in row:
                 locations.add(location)  # a data line (not a per-file aggregate such as a global count)
             if isinstance(row, Reject):
@@ -283,10 +335,23 @@ def load_dataset(
                 _flush(db, table, batches)
         for table in list(batches):
             _flush(db, table, batches)
-        if load.rows_stored:  # an empty or garbage file never replaces the current rows
+        if shrunk := shrink_problem(load.rows_stored, current_dataset(db, source), accept_shrink=accept_shrink,
+                                    schema_version=load.schema_version):
+            problems.append(shrunk)
+        if load.rows_stored and not problems:  # an empty, partial or garbage file never replaces the current rows
             for table in registered.tables:
                 replace_current(db, table, source, load.dataset_id)
+            for (platform,) in db.execute("select distinct platform from removal_requests where dataset_id = ? "
+                                          "and platform is not null", [load.dataset_id]).fetchall():
+                settle_overlaps(db, platform)  # a half-year from two files counts once
         load.rows_read = len(locations)
+    if load.rows_stored and problems:
+        reason = "; ".join(problems)
+        quarantine_dataset(db, load.dataset_id, reason)
+        logger.error("%s: dataset %s from %s quarantined (the current rows stay current): %s", source,
+                     load.dataset_id, url, reason)
+        return {"dataset_id": load.dataset_id, "status": QUARANTINED, "rows_read": load.rows_read,
+                "rows_stored": load.rows_stored, "rows_rejected": load.rows_rejected, "error": reason}
     if not load.rows_stored:
         reason = (f"no rows stored ({load.rows_rejected} rejected): not made current, "
                   f"the previous dataset of {source} stays current")

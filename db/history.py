@@ -56,6 +56,12 @@ def articles_to_check(db: sqlite_utils.Database, *, checked_before: str, limit: 
     return [dict(row) for row in db.query(sql, params)]
 
 
+def takedown_counts(db: sqlite_utils.Database) -> list[tuple[str, int]]:
+    """``(reason, number of articles)`` of the ``takedowns`` view, most frequent first."""
+    return [tuple(row) for row in db.execute(
+        "SELECT reason, count(*) AS n FROM takedowns GROUP BY reason ORDER BY n DESC, reason").fetchall()]
+
+
 def insert_url_check(db: sqlite_utils.Database, check: Mapping, crawl_run_id: int | None = None) -> int:
     """Insert one ``url_checks`` row (keys :data:`URL_CHECK_COLUMNS`) and return its id.
 

@@ -16,7 +16,7 @@ import datetime as dt
 import json
 from collections.abc import Iterator, Mapping
 
-from db import tagging_views
+from db import country_names, tagging_views
 
 
 def _now() -> str:
@@ -53,8 +53,10 @@ def sync_entities(db, vocabulary) -> dict[tuple[str, str], int]:
 
 
 def prepare(db, vocabulary) -> dict[tuple[str, str], int]:
-    """:func:`sync_entities`, then create any missing view (see :func:`db.tagging_views.ensure`)."""
+    """:func:`sync_entities`, then create any missing view (see :func:`db.tagging_views.ensure`);
+    refreshes ``country_names`` (:mod:`db.country_names`, the dashboard's country input)."""
     ids = sync_entities(db, vocabulary)
+    country_names.store(db, vocabulary)
     tagging_views.ensure(db)
     return ids
 

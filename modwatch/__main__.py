@@ -18,8 +18,10 @@ COMMANDS = {
     "warc-get": ("modwatch.commands.warc_get", "print the archived payload of a WARC record (evidence of a stored row)"),
     "extract": ("modwatch.commands.extract", "extract one saved page and print it as JSON"),
     "dsa-load": ("modwatch.commands.dsa_load", "load EU DSA daily dump files from disk (streaming)"),
+    "dsa-export": ("modwatch.commands.dsa_export", "write the DSA statements as Parquet partitioned by day and platform"),
     "tag": ("modwatch.commands.tag", "re-tag stored articles with platforms, laws, countries, topics (changed only, or --all)"),
     "distributed": ("modwatch.commands.distributed", "distributed crawl on Redis: seed, clear, status, worker, writer"),
+    "check-sources": ("modwatch.commands.check_sources", "probe every configured source: reachable, moved, layout known, newest period"),
 }
 
 

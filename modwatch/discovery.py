@@ -366,7 +366,7 @@ def parse_feed(data: bytes, url: str = "", *, language: str | None = None) -> li
 
 #: fields a feed entry states reliably about its article (filled in when the page lacks them)
 FEED_METADATA = ("published_at", "published_at_raw", "published_at_offset", "published_at_precision",
-                 "modified_at", "modified_at_raw", "modified_at_offset", "authors", "section", "tags")
+                 "published_local", "modified_at", "modified_at_raw", "modified_at_offset", "authors", "section", "tags")
 
 
 def feed_entry_metadata(entry: FeedEntry) -> dict:
@@ -378,6 +378,7 @@ def feed_entry_metadata(entry: FeedEntry) -> dict:
         "published_at_offset": (entry.published_offset if entry.published_precision else
                                 _offset_of(entry.published_raw)) if entry.published_at else None,
         "published_at_precision": (entry.published_precision or "second") if entry.published_at else None,
+        "published_local": _local(entry),
         "modified_at": None if same_modified else entry.modified_at,
         "modified_at_raw": None if same_modified or not entry.modified_at else entry.modified_raw,
         "modified_at_offset": None if same_modified or not entry.modified_at else (
@@ -388,17 +389,27 @@ def feed_entry_metadata(entry: FeedEntry) -> dict:
     }
 
 
+def _local(entry: FeedEntry) -> str | None:
+    """The entry's publication time in the feed's own offset (``published_local``), None without a date."""
+    if not entry.published_at:
+        return None
+    offset = entry.published_offset if entry.published_precision else _offset_of(entry.published_raw)
+    return ParsedDate(entry.published_at, entry.published_raw or "", offset,
+                      entry.published_precision or "second").local_iso
+
+
 def fill_from_feed(article: dict, entry: FeedEntry) -> dict:
     """``article`` (parsed from the page) with the gaps filled from its feed entry.
 
-    The page wins wherever it has a value; the feed supplies the date group (all four
-    ``published_at*`` fields together), authors, section and tags the page did not show.
+    The page wins wherever it has a value; the feed supplies the date group (the four
+    ``published_at*`` fields and ``published_local`` together), authors, section and tags the page did not show.
     """
     meta = feed_entry_metadata(entry)
     merged = dict(article)
     for prefix in ("published_at", "modified_at"):
         if not merged.get(prefix) and meta[prefix]:
-            for key in (prefix, f"{prefix}_raw", f"{prefix}_offset", f"{prefix}_precision"):
+            for key in (prefix, f"{prefix}_raw", f"{prefix}_offset", f"{prefix}_precision",
+                        "published_local" if prefix == "published_at" else None):
                 if key in meta:
                     merged[key] = meta[key]
     for key in ("authors", "section", "tags"):

@@ -41,6 +41,7 @@ from pathlib import Path
 import pycountry
 import yaml
 
+from modwatch.export_figures import FIGURES_VIEW, citation, how_to_count, neutralise
 from modwatch.progress import progress
 from modwatch.publish import METADATA
 
@@ -84,6 +85,11 @@ DIRECT_FILTERS: dict[str, dict[str, tuple[tuple[str, ...], str]]] = {
     },
     "sources": {"source": (("key",), "key = :source")},
     "removal_requests": {
+        "country": (("country",), "country = upper(:country)"),
+        "platform": (("platform",), "lower(platform) = lower(:platform)"),
+        **_PERIOD,
+    },
+    FIGURES_VIEW: {
         "country": (("country",), "country = upper(:country)"),
         "platform": (("platform",), "lower(platform) = lower(:platform)"),
         **_PERIOD,
@@ -149,7 +155,8 @@ def table_metadata(metadata: dict, table: str) -> dict:
 
 
 def exportable_tables(conn: sqlite3.Connection, metadata: dict) -> list[str]:
-    """Base tables an analyst sees: not FTS (virtual or shadow), not internal, not hidden in metadata."""
+    """Base tables an analyst sees: not FTS (virtual or shadow), not internal, not hidden in metadata;
+    then the per-country, per-half-year figures view (:data:`modwatch.export_figures.FIGURES_VIEW`)."""
     rows = conn.execute("select name, sql from sqlite_master where type = 'table' order by name").fetchall()
     virtual = {name for name, sql in rows if sql and sql.upper().startswith("CREATE VIRTUAL TABLE")}
     tables = []
@@ -161,6 +168,8 @@ def exportable_tables(conn: sqlite3.Connection, metadata: dict) -> list[str]:
         if table_metadata(metadata, name).get("hidden"):
             continue
         tables.append(name)
+    if conn.execute("select 1 from sqlite_master where type = 'view' and name = ?", [FIGURES_VIEW]).fetchone():
+        tables.append(FIGURES_VIEW)
     return tables
 
 
@@ -293,7 +302,9 @@ def _write_table(conn, table: str, path: Path, filters: dict) -> tuple[int, list
     total = conn.execute(f"select count(*) from [{table}] where {where}", params).fetchone()[0]
     field_types = {name: _field_type(declared) for name, declared, _ in columns}
     select = ", ".join(f"[{name}]" for name in names)
-    order = ", ".join(f"[{name}]" for name, _, position in sorted(columns, key=lambda c: c[2]) if position) or "rowid"
+    order = ", ".join(f"[{name}]" for name, _, position in sorted(columns, key=lambda c: c[2]) if position) or (
+        "rowid" if conn.execute("select 1 from sqlite_master where type = 'table' and name = ?", [table]).fetchone()
+        else select)  # a view: every column
     cursor = conn.execute(f"select {select} from [{table}] where {where} order by {order}", params)
     rows = 0
     with open(path, "w", encoding="utf-8", newline="") as f:
@@ -303,7 +314,7 @@ def _write_table(conn, table: str, path: Path, filters: dict) -> tuple[int, list
             for name, value in zip(names, row):
                 if not _conforms(value, field_types[name]):
                     field_types[name] = "string"  # e.g. an integer >= 2**63 kept as text
-            writer.writerow(["" if v is None else (v.hex() if isinstance(v, bytes) else v) for v in row])
+            writer.writerow(["" if v is None else (v.hex() if isinstance(v, bytes) else neutralise(v)) for v in row])
             rows += 1
     return rows, applied, columns, field_types
 
@@ -449,7 +460,12 @@ def _write_bundle(db_path, work: Path, name: str, now, metadata: dict, filters: 
 
     package = _datapackage(name, now, results, metadata, filters, work)
     (work / "datapackage.json").write_text(json.dumps(package, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    (work / "README.md").write_text(_readme(name, now, db_path, results, metadata, filters), encoding="utf-8")
+    conn = sqlite3.connect(f"file:{Path(db_path).resolve()}?mode=ro", uri=True)
+    try:
+        cite = citation(conn, name)
+    finally:
+        conn.close()
+    (work / "README.md").write_text(_readme(name, now, db_path, results, metadata, filters, cite), encoding="utf-8")
     sums = [f"{_sha256(path)}  {path.name}\n" for path in sorted(work.iterdir()) if path.name != "SHA256SUMS"]
     (work / "SHA256SUMS").write_text("".join(sums), encoding="utf-8")
     return results
@@ -499,7 +515,7 @@ def _datapackage(name, now, results: list[TableExport], metadata, filters, work:
     }
 
 
-def _readme(name, now, db_path, results: list[TableExport], metadata, filters) -> str:
+def _readme(name, now, db_path, results: list[TableExport], metadata, filters, cite: list[str]) -> str:
     used = {r.name for r in results}
     lines = [
         f"# {name}",
@@ -534,11 +550,14 @@ def _readme(name, now, db_path, results: list[TableExport], metadata, filters) -
         "  line or JSON path in that file (`location`). Rows with `is_current = 0` are figures from an earlier",
         "  download that the publisher later revised.",
         "- Inputs that could not be parsed are in `rejects.csv` with the reason and the raw excerpt.",
+        "- Text cells that a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, a tab or a",
+        "  carriage return, and not a plain number) are written with a leading `'` (OWASP CSV injection);",
+        "  numbers are written as numbers.",
         "",
+        *how_to_count(used),
         "## Licences and required citations",
         "",
-        "Cite this bundle as: modwatch, export " + name + " (SHA256SUMS of this folder), with the sources below.",
-        "",
+        *cite,
     ]
     if used & {"statements_of_reasons"}:
         lines += [

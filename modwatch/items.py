@@ -24,6 +24,7 @@ class ArticleItem(scrapy.Item):
     published_at_raw = scrapy.Field()  # str | None: the original string as it stood on the page
     published_at_offset = scrapy.Field()  # str | None: the UTC offset of the original, e.g. "+07:00"
     published_at_precision = scrapy.Field()  # "day" | "month" | "year" | "second" | None
+    published_local = scrapy.Field()  # str | None: as the page shows it, with its offset: "2015-08-03T12:45:00-04:00"
     modified_at = scrapy.Field()  # same four for the last-modified date
     modified_at_raw = scrapy.Field()
     modified_at_offset = scrapy.Field()
@@ -84,7 +85,9 @@ class DatasetFileItem(_BodyItem):
     dataset_id = scrapy.Field()  # int: set by the pipeline
     rows_stored = scrapy.Field()  # int: set by the pipeline
     rows_rejected = scrapy.Field()  # int: set by the pipeline
-    status = scrapy.Field()  # "loaded" | "unchanged": set by the pipeline
+    status = scrapy.Field()  # "loaded" | "unchanged" | "quarantined" | "empty": set by the pipeline
+    announced_size = scrapy.Field()  # int | None: the response's Content-Length (validate before replacing)
+    accept_shrink = scrapy.Field()  # bool: a file far smaller than the current dataset may replace it
 
 
 
@@ -96,9 +99,11 @@ class SorDumpItem(scrapy.Item):
     Format: ``modwatch.transparency.dsa`` (zip of zipped CSV parts, DSA Transparency Database).
     """
 
-    url = scrapy.Field()  # str: the dump URL
+    url = scrapy.Field()  # str: the dump URL (the stable route's URL, never a presigned one)
     path = scrapy.Field()  # str: the dump as downloaded, in a file the pipeline deletes once stored
     sha256 = scrapy.Field()  # str: hex sha256 of the file
+    sha1 = scrapy.Field()  # str: hex SHA-1 of the file
+    expected_sha1 = scrapy.Field()  # str | None: the SHA-1 published beside it (.zip.sha1); None: unverified
     byte_size = scrapy.Field()  # int: its size in bytes
     fetched_at = scrapy.Field()  # str: UTC ISO 8601
     warc_record_id = scrapy.Field()  # str | None

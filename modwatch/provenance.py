@@ -18,6 +18,7 @@ from twisted.python.failure import Failure
 from db.rejects import MAX_EXCERPT_CHARS
 from db.timestamps import iso_utc
 from modwatch.items import RejectItem
+from modwatch.redact import redact_url
 
 
 def fetched_at_of(response: Response) -> str:
@@ -67,10 +68,11 @@ def reject_for(source: Response | Failure, reason: str, excerpt: str | bytes | N
     the response's meta (now and None when there was no response).
     """
     if isinstance(source, Failure):
-        url = source.request.url
+        # the URL the spider asked for (the first of a redirect chain), without credentials
+        url = redact_url((source.request.meta.get("redirect_urls") or [source.request.url])[0])
         response = _failure_response(source)
     else:
-        url, response = source.url, source
+        url, response = redact_url(source.url), source
     if excerpt is None:
         excerpt = response.body if response is not None else ""
     if isinstance(excerpt, bytes):

@@ -9,7 +9,11 @@ published one are the same read-only site:
 - the configuration is ``datasette/metadata.yml`` and the plugins directory
   ``datasette/plugins`` (``modwatch_guards.py``: a full-table CSV is always streamed whole, a
   truncated query CSV is an error, never a silently short HTTP 200; punctuation in a search
-  never gives an error page);
+  never gives an error page; ``modwatch_paging.py``: every table and view page is ordered with a
+  unique tie-breaker, so paging and streamed CSVs hold each row exactly once;
+  ``modwatch_bounds.py``: SQLite limits, a result budget and
+  refused functions bound every query in time and memory, bad requests get a 4xx, host pages
+  such as ``/-/databases`` are hidden);
 - plugins are pinned in :data:`PLUGINS` (the same pins as ``pyproject.toml``).
 
 Article bodies are plain text and Datasette escapes every cell, so a ``<script>`` in a scraped
@@ -61,15 +65,55 @@ def config_args() -> list[str]:
     return ["-m", _path(METADATA), "--plugins-dir", _path(PLUGINS_DIR)]
 
 
-def serve_argv(db_path: str | Path, *, host: str = "127.0.0.1", port: int = 8001, live: bool = False) -> list[str]:
+def serve_argv(db_path: str | Path, *, host: str = "127.0.0.1", port: int = 8001, live: bool = False,
+               inspect_file: str | Path | None = None) -> list[str]:
     """Arguments after ``datasette`` to serve ``db_path`` read-only.
 
     ``live=False`` (default) opens the database immutable (``-i``): fastest and what the
     published site does; use ``live=True`` to watch a crawl that is still writing (WAL mode) —
-    still read-only for Datasette, but it re-reads the file.
+    still read-only for Datasette, but it re-reads the file. ``inspect_file``
+    (:func:`write_inspect_file`, immutable only): the table row counts, so the home page and an
+    unfiltered table page never count millions of rows.
     """
     db_args = [str(db_path)] if live else ["-i", str(db_path)]
-    return ["serve", *db_args, "--host", host, "--port", str(port), *config_args(), *setting_args()]
+    inspect_args = ["--inspect-file", str(inspect_file)] if inspect_file and not live else []
+    return ["serve", *db_args, "--host", host, "--port", str(port), *inspect_args, *config_args(), *setting_args()]
+
+
+def write_inspect_file(db_path: str | Path) -> Path:
+    """Write ``<db>.inspect.json`` (Datasette's ``inspect`` format: hash, size, row count per table)
+    unless it is up to date with the database file (same size and mtime); return its path.
+
+    Datasette serving an immutable database with it (``--inspect-file``) takes the unfiltered
+    row counts from it instead of ``count(*)`` over each table (seconds at 10 million DSA
+    statements). Raises ``OSError`` if the file cannot be written.
+    """
+    import json
+    import sqlite3
+
+    from datasette.inspect import inspect_hash
+
+    db_path = Path(db_path)
+    target = db_path.with_name(db_path.name + ".inspect.json")
+    stat = db_path.stat()
+    stamp = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+    if target.exists():
+        try:
+            if json.loads(target.read_text()).get(db_path.stem, {}).get("_modwatch_stamp") == stamp:
+                return target
+        except (ValueError, AttributeError):
+            pass
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        names = [r[0] for r in conn.execute("select name from sqlite_master where type = 'table' order by name")]
+        counts = {name: {"count": conn.execute(f"select count(*) from [{name}]").fetchone()[0]} for name in names}
+    finally:
+        conn.close()
+    name = db_path.stem
+    data = {name: {"hash": inspect_hash(db_path), "size": stat.st_size, "file": str(db_path), "tables": counts,
+                   "_modwatch_stamp": stamp}}
+    target.write_text(json.dumps(data, indent=1))
+    return target
 
 
 def publish_argv(target: str, db_path: str | Path, *, service: str = "modwatch") -> list[str]:

@@ -20,6 +20,9 @@ Format (documented with examples at the top of ``modwatch/sites.yaml``)::
         max_pages: 5                # pages of REST results / feed pages to read (default 5)
         feed_fallback: true         # store a feed entry's full text if its page cannot be fetched
         relevance: ...              # passed through for the tagging pipeline (not read here)
+        hosts: [thevietnamese.org]  # other hosts serving the same articles (the www./bare twin is implied)
+        trailing_slash: add         # one URL form per article: add | strip (default: as found)
+        verified: {status: unverified, date: null, note: ...}  # were these URLs checked live, and when
 
 Errors: :func:`load_sites` raises :class:`SitesConfigError` naming the file, the site and
 the problem (missing or binary file, unknown key, missing ``base_url``, bad regex, unknown
@@ -77,15 +80,42 @@ class Site:
     max_pages: int = 5
     feed_fallback: bool = True
     relevance: object = None
+    hosts: tuple[str, ...] = ()
+    trailing_slash: str | None = None
+    verified: dict | None = None
     extra: dict = field(default_factory=dict)
 
     def absolute(self, url: str) -> str:
         """``url`` resolved against ``base_url`` (config may give paths like ``feed/``)."""
         return urljoin(self.base_url, url)
 
+    def canonical_url(self, url: str) -> str:
+        """One URL per article of this site, however it was reached.
+
+        A URL on one of the site's hosts (``base_url``'s host, its ``www.``/bare twin, ``hosts``)
+        gets ``base_url``'s scheme and host; its path ends with ``/`` (``trailing_slash: add``) or
+        not (``strip``) unless its last segment looks like a file (``.html``). Other URLs are
+        returned unchanged.
+        """
+        parts = urlsplit(url)
+        base = urlsplit(self.base_url)
+        host = (parts.hostname or "").lower()
+        if host.removeprefix("www.") not in {base.hostname.removeprefix("www."),
+                                             *(h.lower().removeprefix("www.") for h in self.hosts)}:
+            return url
+        path = parts.path or "/"
+        last = path.rstrip("/").rsplit("/", 1)[-1]
+        if path != "/" and "." not in last:
+            if self.trailing_slash == "add" and not path.endswith("/"):
+                path += "/"
+            elif self.trailing_slash == "strip":
+                path = path.rstrip("/")
+        return parts._replace(scheme=base.scheme, netloc=base.netloc, path=path).geturl()
+
 
 _KEYS = {f for f in Site.__dataclass_fields__ if f != "extra"}
-_LIST_KEYS = ("tags", "feeds", "sitemaps", "listings", "start_urls")
+_LIST_KEYS = ("tags", "feeds", "sitemaps", "listings", "start_urls", "hosts")
+_VERIFIED = {"unverified", "verified"}
 
 
 def site_from_dict(raw: dict, where: str = "site") -> Site:
@@ -150,6 +180,17 @@ def site_from_dict(raw: dict, where: str = "site") -> Site:
         raise SitesConfigError(f"{where}: feed_fallback must be true or false")
     if not values.get("sitemap_follow"):
         values.pop("sitemap_follow", None)
+    if raw.get("trailing_slash") not in (None, "add", "strip"):
+        raise SitesConfigError(f"{where}: trailing_slash must be add or strip, got {raw['trailing_slash']!r}")
+    verified = raw.get("verified")
+    if verified is not None:
+        if not isinstance(verified, dict) or verified.get("status") not in _VERIFIED \
+                or not set(verified) <= {"status", "date", "note"}:
+            raise SitesConfigError(f"{where}: verified must be {{status: verified|unverified, date: YYYY-MM-DD, "
+                                   f"note: ...}}, got {verified!r}")
+        if verified["status"] == "verified" and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(verified.get("date") or "")):
+            raise SitesConfigError(f"{where}: verified sites need the date they were verified (date: YYYY-MM-DD)")
+        values["verified"] = {**verified, "date": str(verified["date"]) if verified.get("date") else None}
     return Site(**values)
 
 

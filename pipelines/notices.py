@@ -20,6 +20,7 @@ from db.notices import store_notice_page
 from db.rejects import MAX_EXCERPT_CHARS
 from db.timestamps import iso_utc
 from pipelines.store import store_failed
+from pipelines.transparency import REFUSED_STAT
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +48,9 @@ def store_sor_dump(database, item: dict, *, crawl_run_id, spider, stats=None) ->
     The file (written by the ``dsa_sor`` spider) is read in chunks by :func:`db.dsa.load_dump`
     with the ``sha256`` and ``byte_size`` the spider computed; it is deleted whether it was
     stored or rejected (the ``datasets`` row keeps URL, sha256 and size; ``archive=1`` keeps
-    the bytes in a WARC).
+    the bytes in a WARC). A dump whose SHA-1 differs from ``expected_sha1`` is not loaded: its
+    dataset is ``failed``. A dump refused as a whole (wrong SHA-1, not a dump, a required column
+    missing) counts in ``modwatch/datasets_refused``, so the crawl is not reported ``ok``.
     """
     path = item["path"]
     try:
@@ -59,11 +62,14 @@ def store_sor_dump(database, item: dict, *, crawl_run_id, spider, stats=None) ->
                 territorial_scope=set(item["territorial_scope"]) if item.get("territorial_scope") else None,
                 crawl_run_id=crawl_run_id, warc_record_id=item.get("warc_record_id"), spider=spider,
                 sha256=item.get("sha256"), byte_size=item.get("byte_size"),
+                sha1=item.get("sha1"), expected_sha1=item.get("expected_sha1"),
             )
         result["indexed_for_search"] = index_new_statements(database)
     except Exception as error:  # not a dump, a broken zip, a database error: a reject, the crawl goes on
         store_failed(database, item, error, what="DSA dump", excerpt=_head(path),
                      crawl_run_id=crawl_run_id, spider=spider, stats=stats)
+        if stats is not None:
+            stats.inc_value(REFUSED_STAT)  # the crawl's health is then "refused"
         return
     finally:
         Path(path).unlink(missing_ok=True)

@@ -50,6 +50,11 @@ from modwatch.sites import DEFAULT_SITEMAPS, Site
 
 logger = logging.getLogger(__name__)
 
+#: sitemap indexes are followed at most this deep (index -> index -> ... -> urlset) ...
+MAX_SITEMAP_DEPTH = 3
+#: ... and a site reads at most this many sitemaps in a run
+MAX_SITEMAPS = 500
+
 
 # --- items with provenance (pure: response in, item out) ---------------------------------
 
@@ -138,6 +143,13 @@ def rest_post_item(response, post: dict, *, source: str, language: str | None,
     return result
 
 
+def _canonical(site: Site, item):
+    """The item with its ``url`` in the site's one canonical form (:meth:`Site.canonical_url`)."""
+    if isinstance(item, ArticleItem) and item.get("url"):
+        item["url"] = site.canonical_url(item["url"])
+    return item
+
+
 # --- discovery state ---------------------------------------------------------------------
 
 
@@ -159,6 +171,7 @@ class _SiteState:
     pending: int = 0
     answered: bool = False
     failures: list = field(default_factory=list)  # why each failed discovery request failed
+    sitemaps: set = field(default_factory=set)  # sitemap URLs requested (a cycle is not followed)
 
 
 class WordPressNewsSpider(scrapy.Spider):
@@ -245,7 +258,8 @@ class WordPressNewsSpider(scrapy.Spider):
 
     def _article_request(self, site: Site, url: str, via: str, entry=None, feed_provenance=None) -> scrapy.Request:
         self.crawler.stats.inc_value(f"modwatch/discovered/{via}")
-        return scrapy.Request(url, callback=self.parse_article_page, errback=self.article_failed,
+        # one URL per article (www./bare host, with/without trailing slash): the duplicates are filtered
+        return scrapy.Request(site.canonical_url(url), callback=self.parse_article_page, errback=self.article_failed,
                               cb_kwargs={"site": site, "via": via},
                               meta={"modwatch_site": site.key, "feed_entry": entry, "feed_provenance": feed_provenance})
 
@@ -318,7 +332,8 @@ class WordPressNewsSpider(scrapy.Spider):
         section = self._category_name(posts, category_id)
         self.crawler.stats.inc_value("modwatch/discovered/wp-rest", len(posts))
         for post in posts:
-            yield rest_post_item(response, post, source=site.key, language=site.language, section=section)
+            yield _canonical(site, rest_post_item(response, post, source=site.key, language=site.language,
+                                                  section=section))
         yield from self._done(site, True)
 
     @staticmethod
@@ -370,21 +385,41 @@ class WordPressNewsSpider(scrapy.Spider):
                                  errback=self.feed_page_failed, dont_filter=True,
                                  cb_kwargs={"site": site, "feed_url": feed_url, "page": page + 1})
 
-    def parse_sitemap(self, response, site: Site):
+    def parse_sitemap(self, response, site: Site, depth: int = 0):
         """Sitemap or sitemap index -> article requests (or requests of the post sitemaps).
 
         An index is followed to its post sitemaps (``site.sitemap_follow``); an index without
-        any, or a body that is not a sitemap, fails the step.
+        any, or a body that is not a sitemap, fails the step. Cycle-safe and bounded: a child
+        already requested for the site (an index listing itself or an ancestor) is not
+        requested again, an index nested deeper than :data:`MAX_SITEMAP_DEPTH` is not followed,
+        and a site reads at most :data:`MAX_SITEMAPS` sitemaps: each is a reject with its reason
+        and a log line.
         """
+        state = self._states[site.key]
+        state.sitemaps.add(response.request.url if response.request else response.url)
         try:
             sitemap = discovery.parse_sitemap(response.body, response.url)
         except DiscoveryError as exc:
             yield from self._done(site, False, f"{exc} ({response.url})")
             return
         if sitemap.kind == "index":
-            children = discovery.post_sitemaps(sitemap, site.sitemap_follow)
+            children = []
+            for url in discovery.post_sitemaps(sitemap, site.sitemap_follow):
+                refused = None
+                if url in state.sitemaps:
+                    refused = f"sitemap cycle: {response.url} lists {url}, already read"
+                elif depth + 1 > MAX_SITEMAP_DEPTH:
+                    refused = f"sitemap index nested deeper than {MAX_SITEMAP_DEPTH} levels: {url} (in {response.url})"
+                elif len(state.sitemaps) >= MAX_SITEMAPS:
+                    refused = f"more than {MAX_SITEMAPS} sitemaps for the site: {url} not read"
+                if refused:
+                    self.logger.warning("%s: %s", site.key, refused)
+                    yield reject_for(response, refused, excerpt="")
+                    continue
+                state.sitemaps.add(url)
+                children.append(url)
             for url in children:
-                yield self._discovery_request(site, url, self.parse_sitemap)
+                yield self._discovery_request(site, url, self.parse_sitemap, depth=depth + 1)
             # the child sitemaps decide; an index without post sitemaps is a failure
             yield from self._done(site, None if children else False, f"no post sitemap in the index {response.url}")
             return
@@ -412,8 +447,8 @@ class WordPressNewsSpider(scrapy.Spider):
         ``via``: how the page was discovered (``rss``, ``sitemap``, ``listing``, ``start-url``);
         the feed entry that listed it, if any, is in ``response.meta["feed_entry"]``.
         """
-        item = article_item(response, source=site.key, language=site.language, discovered_via=via,
-                            feed_entry=response.meta.get("feed_entry"))
+        item = _canonical(site, article_item(response, source=site.key, language=site.language, discovered_via=via,
+                                             feed_entry=response.meta.get("feed_entry")))
         if isinstance(item, RejectItem):
             self.logger.warning("rejected %s: %s", response.url, item["reason"])
         yield item
@@ -440,6 +475,8 @@ class WordPressNewsSpider(scrapy.Spider):
         self.logger.info("%s: article page %s answered %s; stored from the feed entry", site.key, request.url, status)
         self.crawler.stats.inc_value("modwatch/articles_from_feed_entry")
         item = _complete(fields, site.key, feed_provenance)
+        if isinstance(item, ArticleItem):
+            item = _canonical(site, item)
         if isinstance(item, str):
             item = RejectItem(url=request.url, reason=f"feed entry: {item}",
                               excerpt=entry.content_html, fetched_at=feed_provenance["fetched_at"],

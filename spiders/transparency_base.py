@@ -11,7 +11,9 @@ a replay) becomes a ``RejectItem``; the other files go on.
 
 Spider argument common to all: ``-a urls=URL[,URL...]`` downloads those URLs instead of the
 defaults (a newer upstream file, a mirror, or a local copy as ``file:///path/...``); the source
-key is then derived from each URL.
+key is then derived from each URL. ``-a accept_shrink=1`` lets a file with far fewer rows than
+the current dataset of its source replace it (a real shrink; otherwise such a file is
+quarantined, see ``modwatch/transparency/validate.py``).
 """
 
 from __future__ import annotations
@@ -37,9 +39,10 @@ class TransparencySpider(scrapy.Spider):
         "DOWNLOAD_WARNSIZE": 16 * MIB,
     }
 
-    def __init__(self, *args, urls: str | None = None, **kwargs):
+    def __init__(self, *args, urls: str | None = None, accept_shrink: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.urls = [url.strip() for url in urls.split(",") if url.strip()] if urls else None
+        self.accept_shrink = str(accept_shrink or "").strip().lower() in ("1", "true", "yes")
 
     def files(self) -> list[tuple[str, str]]:
         """``(url, source)`` of every file to download (subclasses)."""
@@ -60,9 +63,12 @@ class TransparencySpider(scrapy.Spider):
 
         ``source``: the dataset's replacement scope (``datasets.source``).
         """
+        length = response.headers.get("Content-Length")
         yield DatasetFileItem(
             parser=self.parser, source=source, url=response.url, body=response.body,
             fetched_at=fetched_at_of(response), warc_record_id=response.meta.get("warc_record_id"),
+            announced_size=int(length) if length and length.strip().isdigit() else None,
+            accept_shrink=self.accept_shrink,
         )
 
     def download_failed(self, failure):

@@ -124,15 +124,16 @@ class PageHandler(BaseHTTPRequestHandler):
 
 
 @contextmanager
-def local_server(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
-    """Serve ``handler`` on 127.0.0.1 (a free port, one thread per connection); yield the base URL
-    ``http://127.0.0.1:<port>`` (no trailing slash); shut down on exit."""
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+def local_server(handler: type[BaseHTTPRequestHandler], host: str = "127.0.0.1") -> Iterator[str]:
+    """Serve ``handler`` on ``host`` (127.0.0.1; another loopback address such as 127.0.0.2 plays a
+    second host) on a free port, one thread per connection; yield the base URL
+    ``http://<host>:<port>`` (no trailing slash); shut down on exit."""
+    httpd = ThreadingHTTPServer((host, 0), handler)
     httpd.daemon_threads = True
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+        yield f"http://{host}:{httpd.server_address[1]}"
     finally:
         httpd.shutdown()
         httpd.server_close()

@@ -92,6 +92,10 @@ def run_row(**values):
          ("failed", ["closed with reason closespider_errorcount"])),
         (0, run_row(errors=6), None, ("errors", ["6 errors for 100 responses (max rate 0.05)"])),
         (0, run_row(errors=5), None, ("ok", [])),
+        # one DSA day of thirty whose SHA-1 was wrong: one error in 60 responses, still not ok
+        (0, run_row(errors=1, responses=60, stats={"modwatch/datasets_refused": 1}), None,
+         ("refused", ["1 downloaded file(s) refused, the current data kept: see the datasets table "
+                      "(status quarantined/failed, error) and rejects"])),
         (0, run_row(items_scraped=0), run_row(id=3), ("empty", ["nothing scraped; crawl run 3 scraped 10"])),
         (0, run_row(items_scraped=0), run_row(id=3, items_scraped=0), ("ok", [])),  # never scraped anything
         (0, run_row(items_scraped=0), None, ("ok", [])),  # first run
@@ -158,3 +162,19 @@ def test_missing_env(environ, missing):
 
     assert missing_env(LumenSpider, environ) == missing
     assert missing_env(NewsSpider, environ) == []
+
+
+def test_a_site_with_a_spider_of_its_own_is_crawled_once():
+    """`make crawl` runs every spider: thevietnamese has its own, so `news` leaves it out."""
+    from modwatch.commands.crawl import news_sites_argument, project_spiders
+    from modwatch.sites import DEFAULT_SITES_FILE, load_sites
+
+    keys = [site.key for site in load_sites(DEFAULT_SITES_FILE)]
+    every = project_spiders()
+    argument = news_sites_argument(every, [], keys)
+    chosen = argument.removeprefix("news:sites=").split(",")
+    assert "thevietnamese" in keys and "thevietnamese" in every
+    assert chosen == [key for key in keys if key != "thevietnamese"] and {"luatkhoa", "advox"} <= set(chosen)
+    assert news_sites_argument(["news"], [], keys) is None  # news alone crawls every site
+    assert news_sites_argument(every, ["news:sites=luatkhoa"], keys) is None  # the user's choice stands
+    assert news_sites_argument(["thevietnamese", "lumen"], [], keys) is None

@@ -9,7 +9,8 @@ most ``max_returned_rows`` rows, silently. This ASGI wrapper changes both:
 - a **table or view** CSV without ``_stream``, ``_next`` or a numeric ``_size`` (Datasette's
   own export form sends ``_size=max``, which means "one page of max_returned_rows") is served
   as ``_stream=1``: every row, however many (keyset pagination inside Datasette; the
-  ``max_csv_mb`` setting must be 0 so the stream has no size cap);
+  ``max_csv_mb`` setting must be 0 so the stream has no size cap), in pages of
+  ``max_returned_rows`` (``_size=max`` is added: Datasette's own stream would page by 100 rows);
 - a **query** CSV whose result Datasette truncated answers **HTTP 400** with a plain-text
   explanation instead of the first ``max_returned_rows`` rows.
 
@@ -110,6 +111,31 @@ async def _send_text(send, status: int, text: str) -> None:
     await send({"type": "http.response.body", "body": text.encode("utf-8")})
 
 
+#: bytes of CSV gathered before one send: Datasette sends every CSV row as its own message
+CSV_CHUNK_BYTES = 256 * 1024
+
+
+def _coalesced(send):
+    """``send`` that gathers response body messages into chunks of :data:`CSV_CHUNK_BYTES`."""
+    chunks: list[bytes] = []
+    size = 0
+
+    async def coalescing_send(message):
+        nonlocal size
+        if message["type"] != "http.response.body":
+            return await send(message)
+        chunks.append(message.get("body", b""))
+        size += len(chunks[-1])
+        more = message.get("more_body", False)
+        if size >= CSV_CHUNK_BYTES or not more:
+            body = b"".join(chunks)
+            chunks.clear()
+            size = 0
+            await send({"type": "http.response.body", "body": body, "more_body": more})
+
+    return coalescing_send
+
+
 @hookimpl
 def asgi_wrapper(datasette):
     def wrap(app):
@@ -137,10 +163,13 @@ def asgi_wrapper(datasette):
             if not scope.get("path", "").endswith(".csv"):
                 return await app(scope, receive, send)
             kind = await _csv_kind(datasette, scope["path"])
-            if kind == "table" and "_stream" not in args and "_next" not in args and args.get("_size", "max") == "max":
-                streamed = (query_string + "&" if query_string else "") + "_stream=1"
+            if kind == "table" and "_next" not in args and args.get("_size", "max") == "max":
+                # pages of max_returned_rows, not 100: Datasette 0.65 drops its own _size=max between
+                # the pages of a stream, and every page costs permission checks (issue 16: 10x the rows/s)
+                added = [arg for arg, name in (("_stream=1", "_stream"), ("_size=max", "_size")) if name not in args]
+                streamed = "&".join(([query_string] if query_string else []) + added)
                 scope = dict(scope, query_string=streamed.encode("latin-1"))
-                return await app(scope, receive, send)
+                return await app(scope, receive, _coalesced(send))
             if kind != "query":
                 return await app(scope, receive, send)
 

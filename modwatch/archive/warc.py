@@ -17,10 +17,14 @@ at that point (cookies, proxy credentials and conditional headers are all set ab
 client has already removed the chunked framing, so keeping the header would make readers
 de-chunk a body that is not chunked.
 
-**No secrets.** Recorded request and response headers lose the headers listed in
-``MODWATCH_WARC_REDACT_HEADERS`` (default :data:`REDACT_HEADERS`), and recorded URLs (target
-URI and request line) lose the query parameters listed in ``MODWATCH_WARC_REDACT_PARAMS``
-(default :data:`REDACT_PARAMS`). Replay removes the same parameters before looking a URL up.
+**No secrets.** The policy is :mod:`modwatch.redact`: recorded request and response headers
+lose the credential headers (``Authorization``, cookies, ``X-Authentication-Token``... plus
+``MODWATCH_WARC_REDACT_HEADERS``), a ``Location`` header's URL is redacted, and recorded URLs
+(target URI and request line) lose their credential query parameters (``token``,
+``authentication_token``, ``X-Amz-*``, ``signature``, ``key``... plus
+``MODWATCH_WARC_REDACT_PARAMS``). Replay removes the same parameters before looking a URL up. A redirect whose
+``Location`` lost a secret is recorded without its body (the "Redirecting to <url>" page
+repeats it), see :func:`redact_redirect`.
 """
 
 import http
@@ -34,18 +38,21 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from scrapy import signals
-from w3lib.url import url_query_cleaner
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from db.timestamps import file_stamp, iso_utc
+from modwatch import redact
 
 logger = logging.getLogger(__name__)
 
-#: Header names never written to a WARC (case-insensitive).
+#: Header names never written to a WARC (case-insensitive); the full list is modwatch.redact.SECRET_HEADERS
 REDACT_HEADERS = ("Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", "X-Authentication-Token")
-#: Query parameters removed from every URL written to a WARC.
+#: Query parameters removed from every URL written to a WARC, besides modwatch.redact's policy
+#: (which already covers these)
 REDACT_PARAMS = ("token", "api_key", "apikey", "access_token")
+#: Response headers whose value is a URL, redacted like the recorded URLs.
+URL_HEADERS = ("Location", "Content-Location")
 #: Hop-by-hop header that no longer describes the stored payload.
 _DROP_HEADERS = ("Transfer-Encoding",)
 
@@ -55,11 +62,28 @@ HeaderList = list[tuple[str, str]]
 
 
 def redact_url(url: str, params: Iterable[str] = REDACT_PARAMS) -> str:
-    """``url`` without the query parameters named in ``params`` (order of the rest kept)."""
+    """``url`` without its credential query parameters (:func:`modwatch.redact.redact_url`) nor
+    those named in ``params`` (order of the rest kept)."""
+    return redact.redact_url(url, extra=params)
+
+
+def redact_header_urls(headers: HeaderList, params: Iterable[str] = REDACT_PARAMS) -> HeaderList:
+    """``headers`` with the URL of each :data:`URL_HEADERS` header redacted by :func:`redact_url`."""
     params = list(params)
-    if not params or not urlsplit(url).query:
-        return url
-    return url_query_cleaner(url, params, remove=True, unique=False, keep_fragments=True)
+    names = {name.lower() for name in URL_HEADERS}
+    return [(name, redact_url(value, params) if name.lower() in names else value) for name, value in headers]
+
+
+def redact_redirect(status: int, headers: HeaderList, body: bytes,
+                    params: Iterable[str] = REDACT_PARAMS) -> tuple[HeaderList, bytes]:
+    """``(headers, body)`` of a response as recorded: URL headers redacted (:func:`redact_header_urls`);
+    a redirect (3xx) whose ``Location`` lost secret parameters also loses its body (the "Redirecting
+    to <url>" page web frameworks send repeats them), with its ``Content-Length`` and ``Content-Encoding``."""
+    redacted = redact_header_urls(headers, params)
+    if 300 <= status < 400 and redacted != headers:
+        dropped = {"content-length", "content-encoding"}
+        return [(name, value) for name, value in redacted if name.lower() not in dropped], b""
+    return redacted, body
 
 
 def header_list(headers, drop: Iterable[str] = ()) -> HeaderList:
@@ -267,14 +291,17 @@ class WarcWriterMiddleware:
             self.warc = self._open()
         fetched_at = datetime.now(timezone.utc)
         drop = [*self.redact_headers, *_DROP_HEADERS]
+        headers, body = redact_redirect(response.status, header_list(response.headers, drop=drop), response.body,
+                                        self.redact_params)
         record_id = self.warc.write_fetch(
             redact_url(response.url, self.redact_params),
-            response.body,
-            header_list(response.headers, drop=drop),
+            body,
+            redact.redact_headers(headers, extra_params=self.redact_params),
             status=response.status,
             fetched_at=fetched_at,
             method=request.method,
-            request_headers=header_list(request.headers, drop=self.redact_headers),
+            request_headers=redact.redact_headers(request.headers, drop=self.redact_headers,
+                                                  extra_params=self.redact_params),
             request_body=request.body,
             extra_warc_headers={"WARC-Modwatch-Cached": "true"} if "cached" in response.flags else None,
         )

@@ -19,6 +19,9 @@ run (:func:`assess`), in this order:
 ``failed``       the process exited non-zero, recorded no crawl run, or closed for a reason
                  other than ``finished`` / ``shutdown`` (e.g. ``closespider_errorcount``);
 ``interrupted``  stopped before the end (``shutdown``); resumed next time;
+``refused``      a downloaded data file was not made current (quarantined as partial, of an unknown
+                 layout or implausibly small, or failed to load, e.g. a DSA dump whose SHA-1 is wrong:
+                 stat ``modwatch/datasets_refused``);
 ``errors``       errors / max(responses, 1) above ``--max-error-rate`` (default 0.05);
 ``empty``        nothing seen (data items scraped + unchanged articles skipped = 0; a reject is
                  not data) although the
@@ -26,13 +29,23 @@ run (:func:`assess`), in this order:
                  nothing to do (stat ``modwatch/nothing_due``, e.g. ``url_check`` with no URL due);
 ``ok``           otherwise.
 
+Then each run is an attempt at its source (:mod:`db.source_status`): the run's
+``source_status`` row says ``ok``, ``stale``, ``drifted`` or ``failed`` and why. A run whose
+source is not ``ok`` gets that status: a crawl that returned nothing at all (even on a first
+run: "returned nothing"), a file that stored nothing, a file of unknown layout, a report whose
+newest period stopped advancing. The summary names the source and the reason, and lists each
+dataset loaded with its copy kind (the platform's own file or an archived third-party copy)
+and the newest period it holds.
+
 A spider that needs a secret names its environment variables in a class attribute
 ``required_env`` (e.g. ``lumen``: ``("LUMEN_API_TOKEN",)``). When one is unset or empty the
 spider is not run: ``skipped (LUMEN_API_TOKEN not set)``, healthy, when it runs as one of every
 spider; ``failed`` when it was named on the command line.
 
 Prints a summary table (spider, status, data items, unchanged, errors, rejects, duration, crawl
-run id, log) and exits 0 when every run is ``ok`` (or ``skipped``), 1 otherwise. Ctrl-C (SIGINT) or SIGTERM
+run id, log) and exits 0 when every run is ``ok`` (or ``skipped``), 1 otherwise (any failed,
+stale or drifted source; ``--allow-stale SOURCE`` (or ``all``) reports a stale source without
+failing, e.g. while the default Meta, X and TikTok downloads are archived copies). Ctrl-C (SIGINT) or SIGTERM
 stops the running spider cleanly (Scrapy saves its JOBDIR) and skips the remaining ones.
 """
 
@@ -66,6 +79,8 @@ class SpiderRun:
     row: dict | None = None  # the crawl_runs row, stats_json decoded into "stats"
     status: str = "failed"
     problems: list[str] = field(default_factory=list)
+    datasets: list[dict] = field(default_factory=list)  # datasets the run loaded (source_status.datasets_of_run)
+    allow_stale: tuple[str, ...] = ()  # sources whose staleness does not fail the run (--allow-stale)
 
     @property
     def ok(self) -> bool:
@@ -86,6 +101,9 @@ def add_arguments(parser) -> None:
                         help="spider argument, e.g. -a url_check:older_than=7d (repeatable)")
     parser.add_argument("-s", dest="settings", action="append", default=[], metavar="NAME=VALUE",
                         help="Scrapy setting for every spider (repeatable)")
+    parser.add_argument("--allow-stale", action="append", default=[], metavar="SOURCE",
+                        help="a stale source (newest period not advancing) does not fail the crawl; it is still "
+                             "reported (repeatable; 'all' for every source)")
 
 
 def _spider_loader():
@@ -136,6 +154,21 @@ def spider_arguments(values: list[str], spider: str) -> list[str]:
     return options
 
 
+def news_sites_argument(names: list[str], spider_args: list[str], site_keys: list[str]) -> str | None:
+    """``news:sites=...`` so that a site with a spider of its own is crawled once, by that spider.
+
+    When ``news`` runs with other spiders of ``names`` whose name is a key of the news sites file
+    (``thevietnamese``), the news spider gets the other keys; None when there is nothing to leave
+    out or the sites of ``news`` were chosen on the command line (``-a news:sites=...``).
+    """
+    if "news" not in names or any(value.startswith("news:sites=") for value in spider_args):
+        return None
+    own_spider = [key for key in site_keys if key in names and key != "news"]
+    if not own_spider:
+        return None
+    return "news:sites=" + ",".join(key for key in site_keys if key not in own_spider)
+
+
 def seen_count(row: dict) -> int:
     """What a run saw: items scraped that were not rejects (``modwatch/rejected_items``: a 404
     page is a RejectItem) plus unchanged article pages skipped (``modwatch/unchanged``)."""
@@ -161,6 +194,10 @@ def assess(returncode: int, row: dict | None, previous: dict | None, max_error_r
         return "interrupted", ["stopped before the end; the next crawl resumes it"]
     if reason != "finished":
         return "failed", [f"closed with reason {reason}"]
+    refused = int(row.get("stats", {}).get("modwatch/datasets_refused", 0) or 0)
+    if refused:
+        return "refused", [f"{refused} downloaded file(s) refused, the current data kept: see the datasets "
+                           "table (status quarantined/failed, error) and rejects"]
     errors, responses = row.get("errors") or 0, row.get("responses") or 0
     if errors / max(responses, 1) > max_error_rate:
         return "errors", [f"{errors} errors for {responses} responses (max rate {max_error_rate:g})"]
@@ -221,9 +258,41 @@ def run_spider(name: str, args, stop: _Stop) -> SpiderRun:
     run.status, run.problems = assess(returncode, run.row, previous, args.max_error_rate)
     if run.row is None and (error := last_error(log_file)):  # e.g. an invalid sites file: say which
         run.problems = [f"{run.problems[0]}: {error}", *run.problems[1:]]
+    run.allow_stale = tuple(args.allow_stale)
+    database = db.connect(db_path)
+    try:
+        check_sources(database, run)
+    finally:
+        database.close()
     if run.row and run.row.get("finish_reason") == "finished" and jobdir.exists():
         shutil.rmtree(jobdir)  # done: the next scheduled crawl starts a new job
     return run
+
+
+def check_sources(database, run: SpiderRun) -> None:
+    """Record the run as an attempt at its source (``source_status``) and take the sources' states
+    into the run: a source not ``ok`` makes the run ``failed`` / ``stale`` / ``drifted`` with its reason;
+    each dataset of the run is listed with its copy kind and newest period (``run.datasets``)."""
+    from db import source_status
+
+    row = run.row or {}
+    stats = row.get("stats", {})
+    run_id = row.get("id")
+    source_status.record_run(database, run.spider, status=run.status, problems=run.problems,
+                             data_items=seen_count(row) if row else 0,
+                             nothing_due=bool(stats.get("modwatch/nothing_due")), crawl_run_id=run_id)
+    if run_id is None:
+        return
+    allowed = set(run.allow_stale)
+    for status in source_status.rows_for_run(database, run_id):
+        if status["state"] != "ok":
+            tolerated = status["state"] == "stale" and ({"all", status["source"]} & allowed)
+            if run.status == "ok" and not tolerated:
+                run.status = status["state"]
+            problem = f"source {status['source']} {status['state']}: {status['reason']}"
+            if problem not in run.problems:
+                run.problems.append(problem)
+    run.datasets = source_status.datasets_of_run(database, run_id)
 
 
 _ERROR_LINE = re.compile(r"^\S+ \S+ \[[^\]]+\] (?:ERROR|CRITICAL): (.+)$")
@@ -250,7 +319,10 @@ def _shown_path(path: Path) -> str:
 
 
 def summary_table(runs: list[SpiderRun]) -> str:
-    """The summary printed at the end: one line per spider run, problems indented below."""
+    """The summary printed at the end: one line per spider run, problems indented below, then the
+    datasets each run loaded with their copy kind and newest period."""
+    from modwatch.transparency.copies import LABELS
+
     header = ("spider", "status", "items", "unchanged", "errors", "rejects", "duration", "run", "log")
     rows = []
     for run in runs:
@@ -263,6 +335,11 @@ def summary_table(runs: list[SpiderRun]) -> str:
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip() for line in [header, *rows]]
     for run in runs:
         lines += [f"  {run.spider}: {problem}" for problem in run.problems]
+    for run in runs:
+        lines += [f"  {run.spider}: dataset {d['id']} {d['source']} ({d['status']}): "
+                  f"{LABELS.get(d['copy_kind'], d['copy_kind'] or 'copy kind unknown')}, "
+                  f"newest period {d['newest_period'] or 'none'}"
+                  + (f"; {d['notes'].splitlines()[0]}" if d.get("notes") else "") for d in run.datasets]
     return "\n".join(lines)
 
 
@@ -279,6 +356,18 @@ def run(args) -> int:
         print(f"error: unknown spider(s) {', '.join(unknown)}; available: {', '.join(available)}", file=sys.stderr)
         return 2
     names = [n for n in (args.spiders or available) if n not in args.exclude]
+    if "news" in names:
+        from modwatch.errors import ConfigurationError
+        from modwatch.sites import load_sites
+
+        try:
+            site_keys = [site.key for site in load_sites()]
+        except ConfigurationError:
+            site_keys = []  # the news spider reports the sites file's problem itself
+        news_sites = news_sites_argument(names, args.spider_args, site_keys)
+        if news_sites:
+            args.spider_args = [*args.spider_args, news_sites]
+            print(f"news: sites with a spider of their own are left to it ({news_sites})", flush=True)
     loader = _spider_loader()
     stop = _Stop()
     previous_handler = signal.signal(signal.SIGTERM, stop)

@@ -1,16 +1,24 @@
 """Load EU DSA daily dumps from disk into the database, streaming end to end.
 
-    curl -O https://dsa-sor-data-dumps.s3.eu-central-1.amazonaws.com/sor-global-2024-03-14-full.zip
+    curl -LO https://transparency.dsa.ec.europa.eu/explore-data/download/sor-global-2024-03-14-full.zip
     python -m modwatch dsa-load sor-global-2024-03-14-full.zip --platform TikTok --territorial-scope DE
 
 For dumps downloaded by other means (``curl``, a mirror, an archive copy; the ``dsa_sor``
 spider downloads and streams them itself): each FILE (a ``sor-<slug>-<date>-<full|light>.zip``
 dump, or one of its CSVs) is read from disk through ``db.dsa.load_dump``, so memory stays flat
 whatever the size. The
-``datasets`` row records ``--url`` (default: the upstream URL derived from the file name) and
+``datasets`` row records ``--url`` (default: the upstream stable URL derived from the file name,
+the one the ``dsa_sor`` spider records, so a day loaded both ways is recognised as the same) and
 the file's sha256. No WARC record is written: keep the file itself as the archive copy.
 
-Prints one JSON line per file with the counts. Exit status 0, or 2 when a file is not a dump.
+Light mode: a file named ``aggregates-<YYYY-MM-DD>.csv`` (or ``.json``), the EC's daily
+aggregates, fills the daily summary ``sor_daily_counts`` for that day without statements
+(``db.dsa_aggregates``), so the whole history since September 2023 fits in a small database::
+
+    python -m modwatch dsa-load aggregates-2024-03-14.csv aggregates-2024-03-15.csv
+
+Prints one JSON line per file with the counts. Exit status 0, or 2 when a file is not a dump
+(or not an aggregates file of the known layout).
 """
 
 from __future__ import annotations
@@ -23,11 +31,14 @@ from pathlib import Path
 from db import default_path
 from db.timestamps import iso_utc
 
+#: where the EC publishes the daily aggregates (SOURCE.md of the DSA shared data)
+AGGREGATES_URL = "https://transparency.dsa.ec.europa.eu/explore-data/download/{name}"
 _NAME = re.compile(r"^sor-(?P<slug>.+)-(?P<day>\d{4}-\d{2}-\d{2})-(?P<version>full|light)")
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("files", nargs="+", type=Path, help="daily dump zip(s) or CSV(s)")
+    parser.add_argument("files", nargs="+", type=Path,
+                        help="daily dump zip(s) or CSV(s), or aggregates-YYYY-MM-DD.csv|json files")
     parser.add_argument("--db", default=default_path(),
                         help="SQLite database (default $MODWATCH_DB or data/modwatch.db)")
     parser.add_argument("--url", help="download URL to record (default: derived from the file name)")
@@ -50,12 +61,24 @@ def upstream_url(path: Path) -> str:
 def run(args) -> int:
     import db
     from db.dsa import index_new_statements, load_dump
+    from db.dsa_aggregates import load_aggregates
     from modwatch.transparency.dsa import DumpError
+    from modwatch.transparency.dsa_aggregates import AggregatesError
 
     database = db.connect(args.db)
     status = 0
     for path in args.files:
         match = _NAME.match(path.name)
+        if path.name.startswith("aggregates-"):
+            try:
+                result = load_aggregates(database, path.read_bytes(), name=path.name, fetched_at=iso_utc(),
+                                         url=args.url or AGGREGATES_URL.format(name=path.name))
+            except (AggregatesError, OSError) as exc:
+                print(f"{path}: {exc}", file=sys.stderr)
+                status = 2
+                continue
+            print(json.dumps({"file": str(path), **result}))
+            continue
         try:
             with open(path, "rb") as fh:
                 result = load_dump(

@@ -8,7 +8,9 @@ Examples::
     python -m modwatch serve --publish cloudrun --print   # the publish recipe (same site)
 
 The options (immutable database, SQL time limit, streamed CSV, plugins) are those of
-``modwatch/publish.py``. Before serving or publishing, the bulk-filled search index of the DSA
+``modwatch/publish.py``. An immutable database is served with its row counts computed once
+(``<db>.inspect.json``, rewritten when the database file changes), so neither the home page nor
+an unfiltered table page counts millions of DSA statements. Before serving or publishing, the bulk-filled search index of the DSA
 statements of reasons is brought up to date (``publish.update_search_indexes``).
 
 Serving replaces this process with Datasette (``os.execvp``): stopping ``serve`` (Ctrl-C, SIGTERM)
@@ -56,7 +58,6 @@ def run(args) -> int:
         argv = publish.publish_argv(args.publish, args.db, service=args.service)
     else:
         argv = publish.serve_argv(args.db, host=args.host, port=args.port, live=args.live)
-    command = [_datasette(), *argv]
     if args.print_only:
         print(shlex.join(["datasette", *argv]))
         return 0
@@ -69,6 +70,13 @@ def run(args) -> int:
                 print(f"indexed {rows} new rows in {index}", file=sys.stderr)
     except sqlite3.OperationalError as e:  # e.g. a read-only copy: serve what is indexed
         print(f"warning: search indexes not updated ({e})", file=sys.stderr)
+    if not args.publish and not args.live:
+        try:  # row counts computed once per database change, not by every page (issue 16)
+            inspect_file = publish.write_inspect_file(args.db)
+            argv = publish.serve_argv(args.db, host=args.host, port=args.port, inspect_file=inspect_file)
+        except (OSError, sqlite3.Error) as e:
+            print(f"warning: no row counts file ({e}); pages count rows themselves", file=sys.stderr)
+    command = [_datasette(), *argv]
     sys.stdout.flush()
     sys.stderr.flush()
     os.execvp(command[0], command)  # Datasette takes this process's place: a signal to it stops Datasette

@@ -249,7 +249,8 @@ def parse_article(html: str | bytes, url: str, *, language: str | None = None,
     language detection; ``fetched_at`` the fetch time, against which relative dates resolve.
 
     Returns a dict with keys ``url`` (canonical URL), ``title``, ``authors`` (list), ``published_at``,
-    ``published_at_raw``, ``published_at_offset``, ``published_at_precision``, ``modified_at``,
+    ``published_at_raw``, ``published_at_offset``, ``published_at_precision``, ``published_local`` (the date
+    as the page shows it, in its own time zone: ``ParsedDate.local_iso``), ``modified_at``,
     ``modified_at_raw``, ``modified_at_offset``, ``section``, ``tags``
     (list), ``image_url``, ``body`` (one paragraph per line) and ``language``; values the page does
     not give are None (lists: ``[]``; body: ``""``). Raises ``ValueError`` for an empty document.
@@ -276,6 +277,7 @@ def parse_article(html: str | bytes, url: str, *, language: str | None = None,
         "title": title,
         "authors": _authors(tree, ld, meta),
         **_date_fields("published_at", published),
+        "published_local": published.local_iso if published is not None else None,
         **_date_fields("modified_at", modified, precision=False),
         "section": _section(tree, ld, meta),
         "tags": _tags(tree, ld, meta),

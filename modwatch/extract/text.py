@@ -4,19 +4,26 @@
 call. Steps, all generic (no rule is keyed to a site):
 
 1. parse with trafilatura's lxml loader (HTML comments dropped: a comment inside a paragraph would split it);
+   repair list items an unclosed block nested into one another (``blocks.repair_lists``);
 2. pre-clean the tree: blocks whose class/id says newsletter, related, trending, share, social, promo...
-   and lists that are mostly links (``_preclean``); an article body split into sibling containers
-   with the same class is joined into one (``_join_split_bodies``); when the page has exactly one
+   unless they hold most of the page's text or prose (the article's own wrapper), and lists of links,
+   headlines or menu entries (``_preclean``); an article body split into containers with the same class
+   is joined into one with what lies between them (``_join_split_bodies``); when the page has exactly one
    known theme container of the article text (Zox News ``#mvp-content-main``, WordPress
-   ``.entry-content``, schema.org ``[itemprop=articleBody]``), only that container is read;
-3. run trafilatura's extraction cascade in fast mode (``trafilatura.core.trafilatura_sequence``:
-   boilerplate pruning, main-content detection, tag conversion);
-4. trim what the cascade keeps around the text: the header (section label, headline, a standfirst
-   equal to the page description), "Related: ..." lines and paragraphs that are a whole link to
-   another page, and the page footer (newsletter, follow-us, reprint and "write to" lines).
+   ``.entry-content``, schema.org ``[itemprop=articleBody]``) holding most of its prose, only that
+   container is read;
+3. run trafilatura's extraction cascade (``trafilatura.core.trafilatura_sequence``: boilerplate pruning,
+   main-content detection, tag conversion, comparison with readability and jusText as in trafilatura's
+   default mode; its fast mode alone read less on trafilatura's evaluation pages);
+4. trim what the cascade keeps around the text: the header (section label, headline, byline),
+   "Related: ..." lines and paragraphs that are a whole link to another page, and the page footer
+   (newsletter, follow-us, reprint and "write to" lines).
 
-Measured on the Zyte article-extraction benchmark (181 pages) by ``benchmarks/article_extraction.py``.
-``html_to_text`` is the plain serializer used when the cascade finds less than a paragraph.
+Measured on two corpora, each split into a tuning and a held-out half (``benchmarks/halves.py``): the Zyte
+article-extraction benchmark (181 pages, ``benchmarks/article_extraction.py``) and trafilatura's evaluation
+pages (990 pages in many languages, ``benchmarks/trafilatura_eval.py``). A rule stays only if it wins on the
+tuning halves of both. ``html_to_text`` is the plain serializer used when the cascade finds less than a
+paragraph.
 
 Word boundaries: block-level tags and ``<br>`` end a line, inline tags do not
 (``<p>Con<b>tent</b></p><p>Next</p>`` -> ``"Content\\nNext"``).
@@ -34,6 +41,8 @@ from trafilatura.core import trafilatura_sequence
 from trafilatura.settings import Extractor
 from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
+
+from modwatch.extract.blocks import between, is_linked_heading, prose, repair_lists
 
 #: tags whose start and end break the text into lines (HTML "flow content" that forms blocks)
 BLOCK_TAGS = frozenset(
@@ -178,9 +187,11 @@ _BYLINE_RE = re.compile(
     r"^(?:by|bởi|von|par|por)\s+\S|\b\d{1,2}:\d{2}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b", re.I)
 
 
-def _trim_header(body, titles: set[str], descriptions: set[str] = frozenset()) -> None:
+def _trim_header(body, titles: set[str]) -> None:
     """Drop the header trafilatura keeps above the text: headings up to the headline, the headline,
-    a standfirst equal to the page description, and a byline/dateline line opening the text."""
+    and a byline/dateline line opening the text. A standfirst under the headline stays: it is the
+    article's lead (trafilatura's evaluation counts it as text; dropping it when it equals the page
+    description won on the Zyte corpus and lost more on trafilatura's)."""
     children = list(body)
     if body.text and body.text.strip():
         return
@@ -193,9 +204,6 @@ def _trim_header(body, titles: set[str], descriptions: set[str] = frozenset()) -
         for el in children[: cut + 1]:
             if el.tag == "head" or _normalise(_element_text(el)) in titles or len(_element_text(el)) < 60:
                 _remove(el)
-        # the standfirst right under the headline, when it is the page's description
-        if len(body) > 1 and _normalise(_element_text(body[0])) in descriptions:
-            _remove(body[0])
     if len(body) > 1 and len(_element_text(body[0])) < 80 and _BYLINE_RE.search(_element_text(body[0])):
         _remove(body[0])
 
@@ -239,16 +247,30 @@ _PRECLEAN_RE = re.compile(
     r"subscribe|subscription|promo|more-?stories|also-?like|read-?next|popular|latest|teaser)(?:$|[\s_-])",
     re.I,
 )
+#: class tokens naming a post's categories and tags (WordPress ``post_class()``), not the block's role
+_TAXONOMY_RE = re.compile(r"(?:^|\s)(?:category|tag|post_tag|topic|section)-\S*", re.I)
+
+
 #: a list whose text is more than this share of link text is a list of links
 LIST_LINK_DENSITY = 0.6
 
 
+#: in a list of headlines (or a menu) each item's link is at least this share of the item's text
+HEADLINE_LINK_SHARE = 0.5
+
+
 def _is_headline_list(el) -> bool:
-    """A list of at least 3 items, each holding a link, few ending like sentences: other stories."""
+    """A list of at least 3 items, each mostly one link (``HEADLINE_LINK_SHARE``), few ending like
+    sentences: other stories, a menu. A release note or a list of points citing a source (``Fixed the
+    export (#123)``, ``see <a>RFC 9110</a>``) has short links inside its own text: it stays."""
     items = el.findall("li")
     if len(items) < 3 or any(item.find(".//a") is None for item in items):
         return False
     texts = [_SPACE_RE.sub(" ", item.text_content()).strip() for item in items]
+    for item, text in zip(items, texts):
+        link = max((_SPACE_RE.sub(" ", a.text_content()).strip() for a in item.iter("a")), key=len)
+        if len(link) < HEADLINE_LINK_SHARE * len(text):
+            return False
     sentences = sum(1 for t in texts if re.search(r"[.!?:;\"”»)]$", t))
     return sentences <= 0.25 * len(texts)
 
@@ -256,16 +278,20 @@ def _is_headline_list(el) -> bool:
 def _preclean(tree):
     """Remove blocks that are boilerplate by their class/id, and lists of links (in place).
 
-    A block holding more than half of the page's text is kept whatever its class says (a wrapper
-    such as ``<div class="content has-social-share">`` around the whole article).
+    A block holding more than half of the page's text, or of its prose (``blocks.prose``: text of paragraphs,
+    not of links, menus or footers), is kept whatever its class says (a wrapper such as ``<div class="content
+    has-social-share">``, ``<div class="entry themeform share">``, ``<div class="teaser_blog_text
+    article_content">`` around the whole article); WordPress taxonomy classes of a post
+    (``category-social-media``, ``tag-latest``) say nothing about the block.
     """
     page = tree.find("body")
-    total = len(page.text_content()) if page is not None else 0
+    page = page if page is not None else tree
+    total, total_prose = len(page.text_content()), prose(page)
     doomed = []
     for el in tree.iter("div", "section", "aside", "ul", "ol", "p", "span", "figure"):
-        attrs = f"{el.get('class', '')} {el.get('id', '')}"
+        attrs = _TAXONOMY_RE.sub(" ", f"{el.get('class', '')} {el.get('id', '')}")
         if attrs.strip() and _PRECLEAN_RE.search(attrs):
-            if len(el.text_content()) <= total / 2:
+            if len(el.text_content()) <= total / 2 and (not total_prose or prose(el) <= total_prose / 2):
                 doomed.append(el)
         elif el.tag in ("ul", "ol") and el.find("li") is not None:
             text = len(el.text_content().strip())
@@ -294,8 +320,13 @@ def _join_split_bodies(tree) -> None:
             continue
         if not any(len(p.text_content()) >= 80 for p in el.findall("p")):
             continue
-        groups.setdefault((el.tag, cls), []).append(el)
+        if prose(el) >= CHUNK_MIN_PROSE:
+            groups.setdefault((el.tag, cls), []).append(el)
     for members in groups.values():
+        largest = max(prose(el) for el in members)
+        # chunks of one text are parts of comparable size; a short one (a disclaimer under the article
+        # in the same class) is a note of its own
+        members = [el for el in members if prose(el) >= CHUNK_MIN_SHARE * largest]
         if len(members) < 2:
             continue
         first = members[0]
@@ -305,12 +336,26 @@ def _join_split_bodies(tree) -> None:
                 continue
             if not any(id(a) in ancestors for a in list(other.iterancestors())[:CHUNK_MAX_DEPTH]):
                 continue
+            gap = between(first, other)
+            if any(is_linked_heading(el) for el in gap):
+                break  # posts of a listing, each under its own linked title: not one article
+            if sum(len(el.text_content()) for el in gap) > min(len(first.text_content()),
+                                                                    len(other.text_content())):
+                continue  # chunks far apart (a legal note in the page header, the article below)
+            # what lies between the chunks (a section of the text under another class: "Hardware", a pros
+            # and cons list) moves with them, in page order
+            for el in gap:
+                first.append(el)
             for child in list(other):
                 first.append(child)
             other.drop_tree()
 
 
 CHUNK_MAX_DEPTH = 3
+#: a chunk of a split body holds at least this much prose (a legal note or a forum post's signature does not)
+CHUNK_MIN_PROSE = 300
+#: ... and at least this share of the prose of the largest chunk of its class
+CHUNK_MIN_SHARE = 0.1
 
 
 #: theme containers that hold exactly the article text (WordPress, Zox News, schema.org microdata)
@@ -329,6 +374,12 @@ def _fallback_root(tree):
             if el.text_content().strip():
                 return el
     return tree
+
+
+#: the theme container is read alone only when it holds this share of the page's prose: an article whose
+#: text goes on outside it (a collapsed "read more" block after the container, a second body block) is not
+#: cut short
+CONTAINER_SHARE = 0.7
 
 
 def _theme_container(tree):
@@ -365,35 +416,40 @@ def extract_body(html_or_tree, url: str | None = None, *, title: str | None = No
     if tree is None:
         return ""
     titles = {_normalise(t) for t in _title_candidates(tree, title) if t} - {""}
-    descriptions = {_normalise(d) for d in tree.xpath(
-        '//meta[@name="description" or @property="og:description"]/@content') if len(d) < DEK_MAX_CHARS}
     link_texts = _link_texts(tree)
+    repair_lists(tree)
     _preclean(tree)
     _join_split_bodies(tree)
     container = _theme_container(tree)
-    if container is not None:
+    if container is not None and prose(container) >= CONTAINER_SHARE * prose(tree):
         tree = _as_page(container)
-    try:
-        body, text, _, _ = trafilatura_sequence(tree, _OPTIONS, url)
-    except Exception:  # noqa: BLE001 - the cascade's internals must not lose the page
-        body, text = None, ""
+    body, text = _cascade(tree, _OPTIONS, url)
     # below trafilatura's own minimum, its result is a rescue that splits words at inline tags;
     # such a short page is all article anyway
     if body is None or len(text) < _OPTIONS.min_extracted_size or not len(body):
         lines = html_to_text(_fallback_root(tree)).split("\n")
         if len(lines) > 1 and _normalise(lines[0]) in titles:
             lines = lines[1:]
-        return "\n".join(lines)
-    _trim_header(body, titles, descriptions - {""})
+        return unicodedata.normalize("NFC", "\n".join(lines))
+    _trim_header(body, titles)
     _drop_promos(body, link_texts)
     _trim_footer(body)
-    return xmltotxt(body, False).strip()
+    # NFC, as trafilatura returns its text: one spelling of each character (Bengali "য়" is U+09AF U+09BC
+    # whether the page wrote it so or as U+09DF), so that searches and comparisons find it
+    return unicodedata.normalize("NFC", xmltotxt(body, False).strip())
 
 
-#: a standfirst (dek) repeated under the headline is at most this long; longer is the lead paragraph
-DEK_MAX_CHARS = 250
-#: trafilatura settings: fast mode (no readability/justext comparison), no comments, tables kept
-_OPTIONS = Extractor(output_format="txt", fast=True, comments=False, tables=True, dedup=False)
+def _cascade(tree, options, url):
+    try:
+        body, text, _, _ = trafilatura_sequence(tree, options, url)
+    except Exception:  # noqa: BLE001 - the cascade's internals must not lose the page
+        return None, ""
+    return body, text or ""
+
+
+#: trafilatura settings: its full cascade (its own extractor compared with readability's and jusText's: the
+#: fast mode alone read less on trafilatura's evaluation pages and no more on Zyte's), no comments, tables kept
+_OPTIONS = Extractor(output_format="txt", fast=False, comments=False, tables=True, dedup=False)
 
 
 def _title_candidates(tree, title):

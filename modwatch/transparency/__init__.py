@@ -22,12 +22,19 @@ class Parser:
     parse: Callable[..., Iterator]
     schema_version: Callable[[bytes], str]
     tables: tuple[str, ...] = ("removal_requests",)
+    #: the layouts ``schema_version`` can name (what ``source_status.layouts_known`` shows)
+    layouts: tuple[str, ...] = ()
+    #: ``notes(data, source_url) -> [str]``: what the parser kept without rejecting (extra columns)
+    notes: Callable[..., list[str]] | None = None
 
 
 PARSERS: dict[str, Parser] = {
-    "google_removals": Parser(google.parse_google_removals, google.schema_version),
+    "google_removals": Parser(google.parse_google_removals, google.schema_version,
+                              layouts=tuple(f"google-{name}" for name in google.LAYOUT_NAMES), notes=google.notes),
     "meta_restrictions": Parser(meta.parse_meta_restrictions, meta.schema_version,
-                                ("removal_requests", "meta_global_geoblocks")),
-    "x_removals": Parser(x.parse_x_removals, x.schema_version),
-    "tiktok_removals": Parser(tiktok.parse_tiktok_removals, tiktok.schema_version),
+                                ("removal_requests", "meta_global_geoblocks"),
+                                layouts=("meta-count", "meta-2018h2", "meta-2023h2")),
+    "x_removals": Parser(x.parse_x_removals, x.schema_version, layouts=("x-two-tables",)),
+    "tiktok_removals": Parser(tiktok.parse_tiktok_removals, tiktok.schema_version,
+                              layouts=tiktok.LAYOUT_NAMES, notes=tiktok.notes),
 }

@@ -27,6 +27,10 @@ from modwatch.tagging.vocabulary import VOCAB_DIR, load_vocabulary
 #: SQLite INTEGER is a signed 64-bit integer
 MAX_SQLITE_INT = 2**63 - 1
 
+#: Rounding slack of a share, in percentage points: a published share may exceed 100 by this
+#: much (shares rounded per category and summed); anything beyond, or below 0, is a reject.
+SHARE_SLACK = 0.5
+
 
 @dataclass(frozen=True)
 class Reject:
@@ -85,7 +89,8 @@ def parse_count(cell) -> Count:
     """Parse a count cell: ``"735"``, ``"1,553"``, ``16.0`` (Excel float), ``<10``, ``?`` ...
 
     Returns a :class:`Count`. Integers beyond 2^63 - 1 keep their text with flag
-    ``too_large``. Raises ``ValueError`` for text that is no count (``"abc"``, ``"2.5"``).
+    ``too_large``. Raises ``ValueError`` for text that is no count (``"abc"``, ``"2.5"``) and
+    for a negative count (``"-5"``: a count of requests or items is never below zero).
     """
     if (special := _stand_in(cell)) is not None:
         return special
@@ -107,7 +112,9 @@ def parse_count(cell) -> Count:
             value = int(float(text)) if abs(float(text)) < 1e15 else int(text.split(".")[0])
         else:
             raise ValueError(f"not a count: {cell!r}")
-    if not -MAX_SQLITE_INT - 1 <= value <= MAX_SQLITE_INT:
+    if value < 0:
+        raise ValueError(f"negative count: {cell!r}")
+    if value > MAX_SQLITE_INT:
         return Count(None, raw, "too_large")
     return Count(value, raw)
 
@@ -116,7 +123,8 @@ def parse_share(cell, *, scale: float = 1.0) -> Count:
     """Parse a share cell (``"63"`` percent, ``0.67`` fraction, ``"45%"``) and multiply by ``scale``.
 
     Use ``scale=100`` to turn a fraction into a percentage. Stand-ins as in :func:`parse_count`.
-    Raises ``ValueError`` for text that is no number.
+    Raises ``ValueError`` for text that is no number and for a share (after ``scale``) outside
+    0 to 100 + :data:`SHARE_SLACK` percent (``-84 %``, ``750 %``).
     """
     if (special := _stand_in(cell)) is not None:
         return special
@@ -132,7 +140,10 @@ def parse_share(cell, *, scale: float = 1.0) -> Count:
         value = float(text)
     if not math.isfinite(value):
         raise ValueError(f"not a share: {cell!r}")
-    return Count(round(value * scale, 4), raw)
+    share = round(value * scale, 4)
+    if not 0 <= share <= 100 + SHARE_SLACK:
+        raise ValueError(f"share outside 0-100 %: {cell!r} ({share:g} %)")
+    return Count(share, raw)
 
 
 def normalise_header(header: str) -> str:
@@ -231,19 +242,48 @@ def _as_date(value) -> dt.date:
 
 
 def decode_text(data: bytes) -> str:
-    """Decode a downloaded text file: UTF-8 (with or without BOM), else Windows-1252."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+    """Decode a downloaded text file as UTF-8 (with or without BOM), line by line in effect.
+
+    Bytes that are not UTF-8 are kept as lone surrogates (``errors="surrogateescape"``), never
+    re-read with another codec for the whole file: the rows holding them are rejected with those
+    bytes shown (:func:`invalid_bytes`, ``modwatch.transparency.validate``), the others load.
+    """
+    return data.decode("utf-8-sig", errors="surrogateescape")
 
 
-def csv_records(text: str) -> Iterator[tuple[int, str, list[str]]]:
+_SURROGATES = re.compile("[\udc80-\udcff]+")
+
+
+def invalid_bytes(text: str) -> bytes:
+    """The bytes of ``text`` that were not UTF-8 (decoded by :func:`decode_text`), ``b""`` if none."""
+    return b"".join(part.encode("utf-8", "surrogateescape") for part in _SURROGATES.findall(text))
+
+
+def show_bytes(text: str) -> str:
+    """``text`` with bytes that were not UTF-8 written as ``\\xNN`` (for ``rejects.excerpt``)."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+#: longest cell of a transparency report CSV: a record with a longer one is a reject (report cells are short)
+MAX_CELL_CHARS = 100_000
+#: characters of an over-long record kept as its reject excerpt
+OVERLONG_EXCERPT_CHARS = 1_000
+
+
+def overlong_reason() -> str:
+    """The reject reason of a record :func:`csv_records` yields with ``cells`` None."""
+    return f"CSV record with a cell longer than {MAX_CELL_CHARS} characters (or unreadable by the csv module)"
+
+
+def csv_records(text: str, *, overlong: bool = False) -> Iterator[tuple[int, str, list[str] | None]]:
     """Read CSV text record by record: ``(first line number, raw record text, cells)``.
 
     Line numbers are 1-based physical lines, so a quoted field with a line break still points
     at the line where its record starts. ``raw`` is the record exactly as written (without the
-    final line break), for ``rejects``.
+    final line break), for ``rejects``. A record with a cell over :data:`MAX_CELL_CHARS`
+    characters (a 200 MB line), or one the ``csv`` module refuses, never stops the file: it is
+    left out, or with ``overlong=True`` yielded with ``cells`` None and the start of ``raw`` so
+    that the caller rejects that record only (:func:`overlong_reason`).
     """
     consumed: list[str] = []
 
@@ -254,10 +294,19 @@ def csv_records(text: str) -> Iterator[tuple[int, str, list[str]]]:
 
     reader = csv.reader(lines())
     line_no = 1
-    for cells in reader:
-        raw = "".join(consumed).rstrip("\r\n")
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:  # e.g. "field larger than field limit": this record only
+            cells = None
+        if cells is not None and any(len(cell) > MAX_CELL_CHARS for cell in cells):
+            cells = None
+        raw = "".join(consumed).rstrip("\r\n") if cells is not None else "".join(consumed)[:OVERLONG_EXCERPT_CHARS]
         consumed.clear()
-        yield line_no, raw, cells
+        if cells is not None or overlong:
+            yield line_no, raw, cells
         line_no = reader.line_num + 1
 
 

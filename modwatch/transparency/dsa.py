@@ -34,16 +34,30 @@ import re
 import shutil
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import BinaryIO, Iterable, Iterator
 
-DUMP_URL = "https://dsa-sor-data-dumps.s3.eu-central-1.amazonaws.com/sor-{slug}-{day}-{version}.zip"
+from .archives import ArchiveTooLarge, check_archive, check_member
+
+#: the Transparency Database's stable download route (since June 2026): ``<base>sor-<slug>-<day>-<version>.zip``
+#: (and ``.zip.sha1``) answer 302 to a presigned URL, valid 60 minutes, on the storage host of the day
+#: (``X-Amz-*`` query parameters: a secret, never stored; see :func:`dump_url`)
+DOWNLOAD_BASE = "https://transparency.dsa.ec.europa.eu/explore-data/download/"
+DUMP_NAME = "sor-{slug}-{day}-{version}.zip"
 #: date of the first daily dump
 FIRST_DUMP = date(2023, 9, 25)
 #: first day of the v2 schema (API v2: new categories, ``content_id_ean``)
 V2_FROM = date(2025, 7, 1)
 SPOOL_MAX_BYTES = 64 * 1024 * 1024
+#: longest CSV cell read, in characters (the csv module's default, 131,072, is far below real
+#: ``decision_facts`` texts); a longer cell rejects its record only (``csv.field_size_limit`` is
+#: process-wide: raised here, never lowered)
+MAX_CELL_CHARS = 64 * 1024 * 1024
+if csv.field_size_limit() < MAX_CELL_CHARS:
+    csv.field_size_limit(MAX_CELL_CHARS)
 
 #: every column of the full v2 export, in export order (the ``statements_of_reasons`` columns)
 COLUMNS = (
@@ -68,16 +82,40 @@ LIGHT_DROPPED = (
     "illegal_content_explanation", "incompatible_content_explanation", "territorial_scope",
     "decision_facts",
 )
+#: date columns (``YYYY-MM-DD HH:MM:SS``): a cell that is not a real date rejects its record
+DATE_COLUMNS = ("end_date_visibility_restriction", "end_date_monetary_restriction", "end_date_service_restriction",
+                "end_date_account_restriction", "content_date", "application_date", "created_at")
+#: columns every dump has (light and v1 included): a CSV missing one is rejected as a whole
+REQUIRED_COLUMNS = tuple(c for c in COLUMNS if c not in LIGHT_DROPPED and c != "content_id_ean")
 #: v1 category -> v2 category (API documentation changelog, 1 July 2025); others unchanged.
 #: Applied in SQL by the generated column ``statements_of_reasons.category_v2``.
 CATEGORY_RENAMES = {
     "STATEMENT_CATEGORY_UNSAFE_AND_ILLEGAL_PRODUCTS": "STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS",
     "STATEMENT_CATEGORY_SCOPE_OF_PLATFORM_SERVICE": "STATEMENT_CATEGORY_OTHER_VIOLATION_TC",
 }
+#: v1 ``category_specification`` keyword -> its v2 name (API v2 changelog, 1 July 2025: keywords
+#: renamed, or two merged into one; keywords only removed or added are not listed). Applied in SQL
+#: by the generated column ``statements_of_reasons.category_specification_v2`` (the raw cell is
+#: kept in ``category_specification``) and published as the table ``dsa_keyword_renames``
+#: (``db/migrations_dsa_notes.py``). Source: the EC's changelog of API v2 (linked from
+#: ``resources/markdown/migration-to-api-v-two.md`` and ``api-documentation.md`` of the public repository
+#: ``digital-services-act/transparency-database``; see the SOURCE.md of the DSA data folder).
+KEYWORD_RENAMES = {
+    "KEYWORD_ONLINE_BULLYING_INTIMIDATION": "KEYWORD_CYBER_BULLYING_INTIMIDATION",
+    "KEYWORD_NON_CONSENSUAL_ITEMS_DEEPFAKE": "KEYWORD_NON_CONSENSUAL_MATERIAL_DEEPFAKE",
+    "KEYWORD_INSUFFICIENT_INFORMATION_TRADERS": "KEYWORD_INSUFFICIENT_INFORMATION_ON_TRADERS",
+    "KEYWORD_DISINFORMATION": "KEYWORD_MISINFORMATION_DISINFORMATION",
+    "KEYWORD_MISINFORMATION": "KEYWORD_MISINFORMATION_DISINFORMATION",
+}
 
 
 class DumpError(ValueError):
     """A file that is not a readable DSA dump (not a zip, CSV without a ``uuid`` header ...)."""
+
+
+class ChecksumError(DumpError):
+    """A dump whose SHA-1 differs from the one published beside it (``.zip.sha1``), or a checksum
+    file that holds no SHA-1."""
 
 
 #: invalid UTF-8 bytes decoded so far (all streams); :func:`iter_statements` checks its records
@@ -99,10 +137,34 @@ def _escape_invalid_utf8(error: UnicodeDecodeError):
 codecs.register_error(DECODE_ERRORS, _escape_invalid_utf8)
 
 
+class _Member(io.BufferedIOBase):
+    """A zip member's stream whose corrupt compressed data (``zlib.error``, a bad CRC, a cut
+    stream) raises :class:`DumpError` naming the member, whoever is reading it."""
+
+    def __init__(self, raw: BinaryIO, name: str):
+        super().__init__()
+        self._raw, self._name = raw, name
+
+    def readable(self) -> bool:
+        return True
+
+    def _guarded(self, read, size):
+        try:
+            return read(size)
+        except (zlib.error, EOFError, zipfile.BadZipFile) as exc:
+            raise DumpError(f"{self._name}: unreadable compressed data ({exc})") from exc
+
+    def read(self, size=-1):
+        return self._guarded(self._raw.read, size)
+
+    def read1(self, size=-1):
+        return self._guarded(getattr(self._raw, "read1", self._raw.read), size)
+
+
 def _utf8_text(binary: BinaryIO) -> io.TextIOWrapper:
     """UTF-8 text of a CSV member; an invalid byte becomes a lone surrogate (``surrogateescape``)
     that :func:`iter_statements` turns into a Reject of its record instead of stopping the load."""
-    text = io.TextIOWrapper(binary, encoding="utf-8", errors=DECODE_ERRORS, newline="")
+    text = io.TextIOWrapper(binary, encoding="utf-8-sig", errors=DECODE_ERRORS, newline="")  # a BOM is dropped
     text.invalid_utf8_before = _INVALID_UTF8[0]  # nothing of it decoded yet
     return text
 
@@ -116,12 +178,35 @@ class Reject:
     excerpt: str
 
 
-def dump_url(day: date | str, version: str = "full", slug: str = "global") -> str:
-    """URL of one daily dump. ``version`` is ``full`` or ``light``; ``slug`` ``global`` or a platform slug."""
+def dump_url(day: date | str, version: str = "full", slug: str = "global", base: str = DOWNLOAD_BASE) -> str:
+    """Stable URL of one daily dump. ``version`` is ``full`` or ``light``; ``slug`` ``global`` or a
+    platform slug; ``base`` the download route (:data:`DOWNLOAD_BASE`, a local server in tests).
+
+    This URL is the dump's identity (``datasets.url``): it answers with a redirect to a presigned
+    URL that changes at every request, so two downloads of one day are recognised as the same
+    by this URL and their sha256.
+    """
     if version not in ("full", "light"):
         raise ValueError(f"version must be 'full' or 'light', got {version!r}")
     day = day if isinstance(day, str) else day.isoformat()
-    return DUMP_URL.format(slug=slug, day=day, version=version)
+    return base.rstrip("/") + "/" + DUMP_NAME.format(slug=slug, day=day, version=version)
+
+
+def checksum_url(url: str) -> str:
+    """URL of the SHA-1 checksum published beside a dump: the dump URL + ``.sha1`` (same route)."""
+    return url + ".sha1"
+
+
+_SHA1 = re.compile(rb"^\s*([0-9a-fA-F]{40})(?:\s|$)")
+
+
+def parse_sha1(body: bytes) -> str:
+    """The lower-case hex SHA-1 of a ``.zip.sha1`` file (``<40 hex>`` alone, or followed by
+    whitespace and the file name, as ``sha1sum`` writes). Raises ChecksumError otherwise."""
+    match = _SHA1.match(body[:1024])
+    if match is None:
+        raise ChecksumError(f"checksum file holds no SHA-1: {body[:80]!r}")
+    return match.group(1).decode("ascii").lower()
 
 
 def default_day(today: date) -> date:
@@ -171,18 +256,23 @@ def iter_csv_members(fileobj: BinaryIO, name: str = "") -> Iterator[tuple[str, i
     except zipfile.BadZipFile as exc:
         raise DumpError(f"{name or 'dump'} is not a zip file: {exc}") from exc
     with outer:
+        check_archive(outer)
         for info in outer.infolist():
             if info.is_dir():
                 continue
+            try:  # streamed, so no size limit; a bomb's compression ratio is refused
+                check_member(info, limit=None)
+            except ArchiveTooLarge as exc:
+                raise DumpError(f"{name or 'dump'}: {exc}") from exc
             if info.filename.endswith(".zip"):
                 with outer.open(info) as member, tempfile.SpooledTemporaryFile(SPOOL_MAX_BYTES) as spool:
-                    shutil.copyfileobj(member, spool, 1024 * 1024)
+                    shutil.copyfileobj(_Member(member, info.filename), spool, 1024 * 1024)
                     spool.seek(0)
                     yield from iter_csv_members(spool, info.filename)
                 continue
             if info.filename.endswith(".csv"):
                 with outer.open(info) as member:
-                    yield info.filename, _utf8_text(member)
+                    yield info.filename, _utf8_text(_Member(member, info.filename))
 
 
 def open_csv(text: io.TextIOBase) -> tuple[list[str] | None, Iterator[list[str]]]:
@@ -200,13 +290,15 @@ def iter_statements(text: io.TextIOBase, member: str, *, platforms: set[str] | N
     an empty cell or a column this schema lacks; the loader stores ``""`` as NULL), then the
     location (``member:line``). Filters: ``platforms`` (exact ``platform_name`` values) and
     ``territorial_scope`` (ISO 3166 codes; a statement is kept when its scope contains any of
-    them). Rejected: a record whose field count differs from the header, an empty ``uuid``, a
+    them). Rejected: a record the csv module cannot read (a cell over :data:`MAX_CELL_CHARS`),
+    a record whose field count differs from the header, an empty ``uuid``, a date cell of
+    :data:`DATE_COLUMNS` that is no real date (:func:`date_problem`), a
     JSON-array cell that is not ``[...]``, a record with bytes that are not UTF-8 (streams from
     :func:`iter_csv_members`; the excerpt shows them as U+FFFD). An empty CSV (no header, or a header only) yields
     nothing. ``opened`` is the result of :func:`open_csv` on ``text`` when the caller already read
     the header. ``stats`` (optional dict) gets ``read`` and ``filtered`` counts added (CSV
-    records, not physical lines). Raises DumpError when the header has no ``uuid`` column or a
-    filter's column is missing.
+    records, not physical lines). Raises DumpError when the header lacks a column of
+    :data:`REQUIRED_COLUMNS` (the message lists every missing one) or a filter's column.
 
     This loop runs once per statement (millions a day), hence the flat, inlined code.
     """
@@ -216,6 +308,8 @@ def iter_statements(text: io.TextIOBase, member: str, *, platforms: set[str] | N
     positions = {name: i for i, name in enumerate(header)}
     if "uuid" not in positions:
         raise DumpError(f"{member}: header without a uuid column: {header[:5]}")
+    if missing := [name for name in REQUIRED_COLUMNS if name not in positions]:
+        raise DumpError(f"{member}: header lacks required column(s): {', '.join(missing)}")
     width = len(header)
     # a column the header lacks reads the "" appended at index ``width`` of every row; the
     # location is appended at ``width + 1`` (one tuple per row, no concatenation)
@@ -223,6 +317,7 @@ def iter_statements(text: io.TextIOBase, member: str, *, platforms: set[str] | N
     uuid_at = positions["uuid"]
     json_at = [(positions[c], c) for c in JSON_ARRAY_COLUMNS if c in positions]
     json_cells = operator.itemgetter(*(at for at, _ in json_at), width)  # ``width``: "" (>= 2 indexes)
+    dates_at = [(positions[c], c) for c in DATE_COLUMNS if c in positions]
     platform_at = positions.get("platform_name")
     scope_at = positions.get("territorial_scope")
     if platforms and platform_at is None:
@@ -234,7 +329,15 @@ def iter_statements(text: io.TextIOBase, member: str, *, platforms: set[str] | N
     invalid_utf8 = _INVALID_UTF8
     invalid_before = getattr(text, "invalid_utf8_before", invalid_utf8[0])
     try:
-        for row in reader:
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as error:  # e.g. a cell over MAX_CELL_CHARS: that record only
+                read += 1
+                yield Reject(f"{member}:{reader.line_num}", f"unreadable CSV record: {error}", "")
+                continue
             read += 1
             if invalid_utf8[0] != invalid_before:  # this stream held an invalid byte: find its records
                 bad_bytes = list(dict.fromkeys(b for cell in row for b in _ESCAPED_BYTE.findall(cell)))
@@ -254,6 +357,10 @@ def iter_statements(text: io.TextIOBase, member: str, *, platforms: set[str] | N
             if not row[uuid_at]:
                 yield Reject(f"{member}:{reader.line_num}", "empty uuid", _excerpt(row))
                 continue
+            bad_date = next((f"{name}: {why}" for at, name in dates_at if (why := date_problem(row[at]))), None)
+            if bad_date:
+                yield Reject(f"{member}:{reader.line_num}", bad_date, _excerpt(row))
+                continue
             row.append("")
             for cell in json_cells(row):
                 if cell and (cell[0] != "[" or cell[-1] != "]"):
@@ -269,6 +376,32 @@ def iter_statements(text: io.TextIOBase, member: str, *, platforms: set[str] | N
         if stats is not None:
             stats["read"] = stats.get("read", 0) + read
             stats["filtered"] = stats.get("filtered", 0) + filtered
+
+
+def csv_line(values) -> str:
+    """``values`` as one CSV record (no line break): a statement's raw form for ``rejects``."""
+    return _excerpt(list(values), limit=16_384)
+
+
+@lru_cache(maxsize=65_536)
+def date_problem(cell: str) -> str | None:
+    """Why a date cell is not a real date (``2023-02-30``, year ``0000``, ``not a date``), or None.
+
+    Empty is fine (no date). Cached: a day's dump repeats a few thousand distinct values.
+    """
+    if not cell:
+        return None
+    try:
+        datetime.fromisoformat(cell)
+    except ValueError:
+        return f"not a real date: {cell[:40]!r}"
+    if not FIRST_YEAR_ANY <= int(cell[:4]) <= LAST_YEAR_ANY:
+        return f"date out of range: {cell[:40]!r}"
+    return None
+
+
+#: years a statement's dates may fall in (content dates go back far; end dates of restrictions ahead)
+FIRST_YEAR_ANY, LAST_YEAR_ANY = 1970, 2200
 
 
 def _excerpt(row: list, limit: int = 4096) -> str:

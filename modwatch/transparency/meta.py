@@ -30,7 +30,7 @@ from pathlib import PurePosixPath
 from typing import Iterator
 from urllib.parse import unquote, urlsplit
 
-from .common import Reject, country_code, csv_records, decode_text, half_year_from_label, is_blank, \
+from .common import Reject, country_code, csv_records, overlong_reason, decode_text, half_year_from_label, is_blank, \
     normalise_header, parse_count
 
 SOURCE = "meta_restrictions"
@@ -66,12 +66,15 @@ def parse_meta_restrictions(data: bytes, *, source_url: str) -> Iterator[tuple[s
     """
     name = file_name(source_url)
     text = decode_text(data)
-    records = csv_records(text)
+    records = csv_records(text, overlong=True)
     header_record = next(records, None)
     if header_record is None:
         yield f"{name}:1", Reject("empty file", "")
         return
     _, header_raw, header = header_record
+    if header is None:
+        yield f"{name}:1", Reject(overlong_reason(), header_raw)
+        return
     try:
         period_start, period_end = half_year_from_label(name)
     except ValueError as error:
@@ -86,6 +89,9 @@ def parse_meta_restrictions(data: bytes, *, source_url: str) -> Iterator[tuple[s
     global_cells: dict[str, list[tuple[str, str]]] = {}  # GB column -> [(country, cell)]
     for line, raw, cells in records:
         location = f"{name}:{line}"
+        if cells is None:
+            yield location, Reject(overlong_reason(), raw)
+            continue
         if is_blank(cells):
             continue
         if len(cells) != len(headers):

@@ -15,8 +15,14 @@ row (header cells may contain line breaks; sheets are padded with empty cells):
 
 ``LRFUI`` sheets (law-enforcement requests for *user information*) are not removal requests
 and are skipped. A CSV is read when its header is the ``GRFCR map`` header (English); TikTok's
-later per-language CSVs (``2023H1_raw_data_gov_French.csv``) have headers not seen in any
-stored sample, so they are rejected with the header line rather than guessed at.
+per-half-year CSVs are read with the same tolerant header matching as Google's
+(:mod:`modwatch.transparency.layouts`): the ``GRFCR map`` columns as a set, in any order, in
+any case, ``_`` or spaces, with the aliases listed in :data:`GRFCR_LAYOUT`, an optional
+period column (``January - June 2025``); an extra column is kept in ``extra`` and named in
+:func:`notes`. A CSV whose header matches no layout (the per-language files such as
+``2023H1_raw_data_gov_French.csv``, whose headers no stored sample shows) raises
+:class:`~modwatch.transparency.layouts.LayoutError` naming the header: never guessed, the
+file is not loaded, and its source's previous data stays current.
 
 The half-year comes from the file name in ``source_url`` (``..._2022_H1.xlsx``, ``2023H1_...``).
 """
@@ -27,10 +33,14 @@ import datetime as dt
 import io
 import json
 import zipfile
+import zlib
+from xml.etree import ElementTree
 from typing import Iterator
 
-from .common import Count, Reject, country_code, csv_records, decode_text, half_year_ending, \
+from .archives import check_archive, check_member
+from .common import Count, Reject, country_code, csv_records, overlong_reason, decode_text, half_year_ending, \
     half_year_from_label, is_blank, normalise_header, parse_count, parse_share
+from .layouts import Layout, LayoutError, half_year_from_text, match_header
 from .meta import file_name
 
 SOURCE = "tiktok_removals"
@@ -42,6 +52,24 @@ GRFCR_MAP = [
     "total accounts received", "accounts actioned due to community guidelines violations",
     "accounts actioned due to (local) law violations", "accounts not actioned", "removal rate",
 ]
+#: the GRFCR map columns as a header set with the spellings accepted in CSVs
+GRFCR_LAYOUT = Layout("tiktok-grfcr-csv", {
+    "country": ("country/region", "country / region", "market", "country or region"),
+    "total requests received": ("total requests", "requests received", "total government requests"),
+    "total content received": ("content received", "total content"),
+    "content actioned due to community guidelines violations": ("content removed due to community guidelines violations",),
+    "content actioned due to (local) law violations": ("content actioned due to local law violations",
+                                                       "content restricted due to local law violations"),
+    "content not actioned": ("content no action",),
+    "total accounts received": ("accounts received", "total accounts"),
+    "accounts actioned due to community guidelines violations": ("accounts removed due to community guidelines violations",),
+    "accounts actioned due to (local) law violations": ("accounts actioned due to local law violations",
+                                                        "accounts restricted due to local law violations"),
+    "accounts not actioned": ("accounts no action",),
+    "removal rate": ("removal rate (%)", "removal rate %"),
+    "period": ("time period", "date range", "reporting period"),
+}, optional=frozenset({"period"}))
+LAYOUT_NAMES = ("tiktok-xlsx", "tiktok-grfcr-csv")
 GRFCR_HISTORICAL = ["date", "total government requests"]
 IP_SHEETS = {"ip cr": ("tiktok/ip_copyright", "copyright"), "ip tm": ("tiktok/ip_trademark", "trademark")}
 
@@ -51,8 +79,18 @@ def schema_version(data: bytes) -> str:
     if _is_xlsx(data):
         return "tiktok-xlsx"
     for _, _, cells in csv_records(decode_text(data)):
-        return "tiktok-grfcr-csv" if _trimmed(cells) == GRFCR_MAP else "tiktok-unknown"
+        return "tiktok-grfcr-csv" if match_header(cells, [GRFCR_LAYOUT]) else "tiktok-unknown"
     return "tiktok-unknown"
+
+
+def notes(data: bytes, source_url: str = "") -> list[str]:
+    """The extra columns of a CSV (kept in ``extra``), as one note; none for a workbook."""
+    if _is_xlsx(data):
+        return []
+    for _, _, cells in csv_records(decode_text(data)):
+        match = match_header(cells, [GRFCR_LAYOUT])
+        return [note] if match and (note := match.note(file_name(source_url) or "csv")) else []
+    return []
 
 
 def parse_tiktok_removals(data: bytes, *, source_url: str) -> Iterator[tuple[str, dict | Reject]]:
@@ -66,7 +104,11 @@ def parse_tiktok_removals(data: bytes, *, source_url: str) -> Iterator[tuple[str
     except ValueError:
         period = None
     if _is_xlsx(data):
-        yield from _parse_workbook(data, name, period)
+        try:
+            yield from _parse_workbook(data, name, period)
+        except (zlib.error, EOFError, KeyError, ElementTree.ParseError, zipfile.BadZipFile, OSError) as exc:
+            # a damaged workbook (corrupt part, broken XML): refused whole, with the reason
+            raise ValueError(f"{name}: unreadable xlsx workbook ({type(exc).__name__}: {exc})") from exc
     else:
         yield from _parse_csv(data, name, period)
 
@@ -75,6 +117,9 @@ def _is_xlsx(data: bytes) -> bool:
     if data[:4] != b"PK\x03\x04":
         return False
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        check_archive(archive)
+        for info in archive.infolist():  # openpyxl inflates every part: a bomb is refused first
+            check_member(info)
         return "xl/workbook.xml" in archive.namelist()
 
 
@@ -99,13 +144,46 @@ def _parse_workbook(data, name, period):
 
 
 def _parse_csv(data, name, period):
-    records = ((line, cells) for line, _, cells in csv_records(decode_text(data)))
-    yield from _parse_table("grfcr map", records, name, period, csv=True)
+    """A per-half-year GRFCR CSV: header matched as a set (raises LayoutError if unknown)."""
+    records = csv_records(decode_text(data), overlong=True)
+    match = None
+    for line, raw, cells in records:
+        if cells is None:  # an over-long header cell
+            raise LayoutError(name, raw[:300], LAYOUT_NAMES)
+        if is_blank(cells):
+            continue
+        match = match_header(cells, [GRFCR_LAYOUT])
+        if match is None:
+            raise LayoutError(name, raw, LAYOUT_NAMES)
+        break
+    if match is None:
+        raise LayoutError(name, "(empty file)", LAYOUT_NAMES)
+    for line, raw, cells in records:
+        if cells is None:
+            yield f"{name}:{line}", Reject(overlong_reason(), raw)
+            continue
+        if is_blank(cells):
+            continue
+        record = match.record(cells)
+        try:
+            row_period = half_year_from_text(record["period"]) if record.get("period") else period
+            if period is not None and row_period != period:
+                raise ValueError(f"period {record['period']!r} is not the file's half-year {period[0]}..{period[1]}")
+            row = _grfcr_map([record[column] for column in GRFCR_MAP], row_period)
+        except (ValueError, IndexError) as error:
+            yield f"{name}:{line}", Reject(f"TikTok grfcr map: {error}", raw)
+            continue
+        if extras := match.extras(cells):
+            row["extra"] = json.dumps({**json.loads(row["extra"]), **extras}, ensure_ascii=False, default=str)
+        yield f"{name}:{line}", {**row, "platform": PLATFORM}
 
 
 def _parse_table(kind, records, where, period, csv=False):
     header = None
     for number, cells in records:
+        if cells is None:  # an over-long CSV record (csv_records)
+            yield f"{where}:{number}", Reject(overlong_reason(), "")
+            continue
         if is_blank(cells):
             continue
         location = f"{where}:{number}"

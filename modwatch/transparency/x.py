@@ -23,7 +23,7 @@ import json
 import re
 from typing import Iterator
 
-from .common import Reject, country_code, csv_records, decode_text, half_year_starting, is_blank, \
+from .common import Reject, country_code, csv_records, overlong_reason, decode_text, half_year_starting, is_blank, \
     normalise_header, parse_count, parse_share
 
 SOURCE = "x_removals"
@@ -55,8 +55,11 @@ def parse_x_removals(data: bytes, *, source_url: str) -> Iterator[tuple[str, dic
     name = source_url.rstrip("/").rsplit("/", 1)[-1] or source_url
     table = None  # "legal demands" | "local law" | None
     expect_header = False
-    for line, raw, cells in csv_records(decode_text(data)):
+    for line, raw, cells in csv_records(decode_text(data), overlong=True):
         location = f"{name}:{line}"
+        if cells is None:
+            yield location, Reject(overlong_reason(), raw)
+            continue
         if is_blank(cells):
             continue
         if marker := _MARKER.match(cells[0]):

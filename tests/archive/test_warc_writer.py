@@ -150,3 +150,19 @@ def test_write_warc_records_in_order_with_status_and_headers(tmp_path):
     assert records[0][2].get_header("Content-Length") == str(len(PAGE))
     assert records[1][2].get_statuscode() == "400"
     assert records[1][2].get_header("X-WP-TotalPages") == "2"
+
+
+def test_redirect_to_a_presigned_url_is_recorded_without_its_secrets():
+    from modwatch.archive.warc import redact_redirect
+
+    target = ("https://storage.example/bucket/sor-global-2024-03-14-full.zip?X-Amz-Algorithm=AWS4-HMAC-SHA256"
+              "&X-Amz-Credential=KEY%2F20260607%2Fauto%2Fs3%2Faws4_request&x-amz-signature=ab12&versionId=3")
+    page = f'Redirecting to <a href="{target.replace("&", "&amp;")}">'.encode()
+    headers = [("Location", target), ("Content-Type", "text/html"), ("Content-Length", str(len(page)))]
+    assert redact_redirect(302, headers, page) == (
+        [("Location", "https://storage.example/bucket/sor-global-2024-03-14-full.zip?versionId=3"),
+         ("Content-Type", "text/html")], b"")
+    # a redirect without secrets, or another response, keeps its body
+    plain = [("Location", "https://example.org/next"), ("Content-Length", "4")]
+    assert redact_redirect(301, plain, b"next") == (plain, b"next")
+    assert redact_redirect(200, [("Content-Location", target)], b"zip")[1] == b"zip"

@@ -1,16 +1,18 @@
 """End to end in a real headless browser: Debian's Chromium, driven by Selenium, against
 ``python -m modwatch serve`` over a database built from the demo snapshot.
 
-The database: ``python -m modwatch demo`` (offline replay of ``demo/snapshot.warc.gz``: 36 real
-articles incl. one in Vietnamese, Google/Meta/X/TikTok transparency files), then two rows that
+The database: ``python -m modwatch demo`` (offline replay of ``demo/snapshot.warc.gz``: 24 real
+articles about censorship and takedowns in English, German, Spanish and French, Google/Meta/X/TikTok
+transparency files, Lumen notices, DSA statements, a takedown re-check), then two rows that
 carry a ``<script>`` setting ``window.__modwatch_xss`` (an article and a reject, through the
 storage API), then tagging of every article (``sitedb.tag_articles``).
 
-Checks: the home page loads; an unaccented Vietnamese search finds the accented article (table
-search box and the search-all page); a facet narrows a table; a chart renders (non-blank
+Checks: the home page loads; an unaccented search finds the accented articles (table search box
+and the search-all page); the home page's example search shows short rows with highlighted
+snippets; the platform-and-law query answers from its form; a facet narrows a table; a chart renders (non-blank
 SVG: bar marks with height); a CSV download has every row; the scraped script never runs. Screenshots go to
 ``test-artifacts/browser/``. Needs ``/usr/bin/chromium`` and ``/usr/bin/chromedriver``
-(Debian packages ``chromium`` and ``chromium-driver``, installed by ``.ci/run``).
+(Debian packages ``chromium`` and ``chromium-driver``, installed by ``make test``: scripts/system-deps).
 """
 
 from __future__ import annotations
@@ -35,16 +37,17 @@ from tests.helpers import ROOT, crawl_env, free_port, modwatch, wait_for
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
-VIETNAMESE_TITLE = "Thức Ăn Cho Thú Cưng Tự Tin Chăm Sóc Và Nuôi Dưỡng Bạn Đồng Hành Đáng Yêu Của Bạn"
+ZDNET_TITLE = "Facebook wehrt sich gegen Maas-Gesetz"
+TWENTY_MIN_TITLE = "Tiktok: Brüssel untersucht Wahleinmischung"
 
 
 @pytest.fixture(scope="module", autouse=True)
 def chromium():
-    """Fail (never skip) without the browser: ``.ci/run`` installs it."""
+    """Fail (never skip) without the browser: ``make test`` installs it (scripts/system-deps)."""
     missing = [str(path) for path in (CHROMIUM, CHROMEDRIVER) if not path.exists()]
     if missing:
         pytest.fail(f"{' and '.join(missing)} not found: install the Debian packages chromium and chromium-driver "
-                    "(.ci/run does)")
+                    "(make test does, as root)")
 
 
 @pytest.fixture(scope="module")
@@ -126,24 +129,60 @@ def test_home_page_loads(server, browser):
     browser.save_screenshot(str(ARTIFACTS / "01-home.png"))
 
 
-def test_unaccented_vietnamese_search_finds_accented_article(server, browser):
+def test_unaccented_search_finds_accented_articles(server, browser):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
 
     browser.get(server + "/modwatch/articles")
     box = browser.find_element(By.ID, "_search")
-    box.send_keys("dinh duong", Keys.ENTER)
-    wait_for(lambda: "_search=dinh" in browser.current_url)
+    box.send_keys("loschung", Keys.ENTER)  # finds "Löschung"
+    wait_for(lambda: "_search=loschung" in browser.current_url)
     rows = browser.find_elements(By.CSS_SELECTOR, "table.rows-and-columns tbody tr")
-    assert len(rows) == 1 and VIETNAMESE_TITLE in rows[0].text
-    browser.save_screenshot(str(ARTIFACTS / "02-search-dinh-duong.png"))
+    assert len(rows) == 2 and any(ZDNET_TITLE in row.text for row in rows)
+    browser.save_screenshot(str(ARTIFACTS / "02-search-loschung.png"))
 
     # the home page's search across all searchable tables (datasette-search-all)
     browser.get(server + "/")
     box = browser.find_element(By.CSS_SELECTOR, "form[action$='/-/search'] input[name=q]")
-    box.send_keys("dong hanh", Keys.ENTER)
-    wait_for(lambda: VIETNAMESE_TITLE in browser.find_element(By.ID, "search-all-results").text)
-    browser.save_screenshot(str(ARTIFACTS / "03-search-all-dong-hanh.png"))
+    box.send_keys("brussel", Keys.ENTER)
+    wait_for(lambda: TWENTY_MIN_TITLE in browser.find_element(By.ID, "search-all-results").text)
+    browser.save_screenshot(str(ARTIFACTS / "03-search-all-brussel.png"))
+
+
+def test_home_page_example_search_shows_snippets_an_analyst_can_read(server, browser):
+    from selenium.webdriver.common.by import By
+
+    browser.get(server + "/")
+    examples = browser.find_elements(By.CSS_SELECTOR, "a.example-search")
+    assert {e.text for e in examples} >= {"NetzDG", "Löschung", "loschung", "libertad de prensa"}
+    next(e for e in examples if e.text == "loschung").click()
+    wait_for(lambda: "/modwatch/search?q=loschung" in browser.current_url)
+    header = [th.text for th in browser.find_elements(By.CSS_SELECTOR, "table.rows-and-columns thead th")]
+    assert header == ["kind", "title", "source", "date", "snippet", "link"]
+    rows = browser.find_elements(By.CSS_SELECTOR, "table.rows-and-columns tbody tr")
+    assert {row.find_element(By.CSS_SELECTOR, "td.col-source").text for row in rows} == {"CNET.de", "ZDNet.de"}
+    for row in rows:
+        marks = row.find_elements(By.CSS_SELECTOR, "td.col-snippet mark")
+        assert marks and {m.text for m in marks} == {"Löschung"}  # the match, highlighted
+        assert row.size["height"] < 250  # one short row per hit, not the whole article
+        link = row.find_element(By.CSS_SELECTOR, "td.col-link a")
+        assert link.get_attribute("href").startswith("https://www.")
+    browser.save_screenshot(str(ARTIFACTS / "03b-search-snippets-loschung.png"))
+
+
+def test_platform_and_law_query_from_its_form(server, browser):
+    from selenium.webdriver.common.by import By
+
+    browser.get(server + "/modwatch/articles_naming_platform_and_law")
+    form = browser.find_element(By.CSS_SELECTOR, "form.sql")
+    form.find_element(By.NAME, "platform").send_keys("facebook")
+    form.find_element(By.NAME, "law").send_keys("de-netzdg")
+    form.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
+    wait_for(lambda: "law=de-netzdg" in browser.current_url)
+    rows = browser.find_elements(By.CSS_SELECTOR, "table.rows-and-columns tbody tr")
+    assert [row.find_element(By.CSS_SELECTOR, "td.col-source").text for row in rows] == ["wolfgangmichal", "zdnet-de"]
+    assert ZDNET_TITLE in rows[1].text and "Maas-Gesetz" in rows[1].find_element(By.CSS_SELECTOR, "td.col-law_evidence").text
+    browser.save_screenshot(str(ARTIFACTS / "03c-platform-and-law-facebook-netzdg.png"))
 
 
 def test_facet_narrows_a_table(server, browser, demo_db):
@@ -211,7 +250,7 @@ def test_csv_download_has_every_row(server, browser, demo_db, tmp_path):
 @pytest.mark.parametrize(
     "path",
     ["/modwatch/articles?source=xss-probe", "/modwatch/articles?_search=Probe", "/modwatch/rejects?spider=news",
-     "/-/search?q=Probe"],
+     "/-/search?q=Probe", "/modwatch/search?q=quoting+markup"],
 )
 def test_scraped_script_never_runs(server, browser, path):
     from selenium.webdriver.common.by import By

@@ -38,3 +38,37 @@ def get(datasette):
         return asyncio.run(datasette.client.get(path, **kwargs))
 
     return _get
+
+
+@pytest.fixture(scope="session")
+def served_site(site_db):
+    """A real ``python -m modwatch serve site_db`` on a free 127.0.0.1 port (serve's own options):
+    ``(base_url, pid)``; the pid is Datasette's (serve execs it). Stopped at the end of the session."""
+    import os
+    import signal
+    import subprocess
+    import urllib.request
+
+    from tests.helpers import ROOT, free_port, modwatch, wait_for
+
+    port = free_port()
+    process = subprocess.Popen(modwatch("serve", site_db, "--port", port), cwd=ROOT, start_new_session=True,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+
+    def answers() -> bool:
+        assert process.poll() is None, "serve exited before Datasette answered"
+        try:
+            return b"datasette" in urllib.request.urlopen(base + "/-/versions.json", timeout=1).read()
+        except OSError:
+            return False
+
+    try:
+        wait_for(answers, timeout=60, what="datasette to answer")
+        yield base, process.pid
+    finally:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        process.wait(timeout=10)

@@ -203,10 +203,36 @@ def test_dashboards_render_and_their_queries_run(get, datasette):
     for dashboard in config.values():
         for chart in dashboard["charts"].values():
             sql = chart["query"].replace("[[", "").replace("]]", "")
-            params = {"country": "VN", "source": "wikimediafoundation"}
+            params = {"country": "VN", "source": "wikimediafoundation", "territory": "DE"}
             used = {k: v for k, v in params.items() if f":{k}" in sql}
             data = rows(get("/modwatch.json", params={"sql": sql, **used, "_shape": "array"}))
             assert data, chart["title"]
+
+
+def test_dsa_dashboard_and_canned_queries_read_the_summary(get):
+    html = get("/-/dashboards/dsa-statements?territory=NL").text
+    assert "vega-embed" in html and "categories-for-territory" in html
+    found = rows(get("/modwatch/dsa_statements_per_platform_category.json",
+                     params={"territory": "nl", "month": "2024-03", "_shape": "array"}))
+    assert found[0] == {"platform_name": "Google Shopping", "category": "STATEMENT_CATEGORY_OTHER_VIOLATION_TC",
+                        "statements": 17}
+    assert sum(r["statements"] for r in found) == 28  # AliExpress's one statement applies to NL only
+    germany = rows(get("/modwatch/dsa_statements_per_platform_category.json",
+                       params={"territory": "DE", "month": "2024-03", "_shape": "array"}))
+    assert sum(r["statements"] for r in germany) == 27
+    per_day = rows(get("/modwatch/dsa_statements_per_day.json", params={"platform": "", "_shape": "array"}))
+    assert {r["platform_name"]: r["statements"] for r in per_day} == {
+        "Google Shopping": 17, "TikTok": 7, "Pinterest": 3, "AliExpress": 1}
+
+
+def test_dsa_search_is_ranked_bounded_and_counted_apart(get):
+    found = rows(get("/modwatch/dsa_search_statements.json", params={"phrase": "Minimum Age Requirement",
+                                                                   "_shape": "array"}))
+    assert sorted(r["id"] for r in found) == [1, 4, 6, 24]
+    assert all("[" in r["snippet"] for r in found)
+    count = rows(get("/modwatch/dsa_search_statements_count.json", params={"phrase": "Pinterest", "_shape": "array"}))
+    assert count == [{"statements": 3}]
+    assert rows(get("/modwatch/dsa_search_statements.json", params={"phrase": '"', "_shape": "array"})) == []
 
 
 # ---------------------------------------------------------------------------- CSV
@@ -267,8 +293,8 @@ def test_serve_command_line_is_read_only_and_configured(site_db):
     result = CliRunner().invoke(cli, [*argv, "--get", "/-/settings.json"])
     assert result.exit_code == 0, result.output
     assert '"max_csv_mb": 0' in result.output and '"sql_time_limit_ms": 3000' in result.output
-    result = CliRunner().invoke(cli, [*argv, "--get", "/-/databases.json"])
-    assert '"is_mutable": false' in result.output
+    result = CliRunner().invoke(cli, [*argv, "--get", "/modwatch.json?sql=insert+into+sources+(key)+values+('x')"])
+    assert "Statement must be a SELECT" in result.output  # /-/databases.json is hidden (no paths shown)
 
 
 def test_publish_recipe_is_the_same_site(site_db):
@@ -392,3 +418,115 @@ def test_plugin_pins_match_pyproject_and_installed_versions():
         name, version = pin.split("==")
         assert importlib.metadata.version(name) == version
     assert "datasette==0.65.5" in dependencies and importlib.metadata.version("datasette") == "0.65.5"
+
+
+def test_dsa_data_notes_beside_the_figures(get):
+    """The real 2024-03-14 statements: the EC's note on the dumps regenerated on 18 June 2024 is shown
+    beside each platform's count of that day, in the view and in the canned query."""
+    figures = rows(get("/modwatch/dsa_daily_figures.json", params={"_shape": "array", "day": "2024-03-14"}))
+    assert {r["platform_name"]: r["statements"] for r in figures} == {
+        "AliExpress": 1, "Google Shopping": 17, "Pinterest": 3, "TikTok": 7}
+    assert all(r["data_notes"].startswith("All daily dumps up to this day were regenerated") for r in figures)
+    found = rows(get("/modwatch/dsa_figures_with_notes.json", params={
+        "_shape": "array", "platform": "Google Shopping", "from_day": "2024-03-01", "to_day": "2024-03-31"}))
+    assert [(r["day"], r["statements"], r["automated_detection_yes"]) for r in found] == [("2024-03-14", 17, 17)]
+    assert "regenerated after a data cleaning on 18 June 2024" in found[0]["data_notes"]
+    notes = rows(get("/modwatch/dsa_data_notes.json", params={"_shape": "array", "platform_name": "Google Play"}))
+    assert [(n["column_name"], n["created_from"], n["created_to"]) for n in notes] == [
+        ("automated_detection", "2023-09-01", "2026-05-28")]
+
+
+def test_serving_uses_row_counts_computed_once(site_db, tmp_path):
+    """`serve` writes the row counts beside the database; Datasette then takes an unfiltered
+    table's count from them instead of counting (issue 16: seconds at 10 million statements)."""
+    import asyncio
+    import json
+    import shutil
+
+    import yaml
+    from datasette.app import Datasette
+
+    copy = tmp_path / "modwatch.db"
+    shutil.copy(site_db, copy)
+    inspect_file = publish.write_inspect_file(copy)
+    data = json.loads(inspect_file.read_text())
+    assert data["modwatch"]["tables"]["statements_of_reasons"]["count"] == 28
+    assert data["modwatch"]["tables"]["sor_daily_counts"]["count"] > 0
+    stamp = inspect_file.stat().st_mtime_ns
+    assert publish.write_inspect_file(copy) == inspect_file and inspect_file.stat().st_mtime_ns == stamp
+    argv = publish.serve_argv(copy, inspect_file=inspect_file)
+    assert argv[argv.index("--inspect-file") + 1] == str(inspect_file)
+    assert "--inspect-file" not in publish.serve_argv(copy, live=True, inspect_file=inspect_file)
+    data["modwatch"]["tables"]["statements_of_reasons"]["count"] = 123456  # proves the page reads it
+    ds = Datasette(immutables=[str(copy)], metadata=yaml.safe_load(publish.METADATA.read_text(encoding="utf-8")),
+                   plugins_dir=str(publish.PLUGINS_DIR), settings=publish.SETTINGS, inspect_data=data)
+    asyncio.run(ds.invoke_startup())
+    page = asyncio.run(ds.client.get("/modwatch/statements_of_reasons.json?_size=0&_nofacet=1")).json()
+    assert page["filtered_table_rows_count"] == 123456
+    filtered = asyncio.run(ds.client.get("/modwatch/statements_of_reasons.json?_size=0&platform_name=TikTok")).json()
+    assert filtered["filtered_table_rows_count"] == 7
+
+
+@pytest.mark.parametrize("query", ["platform_name=TikTok", "_stream=1&created_at__gte=2024-03-14&_sort=platform_uid",
+                                   "_sort_desc=id&_dl=1", "_header=off&decision_ground=DECISION_GROUND_INCOMPATIBLE_CONTENT"])
+def test_fast_csv_stream_gives_datasettes_bytes(get, query):
+    """modwatch_csv_stream answers a table CSV with one cursor: the same bytes and headers as
+    Datasette's own stream (forced here by _nosuggest, an argument the fast path leaves to it)."""
+    fast = get(f"/modwatch/statements_of_reasons.csv?{query}")
+    slow = get(f"/modwatch/statements_of_reasons.csv?{query}&_nosuggest=1")
+    assert fast.status_code == slow.status_code == 200
+    assert fast.content == slow.content
+    assert fast.headers["content-type"] == slow.headers["content-type"]
+    assert fast.headers.get("content-disposition") == slow.headers.get("content-disposition")
+    assert len(fast.content.splitlines()) > 1
+
+
+def test_fast_csv_stream_leaves_pages_views_and_unknown_columns_to_datasette(get):
+    assert len(get("/modwatch/statements_of_reasons.csv?_size=5").text.splitlines()) == 6
+    unknown = get("/modwatch/statements_of_reasons.csv?no_such_column=1")
+    assert unknown.content == get("/modwatch/statements_of_reasons.csv?no_such_column=1&_nosuggest=1").content
+    rows = list(csv.DictReader(io.StringIO(get("/modwatch/sor_counts.csv").text)))
+    assert sum(int(r["statements"]) for r in rows) == 28
+
+
+def test_default_facets_of_the_statements_come_from_the_summary(get, site_db):
+    """Unfiltered: counted from sor_daily_counts (no scan of the statements); filtered: from the rows."""
+    facets = rows(get("/modwatch/statements_of_reasons.json?_size=0&_extra=facet_results"))["facet_results"]
+    with sqlite3.connect(site_db) as conn:
+        for name in ("platform_name", "category_v2", "decision_ground", "automated_decision"):
+            expected = dict(conn.execute(f"select {name}, count(*) from statements_of_reasons "
+                                         f"where {name} is not null group by 1").fetchall())
+            assert {r["value"]: r["count"] for r in facets[name]["results"]} == expected, name
+    assert facets["platform_name"]["type"] == "summary"
+    assert facets["platform_name"]["results"][0] == {**facets["platform_name"]["results"][0], "value": "Google Shopping",
+                                                     "count": 17, "selected": False}
+    tiktok = rows(get("/modwatch/statements_of_reasons.json?_size=0&platform_name=TikTok"))["facet_results"]
+    assert {r["value"]: r["count"] for r in tiktok["category_v2"]["results"]} == {
+        "STATEMENT_CATEGORY_PROTECTION_OF_MINORS": 4, "STATEMENT_CATEGORY_OTHER_VIOLATION_TC": 2,
+        "STATEMENT_CATEGORY_NEGATIVE_EFFECTS_ON_CIVIC_DISCOURSE_OR_ELECTIONS": 1}
+    assert tiktok["platform_name"]["results"][0]["selected"] is True
+
+
+def test_unfiltered_facets_read_the_summary_not_the_rows(site_db, tmp_path):
+    import asyncio
+    import shutil
+
+    import yaml
+    from datasette.app import Datasette
+
+    copy = tmp_path / "modwatch.db"
+    shutil.copy(site_db, copy)
+    with sqlite3.connect(copy) as conn:  # a summary that disagrees with the rows shows where counts come from
+        conn.execute("update sor_daily_counts set statements = statements + 100 where platform_name = 'Pinterest'")
+    with sqlite3.connect(copy) as conn:
+        conn.execute("pragma wal_checkpoint(truncate)")  # Datasette opens it immutable: no WAL read
+    ds = Datasette(immutables=[str(copy)], metadata=yaml.safe_load(publish.METADATA.read_text(encoding="utf-8")),
+                   plugins_dir=str(publish.PLUGINS_DIR), settings=publish.SETTINGS)
+    asyncio.run(ds.invoke_startup())
+
+    def platforms(query):
+        page = asyncio.run(ds.client.get(f"/modwatch/statements_of_reasons.json?_size=0{query}")).json()
+        return {r["value"]: r["count"] for r in page["facet_results"]["platform_name"]["results"]}
+
+    assert platforms("")["Pinterest"] == 103
+    assert platforms("&decision_ground=DECISION_GROUND_INCOMPATIBLE_CONTENT")["Pinterest"] == 3

@@ -25,7 +25,7 @@ from modwatch.items import ArticleItem, RejectItem
 from modwatch.sites import load_sites
 
 ROOT = Path(__file__).resolve().parents[2]
-DEMO_SITES = ROOT / "demo" / "sites.yaml"
+DEMO_SITES = ROOT / "demo" / "discovery-sites.yaml"  # the discovery fixtures of the demo snapshot
 
 
 # --- seeds -----------------------------------------------------------------------------------
@@ -61,7 +61,7 @@ def news_spider(redis_url, **settings):
 def test_site_seed_runs_that_sites_discovery_locally(redis_url, server):
     _, spider = news_spider(redis_url)
     dh2020 = spider.requests_from_seed({"site": "dh2020"})
-    # demo/sites.yaml: dh2020 discovers by rss first: its category and tag feeds
+    # demo/discovery-sites.yaml: dh2020 discovers by rss first: its category and tag feeds
     assert [r.url for r in dh2020] == ["https://dh2020.adho.org/category/pc2020/feed/",
                                        "https://dh2020.adho.org/tag/peer-review/feed/"]
     assert all(spider.keep_local(r) for r in dh2020)

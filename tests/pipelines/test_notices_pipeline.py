@@ -93,3 +93,18 @@ def test_the_pipeline_sets_results_on_the_item_and_empties_its_body(db_path):
     pipeline.close_spider()
     assert stored == (560, 6)
     assert (item["dataset_id"], item["status"], item["rows_stored"], item["body"]) == (1, "loaded", 566, b"")
+
+
+def test_a_dump_missing_a_required_column_is_refused_and_counted(memory_db, tmp_path, stats):
+    """The real dump CSV with ``platform_name`` cut out of header and rows: refused, listed, the crawl not ok."""
+    lines = fixture(V1).decode("utf-8").split("\n")
+    at = lines[0].split(",").index("platform_name")
+    cut = "\n".join(",".join(cell for i, cell in enumerate(line.split(",")) if i != at) if line else line
+                    for line in lines[:1]) + "\n" + "\n".join(lines[1:])
+    item = dump_item(tmp_path / "dump.part", nested_zip({"sor-global-2024-03-14-full-00000-00000.csv": cut.encode()}))
+    store_sor_dump(memory_db, item, crawl_run_id=None, spider="dsa_sor", stats=stats)
+    (reject,) = memory_db.query("select reason from rejects")
+    assert reject["reason"] == ("DSA dump not stored: DumpError: sor-global-2024-03-14-full-00000-00000.csv: "
+                                "header lacks required column(s): platform_name")
+    assert memory_db["statements_of_reasons"].count == 0
+    assert stats.get_value("modwatch/datasets_refused") == 1

@@ -26,7 +26,7 @@ from spiders.news import NewsSpider
 
 ROOT = Path(__file__).resolve().parents[2]
 FILES = ROOT / "demo" / "files"
-DEMO_SITES = ROOT / "demo" / "sites.yaml"
+DEMO_SITES = ROOT / "demo" / "discovery-sites.yaml"  # the discovery fixtures of the snapshot
 SNAPSHOT = ROOT / "demo" / "snapshot.warc.gz"
 
 

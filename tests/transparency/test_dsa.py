@@ -12,7 +12,7 @@ from modwatch.transparency import dsa
 from tests.transparency.samples import V1, V2, fixture, nested_zip
 
 DUPLICATED_UUID = "03b1b1c9-a860-4bf6-afff-0d8f0d944871"
-V1_URL = "https://dsa-sor-data-dumps.s3.eu-central-1.amazonaws.com/sor-global-2024-03-14-full.zip"
+V1_URL = "https://transparency.dsa.ec.europa.eu/explore-data/download/sor-global-2024-03-14-full.zip"
 
 
 def load(memory_db, data: bytes, name: str, **kwargs) -> dict:
@@ -72,9 +72,9 @@ def test_json_array_cell_that_is_not_an_array_is_rejected():
     "day, version, slug, url",
     [("2024-03-14", "full", "global", V1_URL),
      (date(2025, 7, 1), "light", "global",
-      "https://dsa-sor-data-dumps.s3.eu-central-1.amazonaws.com/sor-global-2025-07-01-light.zip"),
+      "https://transparency.dsa.ec.europa.eu/explore-data/download/sor-global-2025-07-01-light.zip"),
      ("2024-03-14", "full", "amazon",
-      "https://dsa-sor-data-dumps.s3.eu-central-1.amazonaws.com/sor-amazon-2024-03-14-full.zip")],
+      "https://transparency.dsa.ec.europa.eu/explore-data/download/sor-amazon-2024-03-14-full.zip")],
 )
 def test_dump_url(day, version, slug, url):
     assert dsa.dump_url(day, version, slug) == url
@@ -223,7 +223,7 @@ def test_dsa_load_command_streams_a_dump_from_disk(tmp_path, capsys):
 
     database = db.connect(db_file)
     urls = [r["url"] for r in database.query("select url from datasets order by id")]
-    assert urls == [V1_URL, "https://dsa-sor-data-dumps.s3.eu-central-1.amazonaws.com/sor-global-2024-03-15-full.zip"]
+    assert urls == [V1_URL, "https://transparency.dsa.ec.europa.eu/explore-data/download/sor-global-2024-03-15-full.zip"]
     database.close()
 
 
@@ -250,3 +250,26 @@ def test_invalid_utf8_record_is_rejected_and_the_rest_loads(tmp_path, capsys):
     assert database.execute("select count(*) from statements_of_reasons where uuid = ?",
                             ["987475f3-3071-4c20-ad72-54db66740345"]).fetchone() == (0,)
     database.close()
+
+
+def test_dump_url_on_another_base_and_its_checksum():
+    url = dsa.dump_url("2024-03-14", base="http://127.0.0.1:8080/explore-data/download")
+    assert url == "http://127.0.0.1:8080/explore-data/download/sor-global-2024-03-14-full.zip"
+    assert dsa.checksum_url(url) == url + ".sha1"
+
+
+@pytest.mark.parametrize("body", [
+    b"0A4D55A8D778E5022FAB701977C5D840BBC486D0  sor-global-2024-03-14-full.zip\n",  # sha1sum's line
+    b"0a4d55a8d778e5022fab701977c5d840bbc486d0",  # the digest alone
+    b"0a4d55a8d778e5022fab701977c5d840bbc486d0\r\n",
+])
+def test_parse_sha1(body):
+    assert dsa.parse_sha1(body) == "0a4d55a8d778e5022fab701977c5d840bbc486d0"
+
+
+@pytest.mark.parametrize("body", [b"", b"<Error><Code>AccessDenied</Code></Error>",
+                                  b"0a4d55a8d778e5022fab701977c5d840bbc486d",  # 39 digits
+                                  b"0a4d55a8d778e5022fab701977c5d840bbc486d0ff"])  # 42: a longer digest
+def test_parse_sha1_refuses_what_is_not_a_sha1(body):
+    with pytest.raises(dsa.ChecksumError, match="checksum file holds no SHA-1"):
+        dsa.parse_sha1(body)

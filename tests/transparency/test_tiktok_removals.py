@@ -1,12 +1,14 @@
 """tiktok_removals: TikTok government removal requests, xlsx workbook and CSV."""
 
+import json
 import sqlite3
 
 import pytest
 
 from modwatch.archive.warc import write_warc
 from modwatch.transparency.common import Reject
-from modwatch.transparency.tiktok import parse_tiktok_removals, schema_version
+from modwatch.transparency.layouts import LayoutError
+from modwatch.transparency.tiktok import notes, parse_tiktok_removals, schema_version
 from spiders.tiktok_removals import URL, TikTokRemovalsSpider
 
 XLSX = "English_LIPGR_2022_H1.xlsx"
@@ -57,10 +59,44 @@ def test_xlsx_and_csv_agree(read_fixture):
 def test_unknown_csv_header_is_rejected_not_guessed(read_fixture):
     data = "Pays,Total des demandes\nViet Nam,16\n".encode("utf-8")
     assert schema_version(data) == "tiktok-unknown"
-    rows = list(parse_tiktok_removals(data, source_url="https://x.test/2023H1_raw_data_gov_French.csv"))
-    assert rows == [("2023H1_raw_data_gov_French.csv:1",
-                     Reject("TikTok: unrecognised header in 2023H1_raw_data_gov_French.csv",
-                            "Pays,Total des demandes"))]
+    with pytest.raises(LayoutError, match=r"unknown header in 2023H1_raw_data_gov_French\.csv: "
+                                          r"Pays,Total des demandes \(known layouts: tiktok-xlsx, tiktok-grfcr-csv\)"):
+        list(parse_tiktok_removals(data, source_url="https://x.test/2023H1_raw_data_gov_French.csv"))
+
+
+def test_per_half_year_csv_header_read_as_a_set(read_fixture):
+    """TikTok's per-half-year CSVs: columns reordered, renamed (aliases, snake_case), one new column."""
+    lines = read_fixture(CSV).decode("utf-8").splitlines()
+    header = lines[0].split(",")
+    header[0] = "country_region"
+    header[1] = "Total Requests"
+    renamed = [",".join(reversed([*header, "Notes"]))]
+    renamed += [",".join(reversed([*line.split(","), "n"])) for line in lines[1:]]
+    data = "\n".join(renamed).encode("utf-8")
+    url = "https://sf16-va.tiktokcdn.com/obj/eden-va2/uhsllrta/H1%20%2722%20LIGR/gov/2022H1_raw_data_gov_English.csv"
+    assert schema_version(data) == "tiktok-grfcr-csv"
+    assert notes(data, url) == ["2022H1_raw_data_gov_English.csv: extra column(s) kept in extra: Notes"]
+    rows = {row["country"]: row for _, row in parse_tiktok_removals(data, source_url=url)}
+    assert len(rows) == 54
+    vietnam = rows["VN"]
+    assert (vietnam["requests"], vietnam["items_requested"], vietnam["items_actioned"]) == (16, 292, 197)
+    assert vietnam["compliance_pct"] == 67.47 and vietnam["period_end"] == "2022-06-30"
+    assert json.loads(vietnam["extra"])["Notes"] == "n"
+
+
+def test_period_column_written_as_text_is_checked_against_the_file_name():
+    data = ("Time period,Country,Total requests received,Total content received,"
+            "Content actioned due to community guidelines violations,"
+            "Content actioned due to (local) law violations,Content not actioned,Total accounts received,"
+            "Accounts actioned due to community guidelines violations,"
+            "Accounts actioned due to (local) law violations,Accounts not actioned,Removal rate\n"
+            "July - December 2025,Vietnam,20,300,10,200,90,0,0,0,0,0.7\n"
+            "January - June 2025,Vietnam,20,300,10,200,90,0,0,0,0,0.7\n").encode("utf-8")
+    rows = list(parse_tiktok_removals(data, source_url="https://x.test/2025H2_raw_data_gov_English.csv"))
+    assert rows[0][1]["period_start"] == "2025-07-01" and rows[0][1]["requests"] == 20
+    assert rows[1] == ("2025H2_raw_data_gov_English.csv:3",
+                       Reject("TikTok grfcr map: period 'January - June 2025' is not the file's half-year "
+                              "2025-07-01..2025-12-31", "January - June 2025,Vietnam,20,300,10,200,90,0,0,0,0,0.7"))
 
 
 def test_source_keys():

@@ -19,8 +19,8 @@ Evidence is read in order of reliability (see :mod:`~modwatch.extract.dates.meta
    with ``(updated)``);
 6. the canonical URL or lead image path (``/2016/05/04/``).
 
-A UTC time (``2023-11-09T01:09:55Z``) whose day differs from the day the page shows (its URL or dateline) keeps
-that day in ``ParsedDate.day``. Footers, sidebars, navigation, comments, "related" lists and scripts never give
+A UTC time (``2023-11-09T01:09:55Z``) whose day differs from the day the page shows (its dateline, else its URL:
+a URL may carry a print edition's day) keeps that day in ``ParsedDate.day``. Footers, sidebars, navigation, comments, "related" lists and scripts never give
 the date: a copyright year, a widget's "last updated" or a comment's date is not the article's date.
 """
 
@@ -88,9 +88,14 @@ def _local_day(parsed: ParsedDate, tree, url: str, kind: str, languages, fetched
     """Give a UTC time the calendar day the page itself shows: the URL's day, else the visible date, when it is
     one of the days the UTC time can fall on."""
     near = _near_days(parsed)
-    evidence = url_date(url) if kind == "published" else None
-    if evidence is None or evidence.precision != "day":
-        evidence = visible_date(tree, kind, languages, fetched_at, excluded)
+    # the page's own dateline first: a URL may carry the print edition's day, not the day the page shows
+    evidence = visible_date(tree, kind, languages, fetched_at, excluded)
+    if evidence is not None and (evidence.precision in ("month", "year") or _needs_local_day(evidence)):
+        evidence = None  # a UTC time again (``<time datetime="…Z">``) shows no day of the page's own
+    if evidence is None and kind == "published":
+        evidence = url_date(url)
+        if evidence is not None and evidence.precision != "day":
+            evidence = None
     if evidence is not None and evidence.local_day in near and evidence.local_day != parsed.utc_iso[:10]:
         return dataclasses.replace(parsed, day=evidence.local_day)
     return parsed
@@ -133,7 +138,7 @@ def _find(html, url: str, kind: str, language: str | None, fetched_at: datetime 
         in_url = url_date(url) if kind == "published" else None
         if in_url and _ARCHIVE_PATH_RE.match(in_url.raw) and _days_apart(in_url, parsed) > 1:
             return in_url  # the URL keeps the first day; metadata a later re-publication (site move, CMS import)
-        if jsonld and jsonld[0] == 1 and structured is not jsonld and jsonld[1].local_day != parsed.local_day:
+        if jsonld and structured is not jsonld and jsonld[1].local_day != parsed.local_day:
             # meta tags and the article's JSON-LD disagree: the one the page's dateline confirms wins
             if shows_day(tree, jsonld[1].local_day, kind, languages, fetched_at, excluded):
                 rank, parsed = jsonld
@@ -149,7 +154,11 @@ def _find(html, url: str, kind: str, language: str | None, fetched_at: datetime 
             if visible and rank >= GENERIC_NAME_RANK and visible[2] <= NEAR_TITLE:
                 threshold = HEADER_UPDATED_SCORE
             if visible and visible[0] >= threshold and visible[1].local_day and \
-                    visible[1].local_day != parsed.local_day:
+                    visible[1].local_day != parsed.local_day and not (
+                        jsonld and structured is jsonld and
+                        shows_day(tree, parsed.local_day, kind, languages, fetched_at, excluded)):
+                # ... unless it is the JSON-LD date and a dateline of the page shows that day too (a byline
+                # agreeing with JSON-LD beats another date, an "updated" one the page does not label)
                 return visible[1]
         return parsed
     parsed = visible_date(tree, kind, languages, fetched_at, excluded)

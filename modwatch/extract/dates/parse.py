@@ -18,11 +18,13 @@ precision="minute")``.
 Order of day and month in all-numeric dates (``05/08/2018``) comes from ``day_first`` or, failing that, from the
 source language's CLDR date order as shipped with dateparser (``vi``, ``de``, ``fr``, ``en-GB`` … day first;
 ``en``/``en-US`` month first); dotted dates (``05.08.2018``) are day first everywhere. A date whose order cannot
-be decided (both numbers <= 12, slashes, no language, no ``day_first``) is refused (``None``) rather than guessed.
+be decided (both numbers <= 12, slashes, no language, no ``day_first``) is refused (``None``) rather than guessed; so
+is one the known order makes impossible (``02-23-2004`` on a day-first page: no 23rd month).
 
 Absolute dates are found with regular expressions (ISO 8601, numeric, CJK, Vietnamese ``Ngày 17 tháng 6 năm
 2021``, month names of the source languages and of :data:`COMMON_LANGUAGES`, taken from dateparser's CLDR data)
-and win over relative ones. dateparser reads relative dates (``2 giờ trước``, ``hôm qua``, ``3 days ago``) against
+and win over relative ones. A day and month without a year (``Dec 14 11:00`` on a listing) is the nearest such day
+on or before the fetch time; without a fetch time it is refused. dateparser reads relative dates (``2 giờ trước``, ``hôm qua``, ``3 days ago``) against
 ``fetched_at``; without a fetch time they are refused. Years outside 1990–2100 are not publication years.
 """
 
@@ -88,6 +90,22 @@ class ParsedDate:
         if self.precision == "day" or self.offset is None:
             return self.utc_iso[:10]
         return self.as_datetime().astimezone(_tz(self.offset)).date().isoformat()
+
+    @property
+    def local_iso(self) -> str | None:
+        """The date as the page shows it, in the source's own time: ``2015-08-03T12:45:00-04:00`` for a time with
+        a known offset, the wall-clock time as written (``2014-12-14T11:00:00``) without one, the day, month or
+        year as written; for a UTC time whose day the page shows otherwise (``day``), that day. None for a UTC
+        time computed from a relative date ("2 hours ago": the page showed no clock time)."""
+        if not self.utc_iso:
+            return None
+        if self.day:
+            return self.day
+        if self.precision in ("day", "month", "year"):
+            return self.utc_iso
+        if self.offset is None:
+            return None if self.utc_iso.endswith("Z") else self.utc_iso
+        return self.as_datetime().astimezone(_tz(self.offset)).isoformat()
 
 
 def with_source(parsed: ParsedDate, found_in: str) -> ParsedDate:
@@ -229,6 +247,9 @@ _VI_MONTH_RE = re.compile(r"tháng\s+(?P<month>\d{1,2})\s*(?:,|năm|/)\s*(?P<yea
 _YM_RE = re.compile(r"(?<![\d/.-])(?P<year>\d{4})(?P<sep>[/.-])(?P<month>\d{1,2})(?![\d/.-])")
 _MY_RE = re.compile(r"(?<![\d/.:-])(?P<month>\d{1,2})(?P<sep>[/.-])(?P<year>\d{4})(?![\d/.-])")
 _YEAR_RE = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})(?!\d)")
+#: after a month name: "03 12:45:00 EDT 2015" (the day, a clock time with its zone, then the year)
+_DAY_TIME_YEAR_RE = re.compile(r"\.?\s+(?P<day>\d{1,2})\s+(?P<clock>\d{1,2}:\d{2}(?::\d{2})?"
+                               r"(?:\s*[A-Za-z]{1,5}|\s*[+-]\d{2}:?\d{2})?)\s+(?P<year>\d{4})(?!\d)")
 _SPACE_RE = re.compile(r"\s+")
 
 
@@ -277,6 +298,11 @@ def _numeric_match(text: str, day_first: bool | None) -> _Found | None | bool:
         if a > 12 and b <= 12:
             day, month = a, b
         elif b > 12 and a <= 12:
+            if day_first and m["sep"] != ".":
+                # "02-23-2004" on a day-first page (vi, de, fr...): the 23rd month does not exist; a month-first
+                # reading would be a guess against the page's own order, so the string gives no date
+                ambiguous = True
+                continue
             day, month = b, a
         elif a == b:
             day = month = a
@@ -314,6 +340,12 @@ def _named_month_match(text: str, languages: tuple[str, ...]) -> _Found | None:
         am = re.match(r"\.?\s*(\d{1,2})(?:st|nd|rd|th|\.)?,?\s+(\d{4})(?!\d)", after)
         if am and _valid(int(am[2]), month, int(am[1])):
             return _Found(int(am[2]), month, int(am[1]), m.start(), m.end() + am.end())
+        # "Mon Aug 03 12:45:00 EDT 2015" (Unix ``date``, Java ``Date.toString``): day, time, zone, year
+        um = _DAY_TIME_YEAR_RE.match(text if len(text) == len(lowered) else lowered, m.end())
+        if um and _valid(int(um["year"]), month, int(um["day"])):
+            found = _Found(int(um["year"]), month, int(um["day"]), m.start(), um.end())
+            found.time = _find_time(um["clock"], _Found(0))
+            return found
         # "12 June 2026" / "12. März 2024" / "12 de junio de 2026"
         bm = re.search(r"(?<!\d)(\d{1,2})(?:st|nd|rd|th|er)?\.?\s*(?:de\s+)?$", before)
         ym = re.match(r"\.?,?\s*(?:de\s+|del\s+)?(\d{4})(?!\d)", after)
@@ -322,6 +354,32 @@ def _named_month_match(text: str, languages: tuple[str, ...]) -> _Found | None:
         # "June 2026" (month precision)
         if ym and _valid(int(ym[1]), month):
             return _Found(int(ym[1]), month, None, m.start(), m.end() + ym.end())
+
+
+def _yearless_match(text: str, languages: tuple[str, ...], fetched_at: datetime) -> _Found | None:
+    """A day and month name without a year (``Dec 14 11:00``, ``14. Dezember``) on a listing: the nearest date
+    on or before the fetch day (a day after it is allowed for time zones), so ``Dec 14`` fetched on 2015-01-06 is
+    2014-12-14."""
+    names, alternation = _month_names(languages)
+    if alternation is None:
+        return None
+    lowered = text.lower()
+    for m in alternation.finditer(lowered):
+        if (m.start() and lowered[m.start() - 1].isalpha()) or (m.end() < len(lowered) and lowered[m.end()].isalpha()
+                                                               and lowered[m.end()] != "."):
+            continue
+        after = re.match(r"\.?\s*(\d{1,2})(?:st|nd|rd|th)?(?![\d.:/-]|\s*[,.]?\s*\d{4})", lowered[m.end():])
+        before = re.search(r"(?<![\d.:/-])(\d{1,2})(?:st|nd|rd|th|er)?\.?\s*(?:de\s+)?$", lowered[:m.start()])
+        day = int(after[1]) if after else int(before[1]) if before else None
+        if day is None:
+            continue
+        fetched = (fetched_at.astimezone(timezone.utc) if fetched_at.tzinfo else fetched_at).date()
+        month = names[m.group()]
+        for year in (fetched.year, fetched.year - 1):
+            if _valid(year, month, day) and date(year, month, day) <= fetched + timedelta(days=1):
+                start = m.start() - (len(lowered[:m.start()]) - before.start()) if before and not after else m.start()
+                return _Found(year, month, day, start, m.end() + (after.end() if after else 0))
+    return None
 
 
 def _find_absolute(text: str, languages: tuple[str, ...], day_first: bool | None) -> _Found | None | bool:
@@ -499,6 +557,11 @@ def parse_date(text: str, *, languages: list[str] | None = None, fetched_at: dat
         if found.day is not None and found.time is None:
             found.time = _find_time(cleaned, found)
         return _result(found, raw, offset_hint or (normalise_offset(default_offset) if default_offset else None))
+    if fetched_at is not None and not _YEAR_RE.search(cleaned):
+        found = _yearless_match(cleaned, languages_t, fetched_at)
+        if found:
+            found.time = _find_time(cleaned, found)
+            return _result(found, raw, offset_hint or (normalise_offset(default_offset) if default_offset else None))
     if not any(ch.isalpha() for ch in cleaned):
         m = _YEAR_RE.fullmatch(cleaned.strip())
         return ParsedDate(m["year"], raw, None, "year") if m else None

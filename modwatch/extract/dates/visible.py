@@ -22,7 +22,7 @@ from modwatch.extract.dates.parse import ParsedDate, parse_date, with_source
 #: class token or follow a "-"/"_" in it ("comment-list", "site_footer"), so that layout classes such as
 #: "layoutTwoColumnsRightSidebar" or "has-sidebar" do not hide the whole page
 _EXCLUDED_RE = re.compile(
-    r"(?:^|\s|[-_])(?<!has-)(?<!with-)(?<!no-)(?:comment|related|recommend|trending|popular|"
+    r"(?:^|\s|[-_])(?<!has-)(?<!with-)(?<!no-)(?:comment|related|recommend(?:ed|ations?)?|trending|popular|"
     r"newsletter|breadcrumb|menu|navbar|nav|advert|promo|cookie|copyright|outbrain|"
     r"taboola|read-?more|pager|pagination|calendar|archive|ticker|weather|signup|subscribe|author-bio|disqus|reply|"
     r"replies|respond|modal|popup|most|latest|recent|suggest|leserbrief|kommentar|teaser-?list|more-?articles|"
@@ -39,6 +39,30 @@ _EXCLUDED_TAGS = {"nav", "script", "style", "noscript", "template", "form", "sel
                   "iframe", "svg", "head", "option", "textarea", "figcaption", "blockquote"}
 _EXCLUDED_ROLES = {"navigation"}
 _TITLE_ANCESTOR = "title-ancestor"
+#: a block opening with one of these headings is a widget of other pages' links, whatever its class says
+_WIDGET_HEADING_RE = re.compile(
+    r"^\W*(?:related|recommended|more (?:stories|news|from|on|articles)|most (?:read|popular|viewed|shared)|"
+    r"popular|trending|you (?:may|might) (?:also )?like|read (?:next|more|also)|see also|latest|top stories|"
+    r"comments?|\d+ comments?|leave a (?:reply|comment)|weitere artikel|mehr zum thema|meistgelesen|"
+    r"das könnte sie auch interessieren|lire aussi|à lire aussi|tin liên quan|tin khác|đọc nhiều|xem thêm)\b", re.I)
+_WIDGET_TAGS = {"div", "section", "aside", "ul", "ol"}
+_HEADING_TAGS = {"h2", "h3", "h4", "h5", "h6"}
+
+
+def _widget_heading(node) -> bool:
+    """True when the block's first element is a short heading naming a widget ("Recommended stories",
+    "Most read", "3 Comments")."""
+    for child in node.iterchildren():
+        if not isinstance(child.tag, str):
+            continue
+        heading = child if child.tag in _HEADING_TAGS else next(
+            (h for h in child.iterchildren() if isinstance(h.tag, str) and h.tag in _HEADING_TAGS), None) \
+            if child.tag in ("header", "div") and len(child) <= 2 else None
+        if heading is None:
+            return False
+        text = " ".join(" ".join(heading.itertext()).split())
+        return len(text) <= 60 and bool(_WIDGET_HEADING_RE.search(text))
+    return False
 OK, SOFT, HARD = 0, 1, 2
 
 
@@ -84,6 +108,9 @@ class Exclusions:
                 result = HARD
                 break
             if (node.get("typeof") or "").endswith("Comment") or (node.get("itemtype") or "").endswith("Comment"):
+                result = HARD
+                break
+            if tag in _WIDGET_TAGS and _widget_heading(node):
                 result = HARD
                 break
             if tag in _SOFT_EXCLUDED_TAGS or node.get("role") in ("contentinfo", "complementary") or (names.strip() and _SOFT_EXCLUDED_RE.search(names)):

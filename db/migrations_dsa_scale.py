@@ -1,0 +1,128 @@
+"""Migrations for DSA statements of reasons at scale (issue 16): indexes, child tables, summary tables.
+
+Indexes on ``statements_of_reasons``
+    One per default sort and per filter the site offers (``datasette/metadata.yml``): the sort
+    ``created_at``, and ``(column, created_at)`` for ``platform_name``, ``category_v2``,
+    ``decision_ground``, ``automated_detection``, ``automated_decision``, ``source_type``,
+    ``content_language`` — a filter plus a date range, or a filter sorted by date, is an index
+    range; a facet on one of them is a covering-index scan. ``dataset_id`` is indexed for the
+    per-load summary and for undoing a failed load.
+
+Child tables ``sor_decision_visibility``, ``sor_category_addition``, ``sor_category_specification``,
+``sor_content_type`` (m002; they were ``json_each`` views)
+    One row per element of the statement's JSON list: ``(statement_id, value)``, WITHOUT
+    ROWID, primary key ``(statement_id, value)`` and an index ``(value, statement_id)``: a facet
+    by value is an index scan, the statements with a value an index range. Filled at load time
+    (:func:`db.dsa_summary.add_dataset`). ``sor_territorial_scope`` stays a ``json_each`` view:
+    as a table it would hold ~30 rows per statement (the EU/EEA list); per-country counts come
+    from the summary instead (``sor_counts_by_territory``).
+
+``sor_value_sets`` / ``sor_value_set_items`` (m003)
+    Each distinct JSON list of ``content_type`` and ``territorial_scope`` stored once (``kind``,
+    ``value`` = the list as exported) and its elements, so the summary holds a small integer
+    instead of a ~150-character list.
+
+``sor_daily_counts`` (m003)
+    Statements per day x platform x category (v2 names) x decision ground x automated
+    detection x automated decision x content type (set) x territorial scope (set), with
+    ``origin`` = ``statements`` (maintained at load time: always equal to a ``count(*)`` over
+    ``statements_of_reasons``) or ``aggregates`` (the EC's daily aggregates files, for days not
+    loaded in full, ``db.dsa_aggregates``). Unknown dimensions are ``''`` / set 0 (never NULL, so
+    the primary key upserts). WITHOUT ROWID, no other index: the key is stored once, in key
+    order (``origin``, ``day``, ``platform_name``, ...: a day's rows are a range). Views present it: ``sor_counts`` (readable lists; for a day and
+    platform with loaded statements, only the ``statements`` rows count) and
+    ``sor_counts_by_territory`` (one row per country code of the scope).
+"""
+
+from sqlite_utils.migrations import Migrations
+
+from db import dsa_summary
+
+migrations = Migrations("modwatch-dsa-scale")
+
+#: columns indexed as ``(column, created_at)``
+FILTER_COLUMNS = ("platform_name", "category_v2", "decision_ground", "automated_detection",
+                  "automated_decision", "source_type", "content_language")
+
+
+@migrations()
+def m001_statement_indexes(db):
+    db.execute("create index if not exists sor_created_at on statements_of_reasons(created_at)")
+    db.execute("create index if not exists sor_dataset_id on statements_of_reasons(dataset_id)")
+    for column in FILTER_COLUMNS:
+        db.execute(f"create index if not exists sor_{column}_created_at "
+                   f"on statements_of_reasons({column}, created_at)")
+
+
+@migrations()
+def m002_child_tables(db):
+    for column in dsa_summary.CHILD_COLUMNS:
+        db.execute(f"drop view if exists sor_{column}")
+        db.execute(f"""
+            create table sor_{column} (
+                statement_id integer not null references statements_of_reasons(id),
+                value text not null,
+                primary key (statement_id, value)
+            ) without rowid""")
+        db.execute(f"create index sor_{column}_value on sor_{column}(value, statement_id)")
+        db.execute(f"""
+            insert or ignore into sor_{column}(statement_id, value)
+            select s.id, j.value from statements_of_reasons s, json_each(s.{column}) j
+            where s.{column} is not null and json_valid(s.{column}) and j.value is not null""")
+
+
+@migrations()
+def m003_summary_tables(db):
+    db.execute("""
+        create table sor_value_sets (
+            id integer primary key,
+            kind text not null,
+            value text not null,
+            unique (kind, value)
+        )""")
+    db.execute("""
+        create table sor_value_set_items (
+            set_id integer not null references sor_value_sets(id),
+            value text not null,
+            primary key (set_id, value)
+        ) without rowid""")
+    db.execute("create index sor_value_set_items_value on sor_value_set_items(value, set_id)")
+    db.execute("""
+        create table sor_daily_counts (
+            origin text not null,
+            day text not null,
+            platform_name text not null,
+            category text not null,
+            decision_ground text not null,
+            automated_detection text not null,
+            automated_decision text not null,
+            content_type_set integer not null,
+            territorial_scope_set integer not null,
+            statements integer not null,
+            dataset_id integer references datasets(id),
+            primary key (origin, day, platform_name, category, decision_ground, automated_detection,
+                         automated_decision, content_type_set, territorial_scope_set)
+        ) without rowid""")
+    db.execute("""
+        create view sor_counts as
+        select c.day, substr(c.day, 1, 7) as month, c.platform_name, c.category, c.decision_ground,
+               c.automated_detection, c.automated_decision, ct.value as content_type,
+               ts.value as territorial_scope, c.origin, c.statements
+        from sor_daily_counts c
+        left join sor_value_sets ct on ct.id = c.content_type_set
+        left join sor_value_sets ts on ts.id = c.territorial_scope_set
+        where c.origin = 'statements' or not exists (
+            select 1 from sor_daily_counts s
+            where s.origin = 'statements' and s.day = c.day and s.platform_name = c.platform_name)""")
+    db.execute("""
+        create view sor_counts_by_territory as
+        select c.day, substr(c.day, 1, 7) as month, c.platform_name, c.category, c.decision_ground,
+               c.automated_detection, c.automated_decision, i.value as territory, c.origin,
+               c.statements
+        from sor_daily_counts c
+        left join sor_value_set_items i on i.set_id = c.territorial_scope_set
+        where c.origin = 'statements' or not exists (
+            select 1 from sor_daily_counts s
+            where s.origin = 'statements' and s.day = c.day and s.platform_name = c.platform_name)""")
+    for (dataset_id,) in db.execute("select distinct dataset_id from statements_of_reasons").fetchall():
+        dsa_summary.add_dataset(db, dataset_id, child_tables=False)

@@ -1,0 +1,169 @@
+"""One secret-redaction policy for everything modwatch records: URLs, HTTP headers, log lines.
+
+Whatever a server does — echo a credential back, redirect to a URL that carries one (Lumen's
+``authentication_token``, a presigned S3 URL's ``X-Amz-Signature``), set a cookie — the secret
+must not reach the database, the logs, the WARC or the HTTP cache. Every writer goes through
+these functions:
+
+- :func:`redact_url`: query parameters that are credentials are **removed** (the rest keep their
+  order; replay looks URLs up the same way), and so is a password in the URL's userinfo.
+  A parameter is a credential when its name (case-insensitive) is in :data:`SECRET_PARAMS`,
+  starts with one of :data:`SECRET_PARAM_PREFIXES` (``X-Amz-*``, ``X-Goog-*``) or is listed in
+  the ``MODWATCH_WARC_REDACT_PARAMS`` setting (extra names);
+- :func:`redact_headers`: ``(name, value)`` pairs without :data:`SECRET_HEADERS`
+  (``Authorization``, ``Cookie``, ``Set-Cookie``, ``X-Authentication-Token``...), every other
+  value through :func:`redact_text` (the URL of ``Location``, a ``token=...`` echoed back);
+- :func:`redact_text`: every URL-like ``name=value`` credential and every
+  ``Authorization:``/``Cookie:`` header line inside free text (log lines, request lines,
+  reject excerpts) replaced by ``name=REDACTED``;
+- :func:`install_log_redaction`: every log record's message passes through :func:`redact_text`
+  (Scrapy's "Crawled (200) <GET ...>" and "Redirecting (302) to <GET ...>" included).
+
+The Scrapy side (:mod:`modwatch.middlewares` ``RedactResponseUrlMiddleware``, the WARC writer,
+:class:`modwatch.redact_cache.RedactingCacheStorage`) applies them to every response.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+from urllib.parse import unquote_plus, urlsplit, urlunsplit
+
+#: query parameter names that carry credentials (compared lower-case)
+SECRET_PARAMS = frozenset(
+    {
+        "token", "access_token", "authentication_token", "auth_token", "refresh_token", "id_token",
+        "api_key", "apikey", "key", "signature", "sig", "secret", "client_secret", "password", "passwd",
+        "awsaccesskeyid", "x-api-key",
+    }
+)  # fmt: skip
+#: query parameter name prefixes that carry credentials (presigned S3 / GCS URLs)
+SECRET_PARAM_PREFIXES = ("x-amz-", "x-goog-")
+#: header names never recorded (compared lower-case)
+SECRET_HEADERS = frozenset(
+    {
+        "authorization", "proxy-authorization", "cookie", "set-cookie", "set-cookie2",
+        "x-authentication-token", "x-api-key", "x-amz-security-token", "x-goog-api-key",
+    }
+)  # fmt: skip
+REDACTED = "REDACTED"
+
+
+def is_secret_param(name: str, extra: Iterable[str] = ()) -> bool:
+    """True if a query parameter named ``name`` carries a credential."""
+    lowered = name.strip().lower()
+    return (
+        lowered in SECRET_PARAMS
+        or lowered.startswith(SECRET_PARAM_PREFIXES)
+        or lowered in {e.lower() for e in extra}
+    )
+
+
+def redact_url(url: str, extra: Iterable[str] = ()) -> str:
+    """``url`` without its credential query parameters and userinfo password; otherwise unchanged."""
+    if not url or ("?" not in url and "@" not in url):
+        return url
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return redact_text(url, extra)
+    netloc = parts.netloc
+    if "@" in netloc:
+        userinfo, _, host = netloc.rpartition("@")
+        netloc = (userinfo.split(":", 1)[0] + "@" if userinfo else "") + host
+    query = parts.query
+    if query:  # the other parameters are kept byte for byte, in their order
+        fields = query.split("&")
+        kept = [f for f in fields if not is_secret_param(unquote_plus(f.split("=", 1)[0]), extra)]
+        if len(kept) != len(fields):
+            query = "&".join(kept)
+    if netloc == parts.netloc and query == parts.query:
+        return url
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
+def _text(value) -> str:
+    if isinstance(value, bytes):
+        try:
+            return value.decode("utf-8")
+        except UnicodeDecodeError:
+            return value.decode("latin-1")
+    return str(value)
+
+
+def redact_headers(headers, drop: Iterable[str] = (), extra_params: Iterable[str] = ()) -> list[tuple[str, str]]:
+    """``(name, value)`` str pairs of ``headers`` (a Scrapy ``Headers``, a mapping or pairs) without
+    credential headers (and ``drop``), URLs in ``Location``-like headers redacted."""
+    dropped = SECRET_HEADERS | {name.lower() for name in drop}
+    items = headers.items() if hasattr(headers, "items") else (headers or ())
+    pairs = []
+    for name, values in items:
+        name = _text(name)
+        lowered = name.lower()
+        if lowered in dropped:
+            continue
+        for value in values if isinstance(values, (list, tuple)) else [values]:
+            value = _text(value)
+            pairs.append((name, redact_text(value, extra_params)))  # a URL or an echoed token=... inside
+    return pairs
+
+
+_PARAM = r"[A-Za-z0-9_.\-]+"
+_PARAM_IN_TEXT = re.compile(rf"(?P<sep>^|[?&;\s,]|&amp;)(?P<name>{_PARAM})=(?P<value>[^&;#\s\"'<>,]*)")
+_HEADER_LINE = re.compile(r"(?im)\b(?P<name>authorization|proxy-authorization|cookie|set-cookie|x-authentication-token"
+                          r"|x-api-key|x-amz-security-token)(?P<sep>\s*[:=]\s*)(?P<value>[^\r\n]+)")
+_URL_IN_TEXT = re.compile(r"\b[a-z][a-z0-9+.\-]*://[^\s\"'<>]+", re.I)
+_USERINFO = re.compile(r"(?P<scheme>\b[a-z][a-z0-9+.\-]*://)(?P<user>[^/\s:@]*):[^/\s@]*@", re.I)
+
+
+def redact_text(text: str, extra: Iterable[str] = ()) -> str:
+    """``text`` with every URL in it redacted by :func:`redact_url` (credential parameters removed,
+    names included: no ``X-Amz-`` is left), and every other credential ``name=value``, credential
+    header line and URL password replaced by ``REDACTED`` (for log lines, request lines, excerpts)."""
+    if not text:
+        return text
+    extra = tuple(extra)
+
+    def param(match: re.Match) -> str:
+        if is_secret_param(match["name"], extra):
+            return f"{match['sep']}{match['name']}={REDACTED}"
+        return match[0]
+
+    text = _URL_IN_TEXT.sub(lambda m: redact_url(m[0], extra), text)  # a URL: secret parameters removed
+    text = _PARAM_IN_TEXT.sub(param, text)  # name=value outside a URL: the value replaced
+    text = _HEADER_LINE.sub(lambda m: f"{m['name']}{m['sep']}{REDACTED}", text)
+    return _USERINFO.sub(lambda m: f"{m['scheme']}{m['user']}:{REDACTED}@", text)
+
+
+class _RedactingFilter(logging.Filter):
+    """Rewrites a record's message (arguments merged) through :func:`redact_text`."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed record: leave it to the handler's own error reporting
+            return True
+        redacted = redact_text(message)
+        if redacted != message:
+            record.msg, record.args = redacted, ()
+        return True
+
+
+_FILTER = _RedactingFilter()
+
+
+def install_log_redaction() -> None:
+    """Redact every log record from now on: a record factory applies :func:`redact_text` to the
+    message of each record as it is created (every logger, every handler, Scrapy's included)."""
+    factory = logging.getLogRecordFactory()
+    if getattr(factory, "modwatch_redacting", False):
+        return
+
+    def redacting_factory(*args, **kwargs):
+        record = factory(*args, **kwargs)
+        _FILTER.filter(record)
+        return record
+
+    redacting_factory.modwatch_redacting = True
+    logging.setLogRecordFactory(redacting_factory)

@@ -1,0 +1,112 @@
+"""DSA summary tables and child tables (issue 16): equal to ``count(*)`` after a load, a re-load
+of the same day and a failed load; every default sort and filter of the site is an index."""
+
+import io
+
+import pytest
+import yaml
+
+from db import dsa_summary
+from db.dsa import load_dump
+from modwatch import publish
+from modwatch.transparency.dsa import DumpError
+from tests.transparency.samples import V1, V2, fixture, nested_zip
+
+DAY = "sor-global-2024-03-14-full"
+
+
+def _load(database, data: bytes, name: str, url: str):
+    return load_dump(database, io.BytesIO(data), url=url, name=name, fetched_at="2026-12-07T04:00:00Z",
+                     batch_size=2, commit_rows=4)
+
+
+def _summary_total(database) -> int:
+    return database.execute("select coalesce(sum(statements), 0) from sor_daily_counts "
+                            "where origin = 'statements'").fetchone()[0]
+
+
+def _by_platform(database) -> dict:
+    return dict(database.execute("select platform_name, sum(statements) from sor_counts group by 1").fetchall())
+
+
+def test_summary_equals_count_after_load_reload_and_failed_load(memory_db):
+    _load(memory_db, fixture(V1), V1, "https://example.org/a.csv")
+    assert _summary_total(memory_db) == memory_db["statements_of_reasons"].count == 28
+    assert dsa_summary.check(memory_db) == []
+    assert _by_platform(memory_db) == {"AliExpress": 1, "Google Shopping": 17, "Pinterest": 3, "TikTok": 7}
+
+    # the same day again, in a dump that also holds 4 new statements: only those are counted
+    both = nested_zip({f"{DAY}-00000-00000.csv": fixture(V1), f"{DAY}-00001-00000.csv": fixture(V2)})
+    result = _load(memory_db, both, f"{DAY}.zip", "https://example.org/b.zip")
+    assert (result["rows_stored"], result["duplicates"]) == (4, 29)
+    assert _summary_total(memory_db) == memory_db["statements_of_reasons"].count == 32
+    assert dsa_summary.check(memory_db) == []
+
+    # a load that fails after committed batches counts nothing and keeps nothing
+    broken = fixture(V2).replace(b"uuid,", b"id,", 1)
+    fresh = fixture(V2).replace(b"-", b"f", 8)  # other uuids: would be stored
+    failing = nested_zip({f"{DAY}-00000-00000.csv": fresh, f"{DAY}-00001-00000.csv": broken})
+    with pytest.raises(DumpError, match="header without a uuid column"):
+        _load(memory_db, failing, f"{DAY}.zip", "https://example.org/c.zip")
+    assert _summary_total(memory_db) == memory_db["statements_of_reasons"].count == 32
+    assert dsa_summary.check(memory_db) == []
+    per_day = dict(memory_db.execute("select day, sum(statements) from sor_counts group by day").fetchall())
+    assert per_day == {"2024-03-14": 28, "2025-07-01": 4}
+
+
+def test_summary_check_finds_a_drift(memory_db):
+    _load(memory_db, fixture(V1), V1, "https://example.org/a.csv")
+    memory_db.execute("update sor_daily_counts set statements = statements + 1 where platform_name = 'Pinterest'")
+    drift = dsa_summary.check(memory_db)
+    assert len(drift) == 2 and {row[1] for row in drift} == {"Pinterest"}
+
+
+def test_child_tables_hold_the_list_elements(memory_db):
+    _load(memory_db, fixture(V1), V1, "https://example.org/a.csv")
+    by_type = dict(memory_db.execute("select value, count(*) from sor_content_type group by value").fetchall())
+    assert by_type == {"CONTENT_TYPE_VIDEO": 5, "CONTENT_TYPE_OTHER": 3, "CONTENT_TYPE_PRODUCT": 18,
+                       "CONTENT_TYPE_IMAGE": 2}
+    visibility = memory_db.execute("select count(*) from sor_decision_visibility "
+                                   "where value = 'DECISION_VISIBILITY_CONTENT_REMOVED'").fetchone()[0]
+    assert visibility == memory_db.execute(
+        "select count(*) from statements_of_reasons "
+        "where decision_visibility like '%DECISION_VISIBILITY_CONTENT_REMOVED%'").fetchone()[0] > 0
+    countries = dict(memory_db.execute(
+        "select territory, sum(statements) from sor_counts_by_territory group by territory").fetchall())
+    assert countries["NL"] == 28 and countries["DE"] == 27  # AliExpress's scope is NL alone
+
+
+def _plan(database, sql: str) -> str:
+    return " | ".join(row[3] for row in database.execute(f"explain query plan {sql}").fetchall())
+
+
+def test_every_default_sort_facet_and_filter_is_an_index(memory_db):
+    meta = yaml.safe_load(publish.METADATA.read_text())["databases"]["modwatch"]["tables"]["statements_of_reasons"]
+    plan = _plan(memory_db, f"select * from statements_of_reasons order by {meta['sort_desc']} desc, id desc limit 101")
+    assert "USING INDEX sor_created_at" in plan and "TEMP B-TREE" not in plan
+    for column in ("platform_name", "category_v2", "decision_ground", "automated_detection", "automated_decision",
+                   "source_type", "content_language"):
+        facet = _plan(memory_db, f"select {column}, count(*) from statements_of_reasons group by {column}")
+        # category_v2 is a virtual generated column: SQLite 3.40 reads the rows to compute it
+        covering = "INDEX" if column == "category_v2" else "COVERING INDEX"
+        assert f"{covering} sor_{column}_created_at" in facet, facet
+        ranged = _plan(memory_db, f"select * from statements_of_reasons where {column} = 'x' "
+                                  "and created_at >= '2024-03-14 00:00:00' and created_at < '2024-03-14 06:00:00' "
+                                  "order by created_at desc, id desc limit 101")
+        assert f"sor_{column}_created_at ({column}=? AND created_at>? AND created_at<?)" in ranged, ranged
+        assert "TEMP B-TREE" not in ranged
+    for column in dsa_summary.CHILD_COLUMNS:
+        facet = _plan(memory_db, f"select value, count(*) from sor_{column} group by value")
+        assert f"COVERING INDEX sor_{column}_value" in facet, facet
+
+
+def test_a_summary_that_cannot_be_written_undoes_the_load(memory_db):
+    """The summary is written in the load's last transaction: if it fails, the statements go too."""
+    import sqlite3
+
+    _load(memory_db, fixture(V1), V1, "https://example.org/a.csv")
+    memory_db.execute("alter table sor_content_type rename to sor_content_type_gone")
+    with pytest.raises(sqlite3.OperationalError, match="no such table: sor_content_type"):
+        _load(memory_db, fixture(V2), V2, "https://example.org/b.csv")
+    assert _summary_total(memory_db) == memory_db["statements_of_reasons"].count == 28
+    assert memory_db["datasets"].get(2)["status"] == "failed"
