@@ -1,30 +1,38 @@
-"""Benchmark: distributed crawl (1, 2, 4 scrapy-redis workers + writer) vs plain single-process Scrapy.
+"""Benchmark: the modwatch crawl beside a bare Scrapy spider fetching the same pages, and its cost budget.
 
-The same crawl in each run: the ``news`` spider over a local site on 127.0.0.1
-(``tests/distributed/local_site.py``) serving ``--pages`` real pages of the htmldate evaluation
-set (``../shared/data/date-benchmark/pages``, or ``$MODWATCH_SHARED``; real sizes, median about
-30 KiB, gzip-encoded on the wire) split over ``--sites`` sites, each found through its XML
-sitemap after a 404 feed. Each page is parsed by modwatch's extractor and stored in a fresh
-SQLite database.
+The same pages in each run: ``--pages`` real pages of the htmldate evaluation set
+(``../shared/data/date-benchmark/pages``, or ``$MODWATCH_SHARED``; real sizes, median about 30 KiB,
+gzip-encoded on the wire) split over ``--sites`` sites served from 127.0.0.1
+(``tests/distributed/local_site.py``); each site answers 404 for its feed and lists its pages in an
+XML sitemap.
 
-- ``plain scrapy``: ``scrapy crawl news`` with the project settings (``SQLitePipeline`` in process);
-- ``redis xN``: ``redis-server`` (own, random port, no persistence), ``distributed clear`` +
+- ``bare scrapy`` (the reference): ``scrapy runspider benchmarks/bare_spider.py`` from outside the
+  project (no modwatch setting, middleware or pipeline): feed, sitemap, every page fetched, nothing
+  parsed or stored;
+- ``full pipeline``: ``scrapy crawl news`` with the project settings: discovery, ``parse_article``
+  on every page, items with provenance, WARC, relevance and tagging, SQLite storage, a fresh database;
+- ``re-crawl``: the same command again on the same database: unchanged pages (same sha256) are
+  not parsed again (``modwatch.incremental.UnchangedArticleMiddleware``);
+- ``parse_article alone``: modwatch's extraction of the same pages in a fresh process, CPU time of
+  the calls only (the page text decoded beforehand, as Scrapy hands it to the spider);
+- ``redis xN`` (``--workers``): ``redis-server`` (own port, no persistence), ``distributed clear`` +
   ``seed``, N ``distributed worker`` processes and one ``distributed writer``.
 
-Same settings everywhere: no robots.txt, no delay, no AutoThrottle, no HTTP cache,
-``CONCURRENT_REQUESTS_PER_DOMAIN=8``. Time = from launching the processes to the last row
-stored (the script polls ``articles`` + ``rejects`` every 0.05 s), so the start-up of Python
-and Scrapy is counted for every run and the workers' idle wait before exiting is not; the
-coordinator's ``clear`` and ``seed`` commands run before the clock starts (set-up, like writing
-the sites file). Each line also gives when the first and the last page were fetched. Also
-printed: CPU seconds of all the run's processes (workers, writer, crawl), pages per CPU-second
-(the steadier figure on a shared machine), and every page's server hit count (must be 1).
+Same settings for every crawl: no robots.txt, no delay, no AutoThrottle, no HTTP cache,
+``CONCURRENT_REQUESTS_PER_DOMAIN=8``. A crawl is timed from launching its processes to the last
+row stored (rows polled every 0.05 s; the bare spider: to its exit); CPU = user + system time of
+its processes. Each kind of crawl also runs once on the same sites with no pages, and *CPU per
+page* = (CPU of the crawl - CPU of that empty crawl) / pages: start-up (imports, migrations,
+vocabulary) is paid once per run, not per page. Every page's server hit count must be 1 in every
+run (checked).
 
-Target (issue 7): ``redis x1`` keeps >= 70 % of plain Scrapy's pages/s. More workers scale
-with free cores only: the page parsing is CPU-bound. Bulk DSA ingestion vs ``sqlite3 .import``
-is measured by ``benchmarks/dsa_ingest.py`` (``--dsa-rows N`` runs it after the crawls).
+**Cost budget** (printed, not a test): the full pipeline's CPU per page must stay within the bare
+spider's CPU per page plus ``parse_article``'s, plus 25 %: everything beyond parsing (items,
+provenance, WARC, tagging, storage) stays a small share.
 
-Usage: ``python benchmarks/distributed_crawl.py [--pages 300] [--sites 4] [--workers 1 2 4] [--repeat 1]``
+Figures: see the README (``benchmarks/run_all.py`` summary table).
+
+Usage: ``python benchmarks/distributed_crawl.py [--pages 999] [--sites 4] [--workers 1 2] [--repeat 1]``
 """
 
 from __future__ import annotations
@@ -32,6 +40,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import hashlib
+import json
 import os
 import resource
 import shutil
@@ -43,16 +52,19 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchdata import shared_data  # noqa: E402  (benchmarks/ is sys.path[0])
+from benchdata import same_work, shared_data, summary  # noqa: E402  (benchmarks/ is sys.path[0])
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "distributed"))
+sys.path.insert(0, str(ROOT))
 
 from local_site import LocalSite  # noqa: E402
 
 QUICK = {"ROBOTSTXT_OBEY": "False", "AUTOTHROTTLE_ENABLED": "False", "DOWNLOAD_DELAY": "0",
          "HTTPCACHE_ENABLED": "False", "CONCURRENT_REQUESTS_PER_DOMAIN": "8", "TELNETCONSOLE_ENABLED": "False",
          "LOG_LEVEL": "INFO"}
+#: the full pipeline's CPU per page may exceed bare fetching + parse_article by this share
+BUDGET_MARGIN = 0.25
 
 
 def shared_pages() -> Path:
@@ -82,38 +94,42 @@ def stored_rows(db_path: Path) -> int:
         return 0
     try:
         with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=1) as conn:
-            return conn.execute("SELECT (SELECT count(*) FROM articles) + (SELECT count(*) FROM rejects)").fetchone()[0]
+            return conn.execute("SELECT (SELECT count(*) FROM articles) + (SELECT count(*) FROM rejects)"
+                                " + (SELECT coalesce(sum(last_seen_at > first_seen_at), 0) FROM articles)"
+                                ).fetchone()[0]
     except sqlite3.Error:  # not migrated yet
         return 0
 
 
-def watch(processes: list[subprocess.Popen], db_path: Path, start: float, site: LocalSite,
-          timeout: float = 1800) -> tuple[float, int, dict]:
-    """Wait for ``processes``; return (seconds from ``start`` to the last change of the row count,
-    rows, {"first page": s, "last page": s} seconds from ``start`` to the first and last page hit)."""
+def watch(processes: list[subprocess.Popen], db_path: Path | None, start: float, site: LocalSite,
+          timeout: float = 3600) -> tuple[float, dict]:
+    """Wait for ``processes``; return (seconds from ``start`` to the last change of the stored rows,
+    or to the processes' exit without ``db_path``; {"first page": s, "last page": s} from ``start``)."""
     rows, last_change, marks = 0, start, {}
     paths = site.page_paths()
     while any(p.poll() is None for p in processes):
-        now_rows = stored_rows(db_path)
-        if now_rows != rows:
-            rows, last_change = now_rows, time.perf_counter()
+        if db_path is not None:
+            now_rows = stored_rows(db_path)
+            if now_rows != rows:
+                rows, last_change = now_rows, time.perf_counter()
         fetched = sum(1 for path in paths if site.hits[path])
         if fetched and "first page" not in marks:
             marks["first page"] = time.perf_counter() - start
-        if fetched == len(paths) and "last page" not in marks:
+        if paths and fetched == len(paths) and "last page" not in marks:
             marks["last page"] = time.perf_counter() - start
         if time.perf_counter() - start > timeout:
             for p in processes:
                 p.kill()
             raise SystemExit("run timed out")
         time.sleep(0.05)
-    final = stored_rows(db_path)
-    if final != rows:
-        rows, last_change = final, time.perf_counter()
+    end = time.perf_counter()
+    if db_path is not None:
+        final = stored_rows(db_path)
+        end = time.perf_counter() if final != rows else last_change
     bad = [p.args for p in processes if p.returncode != 0]
     if bad:
         raise SystemExit(f"failed: {bad}")
-    return last_change - start, rows, marks
+    return end - start, marks
 
 
 def children_cpu() -> float:
@@ -125,15 +141,29 @@ def settings_args(extra: dict | None = None) -> list[str]:
     return [arg for name, value in {**QUICK, **(extra or {})}.items() for arg in ("-s", f"{name}={value}")]
 
 
-def run_plain(site: LocalSite, env: dict, workdir: Path) -> dict:
-    db_path = workdir / "plain.db"
+def run_bare(site: LocalSite, env: dict, workdir: Path, label: str) -> dict:
+    """The bare spider, from ``workdir`` (outside the project: Scrapy's defaults + the same -s settings)."""
+    env = {key: value for key, value in env.items() if key not in ("SCRAPY_SETTINGS_MODULE", "PYTHONPATH")}
+    sites = ",".join(f"{site.url}{key}/" for key in site.pages)
+    cpu, start = children_cpu(), time.perf_counter()
+    with open(workdir / f"{label}.log", "w") as log:
+        process = subprocess.Popen([sys.executable, "-m", "scrapy", "runspider",
+                                    str(ROOT / "benchmarks" / "bare_spider.py"), "-a", f"sites={sites}",
+                                    *settings_args()],
+                                   cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT)
+        seconds, marks = watch([process], None, start, site)
+    return {"seconds": seconds, "cpu": children_cpu() - cpu, **marks}
+
+
+def run_pipeline(site: LocalSite, env: dict, workdir: Path, db_path: Path, label: str) -> dict:
+    """``scrapy crawl news`` with the project settings into ``db_path``."""
     env = {**env, "MODWATCH_DB": str(db_path)}
     cpu, start = children_cpu(), time.perf_counter()
-    with open(workdir / "plain.log", "w") as log:
+    with open(workdir / f"{label}.log", "w") as log:
         process = subprocess.Popen([sys.executable, "-m", "scrapy", "crawl", "news", *settings_args()],
                                    cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        seconds, rows, marks = watch([process], db_path, start, site)
-    return {"seconds": seconds, "rows": rows, "cpu": children_cpu() - cpu, **marks}
+        seconds, marks = watch([process], db_path, start, site)
+    return {"seconds": seconds, "cpu": children_cpu() - cpu, "rows": stored_rows(db_path), **marks}
 
 
 def run_redis(site: LocalSite, env: dict, workdir: Path, workers: int, redis_url: str) -> dict:
@@ -153,77 +183,167 @@ def run_redis(site: LocalSite, env: dict, workdir: Path, workers: int, redis_url
     processes.append(subprocess.Popen([*cli, "writer", "news", "--db", str(db_path)], cwd=ROOT, env=env,
                                       stdout=logs[-1], stderr=subprocess.STDOUT))
     try:
-        seconds, rows, marks = watch(processes, db_path, start, site)
+        seconds, marks = watch(processes, db_path, start, site)
     finally:
         for log in logs:
             log.close()
-    return {"seconds": seconds, "rows": rows, "cpu": children_cpu() - cpu, **marks}
+    return {"seconds": seconds, "cpu": children_cpu() - cpu, "rows": stored_rows(db_path), **marks}
 
 
-def line(label: str, result: dict, pages: int, reference: dict | None) -> str:
-    rate, cpu_rate = pages / result["seconds"], pages / result["cpu"]
-    text = (f"{label:<14} {pages:>5} pages {result['rows']:>5} rows {result['seconds']:>7.1f} s "
-            f"{rate:>7.1f} pages/s  {result['cpu']:>7.1f} CPU-s {cpu_rate:>6.1f} pages/CPU-s")
-    text += f"  (pages fetched {result.get('first page', 0):.1f}-{result.get('last page', 0):.1f} s)"
-    if reference:
-        text += (f"  = {rate / (pages / reference['seconds']):.0%} (wall),"
-                 f" {cpu_rate / (pages / reference['cpu']):.0%} (CPU) of plain")
+# parse_article alone in a fresh process, as in a crawl: modules imported before the clock, but the first
+# pages pay the extractor's lazy set-up (language model, dateparser tables, compiled patterns) as the crawl's do
+CHILD_PARSE = r"""
+import gzip, json, sys, time
+sys.path[:0] = [sys.argv[1] + "/benchmarks", sys.argv[1] + "/tests/distributed", sys.argv[1]]
+from scrapy.http import HtmlResponse
+from modwatch.extract.article import parse_article
+from distributed_crawl import load_pages
+pages = load_pages(int(sys.argv[2]), int(sys.argv[3]))
+base = sys.argv[4]
+texts = [(f"{base}{key}/{page}.html", HtmlResponse(f"{base}{key}/{page}.html", body=gzip.decompress(body),
+          headers={"Content-Type": "text/html; charset=utf-8"}).text)
+         for key, site in pages.items() for page, body in site.items()]
+cpu = 0.0
+for url, text in texts:
+    started = time.process_time()
+    try:
+        parse_article(text, url, language="en")
+    except ValueError:  # an empty document: the spider rejects it after the same work
+        pass
+    cpu += time.process_time() - started
+print(json.dumps({"cpu": cpu, "pages": len(texts)}))
+"""
+
+
+def parse_alone(count: int, sites: int, base_url: str) -> float:
+    """CPU seconds of ``parse_article`` over the crawl's pages, as the spider calls it (page text decoded
+    beforehand, outside the timing), in a fresh process."""
+    out = subprocess.run([sys.executable, "-c", CHILD_PARSE, str(ROOT), str(count), str(sites), base_url],
+                         check=True, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    return json.loads(out.stdout.strip().splitlines()[-1])["cpu"]
+
+
+def per_page(result: dict, empty: dict, pages: int) -> float:
+    """Milliseconds of CPU per page beyond the empty crawl's (start-up) CPU."""
+    return max(result["cpu"] - empty["cpu"], 0.0) / pages * 1000
+
+
+def budget(pipeline_ms: float, bare_ms: float, parse_ms: float, margin: float = BUDGET_MARGIN) -> tuple[bool, str]:
+    """(within budget, the line that says so): pipeline <= (bare + parse) * (1 + margin)."""
+    limit = (bare_ms + parse_ms) * (1 + margin)
+    verdict = "within budget" if pipeline_ms <= limit else f"OVER budget by {pipeline_ms / limit - 1:.0%}"
+    return pipeline_ms <= limit, (
+        f"cost budget: full pipeline {pipeline_ms:.1f} ms CPU/page <= (bare Scrapy {bare_ms:.1f} + parse_article "
+        f"{parse_ms:.1f}) x {1 + margin:.2f} = {limit:.1f} ms: {verdict}; beyond fetching and parsing "
+        f"{max(pipeline_ms - bare_ms - parse_ms, 0):.1f} ms/page")
+
+
+def line(label: str, result: dict, pages: int, cpu_ms: float | None = None) -> str:
+    text = (f"{label:<22} {pages:>5} pages {result['seconds']:>7.1f} s {pages / result['seconds']:>7.1f} pages/s "
+            f"{result['cpu']:>7.1f} CPU-s")
+    if cpu_ms is not None:
+        text += f" {cpu_ms:>6.1f} ms CPU/page"
+    if "first page" in result:
+        text += f"  (pages fetched {result.get('first page', 0):.1f}-{result.get('last page', 0):.1f} s)"
     return text
+
+
+def check_hits(site: LocalSite, label: str) -> None:
+    fetched = [site.hits[p] for p in site.page_paths()]
+    if fetched != [1] * len(fetched):
+        raise SystemExit(f"{label}: pages not fetched exactly once: "
+                         f"{sum(1 for n in fetched if n == 0)} missed, {sum(1 for n in fetched if n > 1)} repeated")
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pages", type=int, default=300)
+    parser.add_argument("--pages", type=int, default=999)
     parser.add_argument("--sites", type=int, default=4)
-    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
-    parser.add_argument("--repeat", type=int, default=1, help="runs of each; the fastest (wall) is shown")
-    parser.add_argument("--dsa-rows", type=int, default=0, help="then run benchmarks/dsa_ingest.py --rows N")
+    parser.add_argument("--workers", type=int, nargs="*", default=[1], help="redis workers per run (none: skip)")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each crawl; the least CPU is kept")
     args = parser.parse_args(argv)
     binary = shutil.which("redis-server")
-    if not binary:
+    if args.workers and not binary:
         raise SystemExit("redis-server not found (Debian package redis-server; .ci/run installs it)")
     pages = load_pages(args.pages, args.sites)
     sizes = sorted(len(gzip.decompress(b)) for site in pages.values() for b in site.values())
-    print(f"{args.pages} real pages (date-benchmark), {args.sites} sites, median {sizes[len(sizes) // 2] / 1024:.0f} KiB, "
+    print(f"{args.pages} real pages (date-benchmark), {args.sites} sites, "
+          f"median {sizes[len(sizes) // 2] / 1024:.0f} KiB, "
           f"total {sum(sizes) / 2**20:.1f} MiB uncompressed; {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}")
-    workdir = Path(tempfile.mkdtemp(prefix="distributed-bench-"))
+    same_work("`scrapy crawl news` (project settings: sitemap discovery, parse_article, items, WARC, tagging, "
+              "SQLite) and the same crawl again on its database", "`scrapy runspider bare_spider.py` (Scrapy "
+              "defaults: feed, sitemap, pages fetched, nothing parsed or stored); same pages from 127.0.0.1, "
+              "same -s settings; parse_article alone on the same page texts in-process")
+    workdir = Path(tempfile.mkdtemp(prefix="crawl-bench-"))
     port = free_port()
-    redis = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                              "--dir", str(workdir)], stdout=subprocess.DEVNULL)
+    redis = (subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                               "--dir", str(workdir)], stdout=subprocess.DEVNULL) if args.workers else None)
     try:
-        with LocalSite(pages) as site:
-            env = {**os.environ, "PYTHONPATH": str(ROOT), "MODWATCH_SITES_FILE": str(site.write_sites_file(
-                workdir / "sites.yaml")), "MODWATCH_WARC_DIR": str(workdir / "warc"),
+        results: dict[str, list[dict]] = {}
+        with LocalSite({key: {} for key in pages}) as empty_site:
+            env = {**os.environ, "PYTHONPATH": str(ROOT), "MODWATCH_SITES_FILE": str(empty_site.write_sites_file(
+                workdir / "empty-sites.yaml")), "MODWATCH_WARC_DIR": str(workdir / "warc"),
                 "MODWATCH_HTTPCACHE_DIR": str(workdir / "httpcache"), "MODWATCH_REPLAY": ""}
-            paths = site.page_paths()
-            results: dict[str, list[dict]] = {}
+            empty = {"bare": run_bare(empty_site, env, workdir, "bare-empty"),
+                     "pipeline": run_pipeline(empty_site, env, workdir, workdir / "empty.db", "pipeline-empty")}
+        with LocalSite(pages) as site:
+            env["MODWATCH_SITES_FILE"] = str(site.write_sites_file(workdir / "sites.yaml"))
             for _ in range(args.repeat):  # interleaved: a busy moment of the machine hits every kind
-                runs = [("plain scrapy", lambda: run_plain(site, env, workdir))]
+                runs = [("bare scrapy", lambda: run_bare(site, env, workdir, "bare")),
+                        ("full pipeline", lambda: run_pipeline(site, env, workdir, workdir / "pipeline.db",
+                                                               "pipeline")),
+                        ("re-crawl, unchanged", lambda: run_pipeline(site, env, workdir, workdir / "pipeline.db",
+                                                                     "recrawl"))]
                 runs += [(f"redis x{n}", lambda n=n: run_redis(site, env, workdir, n, f"redis://127.0.0.1:{port}/0"))
                          for n in args.workers]
                 for label, run in runs:
                     site.hits.clear()
-                    result = run()
-                    fetched = [site.hits[p] for p in paths]
-                    if fetched != [1] * len(paths):
-                        raise SystemExit(f"{label}: pages not fetched exactly once: "
-                                         f"{sum(1 for n in fetched if n == 0)} missed, {sum(1 for n in fetched if n > 1)} repeated")
-                    results.setdefault(label, []).append(result)
-                    for path in workdir.glob("*.db*"):
-                        path.unlink()
-            best = {label: min(r, key=lambda x: x["seconds"]) for label, r in results.items()}
-            print("every page fetched exactly once in every run (server-side count)")
-            reference = best["plain scrapy"]
-            for label, result in best.items():
-                print(line(label, result, len(paths), None if label == "plain scrapy" else reference))
+                    results.setdefault(label, []).append(run())
+                    check_hits(site, label)
+                for path in workdir.glob("*.db*"):
+                    path.unlink()
+            parse_cpu = parse_alone(args.pages, args.sites, site.url)
+        print("every page fetched exactly once in every run (server-side count)")
+        best = {label: min(r, key=lambda x: x["cpu"]) for label, r in results.items()}
+        n = args.pages
+        ms = {label: per_page(result, empty["bare" if label == "bare scrapy" else "pipeline"], n)
+              for label, result in best.items()}
+        print(f"start-up CPU (same crawl, sites without pages): bare {empty['bare']['cpu']:.1f} s, "
+              f"modwatch {empty['pipeline']['cpu']:.1f} s")
+        for label, result in best.items():
+            print(line(label, result, n, ms[label]))
+        parse_ms = parse_cpu / n * 1000
+        print(f"{'parse_article alone':<22} {n:>5} pages {parse_cpu:>7.1f} CPU-s {parse_ms:>6.1f} ms CPU/page")
+        _ok, verdict = budget(ms["full pipeline"], ms["bare scrapy"], parse_ms)
+        print(verdict)
+        bare, full = best["bare scrapy"], best["full pipeline"]
+        summary(f"crawl, {n} pages: CPU per page", f"{ms['full pipeline']:.1f} ms",
+                f"{ms['bare scrapy']:.1f} ms", ms["full pipeline"] / ms["bare scrapy"],
+                "`scrapy crawl news` (parse, items, WARC, tagging, SQLite) vs bare Scrapy spider fetching the same "
+                "pages from 127.0.0.1; start-up CPU subtracted")
+        summary(f"crawl, {n} pages: cost budget", f"{ms['full pipeline']:.1f} ms CPU/page",
+                f"{(ms['bare scrapy'] + parse_ms) * (1 + BUDGET_MARGIN):.1f} ms",
+                ms["full pipeline"] / ((ms["bare scrapy"] + parse_ms) * (1 + BUDGET_MARGIN)),
+                f"full pipeline vs (bare fetch {ms['bare scrapy']:.1f} + parse_article alone {parse_ms:.1f}) + 25 %; "
+                "ratio <= 1.00 is within budget")
+        summary(f"crawl, {n} pages: pages/s", f"{n / full['seconds']:.1f} pages/s",
+                f"{n / bare['seconds']:.1f} pages/s",
+                bare["seconds"] / full["seconds"], "full pipeline vs bare Scrapy spider, wall-clock from launch "
+                "(start-up included)")
+        summary(f"re-crawl, {n} unchanged pages: CPU per page", f"{ms['re-crawl, unchanged']:.1f} ms",
+                f"{ms['bare scrapy']:.1f} ms", ms["re-crawl, unchanged"] / ms["bare scrapy"],
+                "second `scrapy crawl news` on the same database (sha256 equal: not parsed) vs bare Scrapy fetch")
+        for workers in args.workers:
+            redis_run = best[f"redis x{workers}"]
+            summary(f"distributed crawl, {n} pages, {workers} worker{'s' if workers > 1 else ''} + writer",
+                    f"{n / redis_run['seconds']:.1f} pages/s", f"{n / full['seconds']:.1f} pages/s",
+                    full["seconds"] / redis_run["seconds"],
+                    "`modwatch distributed worker`s + writer (redis) vs the same crawl in one process, wall-clock")
     finally:
-        redis.terminate()
-        redis.wait(10)
+        if redis is not None:
+            redis.terminate()
+            redis.wait(10)
         shutil.rmtree(workdir, ignore_errors=True)
-    if args.dsa_rows:
-        print()
-        subprocess.run([sys.executable, str(ROOT / "benchmarks" / "dsa_ingest.py"), "--rows", str(args.dsa_rows)],
-                       check=True)
     return 0
 
 

@@ -38,6 +38,8 @@ from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from benchdata import same_work, summary  # noqa: E402  (benchmarks/ is sys.path[0])
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "tests" / "fixtures" / "dsa"
 NAME = "sor-global-2024-03-14-full.zip"
@@ -112,17 +114,26 @@ def main(argv=None) -> int:
     url = f"http://127.0.0.1:{server.server_address[1]}/{NAME}"
     try:
         print(f"dsa_sor download, peak RSS of the crawl process; scratch {workdir}")
+        same_work("dsa_sor spider streaming the dump to a spool file", "the same spider with the spool threshold above "
+                  "the dump's size (Scrapy holds the body); same dump from 127.0.0.1")
         for mib in (args.mib // 4, args.mib):
             dump = workdir / "www" / NAME
             write_dump(dump, mib)
             size, digest = dump.stat().st_size, sha256(dump)
             print(f"\ndump of {size / 2**20:,.0f} MiB (33 real statements + {mib} MiB padding)")
+            peaks = {}
             for label, spool_above in (("Scrapy body (ref)", size + 1), ("streamed (modwatch)", None)):
                 result = crawl(url, workdir, spool_above)
+                peaks[label] = result["peak_rss_kib"] / 1024
                 stored = (result["statements"], result["sha256"], result["byte_size"]) == (32, digest, size)
                 print(f"  {label:<22} peak RSS {result['peak_rss_kib'] / 1024:>7.1f} MiB"
                       f"   stored {'ok' if stored else 'WRONG: ' + str(result)}")
             dump.unlink()
+            if mib == args.mib:
+                summary(f"DSA download, {size / 2**20:,.0f} MiB dump: peak RSS",
+                        f"{peaks['streamed (modwatch)']:,.0f} MiB", f"{peaks['Scrapy body (ref)']:,.0f} MiB",
+                        peaks["streamed (modwatch)"] / peaks["Scrapy body (ref)"],
+                        "dsa_sor crawl streaming to a spool file vs the same crawl with Scrapy holding the body")
     finally:
         server.shutdown()
         if not args.workdir:

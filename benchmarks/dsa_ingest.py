@@ -1,57 +1,42 @@
-"""Benchmark: ingest a synthetic EU DSA daily dump through modwatch vs ``sqlite3``'s ``.import``.
+"""Benchmark: ``python -m modwatch dsa-load`` end to end vs ``sqlite3``'s ``.import``, same CSV.
 
 The synthetic day repeats the 33 real sample rows of both schemas (2024 v1 and 2025 v2 sample
 CSVs from ``../shared/data/transparency/dsa_transparency_db/``, or ``$MODWATCH_SHARED``) with
-fresh uuids until it has ``--rows`` statements, written as
+random uuid4 ids, as the real dumps have (seeded, so every run writes the same file), until it
+has ``--rows`` statements, written as one CSV (header = the v2 columns; v1 rows get an empty
+``content_id_ean``) and, with ``--zip``, also in the nested zip layout of the real dumps (outer
+zip of ``.csv.zip`` parts of 100,000 rows).
 
-- one CSV (header = the v2 columns; v1 rows get an empty ``content_id_ean``), and
-- the nested zip layout of the real dumps (outer zip of ``.csv.zip`` parts of 100,000 rows).
+Each measurement is one command a user runs, in its own process, timed from its start to its
+exit (Python start-up and imports included) with its CPU time (user + system) and peak RSS:
 
-Each measurement runs in its own subprocess so that peak RSS (``resource.getrusage``
-``ru_maxrss`` of the child) belongs to that run only:
+- ``modwatch dsa-load``: ``python -m modwatch dsa-load DAY.csv --db NEW.db``: migrations,
+  validation, de-duplication by uuid, provenance, then the search index of the new statements;
+- ``modwatch dsa-load zip`` (``--zip``): the same command on the nested zip (the download format);
+- ``sqlite3 .import``: the Debian ``sqlite3`` shell, ``.import DAY.csv`` into a new table (no
+  indexes, no de-duplication, no validation, no search index: the floor, not an equivalent).
 
-- ``modwatch csv``: ``db.dsa.load_dump`` of the CSV into a fresh database made by ``db.connect``
-- ``modwatch zip``: the same from the nested zip (the real download format)
-- ``sqlite3 .import``: the Debian ``sqlite3`` shell importing the same CSV into a new table
-  (no indexes, no de-duplication, no validation: the reference, not an equivalent)
+Each size is measured ``--repeat`` times (interleaved) and the fastest run is shown. Rates are
+given by wall-clock time and by CPU time; on a shared machine the CPU ratio is the steadier one.
+The ratio falls as the table grows: each insert walks the ``uuid`` unique index, whose random
+keys touch pages all over it once it no longer fits the page cache.
 
-Two sizes (``--rows`` and ``--rows // 4``) show whether memory grows with the file size.
-Target (issue 7): modwatch >= 50 % of ``.import`` rows/s and flat peak RSS.
+Figures: see the README (``benchmarks/run_all.py`` summary table).
 
-Each measurement runs ``--repeat`` times (interleaved) and the fastest is shown. Rates are given
-by wall-clock time and by CPU time (user + system of the measured process): on a shared machine
-the CPU-time ratio is the steadier comparison.
+The load stays in WAL mode (issue 13), so readers of the database are never locked out while
+statements are added, at ~25 % more CPU than a rollback-journal load (issue 13's measurement).
 
-Figures (``--rows 250000 --repeat 2``, 2-core shared machine, 2026-11-29; fastest of 2)::
-
-    250,000 statements (CSV 260 MiB)  rows/s    rows/CPU-s  peak RSS   wall / CPU ratio to .import
-    sqlite3 .import (ref)             91,167    96,788       11 MiB
-    modwatch csv, before              42,895    49,872      122 MiB    49 % / 52 %
-    modwatch csv, after               59,128    61,770      111 MiB    65 % / 64 %
-    modwatch zip, before              30,228    47,174      141 MiB    35 % / 49 %
-    modwatch zip, after               55,169    57,150      129 MiB    61 % / 59 %
-    (62,500 statements, after: csv 67 % / 63 %, zip 61 % / 60 %; peak RSS 111 / 116 MiB)
-    (1,000,000 statements, 1,039 MiB CSV, ``--rows 1000000 --repeat 1``, after: csv 60,055
-    rows/s = 64 % / 64 %, zip 56,657 rows/s = 60 % / 60 %; peak RSS 111 / 131 MiB, as at 250,000)
-
-"before" wrote through the WAL (every page twice: WAL, then checkpoint) in ``executemany``
-batches of 5,000 rows; "after" switches the database to a rollback journal for the load (pages
-appended to a growing table are not journaled; since issue 13 the load stays in WAL instead, so
-readers are never locked out, at ~25 % more CPU) and uses batches of
-200 rows (a 5,000-row batch of ~40 strings a row no longer fits the CPU caches: +12 % CPU).
-The rest of the time is ``csv.reader`` (~40 %) and SQLite's insert with the ``uuid`` unique
-index (~45 %). Peak RSS is mostly the 64 MiB SQLite page cache of the load; it does not grow
-with the file (the zip's inner parts are capped at 100,000 rows).
-
-Usage: ``python benchmarks/dsa_ingest.py [--rows 1000000] [--repeat 2] [--workdir DIR]``
+Usage: ``python benchmarks/dsa_ingest.py [--rows 1000000 5000000] [--repeat 1] [--zip] [--workdir DIR]``
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import io
 import json
+import random
 import shutil
 import subprocess
 import sys
@@ -60,7 +45,7 @@ import uuid
 import zipfile
 from pathlib import Path
 
-from benchdata import shared_data  # noqa: E402  (benchmarks/ is sys.path[0])
+from benchdata import same_work, shared_data, summary  # noqa: E402  (benchmarks/ is sys.path[0])
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -88,79 +73,77 @@ def sample_rows() -> list[list[str]]:
     return rows
 
 
-def write_synthetic(csv_path: Path, zip_path: Path, n_rows: int) -> None:
-    """Write ``n_rows`` statements (unique uuids) as one CSV and as a nested zip dump.
+def write_synthetic(csv_path: Path, zip_path: Path | None, n_rows: int, seed: int = 18) -> None:
+    """Write ``n_rows`` statements (random uuid4 ids, seeded) as one CSV and, if ``zip_path``, as a
+    nested zip dump with the same rows.
 
-    Streams: each 100,000-row part goes through a temporary file, so this process stays small
-    (its peak RSS would otherwise be inherited by the measured child processes on Linux).
+    Streams: rows are written as they are made and each 100,000-row part goes through a temporary
+    file, so this process stays small (its peak RSS would otherwise be inherited by the measured
+    child processes on Linux).
     """
     rows = sample_rows()
-    stem = zip_path.name.removesuffix(".zip")
+    rng = random.Random(seed)
     with open(csv_path, "w", encoding="utf-8", newline="") as out, \
-            zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as outer:
+            (zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) if zip_path else contextlib.nullcontext()) as outer:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(COLUMNS)
         for part, first in enumerate(range(0, n_rows, ROWS_PER_PART)):
-            with tempfile.TemporaryFile() as inner_file:
-                with zipfile.ZipFile(inner_file, "w", zipfile.ZIP_DEFLATED) as inner, \
-                        inner.open(f"{stem}-{part:05d}-00000.csv", "w") as member:
-                    text = io.TextIOWrapper(member, encoding="utf-8", newline="")
-                    part_writer = csv.writer(text, lineterminator="\n")
-                    part_writer.writerow(COLUMNS)
-                    for i in range(first, min(first + ROWS_PER_PART, n_rows)):
-                        row = list(rows[i % len(rows)])
-                        row[0] = str(uuid.UUID(int=i + 1))
-                        writer.writerow(row)
+            with _part_writer(outer, f"{csv_path.stem}-{part:05d}") as part_writer:
+                for i in range(first, min(first + ROWS_PER_PART, n_rows)):
+                    row = list(rows[i % len(rows)])
+                    row[0] = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+                    writer.writerow(row)
+                    if part_writer:
                         part_writer.writerow(row)
-                    text.flush()
-                    text.detach()
-                inner_file.seek(0)
-                with outer.open(f"{stem}-{part:05d}.csv.zip", "w") as target:
-                    shutil.copyfileobj(inner_file, target)
+
+
+@contextlib.contextmanager
+def _part_writer(outer: zipfile.ZipFile | None, stem: str):
+    """A csv writer of one ``<stem>.csv.zip`` part of ``outer`` (header written), through a temporary
+    file; None without ``outer``."""
+    if outer is None:
+        yield None
+        return
+    with tempfile.TemporaryFile() as inner_file:
+        with zipfile.ZipFile(inner_file, "w", zipfile.ZIP_DEFLATED) as inner, \
+                inner.open(f"{stem}-00000.csv", "w") as member:
+            text = io.TextIOWrapper(member, encoding="utf-8", newline="")
+            part_writer = csv.writer(text, lineterminator="\n")
+            part_writer.writerow(COLUMNS)
+            yield part_writer
+            text.flush()
+            text.detach()
+        inner_file.seek(0)
+        with outer.open(f"{stem}.csv.zip", "w") as target:
+            shutil.copyfileobj(inner_file, target)
 
 
 # ---------------------------------------------------------------------------------------------
 # measured runs (each in a child process)
 
-CHILD_MODWATCH = r"""
-import json, resource, sys, time
-sys.path.insert(0, sys.argv[1])
-import db
-from db.dsa import load_dump
-path, db_path = sys.argv[2], sys.argv[3]
-database = db.connect(db_path)
-database.execute("PRAGMA synchronous = NORMAL")
-start, cpu_start = time.perf_counter(), resource.getrusage(resource.RUSAGE_SELF)
-with open(path, "rb") as fh:
-    result = load_dump(database, fh, url="file://" + path, name=path.rsplit("/", 1)[-1],
-                       fetched_at="2026-01-01T00:00:00Z")
+# a small wrapper whose only child is the measured command: its RUSAGE_CHILDREN is that command's
+CHILD = r"""
+import json, resource, subprocess, sys, time
+start = time.perf_counter()
+out = subprocess.run(sys.argv[2:], input=sys.argv[1], check=True, capture_output=True, text=True)
 seconds = time.perf_counter() - start
-cpu_end = resource.getrusage(resource.RUSAGE_SELF)
-cpu = (cpu_end.ru_utime + cpu_end.ru_stime) - (cpu_start.ru_utime + cpu_start.ru_stime)
-# VmHWM: this process image's own peak RSS (ru_maxrss would include the parent's peak on Linux)
-peak = next((int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:")),
-            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
-print(json.dumps({"seconds": seconds, "cpu_seconds": cpu, "rows": result["rows_stored"], "peak_rss_kib": peak}))
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"seconds": seconds, "cpu_seconds": usage.ru_utime + usage.ru_stime,
+                  "peak_rss_kib": usage.ru_maxrss, "stdout": out.stdout}))
 """
 
 
-def run_modwatch(path: Path, db_path: Path) -> dict:
-    out = subprocess.run([sys.executable, "-c", CHILD_MODWATCH, str(ROOT), str(path), str(db_path)],
-                         check=True, capture_output=True, text=True)
+def measure(command: list[str], stdin: str = "") -> dict:
+    out = subprocess.run([sys.executable, "-c", CHILD, stdin, *command], check=True, capture_output=True, text=True,
+                         cwd=ROOT)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-CHILD_SQLITE = r"""
-import json, resource, subprocess, sys, time
-sqlite3, db_path, script = sys.argv[1], sys.argv[2], sys.argv[3]
-start = time.perf_counter()
-out = subprocess.run([sqlite3, db_path], input=script, check=True, capture_output=True, text=True)
-seconds = time.perf_counter() - start
-# this small wrapper's only child is the sqlite3 shell
-usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-print(json.dumps({"seconds": seconds, "cpu_seconds": usage.ru_utime + usage.ru_stime,
-                  "rows": int(out.stdout.strip().splitlines()[-1]), "peak_rss_kib": usage.ru_maxrss}))
-"""
+def run_dsa_load(path: Path, db_path: Path) -> dict:
+    """``python -m modwatch dsa-load PATH --db DB``, as a user runs it; rows = its ``rows_stored``."""
+    result = measure([sys.executable, "-m", "modwatch", "dsa-load", str(path), "--db", str(db_path)])
+    loaded = json.loads(result.pop("stdout").strip().splitlines()[-1])
+    return {**result, "rows": loaded["rows_stored"], "indexed": loaded.get("indexed_for_search")}
 
 
 def run_sqlite_import(csv_path: Path, db_path: Path) -> dict:
@@ -168,9 +151,8 @@ def run_sqlite_import(csv_path: Path, db_path: Path) -> dict:
     if not sqlite3:
         raise SystemExit("sqlite3 shell not found (Debian package sqlite3; .ci/run installs it)")
     script = f".mode csv\n.import {csv_path} statements_of_reasons\nselect count(*) from statements_of_reasons;\n"
-    out = subprocess.run([sys.executable, "-c", CHILD_SQLITE, sqlite3, str(db_path), script],
-                         check=True, capture_output=True, text=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    result = measure([sqlite3, str(db_path)], script)
+    return {**result, "rows": int(result.pop("stdout").strip().splitlines()[-1])}
 
 
 def report(label: str, result: dict, reference: dict | None = None) -> str:
@@ -184,6 +166,12 @@ def report(label: str, result: dict, reference: dict | None = None) -> str:
     return line
 
 
+def ratios(result: dict, reference: dict) -> tuple[float, float]:
+    """(wall, CPU) rows/s of ``result`` as a share of ``reference``'s."""
+    return (reference["seconds"] / result["seconds"] * result["rows"] / reference["rows"],
+            reference["cpu_seconds"] / result["cpu_seconds"] * result["rows"] / reference["rows"])
+
+
 def best(runs: list[dict]) -> dict:
     """The fastest (wall) of repeated runs; the CPU time and RSS of that run."""
     return min(runs, key=lambda r: r["seconds"])
@@ -191,36 +179,50 @@ def best(runs: list[dict]) -> dict:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=1_000_000, help="statements in the large day")
+    parser.add_argument("--rows", type=int, nargs="+", default=[1_000_000, 5_000_000], help="statements per day")
     parser.add_argument("--workdir", type=Path, help="scratch folder (default: a temp dir)")
-    parser.add_argument("--repeat", type=int, default=2, help="runs of each measurement; the fastest is shown")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each measurement; the fastest is shown")
+    parser.add_argument("--zip", action="store_true", help="also dsa-load the nested zip of the same rows")
     args = parser.parse_args(argv)
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="dsa-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     try:
-        sizes = [args.rows // 4, args.rows]
-        print(f"synthetic DSA days from {len(sample_rows())} real rows; scratch {workdir}")
-        for n_rows in sizes:
+        print(f"synthetic DSA days from {len(sample_rows())} real rows, random uuid4 ids; scratch {workdir}")
+        same_work("`python -m modwatch dsa-load DAY.csv --db NEW.db` (validate, de-duplicate, provenance, "
+                  "search index)", "`sqlite3 NEW.db` `.import DAY.csv` into a bare table; both whole processes, "
+                  "the same CSV file")
+        for n_rows in args.rows:
             csv_path = workdir / f"sor-global-2099-01-01-full-{n_rows}.csv"
-            zip_path = workdir / f"sor-global-2099-01-01-full-{n_rows}.zip"
+            zip_path = workdir / f"sor-global-2099-01-01-full-{n_rows}.zip" if args.zip else None
             write_synthetic(csv_path, zip_path, n_rows)
-            print(f"\n{n_rows:,} statements: CSV {csv_path.stat().st_size / 2**20:,.0f} MiB, "
-                  f"nested zip {zip_path.stat().st_size / 2**20:,.0f} MiB")
-            runs = {"import": [], "csv": [], "zip": []}
-            for _ in range(args.repeat):  # interleaved, so a busy moment of the machine hits all three
-                for kind, run in (("import", lambda db: run_sqlite_import(csv_path, db)),
-                                  ("csv", lambda db: run_modwatch(csv_path, db)),
-                                  ("zip", lambda db: run_modwatch(zip_path, db))):
+            print(f"\n{n_rows:,} statements: CSV {csv_path.stat().st_size / 2**20:,.0f} MiB"
+                  + (f", nested zip {zip_path.stat().st_size / 2**20:,.0f} MiB" if zip_path else ""), flush=True)
+            kinds = [("import", lambda db: run_sqlite_import(csv_path, db)),
+                     ("csv", lambda db: run_dsa_load(csv_path, db))]
+            if zip_path:
+                kinds.append(("zip", lambda db: run_dsa_load(zip_path, db)))
+            runs: dict[str, list[dict]] = {kind: [] for kind, _ in kinds}
+            for _ in range(args.repeat):  # interleaved, so a busy moment of the machine hits every kind
+                for kind, run in kinds:
                     db_path = workdir / f"{kind}-{n_rows}.db"
                     runs[kind].append(run(db_path))
                     for path in workdir.glob(f"{kind}-{n_rows}.db*"):
                         path.unlink()
             reference = best(runs["import"])
             print(report("sqlite3 .import (ref)", reference))
-            print(report("modwatch load_dump csv", best(runs["csv"]), reference))
-            print(report("modwatch load_dump zip", best(runs["zip"]), reference))
+            print(report("modwatch dsa-load csv", best(runs["csv"]), reference))
+            if zip_path:
+                print(report("modwatch dsa-load zip", best(runs["zip"]), reference))
+            mine = best(runs["csv"])
+            wall, cpu = ratios(mine, reference)
+            summary(f"DSA ingest, {n_rows:,} statements (random ids)",
+                    f"{mine['rows'] / mine['seconds']:,.0f} rows/s ({mine['seconds']:.0f} s; CPU {cpu:.0%})",
+                    f"{reference['rows'] / reference['seconds']:,.0f} rows/s ({reference['seconds']:.0f} s)", wall,
+                    "`python -m modwatch dsa-load DAY.csv` (search index included) vs `sqlite3 .import DAY.csv`, "
+                    "whole processes, wall-clock")
             csv_path.unlink()
-            zip_path.unlink()
+            if zip_path:
+                zip_path.unlink()
     finally:
         if not args.workdir:
             shutil.rmtree(workdir, ignore_errors=True)

@@ -47,7 +47,8 @@ import time
 import uuid
 from pathlib import Path
 
-from dsa_ingest import sample_rows  # noqa: E402  (benchmarks/ is sys.path[0])
+from benchdata import same_work, summary  # noqa: E402  (benchmarks/ is sys.path[0])
+from dsa_ingest import sample_rows  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -280,6 +281,32 @@ def report(n_rows: int, f: dict) -> None:
         print(f"  {label:<56} {q['cold_ms']:>9,.0f} {q['best_ms']:>9,.0f}  ({q['rows']:,} rows)")
 
 
+#: site request -> the DuckDB question that answers the same thing (the like-for-like pairs of the summary)
+PAIRS = {
+    "filtered count platform + 6 h (JSON page)": "filtered count platform + 6 h",
+    "canned dsa_statements_per_platform_category DE 2024-03": "per platform and category, DE, 2024-03",
+    "statements per country (summary SQL)": "statements per country",
+}
+
+
+def summarise(n_rows: int, f: dict) -> None:
+    """Summary rows: requests within the goal, and the paired questions beside DuckDB (best of the runs)."""
+    requests = f["requests"]
+    ok = sum(1 for r in requests.values() if r["status"] == 200 and r["best_ms"] < 1000)
+    summary(f"DSA at scale, {n_rows:,} statements: requests < 1 s", f"{ok} of {len(requests)}", "", None,
+            "site requests through HTTP (`modwatch serve` options), best of --repeat, status 200; goal: all")
+    for request, question in PAIRS.items():
+        mine, ref = requests[request]["best_ms"], f["duckdb"]["questions"][question]["best_ms"]
+        summary(f"DSA at scale, {n_rows:,} statements: {question}", f"{mine:,.0f} ms", f"{ref:,.0f} ms",
+                mine / ref if ref else None,
+                "the site's answer through HTTP (SQLite, indexes and summary) vs DuckDB in-process over the "
+                "Parquet export (dsa-export), best of the runs (ratio > 1: the site slower)")
+    c = f["csv"]
+    summary(f"DSA at scale, {n_rows:,} statements: CSV stream platform + 6 h",
+            f"{c['rows_per_s']:,.0f} rows/s wall, {c['rows_per_cpu_s']:,.0f} rows/server CPU-s",
+            "goal 20,000 rows/s", None, f"{c['rows']:,} rows of one filter streamed by the site (issue 16's goal)")
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 10_000_000])
@@ -290,12 +317,15 @@ def main(argv=None) -> int:
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="dsa-scale-"))
     workdir.mkdir(parents=True, exist_ok=True)
     results = {}
+    same_work("site requests through HTTP to `python -m modwatch serve` on the loaded database",
+              "DuckDB in-process over that database's Parquet export (`dsa-export`), the same questions")
     try:
         print(f"DSA at scale: statements built from {len(sample_rows())} real rows; scratch {workdir}; "
               f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} (wall times grow with it)")
         for n_rows in args.sizes:
             results[n_rows] = run_size(n_rows, workdir, args.repeat)
             report(n_rows, results[n_rows])
+            summarise(n_rows, results[n_rows])
             shutil.rmtree(workdir / f"n{n_rows}", ignore_errors=True)
     finally:
         if args.json:

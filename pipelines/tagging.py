@@ -12,6 +12,10 @@
     For an ArticleItem, finds the stored row by canonical URL and, if its content or the
     vocabulary changed since it was last tagged, replaces its ``article_entities`` rows and
     records the relevance reason (``articles.relevance_reason``) when its site has a rule.
+    An article is tagged once: the tags ``RelevancePipeline`` computed for the item are reused when
+    the stored row has the same title and body (``content_sha256``; stat
+    ``modwatch/tagging/from_relevance``), in the same process (a distributed crawl checks relevance
+    in the workers and tags in the writer).
     Stats: ``modwatch/tagging/tagged``, ``modwatch/tagging/unchanged``, ``modwatch/tagging/tags``.
 
 Settings: ``MODWATCH_DB`` (database), ``MODWATCH_SITES_FILE`` (sites file),
@@ -21,12 +25,14 @@ Settings: ``MODWATCH_DB`` (database), ``MODWATCH_SITES_FILE`` (sites file),
 from __future__ import annotations
 
 import logging
+import weakref
 
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
 import db
 from db import tagging as store
+from db.articles import content_sha256
 from modwatch.items import ArticleItem
 from modwatch.tagging import load_vocabulary, parse_rule, relevance, tag_article
 
@@ -47,6 +53,16 @@ def load_rules(sites_file: str | None) -> dict:
         logger.warning("relevance rules not loaded: %s", error)
         return {}
     return {site.key: parse_rule(site.relevance) for site in sites if site.relevance is not None}
+
+
+#: per crawler: tags of kept items by content sha256, from RelevancePipeline to TaggingPipeline
+_RELEVANCE_TAGS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+#: bound of that hand-over (items dropped after the relevance check, e.g. by a storage error, are not taken)
+_HANDOVER_MAX = 1000
+
+
+def _handover(crawler) -> dict:
+    return _RELEVANCE_TAGS.setdefault(crawler, {})
 
 
 class _Base:
@@ -82,6 +98,10 @@ class RelevancePipeline(_Base):
             self.stats.inc_value("modwatch/relevance/dropped")
             raise DropItem(f"not relevant to {adapter.get('source')}: {reason} <{adapter.get('url')}>", log_level="INFO")
         self.stats.inc_value("modwatch/relevance/kept")
+        tags_by_content = _handover(self.crawler)
+        if len(tags_by_content) >= _HANDOVER_MAX:
+            tags_by_content.pop(next(iter(tags_by_content)))
+        tags_by_content[content_sha256(adapter.get("title"), adapter.get("body"))] = tags
         return item
 
 
@@ -110,10 +130,15 @@ class TaggingPipeline(_Base):
         row = store.article_for_url(self.db, adapter.get("url") or "")
         if row is None:  # not stored (the store pipeline made it a reject)
             return item
+        tagged = _handover(self.crawler).pop(row["content_sha256"], None)
         if store.is_current(self.db, row["id"], row["content_sha256"], self.vocabulary.sha256):
             self.stats.inc_value("modwatch/tagging/unchanged")
             return item
-        tags = tag_article(row["title"], row["body"], self.vocabulary)
+        if tagged is not None:  # the relevance check tagged this very text: tag once
+            self.stats.inc_value("modwatch/tagging/from_relevance")
+            tags = tagged
+        else:
+            tags = tag_article(row["title"], row["body"], self.vocabulary)
         rule = self.rules.get(row["source"])
         reason = relevance(tags, rule)[1] if rule is not None else None
         count = store.store_article_tags(

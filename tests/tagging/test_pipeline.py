@@ -50,6 +50,7 @@ def test_relevance_rule_drops_articles_and_kept_ones_are_tagged(run_crawl, db_pa
     stats = stats_of_last_run(database)
     assert stats["modwatch/relevance/dropped"] == 2 and stats["modwatch/relevance/kept"] == 2
     assert stats["modwatch/tagging/tagged"] == 2
+    assert stats["modwatch/tagging/from_relevance"] == 2  # tagged once: the relevance check's tags were stored
     keys = {(r["kind"], r["key"]) for r in database.query(
         "select kind, key from article_entity_tags where url = ?", [REAL["wikimedia-turkey"]["url"]])}
     assert {("platform", "wikipedia"), ("country", "TR"), ("topic", "censorship")} <= keys
@@ -62,6 +63,7 @@ def test_sites_without_a_rule_keep_everything_and_a_second_crawl_retags_nothing(
     assert database.execute("select count(*) from articles").fetchone()[0] == 4
     assert database.execute("select count(*) from article_tagging").fetchone()[0] == 4
     assert database.execute("select count(*) from articles where relevance_reason is not null").fetchone()[0] == 0
+    assert "modwatch/tagging/from_relevance" not in stats_of_last_run(database)  # no rule: tagged from the row
     entities_before = database.execute("select count(*) from article_entities").fetchone()[0]
     database.close()
 
