@@ -5,7 +5,9 @@
 published one are the same read-only site:
 
 - the database is opened **immutable** (``-i``): Datasette cannot write to it, and Datasette
-  0.65 has no write API; arbitrary SQL is read-only and stopped after ``sql_time_limit_ms``;
+  0.65 has no write API; arbitrary SQL is read-only and stopped after ``sql_time_limit_ms``.
+  An immutable server never reads a file a writer can touch: ``serve`` serves a published snapshot
+  (:func:`publish_snapshot`), never the database a crawl or a bulk load writes to;
 - the configuration is ``datasette/metadata.yml`` and the plugins directory
   ``datasette/plugins`` (``modwatch_guards.py``: a full-table CSV is always streamed whole, a
   truncated query CSV is an error, never a silently short HTTP 200; punctuation in a search
@@ -113,6 +115,49 @@ def write_inspect_file(db_path: str | Path) -> Path:
     data = {name: {"hash": inspect_hash(db_path), "size": stat.st_size, "file": str(db_path), "tables": counts,
                    "_modwatch_stamp": stamp}}
     target.write_text(json.dumps(data, indent=1))
+    return target
+
+
+def snapshot_path(db_path: str | Path) -> Path:
+    """Where :func:`publish_snapshot` puts the served copy of ``db_path``:
+    ``<db>.published/<db file name>`` (``data/modwatch.db.published/modwatch.db``), so the
+    database keeps its name on the site (Datasette names it after the file)."""
+    db_path = Path(db_path)
+    return db_path.with_name(db_path.name + ".published") / db_path.name
+
+
+def publish_snapshot(db_path: str | Path) -> Path:
+    """Copy ``db_path`` to :func:`snapshot_path` as it stands in one committed state; return the copy.
+
+    SQLite's online backup API copies every page under one read transaction, so the copy is
+    consistent even while a crawl or a bulk load writes to ``db_path`` (WAL mode: the writer is
+    not blocked). The copy is written to a temporary name in the same directory, switched to a
+    single-file journal mode, and renamed over the previous snapshot (``os.replace``, atomic): a
+    running immutable server keeps reading the file it opened, never a half-written one, until it
+    is restarted. Raises ``sqlite3.Error`` or ``OSError`` if the database cannot be read or the
+    copy written.
+    """
+    import os
+    import sqlite3
+    import tempfile
+
+    target = snapshot_path(db_path)
+    target.parent.mkdir(exist_ok=True)
+    fd, temp_name = tempfile.mkstemp(dir=target.parent, prefix=target.name + ".", suffix=".tmp")
+    os.close(fd)
+    try:
+        source = sqlite3.connect(db_path)  # only read (mode=ro cannot open a WAL database without its -shm)
+        copy = sqlite3.connect(temp_name)
+        try:
+            source.backup(copy)  # all pages in one step: one read transaction, one committed state
+            copy.execute("PRAGMA journal_mode = DELETE")  # no -wal/-shm beside an immutable file
+        finally:
+            copy.close()
+            source.close()
+        os.replace(temp_name, target)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
     return target
 
 

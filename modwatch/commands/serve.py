@@ -9,14 +9,21 @@ Examples::
 
 The options (immutable database, SQL time limit, streamed CSV, plugins) are those of
 ``modwatch/publish.py``. An immutable database is served with its row counts computed once
-(``<db>.inspect.json``, rewritten when the database file changes), so neither the home page nor
+(``<snapshot>.inspect.json``, rewritten with each snapshot), so neither the home page nor
 an unfiltered table page counts millions of DSA statements. Before serving or publishing, the bulk-filled search index of the DSA
 statements of reasons is brought up to date (``publish.update_search_indexes``).
 
 Serving replaces this process with Datasette (``os.execvp``): stopping ``serve`` (Ctrl-C, SIGTERM)
-stops Datasette and frees the port. The database is opened immutable: stop ``serve`` before a
-crawl writes into the same file (Datasette answers "database disk image is malformed"
-otherwise), or serve it with ``--live``.
+stops Datasette and frees the port.
+
+The immutable server never reads the database a crawl or a bulk load writes to: ``serve`` first
+publishes a consistent snapshot of it (SQLite's backup API) to ``<db>.published/<db name>``,
+e.g. ``data/modwatch.db.published/modwatch.db``, renamed into place atomically, and serves that
+copy. Crawls and loads may run meanwhile; the site shows the data as it was when ``serve``
+started. To show new data, restart ``serve`` (it publishes again). ``--live`` serves the database
+itself and sees every commit at once (WAL mode), a little slower. The snapshot takes as much disk as
+the database; a server still running when another ``serve`` re-publishes keeps its open file, but
+its SQL threads that connect later read the new one (each answer from one snapshot): restart it.
 """
 
 from __future__ import annotations
@@ -38,8 +45,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8001)
     parser.add_argument("--live", action="store_true",
-                        help="do not open the database immutable: needed while a crawl writes to it "
-                             "(an immutable database being written gives 'database disk image is malformed')")
+                        help="serve the database itself (WAL), not a snapshot: shows what a running crawl "
+                             "or load commits at once")
     parser.add_argument("--publish", choices=("cloudrun", "fly"),
                         help="run `datasette publish` to this target instead of serving")
     parser.add_argument("--service", default="modwatch", help="Cloud Run service / Fly app name")
@@ -54,10 +61,12 @@ def _datasette() -> str:
 
 
 def run(args) -> int:
+    immutable = not args.publish and not args.live
     if args.publish:
         argv = publish.publish_argv(args.publish, args.db, service=args.service)
-    else:
-        argv = publish.serve_argv(args.db, host=args.host, port=args.port, live=args.live)
+    else:  # immutable: the snapshot published below, never the database being written
+        served = publish.snapshot_path(args.db) if immutable else args.db
+        argv = publish.serve_argv(served, host=args.host, port=args.port, live=args.live)
     if args.print_only:
         print(shlex.join(["datasette", *argv]))
         return 0
@@ -70,10 +79,16 @@ def run(args) -> int:
                 print(f"indexed {rows} new rows in {index}", file=sys.stderr)
     except sqlite3.OperationalError as e:  # e.g. a read-only copy: serve what is indexed
         print(f"warning: search indexes not updated ({e})", file=sys.stderr)
-    if not args.publish and not args.live:
-        try:  # row counts computed once per database change, not by every page (issue 16)
-            inspect_file = publish.write_inspect_file(args.db)
-            argv = publish.serve_argv(args.db, host=args.host, port=args.port, inspect_file=inspect_file)
+    if immutable:
+        try:  # a writer never touches the served file (issue 13)
+            served = publish.publish_snapshot(args.db)
+        except (OSError, sqlite3.Error) as e:
+            print(f"error: cannot publish a snapshot of {args.db} to serve ({e}); "
+                  "serve the database itself with --live", file=sys.stderr)
+            return 2
+        try:  # row counts computed once per snapshot, not by every page (issue 16)
+            inspect_file = publish.write_inspect_file(served)
+            argv = publish.serve_argv(served, host=args.host, port=args.port, inspect_file=inspect_file)
         except (OSError, sqlite3.Error) as e:
             print(f"warning: no row counts file ({e}); pages count rows themselves", file=sys.stderr)
     command = [_datasette(), *argv]

@@ -1,9 +1,12 @@
 """Readers are never locked out by a bulk load: ``python -m modwatch serve --live`` started while a
 real DSA dump is being loaded answers at once, shows the committed statements, and sees the rest
-when the load ends; the load keeps the database in WAL mode all along."""
+when the load ends; the load keeps the database in WAL mode all along. ``serve`` (immutable)
+serves a published snapshot, so a load and WAL checkpoints rewriting the database never reach it."""
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 import os
 import signal
@@ -14,6 +17,7 @@ import urllib.request
 
 import db
 from db.dsa import load_dump
+from modwatch import publish
 from tests.helpers import ROOT, free_port, modwatch, wait_for
 from tests.transparency.samples import V1, fixture
 
@@ -100,3 +104,138 @@ def test_serve_live_answers_while_a_dsa_load_runs(tmp_path):
             except ProcessLookupError:
                 pass
             process.wait(10)
+
+
+#: what the readers ask during the load: counts, and queries that read table and index pages
+#: the counts do not (a server reading the written file would meet rewritten pages there)
+QUERIES = (
+    "select (select count(*) from statements_of_reasons), (select count(*) from churn), "
+    "(select coalesce(sum(length(payload)), 0) from churn)",
+    "select * from statements_of_reasons order by rowid",
+    "select id, length(payload) from churn order by id desc limit 20",
+    "select rowid, * from statements_of_reasons_fts order by rowid",
+    "select name, type from sqlite_master order by name",
+)
+
+
+def _served(base: str, sql: str) -> list:
+    """The rows the site answers to ``sql``; anything but an HTTP 200 with rows raises."""
+    with urllib.request.urlopen(f"{base}/modwatch.json?sql={urllib.request.quote(sql)}", timeout=10) as response:
+        assert response.status == 200
+        data = json.loads(response.read())
+    assert data.get("ok", True) and "rows" in data, data
+    return data["rows"]
+
+
+def _rows(path) -> dict[str, list]:
+    """What each of :data:`QUERIES` gives on the database file ``path`` (read directly)."""
+    connection = sqlite3.connect(path)
+    try:
+        return {sql: [list(row) for row in connection.execute(sql)] for sql in QUERIES}
+    finally:
+        connection.close()
+
+
+def _serve(path, port: int) -> subprocess.Popen:
+    """``python -m modwatch serve path`` (immutable: serve's default) on ``port``, answering."""
+    process = subprocess.Popen(modwatch("serve", path, "--port", port), cwd=ROOT, start_new_session=True,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+
+    def answers():
+        assert process.poll() is None, process.stderr.read().decode()
+        try:
+            return urllib.request.urlopen(f"http://127.0.0.1:{port}/-/versions.json", timeout=1).status == 200
+        except OSError:
+            return False
+
+    wait_for(answers, timeout=60, what="serve to answer")
+    return process
+
+
+def _stop(process: subprocess.Popen) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    process.wait(10)
+
+
+def test_immutable_serve_answers_from_a_snapshot_while_a_dsa_load_and_checkpoints_rewrite_the_db(tmp_path):
+    path = tmp_path / "modwatch.db"
+    lines = fixture(V1).splitlines(keepends=True)  # header + 29 real statements (one duplicate uuid)
+    first, rest = b"".join(lines[:13]), b"".join(lines[:1] + lines[13:])
+
+    def load(data: bytes, part: int) -> dict:
+        database = db.connect(path)
+        try:
+            return load_dump(database, io.BytesIO(data), url=URL, name=f"sor-global-2024-03-14-full-0000{part}.csv",
+                             fetched_at="2026-11-29T12:00:00Z", sha256=hashlib.sha256(data).hexdigest(),
+                             byte_size=len(data))  # fmt: skip
+        finally:
+            database.close()
+
+    assert load(first, 0)["rows_stored"] == 11  # 12 statements, one duplicate uuid
+    with sqlite3.connect(path) as conn:  # a table the writer below churns: pages freed, reused, checkpointed
+        conn.execute("create table churn (id integer primary key, payload blob)")
+        conn.executemany("insert into churn (payload) values (randomblob(3000))", [()] * 200)
+    conn.close()
+    before = _rows(path)
+    assert before[QUERIES[0]] == [[11, 200, 600_000]]
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    process = _serve(path, port)
+    writing = threading.Event()
+    writer_error = []
+
+    def write_load():
+        try:
+            assert load(rest, 1)["rows_stored"] == 17  # the rest of the dump, into the database being served
+            conn = sqlite3.connect(path, timeout=30)
+            for round in range(60):  # rows added, old rows deleted, the WAL copied into the file and truncated
+                with conn:
+                    conn.executemany("insert into churn (payload) values (randomblob(3000 + ?))",
+                                     [(round,)] * 40)  # fmt: skip
+                    conn.execute("delete from churn where id in (select id from churn order by id limit 30)")
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            conn.close()
+        except BaseException as e:  # reported by the test thread
+            writer_error.append(e)
+        finally:
+            writing.set()
+
+    try:
+        served_file = publish.snapshot_path(path)
+        assert served_file.exists() and not served_file.samefile(path) and _rows(served_file) == before
+        answers, wrong, reader_errors = [], [], []
+
+        def read(offset: int):  # concurrent requests: each of Datasette's SQL threads opens its connection meanwhile
+            n = offset
+            while not writing.is_set():
+                sql = QUERIES[n % len(QUERIES)]
+                n += 1
+                try:
+                    rows = _served(base, sql)
+                except Exception as e:  # an HTTP 500 ("database disk image is malformed") or a refused request
+                    reader_errors.append(e)
+                    continue
+                (answers if rows == before[sql] else wrong).append(sql)
+
+        writer = threading.Thread(target=write_load)
+        readers = [threading.Thread(target=read, args=(i,)) for i in range(4)]
+        for thread in (*readers, writer):
+            thread.start()
+        writer.join(60)
+        for reader in readers:
+            reader.join(30)
+        assert not writer_error, writer_error
+        assert not reader_errors, [(e, getattr(e, "read", lambda: b"")()[:300]) for e in reader_errors[:3]]
+        assert not wrong, f"{len(wrong)} answers not those of the snapshot, e.g. to {wrong[0]!r}"
+        assert len(set(answers)) == len(QUERIES) and len(answers) >= 10, len(answers)
+        after = _rows(path)
+        assert after[QUERIES[0]][0][:2] == [28, 200 + 60 * 10] and after != before
+        assert all(_served(base, sql) == before[sql] for sql in QUERIES)  # the running server keeps its snapshot
+        _stop(process)
+        process = _serve(path, port)  # serve again: publishes again
+        assert all(_served(base, sql) == after[sql] for sql in QUERIES)
+    finally:
+        _stop(process)

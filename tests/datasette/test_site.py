@@ -401,7 +401,9 @@ def test_serve_command(site_db, tmp_path, capsys):
 
     assert main(["serve", str(site_db), "--port", "8123", "--print"]) == 0
     line = capsys.readouterr().out.strip()
-    assert line.startswith(f"datasette serve -i {site_db} --host 127.0.0.1 --port 8123 -m ")
+    snapshot = publish.snapshot_path(site_db)  # immutable: the published snapshot, not the database written to
+    assert snapshot == site_db.with_name(site_db.name + ".published") / site_db.name
+    assert line.startswith(f"datasette serve -i {snapshot} --host 127.0.0.1 --port 8123 -m ")
     assert main(["serve", str(site_db), "--publish", "cloudrun", "--print"]) == 0
     assert "datasette publish cloudrun" in capsys.readouterr().out
     assert main(["serve", str(tmp_path / "missing.db")]) == 2
