@@ -43,7 +43,7 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from db.overlaps import settle_overlaps
-from db.rejects import insert_reject
+from db.rejects import insert_reject, printable
 from db.timestamps import iso_utc
 
 logger = logging.getLogger(__name__)
@@ -113,14 +113,14 @@ def finish_dataset(db: sqlite_utils.Database, dataset_id: int, *, rows_read: int
 def fail_dataset(db: sqlite_utils.Database, dataset_id: int, error: str) -> None:
     """Mark a dataset ``'failed'`` with the error text; its rows (if any) never become current."""
     with db.atomic():
-        db["datasets"].update(dataset_id, {"status": FAILED, "error": error})
+        db["datasets"].update(dataset_id, {"status": FAILED, "error": printable(error)})
 
 
 def quarantine_dataset(db: sqlite_utils.Database, dataset_id: int, reason: str) -> None:
     """Mark a loaded dataset ``'quarantined'`` with the reason: its rows stay stored (``is_current = 0``)
     for inspection and the source's current dataset stays current."""
     with db.atomic():
-        db["datasets"].update(dataset_id, {"status": QUARANTINED, "error": reason, "is_current": 0})
+        db["datasets"].update(dataset_id, {"status": QUARANTINED, "error": printable(reason), "is_current": 0})
 
 
 def replace_current(db: sqlite_utils.Database, table: str, source: str, dataset_id: int) -> None:

@@ -12,6 +12,14 @@ IDENTITY = "ifnull(spider, ''), ifnull(url, ''), reason, ifnull(location, ''), i
 MAX_EXCERPT_CHARS = 16_384
 
 
+def printable(text: str | None) -> str | None:
+    """``text`` storable as UTF-8: bytes that were not UTF-8 (kept by ``surrogateescape``
+    decoding as lone surrogates, which SQLite cannot store) written as ``\\xNN``."""
+    if text is None:
+        return None
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def insert_reject(
     db: sqlite_utils.Database,
     *,
@@ -38,7 +46,8 @@ def insert_reject(
     if isinstance(excerpt, bytes):
         excerpt = excerpt[: MAX_EXCERPT_CHARS * 4].decode("utf-8", errors="replace")
     if excerpt is not None:
-        excerpt = excerpt[:MAX_EXCERPT_CHARS]
+        excerpt = printable(excerpt[:MAX_EXCERPT_CHARS])
+    reason = printable(reason)
     fetched_at = fetched_at or iso_utc()
     db.execute(
         "INSERT INTO rejects (crawl_run_id, spider, url, reason, excerpt, fetched_at, warc_record_id,"

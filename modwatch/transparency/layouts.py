@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .common import half_year, normalise_header
+from .common import half_year, normalise_header, show_bytes
 
 
 class LayoutError(ValueError):
@@ -25,7 +25,8 @@ class LayoutError(ValueError):
 
     def __init__(self, where: str, header: list[str] | str, known: list[str] | tuple[str, ...] = ()):
         self.where = where
-        self.header = header if isinstance(header, str) else ",".join(str(cell) for cell in header)
+        # bytes that were not UTF-8 shown as \xNN: the message is stored (datasets.error, source_status)
+        self.header = show_bytes(header if isinstance(header, str) else ",".join(str(cell) for cell in header))
         self.known = tuple(known)
         known_text = f" (known layouts: {', '.join(self.known)})" if self.known else ""
         super().__init__(f"unknown header in {where}: {self.header[:300]}{known_text}")
