@@ -93,6 +93,10 @@ def notes(data: bytes, source_url: str = "") -> list[str]:
     return []
 
 
+#: what reading a damaged workbook raises (a corrupt part, broken XML): the file is refused with the reason
+WORKBOOK_ERRORS = (zlib.error, EOFError, KeyError, ElementTree.ParseError, zipfile.BadZipFile, OSError)
+
+
 def parse_tiktok_removals(data: bytes, *, source_url: str) -> Iterator[tuple[str, dict | Reject]]:
     """Parse a workbook or CSV into ``(location, row | Reject)``.
 
@@ -106,7 +110,7 @@ def parse_tiktok_removals(data: bytes, *, source_url: str) -> Iterator[tuple[str
     if _is_xlsx(data):
         try:
             yield from _parse_workbook(data, name, period)
-        except (zlib.error, EOFError, KeyError, ElementTree.ParseError, zipfile.BadZipFile, OSError) as exc:
+        except WORKBOOK_ERRORS as exc:
             # a damaged workbook (corrupt part, broken XML): refused whole, with the reason
             raise ValueError(f"{name}: unreadable xlsx workbook ({type(exc).__name__}: {exc})") from exc
     else:

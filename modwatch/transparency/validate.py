@@ -34,6 +34,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+import zlib
 from itertools import groupby
 from typing import Iterator
 
@@ -55,7 +56,7 @@ def file_problems(parser: str, data: bytes, *, announced_size: int | None = None
         problems.append(f"size {len(data)} bytes, below the {announced_size} the server announced (Content-Length)")
     try:
         problems += _LAYOUT_CHECKS[parser](data)
-    except (zipfile.BadZipFile, EOFError, ValueError) as error:
+    except (zipfile.BadZipFile, EOFError, ValueError, zlib.error) as error:
         problems.append(f"unreadable file: {error}")
     return problems
 
@@ -158,11 +159,14 @@ def _tiktok(data: bytes) -> list[str]:
     if layout == "tiktok-xlsx":
         import openpyxl
 
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
         try:
-            titles = {sheet.title.strip().lower() for sheet in workbook.worksheets}
-        finally:
-            workbook.close()
+            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+            try:
+                titles = {sheet.title.strip().lower() for sheet in workbook.worksheets}
+            finally:
+                workbook.close()
+        except tiktok.WORKBOOK_ERRORS as error:
+            return [f"unreadable xlsx workbook ({type(error).__name__}: {error})"]
         return [] if "grfcr map" in titles else ["workbook lacks the 'GRFCR map' sheet"]
     why = unended_row(decode_text(data))
     return [why] if why else []
