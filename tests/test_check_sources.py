@@ -8,17 +8,14 @@ whose header drifted.
 """
 
 import io
-import threading
 import zipfile
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from modwatch.__main__ import main
 from modwatch.probe import Probe
-from tests.helpers import FIXTURES, ROOT
+from tests.helpers import FIXTURES, ROOT, PageHandler, local_server
 
 FILES = ROOT / "demo" / "files"
 NEW = (FIXTURES / "transparency" / "google_2026" / "google-government-removal-requests.VN-TH-KH-MM.csv").read_bytes()
@@ -33,31 +30,16 @@ def bundle_zip() -> bytes:
     return out.getvalue()
 
 
-@contextmanager
 def server(routes):
-    """A threaded HTTP server on 127.0.0.1: ``routes(path) -> (status, headers, body)``."""
+    """A local server (tests.helpers.local_server) answering ``routes(path) -> (status, headers, body)``."""
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(PageHandler):
         def do_GET(self):
             status, headers, body = routes(self.path)
-            self.send_response(status)
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            self.send(status, body, headers.get("Content-Type", "application/octet-stream"),
+                      {k: v for k, v in headers.items() if k != "Content-Type"})
 
-        def log_message(self, *args):
-            pass
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    return local_server(Handler)
 
 
 def wordpress(path):
