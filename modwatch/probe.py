@@ -14,6 +14,7 @@ stored. A redirect target is shown without its query string (a presigned URL's
 from __future__ import annotations
 
 import datetime as dt
+import http.client
 import re
 import urllib.error
 import urllib.request
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
 from modwatch import discovery
+from modwatch.redact import redact_url
 from modwatch.sites import Site
 
 #: the most a probe reads of one download (a Google zip is ~0.2-3 MB)
@@ -59,7 +61,7 @@ class Probe:
         """The final URL without query or fragment when a redirect moved the probe, else ``""``."""
         if not self.final_url or self.final_url == self.url:
             return ""
-        parts = urlsplit(self.final_url)
+        parts = urlsplit(redact_url(self.final_url))  # no password in the host part either
         return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
 
 
@@ -83,7 +85,7 @@ def fetch(url: str, *, max_bytes: int = MAX_BYTES, partial: bool = False, timeou
 def _run(probe: Probe, read, **fetch_options) -> Probe:
     try:
         probe.status, probe.final_url, body = fetch(probe.url, **fetch_options)
-    except (OSError, ValueError) as error:  # URLError, timeouts, refused connections
+    except (OSError, ValueError, http.client.HTTPException) as error:  # URLError, timeouts, refused, garbage
         probe.error = str(getattr(error, "reason", error))
         return probe
     if not 200 <= probe.status < 300:

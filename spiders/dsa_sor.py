@@ -77,8 +77,8 @@ from scrapy.exceptions import StopDownload
 
 import db
 from db.timestamps import file_stamp, iso_utc, parse_iso
-from modwatch.archive.warc import (REDACT_HEADERS, REDACT_PARAMS, WarcFile, header_list, redact_header_urls,
-                                   redact_url)
+from modwatch.archive.warc import REDACT_HEADERS, REDACT_PARAMS, WarcFile, redact_url
+from modwatch.redact import redact_headers
 from modwatch.items import RejectItem, SorDumpItem
 from modwatch.provenance import failure_reason, reject_for
 from modwatch.transparency import dsa
@@ -321,9 +321,10 @@ class DsaSorSpider(scrapy.Spider):
                 open(spooled.path, "rb") as body:
             record_id = warc.write_fetch(
                 redact_url(str(response.url), params), body,
-                redact_header_urls(header_list(response.headers.multi_items(), drop=drop), params),
+                redact_headers(response.headers.multi_items(), drop=drop, extra_params=params),
                 status=response.status_code, fetched_at=parse_iso(fetched_at),
-                request_headers=header_list(response.request.headers.multi_items(), drop=redact),
+                request_headers=redact_headers(response.request.headers.multi_items(), drop=redact,
+                                               extra_params=params),
             )
         self.logger.info("dsa_sor: %s archived in %s", name_url, os.fspath(path))
         return record_id

@@ -265,14 +265,22 @@ def iter_csv_members(fileobj: BinaryIO, name: str = "") -> Iterator[tuple[str, i
             except ArchiveTooLarge as exc:
                 raise DumpError(f"{name or 'dump'}: {exc}") from exc
             if info.filename.endswith(".zip"):
-                with outer.open(info) as member, tempfile.SpooledTemporaryFile(SPOOL_MAX_BYTES) as spool:
+                with _open_member(outer, info, name) as member, tempfile.SpooledTemporaryFile(SPOOL_MAX_BYTES) as spool:
                     shutil.copyfileobj(_Member(member, info.filename), spool, 1024 * 1024)
                     spool.seek(0)
                     yield from iter_csv_members(spool, info.filename)
                 continue
             if info.filename.endswith(".csv"):
-                with outer.open(info) as member:
+                with _open_member(outer, info, name) as member:
                     yield info.filename, _utf8_text(_Member(member, info.filename))
+
+
+def _open_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str | None):
+    """``archive.open(info)``; a damaged local header or an unknown compression method is a :class:`DumpError`."""
+    try:
+        return archive.open(info)
+    except (zipfile.BadZipFile, NotImplementedError, zlib.error) as exc:
+        raise DumpError(f"{name or 'dump'}: {info.filename}: unreadable zip member ({exc})") from exc
 
 
 def open_csv(text: io.TextIOBase) -> tuple[list[str] | None, Iterator[list[str]]]:

@@ -94,7 +94,8 @@ def notes(data: bytes, source_url: str = "") -> list[str]:
 
 
 #: what reading a damaged workbook raises (a corrupt part, broken XML): the file is refused with the reason
-WORKBOOK_ERRORS = (zlib.error, EOFError, KeyError, ElementTree.ParseError, zipfile.BadZipFile, OSError)
+WORKBOOK_ERRORS = (zlib.error, EOFError, KeyError, ElementTree.ParseError, zipfile.BadZipFile, OSError,
+                   NotImplementedError)  # NotImplementedError: a part of an unknown compression method
 
 
 def parse_tiktok_removals(data: bytes, *, source_url: str) -> Iterator[tuple[str, dict | Reject]]:

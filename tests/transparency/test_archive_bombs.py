@@ -10,7 +10,7 @@ import pytest
 
 from db.dsa import load_dump
 from modwatch.transparency.archives import ArchiveTooLarge, read_member
-from modwatch.transparency.dsa import DumpError
+from modwatch.transparency.dsa import DumpError, iter_csv_members
 from tests.helpers import report_file
 from tests.transparency.samples import V1, fixture, nested_zip
 
@@ -75,3 +75,29 @@ def test_a_member_inflating_past_its_limit_is_cut():
         assert len(read_member(archive, info)) == info.file_size  # the real member, whole
         with pytest.raises(ArchiveTooLarge, match="more than 1000"):
             read_member(archive, info, limit=1000)
+
+
+def with_unknown_method(real: bytes) -> bytes:
+    """``real`` (a zip) with every member's compression method set to 99 (AES, which zipfile cannot read)."""
+    data = bytearray(real)
+    for signature, offset in ((b"PK\x03\x04", 8), (b"PK\x01\x02", 10)):  # local header, central directory
+        start = data.find(signature)
+        while start != -1:
+            data[start + offset:start + offset + 2] = (99).to_bytes(2, "little")
+            start = data.find(signature, start + 4)
+    return bytes(data)
+
+
+def test_a_workbook_of_an_unknown_compression_method_is_refused_and_changes_nothing(load, memory_db):
+    real = report_file("English_LIPGR_2022_H1.xlsx").read_bytes()
+    assert load("tiktok_removals", "English_LIPGR_2022_H1.xlsx", data=real)["status"] == "loaded"
+    with pytest.raises(ValueError, match=r"English_LIPGR_2022_H1\.xlsx: unreadable xlsx workbook \(NotImplementedError"):
+        load("tiktok_removals", "English_LIPGR_2022_H1.xlsx", data=with_unknown_method(real))
+    assert memory_db.execute("select id, status from datasets order by id").fetchall() == [(1, "loaded"), (2, "failed")]
+
+
+def test_a_dump_member_of_an_unknown_compression_method_is_a_dump_error():
+    dump = with_unknown_method(nested_zip({V1: fixture(V1)}))
+    with pytest.raises(DumpError, match=r"unreadable zip member \(.*compression method"):
+        for _ in iter_csv_members(io.BytesIO(dump), "sor-global-2024-03-14-full.zip"):
+            pass
