@@ -6,7 +6,7 @@ Environment variables (all optional):
 - ``MODWATCH_WARC_DIR``: folder for the WARC file of each crawl run (default ``data/warc``).
 - ``MODWATCH_REPLAY``: a WARC file (or several, separated by ``:``) to crawl from instead of
   the network; URLs not in the archive answer 404. Used by ``make demo`` and the tests.
-  ``-s MODWATCH_REPLAY=...`` works the same (``modwatch.archive.replay.ReplayAddon``).
+  ``-s MODWATCH_REPLAY=...`` works the same (``middlewares.replay.ReplayAddon``).
 """
 
 import os
@@ -47,7 +47,7 @@ HTTPCACHE_ENABLED = True
 HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"
 HTTPCACHE_DIR = os.environ.get("MODWATCH_HTTPCACHE_DIR", os.path.abspath("data/httpcache"))
 # Scrapy's filesystem cache, storing URLs and headers redacted (modwatch.redact)
-HTTPCACHE_STORAGE = "modwatch.middlewares.RedactingCacheStorage"
+HTTPCACHE_STORAGE = "middlewares.downloader.RedactingCacheStorage"
 
 FEED_EXPORT_ENCODING = "utf-8"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
@@ -60,7 +60,7 @@ redact.install_log_redaction()
 # --- components (see each module's docstring) ----------------------------------------------
 DOWNLOADER_MIDDLEWARES = {
     # replay answers from a WARC before anything touches the network
-    "modwatch.archive.replay.WarcReplayMiddleware": 50,
+    "middlewares.replay.WarcReplayMiddleware": 50,
     # every response the crawl gets is written to the crawl run's WARC: 890 = just below the HTTP
     # cache (900), so a 304-revalidated or cached page is archived with its body; above
     # HttpCompression (590), so the payload is stored as on the wire (Content-Encoding kept)
@@ -68,21 +68,21 @@ DOWNLOADER_MIDDLEWARES = {
     # header charset contradicting the page's declared charset: below HttpCompressionMiddleware
     # (590), so it sees the decompressed body and its encoding is not reset by decompression;
     # above MetaRefreshMiddleware (580), which then reads the text with the right charset
-    "modwatch.middlewares.DeclaredCharsetMiddleware": 585,
-    # article pages byte-identical to the stored ones are not parsed again (modwatch.incremental)
-    "modwatch.incremental.UnchangedArticleMiddleware": 560,
+    "middlewares.downloader.DeclaredCharsetMiddleware": 585,
+    # article pages byte-identical to the stored ones are not parsed again (middlewares.incremental)
+    "middlewares.incremental.UnchangedArticleMiddleware": 560,
     # the last to see a response before the spider: its URL loses any credential (a redirect to
     # a URL with authentication_token / X-Amz-Signature), so nothing recorded from it holds one
-    "modwatch.middlewares.RedactResponseUrlMiddleware": 10,
+    "middlewares.downloader.RedactResponseUrlMiddleware": 10,
     # just above RedirectMiddleware (600): a redirect loop ends as a reject with its chain
-    "modwatch.fetch_bounds.RedirectLoopMiddleware": 601,
+    "middlewares.fetch_bounds.RedirectLoopMiddleware": 601,
 }
-# file:// downloads obey DOWNLOAD_MAXSIZE like HTTP ones (modwatch.fetch_bounds)
-DOWNLOAD_HANDLERS = {"file": "modwatch.fetch_bounds.BoundedFileDownloadHandler"}
+# file:// downloads obey DOWNLOAD_MAXSIZE like HTTP ones (middlewares.fetch_bounds)
+DOWNLOAD_HANDLERS = {"file": "middlewares.fetch_bounds.BoundedFileDownloadHandler"}
 SPIDER_MIDDLEWARES = {
     # nothing fetched twice in one run, dont_filter start/discovery pages included; 30 = engine
     # side of the built-in filters (depth, URL length), so a request they drop is not recorded
-    "modwatch.incremental.OncePerRunMiddleware": 30,
+    "middlewares.incremental.OncePerRunMiddleware": 30,
 }
 ITEM_PIPELINES = {
     # drop articles failing their site's `relevance:` rule (sites.yaml), before storage
@@ -92,11 +92,11 @@ ITEM_PIPELINES = {
     "pipelines.tagging.TaggingPipeline": 810,
 }
 # MODWATCH_REPLAY set (environment or -s): no robots.txt, throttling, delays or HTTP cache
-ADDONS = {"modwatch.archive.replay.ReplayAddon": 0}
+ADDONS = {"middlewares.replay.ReplayAddon": 0}
 EXTENSIONS = {
-    "modwatch.crawlrun.CrawlRunExtension": 100,
+    "extensions.crawlrun.CrawlRunExtension": 100,
     # a JOBDIR left by a killed run is discarded instead of resumed with lost requests
-    "modwatch.incremental.JobDirGuard": 50,
+    "middlewares.incremental.JobDirGuard": 50,
     # a progress bar on a terminal (responses / requests scheduled, items, rejects)
     "modwatch.progress.CrawlProgress": 500,
 }

@@ -1,16 +1,16 @@
 """Settings overlay for distributed crawls on Redis (scrapy-redis): ``SCRAPY_SETTINGS_MODULE=settings_redis``.
 
-Everything of ``settings.py``, plus (see :mod:`modwatch.distributed`):
+Everything of ``settings.py``, plus (see :mod:`distributed`):
 
 - the scrapy-redis scheduler and duplicate filter, shared by every worker through Redis
-  (:class:`modwatch.distributed.scheduler.Scheduler` keeps the news spiders' discovery
+  (:class:`distributed.scheduler.Scheduler` keeps the news spiders' discovery
   requests in the worker that made them); the queue is **persistent**: a worker that stops
   does not clear it; the coordinator does, once, between full recrawls
   (``python -m modwatch distributed clear``);
-- spiders (``modwatch.distributed.spiders``): the project spiders reading seeds from
+- spiders (``distributed.spiders``): the project spiders reading seeds from
   ``<spider>:start_urls``;
 - item pipelines: in the **workers**, those ordered before ``pipelines.store.SQLitePipeline``
-  (pure filters such as the relevance rule), then :class:`~modwatch.distributed.pipeline.RedisItemPipeline`
+  (pure filters such as the relevance rule), then :class:`~distributed.pipeline.RedisItemPipeline`
   pushing items to ``<spider>:items``; in the **writer**, ``SQLitePipeline`` and those after it
   (``MODWATCH_WRITER_PIPELINES``). Workers never open SQLite: the crawl-run extension and the
   database-reading ``UnchangedArticleMiddleware`` run only in the writer / not at all;
@@ -33,7 +33,7 @@ from settings import (AUTOTHROTTLE_START_DELAY, AUTOTHROTTLE_TARGET_CONCURRENCY,
 
 # --- Redis --------------------------------------------------------------------------------
 REDIS_URL = os.environ.get("MODWATCH_REDIS_URL", "redis://127.0.0.1:6379/0")
-SCHEDULER = "modwatch.distributed.scheduler.Scheduler"
+SCHEDULER = "distributed.scheduler.Scheduler"
 DUPEFILTER_CLASS = "scrapy_redis.dupefilter.RFPDupeFilter"
 SCHEDULER_QUEUE_CLASS = "scrapy_redis.queue.PriorityQueue"
 SCHEDULER_PERSIST = True  # never cleared by a worker; see the coordinator
@@ -42,7 +42,7 @@ MAX_IDLE_TIME_BEFORE_CLOSE = int(os.environ.get("MODWATCH_MAX_IDLE", "0"))
 MODWATCH_REDIS_POLL_INTERVAL = float(os.environ.get("MODWATCH_REDIS_POLL", "1.0"))
 REDIS_ITEMS_KEY = "%(spider)s:items"
 
-SPIDER_MODULES = ["modwatch.distributed.spiders"]
+SPIDER_MODULES = ["distributed.spiders"]
 
 # --- pipelines: workers filter and push; the writer stores -------------------------------
 _STORE = "pipelines.store.SQLitePipeline"
@@ -50,15 +50,15 @@ _STORE_ORDER = ITEM_PIPELINES[_STORE]
 MODWATCH_WRITER_PIPELINES = {name: order for name, order in ITEM_PIPELINES.items() if order >= _STORE_ORDER}
 ITEM_PIPELINES = {
     **{name: order for name, order in ITEM_PIPELINES.items() if order < _STORE_ORDER},
-    "modwatch.distributed.pipeline.RedisItemPipeline": _STORE_ORDER,
+    "distributed.pipeline.RedisItemPipeline": _STORE_ORDER,
 }
 
 # --- extensions: crawl runs are recorded by the writer ------------------------------------
 MODWATCH_WRITER_EXTENSIONS = dict(EXTENSIONS)
 EXTENSIONS = {
     **EXTENSIONS,
-    "modwatch.crawlrun.CrawlRunExtension": None,
-    "modwatch.distributed.worker.WorkerExtension": 100,
+    "extensions.crawlrun.CrawlRunExtension": None,
+    "distributed.worker.WorkerExtension": 100,
 }
 
 # --- downloader: per-worker WARC file names; no database reads in workers -----------------
@@ -66,8 +66,8 @@ _WARC = "modwatch.archive.warc.WarcWriterMiddleware"
 DOWNLOADER_MIDDLEWARES = {
     **DOWNLOADER_MIDDLEWARES,
     _WARC: None,
-    "modwatch.distributed.worker.WorkerWarcWriterMiddleware": DOWNLOADER_MIDDLEWARES.get(_WARC, 950),
-    "modwatch.incremental.UnchangedArticleMiddleware": None,
+    "distributed.worker.WorkerWarcWriterMiddleware": DOWNLOADER_MIDDLEWARES.get(_WARC, 950),
+    "middlewares.incremental.UnchangedArticleMiddleware": None,
 }
 
 # --- politeness shared by the workers ------------------------------------------------------

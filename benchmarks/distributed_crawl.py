@@ -12,7 +12,7 @@ XML sitemap.
 - ``full pipeline``: ``scrapy crawl news`` with the project settings: discovery, ``parse_article``
   on every page, items with provenance, WARC, relevance and tagging, SQLite storage, a fresh database;
 - ``re-crawl``: the same command again on the same database: unchanged pages (same sha256) are
-  not parsed again (``modwatch.incremental.UnchangedArticleMiddleware``);
+  not parsed again (``middlewares.incremental.UnchangedArticleMiddleware``);
 - ``parse_article alone``: modwatch's extraction of the same pages in a fresh process, CPU time of
   the calls only (the page text decoded beforehand, as Scrapy hands it to the spider);
 - ``redis xN`` (``--workers``): ``redis-server`` (own port, no persistence), ``distributed clear`` +

@@ -24,8 +24,8 @@ Loading a file is always :func:`loading`, which begins the ``datasets`` row, let
 store its rows (in one transaction, or committed in batches for a multi-GiB DSA day) and finishes
 it, or on any exception undoes it: a failed dataset keeps no data rows and no rejects, only its
 ``datasets`` row with status ``failed`` and the error. The three loaders: :func:`load_dataset`
-(transparency report files, below), :func:`db.notices.store_notice_page` (Lumen pages) and
-:func:`db.dsa.load_dump` (DSA daily dumps).
+(transparency report files, below), :func:`modwatch.load.notices.store_notice_page` (Lumen pages) and
+:func:`modwatch.load.dsa.load_dump` (DSA daily dumps).
 
 Table definition: ``db/migrations_transparency.py``.
 """

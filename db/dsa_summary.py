@@ -1,6 +1,6 @@
 """The DSA child tables and summary, maintained at load time (tables: ``db/migrations_dsa_scale.py``).
 
-:func:`add_dataset` runs at the end of every DSA load (``db.dsa.load_dump``), inside the load's
+:func:`add_dataset` runs at the end of every DSA load (``modwatch.load.dsa.load_dump``), inside the load's
 :func:`db.datasets.loading`, on the statements that load stored (``dataset_id``; a statement
 already stored by an earlier load is ignored by ``INSERT OR IGNORE`` and keeps its first
 dataset), in the load's last transaction:

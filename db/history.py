@@ -11,7 +11,7 @@ import sqlite_utils
 
 from db.timestamps import iso_utc
 
-#: ``url_checks`` columns filled from a UrlCheckItem (:class:`modwatch.items.UrlCheckItem`).
+#: ``url_checks`` columns filled from a UrlCheckItem (:class:`items.UrlCheckItem`).
 URL_CHECK_COLUMNS = ("checked_at", "article_id", "url", "http_status", "location", "final_url", "gone", "reason",
                      "warc_record_id", "warc_filename")  # fmt: skip
 
@@ -80,7 +80,7 @@ def insert_url_check(db: sqlite_utils.Database, check: Mapping, crawl_run_id: in
 
 
 def store_url_check(database, item: dict, *, crawl_run_id, spider, stats=None) -> None:
-    """Store function of :class:`modwatch.items.UrlCheckItem` for ``pipelines.store``.
+    """Store function of :class:`items.UrlCheckItem` for ``pipelines.store``.
 
     Stats: ``modwatch/url_checks``, ``modwatch/url_checks/gone``.
     """

@@ -27,7 +27,7 @@ Child tables ``sor_decision_visibility``, ``sor_category_addition``, ``sor_categ
     detection x automated decision x content type (set) x territorial scope (set), with
     ``origin`` = ``statements`` (maintained at load time: always equal to a ``count(*)`` over
     ``statements_of_reasons``) or ``aggregates`` (the EC's daily aggregates files, for days not
-    loaded in full, ``db.dsa_aggregates``). Unknown dimensions are ``''`` / set 0 (never NULL, so
+    loaded in full, ``modwatch.load.dsa_aggregates``). Unknown dimensions are ``''`` / set 0 (never NULL, so
     the primary key upserts). WITHOUT ROWID, no other index: the key is stored once, in key
     order (``origin``, ``day``, ``platform_name``, ...: a day's rows are a range). Views present it: ``sor_counts`` (readable lists; for a day and
     platform with loaded statements, only the ``statements`` rows count) and

@@ -11,7 +11,7 @@
     ``?_search=`` detects it) over the statement texts, accents folded
     (``unicode61 remove_diacritics 2``: ``estaticas`` finds ``estáticas``). **No triggers**:
     indexing inside the DSA ingest made it 3.5 times slower (60,000 real rows: 5.4 s -> 19.1 s),
-    so the index is filled in bulk after each dump is loaded, by :func:`db.dsa.index_new_statements`
+    so the index is filled in bulk after each dump is loaded, by :func:`modwatch.load.dsa.index_new_statements`
     (the ``dsa_sor`` pipeline and ``dsa-load`` call it; ``python -m modwatch serve`` too, before it
     serves or publishes). Statements are insert-only (a uuid is final), so the
     update indexes the rows whose ``id`` is above the highest indexed one. Since m003 the index

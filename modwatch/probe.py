@@ -8,7 +8,7 @@ says whether the layout is one modwatch knows and the newest period or day it ho
 stored. A redirect target is shown without its query string (a presigned URL's
 ``X-Amz-Signature`` is never printed).
 
-``python -m modwatch check-sources`` (:mod:`modwatch.commands.check_sources`) prints the table.
+``python -m modwatch check-sources`` (:mod:`cli.check_sources`) prints the table.
 """
 
 from __future__ import annotations

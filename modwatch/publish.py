@@ -183,12 +183,12 @@ def publish_argv(target: str, db_path: str | Path, *, service: str = "modwatch")
 def update_search_indexes(db_path: str | Path) -> dict[str, int]:
     """Bring the bulk-filled search indexes up to date; returns rows newly indexed per index.
 
-    Today that is ``statements_of_reasons_fts`` (:func:`db.dsa.index_new_statements`). Raises
+    Today that is ``statements_of_reasons_fts`` (:func:`modwatch.load.dsa.index_new_statements`). Raises
     ``sqlite3.OperationalError`` if the database cannot be written.
     """
     import sqlite_utils
 
-    from db.dsa import index_new_statements
+    from modwatch.load.dsa import index_new_statements
 
     database = sqlite_utils.Database(str(db_path))
     try:

@@ -19,7 +19,7 @@ these functions:
 - :func:`install_log_redaction`: every log record's message passes through :func:`redact_text`
   (Scrapy's "Crawled (200) <GET ...>" and "Redirecting (302) to <GET ...>" included).
 
-The Scrapy side (:mod:`modwatch.middlewares` ``RedactResponseUrlMiddleware``, the WARC writer,
+The Scrapy side (:mod:`middlewares.downloader` ``RedactResponseUrlMiddleware``, the WARC writer,
 :class:`modwatch.redact_cache.RedactingCacheStorage`) applies them to every response.
 """
 

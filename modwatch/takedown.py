@@ -135,7 +135,7 @@ NOT_IN_ARCHIVE = Verdict(False, "not in archive")
 
 def is_replay_miss(response) -> bool:
     """True for the replay middleware's own "not in archive" answer
-    (:class:`modwatch.archive.replay.WarcReplayMiddleware`), which is no HTTP answer of the site."""
+    (:class:`middlewares.replay.WarcReplayMiddleware`), which is no HTTP answer of the site."""
     return "replay-miss" in (response.flags or []) or bool(response.meta.get("replay_miss"))
 
 

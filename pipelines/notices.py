@@ -15,8 +15,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from db.dsa import index_new_statements, load_dump
-from db.notices import store_notice_page
+from modwatch.load.dsa import index_new_statements, load_dump
+from modwatch.load.notices import store_notice_page
 from db.rejects import MAX_EXCERPT_CHARS
 from db.timestamps import iso_utc
 from pipelines.store import store_failed
@@ -45,7 +45,7 @@ def store_lumen_page(database, item: dict, *, crawl_run_id, spider, stats=None) 
 def store_sor_dump(database, item: dict, *, crawl_run_id, spider, stats=None) -> None:
     """Stream one DSA daily dump from ``item["path"]`` into ``statements_of_reasons``, then delete the file.
 
-    The file (written by the ``dsa_sor`` spider) is read in chunks by :func:`db.dsa.load_dump`
+    The file (written by the ``dsa_sor`` spider) is read in chunks by :func:`modwatch.load.dsa.load_dump`
     with the ``sha256`` and ``byte_size`` the spider computed; it is deleted whether it was
     stored or rejected (the ``datasets`` row keeps URL, sha256 and size; ``archive=1`` keeps
     the bytes in a WARC). A dump whose SHA-1 differs from ``expected_sha1`` is not loaded: its

@@ -42,8 +42,8 @@ logger = logging.getLogger(__name__)
 
 #: item class (dotted name) -> store function ("module:function").
 STORE_FUNCTIONS: dict[str, str] = {
-    "modwatch.items.ArticleItem": "pipelines.store:store_article",
-    "modwatch.items.RejectItem": "pipelines.store:store_reject",
+    "items.ArticleItem": "pipelines.store:store_article",
+    "items.RejectItem": "pipelines.store:store_reject",
 }
 
 

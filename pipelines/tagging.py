@@ -33,7 +33,7 @@ from scrapy.exceptions import DropItem
 import db
 from db import tagging as store
 from db.articles import content_sha256
-from modwatch.items import ArticleItem
+from items import ArticleItem
 from modwatch.tagging import load_vocabulary, parse_rule, relevance, tag_article
 
 logger = logging.getLogger(__name__)

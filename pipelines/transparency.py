@@ -1,6 +1,6 @@
 """Store downloaded transparency report files (``SQLitePipeline`` store function).
 
-:func:`store_dataset_file` is the store function for ``modwatch.items.DatasetFileItem``
+:func:`store_dataset_file` is the store function for ``items.DatasetFileItem``
 (registered through the ``MODWATCH_STORE_FUNCTIONS`` setting of the transparency spiders, see
 ``spiders/transparency_base.py``): the whole job is :func:`db.datasets.load_dataset` (parse with
 the registered parser, one ``datasets`` row, data rows, rejects, replacement of the source's
@@ -62,7 +62,7 @@ def store_dataset_file(database, item: dict, *, crawl_run_id, spider, stats=None
         item[key] = result[key]
     item["body"] = b""  # stored: later pipelines and Scrapy's "Scraped from" log line do not carry the file
     if stats is not None and result["status"] in ("quarantined", "empty"):
-        stats.inc_value(REFUSED_STAT)  # the crawl's health is then "refused" (modwatch/commands/crawl.py)
+        stats.inc_value(REFUSED_STAT)  # the crawl's health is then "refused" (cli/crawl.py)
     if stats is not None:
         stats.inc_value("modwatch/datasets")
         stats.inc_value("modwatch/removal_rows", result["rows_stored"])

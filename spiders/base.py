@@ -22,9 +22,9 @@ Articles:
 
 Callbacks only route: the fields come from pure functions (:mod:`modwatch.discovery`,
 :mod:`modwatch.extract.article`); :func:`article_item` below and
-:func:`modwatch.provenance.reject_for` add the provenance. A page that cannot be parsed, a
+:func:`provenance.reject_for` add the provenance. A page that cannot be parsed, a
 request that fails (article page or discovery request) and a site whose every discovery
-method failed each give a :class:`~modwatch.items.RejectItem` (reason + excerpt) and the
+method failed each give a :class:`~items.RejectItem` (reason + excerpt) and the
 crawl goes on.
 """
 
@@ -44,8 +44,8 @@ from db.timestamps import iso_utc, parse_iso
 from modwatch import discovery
 from modwatch.discovery import DiscoveryError
 from modwatch.extract.article import parse_article
-from modwatch.items import ArticleItem, RejectItem
-from modwatch.provenance import failure_reason, fetched_at_of, reject_for
+from items import ArticleItem, RejectItem
+from provenance import failure_reason, fetched_at_of, reject_for
 from modwatch.sites import DEFAULT_SITEMAPS, Site
 
 logger = logging.getLogger(__name__)

@@ -22,7 +22,7 @@ anyway), so a dump is downloaded by Scrapy only when the server announces a
 days, replayed archives). For a larger or unannounced size, the ``headers_received`` handler
 stops Scrapy's download after the headers (``StopDownload(fail=False)``; the connection is
 closed, no body read) and the callback streams the URL again with ``httpx`` in 1 MiB chunks
-into a file, hashing it on the way. Either way the :class:`~modwatch.items.SorDumpItem`
+into a file, hashing it on the way. Either way the :class:`~items.SorDumpItem`
 carries the file's ``path``, ``sha256`` and ``byte_size``; the pipeline
 (``pipelines/notices.py``) streams it into the database and deletes it. Files go to
 ``MODWATCH_SPOOL_DIR`` (default: ``spool/`` beside ``MODWATCH_DB``, on disk, not a RAM-backed
@@ -47,7 +47,7 @@ A stable URL that answers 200 itself (a mirror, a replayed archive) is read as b
 
 **Checksum.** Before each dump, its ``.zip.sha1`` is fetched through the same route; the
 dump's SHA-1, computed while it is written to disk, must equal it, else its dataset is
-``failed`` (``db.dsa.load_dump``): nothing stored, earlier days untouched, the crawl run counts
+``failed`` (``modwatch.load.dsa.load_dump``): nothing stored, earlier days untouched, the crawl run counts
 a failed dataset (``modwatch/datasets_refused``) and ``modwatch crawl`` reports it refused. A
 checksum that cannot be downloaded is a reject and the dump is not fetched; with ``urls``
 (a mirror may publish no checksum) a missing ``.sha1`` (404) is a warning and the dump is
@@ -79,8 +79,8 @@ import db
 from db.timestamps import file_stamp, iso_utc, parse_iso
 from modwatch.archive.warc import REDACT_HEADERS, REDACT_PARAMS, WarcFile, redact_url
 from modwatch.redact import redact_headers
-from modwatch.items import RejectItem, SorDumpItem
-from modwatch.provenance import failure_reason, reject_for
+from items import RejectItem, SorDumpItem
+from provenance import failure_reason, reject_for
 from modwatch.transparency import dsa
 
 MIB = 1024**2
@@ -152,7 +152,7 @@ class DsaSorSpider(scrapy.Spider):
     name = "dsa_sor"
     allowed_domains = [urlsplit(dsa.DOWNLOAD_BASE).hostname]
     custom_settings = {
-        "MODWATCH_STORE_FUNCTIONS": {"modwatch.items.SorDumpItem": "pipelines.notices:store_sor_dump"},
+        "MODWATCH_STORE_FUNCTIONS": {"items.SorDumpItem": "pipelines.notices:store_sor_dump"},
         "CONCURRENT_REQUESTS_PER_DOMAIN": 1,
         "DOWNLOAD_TIMEOUT": 3 * 3600,
         "HTTPCACHE_ENABLED": False,

@@ -21,7 +21,7 @@ by Scrapy's RetryMiddleware (removed from ``RETRY_HTTP_CODES`` here): the spider
 whole engine for the ``Retry-After`` time (default 300 s, as Lumen's 429 text asks), then
 requests the page again, up to :data:`MAX_BACKOFFS` times. Other transient errors (5xx)
 use the normal RetryMiddleware. In a replay (``MODWATCH_REPLAY``) the delays are off
-(:class:`modwatch.archive.replay.ReplayAddon`); pages are still asked one at a time.
+(:class:`middlewares.replay.ReplayAddon`); pages are still asked one at a time.
 
 Deep paging: the API refuses results past the 10,000th. A query is first asked for page 1; if
 its ``total_entries`` exceeds 10,000 its date range (default 1998-01-01 to tomorrow) is halved
@@ -37,8 +37,8 @@ from urllib.parse import urlsplit
 
 import scrapy
 
-from modwatch.items import LumenPageItem
-from modwatch.provenance import failure_reason, fetched_at_of, reject_for
+from items import LumenPageItem
+from provenance import failure_reason, fetched_at_of, reject_for
 from modwatch.transparency import lumen
 
 #: spider arguments passed through to the API unchanged
@@ -62,7 +62,7 @@ class LumenSpider(scrapy.Spider):
     handle_httpstatus_list = [429]
     custom_settings = {
         "MODWATCH_STORE_FUNCTIONS": {
-            "modwatch.items.LumenPageItem": "pipelines.notices:store_lumen_page",
+            "items.LumenPageItem": "pipelines.notices:store_lumen_page",
         },
         "CONCURRENT_REQUESTS_PER_DOMAIN": 1,
         "DOWNLOAD_DELAY": 1.5,

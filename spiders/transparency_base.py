@@ -3,7 +3,7 @@
 A subclass names its parser (a key of ``modwatch.transparency.PARSERS``) and lists the files
 to download as ``(url, source)`` pairs in :meth:`TransparencySpider.files`, where ``source`` is
 the dataset's replacement scope (``datasets.source``). The spider only downloads: each file's
-bytes go unchanged into a :class:`~modwatch.items.DatasetFileItem` with the response's
+bytes go unchanged into a :class:`~items.DatasetFileItem` with the response's
 provenance (``fetched_at``, ``warc_record_id`` from the WARC middlewares), and
 ``pipelines/transparency.py:store_dataset_file`` (registered below through
 ``MODWATCH_STORE_FUNCTIONS``) parses and stores it. A failed download (HTTP error, DNS, 404 in
@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import scrapy
 
-from modwatch.items import DatasetFileItem
-from modwatch.provenance import failure_reason, fetched_at_of, reject_for
+from items import DatasetFileItem
+from provenance import failure_reason, fetched_at_of, reject_for
 
 MIB = 1024 * 1024
 
@@ -32,7 +32,7 @@ class TransparencySpider(scrapy.Spider):
     parser: str = ""
     custom_settings = {
         "MODWATCH_STORE_FUNCTIONS": {
-            "modwatch.items.DatasetFileItem": "pipelines.transparency:store_dataset_file",
+            "items.DatasetFileItem": "pipelines.transparency:store_dataset_file",
         },
         # report files are small (KiB to a few MiB); anything far larger is not the file we want
         "DOWNLOAD_MAXSIZE": 64 * MIB,

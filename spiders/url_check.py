@@ -14,7 +14,7 @@ home page, block page -> gone). In a replay (``MODWATCH_REPLAY``) a URL the arch
 recorded as ``not in archive`` (not gone, no status): the middleware's 404 is not the site's. A redirect elsewhere is followed by hand, at most
 :data:`MAX_HOPS` hops, and the last answer decides; the row keeps the first status and its
 ``Location``, and the ``final_url``. Every check yields a
-:class:`modwatch.items.UrlCheckItem`, stored as a ``url_checks`` row
+:class:`items.UrlCheckItem`, stored as a ``url_checks`` row
 (:func:`db.history.store_url_check`); a gone row sets ``articles.gone_at`` (trigger).
 Invalid arguments raise ``ValueError`` at start.
 """
@@ -31,7 +31,7 @@ from scrapy.http import TextResponse
 import db
 from db.history import articles_to_check
 from db.timestamps import iso_utc, parse_iso
-from modwatch.items import UrlCheckItem
+from items import UrlCheckItem
 from modwatch.takedown import BLOCK_PAGE_PATTERNS, NOT_IN_ARCHIVE, classify, classify_failure, is_replay_miss
 
 MAX_HOPS = 5
@@ -59,7 +59,7 @@ def checked_before(older_than: str, now: datetime | None = None) -> str:
 class UrlCheckSpider(scrapy.Spider):
     name = "url_check"
     custom_settings = {
-        "MODWATCH_STORE_FUNCTIONS": {"modwatch.items.UrlCheckItem": "db.history:store_url_check"},
+        "MODWATCH_STORE_FUNCTIONS": {"items.UrlCheckItem": "db.history:store_url_check"},
         "HTTPERROR_ALLOW_ALL": True,
     }
 

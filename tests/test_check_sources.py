@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from modwatch.__main__ import main
+from cli.main import main
 from modwatch.probe import Probe
 from tests.helpers import FIXTURES, ROOT, PageHandler, local_server
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from modwatch.__main__ import COMMANDS, help_text, main
+from cli.main import COMMANDS, help_text, main
 
 
 def command_help(capsys, command):

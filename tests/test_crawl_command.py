@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import db
-from modwatch.commands.crawl import (assess, missing_env, project_spiders, spider_arguments, summary_table,
+from cli.crawl import (assess, missing_env, project_spiders, spider_arguments, summary_table,
                                      SpiderRun)
 from modwatch.archive.warc import WarcFile
 from tests.helpers import ROOT, crawl_env, modwatch
@@ -166,7 +166,7 @@ def test_missing_env(environ, missing):
 
 def test_a_site_with_a_spider_of_its_own_is_crawled_once():
     """`make crawl` runs every spider: thevietnamese has its own, so `news` leaves it out."""
-    from modwatch.commands.crawl import news_sites_argument, project_spiders
+    from cli.crawl import news_sites_argument, project_spiders
     from modwatch.sites import DEFAULT_SITES_FILE, load_sites
 
     keys = [site.key for site in load_sites(DEFAULT_SITES_FILE)]

@@ -156,7 +156,7 @@ def test_demo_one_crawl_run_per_run(demo_db):
     assert [r[0] for r in runs] == ["news", "url_check", "news", "url_check"]
     assert all(r[1] == "finished" and r[3] == 0 for r in runs)
     assert [Path(r[4]).name for r in runs] == ["snapshot.warc.gz", "takedowns.warc.gz"] * 2
-    # the second run does not re-parse the article pages it stored unchanged (modwatch.incremental)
+    # the second run does not re-parse the article pages it stored unchanged (middlewares.incremental)
     assert [(r[2], r[5]) for r in runs] == [(24, 0), (6, 0), (0, 24), (0, 0)]
 
 

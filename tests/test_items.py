@@ -1,4 +1,4 @@
-"""modwatch.items: every item class of the project in one module, and their contracts."""
+"""items: every item class of the project in one module, and their contracts."""
 
 import inspect
 
@@ -6,8 +6,8 @@ import pytest
 import scrapy
 from scrapy.utils.misc import load_object
 
-import modwatch.items
-from modwatch.items import DatasetFileItem, LumenPageItem
+import items
+from items import DatasetFileItem, LumenPageItem
 
 ROOT_SPIDERS = ["spiders.google_removals.GoogleRemovalsSpider", "spiders.meta_restrictions.MetaRestrictionsSpider",
                 "spiders.x_removals.XRemovalsSpider", "spiders.tiktok_removals.TikTokRemovalsSpider",
@@ -20,8 +20,8 @@ def test_store_functions_are_registered_for_classes_of_modwatch_items(spider_ref
     keys = load_object(spider_ref).custom_settings["MODWATCH_STORE_FUNCTIONS"]
     for key, target in keys.items():
         module, _, name = key.rpartition(".")
-        assert module == "modwatch.items", key
-        assert issubclass(getattr(modwatch.items, name), scrapy.Item)
+        assert module == "items", key
+        assert issubclass(getattr(items, name), scrapy.Item)
         module, _, function = target.partition(":")
         assert callable(load_object(f"{module}.{function}"))
 

@@ -3,7 +3,7 @@
 - :mod:`modwatch.archive.warc`: :class:`~modwatch.archive.warc.WarcWriterMiddleware` writes one
   WARC file per crawl run; :func:`~modwatch.archive.warc.write_warc` builds a WARC from
   ``(url, body, headers)`` records (tests, demo snapshot).
-- :mod:`modwatch.archive.replay`: :class:`~modwatch.archive.replay.WarcReplayMiddleware` answers
+- :mod:`middlewares.replay`: :class:`~middlewares.replay.WarcReplayMiddleware` answers
   requests from WARC files (setting ``MODWATCH_REPLAY``).
 
 WARC is ISO 28500 (https://iipc.github.io/warc-specifications/); files are read and

@@ -249,7 +249,7 @@ class WarcWriterMiddleware:
     8601). Stats: ``warc/filename``, ``warc/records``.
 
     In replay mode (``MODWATCH_REPLAY`` set, or a response marked ``warc_replayed`` in meta by
-    :class:`~modwatch.archive.replay.WarcReplayMiddleware`) nothing is written: the archived
+    :class:`~middlewares.replay.WarcReplayMiddleware`) nothing is written: the archived
     record's meta is kept. A response served from Scrapy's HTTP cache is written with the
     extra WARC header ``WARC-Modwatch-Cached: true``. A request with ``meta["dont_archive"]``
     (e.g. a multi-GiB bulk dump kept elsewhere with its sha256) is not written; its response

@@ -4,7 +4,7 @@ Each platform module holds a pure parser ``parse_xxx(data: bytes, *, source_url)
 (location, row dict | Reject)`` and ``schema_version(data) -> str``. Rows are
 ``removal_requests`` rows (see ``db/migrations_transparency.py``) unless they carry a
 ``_table`` key naming another table (``meta_global_geoblocks``). Spiders only download and
-yield a :class:`modwatch.items.DatasetFileItem`; ``pipelines/transparency.py`` stores it.
+yield a :class:`items.DatasetFileItem`; ``pipelines/transparency.py`` stores it.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """EU DSA Transparency Database daily dumps: statements of reasons, read as a stream.
 
-Pure reading; no network, no database (``db/dsa.py`` stores the rows in batches).
+Pure reading; no network, no database (``modwatch/load/dsa.py`` stores the rows in batches).
 
 Archive layout (official exporter ``app/Jobs/StatementCsvExportZ.php``, see
 ``/work/shared/data/transparency/dsa_transparency_db/SOURCE.md``)::

@@ -1,7 +1,7 @@
 """Lumen Database takedown notices: pure parsing, normalisation and query planning.
 
 Nothing here does network or database I/O; the ``lumen`` spider routes responses and
-``db/notices.py`` stores what these functions return.
+``modwatch/load/notices.py`` stores what these functions return.
 
 Format (``/work/shared/data/transparency/lumen/SOURCE.md``, Lumen source
 ``berkmancenter/lumendatabase``):

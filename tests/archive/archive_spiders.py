@@ -10,7 +10,7 @@ import hashlib
 
 import scrapy
 
-from modwatch.items import ArticleItem, RejectItem
+from items import ArticleItem, RejectItem
 
 
 class PageSpider(scrapy.Spider):

@@ -3,7 +3,7 @@
 import pytest
 
 from db.crawl_runs import stats_json
-from modwatch.crawlrun import error_count
+from extensions.crawlrun import error_count
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import HtmlResponse, Request, TextResponse
 from scrapy.utils.test import get_crawler
 
-from modwatch.archive.replay import ReplayArchiveError, WarcIndex, WarcReplayMiddleware, replay_key
+from middlewares.replay import ReplayArchiveError, WarcIndex, WarcReplayMiddleware, replay_key
 from modwatch.archive.warc import write_warc
 from tests.helpers import VI_FEED, WIKIMEDIA_PAGE
 

@@ -9,7 +9,7 @@ import pytest
 from scrapy.utils.test import get_crawler
 from warcio.archiveiterator import ArchiveIterator
 
-from modwatch.archive.replay import ReplayArchiveError, WarcIndex, WarcReplayMiddleware
+from middlewares.replay import ReplayArchiveError, WarcIndex, WarcReplayMiddleware
 from modwatch.archive.warc import write_warc
 from tests.helpers import KULU_PAGE, NETZPOLITIK_PAGE, ROOT, WIKIMEDIA_PAGE, crawl_env
 
@@ -76,7 +76,7 @@ def test_truncated_archive_replays_complete_records_and_logs_an_error(archive, c
             "inside the headers of the second record": offsets[1] + 20}[where]
     cut = _cut(archive, size)
     crawler = get_crawler(settings_dict={"MODWATCH_REPLAY": str(cut)})
-    with caplog.at_level(logging.ERROR, logger="modwatch.archive.replay"):
+    with caplog.at_level(logging.ERROR, logger="middlewares.replay"):
         middleware = WarcReplayMiddleware.from_crawler(crawler)
     assert middleware.index.records == records
     ((logged_path, description),) = middleware.index.truncated

@@ -27,8 +27,8 @@ from pathlib import Path
 import db
 from db.articles import upsert_article
 from db.crawl_runs import finish_crawl_run, start_crawl_run
-from db.dsa import load_dump
-from db.notices import store_notice_page
+from modwatch.load.dsa import load_dump
+from modwatch.load.notices import store_notice_page
 from modwatch import publish
 from db.rejects import insert_reject
 from db import tagging as tagging_store

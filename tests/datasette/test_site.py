@@ -385,7 +385,7 @@ def test_statements_of_reasons_search(get, query, ids):
 def test_statements_of_reasons_index_is_updated_incrementally(tmp_path):
     database = db.connect(tmp_path / "modwatch.db")
     with open(sitedb.DSA_CSV, "rb") as f:
-        from db.dsa import load_dump
+        from modwatch.load.dsa import load_dump
 
         load_dump(database, f, url=sitedb.DSA_URL, fetched_at="2026-11-29T10:08:00Z", name=sitedb.DSA_CSV.name)
     database.conn.close()
@@ -397,7 +397,7 @@ def test_statements_of_reasons_index_is_updated_incrementally(tmp_path):
 
 
 def test_serve_command(site_db, tmp_path, capsys):
-    from modwatch.__main__ import main
+    from cli.main import main
 
     assert main(["serve", str(site_db), "--port", "8123", "--print"]) == 0
     line = capsys.readouterr().out.strip()

@@ -7,8 +7,8 @@ import scrapy
 from scrapy.utils.test import get_crawler
 
 import db
-from modwatch.crawlrun import CrawlRunExtension
-from modwatch.incremental import UnchangedArticleMiddleware
+from extensions.crawlrun import CrawlRunExtension
+from middlewares.incremental import UnchangedArticleMiddleware
 from pipelines.store import SQLitePipeline
 from pipelines.tagging import TaggingPipeline
 

@@ -10,7 +10,7 @@ import zipfile
 import pytest
 
 from db.datasets import load_dataset, loading
-from db.dsa import load_dump
+from modwatch.load.dsa import load_dump
 from db.rejects import insert_reject
 from modwatch.transparency.dsa import DumpError
 from tests.transparency.samples import V1, V2, fixture, nested_zip

@@ -13,8 +13,8 @@ from collections import Counter
 
 import pytest
 
-from db.dsa import load_dump
-from db.dsa_aggregates import load_aggregates
+from modwatch.load.dsa import load_dump
+from modwatch.load.dsa_aggregates import load_aggregates
 from modwatch.transparency.dsa_aggregates import AggregatesError
 from tests.transparency.samples import DSA_FIXTURES, V1
 
@@ -127,7 +127,7 @@ def test_header_aliases_and_json(memory_db):
 
 
 def test_dsa_load_command_reads_aggregates_files(tmp_path, capsys):
-    from modwatch.__main__ import main
+    from cli.main import main
 
     path = tmp_path / NAME
     path.write_bytes(aggregates_csv())

@@ -1,4 +1,4 @@
-"""``db.dsa.load_dump`` on a database file: the bulk load stays in WAL mode (issue 13; issue 7 had
+"""``modwatch.load.dsa.load_dump`` on a database file: the bulk load stays in WAL mode (issue 13; issue 7 had
 switched it to a rollback journal, which locked readers out), and a failed load keeps nothing.
 """
 
@@ -8,7 +8,7 @@ import sqlite3
 import pytest
 
 import db
-from db.dsa import load_dump
+from modwatch.load.dsa import load_dump
 from modwatch.transparency.dsa import DumpError
 from tests.transparency.samples import V1, V2, fixture, nested_zip
 

@@ -1,11 +1,11 @@
-"""``db.dsa.load_dump`` with the SHA-1 published beside a dump: a mismatch loads nothing and replaces nothing."""
+"""``modwatch.load.dsa.load_dump`` with the SHA-1 published beside a dump: a mismatch loads nothing and replaces nothing."""
 
 import hashlib
 import io
 
 import pytest
 
-from db.dsa import load_dump
+from modwatch.load.dsa import load_dump
 from modwatch.transparency import dsa
 from tests.transparency.samples import V1, fixture, nested_zip
 

@@ -10,7 +10,7 @@ import io
 
 import pytest
 
-from db.dsa import load_dump
+from modwatch.load.dsa import load_dump
 from db.migrations_dsa_notes import keyword_v2_sql
 from modwatch.transparency import dsa
 from tests.transparency.samples import V1, V2, fixture

@@ -15,7 +15,7 @@ import sys
 import pytest
 
 import db
-from db.dsa import load_dump
+from modwatch.load.dsa import load_dump
 from modwatch.transparency.dsa import DumpError
 from tests.helpers import ROOT
 from tests.transparency.samples import V1, V2, fixture
@@ -121,7 +121,7 @@ def test_an_impossible_date_rejects_its_record(memory_db, cell, reason):
 KILLED_LOAD = """
 import io, os, signal, sys
 import db
-from db import dsa as store
+from modwatch.load import dsa as store
 from modwatch.transparency import dsa
 
 real = dsa.iter_statements

@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from db import dsa_summary
-from db.dsa import load_dump
+from modwatch.load.dsa import load_dump
 from modwatch import publish
 from modwatch.transparency.dsa import DumpError
 from tests.transparency.samples import V1, V2, fixture, nested_zip

@@ -15,8 +15,8 @@ import pytest
 
 import db
 from db import fts
-from db.dsa import index_new_statements, load_dump
-from db.notices import store_notice_page
+from modwatch.load.dsa import index_new_statements, load_dump
+from modwatch.load.notices import store_notice_page
 from tests.transparency.samples import NOTICES, V1, fixture, nested_zip
 
 TITLE = "Thức Ăn Cho Thú Cưng Tự Tin Chăm Sóc Và Nuôi Dưỡng Bạn Đồng Hành Đáng Yêu Của Bạn"

@@ -11,8 +11,8 @@ import json
 import pytest
 
 from db.datasets import load_dataset
-from db.dsa import load_dump
-from db.notices import store_notice_page
+from modwatch.load.dsa import load_dump
+from modwatch.load.notices import store_notice_page
 from tests.transparency.samples import NOTICES, V1, V2, fixture, nested_zip, search_page
 
 TABLES = ("datasets", "rejects", "notices", "notice_works", "notice_urls", "notice_revisions",

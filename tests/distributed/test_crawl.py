@@ -13,9 +13,9 @@ import subprocess
 
 import pytest
 
-from modwatch.distributed import coordinator
-from modwatch.distributed.pipeline import encode_item
-from modwatch.items import ArticleItem
+from distributed import coordinator
+from distributed.pipeline import encode_item
+from items import ArticleItem
 from tests import helpers
 from tests.distributed.local_site import LocalSite
 from tests.helpers import ROOT, wait_for
@@ -123,7 +123,7 @@ def test_writer_stores_what_a_killed_writer_had_taken_and_rejects_unreadable_val
                           body="Two US service members were killed.", fetched_url="https://www.aljazeera.com/x",
                           http_status=200, authors=["Al Jazeera"], tags=[])
     server.rpush("news:items:writing", encode_item(article))  # taken by a writer that was then killed
-    server.rpush("news:items", b'{"class": "modwatch.items.ArticleItem", "item": {"colour": "red"}}')
+    server.rpush("news:items", b'{"class": "items.ArticleItem", "item": {"colour": "red"}}')
     db_path = tmp_path / "writer.db"
     result = subprocess.run(command("writer", "news", "--db", str(db_path)), env=crawl_env, cwd=ROOT,
                             capture_output=True, text=True, timeout=120)
@@ -134,7 +134,7 @@ def test_writer_stores_what_a_killed_writer_had_taken_and_rejects_unreadable_val
         (reason, excerpt), = conn.execute("SELECT reason, excerpt FROM rejects").fetchall()
         (run_items, stats), = conn.execute("SELECT items_scraped, stats_json FROM crawl_runs").fetchall()
     assert reason == "distributed writer: item not readable: KeyError: 'ArticleItem does not support field: colour'"
-    assert excerpt == '{"class": "modwatch.items.ArticleItem", "item": {"colour": "red"}}'
+    assert excerpt == '{"class": "items.ArticleItem", "item": {"colour": "red"}}'
     assert run_items == 2 and json.loads(stats)["distributed/items_recovered"] == 1
     assert server.llen("news:items") == server.llen("news:items:writing") == 0
 

@@ -14,14 +14,14 @@ from pathlib import Path
 import pytest
 from scrapy.utils.test import get_crawler
 
-from modwatch.distributed import coordinator
-from modwatch.distributed.pipeline import decode_item, encode_item
-from modwatch.distributed.scheduler import Scheduler
-from modwatch.distributed.spider import SeedError, decode_seed
-from modwatch.distributed.spiders import NewsSpider
-from modwatch.distributed.worker import redis_time
-from modwatch.distributed.writer import merge_worker_stats, unreadable_reject
-from modwatch.items import ArticleItem, RejectItem
+from distributed import coordinator
+from distributed.pipeline import decode_item, encode_item
+from distributed.scheduler import Scheduler
+from distributed.spider import SeedError, decode_seed
+from distributed.spiders import NewsSpider
+from distributed.worker import redis_time
+from distributed.writer import merge_worker_stats, unreadable_reject
+from items import ArticleItem, RejectItem
 from modwatch.sites import load_sites
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -129,9 +129,9 @@ def test_items_round_trip():
 @pytest.mark.parametrize("value, error, reason", [
     (b"not json", ValueError, "JSONDecodeError: Expecting value: line 1 column 1 (char 0)"),
     (b'{"item": {}}', ValueError, 'ValueError: not a modwatch item: expected {"class": ..., "item": {...}}'),
-    (b'{"class": "modwatch.items.Nope", "item": {}}', NameError,
-     "NameError: Module 'modwatch.items' doesn't define any object named 'Nope'"),
-    (b'{"class": "modwatch.items.ArticleItem", "item": {"colour": "red"}}', KeyError,
+    (b'{"class": "items.Nope", "item": {}}', NameError,
+     "NameError: Module 'items' doesn't define any object named 'Nope'"),
+    (b'{"class": "items.ArticleItem", "item": {"colour": "red"}}', KeyError,
      "KeyError: 'ArticleItem does not support field: colour'"),
 ])
 def test_unreadable_values_become_rejects(value, error, reason):
@@ -192,7 +192,7 @@ def test_clear_refuses_while_a_worker_is_alive(server):
 def test_settings_overlay_divides_politeness_and_splits_pipelines():
     code = ("import json, settings_redis as s; print(json.dumps([s.DOWNLOAD_DELAY, s.AUTOTHROTTLE_START_DELAY,"
             " s.AUTOTHROTTLE_TARGET_CONCURRENCY, s.ITEM_PIPELINES, s.MODWATCH_WRITER_PIPELINES, s.SCHEDULER_PERSIST,"
-            " s.EXTENSIONS['modwatch.crawlrun.CrawlRunExtension']]))")
+            " s.EXTENSIONS['extensions.crawlrun.CrawlRunExtension']]))")
     env = {**os.environ, "MODWATCH_WORKERS": "4", "MODWATCH_REPLAY": ""}
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
     delay, start_delay, target, worker_pipelines, writer_pipelines, persist, crawlrun = json.loads(out.stdout)
@@ -201,6 +201,6 @@ def test_settings_overlay_divides_politeness_and_splits_pipelines():
     assert delay == settings.DOWNLOAD_DELAY * 4 and start_delay == settings.AUTOTHROTTLE_START_DELAY * 4
     assert target == settings.AUTOTHROTTLE_TARGET_CONCURRENCY / 4
     assert "pipelines.store.SQLitePipeline" not in worker_pipelines
-    assert worker_pipelines["modwatch.distributed.pipeline.RedisItemPipeline"] == 800
+    assert worker_pipelines["distributed.pipeline.RedisItemPipeline"] == 800
     assert writer_pipelines["pipelines.store.SQLitePipeline"] == 800
     assert persist is True and crawlrun is None

@@ -10,8 +10,8 @@ import pyarrow.parquet as pq
 import pytest
 
 import db
-from db.dsa import load_dump
-from modwatch.__main__ import main
+from modwatch.load.dsa import load_dump
+from cli.main import main
 from tests.transparency.samples import V1, V2, fixture
 
 #: the README's question: statements per platform and category for a territory and month

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from modwatch.__main__ import main
+from cli.main import main
 from modwatch.export import ExportError, export_bundle, exportable_tables, load_metadata, table_metadata
 from tests.datasette import sitedb
 

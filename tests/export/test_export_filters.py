@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from modwatch.__main__ import main
+from cli.main import main
 from modwatch.export import ExportError, check_filters, export_bundle
 
 DAY = dt.date(2026, 11, 29)

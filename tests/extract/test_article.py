@@ -9,7 +9,7 @@ import pytest
 
 from modwatch.extract.article import jsonld_article, parse_article
 from modwatch.extract.text import to_tree
-from modwatch.items import ArticleItem
+from items import ArticleItem
 from tests.helpers import ACLU_PAGE, DH2020_PAGE, KULU_PAGE, NETZPOLITIK_PAGE, WIKIMEDIA_PAGE, WPTAVERN_PAGE
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "pages"

@@ -4,7 +4,7 @@ import pytest
 from scrapy.http import HtmlResponse, Request
 
 from modwatch.extract.charset import charset_override, decode_html, declared_charset
-from modwatch.middlewares import DeclaredCharsetMiddleware
+from middlewares.downloader import DeclaredCharsetMiddleware
 
 PAGE = ('<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1252">'
         "<title>t</title></head><body><p>Café – naïve</p></body></html>")

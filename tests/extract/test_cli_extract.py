@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from modwatch.__main__ import main
+from cli.main import main
 from tests.helpers import KULU_PAGE
 
 ROOT = Path(__file__).resolve().parents[2]

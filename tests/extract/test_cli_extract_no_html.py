@@ -9,7 +9,7 @@ from importlib import resources
 
 import pytest
 
-from modwatch.__main__ import main
+from cli.main import main
 from tests.helpers import DEMO_FILES, KULU_PAGE
 
 GOOGLE_ZIP = DEMO_FILES / "storage.googleapis.com" / "google-government-removals.zip"

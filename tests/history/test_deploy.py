@@ -68,9 +68,9 @@ def crawl_argv(line: str) -> list[str]:
 
 
 def test_crontab_and_systemd_run_the_crawl_command():
-    from modwatch.__main__ import COMMANDS
+    from cli.main import COMMANDS
 
-    assert COMMANDS["crawl"][0] == "modwatch.commands.crawl"
+    assert COMMANDS["crawl"][0] == "cli.crawl"
     cron = [line for line in (DEPLOY / "crontab").read_text().splitlines() if line and line[0].isdigit()]
     assert [crawl_argv(line.split("&&", 1)[1].split(">>")[0]) for line in cron] == [
         [".venv/bin/python", "-m", "modwatch", "crawl", "--exclude", "url_check", *ALLOW_STALE.split()],
@@ -92,7 +92,7 @@ def test_crontab_and_systemd_run_the_crawl_command():
 def test_crawl_command_parses_the_scheduled_arguments():
     import argparse
 
-    from modwatch.commands import crawl
+    from cli import crawl
 
     parser = argparse.ArgumentParser()
     crawl.add_arguments(parser)

@@ -1,4 +1,4 @@
-"""``modwatch.incremental``: nothing fetched twice in one run; a killed job's state discarded;
+"""``middlewares.incremental``: nothing fetched twice in one run; a killed job's state discarded;
 history triggers surviving ``transform()``.
 """
 
@@ -10,7 +10,7 @@ from scrapy.utils.test import get_crawler
 import db
 from db.articles import upsert_article
 from modwatch.archive.warc import WarcFile
-from modwatch.incremental import JobDirGuard
+from middlewares.incremental import JobDirGuard
 from tests.history.snapshots import HTML, T1, WIKIMEDIA, page
 
 SPIDER = "tests/history/link_spider.py:SamePageLinksSpider"
@@ -45,7 +45,7 @@ def test_without_the_middleware_the_start_page_is_fetched_again(run_crawl, db_pa
     # first link back to it (#content) is fetched again; the dupefilter drops the other two,
     # and the three links of the second copy
     stats = crawl_stats(run_crawl, db_path, start_page_warc,
-                        settings={"SPIDER_MIDDLEWARES": {"modwatch.incremental.OncePerRunMiddleware": None}})
+                        settings={"SPIDER_MIDDLEWARES": {"middlewares.incremental.OncePerRunMiddleware": None}})
     assert stats["replay/requests"] == 2 and stats["dupefilter/filtered"] == 5
 
 

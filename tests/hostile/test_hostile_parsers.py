@@ -20,8 +20,8 @@ from hypothesis import HealthCheck, given, settings
 
 import db
 from db.datasets import load_dataset
-from db.dsa import load_dump
-from db.notices import store_notice_page
+from modwatch.load.dsa import load_dump
+from modwatch.load.notices import store_notice_page
 from modwatch import discovery
 from modwatch.discovery import DiscoveryError
 from modwatch.extract.article import parse_article

@@ -12,7 +12,7 @@ import scrapy
 from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.test import get_crawler
 
-from modwatch.items import DatasetFileItem, SorDumpItem
+from items import DatasetFileItem, SorDumpItem
 from pipelines.notices import store_lumen_page, store_sor_dump
 from pipelines.store import SQLitePipeline
 from tests.transparency.samples import V1, fixture, nested_zip
@@ -80,7 +80,7 @@ class MetaSpider(scrapy.Spider):
 
 def test_the_pipeline_sets_results_on_the_item_and_empties_its_body(db_path):
     crawler = get_crawler(MetaSpider, {"MODWATCH_DB": str(db_path), "MODWATCH_STORE_FUNCTIONS": {
-        "modwatch.items.DatasetFileItem": "pipelines.transparency:store_dataset_file"}})
+        "items.DatasetFileItem": "pipelines.transparency:store_dataset_file"}})
     crawler.spider = crawler._create_spider()
     pipeline = SQLitePipeline.from_crawler(crawler)
     pipeline.open_spider()

@@ -7,7 +7,7 @@ import scrapy
 from scrapy.utils.test import get_crawler
 
 import db
-from modwatch.items import ArticleItem, RejectItem
+from items import ArticleItem, RejectItem
 from pipelines.store import SQLitePipeline
 
 URL = "https://wikimediafoundation.org/news/2020/01/15/access-to-wikipedia-restored-in-turkey-after-more-than-two-and-a-half-years/"

@@ -20,7 +20,7 @@ from scrapy.utils.test import get_crawler
 from twisted.internet.error import DNSLookupError
 from twisted.python.failure import Failure
 
-from modwatch.items import ArticleItem, RejectItem
+from items import ArticleItem, RejectItem
 from modwatch.sites import SitesConfigError, load_sites
 from spiders.news import NewsSpider
 

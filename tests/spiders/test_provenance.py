@@ -1,4 +1,4 @@
-"""modwatch.provenance: fetch time and the one RejectItem builder every spider uses."""
+"""provenance: fetch time and the one RejectItem builder every spider uses."""
 
 from datetime import datetime, timedelta, timezone
 
@@ -10,8 +10,8 @@ from twisted.internet.error import DNSLookupError, TimeoutError
 from twisted.python.failure import Failure
 
 from db.rejects import MAX_EXCERPT_CHARS
-from modwatch.items import RejectItem
-from modwatch.provenance import failure_reason, fetched_at_of, reject_for
+from items import RejectItem
+from provenance import failure_reason, fetched_at_of, reject_for
 
 URL = "https://lumendatabase.org/notices/search.json?term=vietnam&page=3"
 META = {"fetched_at": "2026-11-29T12:00:00Z", "warc_record_id": "<urn:uuid:0f0e0d0c-0000-4000-8000-000000000001>"}

@@ -18,7 +18,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.test import get_crawler
 from twisted.python.failure import Failure
 
-from modwatch.items import ArticleItem, RejectItem
+from items import ArticleItem, RejectItem
 from modwatch.sites import SitesConfigError
 from spiders.thevietnamese import TheVietnameseSpider
 

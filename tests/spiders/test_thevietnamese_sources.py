@@ -11,7 +11,7 @@ import pytest
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
-from modwatch.items import ArticleItem
+from items import ArticleItem
 from modwatch.sites import SitesConfigError, load_sites, site_from_dict
 from spiders.thevietnamese import TheVietnameseSpider
 

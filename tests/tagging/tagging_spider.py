@@ -12,7 +12,7 @@ from pathlib import Path
 
 import scrapy
 
-from modwatch.items import ArticleItem
+from items import ArticleItem
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "tagging" / "articles.json"
 

@@ -4,7 +4,7 @@ import shutil
 
 import db
 from db.articles import upsert_article
-from modwatch.__main__ import main
+from cli.main import main
 from modwatch.tagging.vocabulary import VOCAB_DIR
 from tests.tagging.helpers import real_item
 

@@ -8,7 +8,7 @@ import zipfile
 
 import pytest
 
-from db.dsa import load_dump
+from modwatch.load.dsa import load_dump
 from modwatch.transparency.archives import ArchiveTooLarge, read_member
 from modwatch.transparency.dsa import DumpError, iter_csv_members
 from tests.helpers import report_file

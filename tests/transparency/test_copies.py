@@ -3,7 +3,7 @@
 import pytest
 
 from db import source_status
-from modwatch.commands.crawl import SpiderRun, summary_table
+from cli.crawl import SpiderRun, summary_table
 from modwatch.transparency.copies import copy_kind
 from pipelines.transparency import store_dataset_file
 from spiders import meta_restrictions, tiktok_removals, x_removals

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from db.dsa import load_dump
+from modwatch.load.dsa import load_dump
 from modwatch.transparency import dsa
 from tests.transparency.samples import V1, V2, fixture, nested_zip
 
@@ -207,7 +207,7 @@ def test_a_file_that_is_not_a_dump_fails_its_dataset(memory_db):
 
 
 def test_dsa_load_command_streams_a_dump_from_disk(tmp_path, capsys):
-    from modwatch.__main__ import main
+    from cli.main import main
 
     dump = tmp_path / "sor-global-2024-03-14-full.zip"
     dump.write_bytes(nested_zip({"sor-global-2024-03-14-full-00000-00000.csv": fixture(V1)}))
@@ -229,7 +229,7 @@ def test_dsa_load_command_streams_a_dump_from_disk(tmp_path, capsys):
 
 def test_invalid_utf8_record_is_rejected_and_the_rest_loads(tmp_path, capsys):
     """One record with bytes that are not UTF-8 (new-user finding 6): a rejects row, not a crash."""
-    from modwatch.__main__ import main
+    from cli.main import main
 
     data = fixture(V1)
     start = data.index(b"987475f3-3071-4c20-ad72-54db66740345")  # the record on line 6

@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from db.notices import store_notice_page
+from modwatch.load.notices import store_notice_page
 from modwatch.transparency import lumen
 from tests.transparency.samples import NOTICES, search_page
 

@@ -19,8 +19,8 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 
-from modwatch.distributed import WORKER_TIMEOUT, keys
-from modwatch.distributed.worker import redis_time
+from distributed import WORKER_TIMEOUT, keys
+from distributed.worker import redis_time
 
 #: keys a full recrawl starts without (``items`` and ``workers`` are checked, not cleared)
 CLEARED = ("requests", "dupefilter", "start_urls", "worker_stats", "sites")

@@ -12,7 +12,7 @@
 seconds with nothing to do (default: keep waiting for seeds). ``writer`` stores the items into
 ``--db`` and stops when the crawl is over (``--follow``: never). ``clear`` refuses while
 workers are alive or items are waiting (``--force``, ``--items``). Redis: ``--redis-url`` or
-``MODWATCH_REDIS_URL`` (default ``redis://127.0.0.1:6379/0``). See :mod:`modwatch.distributed`.
+``MODWATCH_REDIS_URL`` (default ``redis://127.0.0.1:6379/0``). See :mod:`distributed`.
 Exit status 0; 1 when ``clear`` refuses, Redis cannot be reached, or a seed names an unknown site.
 """
 
@@ -88,12 +88,12 @@ def _crawl(args, spider, **spider_args) -> int:
 def run(args) -> int:
     import redis
 
-    from modwatch.distributed import coordinator
+    from distributed import coordinator
 
     if args.action == "worker":
         return _crawl(args, args.spider, **_pairs(args.spider_args))
     if args.action == "writer":
-        from modwatch.distributed.writer import ItemWriterSpider
+        from distributed.writer import ItemWriterSpider
 
         return _crawl(args, ItemWriterSpider, name=args.spider, follow=args.follow)
     server = redis.Redis.from_url(args.redis_url)

@@ -10,10 +10,10 @@ spider runs in its own ``scrapy crawl`` subprocess (from the repository root) wi
 - its own ``JOBDIR`` ``<jobs-dir>/<spider>`` (default ``data/jobs``): a crawl stopped by
   Ctrl-C / SIGTERM is resumed by the next ``crawl`` of that spider; the folder is deleted
   once the spider finishes, so the next scheduled crawl starts fresh (incrementally: the
-  HTTP cache and ``modwatch.incremental`` skip what did not change);
+  HTTP cache and ``middlewares.incremental`` skip what did not change);
 - the database ``--db`` (``MODWATCH_DB``); every other ``MODWATCH_*`` variable is passed on.
 
-Each run records its ``crawl_runs`` row (``modwatch.crawlrun.CrawlRunExtension``). Health of a
+Each run records its ``crawl_runs`` row (``extensions.crawlrun.CrawlRunExtension``). Health of a
 run (:func:`assess`), in this order:
 
 ``failed``       the process exited non-zero, recorded no crawl run, or closed for a reason
@@ -64,7 +64,7 @@ from pathlib import Path
 from db import default_path
 from db.timestamps import file_stamp
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 LAST_SPIDERS = ("url_check",)  # re-check URLs after the spiders that may store new ones
 
 

@@ -1,12 +1,12 @@
 """The spiders of distributed mode (``SPIDER_MODULES`` of ``settings_redis``).
 
-Each is the project spider of the same name with :func:`modwatch.distributed.spider.distributed`
+Each is the project spider of the same name with :func:`distributed.spider.distributed`
 in front: same code, seeds read from Redis (``{"site": key}`` or ``{"url": ...}``), requests
 shared through the scrapy-redis scheduler. ``scrapy crawl news`` with
 ``SCRAPY_SETTINGS_MODULE=settings_redis`` runs the distributed ``news``.
 """
 
-from modwatch.distributed.spider import distributed
+from distributed.spider import distributed
 from spiders.news import NewsSpider as _NewsSpider
 from spiders.thevietnamese import TheVietnameseSpider as _TheVietnameseSpider
 

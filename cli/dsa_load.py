@@ -5,7 +5,7 @@
 
 For dumps downloaded by other means (``curl``, a mirror, an archive copy; the ``dsa_sor``
 spider downloads and streams them itself): each FILE (a ``sor-<slug>-<date>-<full|light>.zip``
-dump, or one of its CSVs) is read from disk through ``db.dsa.load_dump``, so memory stays flat
+dump, or one of its CSVs) is read from disk through ``modwatch.load.dsa.load_dump``, so memory stays flat
 whatever the size. The
 ``datasets`` row records ``--url`` (default: the upstream stable URL derived from the file name,
 the one the ``dsa_sor`` spider records, so a day loaded both ways is recognised as the same) and
@@ -13,7 +13,7 @@ the file's sha256. No WARC record is written: keep the file itself as the archiv
 
 Light mode: a file named ``aggregates-<YYYY-MM-DD>.csv`` (or ``.json``), the EC's daily
 aggregates, fills the daily summary ``sor_daily_counts`` for that day without statements
-(``db.dsa_aggregates``), so the whole history since September 2023 fits in a small database::
+(``modwatch.load.dsa_aggregates``), so the whole history since September 2023 fits in a small database::
 
     python -m modwatch dsa-load aggregates-2024-03-14.csv aggregates-2024-03-15.csv
 
@@ -60,8 +60,8 @@ def upstream_url(path: Path) -> str:
 
 def run(args) -> int:
     import db
-    from db.dsa import index_new_statements, load_dump
-    from db.dsa_aggregates import load_aggregates
+    from modwatch.load.dsa import index_new_statements, load_dump
+    from modwatch.load.dsa_aggregates import load_aggregates
     from modwatch.transparency.dsa import DumpError
     from modwatch.transparency.dsa_aggregates import AggregatesError
 

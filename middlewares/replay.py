@@ -187,7 +187,7 @@ REPLAY_CONCURRENT_REQUESTS_PER_DOMAIN = 8
 class ReplayAddon:
     """Scrapy add-on: the settings of a replay run when ``MODWATCH_REPLAY`` is set.
 
-    Enabled in ``settings.py`` (``ADDONS = {"modwatch.archive.replay.ReplayAddon": 0}``). Scrapy
+    Enabled in ``settings.py`` (``ADDONS = {"middlewares.replay.ReplayAddon": 0}``). Scrapy
     calls :meth:`update_settings` after the spider's ``custom_settings`` are applied and
     ``-s`` options are in, so it sees the replay however it was set; no-op for live crawls.
     """

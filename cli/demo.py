@@ -34,7 +34,7 @@ from pathlib import Path
 
 from db import default_path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SNAPSHOT = ROOT / "demo" / "snapshot.warc.gz"
 DEFAULT_TAKEDOWNS = ROOT / "demo" / "takedowns.warc.gz"
 TAKEDOWNS_MANIFEST = ROOT / "demo" / "takedowns.yaml"

@@ -13,14 +13,14 @@ seed key, list/set/zset pops, JSON seeds) and adds:
   scrapy-redis 0.9.1 measures idleness from the time its module was imported, so a worker
   busy for longer than the limit closed at its first idle moment;
 - :meth:`keep_local`: requests that must run in the worker that made them (see
-  :class:`modwatch.distributed.scheduler.Scheduler`).
+  :class:`distributed.scheduler.Scheduler`).
 
 :func:`distributed` makes the distributed twin of an existing spider class (same ``name``,
 same code) by putting the right mixin in front of it. :class:`WordPressSeedsMixin` is the one
 for :class:`spiders.base.WordPressNewsSpider` subclasses (``news``, ``thevietnamese``).
 
 Seeds (the values of ``<spider>:start_urls``, made by
-:func:`modwatch.distributed.coordinator.seed`) are JSON objects:
+:func:`distributed.coordinator.seed`) are JSON objects:
 
 - ``{"url": "https://..."}`` (scrapy-redis' format; also ``meta``, ``method``), or a bare URL;
 - ``{"site": "<key>"}`` for the news spiders: the site's whole discovery (start URLs, then its
@@ -188,6 +188,6 @@ def distributed(spider_cls: type[scrapy.Spider]) -> type[scrapy.Spider]:
 
     mixin = WordPressSeedsMixin if issubclass(spider_cls, WordPressNewsSpider) else RedisStartMixin
     return type(spider_cls.__name__, (mixin, spider_cls), {
-        "__module__": "modwatch.distributed.spiders",
+        "__module__": "distributed.spiders",
         "__doc__": f"{spider_cls.__name__} with seeds and requests shared through Redis.\n\n{spider_cls.__doc__ or ''}",
     })

@@ -6,7 +6,7 @@
     writer waits for live workers before it finishes. At ``spider_closed`` pushes
     ``{"worker", "reason", "stats"}`` (JSON) to ``<spider>:worker_stats`` (the writer adds them to
     its crawl run) and leaves the set. A worker that dies stops refreshing and counts as gone
-    after :data:`modwatch.distributed.WORKER_TIMEOUT` seconds.
+    after :data:`distributed.WORKER_TIMEOUT` seconds.
     Also sets the engine's polling interval to ``MODWATCH_REDIS_POLL_INTERVAL`` seconds
     (default 1.0; Scrapy's is 5.0): an idle worker looks at the shared queue that often, so it
     joins in soon after another worker's discovery has queued article pages.
@@ -31,7 +31,7 @@ from twisted.internet import task
 
 from db.timestamps import file_stamp
 from modwatch.archive.warc import WarcFile, WarcWriterMiddleware
-from modwatch.distributed import keys
+from distributed import keys
 
 logger = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ pops the JSON items of ``<spider>:items`` (``LPOP`` in batches, ``BLPOP`` when e
 ``redis.asyncio`` client, so the reactor never blocks) and yields them, so they go through the
 normal item pipelines with the normal storage code (``MODWATCH_WRITER_PIPELINES`` of
 ``settings_redis``: ``pipelines.store.SQLitePipeline`` and the pipelines after it), and
-``modwatch.crawlrun.CrawlRunExtension`` records the whole distributed crawl as one
+``extensions.crawlrun.CrawlRunExtension`` records the whole distributed crawl as one
 ``crawl_runs`` row with ``spider`` = the crawled spider's name.
 
 It stops (unless ``follow``) when the items list, the shared request queue and the seed list
@@ -40,9 +40,9 @@ from scrapy import signals
 from scrapy_redis import connection, defaults
 from scrapy_redis.connection import SETTINGS_PARAMS_MAP
 
-from modwatch.distributed import WORKER_TIMEOUT, keys
-from modwatch.distributed.pipeline import decode_item
-from modwatch.items import RejectItem
+from distributed import WORKER_TIMEOUT, keys
+from distributed.pipeline import decode_item
+from items import RejectItem
 
 EXCERPT_CHARS = 4096
 #: move up to ARGV[1] values from the head of list KEYS[1] to the tail of KEYS[2], atomically

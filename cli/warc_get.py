@@ -23,7 +23,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from db import default_path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def add_arguments(parser) -> None:

@@ -3,15 +3,15 @@
 Run with the settings overlay ``settings_redis`` (``SCRAPY_SETTINGS_MODULE=settings_redis``)
 or the ``python -m modwatch distributed ...`` command. Parts:
 
-- **workers** (:mod:`modwatch.distributed.spiders`, :mod:`~modwatch.distributed.spider`,
-  :mod:`~modwatch.distributed.scheduler`, :mod:`~modwatch.distributed.worker`): the normal
+- **workers** (:mod:`distributed.spiders`, :mod:`~distributed.spider`,
+  :mod:`~distributed.scheduler`, :mod:`~distributed.worker`): the normal
   spiders with a mixin whose ``async def start()`` reads seeds from Redis; the scrapy-redis
   scheduler and duplicate filter share requests between workers; items are pushed to Redis
-  (:mod:`~modwatch.distributed.pipeline`). Workers never open the SQLite database.
-- **writer** (:mod:`~modwatch.distributed.writer`): the only process writing SQLite; pops the
+  (:mod:`~distributed.pipeline`). Workers never open the SQLite database.
+- **writer** (:mod:`~distributed.writer`): the only process writing SQLite; pops the
   items and stores them through the normal item pipelines (``pipelines.store.SQLitePipeline``,
   tagging), recorded as one ``crawl_runs`` row with the workers' stats merged in.
-- **coordinator** (:mod:`~modwatch.distributed.coordinator`): seeds ``<spider>:start_urls`` and
+- **coordinator** (:mod:`~distributed.coordinator`): seeds ``<spider>:start_urls`` and
   clears the shared state between full recrawls, once, not in each worker.
 
 Redis keys, all per spider name (:func:`keys`).

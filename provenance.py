@@ -1,9 +1,9 @@
 """Provenance of what a spider yields: fetch time, WARC record, and rejects built from it.
 
-Every spider builds its :class:`~modwatch.items.RejectItem` with :func:`reject_for`, from the
+Every spider builds its :class:`~items.RejectItem` with :func:`reject_for`, from the
 response it could not use or the failure of a request that got no usable response (HTTP
 error, DNS, timeout). The WARC middlewares (:mod:`modwatch.archive.warc`,
-:mod:`modwatch.archive.replay`) put the provenance in ``response.meta``: ``fetched_at``
+:mod:`middlewares.replay`) put the provenance in ``response.meta``: ``fetched_at``
 (UTC ISO 8601 or a ``datetime``) and ``warc_record_id``.
 """
 
@@ -17,7 +17,7 @@ from twisted.python.failure import Failure
 
 from db.rejects import MAX_EXCERPT_CHARS
 from db.timestamps import iso_utc
-from modwatch.items import RejectItem
+from items import RejectItem
 from modwatch.redact import redact_url
 
 
