@@ -98,5 +98,5 @@ EXTENSIONS = {
     # a JOBDIR left by a killed run is discarded instead of resumed with lost requests
     "middlewares.incremental.JobDirGuard": 50,
     # a progress bar on a terminal (responses / requests scheduled, items, rejects)
-    "modwatch.progress.CrawlProgress": 500,
+    "extensions.progress.CrawlProgress": 500,
 }

@@ -24,7 +24,28 @@ no ``is_current``: re-ingesting a dump stores nothing new and records another ``
 
 from sqlite_utils.migrations import Migrations
 
-from modwatch.transparency.dsa import CATEGORY_RENAMES, COLUMNS, JSON_ARRAY_COLUMNS
+# Frozen copies of the parser's constants (modwatch.transparency.dsa) as they were when these migrations were
+# released: a released migration builds the same schema whatever the parser says later.
+COLUMNS = (
+    "uuid", "decision_visibility", "decision_visibility_other", "end_date_visibility_restriction",
+    "decision_monetary", "decision_monetary_other", "end_date_monetary_restriction",
+    "decision_provision", "end_date_service_restriction", "decision_account",
+    "end_date_account_restriction", "account_type", "decision_ground", "decision_ground_reference_url",
+    "illegal_content_legal_ground", "illegal_content_explanation", "incompatible_content_ground",
+    "incompatible_content_explanation", "incompatible_content_illegal", "category", "category_addition",
+    "category_specification", "category_specification_other", "content_type", "content_type_other",
+    "content_language", "content_date", "content_id_ean", "territorial_scope", "application_date",
+    "decision_facts", "source_type", "source_identity", "automated_detection", "automated_decision",
+    "platform_name", "platform_uid", "created_at",
+)
+JSON_ARRAY_COLUMNS = (
+    "decision_visibility", "category_addition", "category_specification", "content_type",
+    "territorial_scope",
+)
+CATEGORY_RENAMES = {
+    "STATEMENT_CATEGORY_UNSAFE_AND_ILLEGAL_PRODUCTS": "STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS",
+    "STATEMENT_CATEGORY_SCOPE_OF_PLATFORM_SERVICE": "STATEMENT_CATEGORY_OTHER_VIOLATION_TC",
+}
 
 migrations = Migrations("modwatch-dsa")
 

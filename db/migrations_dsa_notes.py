@@ -28,9 +28,20 @@
     ``dsa_figures_with_notes`` filters it by platform and period).
 """
 
+from datetime import date
+
 from sqlite_utils.migrations import Migrations
 
-from modwatch.transparency.dsa import KEYWORD_RENAMES, V2_FROM
+# Frozen copies of the parser's constants (modwatch.transparency.dsa) as they were when these migrations were
+# released: a released migration builds the same schema whatever the parser says later.
+KEYWORD_RENAMES = {
+    "KEYWORD_ONLINE_BULLYING_INTIMIDATION": "KEYWORD_CYBER_BULLYING_INTIMIDATION",
+    "KEYWORD_NON_CONSENSUAL_ITEMS_DEEPFAKE": "KEYWORD_NON_CONSENSUAL_MATERIAL_DEEPFAKE",
+    "KEYWORD_INSUFFICIENT_INFORMATION_TRADERS": "KEYWORD_INSUFFICIENT_INFORMATION_ON_TRADERS",
+    "KEYWORD_DISINFORMATION": "KEYWORD_MISINFORMATION_DISINFORMATION",
+    "KEYWORD_MISINFORMATION": "KEYWORD_MISINFORMATION_DISINFORMATION",
+}
+V2_FROM = date(2025, 7, 1)
 
 migrations = Migrations("modwatch-dsa-notes")
 

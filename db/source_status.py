@@ -117,7 +117,7 @@ def staleness(newest_period: str | None, at: str, max_lag_days: int = MAX_LAG_DA
 def record_dataset(db: sqlite_utils.Database, *, source: str, result: dict, copy_kind: str,
                    layouts_known: tuple[str, ...], notes: list[str] = (), crawl_run_id: int | None = None,
                    at: str | None = None) -> dict:
-    """Record the outcome of :func:`db.datasets.load_dataset` (``result``) for a transparency file."""
+    """Record the outcome of :func:`modwatch.load.datasets.load_dataset` (``result``) for a transparency file."""
     at = at or iso_utc()
     dataset_id = result["dataset_id"]
     dataset = db["datasets"].get(dataset_id)
@@ -141,13 +141,13 @@ def record_dataset(db: sqlite_utils.Database, *, source: str, result: dict, copy
 
 
 def record_load_error(db: sqlite_utils.Database, *, source: str, url: str, error: BaseException,
-                      layouts_known: tuple[str, ...], crawl_run_id: int | None = None, at: str | None = None) -> dict:
-    """Record a file that could not be loaded: ``drifted`` for an unknown layout, else ``failed``."""
-    from modwatch.transparency.layouts import LayoutError
-
-    if isinstance(error, LayoutError):
+                      layouts_known: tuple[str, ...], unknown_header: str | None = None,
+                      crawl_run_id: int | None = None, at: str | None = None) -> dict:
+    """Record a file that could not be loaded: ``drifted`` for an unknown layout (``unknown_header``:
+    the header the parser did not know, from its ``LayoutError``), else ``failed``."""
+    if unknown_header is not None:
         return record(db, source, state=DRIFTED, crawl_run_id=crawl_run_id, at=at, layouts_known=layouts_known,
-                      layout_seen=f"unknown: {error.header[:200]}",
+                      layout_seen=f"unknown: {unknown_header[:200]}",
                       reason=f"{url}: {error}; not loaded, the previous data stays current")
     return record(db, source, state=FAILED, crawl_run_id=crawl_run_id, at=at, layouts_known=layouts_known,
                   reason=f"{url} not loaded: {type(error).__name__}: {error}"[:500])

@@ -2,7 +2,7 @@
 
 :func:`store_dataset_file` is the store function for ``items.DatasetFileItem``
 (registered through the ``MODWATCH_STORE_FUNCTIONS`` setting of the transparency spiders, see
-``spiders/transparency_base.py``): the whole job is :func:`db.datasets.load_dataset` (parse with
+``spiders/transparency_base.py``): the whole job is :func:`modwatch.load.datasets.load_dataset` (parse with
 the registered parser, one ``datasets`` row, data rows, rejects, replacement of the source's
 current rows; a file identical to the current dataset is not loaded again), then the
 source's ``source_status`` row (:mod:`db.source_status`: ok / stale / drifted / failed) and the
@@ -12,10 +12,12 @@ dataset's copy kind, newest period and notes.
 from __future__ import annotations
 
 from db import source_status
-from db.datasets import current_dataset, load_dataset
+from db.datasets import current_dataset
+from modwatch.load.datasets import load_dataset
 from db.series import carry_absent_series
 from modwatch.transparency import PARSERS
 from modwatch.transparency.copies import copy_kind
+from modwatch.transparency.layouts import LayoutError
 from pipelines.store import store_failed
 
 #: crawl stat: downloaded files not made current (quarantined, empty or failed to load)
@@ -44,7 +46,8 @@ def store_dataset_file(database, item: dict, *, crawl_run_id, spider, stats=None
         store_failed(database, item, error, what="dataset", excerpt=body, crawl_run_id=crawl_run_id,
                      spider=spider, stats=stats)
         source_status.record_load_error(database, source=item["source"], url=item["url"], error=error,
-                                        layouts_known=PARSERS[item["parser"]].layouts, crawl_run_id=crawl_run_id)
+                                        layouts_known=PARSERS[item["parser"]].layouts, crawl_run_id=crawl_run_id,
+                                        unknown_header=error.header if isinstance(error, LayoutError) else None)
         item["body"] = b""  # kept as a reject (start of the file) and in the WARC
         if stats is not None:
             stats.inc_value(REFUSED_STAT)

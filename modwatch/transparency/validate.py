@@ -1,6 +1,6 @@
 """Is a downloaded transparency report file whole and plausible? Checks before it replaces anything.
 
-:func:`db.datasets.load_dataset` stores a file's rows, then makes them current only when
+:func:`modwatch.load.datasets.load_dataset` stores a file's rows, then makes them current only when
 :func:`file_problems` and :func:`shrink_problem` find nothing; otherwise the dataset is kept as
 ``quarantined`` with the reason and the previous dataset of the source stays current.
 

@@ -2,7 +2,7 @@
 
 Everything goes through the real storage code: ``db.connect`` (all migrations),
 ``db.articles.upsert_article``, ``db.crawl_runs``, ``db.rejects.insert_reject`` and the
-transparency loader ``pipelines.transparency.load_dataset`` with the real parsers.
+transparency loader ``modwatch.load.datasets.load_dataset`` with the real parsers.
 
 Data (``tests/fixtures/datasette/``, see SOURCE.md there):
 
@@ -33,7 +33,7 @@ from modwatch import publish
 from db.rejects import insert_reject
 from db import tagging as tagging_store
 from modwatch.tagging import load_vocabulary, tag_article
-from db.datasets import load_dataset
+from modwatch.load.datasets import load_dataset
 from tests.helpers import report_file
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "datasette"

@@ -9,7 +9,8 @@ import zipfile
 
 import pytest
 
-from db.datasets import load_dataset, loading
+from db.datasets import loading
+from modwatch.load.datasets import load_dataset
 from modwatch.load.dsa import load_dump
 from db.rejects import insert_reject
 from modwatch.transparency.dsa import DumpError

@@ -1,7 +1,7 @@
 """An export bundle says how to count, counts each figure once, cites its data, and runs no formula.
 
 Real data: Google's whole bulk zip (every series: by requester, product x reason, historical), loaded
-through ``db.datasets.load_dataset``, plus an article whose scraped title is a spreadsheet formula.
+through ``modwatch.load.datasets.load_dataset``, plus an article whose scraped title is a spreadsheet formula.
 """
 
 import csv
@@ -12,7 +12,7 @@ import pytest
 
 import db
 from db.articles import upsert_article
-from db.datasets import load_dataset
+from modwatch.load.datasets import load_dataset
 from modwatch.export import export_bundle
 from modwatch.export_figures import FIGURES_VIEW, modwatch_version, neutralise
 from tests.helpers import report_file

@@ -11,7 +11,7 @@ of 260 / 123,952. Files: ``tests/fixtures/transparency/`` and
 
 import pytest
 
-from db.datasets import load_dataset
+from modwatch.load.datasets import load_dataset
 from tests.helpers import report_file
 
 SNAPSHOT_2023 = report_file("google-government-removal-requests.2023-03.head300.csv")

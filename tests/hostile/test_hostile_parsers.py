@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 import db
-from db.datasets import load_dataset
+from modwatch.load.datasets import load_dataset
 from modwatch.load.dsa import load_dump
 from modwatch.load.notices import store_notice_page
 from modwatch import discovery

@@ -2,7 +2,7 @@
 
 import pytest
 
-from db.datasets import load_dataset
+from modwatch.load.datasets import load_dataset
 from spiders.x_removals import URL as X_URL
 from tests.helpers import WIKIMEDIA_PAGE, report_file
 

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from db import tagging as store
-from db.datasets import load_dataset
+from modwatch.load.datasets import load_dataset
 from modwatch.tagging import tag_article
 from tests.helpers import report_file
 

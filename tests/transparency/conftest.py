@@ -3,7 +3,7 @@
 
 import pytest
 
-from db.datasets import load_dataset
+from modwatch.load.datasets import load_dataset
 from tests.helpers import report_file
 
 GOOGLE_URL = "https://storage.googleapis.com/transparencyreport/google-government-removals.zip"

@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 
-from db.datasets import load_dataset
+from modwatch.load.datasets import load_dataset
 from modwatch.transparency.common import Reject
 from modwatch.transparency.google import notes, parse_google_removals, schema_version
 from modwatch.transparency.layouts import LayoutError, bundle_period, half_year_from_text

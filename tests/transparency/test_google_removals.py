@@ -10,7 +10,7 @@ import pytest
 from modwatch.archive.warc import write_warc
 from modwatch.transparency.common import Reject
 from modwatch.transparency.google import parse_google_removals, schema_version
-from db.datasets import load_dataset
+from modwatch.load.datasets import load_dataset
 
 ZIP = "google-government-removals.zip"
 URL = "https://storage.googleapis.com/transparencyreport/google-government-removals.zip"

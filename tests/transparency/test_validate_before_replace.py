@@ -11,7 +11,7 @@ import zipfile
 
 import pytest
 
-from db.datasets import load_dataset
+from modwatch.load.datasets import load_dataset
 from modwatch.transparency.validate import MIN_SHARE_OF_CURRENT
 from tests.helpers import report_file
 
