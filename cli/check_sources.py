@@ -18,9 +18,22 @@ Exit status: 0 every probe answered with a known layout; 1 some did not (the tab
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 
-from modwatch.probe import TIMEOUT, default_downloads, probe_download, probe_dsa, probe_site
+from modwatch.probe import DSA_STABLE, TIMEOUT, probe_download, probe_dsa, probe_site
+from modwatch.transparency import google
+from spiders import meta_restrictions, tiktok_removals, x_removals
+
+
+def default_downloads() -> list[tuple[str, str]]:
+    """``(parser, URL)`` of each transparency spider's default download (the newest file of each)."""
+    year, half = meta_restrictions.LAST
+    return [("google_removals", google.URL),
+            ("meta_restrictions", meta_restrictions.URL_TEMPLATE.format(year=year, half=half)),
+            ("x_removals", x_removals.URL), ("tiktok_removals", tiktok_removals.URL),
+            # the day before yesterday: yesterday's dump may not be ready (see spiders/dsa_sor.py)
+            ("dsa_sor", DSA_STABLE.format(day=(dt.date.today() - dt.timedelta(days=2)).isoformat()))]
 
 
 def add_arguments(parser) -> None:

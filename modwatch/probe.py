@@ -13,7 +13,6 @@ stored. A redirect target is shown without its query string (a presigned URL's
 
 from __future__ import annotations
 
-import datetime as dt
 import http.client
 import re
 import urllib.error
@@ -174,15 +173,3 @@ def probe_dsa(url: str, *, timeout: float = TIMEOUT) -> Probe:
 
     return _run(Probe("dsa_sor", "download", url), read, timeout=timeout, max_bytes=1024)
 
-
-def default_downloads() -> list[tuple[str, str]]:
-    """``(parser, URL)`` of each transparency spider's default download (the newest file of each)."""
-    from modwatch.transparency import google
-    from spiders import meta_restrictions, tiktok_removals, x_removals
-
-    year, half = meta_restrictions.LAST
-    return [("google_removals", google.URL),
-            ("meta_restrictions", meta_restrictions.URL_TEMPLATE.format(year=year, half=half)),
-            ("x_removals", x_removals.URL), ("tiktok_removals", tiktok_removals.URL),
-            # the day before yesterday: yesterday's dump may not be ready (see spiders/dsa_sor.py)
-            ("dsa_sor", DSA_STABLE.format(day=(dt.date.today() - dt.timedelta(days=2)).isoformat()))]

@@ -9,7 +9,6 @@ whose header drifted.
 
 import io
 import zipfile
-from pathlib import Path
 
 import pytest
 

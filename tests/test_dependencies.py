@@ -11,7 +11,8 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 PROJECT = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
 #: the project's own top-level modules (``build_snapshot`` is demo/build_snapshot.py)
-LOCAL = {"modwatch", "spiders", "pipelines", "db", "settings", "settings_redis", "benchmarks", "tests", "build_snapshot"}
+LOCAL = {"modwatch", "spiders", "pipelines", "middlewares", "extensions", "distributed", "cli", "db", "items",
+         "provenance", "settings", "settings_redis", "benchmarks", "tests", "build_snapshot"}
 
 
 def _pin_list(requirements) -> list[tuple[str, str]]:
@@ -49,10 +50,10 @@ def _imported_distributions(paths) -> dict[str, set[str]]:
 
 
 def _runtime_files():
-    for package in ("modwatch", "spiders", "pipelines", "db"):
+    for package in ("modwatch", "spiders", "pipelines", "middlewares", "extensions", "distributed", "cli", "db"):
         yield from (REPO / package).rglob("*.py")
-    yield REPO / "settings.py"
-    yield REPO / "settings_redis.py"
+    for module in ("items", "provenance", "settings", "settings_redis"):
+        yield REPO / f"{module}.py"
 
 
 RUNTIME = _imported_distributions(_runtime_files())

@@ -5,7 +5,6 @@ Real crawls in subprocesses: the ``news`` spider replaying a site that answers n
 """
 
 import datetime as dt
-import io
 import subprocess
 import zipfile
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import sqlite3
 from contextlib import contextmanager
 from typing import BinaryIO
 

@@ -10,7 +10,6 @@ import json
 
 import pytest
 
-from modwatch.load.datasets import load_dataset
 from modwatch.load.dsa import load_dump
 from modwatch.load.notices import store_notice_page
 from tests.transparency.samples import NOTICES, V1, V2, fixture, nested_zip, search_page

@@ -7,7 +7,6 @@ signature and the cookie are in no table, no WARC, no log line and no HTTP cache
 import gzip
 import json
 import sqlite3
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest

@@ -76,7 +76,7 @@ def test_x_cut_at_a_line_end_is_quarantined_as_too_small_unless_accepted(x_loade
     lines = data.split(b"\n")
     cut = b"\n".join(lines[:300] + lines[621:])  # both tables whole, half the legal demands gone
     result = load(database, "x_removals", cut, url=X_URL)
-    assert_quarantined(database, result, before, f"far below the 1858 rows of the current dataset")
+    assert_quarantined(database, result, before, "far below the 1858 rows of the current dataset")
     assert result["rows_stored"] < 1858 * MIN_SHARE_OF_CURRENT
     accepted = load(database, "x_removals", cut, url=X_URL, accept_shrink=True)
     assert accepted["status"] == "loaded"
