@@ -20,8 +20,7 @@ import re
 import sqlite3
 from importlib import metadata
 
-#: the view exported as the bundle's per-country, per-half-year table
-FIGURES_VIEW = "removal_requests_by_country_period"
+from db.export import FIGURES_VIEW  # the bundle's per-country, per-half-year table
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
