@@ -8,7 +8,7 @@ A subclass of scrapy-redis' ``RedisPipeline`` (key ``REDIS_ITEMS_KEY``, default
   argument (both deprecated in Scrapy 2.19);
 - each value is :func:`encode_item`: JSON ``{"class": "<module>.<Item class>", "item": {...}}``,
   so the writer rebuilds an ``ArticleItem`` or a ``RejectItem`` and the normal storage
-  dispatch (``pipelines.store.STORE_FUNCTIONS``, by item class) applies.
+  dispatch (``pipelines.routes.ROUTES``, by item class) applies.
 
 The item is returned unchanged, so later pipelines and the ``item_scraped`` stats still see it.
 """

@@ -1,9 +1,8 @@
 """Store functions for Lumen notice pages and EU DSA daily dumps (``SQLitePipeline`` dispatch).
 
-Registered by the ``lumen`` and ``dsa_sor`` spiders through their ``MODWATCH_STORE_FUNCTIONS``
-setting (see ``pipelines/store.py``); each takes ``(db, item: dict, *, crawl_run_id, spider,
+Routed from ``LumenPageItem`` and ``SorDumpItem`` in ``pipelines/routes.py``; each takes ``(db, item: dict, *, crawl_run_id, spider,
 stats)``. A page or dump that cannot be stored (not JSON, not a zip, a database error) becomes a
-``rejects`` row with the reason and the start of the input (:func:`pipelines.store.store_failed`),
+``rejects`` row with the reason and the start of the input (:func:`pipelines.rejects.store_failed`),
 and the crawl goes on.
 
 Stats: ``modwatch/notices``, ``modwatch/statements_of_reasons`` (rows stored),
@@ -19,7 +18,7 @@ from modwatch.load.dsa import index_new_statements, load_dump
 from modwatch.load.notices import store_notice_page
 from db.rejects import MAX_EXCERPT_CHARS
 from db.timestamps import iso_utc
-from pipelines.store import store_failed
+from pipelines.rejects import store_failed
 from pipelines.transparency import REFUSED_STAT
 
 logger = logging.getLogger(__name__)

@@ -1,7 +1,7 @@
 """Store downloaded transparency report files (``SQLitePipeline`` store function).
 
 :func:`store_dataset_file` is the store function for ``items.DatasetFileItem``
-(registered through the ``MODWATCH_STORE_FUNCTIONS`` setting of the transparency spiders, see
+(its route in ``pipelines/routes.py``; the transparency spiders are
 ``spiders/transparency_base.py``): the whole job is :func:`modwatch.load.datasets.load_dataset` (parse with
 the registered parser, one ``datasets`` row, data rows, rejects, replacement of the source's
 current rows; a file identical to the current dataset is not loaded again), then the
@@ -18,7 +18,7 @@ from db.series import carry_absent_series
 from modwatch.transparency import PARSERS
 from modwatch.transparency.copies import copy_kind
 from modwatch.transparency.layouts import LayoutError
-from pipelines.store import store_failed
+from pipelines.rejects import store_failed
 
 #: crawl stat: downloaded files not made current (quarantined, empty or failed to load)
 REFUSED_STAT = "modwatch/datasets_refused"

@@ -152,7 +152,6 @@ class DsaSorSpider(scrapy.Spider):
     name = "dsa_sor"
     allowed_domains = [urlsplit(dsa.DOWNLOAD_BASE).hostname]
     custom_settings = {
-        "MODWATCH_STORE_FUNCTIONS": {"items.SorDumpItem": "pipelines.notices:store_sor_dump"},
         "CONCURRENT_REQUESTS_PER_DOMAIN": 1,
         "DOWNLOAD_TIMEOUT": 3 * 3600,
         "HTTPCACHE_ENABLED": False,

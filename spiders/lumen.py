@@ -61,9 +61,6 @@ class LumenSpider(scrapy.Spider):
     allowed_domains = ["lumendatabase.org"]
     handle_httpstatus_list = [429]
     custom_settings = {
-        "MODWATCH_STORE_FUNCTIONS": {
-            "items.LumenPageItem": "pipelines.notices:store_lumen_page",
-        },
         "CONCURRENT_REQUESTS_PER_DOMAIN": 1,
         "DOWNLOAD_DELAY": 1.5,
         "AUTOTHROTTLE_ENABLED": True,

@@ -5,8 +5,8 @@ to download as ``(url, source)`` pairs in :meth:`TransparencySpider.files`, wher
 the dataset's replacement scope (``datasets.source``). The spider only downloads: each file's
 bytes go unchanged into a :class:`~items.DatasetFileItem` with the response's
 provenance (``fetched_at``, ``warc_record_id`` from the WARC middlewares), and
-``pipelines/transparency.py:store_dataset_file`` (registered below through
-``MODWATCH_STORE_FUNCTIONS``) parses and stores it. A failed download (HTTP error, DNS, 404 in
+``pipelines/transparency.py:store_dataset_file`` (its route in ``pipelines/routes.py``)
+parses and stores it. A failed download (HTTP error, DNS, 404 in
 a replay) becomes a ``RejectItem``; the other files go on.
 
 Spider argument common to all: ``-a urls=URL[,URL...]`` downloads those URLs instead of the
@@ -31,9 +31,6 @@ class TransparencySpider(scrapy.Spider):
 
     parser: str = ""
     custom_settings = {
-        "MODWATCH_STORE_FUNCTIONS": {
-            "items.DatasetFileItem": "pipelines.transparency:store_dataset_file",
-        },
         # report files are small (KiB to a few MiB); anything far larger is not the file we want
         "DOWNLOAD_MAXSIZE": 64 * MIB,
         "DOWNLOAD_WARNSIZE": 16 * MIB,

@@ -59,7 +59,6 @@ def checked_before(older_than: str, now: datetime | None = None) -> str:
 class UrlCheckSpider(scrapy.Spider):
     name = "url_check"
     custom_settings = {
-        "MODWATCH_STORE_FUNCTIONS": {"items.UrlCheckItem": "db.history:store_url_check"},
         "HTTPERROR_ALLOW_ALL": True,
     }
 

@@ -7,6 +7,7 @@ import scrapy
 from scrapy.utils.misc import load_object
 
 import items
+from pipelines.routes import ROUTES
 from items import DatasetFileItem, LumenPageItem
 
 ROOT_SPIDERS = ["spiders.google_removals.GoogleRemovalsSpider", "spiders.meta_restrictions.MetaRestrictionsSpider",
@@ -14,16 +15,19 @@ ROOT_SPIDERS = ["spiders.google_removals.GoogleRemovalsSpider", "spiders.meta_re
                 "spiders.lumen.LumenSpider", "spiders.dsa_sor.DsaSorSpider", "spiders.url_check.UrlCheckSpider"]
 
 
+def test_every_item_class_has_one_route_to_a_store_function():
+    """``pipelines.routes.ROUTES`` is keyed by the classes of ``items`` themselves: each has a store function."""
+    classes = {obj for _, obj in inspect.getmembers(items, inspect.isclass)
+               if issubclass(obj, scrapy.Item) and obj.__module__ == "items" and not obj.__name__.startswith("_")}
+    assert {cls.__name__ for cls in classes} == {"ArticleItem", "RejectItem", "DatasetFileItem", "SorDumpItem",
+                                                 "LumenPageItem", "UrlCheckItem"}
+    assert set(ROUTES) == classes
+    assert all(callable(function) for function in ROUTES.values())
+
+
 @pytest.mark.parametrize("spider_ref", ROOT_SPIDERS)
-def test_store_functions_are_registered_for_classes_of_modwatch_items(spider_ref):
-    """``MODWATCH_STORE_FUNCTIONS`` keys are class paths (pipelines.store matches them exactly)."""
-    keys = load_object(spider_ref).custom_settings["MODWATCH_STORE_FUNCTIONS"]
-    for key, target in keys.items():
-        module, _, name = key.rpartition(".")
-        assert module == "items", key
-        assert issubclass(getattr(items, name), scrapy.Item)
-        module, _, function = target.partition(":")
-        assert callable(load_object(f"{module}.{function}"))
+def test_no_spider_names_its_store_functions_by_string(spider_ref):
+    assert "MODWATCH_STORE_FUNCTIONS" not in (load_object(spider_ref).custom_settings or {})
 
 
 def test_no_item_class_outside_modwatch_items():

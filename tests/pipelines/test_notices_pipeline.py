@@ -79,8 +79,7 @@ class MetaSpider(scrapy.Spider):
 
 
 def test_the_pipeline_sets_results_on_the_item_and_empties_its_body(db_path):
-    crawler = get_crawler(MetaSpider, {"MODWATCH_DB": str(db_path), "MODWATCH_STORE_FUNCTIONS": {
-        "items.DatasetFileItem": "pipelines.transparency:store_dataset_file"}})
+    crawler = get_crawler(MetaSpider, {"MODWATCH_DB": str(db_path)})
     crawler.spider = crawler._create_spider()
     pipeline = SQLitePipeline.from_crawler(crawler)
     pipeline.open_spider()

@@ -8,6 +8,7 @@ from scrapy.utils.test import get_crawler
 
 import db
 from items import ArticleItem, RejectItem
+from pipelines.routes import ROUTES
 from pipelines.store import SQLitePipeline
 
 URL = "https://wikimediafoundation.org/news/2020/01/15/access-to-wikipedia-restored-in-turkey-after-more-than-two-and-a-half-years/"
@@ -120,14 +121,14 @@ def store_notice(database, item, *, crawl_run_id, spider, stats=None):
     STORED.append((item, crawl_run_id, spider))
 
 
+class NoticePipeline(SQLitePipeline):
+    routes = {**ROUTES, NoticeItem: store_notice}
+
+
 def test_other_item_classes_dispatch_to_registered_functions(db_path):
-    crawler = get_crawler(
-        NewsSpider,
-        {"MODWATCH_DB": str(db_path),
-         "MODWATCH_STORE_FUNCTIONS": {f"{__name__}.NoticeItem": f"{__name__}:store_notice"}},
-    )  # fmt: skip
+    crawler = get_crawler(NewsSpider, {"MODWATCH_DB": str(db_path)})
     crawler.spider = crawler._create_spider()
-    pipeline = SQLitePipeline.from_crawler(crawler)
+    pipeline = NoticePipeline.from_crawler(crawler)
     pipeline.open_spider()
     pipeline.process_item(NoticeItem(title="DMCA notice"))
     assert STORED == [({"title": "DMCA notice"}, None, "news")]
