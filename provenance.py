@@ -9,6 +9,7 @@ error, DNS, timeout). The WARC middlewares (:mod:`modwatch.archive.warc`,
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
 from scrapy.http import Response
@@ -82,3 +83,16 @@ def reject_for(source: Response | Failure, reason: str, excerpt: str | bytes | N
         fetched_at=fetched_at_of(response) if response is not None else iso_utc(),
         warc_record_id=_meta(response).get("warc_record_id") if response is not None else None,
     )  # fmt: skip
+
+
+def article_provenance(response, discovered_via: str) -> dict:
+    """The ArticleItem provenance fields of a response (WARC ids from ``response.meta``)."""
+    return {
+        "fetched_url": response.url,
+        "fetched_at": fetched_at_of(response),
+        "http_status": response.status,
+        "body_sha256": hashlib.sha256(response.body).hexdigest(),
+        "warc_record_id": response.meta.get("warc_record_id"),
+        "warc_filename": response.meta.get("warc_filename"),
+        "discovered_via": discovered_via,
+    }

@@ -21,7 +21,7 @@ import zipfile
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
-from modwatch import discovery
+from modwatch import discovery, feeds
 from modwatch.redact import redact_url
 from modwatch.sites import Site
 
@@ -104,7 +104,7 @@ def _read_rest(body: bytes, url: str):
 
 
 def _read_feed(body: bytes, url: str):
-    entries = discovery.parse_feed(body, url)
+    entries = feeds.parse_feed(body, url)
     if not entries:
         raise ValueError("no feed entry")
     return "feed", max((entry.published_at or "")[:10] for entry in entries) or None
@@ -124,7 +124,7 @@ def probe_site(site: Site, *, timeout: float = TIMEOUT) -> list[Probe]:
         probes.append(_run(Probe(site.key, "wp-rest", url), _read_rest, timeout=timeout))
     if "rss" in site.discovery:
         feed = site.absolute(site.feeds[0]) if site.feeds else (
-            discovery.wp_category_feed_url(site.base_url, site.categories[0].slug) if site.categories
+            feeds.wp_category_feed_url(site.base_url, site.categories[0].slug) if site.categories
             else site.absolute("feed/"))
         probes.append(_run(Probe(site.key, "feed", feed), _read_feed, timeout=timeout))
     if "sitemap" in site.discovery:

@@ -30,22 +30,20 @@ crawl goes on.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
 
 import scrapy
 from scrapy.http import TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
-from db.timestamps import iso_utc, parse_iso
+from db.timestamps import iso_utc
 from modwatch import discovery
+from modwatch import feeds as rss
 from modwatch.discovery import DiscoveryError
-from modwatch.extract.article import parse_article
 from items import ArticleItem, RejectItem
-from provenance import failure_reason, fetched_at_of, reject_for
+from provenance import article_provenance, failure_reason, reject_for
+from spiders.articles import article_item, canonical_item, complete_article, rest_post_item
 from modwatch.sites import DEFAULT_SITEMAPS, Site
 
 logger = logging.getLogger(__name__)
@@ -54,100 +52,6 @@ logger = logging.getLogger(__name__)
 MAX_SITEMAP_DEPTH = 3
 #: ... and a site reads at most this many sitemaps in a run
 MAX_SITEMAPS = 500
-
-
-# --- items with provenance (pure: response in, item out) ---------------------------------
-
-
-def _as_datetime(iso: str) -> datetime | None:
-    try:
-        return parse_iso(iso)
-    except (TypeError, ValueError):
-        return None
-
-
-def provenance(response, discovered_via: str) -> dict:
-    """The ArticleItem provenance fields of a response (WARC ids from ``response.meta``)."""
-    return {
-        "fetched_url": response.url,
-        "fetched_at": fetched_at_of(response),
-        "http_status": response.status,
-        "body_sha256": hashlib.sha256(response.body).hexdigest(),
-        "warc_record_id": response.meta.get("warc_record_id"),
-        "warc_filename": response.meta.get("warc_filename"),
-        "discovered_via": discovered_via,
-    }
-
-
-def _complete(fields: dict, source: str, prov: dict) -> ArticleItem | str:
-    """ArticleItem from parsed fields + provenance, or the reason it cannot be one.
-
-    The canonical URL must come from ``fields`` (the page, post or feed entry itself): it is
-    never taken from the fetched URL, which for a WP REST post or a feed entry is the URL of
-    a page holding many articles (two articles would then share one ``articles.url``).
-    """
-    if not (fields.get("url") or "").strip():
-        return "no URL of its own"
-    if not (fields.get("title") or "").strip():
-        return "no title found"
-    if not (fields.get("body") or "").strip():
-        return "no article body text found"
-    item = ArticleItem(source=source, **{k: v for k, v in fields.items() if k in ArticleItem.fields})
-    item.update(prov)
-    return item
-
-
-def article_item(response, *, source: str, language: str | None, discovered_via: str,
-                 feed_entry: discovery.FeedEntry | None = None) -> ArticleItem | RejectItem:
-    """Parse an article page response into an ArticleItem, or a RejectItem saying why not.
-
-    ``feed_entry``: the feed item that listed the page; fills the date, authors, section and
-    tags the page does not show (:func:`modwatch.discovery.fill_from_feed`).
-    Not HTML, no title, no body text, or an exception in the extractor -> RejectItem.
-    """
-    if not isinstance(response, TextResponse):
-        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
-        return reject_for(response, f"not a text page (Content-Type {content_type or 'missing'!r})")
-    fetched_at = fetched_at_of(response)
-    try:
-        fields = parse_article(response.text, response.url, language=language, fetched_at=_as_datetime(fetched_at))
-    except ValueError as exc:  # documented: an empty document
-        return reject_for(response, f"not an article page: {exc}")
-    except Exception as exc:  # a bug in the extractor on one page must not stop the crawl
-        logger.exception("extractor failed on %s", response.url)
-        return reject_for(response, f"extractor error: {exc.__class__.__name__}: {exc}")
-    if feed_entry is not None:
-        fields = discovery.fill_from_feed(fields, feed_entry)
-    result = _complete(fields, source, provenance(response, discovered_via))
-    if isinstance(result, str):
-        return reject_for(response, f"{result} ({discovered_via} page)", response.text)
-    return result
-
-
-def rest_post_item(response, post: dict, *, source: str, language: str | None,
-                   section: str | None) -> ArticleItem | RejectItem:
-    """ArticleItem from one post object of a WP REST page (provenance: that page), or a RejectItem.
-
-    The post's own URL (``link``, else Yoast's canonical) is its canonical URL; a post without
-    one, without title or without content text is rejected with the post JSON as excerpt.
-    """
-    try:
-        fields = discovery.article_from_wp_post(post, language=language, section=section)
-    except Exception as exc:
-        return reject_for(response, f"WP REST post {post.get('id')}: {exc.__class__.__name__}: {exc}",
-                           json.dumps(post, ensure_ascii=False))
-    result = _complete(fields, source, provenance(response, "wp-rest"))
-    if isinstance(result, str):
-        return reject_for(response, f"WP REST post {post.get('id')}: {result}",
-                           json.dumps(post, ensure_ascii=False))
-    return result
-
-
-def _canonical(site: Site, item):
-    """The item with its ``url`` in the site's one canonical form (:meth:`Site.canonical_url`)."""
-    if isinstance(item, ArticleItem) and item.get("url"):
-        item["url"] = site.canonical_url(item["url"])
-    return item
 
 
 # --- discovery state ---------------------------------------------------------------------
@@ -205,8 +109,8 @@ class WordPressNewsSpider(scrapy.Spider):
                 if site.feeds:
                     feeds = [(site.absolute(u), False) for u in site.feeds]
                 else:
-                    feeds = [(discovery.wp_category_feed_url(site.base_url, c.slug), True) for c in site.categories]
-                    feeds += [(discovery.wp_tag_feed_url(site.base_url, t), True) for t in site.tags]
+                    feeds = [(rss.wp_category_feed_url(site.base_url, c.slug), True) for c in site.categories]
+                    feeds += [(rss.wp_tag_feed_url(site.base_url, t), True) for t in site.tags]
                     feeds = feeds or [(site.absolute("feed/"), False)]
                 steps.append(_Step(method, feeds))
             elif method == "sitemap":
@@ -332,7 +236,7 @@ class WordPressNewsSpider(scrapy.Spider):
         section = self._category_name(posts, category_id)
         self.crawler.stats.inc_value("modwatch/discovered/wp-rest", len(posts))
         for post in posts:
-            yield _canonical(site, rest_post_item(response, post, source=site.key, language=site.language,
+            yield canonical_item(site, rest_post_item(response, post, source=site.key, language=site.language,
                                                   section=section))
         yield from self._done(site, True)
 
@@ -353,7 +257,7 @@ class WordPressNewsSpider(scrapy.Spider):
         with :meth:`parse_feed_page`), else None; ``page``: 1. Not a feed: the step failed.
         """
         try:
-            entries = discovery.parse_feed(response.body, response.url, language=site.language)
+            entries = rss.parse_feed(response.body, response.url, language=site.language)
         except DiscoveryError as exc:
             yield from self._done(site, False, f"{exc} ({response.url})")
             return
@@ -363,7 +267,7 @@ class WordPressNewsSpider(scrapy.Spider):
     def parse_feed_page(self, response, site: Site, feed_url: str, page: int):
         """Older page (``?paged=N``) of a WordPress feed: outside the fallback accounting."""
         try:
-            entries = discovery.parse_feed(response.body, response.url, language=site.language)
+            entries = rss.parse_feed(response.body, response.url, language=site.language)
         except DiscoveryError as exc:
             self.logger.debug("feed page %s ends the feed: %s", response.url, exc)
             return
@@ -375,13 +279,13 @@ class WordPressNewsSpider(scrapy.Spider):
         self.logger.debug("feed page %s ends the feed: %s", failure.request.url, failure.value)
 
     def _feed_entries(self, response, site: Site, entries, feed_url: str | None, page: int):
-        feed_provenance = provenance(response, "rss")  # for entries stored from the feed itself
+        feed_provenance = article_provenance(response, "rss")  # for entries stored from the feed itself
         for entry in entries:
             if discovery.is_article_url(entry.url, site.article_url_pattern):
                 yield self._article_request(site, entry.url, "rss", entry, feed_provenance)
         if feed_url and entries and page < site.max_pages:
             # WordPress pages its feeds with ?paged=N; a page past the end answers 404
-            yield scrapy.Request(discovery.paged_feed_url(feed_url, page + 1), callback=self.parse_feed_page,
+            yield scrapy.Request(rss.paged_feed_url(feed_url, page + 1), callback=self.parse_feed_page,
                                  errback=self.feed_page_failed, dont_filter=True,
                                  cb_kwargs={"site": site, "feed_url": feed_url, "page": page + 1})
 
@@ -447,7 +351,7 @@ class WordPressNewsSpider(scrapy.Spider):
         ``via``: how the page was discovered (``rss``, ``sitemap``, ``listing``, ``start-url``);
         the feed entry that listed it, if any, is in ``response.meta["feed_entry"]``.
         """
-        item = _canonical(site, article_item(response, source=site.key, language=site.language, discovered_via=via,
+        item = canonical_item(site, article_item(response, source=site.key, language=site.language, discovered_via=via,
                                              feed_entry=response.meta.get("feed_entry")))
         if isinstance(item, RejectItem):
             self.logger.warning("rejected %s: %s", response.url, item["reason"])
@@ -466,7 +370,7 @@ class WordPressNewsSpider(scrapy.Spider):
         self.crawler.stats.inc_value(f"modwatch/article_fetch_failed/{status or failure.type.__name__}")
         entry, feed_provenance = request.meta.get("feed_entry"), request.meta.get("feed_provenance")
         use_entry = entry is not None and site.feed_fallback
-        fields = discovery.article_from_feed_entry(entry, language=site.language) if use_entry else None
+        fields = rss.article_from_feed_entry(entry, language=site.language) if use_entry else None
         if fields is None:
             reason = failure_reason(failure)
             self.logger.info("%s: article not fetched (%s): %s", site.key, reason, request.url)
@@ -474,9 +378,9 @@ class WordPressNewsSpider(scrapy.Spider):
             return
         self.logger.info("%s: article page %s answered %s; stored from the feed entry", site.key, request.url, status)
         self.crawler.stats.inc_value("modwatch/articles_from_feed_entry")
-        item = _complete(fields, site.key, feed_provenance)
+        item = complete_article(fields, site.key, feed_provenance)
         if isinstance(item, ArticleItem):
-            item = _canonical(site, item)
+            item = canonical_item(site, item)
         if isinstance(item, str):
             item = RejectItem(url=request.url, reason=f"feed entry: {item}",
                               excerpt=entry.content_html, fetched_at=feed_provenance["fetched_at"],

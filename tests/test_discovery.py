@@ -11,6 +11,7 @@ import pytest
 from scrapy.http import Headers
 
 from modwatch import discovery as d
+from modwatch import feeds
 
 ROOT = Path(__file__).resolve().parents[1]
 FILES = ROOT / "demo" / "files"
@@ -31,10 +32,10 @@ def test_urls():
         "https://www.thevietnamese.org/wp-json/wp/v2/posts?categories=12&_embed&per_page=100&page=3")
     assert d.wp_posts_url("https://example.org/news/", None, 1, 5) == (
         "https://example.org/news/wp-json/wp/v2/posts?_embed&per_page=5&page=1")
-    assert d.wp_category_feed_url("https://dh2020.adho.org", "pc2020") == "https://dh2020.adho.org/category/pc2020/feed/"
-    assert d.paged_feed_url("https://dh2020.adho.org/category/pc2020/feed/", 2) == (
+    assert feeds.wp_category_feed_url("https://dh2020.adho.org", "pc2020") == "https://dh2020.adho.org/category/pc2020/feed/"
+    assert feeds.paged_feed_url("https://dh2020.adho.org/category/pc2020/feed/", 2) == (
         "https://dh2020.adho.org/category/pc2020/feed/?paged=2")
-    assert d.paged_feed_url("https://x.org/?feed=rss2", 3) == "https://x.org/?feed=rss2&paged=3"
+    assert feeds.paged_feed_url("https://x.org/?feed=rss2", 3) == "https://x.org/?feed=rss2&paged=3"
 
 
 @pytest.mark.parametrize("slug, expected", [("cities", 4), ("architecture", 5), ("culture", 6), ("nature", None)])
@@ -154,7 +155,7 @@ def test_article_from_wp_post_offset_from_local_time():
      "Sun, 09 Jul 2023 06:42:38 +0000", "2023-07-09T06:42:38Z"),
 ])
 def test_parse_feed(path, url, count, first_url, title, author, published_raw, published_at):
-    entries = d.parse_feed(read(path), url)
+    entries = feeds.parse_feed(read(path), url)
     assert len(entries) == count
     first = entries[0]
     assert (first.url, first.title, first.authors) == (first_url, title, (author,))
@@ -163,7 +164,7 @@ def test_parse_feed(path, url, count, first_url, title, author, published_raw, p
 
 
 def test_parse_feed_empty_comments_feed_is_valid():
-    assert d.parse_feed(read("dh2020.adho.org/post-comments-feed-farewell-ottawa.xml")) == []
+    assert feeds.parse_feed(read("dh2020.adho.org/post-comments-feed-farewell-ottawa.xml")) == []
 
 
 @pytest.mark.parametrize("body", [
@@ -172,7 +173,7 @@ def test_parse_feed_empty_comments_feed_is_valid():
 ])
 def test_parse_feed_rejects_non_feeds(body):
     with pytest.raises(d.DiscoveryError, match="not an RSS/Atom feed"):
-        d.parse_feed(body, "https://dh2020.adho.org/category/pc2020/feed/")
+        feeds.parse_feed(body, "https://dh2020.adho.org/category/pc2020/feed/")
 
 
 @pytest.mark.parametrize("path, index, language, section, first_line", [
@@ -184,8 +185,8 @@ def test_parse_feed_rejects_non_feeds(body):
      "Learn WordPress is a learning resource providing workshops, quizzes, courses, lesson plans"),
 ])
 def test_article_from_feed_entry(path, index, language, section, first_line):
-    entry = d.parse_feed(read(path))[index]
-    article = d.article_from_feed_entry(entry, language=language)
+    entry = feeds.parse_feed(read(path))[index]
+    article = feeds.article_from_feed_entry(entry, language=language)
     assert article["url"] == entry.url and article["title"] == entry.title
     assert article["section"] == section
     assert article["body"].startswith(first_line)
@@ -194,8 +195,8 @@ def test_article_from_feed_entry(path, index, language, section, first_line):
 
 
 def test_article_from_feed_entry_needs_full_text():
-    entry = d.FeedEntry(url="https://x.org/a/", title="A", summary_html="<p>Short [&#8230;]</p>")
-    assert d.article_from_feed_entry(entry) is None
+    entry = feeds.FeedEntry(url="https://x.org/a/", title="A", summary_html="<p>Short [&#8230;]</p>")
+    assert feeds.article_from_feed_entry(entry) is None
 
 
 # --- sitemaps -----------------------------------------------------------------------------
@@ -295,16 +296,16 @@ def vi_feed_with_pubdate(pubdate: str) -> bytes:
     ("Sun, 09 Jul 2023 13:42:38 +0700", None, "2023-07-09T06:42:38Z", "+07:00", "second"),
 ])
 def test_feed_dates_feedparser_cannot_read(pubdate, language, published_at, offset, precision):
-    entry = d.parse_feed(vi_feed_with_pubdate(pubdate), "https://99hainnguyen.github.io/doancuoiki/blog/category/"
+    entry = feeds.parse_feed(vi_feed_with_pubdate(pubdate), "https://99hainnguyen.github.io/doancuoiki/blog/category/"
                          "tin-tuc/feed/", language=language)[0]
     assert (entry.published_raw, entry.published_at, entry.published_offset, entry.published_precision) == (
         pubdate, published_at, offset, precision)
-    meta = d.feed_entry_metadata(entry)
+    meta = feeds.feed_entry_metadata(entry)
     assert (meta["published_at"], meta["published_at_raw"], meta["published_at_offset"],
             meta["published_at_precision"]) == (published_at, pubdate, offset, precision)
 
 
 def test_unreadable_feed_date_gives_no_date_but_keeps_the_string():
-    entry = d.parse_feed(vi_feed_with_pubdate("không rõ"))[0]
+    entry = feeds.parse_feed(vi_feed_with_pubdate("không rõ"))[0]
     assert (entry.published_raw, entry.published_at) == ("không rõ", None)
-    assert d.feed_entry_metadata(entry)["published_at_raw"] is None
+    assert feeds.feed_entry_metadata(entry)["published_at_raw"] is None

@@ -22,7 +22,7 @@ import db
 from modwatch.load.datasets import load_dataset
 from modwatch.load.dsa import load_dump
 from modwatch.load.notices import store_notice_page
-from modwatch import discovery
+from modwatch import discovery, feeds
 from modwatch.discovery import DiscoveryError
 from modwatch.extract.article import parse_article
 from modwatch.transparency import PARSERS
@@ -175,7 +175,7 @@ DISCOVERY_FILES = [
 def _check_discovery(kind: str, data: bytes) -> None:
     try:
         if kind == "feed":
-            entries = discovery.parse_feed(data, "https://example.org/feed/")
+            entries = feeds.parse_feed(data, "https://example.org/feed/")
             assert all(isinstance(e.url, str) and e.url for e in entries)
         elif kind == "sitemap":
             sitemap = discovery.parse_sitemap(data, "https://example.org/sitemap.xml")
