@@ -82,6 +82,7 @@ from modwatch.redact import redact_headers
 from items import RejectItem, SorDumpItem
 from provenance import failure_reason, reject_for
 from modwatch.transparency import dsa
+from spiders.arguments import comma_list
 
 MIB = 1024**2
 #: default of ``MODWATCH_DSA_SPOOL_ABOVE``: larger dumps are streamed to disk outside Scrapy
@@ -164,7 +165,7 @@ class DsaSorSpider(scrapy.Spider):
         super().__init__(*args, **kwargs)
         self.urls, self.days, self.version = None, None, version
         if urls:
-            self.urls = [u.strip() for u in urls.split(",") if u.strip()]
+            self.urls = comma_list(urls)
             self.allowed_domains = sorted({urlsplit(u).hostname for u in self.urls})  # a mirror, a local copy
         elif date_from:
             self.days = dsa.days(date_from, date_to)
@@ -353,4 +354,4 @@ def _location(response) -> str:
 def _split(value) -> list[str] | None:
     if not value:
         return None
-    return [part.strip() for part in value.split(",") if part.strip()]
+    return comma_list(value)

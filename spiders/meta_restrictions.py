@@ -19,6 +19,7 @@ from modwatch.transparency.common import half_year_from_label
 from modwatch.transparency.meta import file_name
 
 from spiders.transparency_base import MIB, TransparencySpider
+from spiders.arguments import comma_list
 
 URL_TEMPLATE = ("https://raw.githubusercontent.com/joe-sturla/2024_takedown_analysis/"
                 "d653b2109003ff6e5e39fcba2101e76a26160c0e/data/Content_Restrictions_{year}_H{half}.csv")
@@ -56,7 +57,7 @@ class MetaRestrictionsSpider(TransparencySpider):
     def __init__(self, *args, periods: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         if periods:
-            self.periods = [parse_period(p) for p in periods.split(",") if p.strip()]
+            self.periods = [parse_period(p) for p in comma_list(periods)]
         else:
             self.periods = all_periods()
 

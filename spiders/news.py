@@ -11,6 +11,7 @@ start with :class:`modwatch.sites.SitesConfigError` naming the site and the prob
 
 from modwatch.sites import load_sites
 from spiders.base import WordPressNewsSpider
+from spiders.arguments import comma_list
 
 
 class NewsSpider(WordPressNewsSpider):
@@ -19,7 +20,7 @@ class NewsSpider(WordPressNewsSpider):
     @classmethod
     def from_crawler(cls, crawler, *args, sites=None, sites_file=None, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
-        keys = [k.strip() for k in sites.split(",") if k.strip()] if sites else None
+        keys = comma_list(sites) if sites else None
         path = sites_file or crawler.settings.get("MODWATCH_SITES_FILE")
         spider.sites = load_sites(path, keys)
         spider.sites_file = path

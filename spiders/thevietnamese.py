@@ -33,6 +33,7 @@ network where this was written; ``modwatch/sites.yaml`` says so per site, and
 from modwatch.discovery import YEAR_MONTH_SLUG
 from modwatch.sites import site_from_dict
 from spiders.base import WordPressNewsSpider
+from spiders.arguments import comma_list
 
 
 class TheVietnameseSpider(WordPressNewsSpider):
@@ -48,11 +49,11 @@ class TheVietnameseSpider(WordPressNewsSpider):
             "name": "The Vietnamese",
             "base_url": base_url,
             "language": "en",
-            "discovery": [m.strip() for m in discovery.split(",") if m.strip()],
+            "discovery": comma_list(discovery),
             "categories": [{"slug": category, "id": int(category_id) if category_id else None}],
             "article_url_pattern": url_pattern,
             "max_pages": int(max_pages),
             "rest_per_page": int(per_page),
-            "hosts": [h.strip() for h in hosts.split(",") if h.strip()],
+            "hosts": comma_list(hosts),
             "trailing_slash": trailing_slash or None,
         }, f"spider {self.name} arguments")]

@@ -22,6 +22,7 @@ import scrapy
 
 from items import DatasetFileItem
 from provenance import failure_reason, fetched_at_of, reject_for
+from spiders.arguments import comma_list
 
 MIB = 1024 * 1024
 
@@ -38,7 +39,7 @@ class TransparencySpider(scrapy.Spider):
 
     def __init__(self, *args, urls: str | None = None, accept_shrink: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.urls = [url.strip() for url in urls.split(",") if url.strip()] if urls else None
+        self.urls = comma_list(urls) if urls else None
         self.accept_shrink = str(accept_shrink or "").strip().lower() in ("1", "true", "yes")
 
     def files(self) -> list[tuple[str, str]]:

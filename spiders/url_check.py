@@ -33,6 +33,7 @@ from db.history import articles_to_check
 from db.timestamps import iso_utc, parse_iso
 from items import UrlCheckItem
 from modwatch.takedown import BLOCK_PAGE_PATTERNS, NOT_IN_ARCHIVE, classify, classify_failure, is_replay_miss
+from spiders.arguments import comma_list
 
 MAX_HOPS = 5
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
@@ -66,7 +67,7 @@ class UrlCheckSpider(scrapy.Spider):
         super().__init__(*args, **kwargs)
         self.checked_before = checked_before(older_than)
         self.limit = int(limit) if limit not in (None, "") else None
-        self.source_keys = [s.strip() for s in sources.split(",") if s.strip()] if sources else None
+        self.source_keys = comma_list(sources) if sources else None
 
     async def start(self):
         patterns = self.settings.getlist("MODWATCH_BLOCK_PAGE_PATTERNS")

@@ -12,7 +12,8 @@ articles is ``python -m modwatch tag``.
 
 from modwatch.tagging.matcher import Tag, article_text, summarize, tag_article, tag_text
 from modwatch.tagging.relevance import RelevanceRuleError, parse_rule, relevance
-from modwatch.tagging.vocabulary import KINDS, Entry, Vocabulary, VocabularyError, load_vocabulary
+from modwatch.tagging.model import Entry, Vocabulary, VocabularyError
+from modwatch.tagging.vocabulary import KINDS, load_vocabulary
 
 __all__ = [
     "KINDS", "Entry", "RelevanceRuleError", "Tag", "Vocabulary", "VocabularyError", "article_text",

@@ -22,7 +22,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from modwatch.tagging.vocabulary import KINDS, Vocabulary, load_vocabulary, nfc
+from modwatch.tagging.model import Vocabulary
+from modwatch.tagging.phrases import nfc
+from modwatch.tagging.vocabulary import KINDS, load_vocabulary
 
 SNIPPET_CHARS = 80
 

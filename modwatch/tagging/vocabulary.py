@@ -17,20 +17,14 @@ import datetime as dt
 import hashlib
 import os
 import re
-import unicodedata
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import pycountry
 import yaml
 
-try:  # the regex parser of the standard library (3.11+: re._parser; before: sre_parse)
-    from re import _parser as _regex_parser
-    from re._constants import BRANCH, LITERAL, MAX_REPEAT, MIN_REPEAT, SUBPATTERN
-except ImportError:  # pragma: no cover
-    import sre_parse as _regex_parser
-    from sre_constants import BRANCH, LITERAL, MAX_REPEAT, MIN_REPEAT, SUBPATTERN
+from modwatch.tagging.model import Alias, Entry, Vocabulary, VocabularyError
+from modwatch.tagging.phrases import code_regex, nfc, phrase_regex, required_literals, whole_words
 
 #: bump when the matching rules in code change (forces re-tagging like a vocabulary edit)
 MATCHER_VERSION = "1"
@@ -67,166 +61,6 @@ _INSTRUMENT_WORDS = {
 
 #: the context every generated short "Decree 72" form requires (defined in laws.yaml)
 VIETNAM_CONTEXT = "@vietnam"
-
-
-class VocabularyError(ValueError):
-    """A vocabulary file is invalid; the message names the file, the entry and the problem."""
-
-
-@dataclass(frozen=True)
-class Alias:
-    """One compiled alias: ``pattern`` finds it (whole words only); ``requires``, when set, must
-    also match somewhere in the same text for a match to count. ``source`` is the alias as
-    written in the file (or generated), for error messages and documentation."""
-
-    pattern: re.Pattern
-    source: str
-    requires: re.Pattern | None = None
-    #: casefolded strings, one of which every match contains: the matcher runs the regex only
-    #: if one is in the (casefolded) text. None: always run it.
-    anchors: tuple[str, ...] | None = None
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One vocabulary entry: a tag that articles can get.
-
-    ``kind`` is one of :data:`KINDS`; ``key`` is the stable id (countries: ISO 3166-1 alpha-2).
-    Platforms carry ``report_platforms`` (their ``removal_requests.platform`` names); laws carry
-    ``jurisdiction``, ``countries`` (alpha-2 codes for the figure joins) and ``in_force``
-    (ISO date or None). Countries carry ``names``: every name of the country as a whole
-    (pycountry's names, the label, the plain-text aliases and ``report_names``), for
-    :meth:`Vocabulary.country_code`.
-    """
-
-    kind: str
-    key: str
-    label: str
-    aliases: tuple[Alias, ...]
-    description: str | None = None
-    report_platforms: tuple[str, ...] = ()
-    jurisdiction: str | None = None
-    countries: tuple[str, ...] = ()
-    in_force: str | None = None
-    names: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Vocabulary:
-    """All entries of the four files, compiled; ``sha256`` identifies this exact vocabulary."""
-
-    entries: tuple[Entry, ...]
-    sha256: str
-    directory: str = ""
-    _by_kind: dict = field(default_factory=dict, compare=False, repr=False)
-    _country_names: dict = field(default_factory=dict, compare=False, repr=False)
-
-    def of_kind(self, kind: str) -> tuple[Entry, ...]:
-        """The entries of one kind, in file order."""
-        if kind not in self._by_kind:
-            self._by_kind[kind] = tuple(e for e in self.entries if e.kind == kind)
-        return self._by_kind[kind]
-
-    def get(self, kind: str, key: str) -> Entry:
-        """The entry ``kind``/``key``; raises ``KeyError`` if there is none."""
-        for entry in self.of_kind(kind):
-            if entry.key == key:
-                return entry
-        raise KeyError(f"{kind}:{key}")
-
-    def country_code(self, name: str) -> str | None:
-        """ISO 3166-1 alpha-2 key of the country called exactly ``name`` (a whole cell of a
-        transparency report, not running text), or ``None``.
-
-        Compared by :func:`name_key` (case, accents, curly apostrophes, ``&`` for ``and``
-        and spacing do not matter) against the ``names`` of the country entries. A name
-        two countries share resolves to neither.
-        """
-        table = self._country_names
-        if not table:
-            for entry in self.of_kind("country"):
-                for country_name in entry.names:
-                    key = name_key(country_name)
-                    table[key] = entry.key if table.get(key, entry.key) == entry.key else None
-        return table.get(name_key(name))
-
-
-def name_key(name: str) -> str:
-    """Compare-friendly form of a name: ``"Côte d’Ivoire"`` -> ``"cote d'ivoire"``,
-    ``"Trinidad & Tobago"`` -> ``"trinidad and tobago"``."""
-    text = unicodedata.normalize("NFKD", str(name)).translate(_NAME_CHARS)
-    text = "".join(char for char in text if not unicodedata.combining(char))
-    return " ".join(text.casefold().split())
-
-
-_NAME_CHARS = str.maketrans({"’": "'", "‘": "'", "`": "'", "&": " and "})
-
-
-def nfc(text: str) -> str:
-    """Unicode NFC form (Vietnamese typed with combining accents becomes precomposed)."""
-    return unicodedata.normalize("NFC", text)
-
-
-def phrase_regex(phrase: str) -> str:
-    """Regex source for a literal phrase: escaped, any run of spaces/hyphens in the phrase
-    matching any run of whitespace or hyphens in the text."""
-    parts = re.split(r"[\s\-]+", nfc(phrase).strip())
-    return r"[\s\-]+".join(re.escape(part) for part in parts if part)
-
-
-def _literals(items) -> tuple[str, ...] | None:
-    candidates: list[tuple[str, ...]] = []
-    run: list[str] = []
-    for op, value in items:
-        if op is LITERAL:
-            run.append(chr(value))
-            continue
-        if run:
-            candidates.append(("".join(run),))
-            run = []
-        found = None
-        if op is SUBPATTERN:
-            found = _literals(value[-1])
-        elif op is BRANCH:
-            branches = [_literals(branch) for branch in value[1]]
-            if all(branches):
-                found = tuple(text for branch in branches for text in branch)
-        elif op in (MAX_REPEAT, MIN_REPEAT) and value[0] >= 1:
-            found = _literals(value[2])
-        if found:
-            candidates.append(found)
-    if run:
-        candidates.append(("".join(run),))
-    return max(candidates, key=lambda texts: min(len(t) for t in texts), default=None)
-
-
-def required_literals(source: str) -> tuple[str, ...] | None:
-    """Casefolded strings one of which every match of regex ``source`` contains, found in its
-    parse tree (longest literal run of a sequence; the union over the branches of an
-    alternation); None when there is no such string of two or more characters."""
-    try:
-        found = _literals(_regex_parser.parse(source))
-    except Exception:  # noqa: BLE001 - an optimisation only: run the regex on every text
-        return None
-    if not found or min(len(text) for text in found) < 2:
-        return None
-    return tuple(dict.fromkeys(text.casefold() for text in found))
-
-
-def _whole_words(source: str) -> str:
-    return rf"(?<!\w)(?:{source})(?!\w)"
-
-
-def _code_regex(code: str) -> str:
-    out = []
-    for char in nfc(code):
-        if char in "ĐÐDđd":
-            out.append("[ĐÐD]")
-        elif char in "-–":
-            out.append(r"[\s\-–]?")
-        else:
-            out.append(re.escape(char))
-    return "".join(out)
 
 
 class _Compiler:
@@ -280,7 +114,7 @@ class _Compiler:
             label = f"/{source}/"
             anchors = None
         flags = 0 if raw.get("case_sensitive", case_sensitive) else re.IGNORECASE
-        pattern = self._compile(_whole_words(source), flags, f"{where} alias {label!r}")
+        pattern = self._compile(whole_words(source), flags, f"{where} alias {label!r}")
         if anchors is None:
             anchors = required_literals(pattern.pattern)
         required = self.requires(raw["requires"], where) if "requires" in raw else requires
@@ -350,7 +184,7 @@ def _instrument_aliases(compiler: _Compiler, where: str, raw) -> list[Alias]:
     english, vietnamese = _INSTRUMENT_WORDS[kind]
     number = re.escape(str(raw["number"]))
     year = re.escape(str(raw["year"]))
-    code = _code_regex(str(raw["code"]))
+    code = code_regex(str(raw["code"]))
     cite_year = raw.get("cite_year", True)
     end = r"(?![\w/])"
     citation = f"{number}/{year}/{code}" if cite_year else f"{number}/{code}"

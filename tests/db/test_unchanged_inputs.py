@@ -12,6 +12,7 @@ import pytest
 
 from modwatch.load.dsa import load_dump
 from modwatch.load.notices import store_notice_page
+from modwatch.transparency.dsa import DumpError
 from tests.transparency.samples import NOTICES, V1, V2, fixture, nested_zip, search_page
 
 TABLES = ("datasets", "rejects", "notices", "notice_works", "notice_urls", "notice_revisions",
@@ -91,8 +92,8 @@ def test_a_dsa_dump_loaded_with_other_filters_is_read_again(memory_db):
 
 
 def test_a_failed_load_is_not_a_reason_to_skip(memory_db):
-    with pytest.raises(Exception):
+    with pytest.raises(DumpError, match="is not a zip file"):
         store_dsa(memory_db, b"<Error><Code>NoSuchKey</Code></Error>")
-    with pytest.raises(Exception):
+    with pytest.raises(DumpError, match="is not a zip file"):
         store_dsa(memory_db, b"<Error><Code>NoSuchKey</Code></Error>")
     assert [r["status"] for r in memory_db["datasets"].rows] == ["failed", "failed"]

@@ -258,7 +258,8 @@ def test_the_literal_prefilter_never_changes_the_tags(vocabulary):
     is in the text; the tags must equal those of running every regex on every text."""
     import dataclasses
 
-    from modwatch.tagging.vocabulary import Vocabulary, required_literals
+    from modwatch.tagging.phrases import required_literals
+    from modwatch.tagging.vocabulary import Vocabulary
 
     assert required_literals(r"remov(?:e|ed|al)\W+(?:\w+\W+){0,4}?(?:posts?|videos?)") == ("remov",)
     assert required_literals(r"\w*[Zz]ensur\w*|zensier\w*") == ("ensur", "zensier")

@@ -170,7 +170,7 @@ def test_pages_to_fetch(total, per_page, pages):
 
 @pytest.mark.parametrize("per_page", [0, 1001])
 def test_per_page_bounds(per_page):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=f"per_page must be 1..1000, got {per_page}"):
         lumen.pages_to_fetch(10, per_page)
 
 
@@ -179,7 +179,7 @@ def test_split_range_halves_cover_the_range_without_overlap():
     (a, b), (c, d) = lumen.split_range(start, end)
     assert (a, d) == (start, end) and c == b + 1
     assert lumen.date_range_param(start, end) == "1704067200000..1719791999999"
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"cannot split the range 5\.\.5"):
         lumen.split_range(5, 5)
 
 
@@ -207,7 +207,7 @@ def test_search_url_is_stable_and_never_holds_the_token():
                             "country_code_facet": "VN", "topic_facet": None})
     assert url == ("https://lumendatabase.org/notices/search.json?country_code_facet=VN&page=2&per_page=100"
                    "&sort_by=date_received+asc&term=vietnam")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="the Lumen token must be sent in the X-Authentication-Token header"):
         lumen.search_url({"authentication_token": "secret"})
 
 
