@@ -64,7 +64,7 @@ DOWNLOADER_MIDDLEWARES = {
     # every response the crawl gets is written to the crawl run's WARC: 890 = just below the HTTP
     # cache (900), so a 304-revalidated or cached page is archived with its body; above
     # HttpCompression (590), so the payload is stored as on the wire (Content-Encoding kept)
-    "modwatch.archive.warc.WarcWriterMiddleware": 890,
+    "middlewares.warc.WarcWriterMiddleware": 890,
     # header charset contradicting the page's declared charset: below HttpCompressionMiddleware
     # (590), so it sees the decompressed body and its encoding is not reset by decompression;
     # above MetaRefreshMiddleware (580), which then reads the text with the right charset

@@ -62,7 +62,7 @@ EXTENSIONS = {
 }
 
 # --- downloader: per-worker WARC file names; no database reads in workers -----------------
-_WARC = "modwatch.archive.warc.WarcWriterMiddleware"
+_WARC = "middlewares.warc.WarcWriterMiddleware"
 DOWNLOADER_MIDDLEWARES = {
     **DOWNLOADER_MIDDLEWARES,
     _WARC: None,

@@ -30,7 +30,8 @@ from scrapy_redis import connection
 from twisted.internet import task
 
 from db.timestamps import file_stamp
-from modwatch.archive.warc import WarcFile, WarcWriterMiddleware
+from middlewares.warc import WarcWriterMiddleware
+from modwatch.archive.warc import WarcFile
 from distributed import keys
 
 logger = logging.getLogger(__name__)

@@ -9,7 +9,8 @@ from scrapy.http import HtmlResponse, Request
 from scrapy.utils.test import get_crawler
 from warcio.archiveiterator import ArchiveIterator
 
-from modwatch.archive.warc import WarcWriterMiddleware, redact_url, write_warc
+from middlewares.warc import WarcWriterMiddleware
+from modwatch.archive.warc import redact_url, write_warc
 from tests.helpers import WIKIMEDIA_PAGE
 
 PAGE = WIKIMEDIA_PAGE.read_bytes()
