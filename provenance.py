@@ -16,7 +16,7 @@ from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from db.rejects import MAX_EXCERPT_CHARS
+from db.rejects import cut_excerpt
 from db.timestamps import iso_utc
 from items import RejectItem
 from modwatch.redact import redact_url
@@ -64,7 +64,7 @@ def reject_for(source: Response | Failure, reason: str, excerpt: str | bytes | N
     ``source``: the response, or the errback's ``Failure`` (its ``request`` gives the URL; its
     response, if the server answered, the excerpt and provenance). ``excerpt`` defaults to the
     start of the raw body (``""`` when nothing was received); it is decoded as UTF-8 with
-    ``errors="replace"`` and cut to :data:`db.rejects.MAX_EXCERPT_CHARS` characters, so an
+    ``errors="replace"`` and cut to :data:`db.rejects.MAX_EXCERPT_CHARS` characters (:func:`db.rejects.cut_excerpt`), so an
     item never carries a whole large body. ``fetched_at`` and ``warc_record_id`` come from
     the response's meta (now and None when there was no response).
     """
@@ -76,10 +76,8 @@ def reject_for(source: Response | Failure, reason: str, excerpt: str | bytes | N
         url, response = redact_url(source.url), source
     if excerpt is None:
         excerpt = response.body if response is not None else ""
-    if isinstance(excerpt, bytes):
-        excerpt = excerpt[: MAX_EXCERPT_CHARS * 4].decode("utf-8", errors="replace")
     return RejectItem(
-        url=url, reason=reason, excerpt=excerpt[:MAX_EXCERPT_CHARS],
+        url=url, reason=reason, excerpt=cut_excerpt(excerpt),
         fetched_at=fetched_at_of(response) if response is not None else iso_utc(),
         warc_record_id=_meta(response).get("warc_record_id") if response is not None else None,
     )  # fmt: skip

@@ -30,8 +30,8 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     import db
     from db import tagging as store
-    from modwatch.tagging import RelevanceRuleError, VocabularyError, load_vocabulary, relevance, tag_article
-    from pipelines.tagging import load_rules
+    from modwatch.tagging import RelevanceRuleError, VocabularyError, load_vocabulary
+    from modwatch.tagging.stored import load_rules, tag_stored_article
 
     try:
         vocabulary = load_vocabulary(args.vocab)
@@ -50,13 +50,8 @@ def run(args) -> int:
     kinds: Counter = Counter()
     tagged = tags_stored = 0
     for row in store.articles_to_tag(database, vocabulary.sha256, everything=args.all):
-        tags = tag_article(row["title"], row["body"], vocabulary)
-        rule = rules.get(row["source"])
-        reason = relevance(tags, rule)[1] if rule is not None else None
-        tags_stored += store.store_article_tags(
-            database, row["id"], tags, entity_ids=entity_ids, content_sha256=row["content_sha256"],
-            vocabulary_sha256=vocabulary.sha256, relevance_reason=reason,
-        )  # fmt: skip
+        tags, count = tag_stored_article(database, row, vocabulary, entity_ids=entity_ids, rules=rules)
+        tags_stored += count
         kinds.update({tag.kind for tag in tags})
         tagged += 1
     elapsed = time.monotonic() - started

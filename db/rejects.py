@@ -20,6 +20,14 @@ def printable(text: str | None) -> str | None:
     return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
+def cut_excerpt(excerpt: str | bytes) -> str:
+    """The start of a raw input, as a reject keeps it: bytes decoded as UTF-8 (``errors="replace"``),
+    cut to :data:`MAX_EXCERPT_CHARS` characters."""
+    if isinstance(excerpt, bytes):
+        excerpt = excerpt[: MAX_EXCERPT_CHARS * 4].decode("utf-8", errors="replace")
+    return excerpt[:MAX_EXCERPT_CHARS]
+
+
 def insert_reject(
     db: sqlite_utils.Database,
     *,
@@ -43,10 +51,8 @@ def insert_reject(
     :data:`MAX_EXCERPT_CHARS`. ``fetched_at`` defaults to now (UTC ISO 8601). ``location`` says
     where in a bulk input the bad part is (``"line 17"``, ``"$.notices[3].date"``).
     """
-    if isinstance(excerpt, bytes):
-        excerpt = excerpt[: MAX_EXCERPT_CHARS * 4].decode("utf-8", errors="replace")
     if excerpt is not None:
-        excerpt = printable(excerpt[:MAX_EXCERPT_CHARS])
+        excerpt = printable(cut_excerpt(excerpt))
     reason = printable(reason)
     fetched_at = fetched_at or iso_utc()
     db.execute(

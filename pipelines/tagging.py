@@ -24,7 +24,6 @@ Settings: ``MODWATCH_DB`` (database), ``MODWATCH_SITES_FILE`` (sites file),
 
 from __future__ import annotations
 
-import logging
 import weakref
 
 from itemadapter import ItemAdapter
@@ -34,26 +33,8 @@ import db
 from db import tagging as store
 from db.articles import content_sha256
 from items import ArticleItem
-from modwatch.tagging import load_vocabulary, parse_rule, relevance, tag_article
-
-logger = logging.getLogger(__name__)
-
-
-def load_rules(sites_file: str | None) -> dict:
-    """``{site key: parsed rule}`` for the sites of ``sites_file`` that have ``relevance:``.
-
-    A missing or invalid sites file gives ``{}`` (logged: the spiders that need it fail on their
-    own); a bad rule raises :class:`modwatch.tagging.RelevanceRuleError`.
-    """
-    from modwatch.sites import SitesConfigError, load_sites
-
-    try:
-        sites = load_sites(sites_file or None)
-    except (SitesConfigError, OSError) as error:
-        logger.warning("relevance rules not loaded: %s", error)
-        return {}
-    return {site.key: parse_rule(site.relevance) for site in sites if site.relevance is not None}
-
+from modwatch.tagging import load_vocabulary, relevance, tag_article
+from modwatch.tagging.stored import load_rules, tag_stored_article
 
 #: per crawler: tags of kept items by content sha256, from RelevancePipeline to TaggingPipeline
 _RELEVANCE_TAGS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -136,15 +117,8 @@ class TaggingPipeline(_Base):
             return item
         if tagged is not None:  # the relevance check tagged this very text: tag once
             self.stats.inc_value("modwatch/tagging/from_relevance")
-            tags = tagged
-        else:
-            tags = tag_article(row["title"], row["body"], self.vocabulary)
-        rule = self.rules.get(row["source"])
-        reason = relevance(tags, rule)[1] if rule is not None else None
-        count = store.store_article_tags(
-            self.db, row["id"], tags, entity_ids=self.entity_ids, content_sha256=row["content_sha256"],
-            vocabulary_sha256=self.vocabulary.sha256, relevance_reason=reason,
-        )  # fmt: skip
+        _, count = tag_stored_article(self.db, row, self.vocabulary, entity_ids=self.entity_ids, rules=self.rules,
+                                      tags=tagged)
         self.stats.inc_value("modwatch/tagging/tagged")
         self.stats.inc_value("modwatch/tagging/tags", count)
         return item
