@@ -129,7 +129,7 @@ class LumenPageItem(_BodyItem):
 class UrlCheckItem(scrapy.Item):
     """One re-check of a stored article URL by the ``url_check`` spider.
 
-    Stored in ``url_checks`` by :func:`db.history.store_url_check`; ``gone`` and ``reason`` come
+    Stored in ``url_checks`` by :func:`pipelines.url_checks.store_url_check`; ``gone`` and ``reason`` come
     from :func:`modwatch.takedown.classify` (or ``classify_failure`` when there was no answer).
     """
 

@@ -79,19 +79,6 @@ def insert_url_check(db: sqlite_utils.Database, check: Mapping, crawl_run_id: in
     return cursor.lastrowid
 
 
-def store_url_check(database, item: dict, *, crawl_run_id, spider, stats=None) -> None:
-    """Store function of :class:`items.UrlCheckItem` for ``pipelines.store``.
-
-    Stats: ``modwatch/url_checks``, ``modwatch/url_checks/gone``.
-    """
-    with database.atomic():
-        insert_url_check(database, item, crawl_run_id)
-    if stats is not None:
-        stats.inc_value("modwatch/url_checks")
-        if item.get("gone"):
-            stats.inc_value("modwatch/url_checks/gone")
-
-
 def versions(db: sqlite_utils.Database, article_id: int) -> list[dict]:
     """Every text of the article, oldest first (rows of the ``article_history`` view)."""
     return [dict(r) for r in db.query("SELECT * FROM article_history WHERE article_id = ? ORDER BY version",

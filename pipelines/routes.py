@@ -6,12 +6,12 @@ it to the function, and the table, that stores it.
 
 from collections.abc import Callable
 
-from db.history import store_url_check
 from items import ArticleItem, DatasetFileItem, LumenPageItem, RejectItem, SorDumpItem, UrlCheckItem
 from pipelines.articles import store_article
 from pipelines.notices import store_lumen_page, store_sor_dump
 from pipelines.rejects import store_reject
 from pipelines.transparency import store_dataset_file
+from pipelines.url_checks import store_url_check
 
 ROUTES: dict[type, Callable] = {
     ArticleItem: store_article,  # articles, authors, FTS (db/articles.py)

@@ -15,7 +15,7 @@ recorded as ``not in archive`` (not gone, no status): the middleware's 404 is no
 :data:`MAX_HOPS` hops, and the last answer decides; the row keeps the first status and its
 ``Location``, and the ``final_url``. Every check yields a
 :class:`items.UrlCheckItem`, stored as a ``url_checks`` row
-(:func:`db.history.store_url_check`); a gone row sets ``articles.gone_at`` (trigger).
+(:func:`pipelines.url_checks.store_url_check`); a gone row sets ``articles.gone_at`` (trigger).
 Invalid arguments raise ``ValueError`` at start.
 """
 
