@@ -1,4 +1,4 @@
-"""``python -m modwatch COMMAND ...``: the command-line entry point.
+"""``modwatch COMMAND ...`` (or ``python -m modwatch COMMAND ...``): the command-line entry point.
 
 Each command is a module in ``cli/`` with ``add_arguments(parser)`` and
 ``run(args) -> int`` (the exit status). ``python -m modwatch --help`` lists them.
@@ -8,6 +8,7 @@ import argparse
 import importlib
 import re
 import sys
+from pathlib import Path
 
 #: command name -> (module, one-line help)
 COMMANDS = {
@@ -35,7 +36,8 @@ def help_text(docstring: str) -> str:
 
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    parser = argparse.ArgumentParser(prog="python -m modwatch", description=__doc__.splitlines()[0])
+    prog = "modwatch" if Path(sys.argv[0]).name == "modwatch" else "python -m modwatch"  # console script or -m
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, (module_name, one_line) in COMMANDS.items():
         command_parser = sub.add_parser(name, help=one_line, formatter_class=argparse.RawDescriptionHelpFormatter)

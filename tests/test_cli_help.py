@@ -32,3 +32,15 @@ def test_no_docstring_markup_in_help(capsys, command):
 def test_help_text_markup():
     doc = "Title.\n\nExamples::\n\n    cmd --x\n\nReads ``PAGE`` with :func:`modwatch.x.parse` and :class:`~a.B`.\n"
     assert help_text(doc) == "Title.\n\nExamples:\n\n    cmd --x\n\nReads PAGE with modwatch.x.parse and a.B.\n"
+
+
+def test_the_console_script_runs_the_same_command_line():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(sys.executable).parent / "modwatch"  # [project.scripts] in pyproject.toml
+    result = subprocess.run([str(script), "--help"], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("usage: modwatch [-h] COMMAND ...")
+    assert all(name in result.stdout for name in COMMANDS)
