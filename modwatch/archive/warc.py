@@ -5,7 +5,7 @@ is a ``request`` record and a ``response`` record (HTTP status line, headers, pa
 by ``WARC-Concurrent-To``. The response's ``WARC-Record-ID`` is the provenance stored with
 items (``warc_record_id``), ``WARC-Date`` is their ``fetched_at``.
 
-**Payload as on the wire.** :class:`WarcWriterMiddleware` sits at order 890, so it sees the
+**Payload as on the wire.** :class:`middlewares.warc.WarcWriterMiddleware` sits at order 890, so it sees the
 body before ``HttpCompressionMiddleware`` (590) decompresses it: the payload is stored *raw*
 (still gzip/br-compressed) with its ``Content-Encoding`` header kept, which is what WARC
 readers expect (warcio's ``content_stream()`` decodes it). 890 is just below
