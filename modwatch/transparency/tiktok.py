@@ -96,6 +96,10 @@ def notes(data: bytes, source_url: str = "") -> list[str]:
 WORKBOOK_ERRORS = (*ZIP_ERRORS, KeyError, ElementTree.ParseError, OSError)
 
 
+class WorkbookError(ValueError):
+    """A damaged xlsx workbook (a corrupt part, broken XML): the file is refused with the reason."""
+
+
 def parse_tiktok_removals(data: bytes, *, source_url: str) -> Iterator[tuple[str, dict | Reject]]:
     """Parse a workbook or CSV into ``(location, row | Reject)``.
 
@@ -111,7 +115,7 @@ def parse_tiktok_removals(data: bytes, *, source_url: str) -> Iterator[tuple[str
             yield from _parse_workbook(data, name, period)
         except WORKBOOK_ERRORS as exc:
             # a damaged workbook (corrupt part, broken XML): refused whole, with the reason
-            raise ValueError(f"{name}: unreadable xlsx workbook ({type(exc).__name__}: {exc})") from exc
+            raise WorkbookError(f"{name}: unreadable xlsx workbook ({type(exc).__name__}: {exc})") from exc
     else:
         yield from _parse_csv(data, name, period)
 
