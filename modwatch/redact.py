@@ -174,6 +174,8 @@ def install_log_redaction() -> None:
 
 #: the shortest credential value redacted from bodies (shorter ones would match ordinary text)
 MIN_SECRET_CHARS = 6
+#: the ``X-Amz-*``/``X-Goog-*`` parameters whose values are secrets (names holding one of these)
+_SECRET_WORDS = ("signature", "credential", "token", "key")
 #: the most bytes a compressed body is inflated to look for an echoed secret
 MAX_INFLATED_BYTES = 64 * 1024 * 1024
 
@@ -203,8 +205,12 @@ def secret_values(urls: Iterable[str] = (), headers=(), extra: Iterable[str] = (
             found.add(unquote_plus(parts.password))
         for field in parts.query.split("&"):
             name, _, value = field.partition("=")
-            if value and is_secret_param(unquote_plus(name), extra):
-                found.add(unquote_plus(value))
+            name = unquote_plus(name).strip().lower()
+            if not value or not is_secret_param(name, extra):
+                continue
+            if name.startswith(SECRET_PARAM_PREFIXES) and not any(w in name for w in _SECRET_WORDS):
+                continue  # X-Amz-Date, X-Amz-Algorithm...: removed from URLs, but no secret to look for in bodies
+            found.add(unquote_plus(value))
     for name, value in _items(headers):
         if name not in SECRET_HEADERS:
             continue
