@@ -4,9 +4,11 @@ project settings: a local server answers the real Rank Math sitemap index of the
 (Scrapy stops inflating at ``DOWNLOAD_MAXSIZE``, 64 MiB) and a ``.xml.gz`` file inflating past the
 sitemap protocol's 50 MB (``discovery.MAX_SITEMAP_BYTES``). The crawl's peak memory stays far
 below what either bomb inflates to. A DSA dump streamed outside Scrapy (``httpx``) whose
-``Content-Encoding`` inflates more than 200 times is refused, its partial file removed."""
+``Content-Encoding`` inflates more than 200 times is refused, its partial file removed; a
+transparency spider refuses a gzip bomb at its own, smaller limit (X: 16 MiB)."""
 
 import asyncio
+import gzip
 import re
 import sqlite3
 import textwrap
@@ -17,10 +19,11 @@ import pytest
 
 from modwatch.discovery import MAX_SITEMAP_BYTES, DiscoveryError, SitemapTooLarge, parse_sitemap
 from spiders.dsa_sor import DecompressionBomb, stream_to_file
-from tests.helpers import DEMO_FILES, PageHandler, local_server
+from tests.helpers import DEMO_FILES, PageHandler, local_server, report_file
 from tests.transparency.samples import V1, fixture, nested_zip
 
 MiB = 1024 * 1024
+X_FILE = report_file("Twitter_Transparency-Removal_Requests_Jul-Dec-2020.csv")
 REAL_INDEX = (DEMO_FILES / "99hainnguyen.github.io" / "sitemap_index.xml").read_text(encoding="utf-8")
 REAL_BASE = "https://99hainnguyen.github.io/doancuoiki/"
 
@@ -131,3 +134,29 @@ def test_a_streamed_dsa_dump_inflating_past_the_ratio_is_refused(tmp_path):
     received, inflated = map(int, re.findall(r"\d+", str(refused.value))[:2])
     assert received <= len(BOMB) and 200 * received < inflated <= 200 * received + 2 * MiB  # stopped at once
     assert list(tmp_path.iterdir()) == []  # the partial file is removed
+
+
+class EncodedReport(PageHandler):
+    """The real X report, and a gzip bomb under an X report's name, both sent ``Content-Encoding: gzip``."""
+
+    def do_GET(self):  # noqa: N802
+        if self.path == "/Twitter_Transparency-Removal_Requests_Jul-Dec-2020.csv":
+            self.send(200, gzip.compress(X_FILE.read_bytes()), "text/csv", {"Content-Encoding": "gzip"})
+        else:
+            self.send(200, BOMB, "text/csv", {"Content-Encoding": "gzip"})
+
+
+def test_a_gzip_bomb_under_a_transparency_report_name_is_a_reject(run_crawl, db_path):
+    with local_server(EncodedReport) as base:
+        real, bomb = (f"{base}/Twitter_Transparency-Removal_Requests_Jul-Dec-2020.csv",
+                      f"{base}/Twitter_Transparency-Removal_Requests_Jan-Jun-2021.csv")  # fmt: skip
+        run_crawl("spiders.x_removals:XRemovalsSpider", db=db_path, spider_args={"urls": f"{real},{bomb}"},
+                  settings={"ROBOTSTXT_OBEY": False, "DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False})  # fmt: skip
+    with sqlite3.connect(db_path) as connection:
+        (url, reason), = connection.execute("select url, reason from rejects").fetchall()
+        datasets = connection.execute("select url, status from datasets").fetchall()
+    assert url == bomb and reason.startswith(
+        f"transparency file not downloaded: IgnoreRequest: Ignored response <200 {bomb}> because its body "
+        f"({len(BOMB)} B compressed, ")
+    assert reason.endswith("exceeded DOWNLOAD_MAXSIZE (16777216 B) during decompression.")  # the spider's own limit
+    assert datasets == [(real, "loaded")]  # the real report, gzip-encoded, loads as usual
