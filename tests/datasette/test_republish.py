@@ -8,17 +8,56 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
+import os
+import signal
 import sqlite3
 import subprocess
 import sys
 import threading
+import urllib.request
 
 import db
 from db.dsa import load_dump
 from modwatch import publish
-from tests.datasette.test_readers_during_load import URL, _serve, _served, _stop
 from tests.helpers import ROOT, free_port, modwatch, wait_for
 from tests.transparency.samples import V1, fixture
+
+
+URL = "https://dsa-sor-data-dumps.s3.eu-central-1.amazonaws.com/sor-global-2024-03-14-full.zip"
+
+
+def _served(base: str, sql: str) -> list:
+    """The rows the site answers to ``sql``; anything but an HTTP 200 with rows raises."""
+    with urllib.request.urlopen(f"{base}/modwatch.json?sql={urllib.request.quote(sql)}", timeout=10) as response:
+        assert response.status == 200
+        data = json.loads(response.read())
+    assert data.get("ok", True) and "rows" in data, data
+    return data["rows"]
+
+
+def _serve(path, port: int) -> subprocess.Popen:
+    """``python -m modwatch serve path`` (immutable: serve's default) on ``port``, answering."""
+    process = subprocess.Popen(modwatch("serve", path, "--port", port), cwd=ROOT, start_new_session=True,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+
+    def answers():
+        assert process.poll() is None, process.stderr.read().decode()
+        try:
+            return urllib.request.urlopen(f"http://127.0.0.1:{port}/-/versions.json", timeout=1).status == 200
+        except OSError:
+            return False
+
+    wait_for(answers, timeout=60, what="serve to answer")
+    return process
+
+
+def _stop(process: subprocess.Popen) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    process.wait(10)
 
 
 #: what the readers ask: statements and their search index (changed by the load), crawl runs (by the demo)
