@@ -77,6 +77,10 @@ DOWNLOADER_MIDDLEWARES = {
     # just above RedirectMiddleware (600): a redirect loop ends as a reject with its chain
     "middlewares.fetch_bounds.RedirectLoopMiddleware": 601,
 }
+# every download, decompressed (Content-Encoding: gzip, deflate, br, zstd: Scrapy stops inflating
+# at the limit, a gzip bomb is a reject), is at most 64 MiB unless a spider sets its own limit
+DOWNLOAD_MAXSIZE = 64 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 16 * 1024 * 1024
 # file:// downloads obey DOWNLOAD_MAXSIZE like HTTP ones (middlewares.fetch_bounds)
 DOWNLOAD_HANDLERS = {"file": "middlewares.fetch_bounds.BoundedFileDownloadHandler"}
 SPIDER_MIDDLEWARES = {

@@ -6,7 +6,7 @@
 Without names, every spider of the project runs (``scrapy list``), ``url_check`` last. Each
 spider runs in its own ``scrapy crawl`` subprocess (from the repository root) with:
 
-- its own log file ``<logs-dir>/<spider>-<UTC YYYYmmddTHHMMSSZ>.log`` (default ``data/logs``);
+- its own log file ``<logs-dir>/<spider>-<UTC YYYYmmddTHHMMSSZ>.log`` (default ``logs/`` beside the database);
 - its own ``JOBDIR`` ``<jobs-dir>/<spider>`` (default ``data/jobs``): a crawl stopped by
   Ctrl-C / SIGTERM is resumed by the next ``crawl`` of that spider; the folder is deleted
   once the spider finishes, so the next scheduled crawl starts fresh (incrementally: the
@@ -95,7 +95,8 @@ def add_arguments(parser) -> None:
                         help="highest healthy errors/responses ratio of a run (default 0.05)")
     parser.add_argument("--db", default=default_path(),
                         help="SQLite database (default $MODWATCH_DB or data/modwatch.db)")
-    parser.add_argument("--logs-dir", type=Path, default=Path("data/logs"), help="log files (default data/logs)")
+    parser.add_argument("--logs-dir", type=Path, default=None,
+                        help="log files (default: logs/ beside the database, e.g. data/logs)")
     parser.add_argument("--jobs-dir", type=Path, default=Path("data/jobs"), help="JOBDIR parent (default data/jobs)")
     parser.add_argument("-a", dest="spider_args", action="append", default=[], metavar="SPIDER:NAME=VALUE",
                         help="spider argument, e.g. -a url_check:older_than=7d (repeatable)")
@@ -231,7 +232,8 @@ def run_spider(name: str, args, stop: _Stop) -> SpiderRun:
     database.close()
 
     stamp = file_stamp()
-    log_file = (args.logs_dir / f"{name}-{stamp}.log").resolve()
+    logs_dir = args.logs_dir if args.logs_dir is not None else Path(args.db).resolve().parent / "logs"
+    log_file = (logs_dir / f"{name}-{stamp}.log").resolve()
     log_file.parent.mkdir(parents=True, exist_ok=True)
     jobdir = (args.jobs_dir / name).resolve()
     command = [sys.executable, "-m", "scrapy", "crawl", name, "-s", f"JOBDIR={jobdir}", "-s", f"LOG_FILE={log_file}",

@@ -17,13 +17,15 @@ Serving replaces this process with Datasette (``os.execvp``): stopping ``serve``
 stops Datasette and frees the port.
 
 The immutable server never reads the database a crawl or a bulk load writes to: ``serve`` first
-publishes a consistent snapshot of it (SQLite's backup API) to ``<db>.published/<db name>``,
-e.g. ``data/modwatch.db.published/modwatch.db``, renamed into place atomically, and serves that
-copy. Crawls and loads may run meanwhile; the site shows the data as it was when ``serve``
-started. To show new data, restart ``serve`` (it publishes again). ``--live`` serves the database
-itself and sees every commit at once (WAL mode), a little slower. The snapshot takes as much disk as
-the database; a server still running when another ``serve`` re-publishes keeps its open file, but
-its SQL threads that connect later read the new one (each answer from one snapshot): restart it.
+publishes a consistent snapshot of it (SQLite's backup API) to a new folder
+``<db>.published/v<UTC time>-<pid>/<db name>``, e.g.
+``data/modwatch.db.published/v20261207T062030123456Z-4242/modwatch.db``, and serves that copy.
+Crawls, loads, a demo re-run and other ``serve`` runs may go on meanwhile: a published file is
+never modified or replaced, so the site answers every query from the data as it was when ``serve``
+started. To show new data, restart ``serve`` (it publishes again). The running server holds a lock
+on its snapshot; each publish removes the snapshots no server holds. ``--live`` serves the database
+itself and sees every commit at once (WAL mode), a little slower. A snapshot takes as much disk as
+the database.
 """
 
 from __future__ import annotations
@@ -65,7 +67,8 @@ def run(args) -> int:
     if args.publish:
         argv = publish.publish_argv(args.publish, args.db, service=args.service)
     else:  # immutable: the snapshot published below, never the database being written
-        served = publish.snapshot_path(args.db) if immutable else args.db
+        # --print shows where: each run publishes a new snapshot folder (publish.publish_snapshot)
+        served = publish.snapshots_dir(args.db) / "v<new>" / Path(args.db).name if immutable else args.db
         argv = publish.serve_argv(served, host=args.host, port=args.port, live=args.live)
     if args.print_only:
         print(shlex.join(["datasette", *argv]))

@@ -8,7 +8,7 @@ from scrapy.extensions.httpcache import FilesystemCacheStorage
 from scrapy.http import HtmlResponse
 
 from modwatch.extract.charset import charset_override, header_charset
-from modwatch.redact import redact_headers, redact_url
+from modwatch.redact import exchange_secrets, redact_headers, redact_payload, redact_url, redact_values
 
 logger = logging.getLogger(__name__)
 
@@ -66,10 +66,14 @@ class RedactResponseUrlMiddleware:
 
     def process_response(self, request, response, spider=None):
         chain = request.meta.get("redirect_urls")
+        values = exchange_secrets(request, response, self.extra_params)  # before the chain is redacted
         if chain:
             request.meta["redirect_urls"] = [redact_url(url, self.extra_params) for url in chain]
         url = redact_url(response.url, self.extra_params)
-        return response if url == response.url else response.replace(url=url)
+        body = redact_values(response.body, values) if values else response.body  # a credential echoed back
+        if url == response.url and body is response.body:
+            return response
+        return response.replace(url=url, body=body)
 
 
 class RedactingCacheStorage(FilesystemCacheStorage):
@@ -82,8 +86,9 @@ class RedactingCacheStorage(FilesystemCacheStorage):
         path = self._get_request_path(spider, request)
         clean_request = request.replace(url=redact_url(request.url, extra),
                                         headers=redact_headers(request.headers, extra_params=extra))
-        clean_response = response.replace(url=redact_url(response.url, extra),
-                                          headers=redact_headers(response.headers, extra_params=extra))
+        headers = redact_headers(response.headers, extra_params=extra)
+        body, headers = redact_payload(response.body, headers, exchange_secrets(request, response, extra))
+        clean_response = response.replace(url=redact_url(response.url, extra), headers=headers, body=body)
         self._get_request_path = lambda spider, request: path  # the real request's key
         try:
             super().store_response(spider, clean_request, clean_response)

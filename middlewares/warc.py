@@ -71,6 +71,12 @@ class WarcWriterMiddleware:
         drop = [*self.redact_headers, *DROP_HEADERS]
         headers, body = redact_redirect(response.status, header_list(response.headers, drop=drop), response.body,
                                         self.redact_params)
+        # a credential the server echoes in the body (the Lumen token, a cookie's value)
+        body_headers = header_list(response.headers)
+        body, headers_kept = redact.redact_payload(body, body_headers, redact.exchange_secrets(
+            request, response, self.redact_params))
+        if headers_kept is not body_headers:  # recorded inflated: its Content-Encoding no longer applies
+            headers = [(n, v) for n, v in headers if n.lower() not in ("content-encoding", "content-length")]
         record_id = self.warc.write_fetch(
             redact_url(response.url, self.redact_params),
             body,

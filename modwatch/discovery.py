@@ -253,17 +253,38 @@ class Sitemap:
     entries: tuple[SitemapEntry, ...] = field(default_factory=tuple)
 
 
+#: the largest sitemap read, uncompressed: the sitemap protocol's limit (50 MB; sitemaps.org)
+MAX_SITEMAP_BYTES = 50 * 1024 * 1024
+
+
+class SitemapTooLarge(DiscoveryError):
+    """A gzip sitemap that inflates past :data:`MAX_SITEMAP_BYTES` (a decompression bomb)."""
+
+
+def _gunzip_sitemap(data: bytes) -> bytes:
+    """``data`` (a ``.xml.gz`` body) inflated, at most :data:`MAX_SITEMAP_BYTES` (inflated chunk by chunk)."""
+    from scrapy.utils._compression import _DecompressionMaxSizeExceeded
+    from scrapy.utils.gz import gunzip
+
+    try:
+        return gunzip(data, max_size=MAX_SITEMAP_BYTES)
+    except _DecompressionMaxSizeExceeded as exc:
+        raise SitemapTooLarge(f"sitemap: {len(data)} gzip bytes inflate past {MAX_SITEMAP_BYTES} bytes, "
+                              f"the sitemap protocol's limit") from exc
+    except (OSError, EOFError) as exc:  # nothing readable (a cut or damaged gzip file yields what it can)
+        raise DiscoveryError(f"sitemap: unreadable gzip data ({exc})") from exc
+
+
 def parse_sitemap(data: bytes, url: str = "") -> Sitemap:
     """Parse a sitemap index or urlset (plain or gzip bytes).
 
     Tolerates what WordPress SEO plugins emit (Rank Math's comment before the XML
     declaration, ``<image:image>`` children). Raises :class:`DiscoveryError` for anything
-    else (HTML page, empty body, other XML root).
+    else (HTML page, empty body, other XML root, unreadable gzip), :class:`SitemapTooLarge` for
+    a gzip body inflating past :data:`MAX_SITEMAP_BYTES`.
     """
     if data[:2] == b"\x1f\x8b":
-        from scrapy.utils.gz import gunzip
-
-        data = gunzip(data)
+        data = _gunzip_sitemap(data)
     if not data.strip():
         raise DiscoveryError("sitemap: empty body")
     try:

@@ -64,11 +64,16 @@ class Probe:
         return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
 
 
+class ShortBody(http.client.HTTPException):
+    """A body shorter than its ``Content-Length``: the probe fails with this reason."""
+
+
 def fetch(url: str, *, max_bytes: int = MAX_BYTES, partial: bool = False, timeout: float = TIMEOUT):
     """``(status, final URL, body)``; raises ``OSError`` (``urllib.error.URLError``) without an answer.
 
     Redirects are followed (urllib: at most 10). ``partial``: ask for the first ``max_bytes``
-    only (``Range``); a server that ignores it is read up to ``max_bytes`` anyway.
+    only (``Range``); a server that ignores it is read up to ``max_bytes`` anyway. A body shorter
+    than its ``Content-Length`` raises :class:`ShortBody`.
     """
     headers = {"User-Agent": USER_AGENT}
     if partial:
@@ -76,7 +81,11 @@ def fetch(url: str, *, max_bytes: int = MAX_BYTES, partial: bool = False, timeou
     request = urllib.request.Request(url, headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.status, response.geturl(), response.read(max_bytes)
+            body = response.read(max_bytes)
+            announced = (response.headers.get("Content-Length") or "").strip()
+            if announced.isdigit() and len(body) < min(int(announced), max_bytes):  # the connection closed early
+                raise ShortBody(f"body cut short: {len(body)} of the {announced} bytes announced (Content-Length)")
+            return response.status, response.geturl(), body
     except urllib.error.HTTPError as error:
         return error.code, error.geturl() or url, b""
 

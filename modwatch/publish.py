@@ -7,7 +7,8 @@ published one are the same read-only site:
 - the database is opened **immutable** (``-i``): Datasette cannot write to it, and Datasette
   0.65 has no write API; arbitrary SQL is read-only and stopped after ``sql_time_limit_ms``.
   An immutable server never reads a file a writer can touch: ``serve`` serves a published snapshot
-  (:func:`publish_snapshot`), never the database a crawl or a bulk load writes to;
+  (:func:`publish_snapshot`, a new file each time, never modified), never the database a crawl or a
+  bulk load writes to;
 - the configuration is ``datasette/metadata.yml`` and the plugins directory
   ``datasette/plugins`` (``modwatch_guards.py``: a full-table CSV is always streamed whole, a
   truncated query CSV is an error, never a silently short HTTP 200; punctuation in a search
@@ -24,6 +25,10 @@ page is shown as text; no HTML-rendering plugin is installed for article columns
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import os
+import shutil
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -118,47 +123,123 @@ def write_inspect_file(db_path: str | Path) -> Path:
     return target
 
 
-def snapshot_path(db_path: str | Path) -> Path:
-    """Where :func:`publish_snapshot` puts the served copy of ``db_path``:
-    ``<db>.published/<db file name>`` (``data/modwatch.db.published/modwatch.db``), so the
-    database keeps its name on the site (Datasette names it after the file)."""
+#: the lock file in each snapshot folder: a shared ``flock`` on it while the snapshot is built or served
+SNAPSHOT_LOCK = "serving.lock"
+#: the held shared locks of this process, by snapshot file (inherited by Datasette through ``exec``)
+_HELD: dict[Path, int] = {}
+
+
+def snapshots_dir(db_path: str | Path) -> Path:
+    """The folder of ``db_path``'s published snapshots: ``<db>.published`` (``data/modwatch.db.published``)."""
     db_path = Path(db_path)
-    return db_path.with_name(db_path.name + ".published") / db_path.name
+    return db_path.with_name(db_path.name + ".published")
+
+
+def latest_snapshot(db_path: str | Path) -> Path | None:
+    """The newest published snapshot of ``db_path`` (``<db>.published/v<UTC time>-<pid>/<db name>``), or None."""
+    name = Path(db_path).name
+    folder = snapshots_dir(db_path)
+    versions = sorted(p for p in folder.glob("v*") if (p / name).is_file()) if folder.is_dir() else []
+    return versions[-1] / name if versions else None
+
+
+@contextlib.contextmanager
+def _publish_lock(folder: Path):
+    """An exclusive ``flock`` on ``<folder>/.publish.lock``: a snapshot being created and locked, and the
+    removal of unused ones, never interleave."""
+    fd = os.open(folder / ".publish.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
 
 
 def publish_snapshot(db_path: str | Path) -> Path:
-    """Copy ``db_path`` to :func:`snapshot_path` as it stands in one committed state; return the copy.
+    """Copy ``db_path`` as it stands in one committed state to a NEW snapshot file; return it.
 
     SQLite's online backup API copies every page under one read transaction, so the copy is
     consistent even while a crawl or a bulk load writes to ``db_path`` (WAL mode: the writer is
-    not blocked). The copy is written to a temporary name in the same directory, switched to a
-    single-file journal mode, and renamed over the previous snapshot (``os.replace``, atomic): a
-    running immutable server keeps reading the file it opened, never a half-written one, until it
-    is restarted. Raises ``sqlite3.Error`` or ``OSError`` if the database cannot be read or the
-    copy written.
+    not blocked). Each publish writes its own folder ``<db>.published/v<UTC time>-<pid>/`` (built
+    as a hidden folder, then renamed: never seen half-written) and keeps the database's file name,
+    so Datasette names the database as before. A published file is never modified or replaced:
+    a running immutable server, whose SQL threads open the file by name one by one, answers from
+    its own snapshot until it is restarted, whatever later publishes do.
+
+    This process holds a shared ``flock`` on the snapshot's ``serving.lock`` (kept across
+    ``exec``: the Datasette that ``serve`` becomes holds it until it exits; :func:`release_snapshot`
+    drops it). Every publish then removes the snapshots nobody holds (:func:`remove_unused_snapshots`).
+    Raises ``sqlite3.Error`` or ``OSError`` if the database cannot be read or the copy written.
     """
-    import os
     import sqlite3
     import tempfile
+    from datetime import datetime, timezone
 
-    target = snapshot_path(db_path)
-    target.parent.mkdir(exist_ok=True)
-    fd, temp_name = tempfile.mkstemp(dir=target.parent, prefix=target.name + ".", suffix=".tmp")
-    os.close(fd)
+    db_path = Path(db_path)
+    folder = snapshots_dir(db_path)
+    folder.mkdir(exist_ok=True)
+    with _publish_lock(folder):  # no removal between creating the folder and locking it
+        building = Path(tempfile.mkdtemp(dir=folder, prefix=".building-"))
+        lock = os.open(building / SNAPSHOT_LOCK, os.O_RDONLY | os.O_CREAT, 0o644)
+        fcntl.flock(lock, fcntl.LOCK_SH)
     try:
+        copy_path = building / db_path.name
         source = sqlite3.connect(db_path)  # only read (mode=ro cannot open a WAL database without its -shm)
-        copy = sqlite3.connect(temp_name)
+        copy = sqlite3.connect(copy_path)
         try:
             source.backup(copy)  # all pages in one step: one read transaction, one committed state
             copy.execute("PRAGMA journal_mode = DELETE")  # no -wal/-shm beside an immutable file
         finally:
             copy.close()
             source.close()
-        os.replace(temp_name, target)
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+        final = folder / f"v{stamp}-{os.getpid()}"
+        os.rename(building, final)  # fails rather than replace a (non-empty) snapshot folder
     except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
+        os.close(lock)
+        shutil.rmtree(building, ignore_errors=True)
         raise
-    return target
+    os.set_inheritable(lock, True)  # serve's exec: Datasette keeps the lock
+    _HELD[final / db_path.name] = lock
+    remove_unused_snapshots(db_path)
+    return final / db_path.name
+
+
+def release_snapshot(snapshot: str | Path) -> None:
+    """Drop this process's lock on ``snapshot`` (from :func:`publish_snapshot`): a later publish may remove it."""
+    fd = _HELD.pop(Path(snapshot), None)
+    if fd is not None:
+        os.close(fd)
+
+
+def remove_unused_snapshots(db_path: str | Path) -> list[Path]:
+    """Remove the snapshot folders of ``db_path`` that no process holds (no server, no publish in
+    progress: an exclusive ``flock`` on their ``serving.lock`` is granted); return them.
+    Snapshots of this process are kept."""
+    folder = snapshots_dir(db_path)
+    ours = {path.parent for path in _HELD}
+    removed = []
+    with _publish_lock(folder):
+        for entry in sorted(folder.iterdir()):
+            if entry in ours or not entry.is_dir() or not entry.name.startswith(("v", ".building-")):
+                continue
+            try:
+                fd = os.open(entry / SNAPSHOT_LOCK, os.O_RDONLY)
+            except FileNotFoundError:  # left by a publish that died before locking: nobody can hold it
+                fd = None
+            try:
+                if fd is not None:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:  # served, or being built
+                os.close(fd)
+                continue
+            try:
+                shutil.rmtree(entry, ignore_errors=True)
+                removed.append(entry)
+            finally:
+                if fd is not None:
+                    os.close(fd)
+    return removed
 
 
 def publish_argv(target: str, db_path: str | Path, *, service: str = "modwatch") -> list[str]:

@@ -168,3 +168,106 @@ def install_log_redaction() -> None:
 
     redacting_factory.modwatch_redacting = True
     logging.setLogRecordFactory(redacting_factory)
+
+
+# --- secret values echoed back in bodies ----------------------------------------------------
+
+#: the shortest credential value redacted from bodies (shorter ones would match ordinary text)
+MIN_SECRET_CHARS = 6
+#: the ``X-Amz-*``/``X-Goog-*`` parameters whose values are secrets (names holding one of these)
+_SECRET_WORDS = ("signature", "credential", "token", "key")
+#: the most bytes a compressed body is inflated to look for an echoed secret
+MAX_INFLATED_BYTES = 64 * 1024 * 1024
+
+
+def _items(headers):
+    items = headers.items() if hasattr(headers, "items") else (headers or ())
+    for name, values in items:
+        for value in values if isinstance(values, (list, tuple)) else [values]:
+            yield _text(name).lower(), _text(value)
+
+
+def secret_values(urls: Iterable[str] = (), headers=(), extra: Iterable[str] = ()) -> set[str]:
+    """The credential values a request/response exchange carries: the values of secret query
+    parameters and URL passwords in ``urls``, and of :data:`SECRET_HEADERS` in ``headers`` (pairs,
+    a mapping or Scrapy ``Headers``): an ``Authorization`` header's credentials, each cookie's value.
+    Values shorter than :data:`MIN_SECRET_CHARS` are left out."""
+    extra = tuple(extra)
+    found = set()
+    for url in urls:
+        if not url:
+            continue
+        try:
+            parts = urlsplit(url)
+        except ValueError:
+            continue
+        if parts.password:
+            found.add(unquote_plus(parts.password))
+        for field in parts.query.split("&"):
+            name, _, value = field.partition("=")
+            name = unquote_plus(name).strip().lower()
+            if not value or not is_secret_param(name, extra):
+                continue
+            if name.startswith(SECRET_PARAM_PREFIXES) and not any(w in name for w in _SECRET_WORDS):
+                continue  # X-Amz-Date, X-Amz-Algorithm...: removed from URLs, but no secret to look for in bodies
+            found.add(unquote_plus(value))
+    for name, value in _items(headers):
+        if name not in SECRET_HEADERS:
+            continue
+        if name in ("cookie", "set-cookie", "set-cookie2"):
+            pairs = value.split(";") if name == "cookie" else value.split(";")[:1]
+            found.update(pair.partition("=")[2].strip() for pair in pairs)
+        else:
+            found.add(value.strip())
+            found.add(value.strip().rpartition(" ")[2])  # "Bearer <token>", "Token token=<t>"
+            found.add(value.strip().rpartition("=")[2])
+    return {value for value in found if len(value) >= MIN_SECRET_CHARS}
+
+
+def redact_values(body: bytes, values: Iterable[str]) -> bytes:
+    """``body`` with every one of ``values`` (as is, and percent-encoded) replaced by ``REDACTED``."""
+    from urllib.parse import quote, quote_plus
+
+    for value in sorted(values, key=len, reverse=True):
+        for form in {value, quote(value, safe=""), quote_plus(value)}:
+            encoded = form.encode("utf-8")
+            if encoded in body:
+                body = body.replace(encoded, REDACTED.encode())
+    return body
+
+
+def redact_payload(body: bytes, headers: list[tuple[str, str]], values: Iterable[str]) -> tuple[bytes, list]:
+    """``(body, headers)`` of a recorded response without the secret ``values`` echoed in the body.
+
+    A ``gzip`` or ``deflate`` body (``Content-Encoding``) holding one is recorded inflated (at most
+    :data:`MAX_INFLATED_BYTES`), redacted, without its ``Content-Encoding``; another body is
+    redacted as it is. Bodies holding no secret are returned unchanged."""
+    import zlib
+
+    values = set(values)
+    if not values or not body:
+        return body, headers
+    encodings = [v.strip().lower() for n, v in headers if n.lower() == "content-encoding"]
+    if encodings and all(e in ("gzip", "x-gzip", "deflate") for e in encodings):
+        data = body
+        try:
+            for _ in encodings:
+                inflater = zlib.decompressobj(47)  # gzip or zlib header, detected
+                data = inflater.decompress(data, MAX_INFLATED_BYTES)
+        except zlib.error:
+            return redact_values(body, values), headers
+        redacted = redact_values(data, values)
+        if redacted == data:
+            return body, headers
+        kept = [(n, v) for n, v in headers if n.lower() not in ("content-encoding", "content-length")]
+        return redacted, kept
+    return redact_values(body, values), headers
+
+
+def exchange_secrets(request, response, extra: Iterable[str] = ()) -> set[str]:
+    """:func:`secret_values` of a Scrapy request and its response: the request's URL, its redirect
+    chain (``meta["redirect_urls"]``), the response's URL and ``Location``/``Content-Location``, the
+    credential headers both sent and received (the Lumen token, cookies set or sent)."""
+    urls = [request.url, *request.meta.get("redirect_urls", ()), response.url]
+    urls += [value for name, value in _items(response.headers) if name in ("location", "content-location")]
+    return secret_values(urls, [*_items(request.headers), *_items(response.headers)], extra)

@@ -304,6 +304,9 @@ class WordPressNewsSpider(scrapy.Spider):
         try:
             sitemap = discovery.parse_sitemap(response.body, response.url)
         except DiscoveryError as exc:
+            if isinstance(exc, discovery.SitemapTooLarge):  # a decompression bomb: refused, recorded
+                self.logger.warning("%s: %s (%s)", site.key, exc, response.url)
+                yield reject_for(response, str(exc), excerpt="")
             yield from self._done(site, False, f"{exc} ({response.url})")
             return
         if sitemap.kind == "index":

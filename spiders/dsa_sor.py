@@ -83,6 +83,7 @@ from items import RejectItem, SorDumpItem
 from provenance import failure_reason, reject_for
 from modwatch.transparency import dsa
 from spiders.arguments import comma_list
+from modwatch.transparency.archives import MAX_RATIO
 
 MIB = 1024**2
 #: default of ``MODWATCH_DSA_SPOOL_ABOVE``: larger dumps are streamed to disk outside Scrapy
@@ -99,6 +100,10 @@ _PRESIGNED_PARAM = re.compile(r"(?i)[?&]x-amz-[^\s'\"<>]*")
 def scrub(text: str) -> str:
     """``text`` without any ``X-Amz-*`` query parameters (and what follows them in the URL)."""
     return _PRESIGNED_PARAM.sub("", text)
+
+
+class DecompressionBomb(httpx.DecodingError):
+    """A streamed body whose ``Content-Encoding`` inflates beyond the ratio limit (a gzip bomb)."""
 
 
 @dataclass(frozen=True)
@@ -122,7 +127,9 @@ async def stream_to_file(client: httpx.AsyncClient, url: str, folder: Path, name
     """GET ``url`` into a new file of ``folder`` in :data:`CHUNK` pieces, hashing as it goes.
 
     Returns the file and the (closed) ``httpx`` response (status, headers). The body is the one
-    the server meant (``Content-Encoding`` removed). A status other than 200 leaves no file and
+    the server meant (``Content-Encoding`` removed); inflating to more than
+    :data:`~modwatch.transparency.archives.MAX_RATIO` times the bytes received raises
+    :class:`DecompressionBomb` (an ``httpx.DecodingError``: a reject). A status other than 200 leaves no file and
     raises ``httpx.HTTPStatusError``; a network error raises ``httpx.HTTPError`` (file removed).
     """
     digest, sha1, size = hashlib.sha256(), hashlib.sha1(), 0
@@ -138,6 +145,11 @@ async def stream_to_file(client: httpx.AsyncClient, url: str, folder: Path, name
                     digest.update(chunk)
                     sha1.update(chunk)
                     size += len(chunk)
+                    if size > CHUNK and size > MAX_RATIO * max(response.num_bytes_downloaded, 1):
+                        raise DecompressionBomb(
+                            f"Content-Encoding {response.headers.get('Content-Encoding')!r}: "
+                            f"{response.num_bytes_downloaded} bytes received inflate past {size} bytes "
+                            f"(ratio over {MAX_RATIO}): a decompression bomb", request=response.request)
     except BaseException:
         Path(fh.name).unlink(missing_ok=True)
         raise

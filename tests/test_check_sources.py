@@ -14,7 +14,7 @@ import pytest
 
 from cli.main import main
 from modwatch.probe import Probe
-from tests.helpers import FIXTURES, ROOT, PageHandler, local_server
+from tests.helpers import DEMO_FILES, FIXTURES, ROOT, PageHandler, local_server
 
 FILES = ROOT / "demo" / "files"
 NEW = (FIXTURES / "transparency" / "google_2026" / "google-government-removal-requests.VN-TH-KH-MM.csv").read_bytes()
@@ -134,3 +134,30 @@ def test_redirect_target_hides_the_query_string():
     probe = Probe("dsa", "download", "https://transparency.dsa.ec.europa.eu/dump.zip",
                   final_url=f"https://bucket.s3.amazonaws.com/dump.zip?{SECRET}&X-Amz-Credential=AKIA")
     assert probe.redirected_to == "https://bucket.s3.amazonaws.com/dump.zip"
+
+
+REAL_SITEMAP = (DEMO_FILES / "99hainnguyen.github.io" / "sitemap_index.xml").read_bytes()
+
+
+class CutShort(PageHandler):
+    """The real sitemap index of the demo site, announced whole (Content-Length) but cut after 300 bytes."""
+
+    def do_GET(self):  # noqa: N802
+        body = REAL_SITEMAP
+        self.send_response(200)
+        self.send_header("Content-Type", "application/xml")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body[:300])  # then the connection closes
+
+
+def test_a_body_shorter_than_its_content_length_fails_the_probe():
+    from modwatch import probe as probes
+
+    with local_server(CutShort) as base:
+        with pytest.raises(probes.ShortBody, match=rf"^body cut short: 300 of the {len(REAL_SITEMAP)} bytes "
+                                                   r"announced \(Content-Length\)$"):
+            probes.fetch(f"{base}/sitemap_index.xml")
+        result = probes._run(Probe("demo", "sitemap", f"{base}/sitemap_index.xml"), lambda body, url: ("sitemap", None))
+    assert not result.ok and result.layout is None
+    assert result.error == f"body cut short: 300 of the {len(REAL_SITEMAP)} bytes announced (Content-Length)"

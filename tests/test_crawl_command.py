@@ -46,6 +46,16 @@ def test_crawl_records_the_run_and_prints_the_summary(tmp_path, snapshots):
         ("news", "finished", 4)]
 
 
+def test_logs_go_beside_the_chosen_database(tmp_path, snapshots):
+    env = crawl_env(tmp_path, MODWATCH_REPLAY=snapshots.first, MODWATCH_SITES_FILE=snapshots.sites_file)
+    elsewhere = tmp_path / "elsewhere"
+    result = subprocess.run(modwatch("crawl", "--db", elsewhere / "m.db", "--jobs-dir", tmp_path / "jobs", "news"),
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    (log_file,) = (elsewhere / "logs").glob("news-*.log")  # no --logs-dir: logs/ beside the database
+    assert table_row(result.stdout, "news")[-1] == str(log_file) and "Crawl run 1 of spider news" in log_file.read_text()
+
+
 def test_unchanged_pages_count_as_seen(tmp_path, snapshots):
     crawl(tmp_path, snapshots.first, snapshots.sites_file, "news")
     result = crawl(tmp_path, snapshots.first, snapshots.sites_file, "news")

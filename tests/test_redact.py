@@ -71,3 +71,27 @@ def test_log_records_are_redacted(caplog):
     assert "0123456789abcdef" not in text and "zzz9" not in text
     assert "X-Amz-" not in text and "access_token" not in text
     assert "fetch https://x.org/" in text and "Crawled (200) <GET https://" in text
+
+
+def test_secret_values_of_an_exchange_are_redacted_from_bodies():
+    import gzip
+
+    from modwatch.redact import redact_payload, secret_values
+
+    values = secret_values(
+        ["https://lumendatabase.org/notices/search.json?page=2&authentication_token=url-token-91c4aa&q=x",
+         "https://bucket.s3.amazonaws.com/d.zip?X-Amz-Date=20261129T101500Z&X-Amz-Signature=f00dfeedf00d"],
+        [("X-Authentication-Token", "lumen-token-5d2e8b"), ("Cookie", "session=cookie-3b7aa; lang=vi"),
+         ("Set-Cookie", "sid=set-cookie-99x; HttpOnly"), ("Authorization", "Bearer bearer-77abc"),
+         ("Accept", "application/json")])  # fmt: skip
+    assert values == {"url-token-91c4aa", "f00dfeedf00d", "lumen-token-5d2e8b", "cookie-3b7aa", "set-cookie-99x",
+                      "bearer-77abc", "Bearer bearer-77abc"}  # no X-Amz-Date (no secret); "vi": too short
+    body = b'{"meta": {"echo": "lumen-token-5d2e8b", "next": "?authentication_token=url-token-91c4aa"}}'
+    expected = b'{"meta": {"echo": "REDACTED", "next": "?authentication_token=REDACTED"}}'
+    assert redact_payload(body, [("Content-Type", "application/json")], values) == (
+        expected, [("Content-Type", "application/json")])
+    packed = gzip.compress(body)
+    headers = [("Content-Encoding", "gzip"), ("Content-Length", str(len(packed))), ("ETag", '"p2"')]
+    assert redact_payload(packed, headers, values) == (expected, [("ETag", '"p2"')])  # recorded inflated
+    clean = gzip.compress(b'{"meta": {}}')
+    assert redact_payload(clean, headers, values) == (clean, headers)  # nothing to hide: as sent

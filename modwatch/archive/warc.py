@@ -24,7 +24,10 @@ lose the credential headers (``Authorization``, cookies, ``X-Authentication-Toke
 ``authentication_token``, ``X-Amz-*``, ``signature``, ``key``... plus
 ``MODWATCH_WARC_REDACT_PARAMS``). Replay removes the same parameters before looking a URL up. A redirect whose
 ``Location`` lost a secret is recorded without its body (the "Redirecting to <url>" page
-repeats it), see :func:`redact_redirect`.
+repeats it), see :func:`redact_redirect`. A credential of the exchange echoed in a body (the
+token sent, a cookie's value: :func:`modwatch.redact.exchange_secrets`) is replaced by
+``REDACTED`` in the payload; a gzip/deflate payload holding one is recorded inflated, without its
+``Content-Encoding`` (:func:`modwatch.redact.redact_payload`).
 """
 
 import http

@@ -34,7 +34,6 @@ import re
 import shutil
 import tempfile
 import zipfile
-import zlib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -45,7 +44,7 @@ from db.dsa_schema import COLUMNS as COLUMNS
 from db.dsa_schema import JSON_ARRAY_COLUMNS as JSON_ARRAY_COLUMNS
 from db.dsa_schema import KEYWORD_RENAMES as KEYWORD_RENAMES
 
-from .archives import ArchiveTooLarge, check_archive, check_member
+from .archives import check_archive, open_member
 
 #: the Transparency Database's stable download route (since June 2026): ``<base>sor-<slug>-<day>-<version>.zip``
 #: (and ``.zip.sha1``) answer 302 to a presigned URL, valid 60 minutes, on the storage host of the day
@@ -57,6 +56,8 @@ FIRST_DUMP = date(2023, 9, 25)
 #: first day of the v2 schema (API v2: new categories, ``content_id_ean``)
 V2_FROM = date(2025, 7, 1)
 SPOOL_MAX_BYTES = 64 * 1024 * 1024
+#: zips inside the dump zip: one level (``.csv.zip``); deeper is refused
+MAX_ZIP_DEPTH = 1
 #: longest CSV cell read, in characters (the csv module's default, 131,072, is far below real
 #: ``decision_facts`` texts); a longer cell rejects its record only (``csv.field_size_limit`` is
 #: process-wide: raised here, never lowered)
@@ -99,30 +100,6 @@ def _escape_invalid_utf8(error: UnicodeDecodeError):
 
 
 codecs.register_error(DECODE_ERRORS, _escape_invalid_utf8)
-
-
-class _Member(io.BufferedIOBase):
-    """A zip member's stream whose corrupt compressed data (``zlib.error``, a bad CRC, a cut
-    stream) raises :class:`DumpError` naming the member, whoever is reading it."""
-
-    def __init__(self, raw: BinaryIO, name: str):
-        super().__init__()
-        self._raw, self._name = raw, name
-
-    def readable(self) -> bool:
-        return True
-
-    def _guarded(self, read, size):
-        try:
-            return read(size)
-        except (zlib.error, EOFError, zipfile.BadZipFile) as exc:
-            raise DumpError(f"{self._name}: unreadable compressed data ({exc})") from exc
-
-    def read(self, size=-1):
-        return self._guarded(self._raw.read, size)
-
-    def read1(self, size=-1):
-        return self._guarded(getattr(self._raw, "read1", self._raw.read), size)
 
 
 def _utf8_text(binary: BinaryIO) -> io.TextIOWrapper:
@@ -203,14 +180,15 @@ def schema_version(header: Iterable[str]) -> str:
     return f"{version}-{'full' if 'territorial_scope' in header else 'light'}"
 
 
-def iter_csv_members(fileobj: BinaryIO, name: str = "") -> Iterator[tuple[str, io.TextIOBase]]:
+def iter_csv_members(fileobj: BinaryIO, name: str = "", *, depth: int = 0) -> Iterator[tuple[str, io.TextIOBase]]:
     """Yield ``(member path, UTF-8 text stream)`` for every CSV in a dump, nested zips included.
 
     ``fileobj`` is a seekable binary file holding the outer zip, or a bare CSV when ``name``
     ends in ``.csv``. The name yielded is the CSV's own file name
     (``sor-global-2024-03-14-full-00000-00000.csv``): unique within a dump, it carries the part
     and sub-part numbers, so it also names the inner zip.
-    Raises DumpError when the file is not a zip.
+    Raises DumpError when the file is not a zip, a zip is nested deeper than :data:`MAX_ZIP_DEPTH`
+    (``depth``: how deep ``fileobj`` is), or a member is damaged or a decompression bomb.
     """
     if name.endswith(".csv"):
         yield name, _utf8_text(fileobj)
@@ -222,29 +200,21 @@ def iter_csv_members(fileobj: BinaryIO, name: str = "") -> Iterator[tuple[str, i
     with outer:
         check_archive(outer)
         for info in outer.infolist():
-            if info.is_dir():
+            if info.is_dir() or not info.filename.endswith((".zip", ".csv")):
                 continue
-            try:  # streamed, so no size limit; a bomb's compression ratio is refused
-                check_member(info, limit=None)
-            except ArchiveTooLarge as exc:
-                raise DumpError(f"{name or 'dump'}: {exc}") from exc
             if info.filename.endswith(".zip"):
-                with _open_member(outer, info, name) as member, tempfile.SpooledTemporaryFile(SPOOL_MAX_BYTES) as spool:
-                    shutil.copyfileobj(_Member(member, info.filename), spool, 1024 * 1024)
+                if depth >= MAX_ZIP_DEPTH:  # a zip of zips of zips..., a zip quine: not a dump's layout
+                    raise DumpError(f"{name or 'dump'}: {info.filename}: zip nested deeper than a dump's layout "
+                                    f"(dump zip > .csv.zip > .csv)")
+                # streamed, so no size limit; a bomb's compression ratio is refused
+                with open_member(outer, info, None, error=DumpError, where=name or "dump") as member, \
+                        tempfile.SpooledTemporaryFile(SPOOL_MAX_BYTES) as spool:
+                    shutil.copyfileobj(member, spool, 1024 * 1024)
                     spool.seek(0)
-                    yield from iter_csv_members(spool, info.filename)
+                    yield from iter_csv_members(spool, info.filename, depth=depth + 1)
                 continue
-            if info.filename.endswith(".csv"):
-                with _open_member(outer, info, name) as member:
-                    yield info.filename, _utf8_text(_Member(member, info.filename))
-
-
-def _open_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str | None):
-    """``archive.open(info)``; a damaged local header or an unknown compression method is a :class:`DumpError`."""
-    try:
-        return archive.open(info)
-    except (zipfile.BadZipFile, NotImplementedError, zlib.error) as exc:
-        raise DumpError(f"{name or 'dump'}: {info.filename}: unreadable zip member ({exc})") from exc
+            with open_member(outer, info, None, error=DumpError, where=name or "dump") as member:
+                yield info.filename, _utf8_text(member)
 
 
 def open_csv(text: io.TextIOBase) -> tuple[list[str] | None, Iterator[list[str]]]:

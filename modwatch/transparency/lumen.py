@@ -109,6 +109,10 @@ class NoticeError(ValueError):
     """A notice that cannot be stored at all (not an object, no integer id)."""
 
 
+class PageError(ValueError):
+    """A search page that cannot be read at all (not JSON, an unexpected top level)."""
+
+
 # ---------------------------------------------------------------------------------------------
 # query planning (pure)
 
@@ -198,20 +202,23 @@ def parse_search_page(data: bytes | str) -> tuple[list[tuple[str, dict]], dict]:
 
     ``json_path`` is the notice's place in the page, e.g. ``$.notices[3]``. A single-notice
     document (``{"dmca": {...}}``) is also accepted: ``([("$.dmca", {...})], {})``.
-    Raises ValueError (json.JSONDecodeError) on invalid JSON or an unexpected top level.
+    Raises :class:`PageError` on invalid JSON (or text) or an unexpected top level.
     """
-    page = json.loads(data)
+    try:
+        page = json.loads(data)
+    except ValueError as exc:  # json.JSONDecodeError, UnicodeDecodeError
+        raise PageError(f"not a JSON page: {exc}") from exc
     if not isinstance(page, dict):
-        raise ValueError(f"expected a JSON object, got {type(page).__name__}")
+        raise PageError(f"expected a JSON object, got {type(page).__name__}")
     if "notices" in page:
         notices = page["notices"]
         if not isinstance(notices, list):
-            raise ValueError("'notices' is not a list")
+            raise PageError("'notices' is not a list")
         return [(f"$.notices[{i}]", n) for i, n in enumerate(notices)], page.get("meta") or {}
     if len(page) == 1:
         root = next(iter(page))
         return [(f"$.{root}", page)], {}
-    raise ValueError(f"neither a search page nor a single notice: keys {sorted(page)[:10]}")
+    raise PageError(f"neither a search page nor a single notice: keys {sorted(page)[:10]}")
 
 
 def parse_notice(raw: dict, *, fetched_at: datetime | None = None) -> ParsedNotice:

@@ -33,11 +33,10 @@ import datetime as dt
 import io
 import json
 import zipfile
-import zlib
 from xml.etree import ElementTree
 from typing import Iterator
 
-from .archives import check_archive, check_member
+from .archives import ZIP_ERRORS, check_archive, check_member
 from .common import Count, Reject, country_code, csv_records, overlong_reason, decode_text, half_year_ending, \
     half_year_from_label, is_blank, normalise_header, parse_count, parse_share
 from .layouts import Layout, LayoutError, half_year_from_text, match_header
@@ -94,8 +93,11 @@ def notes(data: bytes, source_url: str = "") -> list[str]:
 
 
 #: what reading a damaged workbook raises (a corrupt part, broken XML): the file is refused with the reason
-WORKBOOK_ERRORS = (zlib.error, EOFError, KeyError, ElementTree.ParseError, zipfile.BadZipFile, OSError,
-                   NotImplementedError)  # NotImplementedError: a part of an unknown compression method
+WORKBOOK_ERRORS = (*ZIP_ERRORS, KeyError, ElementTree.ParseError, OSError)
+
+
+class WorkbookError(ValueError):
+    """A damaged xlsx workbook (a corrupt part, broken XML): the file is refused with the reason."""
 
 
 def parse_tiktok_removals(data: bytes, *, source_url: str) -> Iterator[tuple[str, dict | Reject]]:
@@ -113,7 +115,7 @@ def parse_tiktok_removals(data: bytes, *, source_url: str) -> Iterator[tuple[str
             yield from _parse_workbook(data, name, period)
         except WORKBOOK_ERRORS as exc:
             # a damaged workbook (corrupt part, broken XML): refused whole, with the reason
-            raise ValueError(f"{name}: unreadable xlsx workbook ({type(exc).__name__}: {exc})") from exc
+            raise WorkbookError(f"{name}: unreadable xlsx workbook ({type(exc).__name__}: {exc})") from exc
     else:
         yield from _parse_csv(data, name, period)
 

@@ -33,12 +33,12 @@ from __future__ import annotations
 
 import io
 import json
-import zipfile
-import zlib
+import re
 from itertools import groupby
 from typing import Iterator
 
 from . import google, meta, tiktok, x
+from .archives import ZIP_ERRORS
 from .common import Reject, csv_records, decode_text, invalid_bytes, is_blank, show_bytes
 
 #: a new file must hold at least this share of the current dataset's rows (else: quarantined)
@@ -56,7 +56,7 @@ def file_problems(parser: str, data: bytes, *, announced_size: int | None = None
         problems.append(f"size {len(data)} bytes, below the {announced_size} the server announced (Content-Length)")
     try:
         problems += _LAYOUT_CHECKS[parser](data)
-    except (zipfile.BadZipFile, EOFError, ValueError, zlib.error) as error:
+    except (*ZIP_ERRORS, ValueError) as error:  # ValueError: LayoutError, bad JSON
         problems.append(f"unreadable file: {error}")
     return problems
 
@@ -176,6 +176,9 @@ _LAYOUT_CHECKS = {"google_removals": _google, "x_removals": _x, "meta_restrictio
                   "tiktok_removals": _tiktok}
 
 
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}$", re.ASCII)
+
+
 def row_problem(row: dict, *, fetched_at: str) -> str | None:
     """Why a parsed ``removal_requests`` row is impossible (bytes, period), or None."""
     for key, value in row.items():
@@ -184,6 +187,8 @@ def row_problem(row: dict, *, fetched_at: str) -> str | None:
     start, end = row.get("period_start"), row.get("period_end")
     if start and end:
         first = FIRST_YEAR.get(row.get("platform"), EARLIEST_YEAR)
+        if not _ISO_DAY.match(start) or not _ISO_DAY.match(end):
+            return f"period {start}..{end} is not two ISO dates (YYYY-MM-DD)"
         if int(start[:4]) < first:
             return f"period {start}..{end} before the platform's first report year {first}"
         if end > fetched_at[:10]:

@@ -204,7 +204,7 @@ def test_immutable_serve_answers_from_a_snapshot_while_a_dsa_load_and_checkpoint
             writing.set()
 
     try:
-        served_file = publish.snapshot_path(path)
+        served_file = publish.latest_snapshot(path)
         assert served_file.exists() and not served_file.samefile(path) and _rows(served_file) == before
         answers, wrong, reader_errors = [], [], []
 

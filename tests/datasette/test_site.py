@@ -6,6 +6,7 @@ real data (``sitedb.py``), configured exactly as ``python -m modwatch serve``.
 
 import csv
 import io
+import shlex
 import sqlite3
 from pathlib import Path
 
@@ -401,9 +402,9 @@ def test_serve_command(site_db, tmp_path, capsys):
 
     assert main(["serve", str(site_db), "--port", "8123", "--print"]) == 0
     line = capsys.readouterr().out.strip()
-    snapshot = publish.snapshot_path(site_db)  # immutable: the published snapshot, not the database written to
-    assert snapshot == site_db.with_name(site_db.name + ".published") / site_db.name
-    assert line.startswith(f"datasette serve -i {snapshot} --host 127.0.0.1 --port 8123 -m ")
+    # immutable: a new published snapshot, not the database written to
+    snapshot = site_db.with_name(site_db.name + ".published") / "v<new>" / site_db.name
+    assert line.startswith(f"datasette serve -i {shlex.quote(str(snapshot))} --host 127.0.0.1 --port 8123 -m ")
     assert main(["serve", str(site_db), "--publish", "cloudrun", "--print"]) == 0
     assert "datasette publish cloudrun" in capsys.readouterr().out
     assert main(["serve", str(tmp_path / "missing.db")]) == 2

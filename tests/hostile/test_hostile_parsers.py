@@ -27,14 +27,18 @@ from modwatch.discovery import DiscoveryError
 from modwatch.extract.article import parse_article
 from modwatch.transparency import PARSERS
 from modwatch.transparency.dsa import DumpError
+from modwatch.transparency.layouts import LayoutError
+from modwatch.transparency.lumen import NoticeError, PageError
+from modwatch.transparency.tiktok import WorkbookError
 from tests.helpers import DEMO_FILES, FIXTURES, VI_FEED, WIKIMEDIA_PAGE, report_file
 from tests.hostile.mangle import mangled
 
 HOSTILE = settings(max_examples=25, derandomize=True, deadline=None, database=None,
                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 FETCHED_AT = "2026-11-29T12:00:00Z"
-#: what a loader may raise for a file it refuses (the pipelines turn it into a reject)
-REFUSALS = (ValueError, zipfile.BadZipFile, DumpError, DiscoveryError)
+#: what a loader may raise for a file it refuses (the pipelines turn it into a reject): precise
+#: classes only, never a bare ValueError (ArchiveTooLarge is a BadZipFile, ChecksumError a DumpError)
+REFUSALS = (LayoutError, WorkbookError, zipfile.BadZipFile, DumpError, DiscoveryError, NoticeError, PageError)
 
 
 def _rejects_have_reasons(database) -> None:

@@ -101,3 +101,18 @@ def test_a_dump_member_of_an_unknown_compression_method_is_a_dump_error():
     with pytest.raises(DumpError, match=r"unreadable zip member \(.*compression method"):
         for _ in iter_csv_members(io.BytesIO(dump), "sor-global-2024-03-14-full.zip"):
             pass
+
+
+def test_a_dump_zip_nested_deeper_than_the_layout_is_refused(memory_db):
+    """A ``.csv.zip`` holding another zip (a zip of zips of zips, a zip quine) is refused, not recursed into."""
+    real = nested_zip({"sor-global-2024-03-14-full-00000-00000.csv": fixture(V1)})
+    deeper = nested_zip({"sor-global-2024-03-14-full-00000-00000.csv.zip": real})  # dump > .csv.zip > .zip
+    names = [name for name, _ in iter_csv_members(io.BytesIO(real), "sor-global-2024-03-14-full.zip")]
+    assert names == ["sor-global-2024-03-14-full-00000-00000.csv"]  # the real layout reads as before
+    with pytest.raises(DumpError, match=r"^sor-global-2024-03-14-full-00000\.csv\.zip: "
+                                        r"sor-global-2024-03-14-full-00000-00000\.csv\.zip: zip nested deeper "
+                                        r"than a dump's layout \(dump zip > \.csv\.zip > \.csv\)$"):
+        load_dump(memory_db, io.BytesIO(deeper), url="https://example.org/sor-global-2024-03-14-full.zip",
+                  fetched_at="2026-11-29T12:00:00Z")  # fmt: skip
+    assert memory_db["statements_of_reasons"].count == 0
+    assert memory_db["datasets"].get(1)["status"] == "failed"

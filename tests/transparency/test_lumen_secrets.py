@@ -84,3 +84,46 @@ def test_redirect_with_a_token_stores_no_secret(run_crawl, db_path, tmp_path, mo
     leaks = [(place, secret) for place, text in places.items() for secret in secrets if secret in text]
     assert leaks == []
     assert "Redirecting (30" in result.stderr and "authentication_token" not in result.stderr  # the redirect, no token
+
+
+class EchoingLumen(RedirectingLumen):
+    """Like :class:`RedirectingLumen`, and every page's JSON echoes the token, the URL token and the
+    cookie back in its body (in ``meta``, and a ``next_page_url`` carrying them); odd pages are
+    sent gzip-encoded (``Content-Encoding: gzip``), even pages as they are."""
+
+    def send(self, status, body, content_type="text/html; charset=utf-8", headers=None):
+        if status == 200:
+            page = json.loads(body)
+            echoed = self.headers.get("X-Authentication-Token", "")
+            page["meta"]["echo"] = {"token": echoed, "cookie": self.headers.get("Cookie", ""),
+                                    "next_page_url": f"{self.path}&authentication_token={URL_TOKEN}"}
+            body = json.dumps(page).encode("utf-8")
+            if page["meta"].get("current_page", 1) % 2:
+                body, headers = gzip.compress(body), {**(headers or {}), "Content-Encoding": "gzip"}
+        super().send(status, body, content_type, headers)
+
+
+def test_secrets_echoed_in_bodies_are_stored_nowhere(run_crawl, db_path, tmp_path, monkeypatch):
+    monkeypatch.setenv("LUMEN_API_TOKEN", TOKEN)
+    RedirectingLumen.seen = []
+    warc_dir = tmp_path / "warc"
+    with local_server(EchoingLumen) as base:
+        result = run_crawl("spiders.lumen:LumenSpider", db=db_path, warc_dir=warc_dir,
+                           settings={"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "HTTPCACHE_ENABLED": True},
+                           spider_args={"per_page": str(PER_PAGE), "base_url": f"{base}/notices/search.json"})  # fmt: skip
+    database = sqlite3.connect(db_path)
+    assert database.execute("select count(*) from notices").fetchone()[0] == 42  # the pages were read
+    dump = "\n".join(database.iterdump())
+    database.close()
+    places = {"database": dump, "log": result.stderr}
+    warcs = list(warc_dir.glob("*.warc.gz"))
+    payloads = {w.name: gzip.decompress(w.read_bytes()).decode("utf-8", "replace") for w in warcs}
+    echo = '"echo": {"token": "REDACTED", "cookie": "session=REDACTED"'
+    assert sum(text.count(echo) for text in payloads.values()) == 3  # 3 pages, 2 sent gzip: recorded inflated
+    places.update(payloads)
+    cache_files = [p for p in (tmp_path / "httpcache").rglob("*") if p.is_file()]
+    assert sum(p.read_bytes().count(echo.encode()) for p in cache_files if p.name == "response_body") == 3
+    places.update({str(p): p.read_bytes().decode("latin-1") for p in cache_files})
+    leaks = [(place, secret) for place, text in places.items() for secret in (TOKEN, URL_TOKEN, COOKIE)
+             if secret in text]  # fmt: skip
+    assert leaks == []
