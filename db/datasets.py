@@ -171,6 +171,15 @@ def unchanged_dataset(db: sqlite_utils.Database, *, source: str, url: str, sha25
     return rows[0] if rows else None
 
 
+def refused_dataset(db: sqlite_utils.Database, *, source: str, url: str, sha256: str) -> dict | None:
+    """The newest ``quarantined`` dataset of ``source`` downloaded from ``url`` with the same bytes, or None:
+    a file refused once is refused again without storing its rows a second time (``accept_shrink``
+    loads it anew)."""
+    rows = list(db["datasets"].rows_where("source = ? and url = ? and sha256 = ? and status = ?",
+                                          [source, url, sha256, QUARANTINED], order_by="id desc", limit=1))
+    return rows[0] if rows else None
+
+
 def fail_dead_loads(db: sqlite_utils.Database, source: str, tables: tuple[str, ...] = ()) -> list[int]:
     """Mark ``failed`` the datasets of ``source``'s family left ``loading`` by a load that died.
 
@@ -311,12 +320,18 @@ def load_dataset(
         logger.info("%s: %s unchanged (dataset %s): not loaded again", source, url, current["id"])
         return {"dataset_id": current["id"], "status": "unchanged", "rows_read": current["rows_read"],
                 "rows_stored": 0, "rows_rejected": 0}
+    held = None if accept_shrink else refused_dataset(db, source=source, url=url, sha256=sha256)
+    if held is not None:  # the same bytes were refused before: refused again, not stored a second time
+        logger.error("%s: %s is the file quarantined as dataset %s (%s): not stored again", source, url,
+                     held["id"], held["error"])
+        return {"dataset_id": held["id"], "status": QUARANTINED, "rows_read": held["rows_read"],
+                "rows_stored": 0, "rows_rejected": 0, "error": held["error"]}
     fetched_at = fetched_at or iso_utc()
     with loading(db, source=source, url=url, fetched_at=fetched_at, sha256=sha256, byte_size=len(data),
                  crawl_run_id=crawl_run_id, warc_record_id=warc_record_id) as load, db.atomic():
         load.schema_version = registered.schema_version(data)
         db["datasets"].update(load.dataset_id, {"schema_version": load.schema_version})  # settle_overlaps reads it
-        problems = file_problems(parser, data, announced_size=announced_size)
+        problems = file_problems(parser, data, announced_size=announced_size, source_url=url)
         locations = set()
         batches: dict[str, list[dict]] = defaultdict(list)
         for location, row in checked(registered.parse(data, source_url=url), fetched_at=fetched_at):
