@@ -150,6 +150,21 @@ def summary(database, first_run_id: int) -> tuple[str, bool]:
     return "\n".join(lines), ok
 
 
+def record_sources(database, first_run_id: int) -> None:
+    """Each crawl run with id >= ``first_run_id`` is an attempt at its source, as after ``crawl``
+    (:func:`modwatch.commands.crawl.check_sources`): news, Lumen, DSA and ``url_check`` get their
+    ``source_status`` row too. The snapshot is old on purpose: staleness is recorded, not a failure."""
+    from db.crawl_runs import decoded, previous_finished_run
+    from modwatch.commands.crawl import SpiderRun, assess, check_sources
+
+    for row in list(database["crawl_runs"].rows_where("id >= ?", [first_run_id], order_by="id")):
+        row = decoded(row)
+        run = SpiderRun(row["spider"], 0, 0.0, None, row=row, allow_stale=("all",))
+        previous = previous_finished_run(database, row["spider"], row["id"])
+        run.status, run.problems = assess(0, row, previous, max_error_rate=0.0)
+        check_sources(database, run)
+
+
 def _check_takedowns(takedowns: Path, log_file: Path) -> int:
     """Second replayed crawl: ``url_check`` of :data:`TAKEDOWN_SOURCES` against ``takedowns``
     (checks older than that WARC only). Runs in its own process (a Twisted reactor runs once)."""
@@ -245,6 +260,7 @@ def run(args) -> int:
         _check_takedowns(takedowns, logs / "demo-url_check.log")
 
     database = db.connect(str(building))
+    record_sources(database, first_run_id)
     text, ok = summary(database, first_run_id)
     database.close()
     print(text)

@@ -167,6 +167,15 @@ def unchanged_dataset(db: sqlite_utils.Database, *, source: str, url: str, sha25
     return rows[0] if rows else None
 
 
+def refused_dataset(db: sqlite_utils.Database, *, source: str, url: str, sha256: str) -> dict | None:
+    """The newest ``quarantined`` dataset of ``source`` downloaded from ``url`` with the same bytes, or None:
+    a file refused once is refused again without storing its rows a second time (``accept_shrink``
+    loads it anew)."""
+    rows = list(db["datasets"].rows_where("source = ? and url = ? and sha256 = ? and status = ?",
+                                          [source, url, sha256, QUARANTINED], order_by="id desc", limit=1))
+    return rows[0] if rows else None
+
+
 def fail_dead_loads(db: sqlite_utils.Database, source: str, tables: tuple[str, ...] = ()) -> list[int]:
     """Mark ``failed`` the datasets of ``source``'s family left ``loading`` by a load that died.
 

@@ -70,6 +70,7 @@ def record(db: sqlite_utils.Database, source: str, *, state: str, reason: str | 
             and _RANK[previous["state"]] > _RANK[state]):
         row.update(state=previous["state"], reason=previous["reason"])
         row.pop("layout_seen", None)
+        row.pop("dataset_id", None)  # the dataset the kept reason is about, not the later one
     with db.atomic():
         table.upsert(row, pk="source", alter=False)
     return next(iter(table.rows_where("source = ?", [key])))

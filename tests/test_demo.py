@@ -291,3 +291,16 @@ def test_platform_and_law_query_finds_the_netzdg_reports(demo_db):
     assert {r[0] for r in ask("Meta", "", "de")} == {"zdnet-de"}
     assert {r[0] for r in ask(" TikTok ", "EU-DSA")} == {"20min"}
     assert ask("zalo", "de-netzdg") == []
+
+
+def test_demo_records_every_source_it_crawled_in_source_status(demo_db):
+    """Each demo crawl run is an attempt at its source, as after ``crawl``: the news, Lumen, DSA and
+    URL-check runs have their row beside the transparency files' (the snapshot's old half-years are
+    stale, with the reason)."""
+    db_path, _, _, _ = demo_db
+    with sqlite3.connect(db_path) as conn:
+        states = dict(conn.execute("select source, state from source_status"))
+        google = conn.execute("select reason from source_status where source = 'google_removals'").fetchone()[0]
+    assert states == {"news": "ok", "lumen": "ok", "dsa_sor": "ok", "url_check": "ok", "google_removals": "stale",
+                      "meta_restrictions": "stale", "x_removals": "stale", "tiktok_removals": "stale"}
+    assert google.startswith("newest period ends 2023-12-31")

@@ -115,9 +115,13 @@ def test_staleness(newest, at, expected):
 def test_worst_event_of_a_crawl_run_wins(memory_db):
     source_status.record(memory_db, "meta_restrictions/2018-H2", state="drifted", reason="unknown header in a.csv",
                          crawl_run_id=5, at="2026-12-07T00:00:00Z")
+    source_status.record(memory_db, "meta_restrictions/2019-H1", state="failed", reason="b.csv quarantined",
+                         crawl_run_id=5, dataset_id=31, at="2026-12-07T00:00:00Z")
     row = source_status.record(memory_db, "meta_restrictions/2023-H2", state="ok", reason=None, crawl_run_id=5,
-                               at="2026-12-07T00:00:01Z")
-    assert (row["source"], row["state"], row["reason"]) == ("meta_restrictions", "drifted", "unknown header in a.csv")
+                               dataset_id=32, at="2026-12-07T00:00:01Z")
+    # the row names the dataset its reason is about, not the later one that loaded fine
+    assert (row["source"], row["state"], row["reason"], row["dataset_id"]) == (
+        "meta_restrictions", "failed", "b.csv quarantined", 31)
     row = source_status.record(memory_db, "meta_restrictions", state="ok", reason=None, crawl_run_id=6,
                                at="2026-12-08T00:00:00Z")
     assert (row["state"], row["reason"], row["last_success"]) == ("ok", None, "2026-12-08T00:00:00Z")

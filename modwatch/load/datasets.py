@@ -12,8 +12,8 @@ from collections import defaultdict
 
 import sqlite_utils
 
-from db.datasets import (QUARANTINED, current_dataset, fail_dataset, loading, quarantine_dataset, replace_current,
-                         unchanged_dataset)
+from db.datasets import (QUARANTINED, current_dataset, fail_dataset, loading, quarantine_dataset, refused_dataset,
+                         replace_current, unchanged_dataset)
 from db.overlaps import settle_overlaps
 from db.rejects import insert_reject
 from db.timestamps import iso_utc
@@ -73,12 +73,18 @@ def load_dataset(
         logger.info("%s: %s unchanged (dataset %s): not loaded again", source, url, current["id"])
         return {"dataset_id": current["id"], "status": "unchanged", "rows_read": current["rows_read"],
                 "rows_stored": 0, "rows_rejected": 0}
+    held = None if accept_shrink else refused_dataset(db, source=source, url=url, sha256=sha256)
+    if held is not None:  # the same bytes were refused before: refused again, not stored a second time
+        logger.error("%s: %s is the file quarantined as dataset %s (%s): not stored again", source, url,
+                     held["id"], held["error"])
+        return {"dataset_id": held["id"], "status": QUARANTINED, "rows_read": held["rows_read"],
+                "rows_stored": 0, "rows_rejected": 0, "error": held["error"]}
     fetched_at = fetched_at or iso_utc()
     with loading(db, source=source, url=url, fetched_at=fetched_at, sha256=sha256, byte_size=len(data),
                  crawl_run_id=crawl_run_id, warc_record_id=warc_record_id) as load, db.atomic():
         load.schema_version = registered.schema_version(data)
         db["datasets"].update(load.dataset_id, {"schema_version": load.schema_version})  # settle_overlaps reads it
-        problems = file_problems(parser, data, announced_size=announced_size)
+        problems = file_problems(parser, data, announced_size=announced_size, source_url=url)
         locations = set()
         batches: dict[str, list[dict]] = defaultdict(list)
         for location, row in checked(registered.parse(data, source_url=url), fetched_at=fetched_at):

@@ -49,13 +49,18 @@ FIRST_YEAR = {"Google": 2009, "X": 2012, "Meta": 2013, "TikTok": 2019}
 EARLIEST_YEAR = min(FIRST_YEAR.values())
 
 
-def file_problems(parser: str, data: bytes, *, announced_size: int | None = None) -> list[str]:
-    """Why ``data`` (a file for ``PARSERS[parser]``) is not whole or not of a known layout; ``[]`` if fine."""
+def file_problems(parser: str, data: bytes, *, announced_size: int | None = None,
+                  source_url: str | None = None) -> list[str]:
+    """Why ``data`` (a file for ``PARSERS[parser]``, downloaded from ``source_url``) is not whole or not of a
+    known layout; ``[]`` if fine. A reason about one CSV names the file (its zip member, or the URL's file)."""
     problems = []
     if announced_size is not None and len(data) < announced_size:
         problems.append(f"size {len(data)} bytes, below the {announced_size} the server announced (Content-Length)")
     try:
-        problems += _LAYOUT_CHECKS[parser](data)
+        if parser == "google_removals":
+            problems += _google(data, source_url)
+        else:
+            problems += _LAYOUT_CHECKS[parser](data)
     except (*ZIP_ERRORS, ValueError) as error:  # ValueError: LayoutError, bad JSON
         problems.append(f"unreadable file: {error}")
     return problems
@@ -108,8 +113,8 @@ GOOGLE_COMPLETE_SETS = (
 )
 
 
-def _google(data: bytes) -> list[str]:
-    members = list(google._members(data))  # a member of unknown layout raises LayoutError (a ValueError)
+def _google(data: bytes, source_url: str | None = None) -> list[str]:
+    members = list(google._members(data, source_url or google.URL))  # a member of unknown layout raises LayoutError (a ValueError)
     problems = []
     if data[:4] == b"PK\x03\x04":
         found = {match.layout.name for _, match, _ in members}

@@ -18,7 +18,7 @@ import threading
 import urllib.request
 
 import db
-from db.dsa import load_dump
+from modwatch.load.dsa import load_dump
 from modwatch import publish
 from tests.helpers import ROOT, free_port, modwatch, wait_for
 from tests.transparency.samples import V1, fixture

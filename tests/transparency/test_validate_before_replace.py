@@ -241,3 +241,32 @@ def test_tiktok_half_year_from_workbook_and_derived_csv_counts_once(memory_db):
     demoted = memory_db.execute("select requests, duplicate_of from removal_requests where country = 'AU' "
                                 "and counts_in_total = 0 and report = 'tiktok/government_removal_requests'").fetchall()
     assert [tuple(r) for r in demoted] == [(231, f"dataset 2: https://example.org/t/{xlsx_name}")]
+
+
+def test_a_quarantined_file_downloaded_again_is_refused_without_storing_it_twice(x_loaded):
+    """The same bytes from the same URL are the same refusal: one datasets row, its rows stored once;
+    ``accept_shrink`` loads them anew."""
+    database, data, before = x_loaded
+    lines = data.split(b"\n")
+    cut = b"\n".join(lines[:300] + lines[621:])
+    first = load(database, "x_removals", cut, url=X_URL)
+    stored = database.execute("select count(*) from removal_requests").fetchone()[0]
+    again = load(database, "x_removals", cut, url=X_URL)
+    assert again == {**first, "rows_stored": 0, "rows_rejected": 0}
+    assert_quarantined(database, again, before, "far below the 1858 rows of the current dataset")
+    assert database.execute("select count(*) from datasets where status = 'quarantined'").fetchone()[0] == 1
+    assert database.execute("select count(*) from removal_requests").fetchone()[0] == stored
+    assert load(database, "x_removals", cut, url=X_URL, accept_shrink=True)["status"] == "loaded"
+
+
+def test_a_lone_google_csv_cut_short_is_quarantined_under_its_own_name(memory_db, google_zip):
+    """A Google CSV downloaded on its own: the reason names that file (from its URL), not the zip."""
+    with zipfile.ZipFile(io.BytesIO(google_zip)) as archive:
+        name = next(n for n in archive.namelist() if n.endswith("/google-government-removal-requests.csv"))
+        body = archive.read(name)
+    url = "https://storage.googleapis.com/transparencyreport/google-government-removal-requests.csv"
+    cut = body[: body.index(b"\n", len(body) // 2) + 12]
+    result = load(memory_db, "google_removals", cut, url=url)
+    assert result["status"] == "quarantined"
+    assert result["error"].startswith("google-government-removal-requests.csv: ends inside a row (")
+    assert ".zip" not in result["error"]
