@@ -21,11 +21,11 @@ For each size (``--sizes``, default 1,000,000 and 10,000,000):
 
 Goal (issue 16): every request < 1 s at 10 M, none refused, CSV >= 20,000 rows/s.
 
-Figures at 1,000,000 statements (2026-12-07, 2-core machine shared with other jobs, load average ~10; the table is
-in README "DSA statements at scale"): table page 600 ms (was refused), summary queries, dashboard and canned queries
-4-76 ms, ranked bounded search 300 ms, platform + 6 h page 1.4 s, CSV 7,081 rows/s wall = 21,958 rows per server
-CPU-second (was 143 rows/s), 2,122 MiB per million statements, load peak RSS 184 MiB; still over: the table's own
-``?_search=`` of a common word (400) and ``_facet_array`` on the whole table (facet timed out). 10 M not run here.
+Figures at 1,000,000 statements (2026-12-07, 2-core machine shared with other jobs, load average ~6; the table is in
+README "DSA at 1 million statements: figures"): 18 of 19 requests < 1 s, none refused (table page 327 ms,
+``_facet_array=territorial_scope`` 25 ms, ``?_search=account`` 350 ms with all 697k matches counted); over: the
+territorial-scope facet of a 60,605-row filter (1,009 ms). CSV 17,547 rows/s wall = 22,200 rows per server CPU-second
+(was 143 rows/s), 2,189 MiB per million statements, load 7,205 rows/s with peak RSS 199 MiB.
 
 Usage: ``MODWATCH_SHARED=/work/shared python benchmarks/dsa_scale.py --sizes 1000000 [--workdir DIR] [--keep]``
 """
