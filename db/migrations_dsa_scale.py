@@ -8,6 +8,15 @@ Indexes on ``statements_of_reasons``
     range; a facet on one of them is a covering-index scan. ``dataset_id`` is indexed for the
     per-load summary and for undoing a failed load.
 
+Index order (m004): the site sorts by ``created_at`` descending with ties broken by ``id``
+ascending (Datasette's keyset pages, ``datasette/plugins/modwatch_paging.py``). Indexes
+``(created_at, id DESC)`` (``sor_created_at_desc``) and ``(column, created_at, id DESC)`` read
+backwards give exactly that order: no sort at all. With ``(created_at)`` alone SQLite had to sort
+the ties, and for a small LIMIT (``?_size=0``, a page of facets) it chose to sort the **whole**
+table instead (0.9 s at 200,000 statements, SQLite 3.40). Not ``created_at DESC``: statements are
+loaded in ascending time, and a descending index filled that way has half-empty pages (+350 MiB
+per million statements). ``sor_created_at`` stays for ``?_sort=created_at``.
+
 Child tables ``sor_decision_visibility``, ``sor_category_addition``, ``sor_category_specification``,
 ``sor_content_type`` (m002; they were ``json_each`` views)
     One row per element of the statement's JSON list: ``(statement_id, value)``, WITHOUT
@@ -126,3 +135,12 @@ def m003_summary_tables(db):
             where s.origin = 'statements' and s.day = c.day and s.platform_name = c.platform_name)""")
     for (dataset_id,) in db.execute("select distinct dataset_id from statements_of_reasons").fetchall():
         dsa_summary.add_dataset(db, dataset_id, child_tables=False)
+
+
+@migrations()
+def m004_created_at_descending(db):
+    """Indexes in the site's default order, ``created_at DESC, id`` (see the module docstring)."""
+    db.execute("create index if not exists sor_created_at_desc on statements_of_reasons(created_at, id desc)")
+    for column in FILTER_COLUMNS:
+        db.execute(f"drop index if exists sor_{column}_created_at")
+        db.execute(f"create index sor_{column}_created_at on statements_of_reasons({column}, created_at, id desc)")
