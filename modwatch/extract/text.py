@@ -12,7 +12,7 @@ call. Steps, all generic (no rule is keyed to a site):
    known theme container of the article text (Zox News ``#mvp-content-main``, WordPress
    ``.entry-content``, schema.org ``[itemprop=articleBody]``) holding most of its prose, only that
    container is read;
-3. run trafilatura's extraction cascade (``trafilatura.core.trafilatura_sequence``: boilerplate pruning,
+3. run trafilatura's extraction cascade (its public ``bare_extraction``, no metadata: boilerplate pruning,
    main-content detection, tag conversion, comparison with readability and jusText as in trafilatura's
    default mode; its fast mode alone read less on trafilatura's evaluation pages);
 4. trim what the cascade keeps around the text: the header (section label, headline, byline),
@@ -37,9 +37,8 @@ import unicodedata
 
 import lxml.html
 from lxml import etree
-from trafilatura.core import trafilatura_sequence
+from trafilatura import bare_extraction, load_html
 from trafilatura.settings import Extractor
-from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
 from modwatch.extract.blocks import prose, rejoin_split_paragraphs, repair_lists
@@ -204,10 +203,10 @@ def extract_body(html_or_tree, url: str | None = None, *, title: str | None = No
     container = _theme_container(tree)
     if container is not None and prose(container) >= CONTAINER_SHARE * prose(tree):
         tree = _as_page(container)
-    body, text = _cascade(tree, _OPTIONS, url)
+    body, text = _cascade(tree, url)
     # below trafilatura's own minimum, its result is a rescue that splits words at inline tags;
     # such a short page is all article anyway
-    if body is None or len(text) < _OPTIONS.min_extracted_size or not len(body):
+    if body is None or len(text) < _MIN_EXTRACTED_SIZE or not len(body):
         lines = html_to_text(_fallback_root(tree)).split("\n")
         if len(lines) > 1 and normalise(lines[0]) in titles:
             lines = lines[1:]
@@ -221,17 +220,23 @@ def extract_body(html_or_tree, url: str | None = None, *, title: str | None = No
     return unicodedata.normalize("NFC", xmltotxt(body, False).strip())
 
 
-def _cascade(tree, options, url):
+def _cascade(tree, url):
+    """trafilatura's cascade through its public ``bare_extraction`` (no metadata): the body element it keeps
+    (``<body>`` of ``p``/``head``/``list`` ..., serialised by ``trafilatura.xml.xmltotxt``) and its text."""
+    options = Extractor(output_format="txt", fast=False, comments=False, tables=True, dedup=False, url=url)
     try:
-        body, text, _, _ = trafilatura_sequence(tree, options, url)
+        document = bare_extraction(tree, options=options)
     except Exception:  # noqa: BLE001 - the cascade's internals must not lose the page
         return None, ""
-    return body, text or ""
+    if document is None:  # trafilatura found no text at all
+        return None, ""
+    return document.body, document.raw_text or ""
 
 
 #: trafilatura settings: its full cascade (its own extractor compared with readability's and jusText's: the
-#: fast mode alone read less on trafilatura's evaluation pages and no more on Zyte's), no comments, tables kept
-_OPTIONS = Extractor(output_format="txt", fast=False, comments=False, tables=True, dedup=False)
+#: fast mode alone read less on trafilatura's evaluation pages and no more on Zyte's), no comments, tables kept;
+#: a result shorter than its ``min_extracted_size`` is a rescue (see ``extract_body``)
+_MIN_EXTRACTED_SIZE = Extractor().min_extracted_size
 
 
 def _title_candidates(tree, title):
