@@ -43,7 +43,8 @@ from trafilatura.xml import xmltotxt
 
 from modwatch.extract.blocks import prose, rejoin_split_paragraphs, repair_lists
 from modwatch.extract.preclean import join_split_bodies, preclean
-from modwatch.extract.trim import drop_promos, element_text, link_texts, normalise, trim_footer, trim_header
+from modwatch.extract.trim import (drop_promos, drop_gallery_lines, element_text, link_texts, normalise, trim_footer,
+                                   trim_header)
 
 #: tags whose start and end break the text into lines (HTML "flow content" that forms blocks)
 BLOCK_TAGS = frozenset(
@@ -214,6 +215,7 @@ def extract_body(html_or_tree, url: str | None = None, *, title: str | None = No
     rejoin_split_paragraphs(body)
     trim_header(body, titles)
     drop_promos(body, links)
+    drop_gallery_lines(body)
     trim_footer(body)
     # NFC, as trafilatura returns its text: one spelling of each character (Bengali "য়" is U+09AF U+09BC
     # whether the page wrote it so or as U+09DF), so that searches and comparisons find it

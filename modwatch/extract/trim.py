@@ -115,3 +115,69 @@ def trim_footer(body) -> None:
             _remove(last)
         else:
             break
+
+
+
+#: a slide counter ("4 von 17", "12 / 50", "3 of 20"): a number, at most a short word or sign, the count
+_COUNTER_RE = re.compile(r"^\d{1,3}\s*(?:[^\w\s]|[^\W\d_]{1,4})\s*(\d{1,3})$")
+#: what a gallery repeats is short: a control ("Bild anzeigen") or a photographer's credit
+REPEATED_LINE_MAX = 40
+#: ... and repeated at least this often
+REPEATS = 3
+
+
+def _text_lines(body) -> list:
+    """Paragraphs and headings holding text, outside tables and lists, in page order (``<p>`` of a kept fallback
+    result may sit in ``<div>`` elements of their own)."""
+    lines = []
+    for el in body.iter("p", "head"):
+        if any(a.tag in ("cell", "item", "row", "table", "list", "ul", "ol") for a in el.iterancestors()):
+            continue
+        if element_text(el):
+            lines.append(el)
+    return lines
+
+
+def drop_gallery_lines(body) -> None:
+    """Drop the controls and credits of a photo gallery or slideshow that the cascade kept with the text.
+
+    Two shapes, neither of which an article's own text takes: slide counters with one total ("1 von 17" ...
+    "17 von 17", at least ``REPEATS``), which go with the short lines standing by each of them ("Bild anzeigen",
+    "Bild schließen"); and the same short line ``REPEATS`` times or more in a row (a photographer's credit under
+    each of 44 slides whose images are gone). The slides' own captions or steps stay; a short line repeated
+    apart from counters (a meal plan's "Eat every 2-3 hours" under each meal) stays too.
+    """
+    lines = _text_lines(body)
+    keys = [normalise(element_text(el)) if len(element_text(el)) <= REPEATED_LINE_MAX and not len(el) else None
+            for el in lines]
+    doomed: set[int] = set()
+    counters: dict[str, list[int]] = {}
+    for i, el in enumerate(lines):
+        m = keys[i] is not None and _COUNTER_RE.match(element_text(el))
+        if m:
+            counters.setdefault(m[1], []).append(i)
+    for members in counters.values():
+        if len(members) < REPEATS:
+            continue
+        doomed.update(members)
+        # the short lines by each counter ("Bild anzeigen" / "Bild schließen" just before it)
+        by_counter: dict[str, set[int]] = {}
+        for i in members:
+            for step in (-1, 1):
+                j = i + step
+                while 0 <= j < len(lines) and keys[j] and j not in members:
+                    by_counter.setdefault(keys[j], set()).add(i)
+                    j += step
+        for key, seen in by_counter.items():
+            if len(seen) >= REPEATS:
+                doomed.update(j for j, other in enumerate(keys) if other == key)
+    start = 0
+    for i in range(1, len(lines) + 1):
+        if i < len(lines) and keys[i] is not None and keys[i] == keys[start]:
+            continue
+        if keys[start] is not None and i - start >= REPEATS:
+            doomed.update(range(start, i))
+        start = i
+    for i in doomed:
+        if lines[i].getparent() is not None:
+            _remove(lines[i])

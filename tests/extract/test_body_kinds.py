@@ -78,3 +78,33 @@ def test_bare_text_between_paragraphs_goes_back_into_its_paragraph():
     body = etree.fromstring("<div><p>NEW DELHI: </p>Pakistan<p>'s army said so.</p><p>Then</p>X<p>Other news.</p></div>")
     rejoin_split_paragraphs(body)
     assert [p.text for p in body.iter("p")] == ["NEW DELHI: Pakistan's army said so.", "ThenX", "Other news."]
+
+
+def test_a_slideshow_keeps_its_steps_and_loses_its_controls():
+    # backen.de (trafilatura-eval, tune half): 17 recipe steps in a slideshow, each with "Bild anzeigen",
+    # "Bild schließen" and its counter "N von 17"
+    page = gzip.decompress((FIXTURES / "extraction" / "backen.de.maulwurfkuchen.html.gz").read_bytes())
+    lines = extract_body(page).split("\n")
+    assert "Wasche nun 250 g Erdbeeren und schneide sie in kleine Würfel." in lines
+    assert "Verstreiche die Sahne kuppelartig auf dem Boden." in lines
+    assert [line for line in lines if line in ("Bild anzeigen", "Bild schließen")] == []
+    assert [line for line in lines if re.fullmatch(r"\d+ von 17", line)] == []
+
+
+def test_a_photo_gallery_loses_its_credits_and_the_article_stays():
+    # outdoor-magazin.com (trafilatura-eval, tune half): a 44-slide gallery whose only text is each photo's credit
+    page = gzip.decompress((FIXTURES / "extraction" / "outdoor-magazin.com-vanlife.html.gz").read_bytes())
+    text = extract_body(page)
+    assert text.count("imagebank.sweden.se") == 2  # the two credits of the article's own photos, with a name
+    assert "Moa Karlberg/imagebank.sweden.se" in text.split("\n")
+    assert "Bei Veranstaltungen mit mehr als 20 Teilnehmern gilt die 2G-Regel." in text
+    assert "Parkpätze zum Übernachten mit dem Van" in text
+
+
+def test_repeated_lines_of_a_meal_plan_are_not_a_gallery():
+    # a short line under each item that is not next to a slide counter, nor repeated in a row, is the text's own
+    meal = "<p>Eat every 2–3 hours</p>"
+    html = "<html><body><article><h1>Plan</h1>" + "".join(
+        f"<h2>Meal {n}</h2><p>{'A full description of what this meal holds and why it comes now. ' * 3}</p>{meal}"
+        for n in range(1, 6)) + "</article></body></html>"
+    assert extract_body(html).split("\n").count("Eat every 2–3 hours") == 5
