@@ -139,7 +139,7 @@ def _label_before(tail_of, owner) -> str:
     previous = owner.getprevious()
     if previous is not None and isinstance(previous.tag, str):
         text = " ".join(previous.itertext()).strip()
-        if len(text) <= 40:
+        if len(text) <= 40 and not any(ch.isdigit() for ch in text):  # a label, not a dateline of its own
             return text
     parent = owner.getparent()
     if owner.tag in _INLINE_TAGS and parent is not None:  # "Published <span>November 9, 2023</span>"
@@ -169,8 +169,11 @@ def _visible_candidates(tree, excluded: Exclusions, languages=None, fetched_at=N
             element.get("title") or ""
         context = _context(element)
         text = " ".join(element.itertext()).strip()
+        # "Updated <time datetime=…>" labels the element from the text before it
+        label = text or _label_before(None, element)
         modified = "modified" in itemprop or bool(_MODIFIED_CLASS_RE.search(context)) or \
-            bool(_LABEL_UPDATED_RE.search(text) and not _LABEL_PUBLISHED_RE.search(text))
+            bool(_LABEL_UPDATED_RE.search(label) and not _LABEL_PUBLISHED_RE.search(label)) or \
+            bool(_LABEL_UPDATED_RE.search(_label_before(None, element)) and not _LABEL_PUBLISHED_RE.search(text))
         if "published" in itemprop or "created" in itemprop or "modified" in itemprop:
             score, where = 6, f"itemprop:{itemprop}"
         elif element.tag == "time" and (element.get("pubdate") is not None or _PUBLISH_CLASS_RE.search(context) or
@@ -293,15 +296,19 @@ def _score_visible(tree, kind: str, languages, fetched_at, excluded: Exclusions)
     return best[0].score, with_source(best[1], best[0].found_in), best[0].order
 
 
-def shows_day(tree, day: str, kind: str, languages, fetched_at, excluded: Exclusions) -> bool:
+def shows_day(tree, day: str, kind: str, languages, fetched_at, excluded: Exclusions, *, local: bool = False) -> bool:
     """True when a dateline of the page (any candidate outside comments, navigation, related lists…) reads as
-    ``day`` (``YYYY-MM-DD``). Parses every candidate: for settling a disagreement, not for every page."""
+    ``day`` (``YYYY-MM-DD``); with ``local``, a UTC time (``<time datetime="…Z">``) does not count: it shows no
+    day of the page's own. Parses every candidate: for settling a disagreement, not for every page."""
     for candidate in _visible_candidates(tree, excluded, languages, fetched_at):
         if candidate.modified != (kind == "modified") or candidate.score < 1:
             continue
         parsed = parse_date(candidate.value, languages=languages, fetched_at=fetched_at)
-        if parsed is not None and parsed.local_day == day:
-            return True
+        if parsed is None or parsed.local_day != day:
+            continue
+        if local and parsed.precision in ("second", "minute", "hour") and parsed.offset == "+00:00":
+            continue
+        return True
     return False
 
 
