@@ -41,6 +41,11 @@ def test_yearless_listing_date_is_the_nearest_past_day_of_the_fetch():
     # a day earlier in the fetch year stays in that year; day-first spelling too
     assert parse_date("Jan 2", languages=["en"], fetched_at=fetched).utc_iso == "2015-01-02"
     assert parse_date("14. Dezember", languages=["de"], fetched_at=fetched).utc_iso == "2014-12-14"
+    # dateparser settles the year (nearest past day, one day of slack for pages ahead of UTC): "Jan 7" fetched on
+    # the 6th is the 7th, "Jan 8" is last year's, and 29 February the last leap year's
+    assert parse_date("Jan 7", languages=["en"], fetched_at=fetched).utc_iso == "2015-01-07"
+    assert parse_date("Jan 8", languages=["en"], fetched_at=fetched).utc_iso == "2014-01-08"
+    assert parse_date("29 Feb", languages=["en"], fetched_at=fetched).utc_iso == "2012-02-29"
     # without a fetch time a year-less date is no date (never the current year guessed)
     assert parse_date("Dec 14 11:00", languages=["en"]) is None
 

@@ -148,7 +148,7 @@ def _named_month_match(text: str, languages: tuple[str, ...]) -> Found | None:
 def yearless_match(text: str, languages: tuple[str, ...], fetched_at: datetime) -> Found | None:
     """A day and month name without a year (``Dec 14 11:00``, ``14. Dezember``) on a listing: the nearest date
     on or before the fetch day (a day after it is allowed for time zones), so ``Dec 14`` fetched on 2015-01-06 is
-    2014-12-14."""
+    2014-12-14 (dateparser settles the year: :func:`_nearest_past`)."""
     names, alternation = month_names(languages)
     if alternation is None:
         return None
@@ -162,13 +162,32 @@ def yearless_match(text: str, languages: tuple[str, ...], fetched_at: datetime) 
         day = int(after[1]) if after else int(before[1]) if before else None
         if day is None:
             continue
-        fetched = (fetched_at.astimezone(timezone.utc) if fetched_at.tzinfo else fetched_at).date()
-        month = names[m.group()]
-        for year in (fetched.year, fetched.year - 1):
-            if _valid(year, month, day) and date(year, month, day) <= fetched + timedelta(days=1):
-                start = m.start() - (len(lowered[:m.start()]) - before.start()) if before and not after else m.start()
-                return Found(year, month, day, start, m.end() + (after.end() if after else 0))
+        resolved = _nearest_past(day, names[m.group()], fetched_at)
+        if resolved is not None and _valid(resolved.year, resolved.month, resolved.day):
+            start = m.start() - (len(lowered[:m.start()]) - before.start()) if before and not after else m.start()
+            return Found(resolved.year, resolved.month, resolved.day, start, m.end() + (after.end() if after else 0))
     return None
+
+
+def _nearest_past(day: int, month: int, fetched_at: datetime) -> date | None:
+    """The year of a day and month read without one, as dateparser settles it: ``PREFER_DATES_FROM='past'`` with
+    ``RELATIVE_BASE`` one day after the fetch time in UTC (a page ahead of UTC may show the next day). The month
+    was already recognised in the page's language, so dateparser reads it in English."""
+    from dateparser.date import DateDataParser
+
+    base = fetched_at.astimezone(timezone.utc).replace(tzinfo=None) if fetched_at.tzinfo else fetched_at
+    settings = {"PREFER_DATES_FROM": "past", "RELATIVE_BASE": base + timedelta(days=1),
+                "REQUIRE_PARTS": ["day", "month"], "RETURN_AS_TIMEZONE_AWARE": False}
+    parser = DateDataParser(languages=["en"], settings=settings, try_previous_locales=False)
+    try:
+        value = parser.get_date_data(f"{day} {_MONTH_NAMES[month - 1]}").date_obj
+    except (ValueError, OverflowError, TypeError):
+        return None
+    return value.date() if value is not None else None
+
+
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                "November", "December")
 
 
 def find_absolute(text: str, languages: tuple[str, ...], day_first: bool | None) -> Found | None | bool:
