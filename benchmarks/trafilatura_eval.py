@@ -13,19 +13,18 @@ Every figure is printed for the two fixed halves of the corpus (``benchmarks/hal
 (rules are judged on it) and ``held-out`` (never tuned on), and for all pages. The tools get the
 page's bytes and no URL, as trafilatura's gate does.
 
-Figures of the last commit of the extractor before CPU timing (same run as ``article_extraction.py``'s;
-pages/s by the wall clock, under load)::
+Figures of one run (2-core machine shared with other jobs)::
 
-    tool                                    half pages      F1    prec  recall  pages/s
-    modwatch extract_body                   tune   481  0.9286  0.9167  0.9409
-    modwatch extract_body               held-out   509  0.9238  0.9178  0.9299
-    modwatch extract_body                    all   990  0.9262  0.9172  0.9353      6.1
-    trafilatura 2.3 default (fallback)      tune   481  0.9228  0.8991  0.9478
-    trafilatura 2.3 default (fallback)  held-out   509  0.9292  0.9137  0.9451
-    trafilatura 2.3 default (fallback)       all   990  0.9261  0.9065  0.9465     10.9
-    trafilatura 2.3 fast                    tune   481  0.9167  0.9007  0.9332
-    trafilatura 2.3 fast                held-out   509  0.9239  0.9134  0.9346
-    trafilatura 2.3 fast                     all   990  0.9204  0.9072  0.9339     22.7
+    tool                                       half pages      F1    prec  recall pages/CPU-s
+    modwatch extract_body                      tune   481  0.9289  0.9173  0.9409
+    modwatch extract_body                  held-out   509  0.9245  0.9179  0.9313
+    modwatch extract_body                       all   990  0.9267  0.9176  0.9360        28.1
+    trafilatura 2.3 default (fallback)         tune   481  0.9228  0.8991  0.9478
+    trafilatura 2.3 default (fallback)     held-out   509  0.9292  0.9137  0.9451
+    trafilatura 2.3 default (fallback)          all   990  0.9261  0.9065  0.9465        25.6
+    trafilatura 2.3 fast                       tune   481  0.9167  0.9007  0.9332
+    trafilatura 2.3 fast                   held-out   509  0.9239  0.9134  0.9346
+    trafilatura 2.3 fast                        all   990  0.9204  0.9072  0.9339        32.1
 
 Usage::
 
