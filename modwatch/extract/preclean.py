@@ -22,7 +22,7 @@ _TAXONOMY_RE = re.compile(r"(?:^|\s)(?:category|tag|post_tag|topic|section)-\S*"
 
 
 #: a list whose text is more than this share of link text is a list of links
-LIST_LINK_DENSITY = 0.6
+LIST_LINK_DENSITY = 0.8
 
 
 #: in a list of headlines (or a menu) each item's link is at least this share of the item's text

@@ -30,6 +30,10 @@ def body_of(folder: str, name: str) -> str:
     # the theme container holds a small part of the text: the whole page is read
     ("extraction", "colours-of-the-soul.alhelm.net.html",
      ["Einen Paralel-Scan", "1 Projektfahrplan-Broschüre"], ["ein Buch-Gewinn"]),
+    # the article's own list of press links, two thirds of its text in links, is no list of other stories
+    ("extraction", "infocomcgt.fr.caisse.html",
+     ["Reportage JT 13 heures de France 2", "1 545 500 EUROS", "ou tout autre régression sociale"],
+     ["Votre adresse e-mail ne sera pas publiée", "Contactez vos représentants"]),
     # a legal note far above the article is no chunk of a split body
     ("extraction", "finanzcheck.de.finanzierung.html",
      ["Im Vergleich zum Leasing gehört bei der Finanzierung das Fahrzeug am Ende dem Halter",
