@@ -84,9 +84,13 @@ def trim_header(body, titles: set[str]) -> None:
 
 
 def link_texts(tree) -> set[str]:
-    """Normalised texts of the page's links of at least 4 words (headlines of other stories...)."""
+    """Normalised texts of the page's links to other pages of at least 4 words (headlines of other stories...).
+    A link within the page (``href="#…"``: a table of contents naming the article's own sections) or to an email
+    address or phone number points nowhere else."""
     texts = set()
     for a in tree.iter("a"):
+        if (a.get("href") or "").strip().lower().startswith(("#", "mailto:", "tel:")):
+            continue
         text = normalise(a.text_content())
         if text.count(" ") >= 3:
             texts.add(text)

@@ -34,6 +34,13 @@ def body_of(folder: str, name: str) -> str:
     ("extraction", "infocomcgt.fr.caisse.html",
      ["Reportage JT 13 heures de France 2", "1 545 500 EUROS", "ou tout autre régression sociale"],
      ["Votre adresse e-mail ne sera pas publiée", "Contactez vos représentants"]),
+    # a section heading that the article's table of contents links to (#anchor) is no other story's headline
+    ("extraction", "selbstversorger.de-Huhn.html",
+     ["Ab wann legen Hühner Eier?", "Die jeweilige Hühnerrasse spielt in Bezug"],
+     ["Atme tief durch bevor du Michaela", "20 Zeichen, dass ein Herzinfarkt"]),
+    # nor is a paragraph that is an email address (mailto:)
+    ("extraction", "sauvonsluniversite.com.spip.html",
+     ["suivi.reformes.blanquer@gmail.com", "Grève et mobilisation pour le climat"], ["La semaine de SLU"]),
     # a legal note far above the article is no chunk of a split body
     ("extraction", "finanzcheck.de.finanzierung.html",
      ["Im Vergleich zum Leasing gehört bei der Finanzierung das Fahrzeug am Ende dem Halter",
