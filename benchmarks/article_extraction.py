@@ -178,7 +178,7 @@ def main(argv=None) -> int:
     folder = shared_dir() / "article-extraction-benchmark"
     html, truths, urls = load_pages(folder, args.pages)
     print(f"{len(html)} pages from {folder}")
-    same_work("extract_body(html, url) (trafilatura's cascade in fast mode inside, then its own trimming)",
+    same_work("extract_body(html, url) (trafilatura's full cascade inside, then its own cleaning)",
               "trafilatura.extract(html, url=url, include_comments=False): fast=True, include_tables=True, "
               "deduplicate=False (modwatch's options) and default mode; same str, pages in memory, interleaved runs")
     print(f"{'tool':45} {'half':>8} {'F1':>6} {'prec':>6} {'recall':>6} {'acc':>6} {'pages/CPU-s':>12}")
