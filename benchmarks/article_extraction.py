@@ -14,10 +14,10 @@ with ``--repeat N`` the tools run N times, interleaved, and the best run of each
 machine may be shared).
 
 Same input, same options: every tool gets the page's HTML (``str``) and its URL. modwatch runs
-trafilatura's extraction cascade in *fast* mode internally (no readability/jusText comparison,
-no comments, tables kept), so the like-for-like speed reference is ``trafilatura.extract(...,
-fast=True, include_comments=False, include_tables=True, deduplicate=False)``; trafilatura's
-*default* mode (its fallbacks on, comments off) is the quality reference. modwatch's extra work
+trafilatura's full extraction cascade internally (``bare_extraction``: readability/jusText comparison on,
+no comments, tables kept), so trafilatura's *default* mode (its fallbacks on, comments off) is the
+like-for-like reference; ``trafilatura.extract(..., fast=True, include_comments=False, include_tables=True,
+deduplicate=False)`` is the faster one. modwatch's extra work
 (pre-cleaning, header and footer trimming) is what its F1 and exact matches pay for.
 
 Every figure is printed for the two fixed halves of the corpus (``benchmarks/halves.py``): ``tune``
@@ -178,7 +178,7 @@ def main(argv=None) -> int:
     folder = shared_dir() / "article-extraction-benchmark"
     html, truths, urls = load_pages(folder, args.pages)
     print(f"{len(html)} pages from {folder}")
-    same_work("extract_body(html, url) (trafilatura's cascade in fast mode inside, then its own trimming)",
+    same_work("extract_body(html, url) (trafilatura's full cascade inside, then its own cleaning)",
               "trafilatura.extract(html, url=url, include_comments=False): fast=True, include_tables=True, "
               "deduplicate=False (modwatch's options) and default mode; same str, pages in memory, interleaved runs")
     print(f"{'tool':45} {'half':>8} {'F1':>6} {'prec':>6} {'recall':>6} {'acc':>6} {'pages/CPU-s':>12}")

@@ -30,6 +30,17 @@ def body_of(folder: str, name: str) -> str:
     # the theme container holds a small part of the text: the whole page is read
     ("extraction", "colours-of-the-soul.alhelm.net.html",
      ["Einen Paralel-Scan", "1 Projektfahrplan-Broschüre"], ["ein Buch-Gewinn"]),
+    # the article's own list of press links, two thirds of its text in links, is no list of other stories
+    ("extraction", "infocomcgt.fr.caisse.html",
+     ["Reportage JT 13 heures de France 2", "1 545 500 EUROS", "ou tout autre régression sociale"],
+     ["Votre adresse e-mail ne sera pas publiée", "Contactez vos représentants"]),
+    # a section heading that the article's table of contents links to (#anchor) is no other story's headline
+    ("extraction", "selbstversorger.de-Huhn.html",
+     ["Ab wann legen Hühner Eier?", "Die jeweilige Hühnerrasse spielt in Bezug"],
+     ["Atme tief durch bevor du Michaela", "20 Zeichen, dass ein Herzinfarkt"]),
+    # nor is a paragraph that is an email address (mailto:)
+    ("extraction", "sauvonsluniversite.com.spip.html",
+     ["suivi.reformes.blanquer@gmail.com", "Grève et mobilisation pour le climat"], ["La semaine de SLU"]),
     # a legal note far above the article is no chunk of a split body
     ("extraction", "finanzcheck.de.finanzierung.html",
      ["Im Vergleich zum Leasing gehört bei der Finanzierung das Fahrzeug am Ende dem Halter",
@@ -78,3 +89,33 @@ def test_bare_text_between_paragraphs_goes_back_into_its_paragraph():
     body = etree.fromstring("<div><p>NEW DELHI: </p>Pakistan<p>'s army said so.</p><p>Then</p>X<p>Other news.</p></div>")
     rejoin_split_paragraphs(body)
     assert [p.text for p in body.iter("p")] == ["NEW DELHI: Pakistan's army said so.", "ThenX", "Other news."]
+
+
+def test_a_slideshow_keeps_its_steps_and_loses_its_controls():
+    # backen.de (trafilatura-eval, tune half): 17 recipe steps in a slideshow, each with "Bild anzeigen",
+    # "Bild schließen" and its counter "N von 17"
+    page = gzip.decompress((FIXTURES / "extraction" / "backen.de.maulwurfkuchen.html.gz").read_bytes())
+    lines = extract_body(page).split("\n")
+    assert "Wasche nun 250 g Erdbeeren und schneide sie in kleine Würfel." in lines
+    assert "Verstreiche die Sahne kuppelartig auf dem Boden." in lines
+    assert [line for line in lines if line in ("Bild anzeigen", "Bild schließen")] == []
+    assert [line for line in lines if re.fullmatch(r"\d+ von 17", line)] == []
+
+
+def test_a_photo_gallery_loses_its_credits_and_the_article_stays():
+    # outdoor-magazin.com (trafilatura-eval, tune half): a 44-slide gallery whose only text is each photo's credit
+    page = gzip.decompress((FIXTURES / "extraction" / "outdoor-magazin.com-vanlife.html.gz").read_bytes())
+    text = extract_body(page)
+    assert text.count("imagebank.sweden.se") == 2  # the two credits of the article's own photos, with a name
+    assert "Moa Karlberg/imagebank.sweden.se" in text.split("\n")
+    assert "Bei Veranstaltungen mit mehr als 20 Teilnehmern gilt die 2G-Regel." in text
+    assert "Parkpätze zum Übernachten mit dem Van" in text
+
+
+def test_repeated_lines_of_a_meal_plan_are_not_a_gallery():
+    # a short line under each item that is not next to a slide counter, nor repeated in a row, is the text's own
+    meal = "<p>Eat every 2–3 hours</p>"
+    html = "<html><body><article><h1>Plan</h1>" + "".join(
+        f"<h2>Meal {n}</h2><p>{'A full description of what this meal holds and why it comes now. ' * 3}</p>{meal}"
+        for n in range(1, 6)) + "</article></body></html>"
+    assert extract_body(html).split("\n").count("Eat every 2–3 hours") == 5

@@ -41,6 +41,11 @@ def test_yearless_listing_date_is_the_nearest_past_day_of_the_fetch():
     # a day earlier in the fetch year stays in that year; day-first spelling too
     assert parse_date("Jan 2", languages=["en"], fetched_at=fetched).utc_iso == "2015-01-02"
     assert parse_date("14. Dezember", languages=["de"], fetched_at=fetched).utc_iso == "2014-12-14"
+    # dateparser settles the year (nearest past day, one day of slack for pages ahead of UTC): "Jan 7" fetched on
+    # the 6th is the 7th, "Jan 8" is last year's, and 29 February the last leap year's
+    assert parse_date("Jan 7", languages=["en"], fetched_at=fetched).utc_iso == "2015-01-07"
+    assert parse_date("Jan 8", languages=["en"], fetched_at=fetched).utc_iso == "2014-01-08"
+    assert parse_date("29 Feb", languages=["en"], fetched_at=fetched).utc_iso == "2012-02-29"
     # without a fetch time a year-less date is no date (never the current year guessed)
     assert parse_date("Dec 14 11:00", languages=["en"]) is None
 
@@ -90,3 +95,39 @@ def test_the_url_print_day_never_overrides_the_page_dateline():
     assert found.utc_iso == "2020-07-09T10:04:04Z"
     assert found.local_day == "2020-07-09"
     assert found.local_iso == "2020-07-09T10:04:04+00:00"
+
+
+WAPO_URL = ("https://www.washingtonpost.com/politics/federal-workers-are-returning-to-the-office-some-members-of-"
+            "congress-say-they-shouldnt-be/2020/07/08/c3d22ec8-c151-11ea-b4f6-cb39cd8940fb_story.html")
+WAPO_DATELINE = '<div class="display-date">July 9, 2020 at 6:40 PM EDT</div>'
+
+
+def _wapo_page(before_dateline: str = "") -> str:
+    import gzip
+
+    from tests.helpers import FIXTURES
+
+    html = gzip.decompress((FIXTURES / "dates" / "1676872902.html.gz").read_bytes()).decode("utf-8")
+    assert html.count(WAPO_DATELINE) == 1
+    return html.replace(WAPO_DATELINE, before_dateline + WAPO_DATELINE)
+
+
+def test_a_byline_agreeing_with_json_ld_beats_an_updated_date():
+    # washingtonpost.com (date-benchmark): JSON-LD datePublished 2020-07-09T10:04:04Z and the byline's dateline
+    # "July 9, 2020 at 6:40 PM EDT" agree; an "Updated August 5, 2020" in a link box below does not date it
+    from modwatch.extract.dates import find_modified_date, find_publication_date
+
+    page = _wapo_page()
+    assert "Updated August 5, 2020" in page
+    assert find_publication_date(page, WAPO_URL).local_day == "2020-07-09"
+    # the same byline with an "Updated <time>" line above the dateline, as many sites print it: that time is the
+    # modification date; neither it nor the URL's print day (/2020/07/08/) moves the publication day
+    page = _wapo_page('<div class="display-date">Updated <time datetime="2020-07-11T14:00:00Z">July 11, 2020 at '
+                      '10:00 AM EDT</time></div>')
+    found = find_publication_date(page, WAPO_URL)
+    assert (found.local_day, found.found_in) == ("2020-07-09", "json-ld:datePublished")
+    assert find_modified_date(page, WAPO_URL).local_day == "2020-07-11"
+    # an unlabelled <time> of another day by the byline does not outvote JSON-LD and the dateline it agrees with
+    page = _wapo_page('<time datetime="2020-07-11T14:00:00Z">July 11, 2020 at 10:00 AM EDT</time>')
+    found = find_publication_date(page, WAPO_URL)
+    assert (found.local_day, found.found_in) == ("2020-07-09", "json-ld:datePublished")

@@ -92,6 +92,9 @@ def _local_day(parsed: ParsedDate, tree, url: str, kind: str, languages, fetched
     evidence = visible_date(tree, kind, languages, fetched_at, excluded)
     if evidence is not None and (evidence.precision in ("month", "year") or _needs_local_day(evidence)):
         evidence = None  # a UTC time again (``<time datetime="…Z">``) shows no day of the page's own
+    if evidence is None and shows_day(tree, parsed.utc_iso[:10], kind, languages, fetched_at, excluded,
+                                            local=True):
+        return parsed  # a dateline of the page shows the UTC day itself: a URL's print day does not move it
     if evidence is None and kind == "published":
         evidence = url_date(url)
         if evidence is not None and evidence.precision != "day":

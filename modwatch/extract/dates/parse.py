@@ -34,13 +34,16 @@ import dataclasses
 import email.utils
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timezone
 from functools import lru_cache
 
-PRECISIONS = ("second", "minute", "hour", "day", "month", "year")
+from modwatch.extract.dates.patterns import (MAX_YEAR, MIN_YEAR, NUMERIC_RE, YEAR_RE, Found, find_absolute,
+                                               find_time, yearless_match)
+from modwatch.extract.dates.zones import (GMT_HINT_RE, day_first_for, format_offset, locale_info, normalise_offset,
+                                          tz_of)
 
-#: Years accepted as publication years (older or later numbers are ids, prices, ...).
-MIN_YEAR, MAX_YEAR = 1990, 2100
+PRECISIONS = ("second", "minute", "hour", "day", "month", "year")
+_SPACE_RE = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -89,7 +92,7 @@ class ParsedDate:
             return None
         if self.precision == "day" or self.offset is None:
             return self.utc_iso[:10]
-        return self.as_datetime().astimezone(_tz(self.offset)).date().isoformat()
+        return self.as_datetime().astimezone(tz_of(self.offset)).date().isoformat()
 
     @property
     def local_iso(self) -> str | None:
@@ -105,7 +108,7 @@ class ParsedDate:
             return self.utc_iso
         if self.offset is None:
             return None if self.utc_iso.endswith("Z") else self.utc_iso
-        return self.as_datetime().astimezone(_tz(self.offset)).isoformat()
+        return self.as_datetime().astimezone(tz_of(self.offset)).isoformat()
 
 
 def with_source(parsed: ParsedDate, found_in: str) -> ParsedDate:
@@ -113,335 +116,7 @@ def with_source(parsed: ParsedDate, found_in: str) -> ParsedDate:
     return dataclasses.replace(parsed, found_in=found_in)
 
 
-# --------------------------------------------------------------------------------------- time zones
-
-#: Common time-zone abbreviations seen on news pages, in hours from UTC.
-TZ_ABBREVIATIONS = {
-    "UTC": 0, "GMT": 0, "Z": 0, "WET": 0, "BST": 1, "CET": 1, "MEZ": 1, "CEST": 2, "MESZ": 2, "EET": 2,
-    "EEST": 3, "MSK": 3, "IST": 5.5, "ICT": 7, "WIB": 7, "SGT": 8, "HKT": 8, "JST": 9, "KST": 9,
-    "AEST": 10, "AEDT": 11, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6,
-    "PST": -8, "PDT": -7,
-}
-
-_OFFSET_RE = re.compile(r"^([+-])(\d{1,2})(?::?(\d{2}))?$")
-#: ``(GMT+7)``, ``GMT+07:00``, ``UTC -5``, ``(UTC+7)`` anywhere in the string
-_GMT_HINT_RE = re.compile(r"\(?\b(?:GMT|UTC)\s*([+\-−–])\s*(\d{1,2})(?::?(\d{2}))?\)?", re.I)
-
-
-def _format_offset(sign: str, hours: int, minutes: int = 0) -> str | None:
-    if hours > 14 or minutes > 59:
-        return None
-    return f"{'-' if sign in '-−–' else '+'}{hours:02d}:{minutes:02d}"
-
-
-def _offset_from_hours(hours: float) -> str:
-    sign = "-" if hours < 0 else "+"
-    total = int(round(abs(hours) * 60))
-    return f"{sign}{total // 60:02d}:{total % 60:02d}"
-
-
-def normalise_offset(text: str) -> str | None:
-    """``"+0700"``, ``"+07"``, ``"+7"``, ``"Z"``, ``"ICT"`` -> ``"+07:00"`` / ``"+00:00"``; None when unknown."""
-    text = text.strip()
-    if text.upper() in TZ_ABBREVIATIONS:
-        return _offset_from_hours(TZ_ABBREVIATIONS[text.upper()])
-    match = _OFFSET_RE.match(text.replace("−", "-"))
-    if not match:
-        return None
-    return _format_offset(match.group(1), int(match.group(2)), int(match.group(3) or 0))
-
-
-def _tz(offset: str) -> timezone:
-    sign = -1 if offset[0] == "-" else 1
-    return timezone(sign * timedelta(hours=int(offset[1:3]), minutes=int(offset[4:6])))
-
-
-# --------------------------------------------------------------------------------------- languages
-
-@lru_cache(maxsize=64)
-def _locale_info(language: str) -> dict:
-    from dateparser.languages.loader import default_loader
-
-    try:
-        return default_loader.get_locale(language).info
-    except (KeyError, ValueError):
-        base = language.split("-")[0].split("_")[0].lower()
-        if base != language:
-            return _locale_info(base)
-        return {}
-
-
-def day_first_for(languages: list[str] | tuple[str, ...] | None) -> bool | None:
-    """True when the first known language writes numeric dates day first (CLDR order DMY or YMD), False for
-    month first (MDY, e.g. ``en``/``en-US``), None when no language is known."""
-    for language in languages or ():
-        order = _locale_info(language).get("date_order")
-        if order:
-            return not order.startswith("M")
-    return None
-
-
-_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-           "november", "december")
-
-
-#: Languages whose month names are always understood (after the source's own): pages often declare no language
-#: or a wrong one. Order matters where two languages share a spelling.
-COMMON_LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "ro", "vi", "sv", "da", "nb", "fi", "pl", "cs", "ru",
-                    "uk", "tr", "id", "ca", "hu", "el")
-
-
-def _month_table(languages: tuple[str, ...]) -> dict[str, int]:
-    names: dict[str, int] = {}
-    for language in languages:
-        info = _locale_info(language)
-        for number, key in enumerate(_MONTHS, 1):
-            for name in info.get(key, ()):
-                name = name.lower().rstrip(".")
-                # Vietnamese "tháng 1" (digits inside) is matched by its own pattern
-                if len(name) >= 3 and not any(ch.isdigit() for ch in name):
-                    names.setdefault(name, number)
-    return names
-
-
-@lru_cache(maxsize=1)
-def _common_month_table() -> dict[str, int]:
-    return _month_table(COMMON_LANGUAGES)
-
-
-@lru_cache(maxsize=64)
-def _month_names(languages: tuple[str, ...]) -> tuple[dict[str, int], re.Pattern | None]:
-    """Month names (lower case, without a trailing dot) of ``languages`` then :data:`COMMON_LANGUAGES` -> month
-    number, and a regex alternation matching them (longest first). Names come from dateparser's CLDR data; a
-    name keeps the number of the first language that has it."""
-    names = {**_common_month_table(), **_month_table(languages)}
-    if not names:
-        return names, None
-    alternation = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-    return names, re.compile(alternation)
-
-
-# --------------------------------------------------------------------------------------- patterns
-
-_TIME = (r"(?P<hour>[01]?\d|2[0-3])\s*[:hH]\s*(?P<minute>[0-5]\d)(?:\s*:\s*(?P<second>[0-5]\d)(?:[.,]\d+)?)?"
-         r"(?:\s*(?P<ampm>[AaPp]\.?\s?[Mm]\.?|SA|CH|sa|ch)(?![A-Za-z]))?"
-         r"(?:\s*(?P<tz>Z(?![A-Za-z])|[+\-−]\d{2}:?\d{2}(?!\d)|[+\-−]\d{1,2}(?![\d:])|"
-         + "|".join(sorted((k for k in TZ_ABBREVIATIONS if k != "Z"), key=len, reverse=True))
-         + r")(?![A-Za-z]))?")
-_TIME_RE = re.compile(_TIME)
-
-_ISO_RE = re.compile(
-    r"(?<!\d)(?P<year>\d{4})-(?P<month>[01]\d)-(?P<day>[0-3]\d)"
-    r"(?:[T ](?P<hour>[0-2]\d):(?P<minute>[0-5]\d)(?::(?P<second>[0-6]\d)(?:[.,]\d+)?)?"
-    r"\s*(?P<tz>Z|[+-]\d{2}(?::?\d{2})?)?)?(?!\d)")
-_YMD_RE = re.compile(r"(?<![\d.])(?P<year>\d{4})(?P<sep>[/.年-])\s?(?P<month>\d{1,2})(?P=sep)\s?(?P<day>\d{1,2})"
-                     r"(?![\d])")
-_YMD_CJK_RE = re.compile(r"(?P<year>\d{4})\s*年\s*(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日")
-_NUMERIC_RE = re.compile(r"(?<![\d.:/-])(?P<a>\d{1,2})\s?(?P<sep>[/.|-])\s?(?P<b>\d{1,2})\s?(?P=sep)\s?(?P<year>\d{4})"
-                         r"(?![\d])")
-#: "28.01.22": dotted day.month with a two-digit year (German and other European short dates)
-_DOTTED_SHORT_RE = re.compile(r"(?<![\d.:/-])(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{2})(?![\d.])")
-_VI_DAY_RE = re.compile(r"(?<!\d)(?P<day>\d{1,2})\s+tháng\s+(?P<month>\d{1,2})\s*(?:,|năm|/)\s*(?P<year>\d{4})",
-                        re.I)
-_VI_MONTH_RE = re.compile(r"tháng\s+(?P<month>\d{1,2})\s*(?:,|năm|/)\s*(?P<year>\d{4})", re.I)
-_YM_RE = re.compile(r"(?<![\d/.-])(?P<year>\d{4})(?P<sep>[/.-])(?P<month>\d{1,2})(?![\d/.-])")
-_MY_RE = re.compile(r"(?<![\d/.:-])(?P<month>\d{1,2})(?P<sep>[/.-])(?P<year>\d{4})(?![\d/.-])")
-_YEAR_RE = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})(?!\d)")
-#: after a month name: "03 12:45:00 EDT 2015" (the day, a clock time with its zone, then the year)
-_DAY_TIME_YEAR_RE = re.compile(r"\.?\s+(?P<day>\d{1,2})\s+(?P<clock>\d{1,2}:\d{2}(?::\d{2})?"
-                               r"(?:\s*[A-Za-z]{1,5}|\s*[+-]\d{2}:?\d{2})?)\s+(?P<year>\d{4})(?!\d)")
-_SPACE_RE = re.compile(r"\s+")
-
-
-class _Found:
-    """An absolute date found in the text: its fields, precision and where it ends (to look for a time)."""
-
-    __slots__ = ("year", "month", "day", "start", "end", "time")
-
-    def __init__(self, year, month=None, day=None, start=0, end=0, time=None):
-        self.year, self.month, self.day, self.start, self.end, self.time = year, month, day, start, end, time
-
-
-def _valid(year: int, month: int | None = None, day: int | None = None) -> bool:
-    if not MIN_YEAR <= year <= MAX_YEAR:
-        return False
-    if month is not None and not 1 <= month <= 12:
-        return False
-    if day is not None:
-        try:
-            date(year, month, day)
-        except ValueError:
-            return False
-    return True
-
-
-def _iso_match(text: str) -> _Found | None:
-    for m in _ISO_RE.finditer(text):
-        year, month, day = int(m["year"]), int(m["month"]), int(m["day"])
-        if not _valid(year, month, day):
-            continue
-        found = _Found(year, month, day, m.start(), m.end())
-        if m["hour"] is not None:
-            found.time = (int(m["hour"]), int(m["minute"]), None if m["second"] is None else int(m["second"]),
-                          normalise_offset(m["tz"]) if m["tz"] else None)
-            if found.time[0] > 23:
-                found.time = None
-        return found
-    return None
-
-
-def _numeric_match(text: str, day_first: bool | None) -> _Found | None | bool:
-    """Numeric day/month/year. Returns False when the only numeric date is ambiguous (order unknown)."""
-    ambiguous = False
-    for m in _NUMERIC_RE.finditer(text):
-        a, b, year = int(m["a"]), int(m["b"]), int(m["year"])
-        if a > 12 and b <= 12:
-            day, month = a, b
-        elif b > 12 and a <= 12:
-            if day_first and m["sep"] != ".":
-                # "02-23-2004" on a day-first page (vi, de, fr...): the 23rd month does not exist; a month-first
-                # reading would be a guess against the page's own order, so the string gives no date
-                ambiguous = True
-                continue
-            day, month = b, a
-        elif a == b:
-            day = month = a
-        elif m["sep"] == ".":  # 05.08.2018: dotted numeric dates are day first wherever they are used
-            day, month = a, b
-        elif day_first is None:
-            ambiguous = True
-            continue
-        else:
-            day, month = (a, b) if day_first else (b, a)
-        if _valid(year, month, day):
-            return _Found(year, month, day, m.start(), m.end())
-    return False if ambiguous else None
-
-
-def _named_month_match(text: str, languages: tuple[str, ...]) -> _Found | None:
-    names, alternation = _month_names(languages)
-    if alternation is None:
-        return None
-    lowered = text.lower()
-    position = 0
-    while True:
-        m = alternation.search(lowered, position)
-        if m is None:
-            return None
-        position = m.start() + 1  # names overlap ("de nov" / "novembro"): try every start
-        # whole word only (\b is unreliable next to accented letters, hence the explicit checks)
-        if (m.start() and lowered[m.start() - 1].isalpha()) or (m.end() < len(lowered) and lowered[m.end()].isalpha()
-                                                               and lowered[m.end()] != "."):
-            continue
-        month = names[m.group()]
-        after = lowered[m.end():m.end() + 24]
-        before = lowered[max(0, m.start() - 12):m.start()]
-        # "June 12, 2026" / "Jun. 12th 2026"
-        am = re.match(r"\.?\s*(\d{1,2})(?:st|nd|rd|th|\.)?,?\s+(\d{4})(?!\d)", after)
-        if am and _valid(int(am[2]), month, int(am[1])):
-            return _Found(int(am[2]), month, int(am[1]), m.start(), m.end() + am.end())
-        # "Mon Aug 03 12:45:00 EDT 2015" (Unix ``date``, Java ``Date.toString``): day, time, zone, year
-        um = _DAY_TIME_YEAR_RE.match(text if len(text) == len(lowered) else lowered, m.end())
-        if um and _valid(int(um["year"]), month, int(um["day"])):
-            found = _Found(int(um["year"]), month, int(um["day"]), m.start(), um.end())
-            found.time = _find_time(um["clock"], _Found(0))
-            return found
-        # "12 June 2026" / "12. März 2024" / "12 de junio de 2026"
-        bm = re.search(r"(?<!\d)(\d{1,2})(?:st|nd|rd|th|er)?\.?\s*(?:de\s+)?$", before)
-        ym = re.match(r"\.?,?\s*(?:de\s+|del\s+)?(\d{4})(?!\d)", after)
-        if bm and ym and _valid(int(ym[1]), month, int(bm[1])):
-            return _Found(int(ym[1]), month, int(bm[1]), m.start() - (len(before) - bm.start()), m.end() + ym.end())
-        # "June 2026" (month precision)
-        if ym and _valid(int(ym[1]), month):
-            return _Found(int(ym[1]), month, None, m.start(), m.end() + ym.end())
-
-
-def _yearless_match(text: str, languages: tuple[str, ...], fetched_at: datetime) -> _Found | None:
-    """A day and month name without a year (``Dec 14 11:00``, ``14. Dezember``) on a listing: the nearest date
-    on or before the fetch day (a day after it is allowed for time zones), so ``Dec 14`` fetched on 2015-01-06 is
-    2014-12-14."""
-    names, alternation = _month_names(languages)
-    if alternation is None:
-        return None
-    lowered = text.lower()
-    for m in alternation.finditer(lowered):
-        if (m.start() and lowered[m.start() - 1].isalpha()) or (m.end() < len(lowered) and lowered[m.end()].isalpha()
-                                                               and lowered[m.end()] != "."):
-            continue
-        after = re.match(r"\.?\s*(\d{1,2})(?:st|nd|rd|th)?(?![\d.:/-]|\s*[,.]?\s*\d{4})", lowered[m.end():])
-        before = re.search(r"(?<![\d.:/-])(\d{1,2})(?:st|nd|rd|th|er)?\.?\s*(?:de\s+)?$", lowered[:m.start()])
-        day = int(after[1]) if after else int(before[1]) if before else None
-        if day is None:
-            continue
-        fetched = (fetched_at.astimezone(timezone.utc) if fetched_at.tzinfo else fetched_at).date()
-        month = names[m.group()]
-        for year in (fetched.year, fetched.year - 1):
-            if _valid(year, month, day) and date(year, month, day) <= fetched + timedelta(days=1):
-                start = m.start() - (len(lowered[:m.start()]) - before.start()) if before and not after else m.start()
-                return _Found(year, month, day, start, m.end() + (after.end() if after else 0))
-    return None
-
-
-def _find_absolute(text: str, languages: tuple[str, ...], day_first: bool | None) -> _Found | None | bool:
-    found = _iso_match(text)
-    if found:
-        return found
-    for regex in (_YMD_CJK_RE, _YMD_RE):
-        for m in regex.finditer(text):
-            year, month, day = int(m["year"]), int(m["month"]), int(m["day"])
-            if _valid(year, month, day):
-                return _Found(year, month, day, m.start(), m.end())
-    numeric = _numeric_match(text, day_first)
-    if numeric:
-        return numeric
-    m = _DOTTED_SHORT_RE.search(text)
-    if m and _valid(2000 + int(m["year"]), int(m["month"]), int(m["day"])):
-        return _Found(2000 + int(m["year"]), int(m["month"]), int(m["day"]), m.start(), m.end())
-    m = _VI_DAY_RE.search(text)
-    if m and _valid(int(m["year"]), int(m["month"]), int(m["day"])):
-        return _Found(int(m["year"]), int(m["month"]), int(m["day"]), m.start(), m.end())
-    named = _named_month_match(text, languages)
-    if named:
-        return named
-    if numeric is False:  # an ambiguous day/month: refuse rather than fall back to a month or year
-        return False
-    m = _VI_MONTH_RE.search(text)
-    if m and _valid(int(m["year"]), int(m["month"])):
-        return _Found(int(m["year"]), int(m["month"]), None, m.start(), m.end())
-    for regex in (_YM_RE, _MY_RE):
-        m = regex.search(text)
-        if m and _valid(int(m["year"]), int(m["month"])):
-            return _Found(int(m["year"]), int(m["month"]), None, m.start(), m.end())
-    return None
-
-
-def _find_time(text: str, found: _Found) -> tuple | None:
-    """A clock time right after the date (``17/06/2021 14:01``, ``June 12, 2026 at 3:05 pm``) or right before it
-    (``14:01 24/03/2020``, ``08:30 | 17/06/2021``)."""
-    after = text[found.end:found.end + 40]
-    m = re.match(r"\s*(?:,|\.|-|–|\||lúc|at|um|à|a las|alle|om|kl\.?|o|\(|T)?\s*", after, re.I)
-    m = _TIME_RE.match(after, m.end()) if m else None
-    if not m:
-        before = text[max(0, found.start - 40):found.start]
-        for candidate in _TIME_RE.finditer(before):
-            rest = before[candidate.end():]
-            if re.fullmatch(r"[\s,|\-–/]*(?:(?:ngày|thứ\s*\w+|chủ nhật|\w{2,9}day)[\s,]*)?", rest, re.I):
-                m = candidate
-                break
-    if not m:
-        return None
-    hour, minute = int(m["hour"]), int(m["minute"])
-    ampm = (m["ampm"] or "").lower().replace(".", "").replace(" ", "")
-    if ampm in ("pm", "ch") and hour < 12:
-        hour += 12
-    elif ampm in ("am", "sa") and hour == 12:
-        hour = 0
-    if hour > 23:
-        return None
-    return hour, minute, None if m["second"] is None else int(m["second"]), normalise_offset(m["tz"]) if m["tz"] else None
-
-
-def _result(found: _Found, raw: str, offset_hint: str | None) -> ParsedDate:
+def _result(found: Found, raw: str, offset_hint: str | None) -> ParsedDate:
     if found.day is None:
         if found.month is None:
             return ParsedDate(f"{found.year:04d}", raw, None, "year")
@@ -454,7 +129,7 @@ def _result(found: _Found, raw: str, offset_hint: str | None) -> ParsedDate:
     precision = "minute" if second is None else "second"
     if offset is None:
         return ParsedDate(local.isoformat(), raw, None, precision)
-    utc = (local - _tz(offset).utcoffset(None)).isoformat() + "Z"
+    utc = (local - tz_of(offset).utcoffset(None)).isoformat() + "Z"
     return ParsedDate(utc, raw, offset, precision)
 
 
@@ -480,7 +155,7 @@ def _relative_hint(languages: tuple[str, ...]) -> re.Pattern:
     "yesterday", "heute" ... from dateparser's CLDR data. Only text matching it is handed to dateparser."""
     words = set()
     for language in dict.fromkeys((*languages, "en")):
-        info = _locale_info(language)
+        info = locale_info(language)
         words.update(w.lower() for w in info.get("ago", ()) if len(w) >= 2)
         for phrases in info.get("relative-type", {}).values():
             words.update(w.lower() for w in phrases if len(w) >= 3)
@@ -546,24 +221,24 @@ def parse_date(text: str, *, languages: list[str] | None = None, fetched_at: dat
     if day_first is None:
         day_first = day_first_for(languages_t)
     offset_hint = None
-    hint = _GMT_HINT_RE.search(cleaned)
+    hint = GMT_HINT_RE.search(cleaned)
     if hint:
-        offset_hint = _format_offset(hint.group(1), int(hint.group(2)), int(hint.group(3) or 0))
+        offset_hint = format_offset(hint.group(1), int(hint.group(2)), int(hint.group(3) or 0))
         cleaned = cleaned[:hint.start()] + " " + cleaned[hint.end():]
-    found = _find_absolute(cleaned, languages_t, day_first)
+    found = find_absolute(cleaned, languages_t, day_first)
     if found is False:
         return None
     if found:
         if found.day is not None and found.time is None:
-            found.time = _find_time(cleaned, found)
+            found.time = find_time(cleaned, found)
         return _result(found, raw, offset_hint or (normalise_offset(default_offset) if default_offset else None))
-    if fetched_at is not None and not _YEAR_RE.search(cleaned):
-        found = _yearless_match(cleaned, languages_t, fetched_at)
+    if fetched_at is not None and not YEAR_RE.search(cleaned):
+        found = yearless_match(cleaned, languages_t, fetched_at)
         if found:
-            found.time = _find_time(cleaned, found)
+            found.time = find_time(cleaned, found)
             return _result(found, raw, offset_hint or (normalise_offset(default_offset) if default_offset else None))
     if not any(ch.isalpha() for ch in cleaned):
-        m = _YEAR_RE.fullmatch(cleaned.strip())
+        m = YEAR_RE.fullmatch(cleaned.strip())
         return ParsedDate(m["year"], raw, None, "year") if m else None
     if fetched_at is None or not _relative_hint(languages_t).search(cleaned):
         return None  # relative dates need the fetch time; other text holds no date we can read
@@ -578,7 +253,7 @@ def parse_feed_date(text: str, *, language: str | None = None, fetched_at: datet
     if not text or not text.strip():
         return None
     raw = text.strip()
-    if not _NUMERIC_RE.search(raw):  # RFC 822 "Thu, 17 Jun 2021 10:00:00 +0700" has no numeric d/m/y
+    if not NUMERIC_RE.search(raw):  # RFC 822 "Thu, 17 Jun 2021 10:00:00 +0700" has no numeric d/m/y
         try:
             value = email.utils.parsedate_to_datetime(raw)
         except (TypeError, ValueError, IndexError):
@@ -590,7 +265,7 @@ def parse_feed_date(text: str, *, language: str | None = None, fetched_at: datet
                 return ParsedDate(naive.isoformat(), raw, None, "second")
             offset = value.utcoffset()
             minutes = int(offset.total_seconds() // 60)
-            offset_text = _format_offset("-" if minutes < 0 else "+", abs(minutes) // 60, abs(minutes) % 60)
+            offset_text = format_offset("-" if minutes < 0 else "+", abs(minutes) // 60, abs(minutes) % 60)
             utc = value.astimezone(timezone.utc).replace(tzinfo=None).isoformat() + "Z"
             return ParsedDate(utc, raw, offset_text, "second")
     return parse_date(raw, languages=[language] if language else None, fetched_at=fetched_at)
