@@ -35,6 +35,10 @@ settings.setdict(overrides, priority="cmdline")
 process = CrawlerProcess(settings, install_root_handler=True)
 process.crawl(getattr(module, name), **spider_args)
 process.start()
+# the peak RSS of this process alone: Scrapy's memusage/max is ru_maxrss, which on Linux keeps the
+# peak of the (large) pytest process this one was spawned from
+peak = [line for line in open("/proc/self/status") if line.startswith("VmHWM:")]
+sys.stderr.write(f"crawl process peak RSS: {int(peak[0].split()[1]) * 1024} B\n" if peak else "")
 """
 
 
