@@ -5,24 +5,25 @@ Each command is a module in ``cli/`` with ``add_arguments(parser)`` and
 """
 
 import argparse
-import importlib
 import re
 import sys
 from pathlib import Path
 
+from cli import check_sources, crawl, demo, distributed, dsa_export, dsa_load, export, extract, serve, tag, warc_get
+
 #: command name -> (module, one-line help)
 COMMANDS = {
-    "export": ("cli.export", "write a dated export bundle (CSV, datapackage.json, README, SHA256SUMS)"),
-    "serve": ("cli.serve", "serve the database read-only with Datasette, or print the publish command"),
-    "demo": ("cli.demo", "replay the demo snapshot WARC into the database (offline)"),
-    "crawl": ("cli.crawl", "run spiders in sequence, record crawl runs, check health"),
-    "warc-get": ("cli.warc_get", "print the archived payload of a WARC record (evidence of a stored row)"),
-    "extract": ("cli.extract", "extract one saved page and print it as JSON"),
-    "dsa-load": ("cli.dsa_load", "load EU DSA daily dump files from disk (streaming)"),
-    "dsa-export": ("cli.dsa_export", "write the DSA statements as Parquet partitioned by day and platform"),
-    "tag": ("cli.tag", "re-tag stored articles with platforms, laws, countries, topics (changed only, or --all)"),
-    "distributed": ("cli.distributed", "distributed crawl on Redis: seed, clear, status, worker, writer"),
-    "check-sources": ("cli.check_sources", "probe every configured source: reachable, moved, layout known, newest period"),
+    "export": (export, "write a dated export bundle (CSV, datapackage.json, README, SHA256SUMS)"),
+    "serve": (serve, "serve the database read-only with Datasette, or print the publish command"),
+    "demo": (demo, "replay the demo snapshot WARC into the database (offline)"),
+    "crawl": (crawl, "run spiders in sequence, record crawl runs, check health"),
+    "warc-get": (warc_get, "print the archived payload of a WARC record (evidence of a stored row)"),
+    "extract": (extract, "extract one saved page and print it as JSON"),
+    "dsa-load": (dsa_load, "load EU DSA daily dump files from disk (streaming)"),
+    "dsa-export": (dsa_export, "write the DSA statements as Parquet partitioned by day and platform"),
+    "tag": (tag, "re-tag stored articles with platforms, laws, countries, topics (changed only, or --all)"),
+    "distributed": (distributed, "distributed crawl on Redis: seed, clear, status, worker, writer"),
+    "check-sources": (check_sources, "probe every configured source: reachable, moved, layout known, newest period"),
 }
 
 
@@ -39,14 +40,12 @@ def main(argv=None) -> int:
     prog = "modwatch" if Path(sys.argv[0]).name == "modwatch" else "python -m modwatch"  # console script or -m
     parser = argparse.ArgumentParser(prog=prog, description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name, (module_name, one_line) in COMMANDS.items():
-        command_parser = sub.add_parser(name, help=one_line, formatter_class=argparse.RawDescriptionHelpFormatter)
-        if argv and argv[0] == name:  # import only the command that runs
-            module = importlib.import_module(module_name)
-            command_parser.description = help_text(module.__doc__)
-            module.add_arguments(command_parser)
+    for name, (module, one_line) in COMMANDS.items():
+        command_parser = sub.add_parser(name, help=one_line, description=help_text(module.__doc__),
+                                        formatter_class=argparse.RawDescriptionHelpFormatter)
+        module.add_arguments(command_parser)
     args = parser.parse_args(argv)
-    return importlib.import_module(COMMANDS[args.command][0]).run(args) or 0
+    return COMMANDS[args.command][0].run(args) or 0
 
 
 if __name__ == "__main__":

@@ -69,9 +69,10 @@ def crawl_argv(line: str) -> list[str]:
 
 
 def test_crontab_and_systemd_run_the_crawl_command():
+    from cli import crawl
     from cli.main import COMMANDS
 
-    assert COMMANDS["crawl"][0] == "cli.crawl"
+    assert COMMANDS["crawl"][0] is crawl
     cron = [line for line in (DEPLOY / "crontab").read_text().splitlines() if line and line[0].isdigit()]
     assert [crawl_argv(line.split("&&", 1)[1].split(">>")[0]) for line in cron] == [
         [".venv/bin/python", "-m", "modwatch", "crawl", "--exclude", "url_check", *ALLOW_STALE.split()],
