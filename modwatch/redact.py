@@ -236,32 +236,50 @@ def redact_values(body: bytes, values: Iterable[str]) -> bytes:
     return body
 
 
+def _inflate(data: bytes, encoding: str, limit: int) -> bytes:
+    """``data`` decoded from one ``Content-Encoding`` (gzip, deflate, br, zstd), at most ``limit`` bytes.
+    Raises ``ValueError`` for another encoding or damaged data."""
+    import zlib
+
+    import brotli
+    from backports import zstd
+
+    try:
+        if encoding in ("gzip", "x-gzip", "deflate"):
+            return zlib.decompressobj(47).decompress(data, limit)  # gzip or zlib header, detected
+        if encoding == "br":
+            return brotli.Decompressor().process(data, output_buffer_limit=limit)
+        if encoding == "zstd":
+            return zstd.ZstdDecompressor().decompress(data, max_length=limit)
+    except (zlib.error, brotli.error, zstd.ZstdError) as error:
+        raise ValueError(f"damaged {encoding} data: {error}") from error
+    raise ValueError(f"unknown Content-Encoding {encoding!r}")
+
+
 def redact_payload(body: bytes, headers: list[tuple[str, str]], values: Iterable[str]) -> tuple[bytes, list]:
     """``(body, headers)`` of a recorded response without the secret ``values`` echoed in the body.
 
-    A ``gzip`` or ``deflate`` body (``Content-Encoding``) holding one is recorded inflated (at most
-    :data:`MAX_INFLATED_BYTES`), redacted, without its ``Content-Encoding``; another body is
-    redacted as it is. Bodies holding no secret are returned unchanged."""
-    import zlib
-
+    A compressed body (``Content-Encoding`` gzip, deflate, br or zstd, one or several) holding one
+    is recorded decoded (at most :data:`MAX_INFLATED_BYTES`), redacted, without its
+    ``Content-Encoding``; a body of another or damaged encoding, or none, is redacted as it is.
+    Bodies holding no secret are returned unchanged."""
     values = set(values)
     if not values or not body:
         return body, headers
-    encodings = [v.strip().lower() for n, v in headers if n.lower() == "content-encoding"]
-    if encodings and all(e in ("gzip", "x-gzip", "deflate") for e in encodings):
-        data = body
-        try:
-            for _ in encodings:
-                inflater = zlib.decompressobj(47)  # gzip or zlib header, detected
-                data = inflater.decompress(data, MAX_INFLATED_BYTES)
-        except zlib.error:
-            return redact_values(body, values), headers
-        redacted = redact_values(data, values)
-        if redacted == data:
-            return body, headers
-        kept = [(n, v) for n, v in headers if n.lower() not in ("content-encoding", "content-length")]
-        return redacted, kept
-    return redact_values(body, values), headers
+    encodings = [e.strip().lower() for n, v in headers if n.lower() == "content-encoding" for e in v.split(",")]
+    data = body
+    try:
+        for encoding in reversed([e for e in encodings if e and e != "identity"]):  # the last applied first
+            data = _inflate(data, encoding, MAX_INFLATED_BYTES)
+    except ValueError:
+        return redact_values(body, values), headers
+    redacted = redact_values(data, values)
+    if redacted == data:
+        return body, headers
+    if data is body:
+        return redacted, headers
+    kept = [(n, v) for n, v in headers if n.lower() not in ("content-encoding", "content-length")]
+    return redacted, kept
 
 
 def exchange_secrets(request, response, extra: Iterable[str] = ()) -> set[str]:

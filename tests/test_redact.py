@@ -95,3 +95,34 @@ def test_secret_values_of_an_exchange_are_redacted_from_bodies():
     assert redact_payload(packed, headers, values) == (expected, [("ETag", '"p2"')])  # recorded inflated
     clean = gzip.compress(b'{"meta": {}}')
     assert redact_payload(clean, headers, values) == (clean, headers)  # nothing to hide: as sent
+
+
+@pytest.mark.parametrize("encoding", ["br", "zstd", "gzip, br", "deflate"])
+def test_an_echoed_secret_is_redacted_from_a_body_in_any_content_encoding_scrapy_accepts(encoding):
+    import zlib
+
+    import brotli
+    from backports import zstd
+
+    from modwatch.redact import redact_payload
+
+    pack = {"br": brotli.compress, "zstd": zstd.compress, "gzip": lambda data: zlib.compress(data, wbits=31),
+            "deflate": zlib.compress}
+    body = b'{"echo": "lumen-token-5d2e8b", "notices": [1, 2]}'
+    packed = body
+    for name in encoding.split(", "):
+        packed = pack[name](packed)
+    headers = [("Content-Encoding", encoding), ("Content-Length", str(len(packed))), ("Content-Type", "text/json")]
+    assert redact_payload(packed, headers, {"lumen-token-5d2e8b"}) == (
+        b'{"echo": "REDACTED", "notices": [1, 2]}', [("Content-Type", "text/json")])
+    assert redact_payload(packed, headers, {"other-secret-1"}) == (packed, headers)  # nothing to hide: as sent
+
+
+def test_a_damaged_or_unknown_encoding_is_redacted_as_it_is():
+    from modwatch.redact import redact_payload
+
+    headers = [("Content-Encoding", "br")]
+    assert redact_payload(b"not brotli lumen-token-5d2e8b", headers, {"lumen-token-5d2e8b"}) == (
+        b"not brotli REDACTED", headers)
+    headers = [("Content-Encoding", "compress")]
+    assert redact_payload(b"lumen-token-5d2e8b", headers, {"lumen-token-5d2e8b"}) == (b"REDACTED", headers)
