@@ -26,7 +26,7 @@ lose the credential headers (``Authorization``, cookies, ``X-Authentication-Toke
 ``Location`` lost a secret is recorded without its body (the "Redirecting to <url>" page
 repeats it), see :func:`redact_redirect`. A credential of the exchange echoed in a body (the
 token sent, a cookie's value: :func:`modwatch.redact.exchange_secrets`) is replaced by
-``REDACTED`` in the payload; a gzip/deflate payload holding one is recorded inflated, without its
+``REDACTED`` in the payload; a gzip, deflate, br or zstd payload holding one is recorded decoded, without its
 ``Content-Encoding`` (:func:`modwatch.redact.redact_payload`).
 """
 
