@@ -16,9 +16,10 @@ the bytes of a response to URLs or article dicts:
   article from an entry that carries the full text (``content:encoded``), used when the article
   page itself cannot be fetched; :func:`wp_category_feed_url` gives ``/category/SLUG/feed/``.
 - **XML sitemaps** (https://www.sitemaps.org/protocol.html; WordPress core ``wp-sitemap.xml``,
-  Yoast SEO / Rank Math ``sitemap_index.xml``) read with Scrapy's lxml-based
-  ``scrapy.utils.sitemap.Sitemap``: :func:`parse_sitemap` -> :class:`Sitemap` (index or urlset,
-  each entry with ``loc`` and ``lastmod``).
+  Yoast SEO / Rank Math ``sitemap_index.xml``) read with lxml the way Scrapy's
+  ``scrapy.utils.sitemap.Sitemap`` reads them (no entities, no DTD, no network, streamed), at most
+  :data:`MAX_SITEMAP_BYTES`: :func:`parse_sitemap` -> :class:`Sitemap` (index or urlset, each
+  entry with ``loc`` and ``lastmod``).
 
 Plus :func:`listing_links` (article links on an HTML category/archive page) and
 :func:`is_article_url` (the site's article URL pattern, e.g. ``/YYYY/MM/slug/``).
@@ -30,15 +31,20 @@ so the caller can fall back to the next discovery method.
 
 from __future__ import annotations
 
+import gzip
 import html
+import io
 import json
 import re
+import struct
+import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urldefrag, urlencode, urljoin, urlsplit
 
+from lxml import etree
 from lxml import html as lxml_html
-from scrapy.utils.sitemap import Sitemap as _ScrapySitemap
 
 from modwatch.extract.text import html_to_text
 
@@ -257,22 +263,56 @@ class Sitemap:
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024
 
 
+#: how lxml reads a sitemap (Scrapy's ``Sitemap`` options): entities are not expanded, no DTD nor
+#: anything else is loaded from the network, sloppy XML is recovered, comments and PIs dropped
+_SITEMAP_XML = dict(resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False, recover=True,
+                    remove_comments=True, remove_pis=True, remove_blank_text=True, collect_ids=False)
+
+
 class SitemapTooLarge(DiscoveryError):
-    """A gzip sitemap that inflates past :data:`MAX_SITEMAP_BYTES` (a decompression bomb)."""
+    """A sitemap past :data:`MAX_SITEMAP_BYTES`: plain, or a gzip body inflating past it (a decompression bomb)."""
 
 
 def _gunzip_sitemap(data: bytes) -> bytes:
-    """``data`` (a ``.xml.gz`` body) inflated, at most :data:`MAX_SITEMAP_BYTES` (inflated chunk by chunk)."""
-    from scrapy.utils._compression import _DecompressionMaxSizeExceeded
-    from scrapy.utils.gz import gunzip
+    """``data`` (a ``.xml.gz`` body) inflated chunk by chunk, at most :data:`MAX_SITEMAP_BYTES`.
 
-    try:
-        return gunzip(data, max_size=MAX_SITEMAP_BYTES)
-    except _DecompressionMaxSizeExceeded as exc:
-        raise SitemapTooLarge(f"sitemap: {len(data)} gzip bytes inflate past {MAX_SITEMAP_BYTES} bytes, "
-                              f"the sitemap protocol's limit") from exc
-    except (OSError, EOFError) as exc:  # nothing readable (a cut or damaged gzip file yields what it can)
-        raise DiscoveryError(f"sitemap: unreadable gzip data ({exc})") from exc
+    A cut or damaged gzip file yields what it inflated before the damage, as Scrapy's ``gunzip`` does.
+    """
+    inflated = bytearray()
+    reader = gzip.GzipFile(fileobj=io.BytesIO(data))
+    while True:
+        try:
+            chunk = reader.read1(64 * 1024)
+        except (OSError, EOFError, struct.error, zlib.error) as exc:
+            if inflated:
+                break
+            raise DiscoveryError(f"sitemap: unreadable gzip data ({exc})") from exc
+        if not chunk:
+            break
+        inflated += chunk
+        if len(inflated) > MAX_SITEMAP_BYTES:
+            raise SitemapTooLarge(f"sitemap: {len(data)} gzip bytes inflate past {MAX_SITEMAP_BYTES} bytes, "
+                                  f"the sitemap protocol's limit")
+    return bytes(inflated)
+
+
+def _local_name(element) -> str:
+    """``url`` for ``{http://www.sitemaps.org/schemas/sitemap/0.9}url``; ``""`` for an entity node."""
+    return element.tag.rpartition("}")[2] if isinstance(element.tag, str) else ""
+
+
+def _sitemap_entries(events, url: str) -> Iterator[SitemapEntry]:
+    """The ``<url>`` / ``<sitemap>`` elements of an iterparse, each freed once read (a long urlset streams)."""
+    for event, element in events:
+        if event != "end" or _local_name(element) not in ("url", "sitemap"):
+            continue
+        fields = {_local_name(child): (child.text or "").strip() for child in element}  # the last of a repeated tag
+        element.clear()
+        parent = element.getparent()
+        while parent is not None and element.getprevious() is not None:
+            del parent[0]
+        if fields.get("loc"):
+            yield SitemapEntry(loc=urljoin(url, fields["loc"]), lastmod=fields.get("lastmod"))
 
 
 def parse_sitemap(data: bytes, url: str = "") -> Sitemap:
@@ -281,24 +321,23 @@ def parse_sitemap(data: bytes, url: str = "") -> Sitemap:
     Tolerates what WordPress SEO plugins emit (Rank Math's comment before the XML
     declaration, ``<image:image>`` children). Raises :class:`DiscoveryError` for anything
     else (HTML page, empty body, other XML root, unreadable gzip), :class:`SitemapTooLarge` for
-    a gzip body inflating past :data:`MAX_SITEMAP_BYTES`.
+    a body, plain or inflated from gzip, past :data:`MAX_SITEMAP_BYTES`.
     """
     if data[:2] == b"\x1f\x8b":
         data = _gunzip_sitemap(data)
+    elif len(data) > MAX_SITEMAP_BYTES:
+        raise SitemapTooLarge(f"sitemap: {len(data)} bytes, past the sitemap protocol's limit of {MAX_SITEMAP_BYTES}")
     if not data.strip():
         raise DiscoveryError("sitemap: empty body")
-    try:
-        parsed = _ScrapySitemap(data)
-    except Exception as exc:  # lxml raises several types for non-XML input
-        raise DiscoveryError(f"sitemap: not XML ({exc})") from exc
+    events = etree.iterparse(io.BytesIO(data), events=("start", "end"), **_SITEMAP_XML)
     kinds = {"sitemapindex": "index", "urlset": "urlset"}
-    if parsed.type not in kinds:
-        raise DiscoveryError(f"sitemap: root element is <{parsed.type}>, not <urlset> or <sitemapindex>")
-    entries = tuple(
-        SitemapEntry(loc=urljoin(url, item["loc"].strip()), lastmod=item.get("lastmod"))
-        for item in parsed if item.get("loc")
-    )
-    return Sitemap(kind=kinds[parsed.type], entries=entries)
+    try:
+        _, root = next(events)
+        if _local_name(root) not in kinds:
+            raise DiscoveryError(f"sitemap: root element is <{_local_name(root)}>, not <urlset> or <sitemapindex>")
+        return Sitemap(kind=kinds[_local_name(root)], entries=tuple(_sitemap_entries(events, url)))
+    except (etree.XMLSyntaxError, StopIteration) as exc:
+        raise DiscoveryError(f"sitemap: not XML ({exc or 'no element'})") from exc
 
 
 def post_sitemaps(sitemap: Sitemap, follow: str = POST_SITEMAP) -> list[str]:

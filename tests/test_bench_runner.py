@@ -102,6 +102,7 @@ def test_a_pipe_in_a_cell_does_not_break_the_table(run_all_module):
 
 
 def test_every_benchmark_entry_has_its_script_and_known_options(run_all_module):
+    assert {"article_extraction", "dates", "dsa_ingest"} <= {benchmark.name for benchmark in run_all_module.BENCHMARKS}
     for benchmark in run_all_module.BENCHMARKS:
         source = benchmark.path.read_text(encoding="utf-8")
         assert "summary(" in source, benchmark.name

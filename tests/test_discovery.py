@@ -12,6 +12,7 @@ from scrapy.http import Headers
 
 from modwatch import discovery as d
 from modwatch import feeds
+from tests.helpers import PageHandler, local_server
 
 ROOT = Path(__file__).resolve().parents[1]
 FILES = ROOT / "demo" / "files"
@@ -244,6 +245,46 @@ def test_post_sitemaps(path, expected):
 def test_parse_sitemap_errors(body, message):
     with pytest.raises(d.DiscoveryError, match=message):
         d.parse_sitemap(body)
+
+
+class Counted(PageHandler):
+    """Answers a DTD / entity file and counts the requests (the parser must make none)."""
+
+    hits: list[str] = []
+
+    def do_GET(self):
+        Counted.hits.append(self.path)
+        self.send(200, b'<!ENTITY remote "fetched-from-the-network">', "application/xml-dtd")
+
+
+def test_parse_sitemap_expands_no_entity_and_loads_nothing(tmp_path):
+    """The XML protections Scrapy's sitemap reader had: no external or internal entity expanded, no DTD
+    or entity fetched from the network, no file read."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET-FILE-CONTENT")
+    real = read("quirky-meitner6297.on.getshifter.io/wp-sitemap-posts-post-1.xml")
+    plain = d.parse_sitemap(real)
+    body = real.split(b"?>", 1)[1]  # the urlset after the XML declaration
+    with local_server(Counted) as server:
+        doctype = (f'<?xml version="1.0"?><!DOCTYPE urlset SYSTEM "{server}/sitemap.dtd" [\n'
+                   f'<!ENTITY file SYSTEM "{secret.as_uri()}"><!ENTITY net SYSTEM "{server}/entity">\n'
+                   '<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>')
+        read_with = {entity: d.parse_sitemap(doctype.encode() + body.replace(b"</loc>", entity + b"</loc>", 1))
+                     for entity in (b"&file;", b"&net;", b"&lol2;")}
+    assert Counted.hits == []
+    assert {entity: sitemap.entries == plain.entries for entity, sitemap in read_with.items()} == {
+        b"&file;": True, b"&net;": True, b"&lol2;": True}  # each entity reference read as nothing
+    shown = repr(list(read_with.values()))
+    assert "SECRET" not in shown and "lollol" not in shown and "fetched" not in shown
+
+
+def test_parse_sitemap_refuses_a_plain_body_past_the_protocol_limit():
+    real = read("quirky-meitner6297.on.getshifter.io/wp-sitemap-posts-post-1.xml")
+    padded = real + b" " * (d.MAX_SITEMAP_BYTES - len(real))
+    assert len(d.parse_sitemap(padded).entries) == 5  # at the limit: read
+    with pytest.raises(d.SitemapTooLarge, match=rf"{d.MAX_SITEMAP_BYTES + 1} bytes, past the sitemap protocol's "
+                                                rf"limit of {d.MAX_SITEMAP_BYTES}"):
+        d.parse_sitemap(padded + b" ")
 
 
 # --- URL patterns and listings ------------------------------------------------------------

@@ -91,7 +91,7 @@ def load_dataset(
             if isinstance(row, Reject) or "_table" not in row:
                 locations.add(location)  # a data line (not a per-file aggregate such as a global count)
             if isinstance(row, Reject):
-                insert_reject(db, url=url, reason=row.reason, excerpt=row.raw, spider=spider,
+                insert_reject(db, url=url, reason=row.reason, excerpt=row.excerpt, spider=spider,
                               crawl_run_id=crawl_run_id, fetched_at=fetched_at, warc_record_id=warc_record_id,
                               dataset_id=load.dataset_id, location=location)
                 load.rows_rejected += 1

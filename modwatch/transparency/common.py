@@ -34,10 +34,12 @@ SHARE_SLACK = 0.5
 
 @dataclass(frozen=True)
 class Reject:
-    """A row the parser could not read: ``reason`` in words and the ``raw`` line or cells."""
+    """A record a parser could not read: its ``location`` (``<file>:<line>``), the ``reason`` in words
+    and an ``excerpt`` of the record as written (the raw line or cells). Every parser, DSA included."""
 
+    location: str
     reason: str
-    raw: str
+    excerpt: str
 
 
 @dataclass(frozen=True)

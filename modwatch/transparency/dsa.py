@@ -34,7 +34,6 @@ import re
 import shutil
 import tempfile
 import zipfile
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import BinaryIO, Iterable, Iterator
@@ -45,6 +44,7 @@ from db.dsa_schema import JSON_ARRAY_COLUMNS as JSON_ARRAY_COLUMNS
 from db.dsa_schema import KEYWORD_RENAMES as KEYWORD_RENAMES
 
 from .archives import check_archive, open_member
+from .common import Reject as Reject
 
 #: the Transparency Database's stable download route (since June 2026): ``<base>sor-<slug>-<day>-<version>.zip``
 #: (and ``.zip.sha1``) answer 302 to a presigned URL, valid 60 minutes, on the storage host of the day
@@ -108,15 +108,6 @@ def _utf8_text(binary: BinaryIO) -> io.TextIOWrapper:
     text = io.TextIOWrapper(binary, encoding="utf-8-sig", errors=DECODE_ERRORS, newline="")  # a BOM is dropped
     text.invalid_utf8_before = _INVALID_UTF8[0]  # nothing of it decoded yet
     return text
-
-
-@dataclass
-class Reject:
-    """A CSV record that cannot be stored: ``location`` (member:line), ``reason``, ``excerpt`` (raw CSV)."""
-
-    location: str
-    reason: str
-    excerpt: str
 
 
 def dump_url(day: date | str, version: str = "full", slug: str = "global", base: str = DOWNLOAD_BASE) -> str:

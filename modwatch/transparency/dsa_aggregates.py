@@ -16,7 +16,7 @@ header is therefore matched strictly, as a set with aliases (:data:`ALIASES`): e
 layout is reported, never half-read). Values: ``automated_detection`` ``Yes``/``No``, ``true``/
 ``false`` or ``1``/``0``; ``received_date`` a date, a date-time or epoch milliseconds, and it must
 be the file's day; ``total`` a non-negative integer; ``category`` is mapped to the API v2 names.
-A row that breaks these is a :class:`~modwatch.transparency.dsa.Reject`, the rest is read.
+A row that breaks these is a :class:`~modwatch.transparency.common.Reject`, the rest is read.
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ import re
 from datetime import datetime, timezone
 from typing import Iterator
 
-from modwatch.transparency.dsa import CATEGORY_RENAMES, Reject
+from modwatch.transparency.common import Reject
+from modwatch.transparency.dsa import CATEGORY_RENAMES
 
 #: canonical column -> accepted header names (lower case)
 ALIASES = {

@@ -212,7 +212,7 @@ def _parse_member(name, match, text, bundle):
     for line, raw, cells in records:
         location = f"{name}:{line}"
         if cells is None:
-            yield location, Reject(overlong_reason(), raw)
+            yield location, Reject(location, overlong_reason(), raw)
             continue
         if is_blank(cells):
             continue
@@ -222,7 +222,7 @@ def _parse_member(name, match, text, bundle):
                 raise ValueError(f"expected {len(match.positions) + len(match.extra)} cells, found {len(cells)}")
             rows = list(_ROW_PARSERS[layout](record, bundle))
         except (ValueError, IndexError) as error:
-            yield location, Reject(f"{layout}: {error}", raw)
+            yield location, Reject(location, f"{layout}: {error}", raw)
             continue
         extras = match.extras(cells)
         for row in rows:

@@ -69,20 +69,20 @@ def parse_meta_restrictions(data: bytes, *, source_url: str) -> Iterator[tuple[s
     records = csv_records(text, overlong=True)
     header_record = next(records, None)
     if header_record is None:
-        yield f"{name}:1", Reject("empty file", "")
+        yield f"{name}:1", Reject(f"{name}:1", "empty file", "")
         return
     _, header_raw, header = header_record
     if header is None:
-        yield f"{name}:1", Reject(overlong_reason(), header_raw)
+        yield f"{name}:1", Reject(f"{name}:1", overlong_reason(), header_raw)
         return
     try:
         period_start, period_end = half_year_from_label(name)
     except ValueError as error:
-        yield f"{name}:1", Reject(f"Meta content restrictions: {error}", header_raw)
+        yield f"{name}:1", Reject(f"{name}:1", f"Meta content restrictions: {error}", header_raw)
         return
     layout = schema_version(data)
     if layout == "meta-unknown":
-        yield f"{name}:1", Reject("Meta content restrictions: unrecognised header", header_raw)
+        yield f"{name}:1", Reject(f"{name}:1", "Meta content restrictions: unrecognised header", header_raw)
         return
     period = {"period_start": period_start, "period_end": period_end}
     headers = [re.sub(r"\s+", " ", cell).strip() for cell in header]
@@ -90,17 +90,17 @@ def parse_meta_restrictions(data: bytes, *, source_url: str) -> Iterator[tuple[s
     for line, raw, cells in records:
         location = f"{name}:{line}"
         if cells is None:
-            yield location, Reject(overlong_reason(), raw)
+            yield location, Reject(location, overlong_reason(), raw)
             continue
         if is_blank(cells):
             continue
         if len(cells) != len(headers):
-            yield location, Reject(f"expected {len(headers)} cells, found {len(cells)}", raw)
+            yield location, Reject(location, f"expected {len(headers)} cells, found {len(cells)}", raw)
             continue
         try:
             rows = list(_rows(layout, headers, cells, global_cells))
         except ValueError as error:
-            yield location, Reject(f"Meta content restrictions: {error}", raw)
+            yield location, Reject(location, f"Meta content restrictions: {error}", raw)
             continue
         for row in rows:
             yield location, {**period, **row, "platform": PLATFORM, "report": REPORT, "counts_in_total": 1}

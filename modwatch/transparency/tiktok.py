@@ -167,7 +167,7 @@ def _parse_csv(data, name, period):
         raise LayoutError(name, "(empty file)", LAYOUT_NAMES)
     for line, raw, cells in records:
         if cells is None:
-            yield f"{name}:{line}", Reject(overlong_reason(), raw)
+            yield f"{name}:{line}", Reject(f"{name}:{line}", overlong_reason(), raw)
             continue
         if is_blank(cells):
             continue
@@ -178,7 +178,7 @@ def _parse_csv(data, name, period):
                 raise ValueError(f"period {record['period']!r} is not the file's half-year {period[0]}..{period[1]}")
             row = _grfcr_map([record[column] for column in GRFCR_MAP], row_period)
         except (ValueError, IndexError) as error:
-            yield f"{name}:{line}", Reject(f"TikTok grfcr map: {error}", raw)
+            yield f"{name}:{line}", Reject(f"{name}:{line}", f"TikTok grfcr map: {error}", raw)
             continue
         if extras := match.extras(cells):
             row["extra"] = json.dumps({**json.loads(row["extra"]), **extras}, ensure_ascii=False, default=str)
@@ -189,7 +189,7 @@ def _parse_table(kind, records, where, period, csv=False):
     header = None
     for number, cells in records:
         if cells is None:  # an over-long CSV record (csv_records)
-            yield f"{where}:{number}", Reject(overlong_reason(), "")
+            yield f"{where}:{number}", Reject(f"{where}:{number}", overlong_reason(), "")
             continue
         if is_blank(cells):
             continue
@@ -203,7 +203,7 @@ def _parse_table(kind, records, where, period, csv=False):
             elif kind.startswith("lrfui"):
                 return  # user-information requests: not removal requests
             if expected is None or header != expected:
-                yield location, Reject(f"TikTok: unrecognised header in {where}", raw)
+                yield location, Reject(location, f"TikTok: unrecognised header in {where}", raw)
                 return
             continue
         try:
@@ -214,7 +214,7 @@ def _parse_table(kind, records, where, period, csv=False):
             else:
                 row = _ip(kind, cells, period)
         except (ValueError, IndexError) as error:
-            yield location, Reject(f"TikTok {kind}: {error}", raw)
+            yield location, Reject(location, f"TikTok {kind}: {error}", raw)
             continue
         yield location, {**row, "platform": PLATFORM}
 

@@ -214,7 +214,7 @@ def checked(parsed: Iterator, *, fetched_at: str) -> Iterator[tuple[str, dict | 
         rows, problem, keys = [], None, []
         for _, row in pairs:
             if isinstance(row, Reject):
-                yield location, Reject(row.reason, show_bytes(row.raw))
+                yield location, Reject(row.location, row.reason, show_bytes(row.excerpt))
                 continue
             key = json.dumps(row, sort_keys=True, ensure_ascii=False, default=str)
             if problem is None and "_table" not in row:
@@ -227,7 +227,7 @@ def checked(parsed: Iterator, *, fetched_at: str) -> Iterator[tuple[str, dict | 
             rows.append(row)
         seen.update(keys)
         if problem:
-            yield location, Reject(problem[0], show_bytes(problem[1]))
+            yield location, Reject(location, problem[0], show_bytes(problem[1]))
             continue
         for row in rows:
             yield location, row

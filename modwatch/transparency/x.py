@@ -58,7 +58,7 @@ def parse_x_removals(data: bytes, *, source_url: str) -> Iterator[tuple[str, dic
     for line, raw, cells in csv_records(decode_text(data), overlong=True):
         location = f"{name}:{line}"
         if cells is None:
-            yield location, Reject(overlong_reason(), raw)
+            yield location, Reject(location, overlong_reason(), raw)
             continue
         if is_blank(cells):
             continue
@@ -71,11 +71,11 @@ def parse_x_removals(data: bytes, *, source_url: str) -> Iterator[tuple[str, dic
             while headers and headers[-1] == "":
                 headers.pop()
             if (table, headers) not in (("legal demands", LEGAL_DEMANDS), ("local law(s)", LOCAL_LAW)):
-                yield location, Reject(f"X removal requests: unknown header for table {table!r}", raw)
+                yield location, Reject(location, f"X removal requests: unknown header for table {table!r}", raw)
                 table = None
             continue
         if table is None:
-            yield location, Reject("X removal requests: row outside a known table", raw)
+            yield location, Reject(location, "X removal requests: row outside a known table", raw)
             continue
         try:
             if table == "legal demands":
@@ -83,7 +83,7 @@ def parse_x_removals(data: bytes, *, source_url: str) -> Iterator[tuple[str, dic
             else:
                 rows = list(_local_law(cells))
         except (ValueError, IndexError) as error:
-            yield location, Reject(f"X removal requests ({table}): {error}", raw)
+            yield location, Reject(location, f"X removal requests ({table}): {error}", raw)
             continue
         for row in rows:
             yield location, {**row, "platform": PLATFORM}

@@ -201,6 +201,8 @@ def test_dashboards_render_and_their_queries_run(get, datasette):
     html = get("/-/dashboards/removal-requests?country=VN").text
     assert "vega-embed" in html and "requests-by-platform" in html
     config = datasette.plugin_config("datasette-dashboards")
+    assert {"removal-requests", "dsa-statements"} <= set(config)  # the loop below runs over these charts at least
+    assert all(dashboard["charts"] for dashboard in config.values())
     for dashboard in config.values():
         for chart in dashboard["charts"].values():
             sql = chart["query"].replace("[[", "").replace("]]", "")
@@ -305,7 +307,7 @@ def test_publish_recipe_is_the_same_site(site_db):
     extra = argv[argv.index("--extra-options") + 1]
     assert extra == " ".join(publish.setting_args())
     assert publish.publish_argv("fly", site_db, service="modwatch")[-2:] == ["--app", "modwatch"]
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="unknown publish target 'heroku': cloudrun or fly"):
         publish.publish_argv("heroku", site_db)
 
 

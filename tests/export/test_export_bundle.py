@@ -61,6 +61,7 @@ def test_csvs_round_trip_into_sqlite(bundle, package, site_db, tmp_path):
     copy = sqlite3.connect(tmp_path / "roundtrip.db")
     sql_types = {"integer": "INTEGER", "number": "REAL", "string": "TEXT"}
     source = sqlite3.connect(site_db)
+    assert {"articles", "article_authors", "removal_requests"} <= {r["name"] for r in package["resources"]}
     for resource in package["resources"]:
         fields = resource["schema"]["fields"]
         table = resource["name"]

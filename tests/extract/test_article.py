@@ -194,7 +194,7 @@ def test_meta_and_canonical_link_used_when_no_jsonld():
 
 
 def test_empty_document_is_an_error():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="^empty HTML document$"):
         parse_article("   ", "https://example.org/")
 
 

@@ -269,6 +269,7 @@ def test_the_literal_prefilter_never_changes_the_tags(vocabulary):
                       for e in vocabulary.entries),
         sha256="reference",
     )
+    assert len(REAL) == 21  # tests/fixtures/tagging/articles.json
     for fixture_id, entry in REAL.items():
         text = article_text(entry["title"], entry["body"])
         assert tag_text(text, vocabulary) == tag_text(text, reference), fixture_id

@@ -31,7 +31,7 @@ def test_both_schemas_map_onto_the_same_columns(name, version, rows):
     stats = {}
     statements = list(dsa.iter_statements(text, name, opened=(header, reader), stats=stats))
     assert stats == {"read": rows, "filtered": 0}
-    assert all(len(s) == len(dsa.COLUMNS) + 1 for s in statements)
+    assert len(statements) == rows and all(len(s) == len(dsa.COLUMNS) + 1 for s in statements)
     ean = dsa.COLUMNS.index("content_id_ean")
     assert all(s[ean] == "" for s in statements)  # absent in v1, empty in these v2 rows (NULL once stored)
 
@@ -83,9 +83,9 @@ def test_dump_url(day, version, slug, url):
 def test_days():
     assert dsa.days("2024-02-28", "2024-03-01") == [date(2024, 2, 28), date(2024, 2, 29), date(2024, 3, 1)]
     assert dsa.days("2024-03-14") == [date(2024, 3, 14)]
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="end 2024-03-01 is before start 2024-03-02"):
         dsa.days("2024-03-02", "2024-03-01")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="no dumps before 2023-09-25"):
         dsa.days("2023-09-24")
 
 

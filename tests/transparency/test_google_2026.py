@@ -157,7 +157,7 @@ def test_row_outside_its_bundle_is_rejected():
     bundle = "government-removals_2025-1-1_2025-6-30_en_v1/google-government-removal-requests.csv"
     (location, reject), = parse_google_removals(make_zip({bundle: body}))
     assert location == f"{bundle}:2"
-    assert reject == Reject("by_requester_product_reason: half-year 2024-07-01..2024-12-31 outside its bundle "
+    assert reject == Reject(f"{bundle}:2", "by_requester_product_reason: half-year 2024-07-01..2024-12-31 outside its bundle "
                             "2025-01-01..2025-06-30", body.splitlines()[1].decode())
 
 

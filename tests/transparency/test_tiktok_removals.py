@@ -95,7 +95,7 @@ def test_period_column_written_as_text_is_checked_against_the_file_name():
     rows = list(parse_tiktok_removals(data, source_url="https://x.test/2025H2_raw_data_gov_English.csv"))
     assert rows[0][1]["period_start"] == "2025-07-01" and rows[0][1]["requests"] == 20
     assert rows[1] == ("2025H2_raw_data_gov_English.csv:3",
-                       Reject("TikTok grfcr map: period 'January - June 2025' is not the file's half-year "
+                       Reject("2025H2_raw_data_gov_English.csv:3", "TikTok grfcr map: period 'January - June 2025' is not the file's half-year "
                               "2025-07-01..2025-12-31", "January - June 2025,Vietnam,20,300,10,200,90,0,0,0,0,0.7"))
 
 

@@ -31,7 +31,7 @@ def test_parse_count(cell, expected):
 
 @pytest.mark.parametrize("cell", ["abc", "1,55", "2.5", "1.553,0", True])
 def test_parse_count_rejects_text(cell):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^not a count: "):
         parse_count(cell)
 
 
@@ -96,7 +96,7 @@ def test_half_years(function, value, period):
 
 
 def test_half_year_rejects_other_dates():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="not the end of a half-year: '2023-11-30'"):
         half_year_ending("2023-11-30")
 
 

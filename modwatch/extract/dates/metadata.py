@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 import re
 
+from modwatch.extract import jsonld
+
 
 def page_language(tree) -> str | None:
     """The page's declared language (``<html lang>``, ``og:locale``, ``content-language``), e.g. ``"de"``/``"en-GB"``."""
@@ -33,20 +35,6 @@ _JSONLD_ARTICLE_TYPES = re.compile(r"article|posting|report|news|blog|review|sto
                                    r"creativework|liveblog|opinion|analysis", re.I)
 
 
-def _jsonld_objects(data, depth=0):
-    if depth > 6:
-        return
-    if isinstance(data, list):
-        for item in data:
-            yield from _jsonld_objects(item, depth + 1)
-    elif isinstance(data, dict):
-        yield data
-        for key, value in data.items():
-            if key in ("@graph", "mainEntity", "mainEntityOfPage", "itemListElement", "hasPart", "about") or \
-                    isinstance(value, (list, dict)) and key not in ("author", "publisher", "image", "comment"):
-                yield from _jsonld_objects(value, depth + 1)
-
-
 def jsonld_dates(tree, keys: tuple[str, ...]) -> list[tuple[int, str, str]]:
     """``(rank, key, value)`` for every date under ``keys`` in the page's JSON-LD; rank 0 for article-like types,
     1 for web pages and other types."""
@@ -62,7 +50,7 @@ def jsonld_dates(tree, keys: tuple[str, ...]) -> list[tuple[int, str, str]]:
                 for m in re.finditer(r'"%s"\s*:\s*"([^"]{6,40})"' % key, text):
                     found.append((1, key, m.group(1)))
             continue
-        for obj in _jsonld_objects(data):
+        for obj in jsonld.objects(data, deep=True):  # at any depth: @graph, mainEntity, ...
             types = obj.get("@type", "")
             types = " ".join(types) if isinstance(types, list) else str(types)
             if "comment" in types.lower():
