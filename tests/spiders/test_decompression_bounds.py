@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from modwatch.discovery import MAX_SITEMAP_BYTES, DiscoveryError, SitemapTooLarge, parse_sitemap
-from spiders.dsa_sor import DecompressionBomb, stream_to_file
+from spiders.downloads import DecompressionBomb, stream_to_file
 from tests.helpers import DEMO_FILES, PageHandler, local_server, report_file
 from tests.transparency.samples import V1, fixture, nested_zip
 
