@@ -100,11 +100,13 @@ def join_split_bodies(tree) -> None:
         if len(members) < 2:
             continue
         first = members[0]
-        ancestors = {id(a) for a in list(first.iterancestors())[:CHUNK_MAX_DEPTH]}
+        # the elements themselves, not their id(): lxml's proxies are freed and their ids reused as soon as
+        # nothing holds them, which made the result depend on the pages read before in the same process
+        ancestors = list(first.iterancestors())[:CHUNK_MAX_DEPTH]
         for other in members[1:]:
             if first in other.iterancestors() or other in first.iterancestors():
                 continue
-            if not any(id(a) in ancestors for a in list(other.iterancestors())[:CHUNK_MAX_DEPTH]):
+            if not any(a in ancestors for a in list(other.iterancestors())[:CHUNK_MAX_DEPTH]):
                 continue
             gap = between(first, other)
             if any(is_linked_heading(el) for el in gap):
