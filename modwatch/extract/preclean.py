@@ -45,6 +45,49 @@ def _is_headline_list(el) -> bool:
     return sentences <= 0.25 * len(texts)
 
 
+#: a class or id word naming a teaser: a card of another story, or the article's own lead
+_TEASER_RE = re.compile(r"teaser", re.I)
+#: an article's lead is at least a sentence of this length
+LEAD_MIN_CHARS = 100
+
+
+def _lead(tree):
+    """The article's lead (standfirst) under a class or id saying "teaser", or None.
+
+    Sites name the lead paragraph under the headline ``article-teaser`` or ``teaser-text``, as they name the
+    cards of other stories. The lead is the one such block of the page holding sentences
+    (``LEAD_MIN_CHARS``), no link and no heading, inside no link and no other teaser; a list of teaser cards
+    has each of them linked, or several of them.
+    """
+    found = []
+    for el in tree.iter("p", "div", "section", "span"):
+        if not _TEASER_RE.search(f"{el.get('class', '')} {el.get('id', '')}"):
+            continue
+        if el.find(".//a") is not None or el.find(".//h1") is not None or el.find(".//h2") is not None \
+                or el.find(".//h3") is not None:
+            continue
+        text = _SPACE_RE.sub(" ", el.text_content()).strip()
+        if len(text) < LEAD_MIN_CHARS or not re.search(r"[.!?;:]", text):
+            continue
+        if any(a.tag == "a" or _TEASER_RE.search(f"{a.get('class', '')} {a.get('id', '')}")
+               for a in el.iterancestors()):
+            continue
+        found.append(el)
+    return found[0] if len(found) == 1 else None
+
+
+def keep_lead(tree) -> None:
+    """The article's lead named a teaser (``_lead``) loses that name, which makes ``preclean`` and trafilatura's
+    cascade (it drops every block whose class or id contains "teaser") drop it as another story's card."""
+    lead = _lead(tree)
+    if lead is None:
+        return
+    for attr in ("class", "id"):
+        value = lead.get(attr)
+        if value and _TEASER_RE.search(value):
+            lead.set(attr, " ".join(token for token in value.split() if not _TEASER_RE.search(token)))
+
+
 def preclean(tree):
     """Remove blocks that are boilerplate by their class/id, and lists of links (in place).
 

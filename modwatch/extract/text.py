@@ -7,7 +7,7 @@ call. Steps, all generic (no rule is keyed to a site):
    repair list items an unclosed block nested into one another (``blocks.repair_lists``);
 2. pre-clean the tree: blocks whose class/id says newsletter, related, trending, share, social, promo...
    unless they hold most of the page's text or prose (the article's own wrapper), and lists of links,
-   headlines or menu entries (``preclean``); an article body split into containers with the same class
+   headlines or menu entries (``preclean``), but not the article's lead named a teaser (``keep_lead``); an article body split into containers with the same class
    is joined into one with what lies between them (``join_split_bodies``); when the page has exactly one
    known theme container of the article text (Zox News ``#mvp-content-main``, WordPress
    ``.entry-content``, schema.org ``[itemprop=articleBody]``) holding most of its prose, only that
@@ -42,7 +42,7 @@ from trafilatura.settings import Extractor
 from trafilatura.xml import xmltotxt
 
 from modwatch.extract.blocks import prose, rejoin_split_paragraphs, repair_lists
-from modwatch.extract.preclean import join_split_bodies, preclean
+from modwatch.extract.preclean import join_split_bodies, keep_lead, preclean
 from modwatch.extract.trim import (drop_promos, drop_gallery_lines, element_text, link_texts, normalise, trim_footer,
                                    trim_header)
 
@@ -199,6 +199,7 @@ def extract_body(html_or_tree, url: str | None = None, *, title: str | None = No
     titles = {normalise(t) for t in _title_candidates(tree, title) if t} - {""}
     links = link_texts(tree)
     repair_lists(tree)
+    keep_lead(tree)
     preclean(tree)
     join_split_bodies(tree)
     container = _theme_container(tree)

@@ -46,6 +46,10 @@ def body_of(folder: str, name: str) -> str:
      ["Im Vergleich zum Leasing gehört bei der Finanzierung das Fahrzeug am Ende dem Halter",
       "höheres Verschleißrisiko aufgrund einer längeren Nutzungsdauer"],
      ["Gemeinsam finden wir Ihren passenden Kredit!"]),
+    # the article's lead under a class saying "teaser" is no other story's card; the linked contact box is
+    ("extraction", "hss.de-Regierung.html",
+     ["Najla Bouden ist die", "Tunesier landesweit die", "tunesische Bevölkerung durchaus in einer"],
+     ["Naher Osten, Nordafrika", "Bourguiba, Tunis.", "Ahmed Zarrouki, Avenue Hbib"]),
 ])
 def test_failure_kind_on_a_real_page(folder, name, with_, without):
     text = body_of(folder, name)
@@ -119,3 +123,13 @@ def test_repeated_lines_of_a_meal_plan_are_not_a_gallery():
         f"<h2>Meal {n}</h2><p>{'A full description of what this meal holds and why it comes now. ' * 3}</p>{meal}"
         for n in range(1, 6)) + "</article></body></html>"
     assert extract_body(html).split("\n").count("Eat every 2–3 hours") == 5
+
+
+def test_teasers_of_several_stories_are_no_lead():
+    """Two unlinked teasers holding sentences: cards of a listing, not the article's one lead (both dropped)."""
+    card = '<div class="teaser-text">{} The card of another story says what it is about in two sentences.</div>'
+    body = "<p>" + "The article itself says what happened and why it matters to the readers of the page. " * 6 + "</p>"
+    page = f"<html><body><article>{body}{card.format('First card.')}{card.format('Second card.')}</article></body></html>"
+    text = extract_body(page)
+    assert "The article itself says what happened" in text
+    assert "card of another story" not in text
