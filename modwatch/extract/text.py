@@ -7,9 +7,9 @@ call. Steps, all generic (no rule is keyed to a site):
    repair list items an unclosed block nested into one another (``blocks.repair_lists``);
 2. pre-clean the tree: blocks whose class/id says newsletter, related, trending, share, social, promo...
    unless they hold most of the page's text or prose (the article's own wrapper), and lists of links,
-   headlines or menu entries (``preclean``), but not the article's lead named a teaser (``keep_lead``); an article body split into containers with the same class
-   is joined into one with what lies between them (``join_split_bodies``); when the page has exactly one
-   known theme container of the article text (Zox News ``#mvp-content-main``, WordPress
+   headlines or menu entries (``preclean``), but not the article's lead named a teaser (``keep_lead``); an
+   article body split into containers with the same class is joined into one with what lies between them
+   (``join_split_bodies``); when the page has exactly one known theme container of the article text (Zox News ``#mvp-content-main``, WordPress
    ``.entry-content``, schema.org ``[itemprop=articleBody]``) holding most of its prose, only that
    container is read;
 3. run trafilatura's extraction cascade (its public ``bare_extraction``, no metadata: boilerplate pruning,

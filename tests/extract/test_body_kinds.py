@@ -129,7 +129,8 @@ def test_teasers_of_several_stories_are_no_lead():
     """Two unlinked teasers holding sentences: cards of a listing, not the article's one lead (both dropped)."""
     card = '<div class="teaser-text">{} The card of another story says what it is about in two sentences.</div>'
     body = "<p>" + "The article itself says what happened and why it matters to the readers of the page. " * 6 + "</p>"
-    page = f"<html><body><article>{body}{card.format('First card.')}{card.format('Second card.')}</article></body></html>"
+    cards = card.format("First card.") + card.format("Second card.")
+    page = f"<html><body><article>{body}{cards}</article></body></html>"
     text = extract_body(page)
     assert "The article itself says what happened" in text
     assert "card of another story" not in text
