@@ -95,6 +95,15 @@ def test_bare_text_between_paragraphs_goes_back_into_its_paragraph():
     assert [p.text for p in body.iter("p")] == ["NEW DELHI: Pakistan's army said so.", "ThenX", "Other news."]
 
 
+def test_text_after_a_paragraph_that_ends_a_sentence_is_a_paragraph_of_its_own():
+    """chip.de (trafilatura-eval, tune half): the review's second paragraph stands bare after ``<p>...</p>``; it
+    was glued to the first one ("verschlüsselt wird.Das Programm")."""
+    page = gzip.decompress((FIXTURES / "extraction" / "chip.de.bestcrypt.html.gz").read_bytes())
+    lines = extract_body(page).split("\n")
+    first = lines.index("BestCrypt erstellt virtuelle Laufwerke, deren Inhalt zusätzlich verschlüsselt wird.")
+    assert lines[first + 1].startswith("Das Programm integriert sich im System, als wäre es eine zusätzliche")
+
+
 def test_a_slideshow_keeps_its_steps_and_loses_its_controls():
     # backen.de (trafilatura-eval, tune half): 17 recipe steps in a slideshow, each with "Bild anzeigen",
     # "Bild schließen" and its counter "N von 17"
