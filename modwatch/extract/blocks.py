@@ -104,7 +104,7 @@ def rejoin_split_paragraphs(body) -> None:
     <p>'s approach ...</p>``). Text outside any paragraph between two blocks never stands alone in
     an article: it goes back into the paragraph before it, and the paragraph after it joins them
     when it carries on the sentence (it does not start with a capital letter or a digit). Text starting with a
-    capital letter right after a paragraph that ends a sentence is a paragraph of its own.
+    capital letter right after a paragraph that ends a sentence goes into it on a line of its own.
     """
     for p in list(body.iter("p")):
         tail = p.tail
@@ -112,10 +112,9 @@ def rejoin_split_paragraphs(body) -> None:
             continue
         if _SENTENCE_END_RE.search("".join(p.itertext())) and tail[:1].isupper():
             # a paragraph ended and the text after it starts a new one (``<p>... wird.</p>Das Programm ...``):
-            # a paragraph of its own, not glued to the one before ("wird.Das")
-            new = p.makeelement("p", {})
-            new.text, new.tail, p.tail = tail, None, None
-            p.addnext(new)
+            # it goes on a line of its own (trafilatura's ``<lb/>``), not glued to the sentence before ("wird.Das")
+            p.append(p.makeelement("lb", {}))
+            p[-1].tail, p.tail = tail, None
             continue
         if len(p):
             p[-1].tail = (p[-1].tail or "") + tail
