@@ -50,6 +50,10 @@ def body_of(folder: str, name: str) -> str:
     ("extraction", "hss.de-Regierung.html",
      ["Najla Bouden ist die", "Tunesier landesweit die", "tunesische Bevölkerung durchaus in einer"],
      ["Naher Osten, Nordafrika", "Bourguiba, Tunis.", "Ahmed Zarrouki, Avenue Hbib"]),
+    # the lead above the text (<div class="text-intro">) is article text, though the cascade starts below it
+    ("extraction", "spdfraktion.de-Vizepräsidentin.html",
+     ["ist zur stellvertretenden Präsidentin", "und arbeitete als wissenschaftliche", "türkischen Wurzeln am"],
+     ["Arbeitsgruppen", "Bei Fragen und Anregungen", "Foto: DBT/Stella"]),
 ])
 def test_failure_kind_on_a_real_page(folder, name, with_, without):
     text = body_of(folder, name)
@@ -143,3 +147,27 @@ def test_teasers_of_several_stories_are_no_lead():
     text = extract_body(page)
     assert "The article itself says what happened" in text
     assert "card of another story" not in text
+
+
+LEAD = "The lead says in two sentences what the article is about. It stands under the headline."
+TEXT = "The article itself says what happened and why it matters to the readers of the page. " * 6
+
+
+def test_the_lead_goes_in_front_of_the_text():
+    page = (f'<html><body><div class="head"><h1>Headline</h1><p class="article-lead">{LEAD}</p></div>'
+            f'<article><p>{TEXT}</p><p>{TEXT}</p></article></body></html>')
+    lines = extract_body(page).split("\n")
+    assert lines[0] == LEAD
+    assert lines[1] == TEXT.strip()
+
+
+def test_excerpts_of_several_posts_are_no_lead():
+    from modwatch.extract.lead import lead_text
+    from modwatch.extract.text import to_tree
+
+    post = '<div class="post"><p class="excerpt">{} The excerpt of a post says what it is about. Read on.</p></div>'
+    article = f"<article><p>{TEXT}</p><p>{TEXT}</p></article>"
+    one = to_tree(f"<html><body>{post.format('First post.')}{article}</body></html>")
+    two = to_tree(f"<html><body>{post.format('First post.')}{post.format('Second post.')}{article}</body></html>")
+    assert lead_text(one, TEXT) == "First post. The excerpt of a post says what it is about. Read on."
+    assert lead_text(two, TEXT) is None
