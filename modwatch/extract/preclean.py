@@ -77,15 +77,16 @@ def _lead(tree):
 
 
 def keep_lead(tree) -> None:
-    """The article's lead named a teaser (``_lead``) loses that name, which makes ``preclean`` and trafilatura's
-    cascade (it drops every block whose class or id contains "teaser") drop it as another story's card."""
+    """The article's lead named a teaser (``_lead``) is named a lead instead: the name "teaser" makes ``preclean``
+    and trafilatura's cascade (it drops every block whose class or id contains "teaser") drop it as another
+    story's card."""
     lead = _lead(tree)
     if lead is None:
         return
     for attr in ("class", "id"):
         value = lead.get(attr)
         if value and _TEASER_RE.search(value):
-            lead.set(attr, " ".join(token for token in value.split() if not _TEASER_RE.search(token)))
+            lead.set(attr, _TEASER_RE.sub("lead", value))  # "teaser-text" -> "lead-text": named a lead
 
 
 def preclean(tree):
