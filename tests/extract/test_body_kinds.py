@@ -54,6 +54,10 @@ def body_of(folder: str, name: str) -> str:
     ("extraction", "spdfraktion.de-Vizepräsidentin.html",
      ["ist zur stellvertretenden Präsidentin", "und arbeitete als wissenschaftliche", "türkischen Wurzeln am"],
      ["Arbeitsgruppen", "Bei Fragen und Anregungen", "Foto: DBT/Stella"]),
+    # "Zum Weiterlesen:" above links to other articles is a "read more" label in German
+    ("extraction", "wirtschaftspsychologie-aktuell.de.starken.html",
+     ["Stärkenorientierte Führung", "Rund zwei Millionen Stellen", "Positive Leadership lässt sich s"],
+     ["Zum Weiterlesen:"]),
 ])
 def test_failure_kind_on_a_real_page(folder, name, with_, without):
     text = body_of(folder, name)
