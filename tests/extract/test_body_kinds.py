@@ -98,7 +98,8 @@ def test_bare_text_between_paragraphs_goes_back_into_its_paragraph():
 
     from modwatch.extract.blocks import rejoin_split_paragraphs
 
-    body = etree.fromstring("<div><p>NEW DELHI: </p>Pakistan<p>'s army said so.</p><p>Then</p>X<p>Other news.</p></div>")
+    body = etree.fromstring(
+        "<div><p>NEW DELHI: </p>Pakistan<p>'s army said so.</p><p>Then</p>X<p>Other news.</p></div>")
     rejoin_split_paragraphs(body)
     assert [p.text for p in body.iter("p")] == ["NEW DELHI: Pakistan's army said so.", "ThenX", "Other news."]
 
