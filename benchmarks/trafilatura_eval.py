@@ -13,19 +13,18 @@ Every figure is printed for the two fixed halves of the corpus (``benchmarks/hal
 (rules are judged on it) and ``held-out`` (never tuned on), and for all pages. The tools get the
 page's bytes and no URL, as trafilatura's gate does.
 
-Figures of one run (2-core machine shared with other jobs; a page's text can differ by a snippet with the pages
-read before it in the same process, so tune-half figures move by about 0.0005 between runs)::
+Figures of one run (2-core machine shared with other jobs; 2026-12-07 12:00 UTC)::
 
     tool                                       half pages      F1    prec  recall pages/CPU-s
-    modwatch extract_body                      tune   481  0.9301  0.9169  0.9437
-    modwatch extract_body                  held-out   509  0.9263  0.9187  0.9339
-    modwatch extract_body                       all   990  0.9281  0.9178  0.9387        24.5
+    modwatch extract_body                      tune   481  0.9386  0.9216  0.9562
+    modwatch extract_body                  held-out   509  0.9321  0.9212  0.9432
+    modwatch extract_body                       all   990  0.9352  0.9214  0.9495        24.4
     trafilatura 2.3 default (fallback)         tune   481  0.9228  0.8991  0.9478
     trafilatura 2.3 default (fallback)     held-out   509  0.9292  0.9137  0.9451
-    trafilatura 2.3 default (fallback)          all   990  0.9261  0.9065  0.9465        25.6
+    trafilatura 2.3 default (fallback)          all   990  0.9261  0.9065  0.9465        28.4
     trafilatura 2.3 fast                       tune   481  0.9167  0.9007  0.9332
     trafilatura 2.3 fast                   held-out   509  0.9239  0.9134  0.9346
-    trafilatura 2.3 fast                        all   990  0.9204  0.9072  0.9339        37.4
+    trafilatura 2.3 fast                        all   990  0.9204  0.9072  0.9339        42.5
 
 Usage::
 

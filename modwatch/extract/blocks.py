@@ -6,7 +6,13 @@ Pure functions over lxml trees; ``repair_lists`` changes the tree in place.
 
 from __future__ import annotations
 
+import re
+
 import lxml.html
+
+#: a paragraph ending a sentence at its very last character (no space after the full stop: a link's text does not
+#: follow it)
+_SENTENCE_END_RE = re.compile(r"[.!?…][\"'”»)]?$")
 
 
 def prose(el) -> int:
@@ -97,11 +103,18 @@ def rejoin_split_paragraphs(body) -> None:
     around the link, leaving its text bare between two paragraphs (``<p>NEW DELHI: </p>Pakistan
     <p>'s approach ...</p>``). Text outside any paragraph between two blocks never stands alone in
     an article: it goes back into the paragraph before it, and the paragraph after it joins them
-    when it carries on the sentence (it does not start with a capital letter or a digit).
+    when it carries on the sentence (it does not start with a capital letter or a digit). Text starting with a
+    capital letter right after a paragraph that ends a sentence goes into it on a line of its own.
     """
     for p in list(body.iter("p")):
         tail = p.tail
         if p.getparent() is None or not tail or not tail.strip():
+            continue
+        if _SENTENCE_END_RE.search("".join(p.itertext())) and tail[:1].isupper():
+            # a paragraph ended and the text after it starts a new one (``<p>... wird.</p>Das Programm ...``):
+            # it goes on a line of its own (trafilatura's ``<lb/>``), not glued to the sentence before ("wird.Das")
+            p.append(p.makeelement("lb", {}))
+            p[-1].tail, p.tail = tail, None
             continue
         if len(p):
             p[-1].tail = (p[-1].tail or "") + tail

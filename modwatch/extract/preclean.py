@@ -45,6 +45,50 @@ def _is_headline_list(el) -> bool:
     return sentences <= 0.25 * len(texts)
 
 
+#: a class or id word naming a teaser: a card of another story, or the article's own lead
+_TEASER_RE = re.compile(r"teaser", re.I)
+#: an article's lead is at least a sentence of this length
+LEAD_MIN_CHARS = 100
+
+
+def _lead(tree):
+    """The article's lead (standfirst) under a class or id saying "teaser", or None.
+
+    Sites name the lead paragraph under the headline ``article-teaser`` or ``teaser-text``, as they name the
+    cards of other stories. The lead is the one such block of the page holding sentences
+    (``LEAD_MIN_CHARS``), no link and no heading, inside no link and no other teaser; a list of teaser cards
+    has each of them linked, or several of them.
+    """
+    found = []
+    for el in tree.iter("p", "div", "section", "span"):
+        if not _TEASER_RE.search(f"{el.get('class', '')} {el.get('id', '')}"):
+            continue
+        if el.find(".//a") is not None or el.find(".//h1") is not None or el.find(".//h2") is not None \
+                or el.find(".//h3") is not None:
+            continue
+        text = _SPACE_RE.sub(" ", el.text_content()).strip()
+        if len(text) < LEAD_MIN_CHARS or not re.search(r"[.!?;:]", text):
+            continue
+        if any(a.tag == "a" or _TEASER_RE.search(f"{a.get('class', '')} {a.get('id', '')}")
+               for a in el.iterancestors()):
+            continue
+        found.append(el)
+    return found[0] if len(found) == 1 else None
+
+
+def keep_lead(tree) -> None:
+    """The article's lead named a teaser (``_lead``) is named a lead instead: the name "teaser" makes ``preclean``
+    and trafilatura's cascade (it drops every block whose class or id contains "teaser") drop it as another
+    story's card."""
+    lead = _lead(tree)
+    if lead is None:
+        return
+    for attr in ("class", "id"):
+        value = lead.get(attr)
+        if value and _TEASER_RE.search(value):
+            lead.set(attr, _TEASER_RE.sub("lead", value))  # "teaser-text" -> "lead-text": named a lead
+
+
 def preclean(tree):
     """Remove blocks that are boilerplate by their class/id, and lists of links (in place).
 
@@ -100,11 +144,13 @@ def join_split_bodies(tree) -> None:
         if len(members) < 2:
             continue
         first = members[0]
-        ancestors = {id(a) for a in list(first.iterancestors())[:CHUNK_MAX_DEPTH]}
+        # the elements themselves, not their id(): lxml's proxies are freed and their ids reused as soon as
+        # nothing holds them, which made the result depend on the pages read before in the same process
+        ancestors = list(first.iterancestors())[:CHUNK_MAX_DEPTH]
         for other in members[1:]:
             if first in other.iterancestors() or other in first.iterancestors():
                 continue
-            if not any(id(a) in ancestors for a in list(other.iterancestors())[:CHUNK_MAX_DEPTH]):
+            if not any(a in ancestors for a in list(other.iterancestors())[:CHUNK_MAX_DEPTH]):
                 continue
             gap = between(first, other)
             if any(is_linked_heading(el) for el in gap):

@@ -24,6 +24,10 @@ def normalise(text: str) -> str:
 _PROMO_RE = re.compile(
     r"^\W{0,3}(?:related(?: post| articles?| stories)?|read more|read also|see more|see also|also on \S+|also|"
     r"more from \S+|watch|listen|leggi anche(?: su)?|lesen sie auch|xem thêm|đọc thêm|tin liên quan)\s*[:|\-–]"
+    # the same label in other languages, with its link after a colon or alone on its line
+    r"|^\W{0,3}(?:[àa] lire aussi|lire aussi|auch lesen|(?:zum )?weiterlesen|lesen sie auch|auch interessant|"
+    r"mehr zum thema(?: \S+)?|das könnte (?:dich|sie) auch interessieren|le puede interesar|l[eé]a también|"
+    r"vea también|lee también|leia também|czytaj (?:też|także|również)|lees ook|läs också|les også)\s*(?:[:|\-–]|\W*$)"
     r"|^https?://\S+$"
     r"|\[(?:INSIGHT|VIDEO|REACTION|WARNING|NEWS|PICTURES|PHOTOS|POLL|LATEST|REVEAL|ANALYSIS)\]\W*$",
     re.I,

@@ -46,6 +46,18 @@ def body_of(folder: str, name: str) -> str:
      ["Im Vergleich zum Leasing gehört bei der Finanzierung das Fahrzeug am Ende dem Halter",
       "höheres Verschleißrisiko aufgrund einer längeren Nutzungsdauer"],
      ["Gemeinsam finden wir Ihren passenden Kredit!"]),
+    # the article's lead under a class saying "teaser" is no other story's card; the linked contact box is
+    ("extraction", "hss.de-Regierung.html",
+     ["Najla Bouden ist die", "Tunesier landesweit die", "tunesische Bevölkerung durchaus in einer"],
+     ["Naher Osten, Nordafrika", "Bourguiba, Tunis.", "Ahmed Zarrouki, Avenue Hbib"]),
+    # the lead above the text (<div class="text-intro">) is article text, though the cascade starts below it
+    ("extraction", "spdfraktion.de-Vizepräsidentin.html",
+     ["ist zur stellvertretenden Präsidentin", "und arbeitete als wissenschaftliche", "türkischen Wurzeln am"],
+     ["Arbeitsgruppen", "Bei Fragen und Anregungen", "Foto: DBT/Stella"]),
+    # "Zum Weiterlesen:" above links to other articles is a "read more" label in German
+    ("extraction", "wirtschaftspsychologie-aktuell.de.starken.html",
+     ["Stärkenorientierte Führung", "Rund zwei Millionen Stellen", "Positive Leadership lässt sich s"],
+     ["Zum Weiterlesen:"]),
 ])
 def test_failure_kind_on_a_real_page(folder, name, with_, without):
     text = body_of(folder, name)
@@ -86,9 +98,19 @@ def test_bare_text_between_paragraphs_goes_back_into_its_paragraph():
 
     from modwatch.extract.blocks import rejoin_split_paragraphs
 
-    body = etree.fromstring("<div><p>NEW DELHI: </p>Pakistan<p>'s army said so.</p><p>Then</p>X<p>Other news.</p></div>")
+    body = etree.fromstring(
+        "<div><p>NEW DELHI: </p>Pakistan<p>'s army said so.</p><p>Then</p>X<p>Other news.</p></div>")
     rejoin_split_paragraphs(body)
     assert [p.text for p in body.iter("p")] == ["NEW DELHI: Pakistan's army said so.", "ThenX", "Other news."]
+
+
+def test_text_after_a_paragraph_that_ends_a_sentence_is_a_paragraph_of_its_own():
+    """chip.de (trafilatura-eval, tune half): the review's second paragraph stands bare after ``<p>...</p>``; it
+    was glued to the first one ("verschlüsselt wird.Das Programm")."""
+    page = gzip.decompress((FIXTURES / "extraction" / "chip.de.bestcrypt.html.gz").read_bytes())
+    lines = extract_body(page).split("\n")
+    first = lines.index("BestCrypt erstellt virtuelle Laufwerke, deren Inhalt zusätzlich verschlüsselt wird.")
+    assert lines[first + 1].startswith("Das Programm integriert sich im System, als wäre es eine zusätzliche")
 
 
 def test_a_slideshow_keeps_its_steps_and_loses_its_controls():
@@ -119,3 +141,38 @@ def test_repeated_lines_of_a_meal_plan_are_not_a_gallery():
         f"<h2>Meal {n}</h2><p>{'A full description of what this meal holds and why it comes now. ' * 3}</p>{meal}"
         for n in range(1, 6)) + "</article></body></html>"
     assert extract_body(html).split("\n").count("Eat every 2–3 hours") == 5
+
+
+def test_teasers_of_several_stories_are_no_lead():
+    """Two unlinked teasers holding sentences: cards of a listing, not the article's one lead (both dropped)."""
+    card = '<div class="teaser-text">{} The card of another story says what it is about in two sentences.</div>'
+    body = "<p>" + "The article itself says what happened and why it matters to the readers of the page. " * 6 + "</p>"
+    cards = card.format("First card.") + card.format("Second card.")
+    page = f"<html><body><article>{body}{cards}</article></body></html>"
+    text = extract_body(page)
+    assert "The article itself says what happened" in text
+    assert "card of another story" not in text
+
+
+LEAD = "The lead says in two sentences what the article is about. It stands under the headline."
+TEXT = "The article itself says what happened and why it matters to the readers of the page. " * 6
+
+
+def test_the_lead_goes_in_front_of_the_text():
+    page = (f'<html><body><div class="head"><h1>Headline</h1><p class="article-lead">{LEAD}</p></div>'
+            f'<article><p>{TEXT}</p><p>{TEXT}</p></article></body></html>')
+    lines = extract_body(page).split("\n")
+    assert lines[0] == LEAD
+    assert lines[1] == TEXT.strip()
+
+
+def test_excerpts_of_several_posts_are_no_lead():
+    from modwatch.extract.lead import lead_text
+    from modwatch.extract.text import to_tree
+
+    post = '<div class="post"><p class="excerpt">{} The excerpt of a post says what it is about. Read on.</p></div>'
+    article = f"<article><p>{TEXT}</p><p>{TEXT}</p></article>"
+    one = to_tree(f"<html><body>{post.format('First post.')}{article}</body></html>")
+    two = to_tree(f"<html><body>{post.format('First post.')}{post.format('Second post.')}{article}</body></html>")
+    assert lead_text(one, TEXT) == "First post. The excerpt of a post says what it is about. Read on."
+    assert lead_text(two, TEXT) is None

@@ -271,7 +271,7 @@ PAGES = [
      "A major Meta outage disrupted access to Facebook, Instagram, and Messenger on Friday"),
     ("netzpolitik", "netzpolitik.org/die-cider-connection-abmahnungen.html",
      "Die Cider Connection: Abmahnungen gegen Nutzer von Creative-Commons-Bildern", "2016-06-23T14:14",
-     "Markus Reuter", "Zwei Männer Arm in Arm. Sie lachen, haben Weingläser in der Hand."),
+     "Markus Reuter", "Seit Dezember 2015 verschickt eine Cider Connection zahlreiche Abmahnungen"),
     ("wikimedia", "wikimediafoundation.org/access-to-wikipedia-restored-in-turkey.html",
      "Access to Wikipedia restored in Turkey after more than two and a half years", "2020-01-15T01:01",
      "Wikimedia Foundation", "Today, on Wikipedia’s 19th birthday, the Wikimedia Foundation has received reports"),
