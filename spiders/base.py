@@ -31,7 +31,6 @@ crawl goes on.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 
 import scrapy
 from scrapy.http import TextResponse
@@ -43,8 +42,9 @@ from modwatch import feeds as rss
 from modwatch.discovery import DiscoveryError
 from items import ArticleItem, RejectItem
 from provenance import article_provenance, failure_reason, reject_for
+from spiders.discovery_plan import SiteState, Step, discovery_plan
 from spiders.articles import article_item, canonical_item, complete_article, rest_post_item
-from modwatch.sites import DEFAULT_SITEMAPS, Site
+from modwatch.sites import Site
 
 logger = logging.getLogger(__name__)
 
@@ -52,30 +52,6 @@ logger = logging.getLogger(__name__)
 MAX_SITEMAP_DEPTH = 3
 #: ... and a site reads at most this many sitemaps in a run
 MAX_SITEMAPS = 500
-
-
-# --- discovery state ---------------------------------------------------------------------
-
-
-@dataclass
-class _Step:
-    """One discovery step of a site: a method and its first requests' targets."""
-
-    method: str
-    targets: list  # per method: Category|None (wp-rest), (feed URL, paged) (rss), URL (sitemap, listing)
-
-
-@dataclass
-class _SiteState:
-    """Where a site's discovery is: current step, its outstanding requests, any answer yet."""
-
-    site: Site
-    steps: list
-    index: int = -1
-    pending: int = 0
-    answered: bool = False
-    failures: list = field(default_factory=list)  # why each failed discovery request failed
-    sitemaps: set = field(default_factory=set)  # sitemap URLs requested (a cycle is not followed)
 
 
 class WordPressNewsSpider(scrapy.Spider):
@@ -96,29 +72,8 @@ class WordPressNewsSpider(scrapy.Spider):
         for site in self.sites:
             for url in site.start_urls:
                 yield self._article_request(site, site.absolute(url), "start-url")
-            self._states[site.key] = _SiteState(site, self._plan(site))
+            self._states[site.key] = SiteState(site, discovery_plan(site))
             yield from self._next_step(site.key)
-
-    @staticmethod
-    def _plan(site: Site) -> list[_Step]:
-        steps = []
-        for method in site.discovery:
-            if method == "wp-rest":
-                steps.append(_Step(method, list(site.categories) or [None]))
-            elif method == "rss":
-                if site.feeds:
-                    feeds = [(site.absolute(u), False) for u in site.feeds]
-                else:
-                    feeds = [(rss.wp_category_feed_url(site.base_url, c.slug), True) for c in site.categories]
-                    feeds += [(rss.wp_tag_feed_url(site.base_url, t), True) for t in site.tags]
-                    feeds = feeds or [(site.absolute("feed/"), False)]
-                steps.append(_Step(method, feeds))
-            elif method == "sitemap":
-                steps.extend(_Step(method, [site.absolute(u)]) for u in site.sitemaps or DEFAULT_SITEMAPS)
-            elif method == "listing":
-                listings = site.listings or [f"category/{c.slug}/" for c in site.categories]
-                steps.append(_Step(method, [site.absolute(u) for u in listings]))
-        return steps
 
     def _next_step(self, key: str):
         """Requests of the site's next discovery step (none left: log and stop)."""
@@ -137,7 +92,7 @@ class WordPressNewsSpider(scrapy.Spider):
         for target in step.targets:
             yield self._step_request(state, step, target)
 
-    def _step_request(self, state: _SiteState, step: _Step, target) -> scrapy.Request:
+    def _step_request(self, state: SiteState, step: Step, target) -> scrapy.Request:
         site = state.site
         if step.method == "wp-rest":
             if target is None or target.id is not None:
