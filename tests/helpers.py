@@ -5,6 +5,8 @@ TCP port, polling, and a local HTTP server on 127.0.0.1.
   (database, WARC folder, HTTP cache) inside one folder, live (no replay) unless told otherwise.
 - :func:`modwatch`: the argv of ``python -m modwatch ...`` (run with ``cwd=ROOT``).
 - :func:`free_port`, :func:`wait_for`.
+- :func:`start_serve`, :func:`stop_process`, :func:`served_rows`: a real ``python -m modwatch serve`` and
+  what it answers to SQL.
 - :class:`PageHandler` and :func:`local_server`: a threaded HTTP server for a handler class.
 - Real files kept once: pages and feeds of the demo snapshot (``WIKIMEDIA_PAGE``...) and
   :func:`report_file` for the platforms' transparency reports.
@@ -138,3 +140,46 @@ def local_server(handler: type[BaseHTTPRequestHandler], host: str = "127.0.0.1")
         httpd.shutdown()
         httpd.server_close()
         thread.join(5)
+
+
+def start_serve(path, port: int):
+    """``python -m modwatch serve path`` (serve's own options: immutable by default) on ``port``, once it
+    answers; its own process group (:func:`stop_process`)."""
+    import subprocess
+    import urllib.request
+
+    process = subprocess.Popen(modwatch("serve", path, "--port", port), cwd=ROOT, start_new_session=True,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+
+    def answers():
+        assert process.poll() is None, process.stderr.read().decode()
+        try:
+            return urllib.request.urlopen(f"http://127.0.0.1:{port}/-/versions.json", timeout=1).status == 200
+        except OSError:
+            return False
+
+    wait_for(answers, timeout=60, what="serve to answer")
+    return process
+
+
+def stop_process(process) -> None:
+    """Kill ``process``'s group (Datasette runs in the group ``serve`` started) and reap it."""
+    import signal
+
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    process.wait(10)
+
+
+def served_rows(base: str, sql: str) -> list:
+    """The rows the site at ``base`` answers to ``sql``; anything but an HTTP 200 with rows raises."""
+    import json
+    import urllib.request
+
+    with urllib.request.urlopen(f"{base}/modwatch.json?sql={urllib.request.quote(sql)}", timeout=10) as response:
+        assert response.status == 200
+        data = json.loads(response.read())
+    assert data.get("ok", True) and "rows" in data, data
+    return data["rows"]

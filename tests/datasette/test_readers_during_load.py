@@ -18,7 +18,7 @@ import urllib.request
 import db
 from modwatch.load.dsa import load_dump
 from modwatch import publish
-from tests.helpers import ROOT, free_port, modwatch, wait_for
+from tests.helpers import ROOT, free_port, modwatch, served_rows, start_serve, stop_process, wait_for
 from tests.transparency.samples import V1, fixture
 
 URL = "https://dsa-sor-data-dumps.s3.eu-central-1.amazonaws.com/sor-global-2024-03-14-full.zip"
@@ -118,15 +118,6 @@ QUERIES = (
 )
 
 
-def _served(base: str, sql: str) -> list:
-    """The rows the site answers to ``sql``; anything but an HTTP 200 with rows raises."""
-    with urllib.request.urlopen(f"{base}/modwatch.json?sql={urllib.request.quote(sql)}", timeout=10) as response:
-        assert response.status == 200
-        data = json.loads(response.read())
-    assert data.get("ok", True) and "rows" in data, data
-    return data["rows"]
-
-
 def _rows(path) -> dict[str, list]:
     """What each of :data:`QUERIES` gives on the database file ``path`` (read directly)."""
     connection = sqlite3.connect(path)
@@ -134,30 +125,6 @@ def _rows(path) -> dict[str, list]:
         return {sql: [list(row) for row in connection.execute(sql)] for sql in QUERIES}
     finally:
         connection.close()
-
-
-def _serve(path, port: int) -> subprocess.Popen:
-    """``python -m modwatch serve path`` (immutable: serve's default) on ``port``, answering."""
-    process = subprocess.Popen(modwatch("serve", path, "--port", port), cwd=ROOT, start_new_session=True,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
-
-    def answers():
-        assert process.poll() is None, process.stderr.read().decode()
-        try:
-            return urllib.request.urlopen(f"http://127.0.0.1:{port}/-/versions.json", timeout=1).status == 200
-        except OSError:
-            return False
-
-    wait_for(answers, timeout=60, what="serve to answer")
-    return process
-
-
-def _stop(process: subprocess.Popen) -> None:
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    process.wait(10)
 
 
 def test_immutable_serve_answers_from_a_snapshot_while_a_dsa_load_and_checkpoints_rewrite_the_db(tmp_path):
@@ -183,7 +150,7 @@ def test_immutable_serve_answers_from_a_snapshot_while_a_dsa_load_and_checkpoint
     assert before[QUERIES[0]] == [[11, 200, 600_000]]
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    process = _serve(path, port)
+    process = start_serve(path, port)
     writing = threading.Event()
     writer_error = []
 
@@ -214,7 +181,7 @@ def test_immutable_serve_answers_from_a_snapshot_while_a_dsa_load_and_checkpoint
                 sql = QUERIES[n % len(QUERIES)]
                 n += 1
                 try:
-                    rows = _served(base, sql)
+                    rows = served_rows(base, sql)
                 except Exception as e:  # an HTTP 500 ("database disk image is malformed") or a refused request
                     reader_errors.append(e)
                     continue
@@ -233,9 +200,9 @@ def test_immutable_serve_answers_from_a_snapshot_while_a_dsa_load_and_checkpoint
         assert len(set(answers)) == len(QUERIES) and len(answers) >= 10, len(answers)
         after = _rows(path)
         assert after[QUERIES[0]][0][:2] == [28, 200 + 60 * 10] and after != before
-        assert all(_served(base, sql) == before[sql] for sql in QUERIES)  # the running server keeps its snapshot
-        _stop(process)
-        process = _serve(path, port)  # serve again: publishes again
-        assert all(_served(base, sql) == after[sql] for sql in QUERIES)
+        assert all(served_rows(base, sql) == before[sql] for sql in QUERIES)  # the running server keeps its snapshot
+        stop_process(process)
+        process = start_serve(path, port)  # serve again: publishes again
+        assert all(served_rows(base, sql) == after[sql] for sql in QUERIES)
     finally:
-        _stop(process)
+        stop_process(process)

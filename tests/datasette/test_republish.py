@@ -8,56 +8,19 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
-import os
-import signal
 import sqlite3
 import subprocess
 import sys
 import threading
-import urllib.request
 
 import db
 from modwatch.load.dsa import load_dump
 from modwatch import publish
-from tests.helpers import ROOT, free_port, modwatch, wait_for
+from tests.helpers import ROOT, free_port, modwatch, served_rows, start_serve, stop_process, wait_for
 from tests.transparency.samples import V1, fixture
 
 
 URL = "https://dsa-sor-data-dumps.s3.eu-central-1.amazonaws.com/sor-global-2024-03-14-full.zip"
-
-
-def _served(base: str, sql: str) -> list:
-    """The rows the site answers to ``sql``; anything but an HTTP 200 with rows raises."""
-    with urllib.request.urlopen(f"{base}/modwatch.json?sql={urllib.request.quote(sql)}", timeout=10) as response:
-        assert response.status == 200
-        data = json.loads(response.read())
-    assert data.get("ok", True) and "rows" in data, data
-    return data["rows"]
-
-
-def _serve(path, port: int) -> subprocess.Popen:
-    """``python -m modwatch serve path`` (immutable: serve's default) on ``port``, answering."""
-    process = subprocess.Popen(modwatch("serve", path, "--port", port), cwd=ROOT, start_new_session=True,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
-
-    def answers():
-        assert process.poll() is None, process.stderr.read().decode()
-        try:
-            return urllib.request.urlopen(f"http://127.0.0.1:{port}/-/versions.json", timeout=1).status == 200
-        except OSError:
-            return False
-
-    wait_for(answers, timeout=60, what="serve to answer")
-    return process
-
-
-def _stop(process: subprocess.Popen) -> None:
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    process.wait(10)
 
 
 #: what the readers ask: statements and their search index (changed by the load), crawl runs (by the demo)
@@ -120,7 +83,7 @@ def test_running_serve_keeps_its_snapshot_through_a_second_serve_and_a_demo_reru
     before = _rows(path)
     port, second_port = free_port(), free_port()
     base = f"http://127.0.0.1:{port}"
-    first = _serve(path, port)
+    first = start_serve(path, port)
     second = None
     served = publish.latest_snapshot(path)
     answers, wrong, errors = [], [], []
@@ -132,7 +95,7 @@ def test_running_serve_keeps_its_snapshot_through_a_second_serve_and_a_demo_reru
             sql = QUERIES[n % len(QUERIES)]
             n += 1
             try:
-                rows = _served(base, sql)
+                rows = served_rows(base, sql)
             except Exception as e:  # an HTTP 500 ("database disk image is malformed") or a refused request
                 errors.append(e)
                 continue
@@ -150,11 +113,11 @@ def test_running_serve_keeps_its_snapshot_through_a_second_serve_and_a_demo_reru
         assert demo.returncode == 0, demo.stdout[-2000:] + demo.stderr[-2000:]  # the database file swapped
         after = _rows(path)
         assert after[QUERIES[0]][0][0] == 28 and after != before
-        second = _serve(path, second_port)  # publishes again while the first server runs
+        second = start_serve(path, second_port)  # publishes again while the first server runs
         republished = publish.latest_snapshot(path)
         assert republished != served and served.exists()
-        assert all(_served(f"http://127.0.0.1:{second_port}", sql) == after[sql] for sql in QUERIES)
-        _stop(second)
+        assert all(served_rows(f"http://127.0.0.1:{second_port}", sql) == after[sql] for sql in QUERIES)
+        stop_process(second)
         second = None
         extra = publish.publish_snapshot(path)  # a third publish: removes the stopped server's snapshot only
         assert not republished.exists() and served.exists() and _rows(served) == before
@@ -170,11 +133,11 @@ def test_running_serve_keeps_its_snapshot_through_a_second_serve_and_a_demo_reru
         for reader in readers:
             reader.join(30)
         if second is not None:
-            _stop(second)
+            stop_process(second)
     try:
         assert not errors, [(e, getattr(e, "read", lambda: b"")()[:300]) for e in errors[:3]]
         assert not wrong, f"{len(wrong)} answers not those of the first snapshot, e.g. to {wrong[0]!r}"
         assert len(set(answers)) == len(QUERIES) and len(answers) >= 10, len(answers)
-        assert all(_served(base, sql) == before[sql] for sql in QUERIES)
+        assert all(served_rows(base, sql) == before[sql] for sql in QUERIES)
     finally:
-        _stop(first)
+        stop_process(first)
