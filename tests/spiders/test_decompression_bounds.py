@@ -11,7 +11,6 @@ import asyncio
 import gzip
 import re
 import sqlite3
-import textwrap
 import zlib
 
 import httpx
@@ -68,20 +67,8 @@ def server():
         yield base
 
 
-def test_gzip_bombs_in_sitemaps_are_rejects_and_memory_stays_bounded(run_crawl, db_path, tmp_path, server):
-    sites = tmp_path / "sites.yaml"
-    sites.write_text(textwrap.dedent(f"""\
-        sites:
-          - key: bombs
-            name: Gzip bombs
-            base_url: {server}/
-            language: vi
-            discovery: [sitemap]
-            sitemaps: [sitemap_index.xml]
-        """), encoding="utf-8")  # fmt: skip
-    result = run_crawl("spiders.news:NewsSpider", db=db_path,
-                       settings={"MODWATCH_SITES_FILE": str(sites), "ROBOTSTXT_OBEY": False, "DOWNLOAD_DELAY": 0,
-                                 "AUTOTHROTTLE_ENABLED": False, "HTTPCACHE_ENABLED": False})  # fmt: skip
+def test_gzip_bombs_in_sitemaps_are_rejects_and_memory_stays_bounded(crawl_sitemap_site, db_path, server):
+    result = crawl_sitemap_site(server, "Gzip bombs")
     with sqlite3.connect(db_path) as connection:
         rejects = dict(connection.execute("select url, reason from rejects"))
     encoded = rejects[f"{server}/post-sitemap.xml"]

@@ -5,7 +5,6 @@ that lists its parent, and a chain of indexes nested without end. The crawl ends
 each refused sitemap is a reject with its reason and a log line."""
 
 import sqlite3
-import textwrap
 
 import pytest
 
@@ -52,20 +51,8 @@ def server():
         yield base
 
 
-def test_sitemap_cycles_and_depth_are_bounded(run_crawl, db_path, tmp_path, server):
-    sites = tmp_path / "sites.yaml"
-    sites.write_text(textwrap.dedent(f"""\
-        sites:
-          - key: hostile
-            name: Hostile sitemaps
-            base_url: {server}/
-            language: vi
-            discovery: [sitemap]
-            sitemaps: [sitemap_index.xml]
-        """), encoding="utf-8")  # fmt: skip
-    result = run_crawl("spiders.news:NewsSpider", db=db_path,
-                       settings={"MODWATCH_SITES_FILE": str(sites), "ROBOTSTXT_OBEY": False, "DOWNLOAD_DELAY": 0,
-                                 "AUTOTHROTTLE_ENABLED": False})  # fmt: skip
+def test_sitemap_cycles_and_depth_are_bounded(crawl_sitemap_site, db_path, server):
+    result = crawl_sitemap_site(server, "Hostile sitemaps")
     sitemap_requests = [p for p in HostileSitemaps.requests if p.endswith(".xml")]
     assert sorted(sitemap_requests) == ["/deep/post-sitemap1.xml", "/deep/post-sitemap2.xml", "/deep/post-sitemap3.xml",
                                         "/post-sitemap.xml", "/post-sitemap2.xml", "/sitemap_index.xml"]  # each once, 3 levels below the root
