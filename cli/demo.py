@@ -152,10 +152,10 @@ def summary(database, first_run_id: int) -> tuple[str, bool]:
 
 def record_sources(database, first_run_id: int) -> None:
     """Each crawl run with id >= ``first_run_id`` is an attempt at its source, as after ``crawl``
-    (:func:`modwatch.commands.crawl.check_sources`): news, Lumen, DSA and ``url_check`` get their
+    (:func:`cli.crawl.check_sources`): news, Lumen, DSA and ``url_check`` get their
     ``source_status`` row too. The snapshot is old on purpose: staleness is recorded, not a failure."""
     from db.crawl_runs import decoded, previous_finished_run
-    from modwatch.commands.crawl import SpiderRun, assess, check_sources
+    from cli.crawl import SpiderRun, assess, check_sources
 
     for row in list(database["crawl_runs"].rows_where("id >= ?", [first_run_id], order_by="id")):
         row = decoded(row)
