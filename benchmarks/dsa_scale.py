@@ -21,11 +21,12 @@ For each size (``--sizes``, default 1,000,000 and 10,000,000):
 
 Goal (issue 16): every request < 1 s at 10 M, none refused, CSV >= 20,000 rows/s.
 
-Figures at 1,000,000 statements (2026-12-07, 2-core machine shared with other jobs, load average ~6; the table is in
-README "DSA at 1 million statements: figures"): 18 of 19 requests < 1 s, none refused (table page 327 ms,
-``_facet_array=territorial_scope`` 25 ms, ``?_search=account`` 350 ms with all 697k matches counted); over: the
-territorial-scope facet of a 60,605-row filter (1,009 ms). CSV 17,547 rows/s wall = 22,200 rows per server CPU-second
-(was 143 rows/s), 2,189 MiB per million statements, load 7,205 rows/s with peak RSS 199 MiB.
+Figures at 1,000,000 statements (2026-12-07, 2-core machine shared with other jobs, niced, load average 3-4; the
+table is in README "DSA at 1 and 10 million statements: figures"): 19 of 19 requests < 1 s, none refused (table page
+141 ms, ``_facet_array=territorial_scope`` 14 ms, of a 60,605-row filter 740 ms, ``?_search=account`` 264 ms with all
+697k matches counted). CSV 19,156 rows/s wall = 34,048 rows per server CPU-second (was 143 rows/s; 22,200 per
+CPU-second before the lines were built by one ``printf``), 2,189 MiB per million statements, load 4,937 rows/s with
+peak RSS 195 MiB.
 
 Usage: ``MODWATCH_SHARED=/work/shared python benchmarks/dsa_scale.py --sizes 1000000 [--workdir DIR] [--keep]``
 """

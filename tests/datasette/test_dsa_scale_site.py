@@ -8,6 +8,7 @@ statements of reasons).
 
 import asyncio
 import sqlite3
+import sys
 
 import pytest
 import yaml
@@ -15,6 +16,9 @@ from datasette.app import Datasette
 from datasette.utils import escape_fts
 
 from modwatch import publish
+
+sys.path.insert(0, str(publish.PLUGINS_DIR))
+from modwatch_csv_stream import line_sql  # noqa: E402
 
 
 def _site(site_db, **statements_meta):
@@ -112,22 +116,38 @@ def test_table_search_walks_the_newest_matches_and_counts_all(traced, site_db):
 
 
 def test_csv_lines_written_by_sqlite_equal_datasettes_csv(tmp_path):
-    """Quotes, commas, line ends, NULL, empty text, a REAL or BLOB value in any column: the fast
-    stream's bytes (lines built in SQL) equal Datasette's own CSV (forced by ``_nosuggest``)."""
+    """Quotes, commas, line ends, NULL, empty text, a REAL or BLOB value in any column, a NUL in a
+    text (``printf`` would cut it), more cells than one ``printf`` takes: the fast stream's bytes
+    (lines built in SQL) equal Datasette's own CSV (forced by ``_nosuggest``)."""
     path = tmp_path / "cells.db"
     with sqlite3.connect(path) as conn:
         conn.execute("create table cells (id integer primary key, n integer, t text, u text)")
         conn.executemany("insert into cells values (?, ?, ?, ?)", [
             (1, 7, 'say "no", then\nleave', "plain"), (2, None, "", "a\r\nb"), (3, 2.5, "x,y", None),
-            (4, 10**18, "0.1", b"\x00\xff"), (5, 1, " spaced ", 0.30000000000000004), (6, -3, "ü ç ß 東京", "'q'")])
+            (4, 10**18, "0.1", b"\x00\xff"), (5, 1, " spaced ", 0.30000000000000004), (6, -3, "ü ç ß 東京", "'q'"),
+            (7, 8, "cut\x00here", "after")])
+        wide = [f"c{i}" for i in range(130)]
+        conn.execute(f"create table wide (id integer primary key, {', '.join(c + ' text' for c in wide)})")
+        conn.executemany(f"insert into wide values ({', '.join('?' * 131)})",
+                         [[n] + [f"{n},{i}" if i % 7 == 0 else f"v{i}" for i in range(130)] for n in range(3)])
     ds = Datasette(immutables=[str(path)], settings=publish.SETTINGS, plugins_dir=str(publish.PLUGINS_DIR))
     asyncio.run(ds.invoke_startup())
-    for query in ("", "?_sort_desc=t", "?n__gte=1"):
-        fast = asyncio.run(ds.client.get(f"/cells/cells.csv{query}"))
-        slow = asyncio.run(ds.client.get(f"/cells/cells.csv{query}{'&' if query else '?'}_nosuggest=1"))
+    for table, query in (("cells", ""), ("cells", "?_sort_desc=t"), ("cells", "?n__gte=1"), ("wide", "")):
+        fast = asyncio.run(ds.client.get(f"/cells/{table}.csv{query}"))
+        slow = asyncio.run(ds.client.get(f"/cells/{table}.csv{query}{'&' if query else '?'}_nosuggest=1"))
         assert fast.status_code == slow.status_code == 200
         assert fast.content == slow.content, query
     lines = asyncio.run(ds.client.get("/cells/cells.csv")).text.split("\r\n")
     assert lines[1:6] == ['1,7,"say ""no"", then\nleave",plain', '2,,,"a', 'b"', '3,2.5,"x,y",',
                           "4,1000000000000000000,0.1,http://localhost/cells/cells/4.blob?_blob_column=u"]
     assert lines[6] == "5,1, spaced ,0.3"  # a REAL stored in a TEXT column is its text (SQLite, 15 digits)
+    assert lines[8] == "7,8,cut\x00here,after"
+    wide = asyncio.run(ds.client.get("/cells/wide.csv")).content
+    assert wide.split(b"\r\n")[2].startswith(b'1,"1,0",v1,') and len(wide.split(b"\r\n")) == 5
+    with sqlite3.connect(path) as conn:  # the lines are SQLite's: one row odd (NUL), the wide ones whole
+        columns = [row[1] for row in conn.execute("pragma table_info(wide)")]
+        types = [row[2] for row in conn.execute("pragma table_info(wide)")]
+        built = [line for (line,) in conn.execute(f"select {line_sql(columns, types)} from wide order by id")]
+        assert b"".join(built) == wide.split(b"\r\n", 1)[1]
+        odd = conn.execute(f"select id from cells where {line_sql(['id', 'n', 't', 'u'], ['integer', 'integer', 'text', 'text'])} is null").fetchall()
+        assert odd == [(3,), (4,), (7,)]
