@@ -51,7 +51,7 @@ def body_of(folder: str, name: str) -> str:
      ["Najla Bouden ist die", "Tunesier landesweit die", "tunesische Bevölkerung durchaus in einer"],
      ["Naher Osten, Nordafrika", "Bourguiba, Tunis.", "Ahmed Zarrouki, Avenue Hbib"]),
     # the lead above the text (<div class="text-intro">) is article text, though the cascade starts below it
-    ("extraction", "spdfraktion.de-Vizepräsidentin.html",
+    ("quality/trafilatura", "spdfraktion.de-Vizepräsidentin.html",
      ["ist zur stellvertretenden Präsidentin", "und arbeitete als wissenschaftliche", "türkischen Wurzeln am"],
      ["Arbeitsgruppen", "Bei Fragen und Anregungen", "Foto: DBT/Stella"]),
     # "Zum Weiterlesen:" above links to other articles is a "read more" label in German
