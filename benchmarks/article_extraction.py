@@ -90,8 +90,7 @@ def score(truths: dict[str, str], preds: dict[str, str]) -> dict:
     precision = sum(precisions) / len(precisions) if precisions else 0.0
     recall = sum(recalls) / len(recalls) if recalls else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"f1": f1, "precision": precision, "recall": recall,
-            "accuracy": exact / len(truths), "per_page": per_page}
+    return {"f1": f1, "precision": precision, "recall": recall, "accuracy": exact / len(truths), "per_page": per_page}
 
 
 def load_pages(folder: Path, limit: int = 0) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
@@ -122,8 +121,13 @@ def run_trafilatura_fast(html: dict, urls: dict) -> dict:
     """trafilatura with the options modwatch's cascade runs with (fast, no comments, tables, no dedup)."""
     import trafilatura
 
-    return {key: trafilatura.extract(page, url=urls[key], fast=True, include_comments=False, include_tables=True,
-                                     deduplicate=False) or "" for key, page in html.items()}
+    return {
+        key: trafilatura.extract(
+            page, url=urls[key], fast=True, include_comments=False, include_tables=True, deduplicate=False
+        )
+        or ""
+        for key, page in html.items()
+    }
 
 
 def run_trafilatura_default(html: dict, urls: dict) -> dict:
@@ -148,21 +152,32 @@ def report(results: dict, timings: dict, pages: int) -> None:
     rate = {name: pages / min(seconds) for name, seconds in timings.items()}
     mine = results[MODWATCH]
     if FAST in results:
-        summary(f"article body text, {pages} pages: speed (trafilatura fast)", f"{rate[MODWATCH]:.1f} pages/CPU-s",
-                f"{rate[FAST]:.1f} pages/CPU-s", rate[MODWATCH] / rate[FAST],
-                "extract_body vs trafilatura.extract fast=True, same HTML + URL, no comments, tables kept")
+        summary(
+            f"article body text, {pages} pages: speed (trafilatura fast)",
+            f"{rate[MODWATCH]:.1f} pages/CPU-s",
+            f"{rate[FAST]:.1f} pages/CPU-s",
+            rate[MODWATCH] / rate[FAST],
+            "extract_body vs trafilatura.extract fast=True, same HTML + URL, no comments, tables kept",
+        )
     if DEFAULT in results:
-        summary(f"article body text, {pages} pages: speed (trafilatura default)", f"{rate[MODWATCH]:.1f} pages/CPU-s",
-                f"{rate[DEFAULT]:.1f} pages/CPU-s", rate[MODWATCH] / rate[DEFAULT],
-                "extract_body vs trafilatura.extract default mode (fallbacks on), same HTML + URL, no comments")
+        summary(
+            f"article body text, {pages} pages: speed (trafilatura default)",
+            f"{rate[MODWATCH]:.1f} pages/CPU-s",
+            f"{rate[DEFAULT]:.1f} pages/CPU-s",
+            rate[MODWATCH] / rate[DEFAULT],
+            "extract_body vs trafilatura.extract default mode (fallbacks on), same HTML + URL, no comments",
+        )
     for name in (FAST, DEFAULT):
         if name in results:
             ref = results[name]
             mode = name.split(" ", 2)[2]
-            summary(f"article body text, {pages} pages: F1 (exact) (trafilatura {mode})",
-                    f"{mine['f1']:.3f} ({mine['accuracy']:.3f})",
-                    f"{ref['f1']:.3f} ({ref['accuracy']:.3f})", mine["f1"] / ref["f1"],
-                    f"4-word-shingle F1 against the hand-made bodies: extract_body vs {name.split(' ', 2)[2]} mode")
+            summary(
+                f"article body text, {pages} pages: F1 (exact) (trafilatura {mode})",
+                f"{mine['f1']:.3f} ({mine['accuracy']:.3f})",
+                f"{ref['f1']:.3f} ({ref['accuracy']:.3f})",
+                mine["f1"] / ref["f1"],
+                f"4-word-shingle F1 against the hand-made bodies: extract_body vs {name.split(' ', 2)[2]} mode",
+            )
 
 
 def main(argv=None) -> int:
@@ -170,17 +185,20 @@ def main(argv=None) -> int:
     parser.add_argument("--only", help="run only the tool whose name starts with this")
     parser.add_argument("--worst", type=int, default=0, help="list the N worst pages of modwatch")
     parser.add_argument("--repeat", type=int, default=1, help="time each tool N times, keep the best")
-    parser.add_argument("--full", action="store_true",
-                        help="also time parse_article (all fields; its body is extract_body's)")
+    parser.add_argument(
+        "--full", action="store_true", help="also time parse_article (all fields; its body is extract_body's)"
+    )
     parser.add_argument("--pages", type=int, default=0, help="the first N pages only (default: all)")
     args = parser.parse_args(argv)
 
     folder = shared_dir() / "article-extraction-benchmark"
     html, truths, urls = load_pages(folder, args.pages)
     print(f"{len(html)} pages from {folder}")
-    same_work("extract_body(html, url) (trafilatura's full cascade inside, then its own cleaning)",
-              "trafilatura.extract(html, url=url, include_comments=False): fast=True, include_tables=True, "
-              "deduplicate=False (modwatch's options) and default mode; same str, pages in memory, interleaved runs")
+    same_work(
+        "extract_body(html, url) (trafilatura's full cascade inside, then its own cleaning)",
+        "trafilatura.extract(html, url=url, include_comments=False): fast=True, include_tables=True, "
+        "deduplicate=False (modwatch's options) and default mode; same str, pages in memory, interleaved runs",
+    )
     print(f"{'tool':45} {'half':>8} {'F1':>6} {'prec':>6} {'recall':>6} {'acc':>6} {'pages/CPU-s':>12}")
     results, timings = {}, {}
     candidates = {**TOOLS, **(FULL if args.full else {})}
@@ -197,10 +215,14 @@ def main(argv=None) -> int:
     for name, res in results.items():
         for which in HALVES:  # the fixed halves of benchmarks/halves.py: tune on one, check on the other
             part = score({k: v for k, v in truths.items() if half(k) == which}, res["preds"])
-            print(f"{name:45} {which:>8} {part['f1']:6.3f} {part['precision']:6.3f} {part['recall']:6.3f} "
-                  f"{part['accuracy']:6.3f}")
-        print(f"{name:45} {'all':>8} {res['f1']:6.3f} {res['precision']:6.3f} {res['recall']:6.3f} "
-              f"{res['accuracy']:6.3f} {len(html) / min(timings[name]):12.1f}")
+            print(
+                f"{name:45} {which:>8} {part['f1']:6.3f} {part['precision']:6.3f} {part['recall']:6.3f} "
+                f"{part['accuracy']:6.3f}"
+            )
+        print(
+            f"{name:45} {'all':>8} {res['f1']:6.3f} {res['precision']:6.3f} {res['recall']:6.3f} "
+            f"{res['accuracy']:6.3f} {len(html) / min(timings[name]):12.1f}"
+        )
     print("reference (published): rs_trafilatura F1 0.970, AutoExtract 0.970, readability-lxml 0.9 0.955")
     report(results, timings, len(html))
     if args.worst and MODWATCH in results:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,8 +38,10 @@ def summary(measure: str, modwatch: str, reference: str, ratio: float | None, co
         with open(target, "a", encoding="utf-8") as fh:
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
     else:
-        print(f"summary: {measure}: modwatch {modwatch}, reference {reference}"
-              f"{'' if ratio is None else f', ratio {ratio:.2f}'} ({compared})")
+        print(
+            f"summary: {measure}: modwatch {modwatch}, reference {reference}"
+            f"{'' if ratio is None else f', ratio {ratio:.2f}'} ({compared})"
+        )
     return row
 
 
@@ -47,3 +50,10 @@ def same_work(modwatch: str, reference: str) -> str:
     line = f"same work: modwatch {modwatch} | reference {reference}"
     print(line, flush=True)
     return line
+
+
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1 for a local server."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

@@ -7,7 +7,6 @@ import hashlib
 import json
 import os
 import resource
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -22,9 +21,15 @@ sys.path.insert(0, str(ROOT))
 
 from local_site import LocalSite  # noqa: E402
 
-QUICK = {"ROBOTSTXT_OBEY": "False", "AUTOTHROTTLE_ENABLED": "False", "DOWNLOAD_DELAY": "0",
-         "HTTPCACHE_ENABLED": "False", "CONCURRENT_REQUESTS_PER_DOMAIN": "8", "TELNETCONSOLE_ENABLED": "False",
-         "LOG_LEVEL": "INFO"}
+QUICK = {
+    "ROBOTSTXT_OBEY": "False",
+    "AUTOTHROTTLE_ENABLED": "False",
+    "DOWNLOAD_DELAY": "0",
+    "HTTPCACHE_ENABLED": "False",
+    "CONCURRENT_REQUESTS_PER_DOMAIN": "8",
+    "TELNETCONSOLE_ENABLED": "False",
+    "LOG_LEVEL": "INFO",
+}
 
 
 def shared_pages() -> Path:
@@ -43,26 +48,22 @@ def load_pages(count: int, sites: int) -> dict[str, dict[str, bytes]]:
     return pages
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def stored_rows(db_path: Path) -> int:
     if not db_path.exists():
         return 0
     try:
         with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=1) as conn:
-            return conn.execute("SELECT (SELECT count(*) FROM articles) + (SELECT count(*) FROM rejects)"
-                                " + (SELECT coalesce(sum(last_seen_at > first_seen_at), 0) FROM articles)"
-                                ).fetchone()[0]
+            return conn.execute(
+                "SELECT (SELECT count(*) FROM articles) + (SELECT count(*) FROM rejects)"
+                " + (SELECT coalesce(sum(last_seen_at > first_seen_at), 0) FROM articles)"
+            ).fetchone()[0]
     except sqlite3.Error:  # not migrated yet
         return 0
 
 
-def watch(processes: list[subprocess.Popen], db_path: Path | None, start: float, site: LocalSite,
-          timeout: float = 3600) -> tuple[float, dict]:
+def watch(
+    processes: list[subprocess.Popen], db_path: Path | None, start: float, site: LocalSite, timeout: float = 3600
+) -> tuple[float, dict]:
     """Wait for ``processes``; return (seconds from ``start`` to the last change of the stored rows,
     or to the processes' exit without ``db_path``; {"first page": s, "last page": s} from ``start``)."""
     rows, last_change, marks = 0, start, {}
@@ -107,10 +108,22 @@ def run_bare(site: LocalSite, env: dict, workdir: Path, label: str) -> dict:
     sites = ",".join(f"{site.url}{key}/" for key in site.pages)
     cpu, start = children_cpu(), time.perf_counter()
     with open(workdir / f"{label}.log", "w") as log:
-        process = subprocess.Popen([sys.executable, "-m", "scrapy", "runspider",
-                                    str(ROOT / "benchmarks" / "bare_spider.py"), "-a", f"sites={sites}",
-                                    *settings_args()],
-                                   cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "scrapy",
+                "runspider",
+                str(ROOT / "benchmarks" / "bare_spider.py"),
+                "-a",
+                f"sites={sites}",
+                *settings_args(),
+            ],
+            cwd=workdir,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         seconds, marks = watch([process], None, start, site)
     return {"seconds": seconds, "cpu": children_cpu() - cpu, **marks}
 
@@ -120,16 +133,26 @@ def run_pipeline(site: LocalSite, env: dict, workdir: Path, db_path: Path, label
     env = {**env, "MODWATCH_DB": str(db_path)}
     cpu, start = children_cpu(), time.perf_counter()
     with open(workdir / f"{label}.log", "w") as log:
-        process = subprocess.Popen([sys.executable, "-m", "scrapy", "crawl", "news", *settings_args()],
-                                   cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "scrapy", "crawl", "news", *settings_args()],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         seconds, marks = watch([process], db_path, start, site)
     return {"seconds": seconds, "cpu": children_cpu() - cpu, "rows": stored_rows(db_path), **marks}
 
 
 def run_redis(site: LocalSite, env: dict, workdir: Path, workers: int, redis_url: str) -> dict:
     db_path = workdir / f"redis{workers}.db"
-    env = {**env, "MODWATCH_DB": str(db_path), "MODWATCH_REDIS_URL": redis_url, "MODWATCH_WORKERS": "1",
-           "MODWATCH_REDIS_POLL": "0.5"}
+    env = {
+        **env,
+        "MODWATCH_DB": str(db_path),
+        "MODWATCH_REDIS_URL": redis_url,
+        "MODWATCH_WORKERS": "1",
+        "MODWATCH_REDIS_POLL": "0.5",
+    }
     cli = [sys.executable, "-m", "modwatch", "distributed"]
     subprocess.run([*cli, "clear", "news", "--items"], cwd=ROOT, env=env, check=True, capture_output=True)
     subprocess.run([*cli, "seed", "news"], cwd=ROOT, env=env, check=True, capture_output=True)
@@ -137,11 +160,21 @@ def run_redis(site: LocalSite, env: dict, workdir: Path, workers: int, redis_url
     logs, processes = [], []
     for n in range(workers):
         logs.append(open(workdir / f"redis{workers}-worker{n}.log", "w"))
-        processes.append(subprocess.Popen([*cli, "worker", "news", "--max-idle", "2", *settings_args()],
-                                          cwd=ROOT, env=env, stdout=logs[-1], stderr=subprocess.STDOUT))
+        processes.append(
+            subprocess.Popen(
+                [*cli, "worker", "news", "--max-idle", "2", *settings_args()],
+                cwd=ROOT,
+                env=env,
+                stdout=logs[-1],
+                stderr=subprocess.STDOUT,
+            )
+        )
     logs.append(open(workdir / f"redis{workers}-writer.log", "w"))
-    processes.append(subprocess.Popen([*cli, "writer", "news", "--db", str(db_path)], cwd=ROOT, env=env,
-                                      stdout=logs[-1], stderr=subprocess.STDOUT))
+    processes.append(
+        subprocess.Popen(
+            [*cli, "writer", "news", "--db", str(db_path)], cwd=ROOT, env=env, stdout=logs[-1], stderr=subprocess.STDOUT
+        )
+    )
     try:
         seconds, marks = watch(processes, db_path, start, site)
     finally:
@@ -178,6 +211,11 @@ print(json.dumps({"cpu": cpu, "pages": len(texts)}))
 def parse_alone(count: int, sites: int, base_url: str) -> float:
     """CPU seconds of ``parse_article`` over the crawl's pages, as the spider calls it (page text decoded
     beforehand, outside the timing), in a fresh process."""
-    out = subprocess.run([sys.executable, "-c", CHILD_PARSE, str(ROOT), str(count), str(sites), base_url],
-                         check=True, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD_PARSE, str(ROOT), str(count), str(sites), base_url],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])["cpu"]

@@ -92,8 +92,13 @@ def score(answers: list[str | None], labels: list[str | None]) -> dict:
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
-    return {"precision": precision, "recall": recall, "accuracy": (tp + tn) / len(labels), "f1": f1,
-            "counts": f"{tp}/{fp}/{tn}/{fn}"}
+    return {
+        "precision": precision,
+        "recall": recall,
+        "accuracy": (tp + tn) / len(labels),
+        "f1": f1,
+        "counts": f"{tp}/{fp}/{tn}/{fn}",
+    }
 
 
 def modwatch_day(html: str, url: str) -> str | None:
@@ -117,11 +122,16 @@ def htmldate_tools() -> dict:
     from htmldate import find_date
 
     def tool(extensive: bool, with_url: bool):
-        return lambda html, url: find_date(html, url=url if with_url else None, original_date=True,
-                                           extensive_search=extensive)
+        return lambda html, url: find_date(
+            html, url=url if with_url else None, original_date=True, extensive_search=extensive
+        )
 
-    return {EXTENSIVE_URL: tool(True, True), EXTENSIVE_NO_URL: tool(True, False),
-            FAST_URL: tool(False, True), FAST_NO_URL: tool(False, False)}
+    return {
+        EXTENSIVE_URL: tool(True, True),
+        EXTENSIVE_NO_URL: tool(True, False),
+        FAST_URL: tool(False, True),
+        FAST_NO_URL: tool(False, False),
+    }
 
 
 def warm_up(tools: dict, pages) -> None:
@@ -152,17 +162,29 @@ def run_interleaved(pages, tools: dict) -> tuple[dict, dict]:
 
 def report(results: dict, seconds: dict, labels: list, pages: int) -> None:
     """Summary rows: modwatch against htmldate extensive with the same input (URL given, then not)."""
-    for mine, theirs, given in ((MODWATCH_URL, EXTENSIVE_URL, "both given the URL"),
-                                (MODWATCH_NO_URL, EXTENSIVE_NO_URL, "neither given the URL")):
+    for mine, theirs, given in (
+        (MODWATCH_URL, EXTENSIVE_URL, "both given the URL"),
+        (MODWATCH_NO_URL, EXTENSIVE_NO_URL, "neither given the URL"),
+    ):
         if mine not in results or theirs not in results:
             continue
         a, b = score(results[mine], labels), score(results[theirs], labels)
         rate_a, rate_b = pages / seconds[mine], pages / seconds[theirs]
         compared = f"find_publication_date vs htmldate find_date extensive, {given}, same str, warm"
-        summary(f"publication date, {pages} pages: speed ({'URL' if 'both' in given else 'no URL'})",
-                f"{rate_a:.0f} pages/CPU-s", f"{rate_b:.0f} pages/CPU-s", rate_a / rate_b, compared)
-        summary(f"publication date, {pages} pages: accuracy ({'URL' if 'both' in given else 'no URL'})",
-                f"{a['accuracy']:.3f}", f"{b['accuracy']:.3f}", a["accuracy"] / b["accuracy"], compared)
+        summary(
+            f"publication date, {pages} pages: speed ({'URL' if 'both' in given else 'no URL'})",
+            f"{rate_a:.0f} pages/CPU-s",
+            f"{rate_b:.0f} pages/CPU-s",
+            rate_a / rate_b,
+            compared,
+        )
+        summary(
+            f"publication date, {pages} pages: accuracy ({'URL' if 'both' in given else 'no URL'})",
+            f"{a['accuracy']:.3f}",
+            f"{b['accuracy']:.3f}",
+            a["accuracy"] / b["accuracy"],
+            compared,
+        )
 
 
 def main() -> int:
@@ -183,11 +205,15 @@ def main() -> int:
         tools.update(htmldate_tools())
     warm_up(tools, pages)
     print(f"{len(pages)} pages from {DATA}")
-    same_work("find_publication_date(html, url) and (html, \"\"); language from <html lang>",
-              "htmldate find_date(html, url=url|None, original_date=True, extensive_search=True|False); same str, "
-              "turns page by page, dateparser set up and every tool run once over every page before the clock")
-    print(f"{'tool':34} {'half':>8} {'accuracy':>8} {'precision':>9} {'recall':>7} {'F1':>6} {'tp/fp/tn/fn':>13} "
-          f"{'pages/CPU-s':>12}")
+    same_work(
+        'find_publication_date(html, url) and (html, ""); language from <html lang>',
+        "htmldate find_date(html, url=url|None, original_date=True, extensive_search=True|False); same str, "
+        "turns page by page, dateparser set up and every tool run once over every page before the clock",
+    )
+    print(
+        f"{'tool':34} {'half':>8} {'accuracy':>8} {'precision':>9} {'recall':>7} {'F1':>6} {'tp/fp/tn/fn':>13} "
+        f"{'pages/CPU-s':>12}"
+    )
     results, seconds = run_interleaved(pages, tools)
     halves = [half(name) for name, *_rest in pages]  # benchmarks/halves.py: tune on one, check on the other
     for title, answers in results.items():
@@ -195,8 +221,10 @@ def main() -> int:
             keep = [i for i, h in enumerate(halves) if which is None or h == which]
             s = score([answers[i] for i in keep], [labels[i] for i in keep])
             speed = f"{len(pages) / seconds[title]:12.0f}" if which is None else ""
-            print(f"{title:34} {which or 'all':>8} {s['accuracy']:8.3f} {s['precision']:9.3f} {s['recall']:7.3f} "
-                  f"{s['f1']:6.3f} {s['counts']:>13} {speed:>12}")
+            print(
+                f"{title:34} {which or 'all':>8} {s['accuracy']:8.3f} {s['precision']:9.3f} {s['recall']:7.3f} "
+                f"{s['f1']:6.3f} {s['counts']:>13} {speed:>12}"
+            )
     report(results, seconds, labels, len(pages))
     if args.misses and MODWATCH_URL in results:
         print("\nmodwatch misses (file, url, expected, got, where found):")
@@ -204,8 +232,10 @@ def main() -> int:
         for (name, url, html, label), answer in zip(pages, results[MODWATCH_URL]):
             if answer != label and shown < args.misses:
                 parsed = find_publication_date(html, url)
-                print(f"  {name} ({half(name)})  {url}\n    expected {label}  got {answer}  "
-                      f"{parsed.found_in if parsed else ''} {parsed.raw[:60] if parsed else ''!r}")
+                print(
+                    f"  {name} ({half(name)})  {url}\n    expected {label}  got {answer}  "
+                    f"{parsed.found_in if parsed else ''} {parsed.raw[:60] if parsed else ''!r}"
+                )
                 shown += 1
     return 0
 

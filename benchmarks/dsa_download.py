@@ -86,12 +86,22 @@ def sha256(path: Path) -> str:
 def crawl(url: str, workdir: Path, spool_above: int | None) -> dict:
     """Run the spider in a child process; return its peak RSS and what the database holds."""
     db_path = workdir / "bench.db"
-    settings = {"MODWATCH_DB": str(db_path), "MODWATCH_SPOOL_DIR": str(workdir / "spool"), "LOG_LEVEL": "WARNING",
-                "MODWATCH_WARC_DIR": str(workdir / "warc"), "TELNETCONSOLE_ENABLED": False}
+    settings = {
+        "MODWATCH_DB": str(db_path),
+        "MODWATCH_SPOOL_DIR": str(workdir / "spool"),
+        "LOG_LEVEL": "WARNING",
+        "MODWATCH_WARC_DIR": str(workdir / "warc"),
+        "TELNETCONSOLE_ENABLED": False,
+    }
     if spool_above is not None:
         settings["MODWATCH_DSA_SPOOL_ABOVE"] = spool_above
-    out = subprocess.run([sys.executable, "-c", CHILD, str(ROOT), json.dumps(settings), url], cwd=ROOT,
-                         check=True, capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD, str(ROOT), json.dumps(settings), url],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     result = json.loads(out.stdout.strip().splitlines()[-1])
     with sqlite3.connect(db_path) as conn:
         result["statements"] = conn.execute("select count(*) from statements_of_reasons").fetchone()[0]
@@ -114,8 +124,11 @@ def main(argv=None) -> int:
     url = f"http://127.0.0.1:{server.server_address[1]}/{NAME}"
     try:
         print(f"dsa_sor download, peak RSS of the crawl process; scratch {workdir}")
-        same_work("dsa_sor spider streaming the dump to a spool file", "the same spider with the spool threshold above "
-                  "the dump's size (Scrapy holds the body); same dump from 127.0.0.1")
+        same_work(
+            "dsa_sor spider streaming the dump to a spool file",
+            "the same spider with the spool threshold above "
+            "the dump's size (Scrapy holds the body); same dump from 127.0.0.1",
+        )
         for mib in (args.mib // 4, args.mib):
             dump = workdir / "www" / NAME
             write_dump(dump, mib)
@@ -126,14 +139,19 @@ def main(argv=None) -> int:
                 result = crawl(url, workdir, spool_above)
                 peaks[label] = result["peak_rss_kib"] / 1024
                 stored = (result["statements"], result["sha256"], result["byte_size"]) == (32, digest, size)
-                print(f"  {label:<22} peak RSS {result['peak_rss_kib'] / 1024:>7.1f} MiB"
-                      f"   stored {'ok' if stored else 'WRONG: ' + str(result)}")
+                print(
+                    f"  {label:<22} peak RSS {result['peak_rss_kib'] / 1024:>7.1f} MiB"
+                    f"   stored {'ok' if stored else 'WRONG: ' + str(result)}"
+                )
             dump.unlink()
             if mib == args.mib:
-                summary(f"DSA download, {size / 2**20:,.0f} MiB dump: peak RSS",
-                        f"{peaks['streamed (modwatch)']:,.0f} MiB", f"{peaks['Scrapy body (ref)']:,.0f} MiB",
-                        peaks["streamed (modwatch)"] / peaks["Scrapy body (ref)"],
-                        "dsa_sor crawl streaming to a spool file vs the same crawl with Scrapy holding the body")
+                summary(
+                    f"DSA download, {size / 2**20:,.0f} MiB dump: peak RSS",
+                    f"{peaks['streamed (modwatch)']:,.0f} MiB",
+                    f"{peaks['Scrapy body (ref)']:,.0f} MiB",
+                    peaks["streamed (modwatch)"] / peaks["Scrapy body (ref)"],
+                    "dsa_sor crawl streaming to a spool file vs the same crawl with Scrapy holding the body",
+                )
     finally:
         server.shutdown()
         if not args.workdir:

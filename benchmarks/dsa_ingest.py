@@ -83,8 +83,10 @@ def write_synthetic(csv_path: Path, zip_path: Path | None, n_rows: int, seed: in
     """
     rows = sample_rows()
     rng = random.Random(seed)
-    with open(csv_path, "w", encoding="utf-8", newline="") as out, \
-            (zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) if zip_path else contextlib.nullcontext()) as outer:
+    with (
+        open(csv_path, "w", encoding="utf-8", newline="") as out,
+        zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) if zip_path else contextlib.nullcontext() as outer,
+    ):
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(COLUMNS)
         for part, first in enumerate(range(0, n_rows, ROWS_PER_PART)):
@@ -105,8 +107,10 @@ def _part_writer(outer: zipfile.ZipFile | None, stem: str):
         yield None
         return
     with tempfile.TemporaryFile() as inner_file:
-        with zipfile.ZipFile(inner_file, "w", zipfile.ZIP_DEFLATED) as inner, \
-                inner.open(f"{stem}-00000.csv", "w") as member:
+        with (
+            zipfile.ZipFile(inner_file, "w", zipfile.ZIP_DEFLATED) as inner,
+            inner.open(f"{stem}-00000.csv", "w") as member,
+        ):
             text = io.TextIOWrapper(member, encoding="utf-8", newline="")
             part_writer = csv.writer(text, lineterminator="\n")
             part_writer.writerow(COLUMNS)
@@ -134,8 +138,9 @@ print(json.dumps({"seconds": seconds, "cpu_seconds": usage.ru_utime + usage.ru_s
 
 
 def measure(command: list[str], stdin: str = "") -> dict:
-    out = subprocess.run([sys.executable, "-c", CHILD, stdin, *command], check=True, capture_output=True, text=True,
-                         cwd=ROOT)
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD, stdin, *command], check=True, capture_output=True, text=True, cwd=ROOT
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -158,18 +163,24 @@ def run_sqlite_import(csv_path: Path, db_path: Path) -> dict:
 def report(label: str, result: dict, reference: dict | None = None) -> str:
     """One line: rows, wall and CPU seconds, rows/s by wall and by CPU time, peak RSS, ratios."""
     rate, cpu_rate = result["rows"] / result["seconds"], result["rows"] / result["cpu_seconds"]
-    line = (f"{label:<24} {result['rows']:>9,} rows {result['seconds']:>7.1f} s wall {result['cpu_seconds']:>7.1f} s CPU"
-            f" {rate:>8,.0f} rows/s {cpu_rate:>8,.0f} rows/CPU-s  peak RSS {result['peak_rss_kib'] / 1024:>6.1f} MiB")
+    line = (
+        f"{label:<24} {result['rows']:>9,} rows {result['seconds']:>7.1f} s wall {result['cpu_seconds']:>7.1f} s CPU"
+        f" {rate:>8,.0f} rows/s {cpu_rate:>8,.0f} rows/CPU-s  peak RSS {result['peak_rss_kib'] / 1024:>6.1f} MiB"
+    )
     if reference:
-        line += (f"  = {rate / (reference['rows'] / reference['seconds']):.0%} (wall),"
-                 f" {cpu_rate / (reference['rows'] / reference['cpu_seconds']):.0%} (CPU) of .import")
+        line += (
+            f"  = {rate / (reference['rows'] / reference['seconds']):.0%} (wall),"
+            f" {cpu_rate / (reference['rows'] / reference['cpu_seconds']):.0%} (CPU) of .import"
+        )
     return line
 
 
 def ratios(result: dict, reference: dict) -> tuple[float, float]:
     """(wall, CPU) rows/s of ``result`` as a share of ``reference``'s."""
-    return (reference["seconds"] / result["seconds"] * result["rows"] / reference["rows"],
-            reference["cpu_seconds"] / result["cpu_seconds"] * result["rows"] / reference["rows"])
+    return (
+        reference["seconds"] / result["seconds"] * result["rows"] / reference["rows"],
+        reference["cpu_seconds"] / result["cpu_seconds"] * result["rows"] / reference["rows"],
+    )
 
 
 def best(runs: list[dict]) -> dict:
@@ -188,17 +199,23 @@ def main(argv=None) -> int:
     workdir.mkdir(parents=True, exist_ok=True)
     try:
         print(f"synthetic DSA days from {len(sample_rows())} real rows, random uuid4 ids; scratch {workdir}")
-        same_work("`python -m modwatch dsa-load DAY.csv --db NEW.db` (validate, de-duplicate, provenance, "
-                  "search index)", "`sqlite3 NEW.db` `.import DAY.csv` into a bare table; both whole processes, "
-                  "the same CSV file")
+        same_work(
+            "`python -m modwatch dsa-load DAY.csv --db NEW.db` (validate, de-duplicate, provenance, search index)",
+            "`sqlite3 NEW.db` `.import DAY.csv` into a bare table; both whole processes, the same CSV file",
+        )
         for n_rows in args.rows:
             csv_path = workdir / f"sor-global-2099-01-01-full-{n_rows}.csv"
             zip_path = workdir / f"sor-global-2099-01-01-full-{n_rows}.zip" if args.zip else None
             write_synthetic(csv_path, zip_path, n_rows)
-            print(f"\n{n_rows:,} statements: CSV {csv_path.stat().st_size / 2**20:,.0f} MiB"
-                  + (f", nested zip {zip_path.stat().st_size / 2**20:,.0f} MiB" if zip_path else ""), flush=True)
-            kinds = [("import", lambda db: run_sqlite_import(csv_path, db)),
-                     ("csv", lambda db: run_dsa_load(csv_path, db))]
+            print(
+                f"\n{n_rows:,} statements: CSV {csv_path.stat().st_size / 2**20:,.0f} MiB"
+                + (f", nested zip {zip_path.stat().st_size / 2**20:,.0f} MiB" if zip_path else ""),
+                flush=True,
+            )
+            kinds = [
+                ("import", lambda db: run_sqlite_import(csv_path, db)),
+                ("csv", lambda db: run_dsa_load(csv_path, db)),
+            ]
             if zip_path:
                 kinds.append(("zip", lambda db: run_dsa_load(zip_path, db)))
             runs: dict[str, list[dict]] = {kind: [] for kind, _ in kinds}
@@ -215,11 +232,14 @@ def main(argv=None) -> int:
                 print(report("modwatch dsa-load zip", best(runs["zip"]), reference))
             mine = best(runs["csv"])
             wall, cpu = ratios(mine, reference)
-            summary(f"DSA ingest, {n_rows:,} statements (random ids)",
-                    f"{mine['rows'] / mine['seconds']:,.0f} rows/s ({mine['seconds']:.0f} s; CPU {cpu:.0%})",
-                    f"{reference['rows'] / reference['seconds']:,.0f} rows/s ({reference['seconds']:.0f} s)", wall,
-                    "`python -m modwatch dsa-load DAY.csv` (search index included) vs `sqlite3 .import DAY.csv`, "
-                    "whole processes, wall-clock")
+            summary(
+                f"DSA ingest, {n_rows:,} statements (random ids)",
+                f"{mine['rows'] / mine['seconds']:,.0f} rows/s ({mine['seconds']:.0f} s; CPU {cpu:.0%})",
+                f"{reference['rows'] / reference['seconds']:,.0f} rows/s ({reference['seconds']:.0f} s)",
+                wall,
+                "`python -m modwatch dsa-load DAY.csv` (search index included) vs `sqlite3 .import DAY.csv`, "
+                "whole processes, wall-clock",
+            )
             csv_path.unlink()
             if zip_path:
                 zip_path.unlink()

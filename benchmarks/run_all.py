@@ -65,12 +65,24 @@ BENCHMARKS: list[Benchmark] = [
     Benchmark("dates", "date-benchmark", quick=("--pages", "250")),
     Benchmark("storage", "article-extraction-benchmark", quick=("--articles", "1000")),
     Benchmark("tagging", "article-extraction-benchmark/ground-truth.json", quick=("--repeat", "1")),
-    Benchmark("distributed_crawl", "date-benchmark/pages", full=("--pages", "999", "--workers", "1"),
-              quick=("--pages", "200", "--workers", "1")),
-    Benchmark("dsa_ingest", "transparency/dsa_transparency_db", full=("--rows", "1000000", "5000000"),
-              quick=("--rows", "100000", "--repeat", "1")),
-    Benchmark("dsa_scale", "transparency/dsa_transparency_db", full=("--sizes", "1000000"),
-              quick=("--sizes", "20000", "--repeat", "1")),
+    Benchmark(
+        "distributed_crawl",
+        "date-benchmark/pages",
+        full=("--pages", "999", "--workers", "1"),
+        quick=("--pages", "200", "--workers", "1"),
+    ),
+    Benchmark(
+        "dsa_ingest",
+        "transparency/dsa_transparency_db",
+        full=("--rows", "1000000", "5000000"),
+        quick=("--rows", "100000", "--repeat", "1"),
+    ),
+    Benchmark(
+        "dsa_scale",
+        "transparency/dsa_transparency_db",
+        full=("--sizes", "1000000"),
+        quick=("--sizes", "20000", "--repeat", "1"),
+    ),
     Benchmark("dsa_download", None, full=("--mib", "512"), quick=("--mib", "64")),
 ]
 
@@ -85,19 +97,22 @@ def machine() -> str:
     """CPU model, cores, memory and load: the line that says where the figures were measured."""
     model = platform.processor() or platform.machine()
     try:
-        model = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo", encoding="utf-8")
-                     if line.startswith("model name"))
+        model = next(
+            line.split(":", 1)[1].strip()
+            for line in open("/proc/cpuinfo", encoding="utf-8")
+            if line.startswith("model name")
+        )
     except (OSError, StopIteration):
         pass
     memory = ""
     try:
-        kib = next(int(line.split()[1]) for line in open("/proc/meminfo", encoding="utf-8")
-                   if line.startswith("MemTotal:"))
+        kib = next(
+            int(line.split()[1]) for line in open("/proc/meminfo", encoding="utf-8") if line.startswith("MemTotal:")
+        )
         memory = f", {kib / 2**20:.0f} GiB"
     except (OSError, StopIteration):
         pass
-    return (f"{model}, {os.cpu_count()} cores{memory}, Python {platform.python_version()}, "
-            f"load {os.getloadavg()[0]:.1f}")
+    return f"{model}, {os.cpu_count()} cores{memory}, Python {platform.python_version()}, load {os.getloadavg()[0]:.1f}"
 
 
 def ratio_text(ratio: float | None) -> str:
@@ -138,11 +153,19 @@ def main(argv: list[str] | None = None, benchmarks: list[Benchmark] | None = Non
     missing = missing_data(chosen)
     if missing:
         folder = shared_data()
-        what = (f"no shared data folder {folder}" if not folder.is_dir()
-                else ", ".join(p for p in sorted(set(missing.values())) if not any(
-                    p.startswith(other + "/") for other in missing.values())))
-        print(f"benchmark data not found: {what} (../shared/data or $MODWATCH_SHARED); "
-              f"skipped: {', '.join(missing)}", file=sys.stderr)
+        what = (
+            f"no shared data folder {folder}"
+            if not folder.is_dir()
+            else ", ".join(
+                p
+                for p in sorted(set(missing.values()))
+                if not any(p.startswith(other + "/") for other in missing.values())
+            )
+        )
+        print(
+            f"benchmark data not found: {what} (../shared/data or $MODWATCH_SHARED); skipped: {', '.join(missing)}",
+            file=sys.stderr,
+        )
     to_run = [b for b in chosen if b.name not in missing]
     if not to_run:
         return 1

@@ -109,7 +109,9 @@ def main(argv=None) -> int:
         indexed.enable_wal()
         indexed.execute("PRAGMA synchronous = NORMAL")
         indexed["articles"].create({"id": int, **{c: str for c in columns}}, pk="id")
-        indexed["articles"].enable_fts(["title", "body"], create_triggers=True, tokenize="unicode61 remove_diacritics 2")
+        indexed["articles"].enable_fts(
+            ["title", "body"], create_triggers=True, tokenize="unicode61 remove_diacritics 2"
+        )
         with_fts = timed(lambda: indexed["articles"].insert_all(rows, batch_size=500))
 
         results = [
@@ -119,8 +121,10 @@ def main(argv=None) -> int:
             ("reference insert_all + plain FTS", with_fts),
         ]
         print(f"{n} real articles ({len(set(a['body'] for a in articles))} distinct bodies)")
-        same_work("upsert_article per item (one transaction each: sources, authors, tags, folded FTS)",
-                  "sqlite-utils insert_all in batches of 500, plain FTS triggers; same rows, fresh WAL databases\n")
+        same_work(
+            "upsert_article per item (one transaction each: sources, authors, tags, folded FTS)",
+            "sqlite-utils insert_all in batches of 500, plain FTS triggers; same rows, fresh WAL databases\n",
+        )
         print(f"{'run':42} {'seconds':>8} {'articles/s':>11}")
         for name, seconds in results:
             print(f"{name:42} {seconds:8.2f} {n / seconds:11.0f}")
@@ -134,9 +138,14 @@ def main(argv=None) -> int:
         print(f"{searches} searches: modwatch {s_mine * 1000 / searches:.2f} ms each, after fts.optimize "
               f"({optimize_seconds:.2f} s) {s_optimized * 1000 / searches:.2f} ms each; "
               f"plain FTS (batched inserts) {s_plain * 1000 / searches:.2f} ms each")  # fmt: skip
-        summary(f"storage, {n} articles", f"{n / first:,.0f} articles/s", f"{n / with_fts:,.0f} articles/s",
-                with_fts / first, "upsert_article per item (transaction, sources, authors, tags, folded FTS) vs "
-                "sqlite-utils insert_all batches + plain FTS (no unique URL, no child tables)")
+        summary(
+            f"storage, {n} articles",
+            f"{n / first:,.0f} articles/s",
+            f"{n / with_fts:,.0f} articles/s",
+            with_fts / first,
+            "upsert_article per item (transaction, sources, authors, tags, folded FTS) vs "
+            "sqlite-utils insert_all batches + plain FTS (no unique URL, no child tables)",
+        )
     return 0
 
 

@@ -53,23 +53,33 @@ def main() -> int:
     megabytes = sum(len(t.encode()) for t in texts) / 1e6
     vocabulary = load_vocabulary()
     aliases = sum(len(e.aliases) for e in vocabulary.entries)
-    print(f"{len(texts)} articles, {megabytes:.2f} MB; vocabulary: {len(vocabulary.entries)} entries, {aliases} aliases")
-    same_work("tag_text with its literal prefilter", "the same matcher with every alias regex run on every text; "
-              f"same {len(texts)} texts, best of {args.repeat}")
+    print(
+        f"{len(texts)} articles, {megabytes:.2f} MB; vocabulary: {len(vocabulary.entries)} entries, {aliases} aliases"
+    )
+    same_work(
+        "tag_text with its literal prefilter",
+        f"the same matcher with every alias regex run on every text; same {len(texts)} texts, best of {args.repeat}",
+    )
     results, rates = {}, {}
     for name, vocab in (("modwatch matcher", vocabulary), ("reference: no prefilter", without_prefilter(vocabulary))):
         seconds, tags = run(texts, vocab, args.repeat)
         results[name] = tags
         rates[name] = len(texts) / seconds
-        print(f"{name:26} {len(texts) / seconds:8.1f} articles/s {1000 * seconds / len(texts):7.2f} ms/article "
-              f"{megabytes / seconds:6.2f} MB/s (best of {args.repeat})")
+        print(
+            f"{name:26} {len(texts) / seconds:8.1f} articles/s {1000 * seconds / len(texts):7.2f} ms/article "
+            f"{megabytes / seconds:6.2f} MB/s (best of {args.repeat})"
+        )
     same = results["modwatch matcher"] == results["reference: no prefilter"]
     tagged = sum(1 for t in results["modwatch matcher"] if t)
     print(f"identical tags: {same}; articles with at least one tag: {tagged}/{len(texts)}")
     mine, reference = rates["modwatch matcher"], rates["reference: no prefilter"]
-    summary(f"tagging, {len(texts)} articles", f"{mine:.0f} articles/s", f"{reference:.0f} articles/s",
-            mine / reference,
-            f"tag_text vs the same matcher without its prefilter (identical tags: {same})")
+    summary(
+        f"tagging, {len(texts)} articles",
+        f"{mine:.0f} articles/s",
+        f"{reference:.0f} articles/s",
+        mine / reference,
+        f"tag_text vs the same matcher without its prefilter (identical tags: {same})",
+    )
     return 0 if same else 1
 
 

@@ -97,15 +97,13 @@ def modwatch(page: bytes) -> str:
 def trafilatura_default(page: bytes) -> str | None:
     import trafilatura
 
-    return trafilatura.extract(page, fast=False, include_comments=False, include_tables=True,
-                               include_formatting=False)
+    return trafilatura.extract(page, fast=False, include_comments=False, include_tables=True, include_formatting=False)
 
 
 def trafilatura_fast(page: bytes) -> str | None:
     import trafilatura
 
-    return trafilatura.extract(page, fast=True, include_comments=False, include_tables=True,
-                               include_formatting=False)
+    return trafilatura.extract(page, fast=True, include_comments=False, include_tables=True, include_formatting=False)
 
 
 MODWATCH = "modwatch extract_body"
@@ -151,13 +149,21 @@ def report(results: dict, timings: dict, pages: int) -> None:
         mode = name.split(" ")[2] + " mode"
         ref = results[name]
         held, held_ref = scores(mine, "held-out")[0], scores(ref, "held-out")[0]
-        summary(f"body text, trafilatura's {pages} eval pages: F1 held-out / all ({name})",
-                f"{held:.4f} / {scores(mine, None)[0]:.4f}", f"{held_ref:.4f} / {scores(ref, None)[0]:.4f}",
-                held / held_ref if held_ref else None,
-                f"snippet F1 (trafilatura's eval metric), extract_body vs {mode}; ratio on the held-out half")
+        summary(
+            f"body text, trafilatura's {pages} eval pages: F1 held-out / all ({name})",
+            f"{held:.4f} / {scores(mine, None)[0]:.4f}",
+            f"{held_ref:.4f} / {scores(ref, None)[0]:.4f}",
+            held / held_ref if held_ref else None,
+            f"snippet F1 (trafilatura's eval metric), extract_body vs {mode}; ratio on the held-out half",
+        )
         rate, rate_ref = pages / timings[MODWATCH], pages / timings[name]
-        summary(f"body text, trafilatura's {pages} eval pages: speed ({name})", f"{rate:.1f} pages/CPU-s",
-                f"{rate_ref:.1f} pages/CPU-s", rate / rate_ref, f"same page bytes, no URL: extract_body vs {mode}")
+        summary(
+            f"body text, trafilatura's {pages} eval pages: speed ({name})",
+            f"{rate:.1f} pages/CPU-s",
+            f"{rate_ref:.1f} pages/CPU-s",
+            rate / rate_ref,
+            f"same page bytes, no URL: extract_body vs {mode}",
+        )
 
 
 def main(argv=None) -> int:
@@ -171,8 +177,11 @@ def main(argv=None) -> int:
     folder = shared_data() / "trafilatura-eval"
     pages = load(folder, args.limit)
     print(f"{len(pages)} pages from {folder} (halves: benchmarks/halves.py)")
-    same_work("extract_body(page bytes), no URL", "trafilatura.extract(page bytes) in default (fallbacks on) and fast "
-              "mode, no comments, tables kept, no formatting; same bytes, one tool after the other, CPU-timed")
+    same_work(
+        "extract_body(page bytes), no URL",
+        "trafilatura.extract(page bytes) in default (fallbacks on) and fast "
+        "mode, no comments, tables kept, no formatting; same bytes, one tool after the other, CPU-timed",
+    )
     print(f"{'tool':38} {'half':>8} {'pages':>5} {'F1':>7} {'prec':>7} {'recall':>7} {'pages/CPU-s':>11}")
     results, timings = {}, {}
     for name, func in TOOLS.items():
@@ -184,8 +193,10 @@ def main(argv=None) -> int:
         for which in (*HALVES, None):
             score, precision, recall, n = scores(counts, which)
             speed = f"{len(pages) / seconds:11.1f}" if which is None else ""
-            print(f"{name:38} {which or 'all':>8} {n:5d} {score:7.4f} {precision:7.4f} {recall:7.4f} {speed:>11}",
-                  flush=True)
+            print(
+                f"{name:38} {which or 'all':>8} {n:5d} {score:7.4f} {precision:7.4f} {recall:7.4f} {speed:>11}",
+                flush=True,
+            )
     report(results, timings, len(pages))
     print(f"trafilatura's pinned floors on this corpus: fast {PINNED['fast']}, default {PINNED['default']}")
     if args.worst and MODWATCH in results:
