@@ -90,7 +90,6 @@ class DatasetFileItem(_BodyItem):
     accept_shrink = scrapy.Field()  # bool: a file far smaller than the current dataset may replace it
 
 
-
 class SorDumpItem(scrapy.Item):
     """One downloaded daily dump of DSA statements of reasons, handed by the ``dsa_sor`` spider
     to the pipeline.

@@ -77,10 +77,12 @@ def reject_for(source: Response | Failure, reason: str, excerpt: str | bytes | N
     if excerpt is None:
         excerpt = response.body if response is not None else ""
     return RejectItem(
-        url=url, reason=reason, excerpt=cut_excerpt(excerpt),
+        url=url,
+        reason=reason,
+        excerpt=cut_excerpt(excerpt),
         fetched_at=fetched_at_of(response) if response is not None else iso_utc(),
         warc_record_id=_meta(response).get("warc_record_id") if response is not None else None,
-    )  # fmt: skip
+    )
 
 
 def article_provenance(response, discovered_via: str) -> dict:

@@ -28,8 +28,14 @@ default 0), ``MODWATCH_REDIS_POLL`` (seconds between an idle worker's looks at t
 import os
 
 from settings import *  # noqa: F401,F403
-from settings import (AUTOTHROTTLE_START_DELAY, AUTOTHROTTLE_TARGET_CONCURRENCY, DOWNLOAD_DELAY,
-                      DOWNLOADER_MIDDLEWARES, EXTENSIONS, ITEM_PIPELINES)
+from settings import (
+    AUTOTHROTTLE_START_DELAY,
+    AUTOTHROTTLE_TARGET_CONCURRENCY,
+    DOWNLOAD_DELAY,
+    DOWNLOADER_MIDDLEWARES,
+    EXTENSIONS,
+    ITEM_PIPELINES,
+)
 
 # --- Redis --------------------------------------------------------------------------------
 REDIS_URL = os.environ.get("MODWATCH_REDIS_URL", "redis://127.0.0.1:6379/0")

@@ -59,8 +59,18 @@ def load_articles(count: int) -> list[dict]:
         html = gzip.decompress((folder / "html" / f"{key}.html.gz").read_bytes()).decode("utf-8", "replace")
         match = re.search(r"<title[^>]*>(.*?)</title>", html, re.S | re.I)
         title = " ".join(unescape(match.group(1)).split()) if match else entry["url"]
-        base.append({"url": entry["url"], "source": "benchmark", "title": title, "body": entry["articleBody"],
-                     "language": "en", "http_status": 200, "authors": [], "tags": []})  # fmt: skip
+        base.append(
+            {
+                "url": entry["url"],
+                "source": "benchmark",
+                "title": title,
+                "body": entry["articleBody"],
+                "language": "en",
+                "http_status": 200,
+                "authors": [],
+                "tags": [],
+            }
+        )
     rows = []
     for n in range(count):
         article = dict(base[n % len(base)])
@@ -129,15 +139,19 @@ def main(argv=None) -> int:
         for name, seconds in results:
             print(f"{name:42} {seconds:8.2f} {n / seconds:11.0f}")
         mine_size, plain_size = fts_bytes(mine, "articles_fts"), fts_bytes(indexed, "articles_fts")
-        print(f"\nFTS index: modwatch {mine_size / 1e6:.1f} MB, plain FTS {plain_size / 1e6:.1f} MB "
-              f"({mine_size / plain_size:.2f}x; English text has no đ, so no shadow copy)")  # fmt: skip
+        print(
+            f"\nFTS index: modwatch {mine_size / 1e6:.1f} MB, plain FTS {plain_size / 1e6:.1f} MB "
+            f"({mine_size / plain_size:.2f}x; English text has no đ, so no shadow copy)"
+        )
         searches = 20 * len(QUERIES)
         s_mine, s_plain = search_seconds(mine, "articles_fts"), search_seconds(indexed, "articles_fts")
         optimize_seconds = timed(lambda: fts.optimize(mine))
         s_optimized = search_seconds(mine, "articles_fts")
-        print(f"{searches} searches: modwatch {s_mine * 1000 / searches:.2f} ms each, after fts.optimize "
-              f"({optimize_seconds:.2f} s) {s_optimized * 1000 / searches:.2f} ms each; "
-              f"plain FTS (batched inserts) {s_plain * 1000 / searches:.2f} ms each")  # fmt: skip
+        print(
+            f"{searches} searches: modwatch {s_mine * 1000 / searches:.2f} ms each, after fts.optimize "
+            f"({optimize_seconds:.2f} s) {s_optimized * 1000 / searches:.2f} ms each; "
+            f"plain FTS (batched inserts) {s_plain * 1000 / searches:.2f} ms each"
+        )
         summary(
             f"storage, {n} articles",
             f"{n / first:,.0f} articles/s",

@@ -29,28 +29,49 @@ from spiders import meta_restrictions, tiktok_removals, x_removals
 def default_downloads() -> list[tuple[str, str]]:
     """``(parser, URL)`` of each transparency spider's default download (the newest file of each)."""
     year, half = meta_restrictions.LAST
-    return [("google_removals", google.URL),
-            ("meta_restrictions", meta_restrictions.URL_TEMPLATE.format(year=year, half=half)),
-            ("x_removals", x_removals.URL), ("tiktok_removals", tiktok_removals.URL),
-            # the day before yesterday: yesterday's dump may not be ready (see spiders/dsa_sor.py)
-            ("dsa_sor", DSA_STABLE.format(day=(dt.date.today() - dt.timedelta(days=2)).isoformat()))]
+    return [
+        ("google_removals", google.URL),
+        ("meta_restrictions", meta_restrictions.URL_TEMPLATE.format(year=year, half=half)),
+        ("x_removals", x_removals.URL),
+        ("tiktok_removals", tiktok_removals.URL),
+        # the day before yesterday: yesterday's dump may not be ready (see spiders/dsa_sor.py)
+        ("dsa_sor", DSA_STABLE.format(day=(dt.date.today() - dt.timedelta(days=2)).isoformat())),
+    ]
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--sites", default=None, help="sites file (default $MODWATCH_SITES_FILE or modwatch/sites.yaml)")
+    parser.add_argument(
+        "--sites", default=None, help="sites file (default $MODWATCH_SITES_FILE or modwatch/sites.yaml)"
+    )
     parser.add_argument("--only", choices=("news", "transparency"), help="probe only the news sites or the reports")
-    parser.add_argument("--url", action="append", default=[], metavar="PARSER=URL",
-                        help="probe this download instead of the parser's default (repeatable)")
+    parser.add_argument(
+        "--url",
+        action="append",
+        default=[],
+        metavar="PARSER=URL",
+        help="probe this download instead of the parser's default (repeatable)",
+    )
     parser.add_argument("--timeout", type=float, default=TIMEOUT, help=f"seconds per request (default {TIMEOUT:g})")
 
 
 def table(probes) -> str:
     header = ("source", "probe", "status", "redirected to", "layout", "newest", "url")
-    rows = [(p.source, p.what, str(p.status) if p.status is not None else f"- ({p.error})", p.redirected_to or "-",
-             p.layout or "-", p.newest or "-", p.url) for p in probes]
+    rows = [
+        (
+            p.source,
+            p.what,
+            str(p.status) if p.status is not None else f"- ({p.error})",
+            p.redirected_to or "-",
+            p.layout or "-",
+            p.newest or "-",
+            p.url,
+        )
+        for p in probes
+    ]
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    return "\n".join("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip()
-                     for row in [header, *rows])
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in [header, *rows]
+    )
 
 
 def run(args) -> int:
@@ -61,8 +82,10 @@ def run(args) -> int:
     for value in args.url:
         parser, equals, url = value.partition("=")
         if not equals or parser not in (*PARSERS, "dsa_sor") or not url:
-            print(f"error: --url must be PARSER=URL with PARSER one of {', '.join(PARSERS)}, dsa_sor; got {value!r}",
-                  file=sys.stderr)
+            print(
+                f"error: --url must be PARSER=URL with PARSER one of {', '.join(PARSERS)}, dsa_sor; got {value!r}",
+                file=sys.stderr,
+            )
             return 2
         downloads[parser] = url
     probes = []
@@ -75,8 +98,12 @@ def run(args) -> int:
         for site in sites:
             probes += probe_site(site, timeout=args.timeout)
     if args.only != "news":
-        probes += [probe_dsa(url, timeout=args.timeout) if parser == "dsa_sor" else
-                   probe_download(parser, url, timeout=args.timeout) for parser, url in downloads.items()]
+        probes += [
+            probe_dsa(url, timeout=args.timeout)
+            if parser == "dsa_sor"
+            else probe_download(parser, url, timeout=args.timeout)
+            for parser, url in downloads.items()
+        ]
     if probes and not any(probe.answered for probe in probes):
         print(f"check-sources: no network: none of {len(probes)} sources answered ({probes[0].error})")
         return 2

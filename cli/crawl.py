@@ -89,22 +89,46 @@ class SpiderRun:
 
 def add_arguments(parser) -> None:
     parser.add_argument("spiders", nargs="*", metavar="SPIDER", help="spiders to run (default: every spider)")
-    parser.add_argument("--exclude", action="append", default=[], metavar="SPIDER",
-                        help="skip this spider (repeatable)")
-    parser.add_argument("--max-error-rate", type=float, default=0.05,
-                        help="highest healthy errors/responses ratio of a run (default 0.05)")
-    parser.add_argument("--db", default=default_path(),
-                        help="SQLite database (default $MODWATCH_DB or data/modwatch.db)")
-    parser.add_argument("--logs-dir", type=Path, default=None,
-                        help="log files (default: logs/ beside the database, e.g. data/logs)")
+    parser.add_argument(
+        "--exclude", action="append", default=[], metavar="SPIDER", help="skip this spider (repeatable)"
+    )
+    parser.add_argument(
+        "--max-error-rate",
+        type=float,
+        default=0.05,
+        help="highest healthy errors/responses ratio of a run (default 0.05)",
+    )
+    parser.add_argument(
+        "--db", default=default_path(), help="SQLite database (default $MODWATCH_DB or data/modwatch.db)"
+    )
+    parser.add_argument(
+        "--logs-dir", type=Path, default=None, help="log files (default: logs/ beside the database, e.g. data/logs)"
+    )
     parser.add_argument("--jobs-dir", type=Path, default=Path("data/jobs"), help="JOBDIR parent (default data/jobs)")
-    parser.add_argument("-a", dest="spider_args", action="append", default=[], metavar="SPIDER:NAME=VALUE",
-                        help="spider argument, e.g. -a url_check:older_than=7d (repeatable)")
-    parser.add_argument("-s", dest="settings", action="append", default=[], metavar="NAME=VALUE",
-                        help="Scrapy setting for every spider (repeatable)")
-    parser.add_argument("--allow-stale", action="append", default=[], metavar="SOURCE",
-                        help="a stale source (newest period not advancing) does not fail the crawl; it is still "
-                             "reported (repeatable; 'all' for every source)")
+    parser.add_argument(
+        "-a",
+        dest="spider_args",
+        action="append",
+        default=[],
+        metavar="SPIDER:NAME=VALUE",
+        help="spider argument, e.g. -a url_check:older_than=7d (repeatable)",
+    )
+    parser.add_argument(
+        "-s",
+        dest="settings",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="Scrapy setting for every spider (repeatable)",
+    )
+    parser.add_argument(
+        "--allow-stale",
+        action="append",
+        default=[],
+        metavar="SOURCE",
+        help="a stale source (newest period not advancing) does not fail the crawl; it is still "
+        "reported (repeatable; 'all' for every source)",
+    )
 
 
 def _spider_loader():
@@ -185,8 +209,10 @@ def assess(returncode: int, row: dict | None, previous: dict | None, max_error_r
         return "failed", [f"closed with reason {reason}"]
     refused = int(row.get("stats", {}).get("modwatch/datasets_refused", 0) or 0)
     if refused:
-        return "refused", [f"{refused} downloaded file(s) refused, the current data kept: see the datasets "
-                           "table (status quarantined/failed, error) and rejects"]
+        return "refused", [
+            f"{refused} downloaded file(s) refused, the current data kept: see the datasets "
+            "table (status quarantined/failed, error) and rejects"
+        ]
     errors, responses = row.get("errors") or 0, row.get("responses") or 0
     if errors / max(responses, 1) > max_error_rate:
         return "errors", [f"{errors} errors for {responses} responses (max rate {max_error_rate:g})"]
@@ -224,12 +250,25 @@ def run_spider(name: str, args, stop: _Stop) -> SpiderRun:
     log_file = (logs_dir / f"{name}-{stamp}.log").resolve()
     log_file.parent.mkdir(parents=True, exist_ok=True)
     jobdir = (args.jobs_dir / name).resolve()
-    command = [sys.executable, "-m", "scrapy", "crawl", name, "-s", f"JOBDIR={jobdir}", "-s", f"LOG_FILE={log_file}",
-               *spider_arguments(args.spider_args, name)]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "scrapy",
+        "crawl",
+        name,
+        "-s",
+        f"JOBDIR={jobdir}",
+        "-s",
+        f"LOG_FILE={log_file}",
+        *spider_arguments(args.spider_args, name),
+    ]
     for setting in args.settings:
         command += ["-s", setting]
-    env = {**os.environ, "MODWATCH_DB": str(db_path),
-           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}  # fmt: skip
+    env = {
+        **os.environ,
+        "MODWATCH_DB": str(db_path),
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
     started = time.monotonic()
     stop.child = subprocess.Popen(command, cwd=ROOT, env=env)
     while True:
@@ -268,9 +307,15 @@ def check_sources(database, run: SpiderRun) -> None:
     row = run.row or {}
     stats = row.get("stats", {})
     run_id = row.get("id")
-    source_status.record_run(database, run.spider, status=run.status, problems=run.problems,
-                             data_items=seen_count(row) if row else 0,
-                             nothing_due=bool(stats.get("modwatch/nothing_due")), crawl_run_id=run_id)
+    source_status.record_run(
+        database,
+        run.spider,
+        status=run.status,
+        problems=run.problems,
+        data_items=seen_count(row) if row else 0,
+        nothing_due=bool(stats.get("modwatch/nothing_due")),
+        crawl_run_id=run_id,
+    )
     if run_id is None:
         return
     allowed = set(run.allow_stale)

@@ -55,17 +55,29 @@ def summary_table(runs: list[SpiderRun]) -> str:
     rows = []
     for run in runs:
         row = run.row or {}
-        rows.append((run.spider, run.status, str(data_items(row)),
-                     str(int(row.get("stats", {}).get("modwatch/unchanged", 0) or 0)), str(row.get("errors") or 0),
-                     str(row.get("rejects") or 0), _duration(run.duration), str(row.get("id", "-")),
-                     _shown_path(run.log_file) if run.log_file else "-"))  # fmt: skip
+        rows.append(
+            (
+                run.spider,
+                run.status,
+                str(data_items(row)),
+                str(int(row.get("stats", {}).get("modwatch/unchanged", 0) or 0)),
+                str(row.get("errors") or 0),
+                str(row.get("rejects") or 0),
+                _duration(run.duration),
+                str(row.get("id", "-")),
+                _shown_path(run.log_file) if run.log_file else "-",
+            )
+        )
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip() for line in [header, *rows]]
     for run in runs:
         lines += [f"  {run.spider}: {problem}" for problem in run.problems]
     for run in runs:
-        lines += [f"  {run.spider}: dataset {d['id']} {d['source']} ({d['status']}): "
-                  f"{LABELS.get(d['copy_kind'], d['copy_kind'] or 'copy kind unknown')}, "
-                  f"newest period {d['newest_period'] or 'none'}"
-                  + (f"; {d['notes'].splitlines()[0]}" if d.get("notes") else "") for d in run.datasets]
+        lines += [
+            f"  {run.spider}: dataset {d['id']} {d['source']} ({d['status']}): "
+            f"{LABELS.get(d['copy_kind'], d['copy_kind'] or 'copy kind unknown')}, "
+            f"newest period {d['newest_period'] or 'none'}"
+            + (f"; {d['notes'].splitlines()[0]}" if d.get("notes") else "")
+            for d in run.datasets
+        ]
     return "\n".join(lines)

@@ -51,22 +51,44 @@ DEMO_SPIDERS: list[tuple[str, dict]] = [
     ("x_removals", {}),
     ("tiktok_removals", {}),
     ("lumen", {"per_page": "20"}),
-    ("dsa_sor", {"urls": "https://dsa-sor-data-dumps.s3.eu-central-1.amazonaws.com/sor-global-2024-03-14-full.zip,"
-                         "https://dsa-sor-data-dumps.s3.eu-central-1.amazonaws.com/sor-global-2025-07-01-full.zip"}),
+    (
+        "dsa_sor",
+        {
+            "urls": "https://dsa-sor-data-dumps.s3.eu-central-1.amazonaws.com/sor-global-2024-03-14-full.zip,"
+            "https://dsa-sor-data-dumps.s3.eu-central-1.amazonaws.com/sor-global-2025-07-01-full.zip"
+        },
+    ),
 ]
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--snapshot", type=Path, default=DEFAULT_SNAPSHOT,
-                        help="WARC to replay (default demo/snapshot.warc.gz; built if missing)")
-    parser.add_argument("--db", default=default_path(),
-                        help="SQLite database (default $MODWATCH_DB or data/modwatch.db)")
-    parser.add_argument("--takedowns", type=Path, default=DEFAULT_TAKEDOWNS,
-                        help="WARC of the takedown re-check (default demo/takedowns.warc.gz; built if missing)")
-    parser.add_argument("--rebuild", action="store_true",
-                        help="rebuild both WARCs from demo/manifest.yaml and demo/takedowns.yaml first")
-    parser.add_argument("--spider", action="append", dest="spiders", metavar="NAME",
-                        help="run only this demo spider (repeatable; url_check: the takedown re-check)")
+    parser.add_argument(
+        "--snapshot",
+        type=Path,
+        default=DEFAULT_SNAPSHOT,
+        help="WARC to replay (default demo/snapshot.warc.gz; built if missing)",
+    )
+    parser.add_argument(
+        "--db", default=default_path(), help="SQLite database (default $MODWATCH_DB or data/modwatch.db)"
+    )
+    parser.add_argument(
+        "--takedowns",
+        type=Path,
+        default=DEFAULT_TAKEDOWNS,
+        help="WARC of the takedown re-check (default demo/takedowns.warc.gz; built if missing)",
+    )
+    parser.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="rebuild both WARCs from demo/manifest.yaml and demo/takedowns.yaml first",
+    )
+    parser.add_argument(
+        "--spider",
+        action="append",
+        dest="spiders",
+        metavar="NAME",
+        help="run only this demo spider (repeatable; url_check: the takedown re-check)",
+    )
 
 
 def _build_snapshot(path: Path, manifest: Path | None = None) -> None:
@@ -119,13 +141,16 @@ def summary(database, first_run_id: int) -> tuple[str, bool]:
     lines = ["crawl runs:"]
     ok = bool(figures["runs"])
     for run in figures["runs"]:
-        lines.append(f"  #{run['id']} {run['spider']}: {run['finish_reason']}, {run['items_scraped'] or 0} items, "
-                     f"{run['rejects'] or 0} rejects, {run['errors'] or 0} errors, {run['requests'] or 0} requests")
+        lines.append(
+            f"  #{run['id']} {run['spider']}: {run['finish_reason']}, {run['items_scraped'] or 0} items, "
+            f"{run['rejects'] or 0} rejects, {run['errors'] or 0} errors, {run['requests'] or 0} requests"
+        )
         ok = ok and run["finish_reason"] == "finished" and not run["errors"]
     lines.append("articles per source (whole database):")
     for row in figures["articles"]:
-        lines.append(f"  {row['source']:<18} {row['n']:>4} articles "
-                     f"({row['dated']} dated, {row['authored']} with authors)")
+        lines.append(
+            f"  {row['source']:<18} {row['n']:>4} articles ({row['dated']} dated, {row['authored']} with authors)"
+        )
     if figures["removal_requests"]:
         lines.append("current removal_requests rows per platform (whole database):")
         for row in figures["removal_requests"]:
@@ -168,9 +193,23 @@ def record_sources(database, first_run_id: int) -> None:
 def _check_takedowns(takedowns: Path, log_file: Path) -> int:
     """Second replayed crawl: ``url_check`` of :data:`TAKEDOWN_SOURCES` against ``takedowns``
     (checks older than that WARC only). Runs in its own process (a Twisted reactor runs once)."""
-    command = [sys.executable, "-m", "scrapy", "crawl", "url_check",
-               "-a", f"older_than={_first_record_date(takedowns)}", "-a", f"sources={','.join(TAKEDOWN_SOURCES)}",
-               "-s", f"MODWATCH_REPLAY={takedowns}", "-s", f"LOG_FILE={log_file}", "-s", "LOG_FILE_APPEND=False"]
+    command = [
+        sys.executable,
+        "-m",
+        "scrapy",
+        "crawl",
+        "url_check",
+        "-a",
+        f"older_than={_first_record_date(takedowns)}",
+        "-a",
+        f"sources={','.join(TAKEDOWN_SOURCES)}",
+        "-s",
+        f"MODWATCH_REPLAY={takedowns}",
+        "-s",
+        f"LOG_FILE={log_file}",
+        "-s",
+        "LOG_FILE_APPEND=False",
+    ]
     return subprocess.run(command, cwd=ROOT, env=os.environ.copy()).returncode
 
 
@@ -193,8 +232,10 @@ def _writer_of(db_path: Path) -> str | None:
     into the file swapped in."""
     wal = Path(f"{db_path}-wal")
     if wal.exists() and wal.stat().st_size > 0:
-        return (f"{db_path} is open in another process ({wal.name} is not empty): stop that crawl or "
-                f"`serve --live`, or give the demo another --db")
+        return (
+            f"{db_path} is open in another process ({wal.name} is not empty): stop that crawl or "
+            f"`serve --live`, or give the demo another --db"
+        )
     return None
 
 
@@ -255,8 +296,9 @@ def run(args) -> int:
     if spiders:
         _crawl(spiders, logs / "demo.log")
     if not args.spiders or "url_check" in args.spiders:
-        print(f"re-checking article URLs against {takedowns.name} (Scrapy log: {logs / 'demo-url_check.log'})",
-              flush=True)
+        print(
+            f"re-checking article URLs against {takedowns.name} (Scrapy log: {logs / 'demo-url_check.log'})", flush=True
+        )
         _check_takedowns(takedowns, logs / "demo-url_check.log")
 
     database = db.connect(str(building))

@@ -28,16 +28,27 @@ DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--redis-url", default=os.environ.get("MODWATCH_REDIS_URL", DEFAULT_REDIS_URL),
-                        help="Redis server (default $MODWATCH_REDIS_URL or %(default)s)")
+    parser.add_argument(
+        "--redis-url",
+        default=os.environ.get("MODWATCH_REDIS_URL", DEFAULT_REDIS_URL),
+        help="Redis server (default $MODWATCH_REDIS_URL or %(default)s)",
+    )
     sub = parser.add_subparsers(dest="action", required=True)
     seed = sub.add_parser("seed", help="push seeds to <spider>:start_urls")
     seed.add_argument("spider")
-    seed.add_argument("--site", action="append", dest="sites", metavar="KEY",
-                      help="site key of the sites file (repeatable; default: every site)")
+    seed.add_argument(
+        "--site",
+        action="append",
+        dest="sites",
+        metavar="KEY",
+        help="site key of the sites file (repeatable; default: every site)",
+    )
     seed.add_argument("--url", action="append", dest="urls", default=[], metavar="URL", help="a URL seed (repeatable)")
-    seed.add_argument("--sites-file", default=os.environ.get("MODWATCH_SITES_FILE") or None,
-                      help="sites file (default $MODWATCH_SITES_FILE or modwatch/sites.yaml)")
+    seed.add_argument(
+        "--sites-file",
+        default=os.environ.get("MODWATCH_SITES_FILE") or None,
+        help="sites file (default $MODWATCH_SITES_FILE or modwatch/sites.yaml)",
+    )
     clear = sub.add_parser("clear", help="delete the shared state of the last crawl (before a full recrawl)")
     clear.add_argument("spider")
     clear.add_argument("--items", action="store_true", help="also drop items the writer has not stored")

@@ -21,11 +21,14 @@ from db import default_path
 
 def add_arguments(parser) -> None:
     parser.add_argument("out", type=Path, help="folder to write the partitioned Parquet files into")
-    parser.add_argument("--db", default=default_path(), help="SQLite database (default $MODWATCH_DB or data/modwatch.db)")
+    parser.add_argument(
+        "--db", default=default_path(), help="SQLite database (default $MODWATCH_DB or data/modwatch.db)"
+    )
     parser.add_argument("--since", metavar="YYYY-MM-DD", help="first day (created_at, UTC)")
     parser.add_argument("--until", metavar="YYYY-MM-DD", help="last day, included")
-    parser.add_argument("--platform", action="append", dest="platforms", metavar="NAME",
-                        help="only this platform_name (repeatable)")
+    parser.add_argument(
+        "--platform", action="append", dest="platforms", metavar="NAME", help="only this platform_name (repeatable)"
+    )
 
 
 def run(args) -> int:

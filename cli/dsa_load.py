@@ -37,15 +37,26 @@ _NAME = re.compile(r"^sor-(?P<slug>.+)-(?P<day>\d{4}-\d{2}-\d{2})-(?P<version>fu
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("files", nargs="+", type=Path,
-                        help="daily dump zip(s) or CSV(s), or aggregates-YYYY-MM-DD.csv|json files")
-    parser.add_argument("--db", default=default_path(),
-                        help="SQLite database (default $MODWATCH_DB or data/modwatch.db)")
+    parser.add_argument(
+        "files", nargs="+", type=Path, help="daily dump zip(s) or CSV(s), or aggregates-YYYY-MM-DD.csv|json files"
+    )
+    parser.add_argument(
+        "--db", default=default_path(), help="SQLite database (default $MODWATCH_DB or data/modwatch.db)"
+    )
     parser.add_argument("--url", help="download URL to record (default: derived from the file name)")
-    parser.add_argument("--platform", action="append", dest="platforms", metavar="NAME",
-                        help="keep only this platform_name (repeatable)")
-    parser.add_argument("--territorial-scope", action="append", metavar="CODE",
-                        help="keep statements whose territorial scope has this ISO code (repeatable)")
+    parser.add_argument(
+        "--platform",
+        action="append",
+        dest="platforms",
+        metavar="NAME",
+        help="keep only this platform_name (repeatable)",
+    )
+    parser.add_argument(
+        "--territorial-scope",
+        action="append",
+        metavar="CODE",
+        help="keep statements whose territorial scope has this ISO code (repeatable)",
+    )
 
 
 def upstream_url(path: Path) -> str:
@@ -71,8 +82,13 @@ def run(args) -> int:
         match = _NAME.match(path.name)
         if path.name.startswith("aggregates-"):
             try:
-                result = load_aggregates(database, path.read_bytes(), name=path.name, fetched_at=iso_utc(),
-                                         url=args.url or AGGREGATES_URL.format(name=path.name))
+                result = load_aggregates(
+                    database,
+                    path.read_bytes(),
+                    name=path.name,
+                    fetched_at=iso_utc(),
+                    url=args.url or AGGREGATES_URL.format(name=path.name),
+                )
             except (AggregatesError, OSError) as exc:
                 print(f"{path}: {exc}", file=sys.stderr)
                 status = 2
@@ -82,8 +98,12 @@ def run(args) -> int:
         try:
             with open(path, "rb") as fh:
                 result = load_dump(
-                    database, fh, url=args.url or upstream_url(path), name=path.name,
-                    fetched_at=iso_utc(), slug=match["slug"] if match else "global",
+                    database,
+                    fh,
+                    url=args.url or upstream_url(path),
+                    name=path.name,
+                    fetched_at=iso_utc(),
+                    slug=match["slug"] if match else "global",
                     platforms=set(args.platforms) if args.platforms else None,
                     territorial_scope={c.upper() for c in args.territorial_scope} if args.territorial_scope else None,
                 )

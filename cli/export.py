@@ -22,13 +22,15 @@ from modwatch.export import FILTERS, ExportError, export_bundle
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--db", default=default_path(),
-                        help="SQLite database (default: $MODWATCH_DB or data/modwatch.db)")
+    parser.add_argument(
+        "--db", default=default_path(), help="SQLite database (default: $MODWATCH_DB or data/modwatch.db)"
+    )
     parser.add_argument("--out", default="exports", help="folder for the bundle (default: exports/)")
     for name, label in FILTERS.items():
         parser.add_argument(f"--{name}", help=f"keep only rows matching this {label}")
-    parser.add_argument("--table", action="append", dest="tables",
-                        help="export only this table (repeatable; default: every table)")
+    parser.add_argument(
+        "--table", action="append", dest="tables", help="export only this table (repeatable; default: every table)"
+    )
 
 
 def run(args) -> int:

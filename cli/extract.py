@@ -30,13 +30,20 @@ from modwatch.extract.charset import decode_html
 
 def add_arguments(parser) -> None:
     parser.add_argument("page", help="saved page: .html, .html.gz, or - for standard input")
-    parser.add_argument("--url", help="the page's URL (base for links, last-resort canonical URL and date); "
-                                      "default: the file's file:// URL")
-    parser.add_argument("--language", help="the source's language, ISO 639-1 (e.g. vi): day/month order of "
-                                           "numeric dates and the hint for language detection")
-    parser.add_argument("--fetched-at", type=_iso_datetime,
-                        help="fetch time (ISO 8601, e.g. 2026-11-29T12:00:00Z) against which relative dates "
-                             "resolve; default: now")
+    parser.add_argument(
+        "--url",
+        help="the page's URL (base for links, last-resort canonical URL and date); default: the file's file:// URL",
+    )
+    parser.add_argument(
+        "--language",
+        help="the source's language, ISO 639-1 (e.g. vi): day/month order of "
+        "numeric dates and the hint for language detection",
+    )
+    parser.add_argument(
+        "--fetched-at",
+        type=_iso_datetime,
+        help="fetch time (ISO 8601, e.g. 2026-11-29T12:00:00Z) against which relative dates resolve; default: now",
+    )
     parser.add_argument("--content-type", help="the HTTP Content-Type header the page came with")
     parser.add_argument("--fields", help="comma-separated keys to print (default: all)")
     parser.add_argument("--compact", action="store_true", help="one line of JSON instead of indented")

@@ -41,8 +41,12 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog=prog, description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, (module, one_line) in COMMANDS.items():
-        command_parser = sub.add_parser(name, help=one_line, description=help_text(module.__doc__),
-                                        formatter_class=argparse.RawDescriptionHelpFormatter)
+        command_parser = sub.add_parser(
+            name,
+            help=one_line,
+            description=help_text(module.__doc__),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
         module.add_arguments(command_parser)
     args = parser.parse_args(argv)
     return COMMANDS[args.command][0].run(args) or 0

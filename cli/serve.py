@@ -42,18 +42,23 @@ from modwatch import publish
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("db", nargs="?", default=default_path(),
-                        help="SQLite database (default: $MODWATCH_DB or data/modwatch.db)")
+    parser.add_argument(
+        "db", nargs="?", default=default_path(), help="SQLite database (default: $MODWATCH_DB or data/modwatch.db)"
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8001)
-    parser.add_argument("--live", action="store_true",
-                        help="serve the database itself (WAL), not a snapshot: shows what a running crawl "
-                             "or load commits at once")
-    parser.add_argument("--publish", choices=("cloudrun", "fly"),
-                        help="run `datasette publish` to this target instead of serving")
+    parser.add_argument(
+        "--live",
+        action="store_true",
+        help="serve the database itself (WAL), not a snapshot: shows what a running crawl or load commits at once",
+    )
+    parser.add_argument(
+        "--publish", choices=("cloudrun", "fly"), help="run `datasette publish` to this target instead of serving"
+    )
     parser.add_argument("--service", default="modwatch", help="Cloud Run service / Fly app name")
-    parser.add_argument("--print", dest="print_only", action="store_true",
-                        help="print the datasette command line and exit")
+    parser.add_argument(
+        "--print", dest="print_only", action="store_true", help="print the datasette command line and exit"
+    )
 
 
 def _datasette() -> str:
@@ -86,8 +91,10 @@ def run(args) -> int:
         try:  # a writer never touches the served file (issue 13)
             served = publish.publish_snapshot(args.db)
         except (OSError, sqlite3.Error) as e:
-            print(f"error: cannot publish a snapshot of {args.db} to serve ({e}); "
-                  "serve the database itself with --live", file=sys.stderr)
+            print(
+                f"error: cannot publish a snapshot of {args.db} to serve ({e}); serve the database itself with --live",
+                file=sys.stderr,
+            )
             return 2
         try:  # row counts computed once per snapshot, not by every page (issue 16)
             inspect_file = publish.write_inspect_file(served)

@@ -18,13 +18,17 @@ from db import default_path
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--db", default=default_path(),
-                        help="SQLite database (default: $MODWATCH_DB or data/modwatch.db)")
+    parser.add_argument(
+        "--db", default=default_path(), help="SQLite database (default: $MODWATCH_DB or data/modwatch.db)"
+    )
     parser.add_argument("--all", action="store_true", help="re-tag every article, changed or not")
     parser.add_argument("--vocab", default=None, help="vocabulary folder (default: modwatch/vocab)")
-    parser.add_argument("--sites", default=None,
-                        help="sites file whose relevance rules give articles.relevance_reason "
-                             "(default: $MODWATCH_SITES_FILE or modwatch/sites.yaml)")
+    parser.add_argument(
+        "--sites",
+        default=None,
+        help="sites file whose relevance rules give articles.relevance_reason "
+        "(default: $MODWATCH_SITES_FILE or modwatch/sites.yaml)",
+    )
 
 
 def run(args) -> int:
@@ -40,8 +44,9 @@ def run(args) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     if not Path(args.db).is_file():
-        print(f"error: database {args.db} does not exist (crawl into it first, e.g. `make demo SERVE=0`)",
-              file=sys.stderr)
+        print(
+            f"error: database {args.db} does not exist (crawl into it first, e.g. `make demo SERVE=0`)", file=sys.stderr
+        )
         return 2
     database = db.connect(args.db)
     entity_ids = store.prepare(database, vocabulary)
@@ -55,8 +60,10 @@ def run(args) -> int:
         kinds.update({tag.kind for tag in tags})
         tagged += 1
     elapsed = time.monotonic() - started
-    print(f"tagged {tagged} of {total} articles ({tags_stored} tags) in {elapsed:.1f}s; "
-          f"{total - tagged} unchanged" + (" (--all)" if args.all else ""))
+    print(
+        f"tagged {tagged} of {total} articles ({tags_stored} tags) in {elapsed:.1f}s; "
+        f"{total - tagged} unchanged" + (" (--all)" if args.all else "")
+    )
     for kind in ("platform", "law", "country", "topic"):
         print(f"  {kind:8} {kinds[kind]} articles")
     database.close()

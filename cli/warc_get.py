@@ -30,8 +30,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("record_id", help="WARC-Record-ID, e.g. '<urn:uuid:...>'")
     parser.add_argument("--headers", action="store_true", help="print the HTTP status line and headers first")
     parser.add_argument("--warc-dir", action="append", default=[], type=Path, help="folder of WARC files (repeatable)")
-    parser.add_argument("--db", default=default_path(),
-                        help="SQLite database (default $MODWATCH_DB or data/modwatch.db)")
+    parser.add_argument(
+        "--db", default=default_path(), help="SQLite database (default $MODWATCH_DB or data/modwatch.db)"
+    )
 
 
 def normalise_id(record_id: str) -> str:

@@ -15,11 +15,29 @@ from db.timestamps import iso_utc
 
 #: ``articles`` columns filled straight from the ArticleItem field of the same name.
 ITEM_COLUMNS = (
-    "url", "source", "title", "published_at", "published_at_raw", "published_at_offset",
-    "published_at_precision", "modified_at", "modified_at_raw", "modified_at_offset", "section",
-    "image_url", "body", "language", "fetched_url", "fetched_at", "http_status", "body_sha256",
-    "warc_record_id", "warc_filename", "discovered_via", "published_local",
-)  # fmt: skip
+    "url",
+    "source",
+    "title",
+    "published_at",
+    "published_at_raw",
+    "published_at_offset",
+    "published_at_precision",
+    "modified_at",
+    "modified_at_raw",
+    "modified_at_offset",
+    "section",
+    "image_url",
+    "body",
+    "language",
+    "fetched_url",
+    "fetched_at",
+    "http_status",
+    "body_sha256",
+    "warc_record_id",
+    "warc_filename",
+    "discovered_via",
+    "published_local",
+)
 
 #: Columns an update never changes.
 _KEEP_ON_UPDATE = {"url", "first_seen_at"}
@@ -34,8 +52,9 @@ def content_sha256(title: str | None, body: str | None) -> str:
     return hashlib.sha256(f"{title or ''}\n{body or ''}".encode("utf-8")).hexdigest()
 
 
-def upsert_source(db: sqlite_utils.Database, key: str, *, name=None, base_url=None, language=None,
-                  keep_stored: bool = False) -> None:
+def upsert_source(
+    db: sqlite_utils.Database, key: str, *, name=None, base_url=None, language=None, keep_stored: bool = False
+) -> None:
     """Insert or update the ``sources`` row ``key``.
 
     By default (a site description from the sites file) the values given replace stored ones.
@@ -43,10 +62,13 @@ def upsert_source(db: sqlite_utils.Database, key: str, *, name=None, base_url=No
     so a richer description stored before is not overwritten. ``None`` or ``""`` never replaces
     a stored value.
     """
-    if keep_stored and db.execute(
-        "SELECT 1 FROM sources WHERE key = ? AND name IS NOT NULL AND base_url IS NOT NULL AND language IS NOT NULL",
-        [key],
-    ).fetchone():
+    if (
+        keep_stored
+        and db.execute(
+            "SELECT 1 FROM sources WHERE key = ? AND name IS NOT NULL AND base_url IS NOT NULL AND language IS NOT NULL",
+            [key],
+        ).fetchone()
+    ):
         return  # every field already filled: nothing a guess may change (one read instead of a write per article)
     first, second = ("sources", "excluded") if keep_stored else ("excluded", "sources")
     db.execute(
@@ -88,8 +110,14 @@ def upsert_article(db: sqlite_utils.Database, item: Mapping, crawl_run_id: int |
     )
     with db.atomic():
         parts = urlsplit(url)
-        upsert_source(db, source, name=source, base_url=f"{parts.scheme}://{parts.netloc}/",
-                      language=item.get("language"), keep_stored=True)  # fmt: skip
+        upsert_source(
+            db,
+            source,
+            name=source,
+            base_url=f"{parts.scheme}://{parts.netloc}/",
+            language=item.get("language"),
+            keep_stored=True,
+        )
         article_id = db.execute(sql, [row[c] for c in columns]).fetchone()[0]
         _replace_authors(db, article_id, item.get("authors") or [])
         _replace_tags(db, article_id, item.get("tags") or [])

@@ -15,14 +15,16 @@ import unicodedata
 
 #: SQL expression: the country code for the typed ``:country`` (a known name or code), else the
 #: input upper-cased (so an unknown name matches nothing and the dashboard says so)
-RESOLVE_SQL = ("coalesce((select country from country_names where name = lower(trim(:country))), "
-               "upper(trim(:country)))")
+RESOLVE_SQL = "coalesce((select country from country_names where name = lower(trim(:country))), upper(trim(:country)))"
 
 
 def _forms(name: str) -> set[str]:
     text = " ".join(unicodedata.normalize("NFC", str(name)).split())
-    plain = "".join(c for c in unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
-                    if not unicodedata.combining(c))
+    plain = "".join(
+        c
+        for c in unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
+        if not unicodedata.combining(c)
+    )
     return {text.lower(), text.casefold(), plain.lower()}
 
 

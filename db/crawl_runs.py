@@ -78,16 +78,20 @@ def last_run_id(db: sqlite_utils.Database) -> int:
 
 def latest_run(db: sqlite_utils.Database, spider: str, *, after_id: int = 0) -> dict | None:
     """The spider's newest crawl run with ``id > after_id`` (:func:`decoded`), or None."""
-    rows = list(db.query("SELECT * FROM crawl_runs WHERE spider = ? AND id > ? ORDER BY id DESC LIMIT 1",
-                         [spider, after_id]))
+    rows = list(
+        db.query("SELECT * FROM crawl_runs WHERE spider = ? AND id > ? ORDER BY id DESC LIMIT 1", [spider, after_id])
+    )
     return decoded(rows[0]) if rows else None
 
 
 def previous_finished_run(db: sqlite_utils.Database, spider: str, before_id: int) -> dict | None:
     """The spider's last crawl run closed with ``finished`` before ``before_id`` (:func:`decoded`), or None."""
-    rows = list(db.query(
-        "SELECT * FROM crawl_runs WHERE spider = ? AND id < ? AND finish_reason = 'finished' ORDER BY id DESC LIMIT 1",
-        [spider, before_id]))  # fmt: skip
+    rows = list(
+        db.query(
+            "SELECT * FROM crawl_runs WHERE spider = ? AND id < ? AND finish_reason = 'finished' ORDER BY id DESC LIMIT 1",
+            [spider, before_id],
+        )
+    )
     return decoded(rows[0]) if rows else None
 
 
@@ -102,19 +106,35 @@ def summary(db: sqlite_utils.Database, first_run_id: int) -> dict:
     recorded by an earlier run and met again counts, as the ``rejects`` table keeps one row per
     distinct reject (:mod:`db.rejects`).
     """
-    runs = list(db.query(
-        "SELECT id, spider, finish_reason, items_scraped, errors, rejects, requests FROM crawl_runs "
-        "WHERE id >= ? ORDER BY id", [first_run_id]))  # fmt: skip
-    articles = list(db.query(
-        "SELECT source, count(*) AS n, sum(published_at IS NOT NULL) AS dated, "
-        "sum(exists(SELECT 1 FROM article_authors aa WHERE aa.article_id = articles.id)) AS authored "
-        "FROM articles GROUP BY source ORDER BY source"))  # fmt: skip
+    runs = list(
+        db.query(
+            "SELECT id, spider, finish_reason, items_scraped, errors, rejects, requests FROM crawl_runs "
+            "WHERE id >= ? ORDER BY id",
+            [first_run_id],
+        )
+    )
+    articles = list(
+        db.query(
+            "SELECT source, count(*) AS n, sum(published_at IS NOT NULL) AS dated, "
+            "sum(exists(SELECT 1 FROM article_authors aa WHERE aa.article_id = articles.id)) AS authored "
+            "FROM articles GROUP BY source ORDER BY source"
+        )
+    )
     removal_requests = []
     if "removal_requests" in db.table_names():
-        removal_requests = list(db.query(
-            "SELECT platform, count(*) AS n, count(DISTINCT dataset_id) AS files FROM removal_requests "
-            "WHERE is_current = 1 GROUP BY platform ORDER BY platform"))  # fmt: skip
-    rejects = list(db.query("SELECT url, reason, times_seen FROM rejects WHERE last_crawl_run_id >= ? ORDER BY id",
-                            [first_run_id]))
-    return {"runs": runs, "articles": articles, "articles_total": sum(row["n"] for row in articles),
-            "removal_requests": removal_requests, "rejects": rejects}
+        removal_requests = list(
+            db.query(
+                "SELECT platform, count(*) AS n, count(DISTINCT dataset_id) AS files FROM removal_requests "
+                "WHERE is_current = 1 GROUP BY platform ORDER BY platform"
+            )
+        )
+    rejects = list(
+        db.query("SELECT url, reason, times_seen FROM rejects WHERE last_crawl_run_id >= ? ORDER BY id", [first_run_id])
+    )
+    return {
+        "runs": runs,
+        "articles": articles,
+        "articles_total": sum(row["n"] for row in articles),
+        "removal_requests": removal_requests,
+        "rejects": rejects,
+    }

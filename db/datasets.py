@@ -91,8 +91,9 @@ def begin_dataset(
         return table.last_pk
 
 
-def finish_dataset(db: sqlite_utils.Database, dataset_id: int, *, rows_read: int, rows_stored: int,
-                   rows_rejected: int) -> None:
+def finish_dataset(
+    db: sqlite_utils.Database, dataset_id: int, *, rows_read: int, rows_stored: int, rows_rejected: int
+) -> None:
     """Record the row counts of a dataset and set its status to ``'loaded'``.
 
     ``rows_read`` counts data rows read from the file (header and separator lines excluded),
@@ -101,8 +102,7 @@ def finish_dataset(db: sqlite_utils.Database, dataset_id: int, *, rows_read: int
     with db.atomic():
         db["datasets"].update(
             dataset_id,
-            {"rows_read": rows_read, "rows_stored": rows_stored, "rows_rejected": rows_rejected,
-             "status": LOADED},
+            {"rows_read": rows_read, "rows_stored": rows_stored, "rows_rejected": rows_rejected, "status": LOADED},
         )
 
 
@@ -150,8 +150,15 @@ def current_dataset(db: sqlite_utils.Database, source: str) -> dict | None:
     return rows[0] if rows else None
 
 
-def unchanged_dataset(db: sqlite_utils.Database, *, source: str, url: str, sha256: str,
-                      filters: str | None = None, current_only: bool = False) -> dict | None:
+def unchanged_dataset(
+    db: sqlite_utils.Database,
+    *,
+    source: str,
+    url: str,
+    sha256: str,
+    filters: str | None = None,
+    current_only: bool = False,
+) -> dict | None:
     """The ``loaded`` dataset of ``source`` downloaded from ``url`` with the same bytes (``sha256``)
     and loaded with the same ``filters`` (JSON, ``None`` for none), or ``None``.
 
@@ -160,10 +167,10 @@ def unchanged_dataset(db: sqlite_utils.Database, *, source: str, url: str, sha25
     dataset of ``source`` counts (a transparency report file that reverts to an earlier download
     is loaded again so that it becomes current). Returns the newest matching row as a dict.
     """
-    where = ("source = ? and url = ? and sha256 = ? and ifnull(filters, '') = ifnull(?, '') and status = ?"
-             + (" and is_current = 1" if current_only else ""))
-    rows = list(db["datasets"].rows_where(where, [source, url, sha256, filters, LOADED], order_by="id desc",
-                                          limit=1))
+    where = "source = ? and url = ? and sha256 = ? and ifnull(filters, '') = ifnull(?, '') and status = ?" + (
+        " and is_current = 1" if current_only else ""
+    )
+    rows = list(db["datasets"].rows_where(where, [source, url, sha256, filters, LOADED], order_by="id desc", limit=1))
     return rows[0] if rows else None
 
 
@@ -171,8 +178,14 @@ def refused_dataset(db: sqlite_utils.Database, *, source: str, url: str, sha256:
     """The newest ``quarantined`` dataset of ``source`` downloaded from ``url`` with the same bytes, or None:
     a file refused once is refused again without storing its rows a second time (``accept_shrink``
     loads it anew)."""
-    rows = list(db["datasets"].rows_where("source = ? and url = ? and sha256 = ? and status = ?",
-                                          [source, url, sha256, QUARANTINED], order_by="id desc", limit=1))
+    rows = list(
+        db["datasets"].rows_where(
+            "source = ? and url = ? and sha256 = ? and status = ?",
+            [source, url, sha256, QUARANTINED],
+            order_by="id desc",
+            limit=1,
+        )
+    )
     return rows[0] if rows else None
 
 
@@ -187,18 +200,28 @@ def fail_dead_loads(db: sqlite_utils.Database, source: str, tables: tuple[str, .
     the error ``interrupted: ...``. Returns the ids marked. Called by :func:`loading`.
     """
     family = source.split("/", 1)[0]
-    dead = [row[0] for row in db.execute(
-        "select id from datasets where status = ? and (source = ? or source like ?)",
-        [LOADING, family, family + "/%"]).fetchall()]
+    dead = [
+        row[0]
+        for row in db.execute(
+            "select id from datasets where status = ? and (source = ? or source like ?)",
+            [LOADING, family, family + "/%"],
+        ).fetchall()
+    ]
     for dataset_id in dead:
         with db.atomic():
             for table in (*tables, "rejects"):
                 if not _IDENTIFIER.match(table):
                     raise ValueError(f"not a table name: {table!r}")
                 db.execute(f"delete from [{table}] where dataset_id = ?", [dataset_id])
-            db.execute("update datasets set status = ?, is_current = 0, error = ? where id = ?",
-                       [FAILED, "interrupted: the load died (left 'loading'); marked failed by the next load "
-                        f"of {family}, its rows deleted", dataset_id])
+            db.execute(
+                "update datasets set status = ?, is_current = 0, error = ? where id = ?",
+                [
+                    FAILED,
+                    "interrupted: the load died (left 'loading'); marked failed by the next load "
+                    f"of {family}, its rows deleted",
+                    dataset_id,
+                ],
+            )
         logger.warning("%s: dataset %s was left loading by a load that died: marked failed", source, dataset_id)
     return dead
 
@@ -240,10 +263,20 @@ def loading(
     (:func:`fail_dead_loads`).
     """
     fail_dead_loads(db, source, tables)
-    load = DatasetLoad(begin_dataset(db, source=source, url=url, fetched_at=fetched_at, sha256=sha256,
-                                     byte_size=byte_size, schema_version=schema_version,
-                                     crawl_run_id=crawl_run_id, warc_record_id=warc_record_id,
-                                     filters=filters))
+    load = DatasetLoad(
+        begin_dataset(
+            db,
+            source=source,
+            url=url,
+            fetched_at=fetched_at,
+            sha256=sha256,
+            byte_size=byte_size,
+            schema_version=schema_version,
+            crawl_run_id=crawl_run_id,
+            warc_record_id=warc_record_id,
+            filters=filters,
+        )
+    )
     try:
         yield load
     except BaseException as error:
@@ -259,5 +292,10 @@ def loading(
     with db.atomic():
         if load.schema_version is not None:
             db["datasets"].update(load.dataset_id, {"schema_version": load.schema_version})
-        finish_dataset(db, load.dataset_id, rows_read=load.rows_read, rows_stored=load.rows_stored,
-                       rows_rejected=load.rows_rejected)
+        finish_dataset(
+            db,
+            load.dataset_id,
+            rows_read=load.rows_read,
+            rows_stored=load.rows_stored,
+            rows_rejected=load.rows_rejected,
+        )

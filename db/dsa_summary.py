@@ -39,12 +39,18 @@ DIMENSIONS = {
 def add_value_sets(db: sqlite_utils.Database, kind: str, values_sql: str, params=()) -> None:
     """Store the distinct lists ``values_sql`` selects (one column) as sets of ``kind``, with their items."""
     before = db.execute("select coalesce(max(id), 0) from sor_value_sets").fetchone()[0]
-    db.execute(f"insert or ignore into sor_value_sets(kind, value) select distinct ?, v from ({values_sql}) "
-               "where v is not null", [kind, *params])
-    db.execute("""
+    db.execute(
+        f"insert or ignore into sor_value_sets(kind, value) select distinct ?, v from ({values_sql}) "
+        "where v is not null",
+        [kind, *params],
+    )
+    db.execute(
+        """
         insert or ignore into sor_value_set_items(set_id, value)
         select s.id, j.value from sor_value_sets s, json_each(s.value) j
-        where s.id > ? and json_valid(s.value) and j.value is not null""", [before])
+        where s.id > ? and json_valid(s.value) and j.value is not null""",
+        [before],
+    )
 
 
 def add_dataset(db: sqlite_utils.Database, dataset_id: int, *, child_tables: bool = True) -> int:
@@ -55,16 +61,21 @@ def add_dataset(db: sqlite_utils.Database, dataset_id: int, *, child_tables: boo
     """
     if child_tables:
         for column in CHILD_COLUMNS:
-            db.execute(f"""
+            db.execute(
+                f"""
                 insert or ignore into sor_{column}(statement_id, value)
                 select s.id, j.value from statements_of_reasons s, json_each(s.{column}) j
-                where s.dataset_id = ? and s.{column} is not null and j.value is not null""", [dataset_id])
+                where s.dataset_id = ? and s.{column} is not null and j.value is not null""",
+                [dataset_id],
+            )
     for kind in SET_COLUMNS:
-        add_value_sets(db, kind, f"select s.{kind} as v from statements_of_reasons s where s.dataset_id = ?",
-                       [dataset_id])
+        add_value_sets(
+            db, kind, f"select s.{kind} as v from statements_of_reasons s where s.dataset_id = ?", [dataset_id]
+        )
     names = ", ".join(DIMENSIONS)
     expressions = ", ".join(f"{sql} as {name}" for name, sql in DIMENSIONS.items())
-    cursor = db.execute(f"""
+    cursor = db.execute(
+        f"""
         insert into sor_daily_counts({names}, content_type_set, territorial_scope_set, origin, statements, dataset_id)
         select {expressions}, coalesce(ct.id, 0), coalesce(ts.id, 0), 'statements', count(*), ?
         from statements_of_reasons s
@@ -72,7 +83,9 @@ def add_dataset(db: sqlite_utils.Database, dataset_id: int, *, child_tables: boo
         left join sor_value_sets ts on ts.kind = 'territorial_scope' and ts.value = s.territorial_scope
         where s.dataset_id = ?
         group by {", ".join(range_names(len(DIMENSIONS) + 2))}
-        on conflict do update set statements = statements + excluded.statements""", [dataset_id, dataset_id])
+        on conflict do update set statements = statements + excluded.statements""",
+        [dataset_id, dataset_id],
+    )
     return cursor.rowcount
 
 

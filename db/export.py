@@ -28,10 +28,14 @@ DIRECT_FILTERS: dict[str, dict[str, tuple[tuple[str, ...], str]]] = {
         "until": (("published_at",), "substr(published_at, 1, 10) <= :until"),
         "country": ((), _TAGGED.format(kind="country", param="country")),
         # a platform key (facebook) or a report platform (Meta -> facebook, instagram)
-        "platform": ((), _TAGGED.format(kind="platform", param="platform").replace(
-            "lower(e.key) = lower(:platform))",
-            "(lower(e.key) = lower(:platform) or e.id in (select entity_id from entity_report_platforms "
-            "where lower(report_platform) = lower(:platform))))")),
+        "platform": (
+            (),
+            _TAGGED.format(kind="platform", param="platform").replace(
+                "lower(e.key) = lower(:platform))",
+                "(lower(e.key) = lower(:platform) or e.id in (select entity_id from entity_report_platforms "
+                "where lower(report_platform) = lower(:platform))))",
+            ),
+        ),
     },
     "sources": {"source": (("key",), "key = :source")},
     "removal_requests": {
@@ -118,8 +122,9 @@ def foreign_keys(conn: sqlite3.Connection, table: str) -> list[tuple[str, str, s
     return keys
 
 
-def where_clause(conn: sqlite3.Connection, table: str, filters: dict[str, str | None],
-                 _visited: frozenset = frozenset()) -> tuple[str, list[str]]:
+def where_clause(
+    conn: sqlite3.Connection, table: str, filters: dict[str, str | None], _visited: frozenset = frozenset()
+) -> tuple[str, list[str]]:
     """SQL condition selecting the rows of ``table`` the filters keep, and the filters it applies.
 
     A table's own column filters (:data:`DIRECT_FILTERS`) apply first; then a row is kept only if
@@ -144,8 +149,9 @@ def where_clause(conn: sqlite3.Connection, table: str, filters: dict[str, str | 
             continue
         parent_where, parent_applied = where_clause(conn, parent, filters, visited)
         if parent_applied:
-            conditions.append(f"([{column}] is null or [{column}] in "
-                              f"(select [{parent_column}] from [{parent}] where {parent_where}))")
+            conditions.append(
+                f"([{column}] is null or [{column}] in (select [{parent_column}] from [{parent}] where {parent_where}))"
+            )
             applied.append(f"rows of {parent} kept")
     if table in REFERENCED_BY:
         column, child, child_column = REFERENCED_BY[table]
@@ -166,21 +172,28 @@ def select_rows(conn: sqlite3.Connection, table: str, columns, where: str, param
     every column for a view)."""
     select = ", ".join(f"[{name}]" for name, _, _ in columns)
     order = ", ".join(f"[{name}]" for name, _, position in sorted(columns, key=lambda c: c[2]) if position) or (
-        "rowid" if conn.execute("select 1 from sqlite_master where type = 'table' and name = ?", [table]).fetchone()
-        else select)  # a view: every column
+        "rowid"
+        if conn.execute("select 1 from sqlite_master where type = 'table' and name = ?", [table]).fetchone()
+        else select
+    )  # a view: every column
     return conn.execute(f"select {select} from [{table}] where {where} order by {order}", params)
 
 
 def country_in_requests(conn: sqlite3.Connection, country: str) -> bool:
     """Whether ``removal_requests.country`` holds ``country`` (any case)."""
-    return conn.execute("select 1 from removal_requests where country = upper(?) limit 1", [country]).fetchone() is not None
+    return (
+        conn.execute("select 1 from removal_requests where country = upper(?) limit 1", [country]).fetchone()
+        is not None
+    )
 
 
 #: filter -> queries listing the values the database has for it (the message of a filter matching nothing)
 KNOWN_VALUES_SQL = {
-    "platform": ["select distinct platform from removal_requests",
-                 "select distinct report_platform from entity_report_platforms",
-                 "select distinct key from entities where kind = 'platform'"],
+    "platform": [
+        "select distinct platform from removal_requests",
+        "select distinct report_platform from entity_report_platforms",
+        "select distinct key from entities where kind = 'platform'",
+    ],
     "source": ["select key from sources"],
 }
 

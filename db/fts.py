@@ -68,10 +68,16 @@ ARTICLES = Index("articles", ("title", "body"))
 NOTICES = Index("notices", ("title", "body"))
 STATEMENTS = Index(
     "statements_of_reasons",
-    ("platform_name", "decision_facts", "illegal_content_legal_ground", "illegal_content_explanation",
-     "incompatible_content_ground", "incompatible_content_explanation"),
+    (
+        "platform_name",
+        "decision_facts",
+        "illegal_content_legal_ground",
+        "illegal_content_explanation",
+        "incompatible_content_ground",
+        "incompatible_content_explanation",
+    ),
     triggers=False,
-)  # fmt: skip
+)
 
 #: the article index (names kept for callers and tests)
 FTS_TABLE = ARTICLES.name
@@ -104,9 +110,11 @@ def _trigger_sql(index: Index) -> dict[str, str]:
     return {
         ai: f"CREATE TRIGGER IF NOT EXISTS [{ai}] AFTER INSERT ON [{table}] BEGIN {insert} END",
         ad: f"CREATE TRIGGER IF NOT EXISTS [{ad}] AFTER DELETE ON [{table}] BEGIN {delete} END",
-        au: (f"CREATE TRIGGER IF NOT EXISTS [{au}] AFTER UPDATE OF id, {columns} ON [{table}] "
-             f"WHEN {changed} BEGIN {delete} {insert} END"),
-    }  # fmt: skip
+        au: (
+            f"CREATE TRIGGER IF NOT EXISTS [{au}] AFTER UPDATE OF id, {columns} ON [{table}] "
+            f"WHEN {changed} BEGIN {delete} {insert} END"
+        ),
+    }
 
 
 def create(db: sqlite_utils.Database, index: Index = ARTICLES) -> None:
@@ -146,8 +154,7 @@ def rebuild(db: sqlite_utils.Database, index: Index = ARTICLES) -> None:
     """Re-index every row of the table (with the đ-folded shadow), replacing the whole index."""
     db.execute(f"INSERT INTO [{index.name}]([{index.name}]) VALUES ('delete-all')")
     db.execute(
-        f"INSERT INTO [{index.name}](rowid, {', '.join(index.columns)}) "
-        f"SELECT {_values(index)} FROM [{index.table}]"
+        f"INSERT INTO [{index.name}](rowid, {', '.join(index.columns)}) SELECT {_values(index)} FROM [{index.table}]"
     )
 
 
@@ -163,7 +170,8 @@ def fill_new(db: sqlite_utils.Database, index: Index) -> int:
     with db.conn:
         cursor = db.execute(
             f"INSERT INTO [{index.name}](rowid, {', '.join(index.columns)}) "
-            f"SELECT {_values(index)} FROM [{index.table}] WHERE id > ? ORDER BY id", [last]
+            f"SELECT {_values(index)} FROM [{index.table}] WHERE id > ? ORDER BY id",
+            [last],
         )
     return cursor.rowcount
 

@@ -12,8 +12,18 @@ import sqlite_utils
 from db.timestamps import iso_utc
 
 #: ``url_checks`` columns filled from a UrlCheckItem (:class:`items.UrlCheckItem`).
-URL_CHECK_COLUMNS = ("checked_at", "article_id", "url", "http_status", "location", "final_url", "gone", "reason",
-                     "warc_record_id", "warc_filename")  # fmt: skip
+URL_CHECK_COLUMNS = (
+    "checked_at",
+    "article_id",
+    "url",
+    "http_status",
+    "location",
+    "final_url",
+    "gone",
+    "reason",
+    "warc_record_id",
+    "warc_filename",
+)
 
 
 def unchanged_article(db: sqlite_utils.Database, url: str, body_sha256: str) -> int | None:
@@ -32,8 +42,9 @@ def touch_article(db: sqlite_utils.Database, article_id: int, seen_at: str | Non
     db.execute("UPDATE articles SET last_seen_at = ? WHERE id = ?", [seen_at or iso_utc(), article_id])
 
 
-def articles_to_check(db: sqlite_utils.Database, *, checked_before: str, limit: int | None = None,
-                      sources: list[str] | None = None) -> list[dict]:
+def articles_to_check(
+    db: sqlite_utils.Database, *, checked_before: str, limit: int | None = None, sources: list[str] | None = None
+) -> list[dict]:
     """Stored articles whose URL was never checked, or last checked before ``checked_before``.
 
     ``checked_before``: UTC ISO 8601. Never-checked first, then oldest check first; then
@@ -58,8 +69,12 @@ def articles_to_check(db: sqlite_utils.Database, *, checked_before: str, limit: 
 
 def takedown_counts(db: sqlite_utils.Database) -> list[tuple[str, int]]:
     """``(reason, number of articles)`` of the ``takedowns`` view, most frequent first."""
-    return [tuple(row) for row in db.execute(
-        "SELECT reason, count(*) AS n FROM takedowns GROUP BY reason ORDER BY n DESC, reason").fetchall()]
+    return [
+        tuple(row)
+        for row in db.execute(
+            "SELECT reason, count(*) AS n FROM takedowns GROUP BY reason ORDER BY n DESC, reason"
+        ).fetchall()
+    ]
 
 
 def insert_url_check(db: sqlite_utils.Database, check: Mapping, crawl_run_id: int | None = None) -> int:
@@ -81,8 +96,9 @@ def insert_url_check(db: sqlite_utils.Database, check: Mapping, crawl_run_id: in
 
 def versions(db: sqlite_utils.Database, article_id: int) -> list[dict]:
     """Every text of the article, oldest first (rows of the ``article_history`` view)."""
-    return [dict(r) for r in db.query("SELECT * FROM article_history WHERE article_id = ? ORDER BY version",
-                                      [article_id])]  # fmt: skip
+    return [
+        dict(r) for r in db.query("SELECT * FROM article_history WHERE article_id = ? ORDER BY version", [article_id])
+    ]
 
 
 def version_diff(db: sqlite_utils.Database, article_id: int, version: int) -> str:
@@ -98,8 +114,15 @@ def version_diff(db: sqlite_utils.Database, article_id: int, version: int) -> st
     def lines(v):
         return [v["title"] or "", ""] + (v["body"] or "").splitlines()
 
-    return "\n".join(difflib.unified_diff(lines(old), lines(new), f"version {version} ({old['fetched_at']})",
-                                          f"version {version + 1} ({new['fetched_at']})", lineterm=""))  # fmt: skip
+    return "\n".join(
+        difflib.unified_diff(
+            lines(old),
+            lines(new),
+            f"version {version} ({old['fetched_at']})",
+            f"version {version + 1} ({new['fetched_at']})",
+            lineterm="",
+        )
+    )
 
 
 def warc_filename_of(db: sqlite_utils.Database, record_id: str) -> str | None:
@@ -107,8 +130,10 @@ def warc_filename_of(db: sqlite_utils.Database, record_id: str) -> str | None:
     for table in ("articles", "article_versions", "url_checks", "rejects"):
         if not db[table].exists() or "warc_filename" not in db[table].columns_dict:
             continue
-        row = db.execute(f"SELECT warc_filename FROM [{table}] WHERE warc_record_id = ? "
-                         "AND warc_filename IS NOT NULL LIMIT 1", [record_id]).fetchone()  # fmt: skip
+        row = db.execute(
+            f"SELECT warc_filename FROM [{table}] WHERE warc_record_id = ? AND warc_filename IS NOT NULL LIMIT 1",
+            [record_id],
+        ).fetchone()
         if row:
             return row[0]
     return None

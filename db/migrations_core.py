@@ -135,9 +135,6 @@ def m005_rejects_seen_once(db):
     db["rejects"].add_column("times_seen", int)
     db["rejects"].add_column("last_seen_at", str)
     db["rejects"].add_column("last_crawl_run_id", int)
-    db.execute(
-        "DELETE FROM rejects WHERE id NOT IN (SELECT min(id) FROM rejects GROUP BY " + rejects.IDENTITY + ")"
-    )
+    db.execute("DELETE FROM rejects WHERE id NOT IN (SELECT min(id) FROM rejects GROUP BY " + rejects.IDENTITY + ")")
     db.execute("UPDATE rejects SET times_seen = 1, last_seen_at = fetched_at, last_crawl_run_id = crawl_run_id")
     db.execute("CREATE UNIQUE INDEX rejects_identity ON rejects (" + rejects.IDENTITY + ")")
-

@@ -27,19 +27,50 @@ from sqlite_utils.migrations import Migrations
 # Frozen copies of the parser's constants (modwatch.transparency.dsa) as they were when these migrations were
 # released: a released migration builds the same schema whatever the parser says later.
 COLUMNS = (
-    "uuid", "decision_visibility", "decision_visibility_other", "end_date_visibility_restriction",
-    "decision_monetary", "decision_monetary_other", "end_date_monetary_restriction",
-    "decision_provision", "end_date_service_restriction", "decision_account",
-    "end_date_account_restriction", "account_type", "decision_ground", "decision_ground_reference_url",
-    "illegal_content_legal_ground", "illegal_content_explanation", "incompatible_content_ground",
-    "incompatible_content_explanation", "incompatible_content_illegal", "category", "category_addition",
-    "category_specification", "category_specification_other", "content_type", "content_type_other",
-    "content_language", "content_date", "content_id_ean", "territorial_scope", "application_date",
-    "decision_facts", "source_type", "source_identity", "automated_detection", "automated_decision",
-    "platform_name", "platform_uid", "created_at",
+    "uuid",
+    "decision_visibility",
+    "decision_visibility_other",
+    "end_date_visibility_restriction",
+    "decision_monetary",
+    "decision_monetary_other",
+    "end_date_monetary_restriction",
+    "decision_provision",
+    "end_date_service_restriction",
+    "decision_account",
+    "end_date_account_restriction",
+    "account_type",
+    "decision_ground",
+    "decision_ground_reference_url",
+    "illegal_content_legal_ground",
+    "illegal_content_explanation",
+    "incompatible_content_ground",
+    "incompatible_content_explanation",
+    "incompatible_content_illegal",
+    "category",
+    "category_addition",
+    "category_specification",
+    "category_specification_other",
+    "content_type",
+    "content_type_other",
+    "content_language",
+    "content_date",
+    "content_id_ean",
+    "territorial_scope",
+    "application_date",
+    "decision_facts",
+    "source_type",
+    "source_identity",
+    "automated_detection",
+    "automated_decision",
+    "platform_name",
+    "platform_uid",
+    "created_at",
 )
 JSON_ARRAY_COLUMNS = (
-    "decision_visibility", "category_addition", "category_specification", "content_type",
+    "decision_visibility",
+    "category_addition",
+    "category_specification",
+    "content_type",
     "territorial_scope",
 )
 CATEGORY_RENAMES = {
@@ -52,9 +83,7 @@ migrations = Migrations("modwatch-dsa")
 
 @migrations()
 def m001_statements_of_reasons(db):
-    columns = ",\n".join(
-        f"{name} text not null unique" if name == "uuid" else f"{name} text" for name in COLUMNS
-    )
+    columns = ",\n".join(f"{name} text not null unique" if name == "uuid" else f"{name} text" for name in COLUMNS)
     db.execute(
         f"""
         create table statements_of_reasons (

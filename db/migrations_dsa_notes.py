@@ -47,23 +47,47 @@ migrations = Migrations("modwatch-dsa-notes")
 
 #: (platform_name, column_name, created_from, created_to, note, announced, source)
 DATA_NOTES = (
-    ("Google Play", "automated_detection", "2023-09-01", "2026-05-28",
-     "automated_detection was inverted for part of Google Play's statements (Yes where No was meant, and "
-     "the reverse) from September 2023 until the EC's fix of 29 May 2026: Google Play's counts of automated "
-     "detection in this period are not reliable.",
-     "2026-05-29", "EC, DSA Transparency Database announcements"),
-    (None, None, "2023-09-25", "2024-06-17",
-     "All daily dumps up to this day were regenerated after a data cleaning on 18 June 2024: a copy downloaded "
-     "before that date (datasets.fetched_at) may hold statements or values the current files do not.",
-     "2024-06-18", "EC, DSA Transparency Database announcements"),
-    ("Google Shopping", None, "2024-06-28", None,
-     "Google Shopping changed the scope of what it submits on 28 June 2024: its counts before and after this "
-     "day are not comparable.",
-     "2024-06-28", "EC, DSA Transparency Database announcements"),
-    ("Google Shopping", None, "2025-05-30", None,
-     "Google Shopping changed the scope of what it submits again on 30 May 2025: its counts before and after "
-     "this day are not comparable.",
-     "2025-05-30", "EC, DSA Transparency Database announcements"),
+    (
+        "Google Play",
+        "automated_detection",
+        "2023-09-01",
+        "2026-05-28",
+        "automated_detection was inverted for part of Google Play's statements (Yes where No was meant, and "
+        "the reverse) from September 2023 until the EC's fix of 29 May 2026: Google Play's counts of automated "
+        "detection in this period are not reliable.",
+        "2026-05-29",
+        "EC, DSA Transparency Database announcements",
+    ),
+    (
+        None,
+        None,
+        "2023-09-25",
+        "2024-06-17",
+        "All daily dumps up to this day were regenerated after a data cleaning on 18 June 2024: a copy downloaded "
+        "before that date (datasets.fetched_at) may hold statements or values the current files do not.",
+        "2024-06-18",
+        "EC, DSA Transparency Database announcements",
+    ),
+    (
+        "Google Shopping",
+        None,
+        "2024-06-28",
+        None,
+        "Google Shopping changed the scope of what it submits on 28 June 2024: its counts before and after this "
+        "day are not comparable.",
+        "2024-06-28",
+        "EC, DSA Transparency Database announcements",
+    ),
+    (
+        "Google Shopping",
+        None,
+        "2025-05-30",
+        None,
+        "Google Shopping changed the scope of what it submits again on 30 May 2025: its counts before and after "
+        "this day are not comparable.",
+        "2025-05-30",
+        "EC, DSA Transparency Database announcements",
+    ),
 )
 
 
@@ -84,12 +108,16 @@ def keyword_v2_sql(column: str = "category_specification") -> str:
 
 @migrations()
 def m001_keyword_renames(db):
-    db["dsa_keyword_renames"].create({"old_keyword": str, "keyword": str, "since": str}, pk="old_keyword",
-                                     not_null={"keyword"})
+    db["dsa_keyword_renames"].create(
+        {"old_keyword": str, "keyword": str, "since": str}, pk="old_keyword", not_null={"keyword"}
+    )
     db["dsa_keyword_renames"].insert_all(
-        {"old_keyword": old, "keyword": new, "since": V2_FROM.isoformat()} for old, new in KEYWORD_RENAMES.items())
-    db.execute("alter table statements_of_reasons add column category_specification_v2 text "
-               f"generated always as ({keyword_v2_sql()}) virtual")
+        {"old_keyword": old, "keyword": new, "since": V2_FROM.isoformat()} for old, new in KEYWORD_RENAMES.items()
+    )
+    db.execute(
+        "alter table statements_of_reasons add column category_specification_v2 text "
+        f"generated always as ({keyword_v2_sql()}) virtual"
+    )
     db.execute(
         """
         create view sor_category_specification_v2 as
@@ -103,9 +131,18 @@ def m001_keyword_renames(db):
 @migrations()
 def m002_data_notes(db):
     db["dsa_data_notes"].create(
-        {"id": int, "platform_name": str, "column_name": str, "created_from": str, "created_to": str, "note": str,
-         "announced": str, "source": str},
-        pk="id", not_null={"created_from", "note"},
+        {
+            "id": int,
+            "platform_name": str,
+            "column_name": str,
+            "created_from": str,
+            "created_to": str,
+            "note": str,
+            "announced": str,
+            "source": str,
+        },
+        pk="id",
+        not_null={"created_from", "note"},
     )
     columns = ("platform_name", "column_name", "created_from", "created_to", "note", "announced", "source")
     db["dsa_data_notes"].insert_all(dict(zip(columns, row)) for row in DATA_NOTES)

@@ -50,8 +50,15 @@ from db import dsa_summary
 migrations = Migrations("modwatch-dsa-scale")
 
 #: columns indexed as ``(column, created_at)``
-FILTER_COLUMNS = ("platform_name", "category_v2", "decision_ground", "automated_detection",
-                  "automated_decision", "source_type", "content_language")
+FILTER_COLUMNS = (
+    "platform_name",
+    "category_v2",
+    "decision_ground",
+    "automated_detection",
+    "automated_decision",
+    "source_type",
+    "content_language",
+)
 
 
 @migrations()
@@ -59,8 +66,7 @@ def m001_statement_indexes(db):
     db.execute("create index if not exists sor_created_at on statements_of_reasons(created_at)")
     db.execute("create index if not exists sor_dataset_id on statements_of_reasons(dataset_id)")
     for column in FILTER_COLUMNS:
-        db.execute(f"create index if not exists sor_{column}_created_at "
-                   f"on statements_of_reasons({column}, created_at)")
+        db.execute(f"create index if not exists sor_{column}_created_at on statements_of_reasons({column}, created_at)")
 
 
 @migrations()

@@ -26,8 +26,9 @@ def m001_datasets_quarantined(db):
         return  # created elsewhere without the constraint, or already widened
     version = db.execute("PRAGMA schema_version").fetchone()[0]
     db.execute("PRAGMA writable_schema = ON")
-    db.execute("update sqlite_master set sql = replace(sql, ?, ?) where type = 'table' and name = 'datasets'",
-               [_OLD, _NEW])
+    db.execute(
+        "update sqlite_master set sql = replace(sql, ?, ?) where type = 'table' and name = 'datasets'", [_OLD, _NEW]
+    )
     db.execute(f"PRAGMA schema_version = {int(version) + 1}")
     db.execute("PRAGMA writable_schema = OFF")
 

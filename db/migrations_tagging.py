@@ -73,7 +73,9 @@ def m001_entities(db):
         )
         """
     )
-    db.execute("create index if not exists idx_entity_report_platforms_name on entity_report_platforms (report_platform)")
+    db.execute(
+        "create index if not exists idx_entity_report_platforms_name on entity_report_platforms (report_platform)"
+    )
     db.execute("create index if not exists idx_law_countries_country on law_countries (country)")
 
 

@@ -101,9 +101,7 @@ def m002_rejects_provenance(db):
 
 @migrations()
 def m003_removal_requests(db):
-    numbers = ",\n".join(
-        f"{name} integer, {name}_raw text, {name}_flag text" for name in NUMBER_COLUMNS
-    )
+    numbers = ",\n".join(f"{name} integer, {name}_raw text, {name}_flag text" for name in NUMBER_COLUMNS)
     db.execute(
         f"""
         create table removal_requests (

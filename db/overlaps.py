@@ -32,13 +32,18 @@ def _rank(schema_version: str | None) -> int:
 def settle_overlaps(db: sqlite_utils.Database, platform: str) -> int:
     """Apply the precedence to the current rows of ``platform``; returns the rows demoted."""
     with db.atomic():
-        db.execute("update removal_requests set counts_in_total = 1, duplicate_of = null "
-                   "where platform = ? and duplicate_of like ?", [platform, _MARK + "%"])
+        db.execute(
+            "update removal_requests set counts_in_total = 1, duplicate_of = null "
+            "where platform = ? and duplicate_of like ?",
+            [platform, _MARK + "%"],
+        )
         groups: dict[tuple, list[tuple]] = {}
         for report, period_end, dataset_id, schema, fetched_at, url in db.execute(
-                "select distinct r.report, r.period_end, d.id, d.schema_version, d.fetched_at, d.url "
-                "from removal_requests r join datasets d on d.id = r.dataset_id "
-                "where r.platform = ? and r.is_current = 1 and r.counts_in_total = 1", [platform]):
+            "select distinct r.report, r.period_end, d.id, d.schema_version, d.fetched_at, d.url "
+            "from removal_requests r join datasets d on d.id = r.dataset_id "
+            "where r.platform = ? and r.is_current = 1 and r.counts_in_total = 1",
+            [platform],
+        ):
             groups.setdefault((report, period_end), []).append((dataset_id, schema, fetched_at or "", url))
         demoted = 0
         for (report, period_end), datasets in groups.items():
@@ -51,7 +56,8 @@ def settle_overlaps(db: sqlite_utils.Database, platform: str) -> int:
                 demoted += db.execute(
                     "update removal_requests set counts_in_total = 0, duplicate_of = ? where dataset_id = ? "
                     "and report is ? and period_end is ? and counts_in_total = 1 and is_current = 1",
-                    [f"{_MARK}{winner[0]}: {winner[3]}", dataset_id, report, period_end]).rowcount
+                    [f"{_MARK}{winner[0]}: {winner[3]}", dataset_id, report, period_end],
+                ).rowcount
         return demoted
 
 

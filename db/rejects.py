@@ -61,8 +61,19 @@ def insert_reject(
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)"
         f" ON CONFLICT ({IDENTITY}) DO UPDATE SET times_seen = times_seen + 1,"
         " last_seen_at = excluded.last_seen_at, last_crawl_run_id = excluded.last_crawl_run_id",
-        [crawl_run_id, spider, url, reason, excerpt, fetched_at, warc_record_id, dataset_id, location,
-         fetched_at, crawl_run_id],
+        [
+            crawl_run_id,
+            spider,
+            url,
+            reason,
+            excerpt,
+            fetched_at,
+            warc_record_id,
+            dataset_id,
+            location,
+            fetched_at,
+            crawl_run_id,
+        ],
     )
     return db.execute(
         f"SELECT id FROM rejects WHERE ({IDENTITY}) = (ifnull(?, ''), ifnull(?, ''), ?, ifnull(?, ''), ifnull(?, 0))",

@@ -27,11 +27,16 @@ def carry_absent_series(db: sqlite_utils.Database, *, dataset_id: int, previous_
     (``report``) ``dataset_id`` does not hold; return one note per series carried."""
     if previous_id is None or previous_id == dataset_id:
         return []
-    reports_now = {row[0] for row in db.execute(
-        "select distinct report from removal_requests where dataset_id = ?", [dataset_id])}
-    absent = [row[0] for row in db.execute(
-        "select distinct report from removal_requests where dataset_id = ? order by report", [previous_id])
-        if row[0] not in reports_now]
+    reports_now = {
+        row[0] for row in db.execute("select distinct report from removal_requests where dataset_id = ?", [dataset_id])
+    }
+    absent = [
+        row[0]
+        for row in db.execute(
+            "select distinct report from removal_requests where dataset_id = ? order by report", [previous_id]
+        )
+        if row[0] not in reports_now
+    ]
     if not absent:
         return []
     columns = [name for name in db["removal_requests"].columns_dict if name not in _OWN]
@@ -44,7 +49,8 @@ def carry_absent_series(db: sqlite_utils.Database, *, dataset_id: int, previous_
                 "else 'carried from dataset ' || dataset_id || ': ' || location end, "
                 f"1, {listed} "
                 "from removal_requests where dataset_id = ? and report = ?",
-                [dataset_id, previous_id, report])
+                [dataset_id, previous_id, report],
+            )
         # a carried line whose total this download already counts (same country x half-year) is not
         # carried: the download covers it (Google's 2026 layout replaces the 2019+ requester file)
         cursor = db.execute(
@@ -61,14 +67,25 @@ def carry_absent_series(db: sqlite_utils.Database, *, dataset_id: int, previous_
                 where carried.dataset_id = ? and carried.location like 'carried from dataset %'
                   and carried.counts_in_total = 1)
             """,
-            [dataset_id, dataset_id, dataset_id])
+            [dataset_id, dataset_id, dataset_id],
+        )
         dropped = cursor.rowcount
-        counts = dict(db.execute(
-            "select report, count(*) from removal_requests where dataset_id = ? "
-            "and location like 'carried from dataset %' group by report", [dataset_id]).fetchall())
-    notes = [f"series {report} absent from this download: {counts[report]} rows of dataset {previous_id} "
-             f"carried (still current)" for report in absent if counts.get(report)]
+        counts = dict(
+            db.execute(
+                "select report, count(*) from removal_requests where dataset_id = ? "
+                "and location like 'carried from dataset %' group by report",
+                [dataset_id],
+            ).fetchall()
+        )
+    notes = [
+        f"series {report} absent from this download: {counts[report]} rows of dataset {previous_id} "
+        f"carried (still current)"
+        for report in absent
+        if counts.get(report)
+    ]
     if dropped:
-        notes.append(f"{dropped} rows of dataset {previous_id} not carried: this download counts their "
-                     f"country and half-year in another series")
+        notes.append(
+            f"{dropped} rows of dataset {previous_id} not carried: this download counts their "
+            f"country and half-year in another series"
+        )
     return notes

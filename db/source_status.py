@@ -40,9 +40,18 @@ def family(source: str) -> str:
     return source.split("/", 1)[0]
 
 
-def record(db: sqlite_utils.Database, source: str, *, state: str, reason: str | None,
-           crawl_run_id: int | None = None, dataset_id: int | None = None, layout_seen: str | None = None,
-           layouts_known: tuple[str, ...] | None = None, at: str | None = None) -> dict:
+def record(
+    db: sqlite_utils.Database,
+    source: str,
+    *,
+    state: str,
+    reason: str | None,
+    crawl_run_id: int | None = None,
+    dataset_id: int | None = None,
+    layout_seen: str | None = None,
+    layouts_known: tuple[str, ...] | None = None,
+    at: str | None = None,
+) -> dict:
     """Write the ``source_status`` row of ``source`` (a family) for one attempt and return it.
 
     ``newest_period``, ``rows`` and ``copy_kind`` are read from the current datasets of the
@@ -55,9 +64,15 @@ def record(db: sqlite_utils.Database, source: str, *, state: str, reason: str | 
     key = family(source)
     table = db["source_status"]
     previous = next(iter(table.rows_where("source = ?", [key])), None)
-    row = {"source": key, "state": state, "reason": reason, "last_attempt": at,
-           "last_success": previous["last_success"] if previous else None,
-           "crawl_run_id": crawl_run_id, **current_figures(db, key)}
+    row = {
+        "source": key,
+        "state": state,
+        "reason": reason,
+        "last_attempt": at,
+        "last_success": previous["last_success"] if previous else None,
+        "crawl_run_id": crawl_run_id,
+        **current_figures(db, key),
+    }
     if dataset_id is not None:
         row["dataset_id"] = dataset_id
     if layout_seen is not None:
@@ -66,8 +81,12 @@ def record(db: sqlite_utils.Database, source: str, *, state: str, reason: str | 
         row["layouts_known"] = ", ".join(layouts_known)
     if state in (OK, STALE):
         row["last_success"] = at
-    if (previous and crawl_run_id is not None and previous["crawl_run_id"] == crawl_run_id
-            and _RANK[previous["state"]] > _RANK[state]):
+    if (
+        previous
+        and crawl_run_id is not None
+        and previous["crawl_run_id"] == crawl_run_id
+        and _RANK[previous["state"]] > _RANK[state]
+    ):
         row.update(state=previous["state"], reason=previous["reason"])
         row.pop("layout_seen", None)
         row.pop("dataset_id", None)  # the dataset the kept reason is about, not the later one
@@ -83,24 +102,34 @@ def current_figures(db: sqlite_utils.Database, key: str) -> dict:
     newest, rows, kinds = db.execute(
         "select max(newest_period), sum(rows_stored), group_concat(distinct copy_kind) from datasets "
         "where is_current = 1 and (source = ? or source like ? escape '\\')",
-        [key, key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "/%"]).fetchone()
+        [key, key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "/%"],
+    ).fetchone()
     if rows is not None:
         return {"newest_period": newest, "rows": rows, "copy_kind": kinds}
     # a news spider: the articles its crawl runs stored, and the newest day they were published
     newest, rows = db.execute(
         "select max(substr(a.published_at, 1, 10)), count(*) from articles a "
-        "join crawl_runs r on r.id = a.crawl_run_id where r.spider = ?", [key]).fetchone()
+        "join crawl_runs r on r.id = a.crawl_run_id where r.spider = ?",
+        [key],
+    ).fetchone()
     return {"newest_period": newest, "rows": rows} if rows else {}
 
 
-def annotate_dataset(db: sqlite_utils.Database, dataset_id: int, *, copy_kind: str,
-                     notes: list[str] = (), table: str = "removal_requests") -> str | None:
+def annotate_dataset(
+    db: sqlite_utils.Database,
+    dataset_id: int,
+    *,
+    copy_kind: str,
+    notes: list[str] = (),
+    table: str = "removal_requests",
+) -> str | None:
     """Set ``copy_kind``, ``newest_period`` (the newest ``period_end`` of its rows in ``table``)
     and ``notes`` on a ``datasets`` row; return the newest period."""
     newest = db.execute(f"select max(period_end) from [{table}] where dataset_id = ?", [dataset_id]).fetchone()[0]
     with db.atomic():
-        db["datasets"].update(dataset_id, {"copy_kind": copy_kind, "newest_period": newest,
-                                           "notes": "\n".join(notes) or None})
+        db["datasets"].update(
+            dataset_id, {"copy_kind": copy_kind, "newest_period": newest, "notes": "\n".join(notes) or None}
+        )
     return newest
 
 
@@ -111,51 +140,116 @@ def staleness(newest_period: str | None, at: str, max_lag_days: int = MAX_LAG_DA
     age = (dt.date.fromisoformat(at[:10]) - dt.date.fromisoformat(newest_period[:10])).days
     if age <= max_lag_days:
         return None
-    return (f"newest period ends {newest_period[:10]}, {age} days before {at[:10]} "
-            f"(more than {max_lag_days}): the source stopped advancing or the copy is old")
+    return (
+        f"newest period ends {newest_period[:10]}, {age} days before {at[:10]} "
+        f"(more than {max_lag_days}): the source stopped advancing or the copy is old"
+    )
 
 
-def record_dataset(db: sqlite_utils.Database, *, source: str, result: dict, copy_kind: str,
-                   layouts_known: tuple[str, ...], notes: list[str] = (), crawl_run_id: int | None = None,
-                   at: str | None = None) -> dict:
+def record_dataset(
+    db: sqlite_utils.Database,
+    *,
+    source: str,
+    result: dict,
+    copy_kind: str,
+    layouts_known: tuple[str, ...],
+    notes: list[str] = (),
+    crawl_run_id: int | None = None,
+    at: str | None = None,
+) -> dict:
     """Record the outcome of :func:`modwatch.load.datasets.load_dataset` (``result``) for a transparency file."""
     at = at or iso_utc()
     dataset_id = result["dataset_id"]
     dataset = db["datasets"].get(dataset_id)
     if result["status"] == "empty":
-        return record(db, source, state=FAILED, crawl_run_id=crawl_run_id, dataset_id=dataset_id, at=at,
-                      layout_seen=dataset["schema_version"], layouts_known=layouts_known,
-                      reason=f"{dataset['url']} stored no rows ({result['rows_rejected']} rejected); "
-                             f"the previous data stays current")
+        return record(
+            db,
+            source,
+            state=FAILED,
+            crawl_run_id=crawl_run_id,
+            dataset_id=dataset_id,
+            at=at,
+            layout_seen=dataset["schema_version"],
+            layouts_known=layouts_known,
+            reason=f"{dataset['url']} stored no rows ({result['rows_rejected']} rejected); "
+            f"the previous data stays current",
+        )
     if result["status"] not in ("loaded", "unchanged"):  # e.g. a file held back as implausible
-        return record(db, source, state=FAILED, crawl_run_id=crawl_run_id, dataset_id=dataset_id, at=at,
-                      layout_seen=dataset["schema_version"], layouts_known=layouts_known,
-                      reason=f"{dataset['url']} not made current ({result['status']}: "
-                             f"{dataset.get('error') or 'no reason given'}); the previous data stays current")
+        return record(
+            db,
+            source,
+            state=FAILED,
+            crawl_run_id=crawl_run_id,
+            dataset_id=dataset_id,
+            at=at,
+            layout_seen=dataset["schema_version"],
+            layouts_known=layouts_known,
+            reason=f"{dataset['url']} not made current ({result['status']}: "
+            f"{dataset.get('error') or 'no reason given'}); the previous data stays current",
+        )
     if result["status"] == "loaded" or dataset["newest_period"] is None:
         annotate_dataset(db, dataset_id, copy_kind=copy_kind, notes=notes)
     figures = current_figures(db, family(source))
     why_stale = staleness(figures.get("newest_period"), at)
-    return record(db, source, state=STALE if why_stale else OK, reason=why_stale, crawl_run_id=crawl_run_id,
-                  dataset_id=dataset_id, layout_seen=dataset["schema_version"], layouts_known=layouts_known,
-                  at=at)
+    return record(
+        db,
+        source,
+        state=STALE if why_stale else OK,
+        reason=why_stale,
+        crawl_run_id=crawl_run_id,
+        dataset_id=dataset_id,
+        layout_seen=dataset["schema_version"],
+        layouts_known=layouts_known,
+        at=at,
+    )
 
 
-def record_load_error(db: sqlite_utils.Database, *, source: str, url: str, error: BaseException,
-                      layouts_known: tuple[str, ...], unknown_header: str | None = None,
-                      crawl_run_id: int | None = None, at: str | None = None) -> dict:
+def record_load_error(
+    db: sqlite_utils.Database,
+    *,
+    source: str,
+    url: str,
+    error: BaseException,
+    layouts_known: tuple[str, ...],
+    unknown_header: str | None = None,
+    crawl_run_id: int | None = None,
+    at: str | None = None,
+) -> dict:
     """Record a file that could not be loaded: ``drifted`` for an unknown layout (``unknown_header``:
     the header the parser did not know, from its ``LayoutError``), else ``failed``."""
     if unknown_header is not None:
-        return record(db, source, state=DRIFTED, crawl_run_id=crawl_run_id, at=at, layouts_known=layouts_known,
-                      layout_seen=f"unknown: {unknown_header[:200]}",
-                      reason=f"{url}: {error}; not loaded, the previous data stays current")
-    return record(db, source, state=FAILED, crawl_run_id=crawl_run_id, at=at, layouts_known=layouts_known,
-                  reason=f"{url} not loaded: {type(error).__name__}: {error}"[:500])
+        return record(
+            db,
+            source,
+            state=DRIFTED,
+            crawl_run_id=crawl_run_id,
+            at=at,
+            layouts_known=layouts_known,
+            layout_seen=f"unknown: {unknown_header[:200]}",
+            reason=f"{url}: {error}; not loaded, the previous data stays current",
+        )
+    return record(
+        db,
+        source,
+        state=FAILED,
+        crawl_run_id=crawl_run_id,
+        at=at,
+        layouts_known=layouts_known,
+        reason=f"{url} not loaded: {type(error).__name__}: {error}"[:500],
+    )
 
 
-def record_run(db: sqlite_utils.Database, spider: str, *, status: str, problems: list[str], data_items: int,
-               nothing_due: bool, crawl_run_id: int | None, at: str | None = None) -> dict | None:
+def record_run(
+    db: sqlite_utils.Database,
+    spider: str,
+    *,
+    status: str,
+    problems: list[str],
+    data_items: int,
+    nothing_due: bool,
+    crawl_run_id: int | None,
+    at: str | None = None,
+) -> dict | None:
     """Record a spider's crawl run as an attempt at its source (``crawl`` calls it after each run).
 
     An interrupted run (Ctrl-C, SIGTERM; resumed next time) changes nothing. A state the pipeline
@@ -167,16 +261,27 @@ def record_run(db: sqlite_utils.Database, spider: str, *, status: str, problems:
     existing = next(iter(db["source_status"].rows_where("source = ?", [family(spider)])), None)
     if status == "interrupted":  # stopped on purpose; the next crawl resumes it: no verdict on the source
         return existing
-    if existing and crawl_run_id is not None and existing["crawl_run_id"] == crawl_run_id \
-            and existing["state"] != OK:
+    if existing and crawl_run_id is not None and existing["crawl_run_id"] == crawl_run_id and existing["state"] != OK:
         return existing  # the pipeline said what went wrong with this run's files: the precise reason
     if status not in ("ok", "skipped"):
-        return record(db, spider, state=FAILED, crawl_run_id=crawl_run_id, at=at,
-                      reason=f"crawl run {status}: {problems[0] if problems else 'see the log'}")
+        return record(
+            db,
+            spider,
+            state=FAILED,
+            crawl_run_id=crawl_run_id,
+            at=at,
+            reason=f"crawl run {status}: {problems[0] if problems else 'see the log'}",
+        )
     if data_items == 0 and not nothing_due:
-        return record(db, spider, state=FAILED, crawl_run_id=crawl_run_id, at=at,
-                      reason="returned nothing: no article or file found by any discovery method "
-                             "(the site or its feeds, sitemaps or download URLs may have moved)")
+        return record(
+            db,
+            spider,
+            state=FAILED,
+            crawl_run_id=crawl_run_id,
+            at=at,
+            reason="returned nothing: no article or file found by any discovery method "
+            "(the site or its feeds, sitemaps or download URLs may have moved)",
+        )
     if existing and crawl_run_id is not None and existing["crawl_run_id"] == crawl_run_id:
         return existing  # the pipeline recorded this run's datasets
     return record(db, spider, state=OK, reason=None, crawl_run_id=crawl_run_id, at=at)
@@ -189,5 +294,11 @@ def rows_for_run(db: sqlite_utils.Database, crawl_run_id: int) -> list[dict]:
 
 def datasets_of_run(db: sqlite_utils.Database, crawl_run_id: int) -> list[dict]:
     """The datasets a crawl run loaded (source, copy kind, newest period), for the crawl summary."""
-    return list(db["datasets"].rows_where("crawl_run_id = ? and status = 'loaded'", [crawl_run_id], order_by="id",
-                                          select="id, source, status, copy_kind, newest_period, notes"))
+    return list(
+        db["datasets"].rows_where(
+            "crawl_run_id = ? and status = 'loaded'",
+            [crawl_run_id],
+            order_by="id",
+            select="id, source, status, copy_kind, newest_period, notes",
+        )
+    )

@@ -79,8 +79,15 @@ def store_article_tags(
     the same vocabulary first).
     """
     rows = [
-        [article_id, entity_ids[(t.kind, t.key)], t.evidence, json.dumps(list(t.matches), ensure_ascii=False),
-         t.count, t.first_offset, t.snippet]
+        [
+            article_id,
+            entity_ids[(t.kind, t.key)],
+            t.evidence,
+            json.dumps(list(t.matches), ensure_ascii=False),
+            t.count,
+            t.first_offset,
+            t.snippet,
+        ]
         for t in tags
     ]
     with db.conn:
@@ -124,8 +131,10 @@ def articles_to_tag(db, vocabulary_sha256: str, *, everything: bool = False, bat
     with another vocabulary; every article if ``everything``. Yields
     ``{id, url, source, title, body, content_sha256}`` in id order, reading ``batch`` rows at a
     time so the database can be written between batches."""
-    condition = "1" if everything else (
-        "t.article_id is null or t.content_sha256 is not a.content_sha256 or t.vocabulary_sha256 is not ?"
+    condition = (
+        "1"
+        if everything
+        else ("t.article_id is null or t.content_sha256 is not a.content_sha256 or t.vocabulary_sha256 is not ?")
     )
     last_id = 0
     while True:

@@ -46,8 +46,13 @@ def seed(server, spider: str, *, sites: Iterable = (), urls: Iterable[str] = ())
         return 0
     with server.pipeline() as pipe:
         for site in sites:
-            pipe.hset(k["sites"], site.key, json.dumps(
-                {"name": site.name, "base_url": site.base_url, "language": site.language}, ensure_ascii=False))
+            pipe.hset(
+                k["sites"],
+                site.key,
+                json.dumps(
+                    {"name": site.name, "base_url": site.base_url, "language": site.language}, ensure_ascii=False
+                ),
+            )
         pipe.rpush(k["start_urls"], *seeds)
         pipe.execute()
     return len(seeds)
@@ -83,5 +88,12 @@ def status(server, spider: str) -> dict:
         pipe.llen(k["writing"])
         pipe.llen(k["worker_stats"])
         seeds, requests, seen, items, writing, finished = pipe.execute()
-    return {"seeds": seeds, "requests": requests, "seen": seen, "items": items, "writing": writing,
-            "workers": live_workers(server, spider), "finished_workers": finished}
+    return {
+        "seeds": seeds,
+        "requests": requests,
+        "seen": seen,
+        "items": items,
+        "writing": writing,
+        "workers": live_workers(server, spider),
+        "finished_workers": finished,
+    }

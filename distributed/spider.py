@@ -105,8 +105,9 @@ class RedisStartMixin(RedisMixin):
         """Requests for a ``{"url": ...}`` seed (the spider's ``parse``, not filtered)."""
         if "url" not in seed:
             raise SeedError(f"{self.name} takes URL seeds, got {seed!r}")
-        return [scrapy.Request(seed["url"], method=seed.get("method", "GET"), meta=seed.get("meta") or {},
-                               dont_filter=True)]
+        return [
+            scrapy.Request(seed["url"], method=seed.get("method", "GET"), meta=seed.get("meta") or {}, dont_filter=True)
+        ]
 
     def keep_local(self, request) -> bool:
         """True if ``request`` must stay in this worker (``meta["modwatch_local"]``)."""
@@ -128,8 +129,11 @@ class RedisStartMixin(RedisMixin):
     def spider_idle(self):
         """Claim seeds when idle; close after ``max_idle_time`` seconds of continuous idleness."""
         stats = self.crawler.stats
-        activity = (stats.get_value("scheduler/dequeued/redis", 0), stats.get_value("scheduler/dequeued/local", 0),
-                    stats.get_value("distributed/seeds", 0))
+        activity = (
+            stats.get_value("scheduler/dequeued/redis", 0),
+            stats.get_value("scheduler/dequeued/local", 0),
+            stats.get_value("distributed/seeds", 0),
+        )
         now = time.monotonic()
         if activity != self._activity or self._idle_since is None:
             self._activity, self._idle_since = activity, now
@@ -159,8 +163,9 @@ class WordPressSeedsMixin(RedisStartMixin):
         if "site" in seed:
             site = next((s for s in self.sites if s.key == seed["site"]), None)
             if site is None:
-                raise SeedError(f"site {seed['site']!r} is not one of {self.name}'s sites "
-                                f"({', '.join(s.key for s in self.sites)})")
+                raise SeedError(
+                    f"site {seed['site']!r} is not one of {self.name}'s sites ({', '.join(s.key for s in self.sites)})"
+                )
             return self.site_requests(site)
         site = next((s for s in self.sites if seed["url"].startswith(s.base_url)), None)
         if site is None:
@@ -187,7 +192,11 @@ def distributed(spider_cls: type[scrapy.Spider]) -> type[scrapy.Spider]:
     from spiders.base import WordPressNewsSpider
 
     mixin = WordPressSeedsMixin if issubclass(spider_cls, WordPressNewsSpider) else RedisStartMixin
-    return type(spider_cls.__name__, (mixin, spider_cls), {
-        "__module__": "distributed.spiders",
-        "__doc__": f"{spider_cls.__name__} with seeds and requests shared through Redis.\n\n{spider_cls.__doc__ or ''}",
-    })
+    return type(
+        spider_cls.__name__,
+        (mixin, spider_cls),
+        {
+            "__module__": "distributed.spiders",
+            "__doc__": f"{spider_cls.__name__} with seeds and requests shared through Redis.\n\n{spider_cls.__doc__ or ''}",
+        },
+    )

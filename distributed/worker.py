@@ -97,8 +97,9 @@ class WorkerWarcWriterMiddleware(WarcWriterMiddleware):
         worker = re.sub(r"[^A-Za-z0-9.-]+", "-", worker_id())
         stamp = file_stamp()
         path = self.folder / f"{spider.name}-{worker}-{stamp}.warc.gz"
-        warc = WarcFile(path, info={"description": f"modwatch distributed crawl of spider {spider.name}, "
-                                                   f"worker {worker_id()}"})
+        warc = WarcFile(
+            path, info={"description": f"modwatch distributed crawl of spider {spider.name}, worker {worker_id()}"}
+        )
         self.crawler.stats.set_value("warc/filename", warc.filename)
         logger.info("Writing WARC %s", os.fspath(path))
         return warc

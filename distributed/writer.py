@@ -90,8 +90,11 @@ def merge_worker_stats(stats, reports: list[dict]) -> None:
 
 def unreadable_reject(data: bytes, error: Exception) -> RejectItem:
     """The ``RejectItem`` of a Redis value that is not a storable item."""
-    return RejectItem(url=None, reason=f"distributed writer: item not readable: {type(error).__name__}: {error}",
-                      excerpt=data[:EXCERPT_CHARS].decode("utf-8", errors="replace"))
+    return RejectItem(
+        url=None,
+        reason=f"distributed writer: item not readable: {type(error).__name__}: {error}",
+        excerpt=data[:EXCERPT_CHARS].decode("utf-8", errors="replace"),
+    )
 
 
 class ItemWriterSpider(scrapy.Spider):

@@ -30,16 +30,18 @@ class CrawlProgress:
         return cls(crawler)
 
     def spider_opened(self, spider):
-        self.bar = tqdm(total=0, desc=spider.name, unit="pages", disable=disabled(), dynamic_ncols=True,
-                        leave=True)
+        self.bar = tqdm(total=0, desc=spider.name, unit="pages", disable=disabled(), dynamic_ncols=True, leave=True)
 
     def request_scheduled(self, request, spider):
         self.bar.total += 1
         self.bar.refresh()
 
     def _counts(self) -> None:
-        self.bar.set_postfix(items=self.stats.get_value("item_scraped_count", 0),
-                             rejects=self.stats.get_value("modwatch/rejects", 0), refresh=False)
+        self.bar.set_postfix(
+            items=self.stats.get_value("item_scraped_count", 0),
+            rejects=self.stats.get_value("modwatch/rejects", 0),
+            refresh=False,
+        )
 
     def response_received(self, response, request, spider):
         self._counts()

@@ -38,8 +38,9 @@ class DeclaredCharsetMiddleware:
         declared = charset_override(response.body, header)
         if declared is None:
             return response
-        logger.info("%s: HTTP charset %s contradicts the page's declared %s; using %s",
-                    response.url, header, declared, declared)
+        logger.info(
+            "%s: HTTP charset %s contradicts the page's declared %s; using %s", response.url, header, declared, declared
+        )
         if self.stats is not None:
             self.stats.inc_value("modwatch/charset_overridden")
         return response.replace(encoding=declared)
@@ -84,8 +85,9 @@ class RedactingCacheStorage(FilesystemCacheStorage):
     def store_response(self, spider, request, response):
         extra = spider.crawler.settings.getlist("MODWATCH_WARC_REDACT_PARAMS") if hasattr(spider, "crawler") else ()
         path = self._get_request_path(spider, request)
-        clean_request = request.replace(url=redact_url(request.url, extra),
-                                        headers=redact_headers(request.headers, extra_params=extra))
+        clean_request = request.replace(
+            url=redact_url(request.url, extra), headers=redact_headers(request.headers, extra_params=extra)
+        )
         headers = redact_headers(response.headers, extra_params=extra)
         body, headers = redact_payload(response.body, headers, exchange_secrets(request, response, extra))
         clean_response = response.replace(url=redact_url(response.url, extra), headers=headers, body=body)

@@ -75,6 +75,8 @@ class BoundedFileDownloadHandler(FileDownloadHandler):
         if limit:
             size = os.stat(file_uri_to_path(request.url)).st_size
             if size > limit:
-                logger.warning("file %s is %s bytes, more than the download limit of %s bytes", request.url, size, limit)
+                logger.warning(
+                    "file %s is %s bytes, more than the download limit of %s bytes", request.url, size, limit
+                )
                 raise DownloadTooLarge(f"file of {size} bytes is larger than the download limit of {limit} bytes")
         return await super().download_request(request)

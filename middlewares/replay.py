@@ -111,11 +111,17 @@ class WarcIndex:
                     for record in iterator:
                         missing = _bytes_missing(record)
                         if missing:
-                            what = (f"record {record.rec_headers.get_header('WARC-Record-ID')} "
-                                    f"({record.rec_headers.get_header('WARC-Target-URI')}) lacks {missing} bytes")
+                            what = (
+                                f"record {record.rec_headers.get_header('WARC-Record-ID')} "
+                                f"({record.rec_headers.get_header('WARC-Target-URI')}) lacks {missing} bytes"
+                            )
                             self.truncated.append((path, what))
-                            logger.error("Truncated WARC file %s: %s; replaying the %d records before it",
-                                         path, what, self.records)
+                            logger.error(
+                                "Truncated WARC file %s: %s; replaying the %d records before it",
+                                path,
+                                what,
+                                self.records,
+                            )
                             break
                         if record.rec_type != "response":
                             continue
@@ -127,8 +133,12 @@ class WarcIndex:
                         if unread > 0:  # cut inside a record's headers (or trailing garbage)
                             what = f"the last {unread} bytes hold no complete record"
                             self.truncated.append((path, what))
-                            logger.error("Truncated WARC file %s: %s; replaying the %d records before them",
-                                         path, what, self.records)
+                            logger.error(
+                                "Truncated WARC file %s: %s; replaying the %d records before them",
+                                path,
+                                what,
+                                self.records,
+                            )
                 except ArchiveLoadFailed as error:
                     raise ReplayArchiveError(f"{path}: not a readable WARC file ({error})") from error
 
@@ -246,9 +256,13 @@ class WarcReplayMiddleware:
             logger.debug("Not in the replay archive, answering 404: %s", request.url)
             request.meta["replay_miss"] = True  # not an archived 404: no evidence of anything
             return TextResponse(
-                url=request.url, status=404, body=b"", headers={"Content-Type": "text/plain; charset=utf-8"},
-                request=request, flags=["replay-miss"],
-            )  # fmt: skip
+                url=request.url,
+                status=404,
+                body=b"",
+                headers={"Content-Type": "text/plain; charset=utf-8"},
+                request=request,
+                flags=["replay-miss"],
+            )
         stats.inc_value("replay/hit")
         request.meta.update(
             warc_record_id=archived.record_id,
@@ -262,6 +276,10 @@ class WarcReplayMiddleware:
             headers.appendlist(name, value)
         response_class = responsetypes.from_args(headers=headers, url=request.url, body=archived.body)
         return response_class(
-            url=request.url, status=archived.status, headers=headers, body=archived.body,
-            request=request, flags=["replay"],
-        )  # fmt: skip
+            url=request.url,
+            status=archived.status,
+            headers=headers,
+            body=archived.body,
+            request=request,
+            flags=["replay"],
+        )

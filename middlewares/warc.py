@@ -11,8 +11,15 @@ from scrapy import signals
 
 from db.timestamps import file_stamp, iso_utc
 from modwatch import redact
-from modwatch.archive.warc import (DROP_HEADERS, REDACT_HEADERS, REDACT_PARAMS, WarcFile, header_list, redact_redirect,
-                                   redact_url)
+from modwatch.archive.warc import (
+    DROP_HEADERS,
+    REDACT_HEADERS,
+    REDACT_PARAMS,
+    WarcFile,
+    header_list,
+    redact_redirect,
+    redact_url,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -69,12 +76,14 @@ class WarcWriterMiddleware:
             self.warc = self._open()
         fetched_at = datetime.now(timezone.utc)
         drop = [*self.redact_headers, *DROP_HEADERS]
-        headers, body = redact_redirect(response.status, header_list(response.headers, drop=drop), response.body,
-                                        self.redact_params)
+        headers, body = redact_redirect(
+            response.status, header_list(response.headers, drop=drop), response.body, self.redact_params
+        )
         # a credential the server echoes in the body (the Lumen token, a cookie's value)
         body_headers = header_list(response.headers)
-        body, headers_kept = redact.redact_payload(body, body_headers, redact.exchange_secrets(
-            request, response, self.redact_params))
+        body, headers_kept = redact.redact_payload(
+            body, body_headers, redact.exchange_secrets(request, response, self.redact_params)
+        )
         if headers_kept is not body_headers:  # recorded inflated: its Content-Encoding no longer applies
             headers = [(n, v) for n, v in headers if n.lower() not in ("content-encoding", "content-length")]
         record_id = self.warc.write_fetch(
@@ -84,8 +93,9 @@ class WarcWriterMiddleware:
             status=response.status,
             fetched_at=fetched_at,
             method=request.method,
-            request_headers=redact.redact_headers(request.headers, drop=self.redact_headers,
-                                                  extra_params=self.redact_params),
+            request_headers=redact.redact_headers(
+                request.headers, drop=self.redact_headers, extra_params=self.redact_params
+            ),
             request_body=request.body,
             extra_warc_headers={"WARC-Modwatch-Cached": "true"} if "cached" in response.flags else None,
         )

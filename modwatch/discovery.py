@@ -177,8 +177,7 @@ def _wp_date(local: str | None, gmt: str | None) -> tuple[str | None, str | None
     return utc_iso, local or gmt, offset
 
 
-def article_from_wp_post(post: dict, *, language: str | None = None,
-                         section: str | None = None) -> dict:
+def article_from_wp_post(post: dict, *, language: str | None = None, section: str | None = None) -> dict:
     """ArticleItem "what the page says" fields from one WP REST post object.
 
     Reads ``link`` (the permalink WordPress serves, percent-encoded; else Yoast's
@@ -265,8 +264,17 @@ MAX_SITEMAP_BYTES = 50 * 1024 * 1024
 
 #: how lxml reads a sitemap (Scrapy's ``Sitemap`` options): entities are not expanded, no DTD nor
 #: anything else is loaded from the network, sloppy XML is recovered, comments and PIs dropped
-_SITEMAP_XML = dict(resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False, recover=True,
-                    remove_comments=True, remove_pis=True, remove_blank_text=True, collect_ids=False)
+_SITEMAP_XML = dict(
+    resolve_entities=False,
+    load_dtd=False,
+    no_network=True,
+    huge_tree=False,
+    recover=True,
+    remove_comments=True,
+    remove_pis=True,
+    remove_blank_text=True,
+    collect_ids=False,
+)
 
 
 class SitemapTooLarge(DiscoveryError):
@@ -291,8 +299,9 @@ def _gunzip_sitemap(data: bytes) -> bytes:
             break
         inflated += chunk
         if len(inflated) > MAX_SITEMAP_BYTES:
-            raise SitemapTooLarge(f"sitemap: {len(data)} gzip bytes inflate past {MAX_SITEMAP_BYTES} bytes, "
-                                  f"the sitemap protocol's limit")
+            raise SitemapTooLarge(
+                f"sitemap: {len(data)} gzip bytes inflate past {MAX_SITEMAP_BYTES} bytes, the sitemap protocol's limit"
+            )
     return bytes(inflated)
 
 
@@ -358,8 +367,10 @@ def is_article_url(url: str, pattern: str | None) -> bool:
 
 
 #: headline links of the posts on a WordPress archive page (``<article>`` headings, ``.entry-title``)
-_HEADLINE_LINKS = ("//article//*[self::h1 or self::h2 or self::h3]//a/@href"
-                   " | //*[contains(concat(' ', normalize-space(@class), ' '), ' entry-title ')]//a/@href")
+_HEADLINE_LINKS = (
+    "//article//*[self::h1 or self::h2 or self::h3]//a/@href"
+    " | //*[contains(concat(' ', normalize-space(@class), ' '), ' entry-title ')]//a/@href"
+)
 
 
 def listing_links(page_html: str, url: str, pattern: str | None) -> list[str]:

@@ -47,8 +47,9 @@ def _batches(conn, schema: pa.Schema, where: str, params: list) -> Iterator[pa.R
     full = schema.append(pa.field("day", pa.string())).append(pa.field("platform", pa.string()))
     last = 0
     while True:
-        rows = conn.execute(f"select {columns} from {TABLE} where id > ? {where} order by id limit {BATCH_ROWS}",
-                            [last, *params]).fetchall()
+        rows = conn.execute(
+            f"select {columns} from {TABLE} where id > ? {where} order by id limit {BATCH_ROWS}", [last, *params]
+        ).fetchall()
         if not rows:
             return
         last = rows[-1][0]
@@ -61,8 +62,14 @@ def _batches(conn, schema: pa.Schema, where: str, params: list) -> Iterator[pa.R
         yield pa.RecordBatch.from_arrays(arrays, schema=full)
 
 
-def export(db_path: str | Path, out: str | Path, *, since: str | None = None, until: str | None = None,
-           platforms: list[str] | None = None) -> dict:
+def export(
+    db_path: str | Path,
+    out: str | Path,
+    *,
+    since: str | None = None,
+    until: str | None = None,
+    platforms: list[str] | None = None,
+) -> dict:
     """Write the statements of the database at ``db_path`` (optionally of days ``since``..``until``,
     ``YYYY-MM-DD``, and of ``platforms``) under ``out``; returns ``{"rows", "files", "out"}``.
 
@@ -101,9 +108,13 @@ def _export(conn, out: Path, *, since, until, platforms) -> dict:
 
     written: list[str] = []
     ds.write_dataset(
-        pa.RecordBatchReader.from_batches(full, counting()), out, format="parquet",
+        pa.RecordBatchReader.from_batches(full, counting()),
+        out,
+        format="parquet",
         partitioning=ds.partitioning(pa.schema([("day", pa.string()), ("platform", pa.string())]), flavor="hive"),
-        existing_data_behavior="delete_matching", basename_template="part-{i}.parquet",
-        max_rows_per_group=BATCH_ROWS, file_visitor=lambda f: written.append(f.path),
+        existing_data_behavior="delete_matching",
+        basename_template="part-{i}.parquet",
+        max_rows_per_group=BATCH_ROWS,
+        file_visitor=lambda f: written.append(f.path),
     )
     return {"rows": counted["rows"], "files": len(written), "out": str(out)}

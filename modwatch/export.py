@@ -38,16 +38,25 @@ from pathlib import Path
 
 import pycountry
 
-from db.export import (FIGURES_VIEW, KNOWN_VALUES_SQL, analyst_tables, count_rows, country_in_requests,
-                       filter_matches, known_values, select_rows, where_clause)
+from db.export import (
+    FIGURES_VIEW,
+    KNOWN_VALUES_SQL,
+    analyst_tables,
+    count_rows,
+    country_in_requests,
+    filter_matches,
+    known_values,
+    select_rows,
+    where_clause,
+)
 from db.export import columns as _columns
 from db.export import foreign_keys as _foreign_keys
 from db.export import table_names as _table_names
 from modwatch.export_figures import citation, neutralise
-from modwatch.export_package import (FILTERS, TableExport, datapackage, load_metadata, readme, sha256_of,
-                                     table_metadata)
+from modwatch.export_package import FILTERS, TableExport, datapackage, load_metadata, readme, sha256_of, table_metadata
 from modwatch.progress import progress
 from modwatch.publish import METADATA
+
 
 class ExportError(RuntimeError):
     """The export cannot be written (missing database, unknown table, bad filter value)."""
@@ -56,7 +65,11 @@ class ExportError(RuntimeError):
 def exportable_tables(conn: sqlite3.Connection, metadata: dict) -> list[str]:
     """Base tables an analyst sees (:func:`db.export.analyst_tables`) not hidden in metadata; then the
     per-country, per-half-year figures view (:data:`db.export.FIGURES_VIEW`)."""
-    return [name for name in analyst_tables(conn) if name == FIGURES_VIEW or not table_metadata(metadata, name).get("hidden")]
+    return [
+        name
+        for name in analyst_tables(conn)
+        if name == FIGURES_VIEW or not table_metadata(metadata, name).get("hidden")
+    ]
 
 
 def _field_type(declared: str) -> str:
@@ -76,11 +89,12 @@ def _conforms(value, field_type: str) -> bool:
     return isinstance(value, (int, float))
 
 
-def _resource_schema(conn, table: str, columns, field_types: dict[str, str], metadata: dict, exported: set[str]) -> dict:
+def _resource_schema(
+    conn, table: str, columns, field_types: dict[str, str], metadata: dict, exported: set[str]
+) -> dict:
     column_docs = table_metadata(metadata, table).get("columns") or {}
     fields = [
-        {"name": name, "type": field_types[name], "description": column_docs.get(name, "")}
-        for name, _, _ in columns
+        {"name": name, "type": field_types[name], "description": column_docs.get(name, "")} for name, _, _ in columns
     ]
     schema: dict = {"fields": fields, "missingValues": [""]}
     pk = [name for name, _, position in sorted(columns, key=lambda c: c[2]) if position]
@@ -127,8 +141,11 @@ def check_filters(conn: sqlite3.Connection, filters: dict[str, str | None]) -> N
     """
     names = _table_names(conn)
     country = filters.get("country")
-    if country and pycountry.countries.get(alpha_2=country.upper()) is None and not (
-            "removal_requests" in names and country_in_requests(conn, country)):
+    if (
+        country
+        and pycountry.countries.get(alpha_2=country.upper()) is None
+        and not ("removal_requests" in names and country_in_requests(conn, country))
+    ):
         try:
             hint = f" ({country} is {pycountry.countries.lookup(country).alpha_2})"
         except LookupError:
@@ -140,8 +157,10 @@ def check_filters(conn: sqlite3.Connection, filters: dict[str, str | None]) -> N
         value = filters.get(name)
         if value and not filter_matches(conn, name, value):
             known = known_values(conn, name)
-            raise ExportError(f"--{name} {value!r} matches no row of the database; "
-                              f"known values: {', '.join(sorted(known, key=str.lower)) or 'none'}")
+            raise ExportError(
+                f"--{name} {value!r} matches no row of the database; "
+                f"known values: {', '.join(sorted(known, key=str.lower)) or 'none'}"
+            )
 
 
 def bundle_name(today: dt.date, filters: dict[str, str | None]) -> str:
@@ -226,10 +245,15 @@ def _write_bundle(db_path, work: Path, name: str, now, metadata: dict, filters: 
         written = [(table, *_write_table(conn, table, work / f"{table}.csv", filters)) for table in chosen]
         exported = {w[0] for w in written}
         results = [
-            TableExport(table, f"{table}.csv", rows, applied,
-                        _resource_schema(conn, table, columns, field_types, metadata, exported))
+            TableExport(
+                table,
+                f"{table}.csv",
+                rows,
+                applied,
+                _resource_schema(conn, table, columns, field_types, metadata, exported),
+            )
             for table, rows, applied, columns, field_types in written
-        ]  # fmt: skip
+        ]
         conn.execute("COMMIT")
     finally:
         conn.close()
@@ -245,5 +269,3 @@ def _write_bundle(db_path, work: Path, name: str, now, metadata: dict, filters: 
     sums = [f"{sha256_of(path)}  {path.name}\n" for path in sorted(work.iterdir()) if path.name != "SHA256SUMS"]
     (work / "SHA256SUMS").write_text("".join(sums), encoding="utf-8")
     return results
-
-

@@ -48,8 +48,8 @@ def how_to_count(used: set[str]) -> list[str]:
     return [
         "## How to count removal requests",
         "",
-        f"- **Use `{FIGURES_VIEW}.csv`** for \"how many requests did country C send to platform P in",
-        "  half-year H\": one row per platform × country × half-year, each figure counted once (current data,",
+        f'- **Use `{FIGURES_VIEW}.csv`** for "how many requests did country C send to platform P in',
+        '  half-year H": one row per platform × country × half-year, each figure counted once (current data,',
         "  one series per platform). `rows_added` says how many `removal_requests` rows it sums, `reports` which",
         "  series, `requests_not_numeric` how many of them had no number (`<10`, `?`, `N/A`).",
         "- `removal_requests.csv` holds **every series** each platform publishes, side by side, and they",
@@ -79,10 +79,12 @@ def citation(conn: sqlite3.Connection, bundle_name: str) -> list[str]:
     try:
         datasets = conn.execute(
             "select source, url, fetched_at, sha256 from datasets where is_current = 1 and status = 'loaded' "
-            "order by source, id").fetchall()
+            "order by source, id"
+        ).fetchall()
     except sqlite3.OperationalError:  # a database without the datasets table
         datasets = []
-    lines += [f"- `{source}`: {url}, fetched {fetched_at}, sha256 `{sha256}`"
-              for source, url, fetched_at, sha256 in datasets] or ["- no downloaded dataset"]
+    lines += [
+        f"- `{source}`: {url}, fetched {fetched_at}, sha256 `{sha256}`" for source, url, fetched_at, sha256 in datasets
+    ] or ["- no downloaded dataset"]
     lines.append("")
     return lines

@@ -31,6 +31,7 @@ FILTERS = {
     "until": "to date (YYYY-MM-DD, inclusive)",
 }
 
+
 @dataclass
 class TableExport:
     """What was written for one table."""
@@ -103,7 +104,7 @@ def datapackage(name, now, results: list[TableExport], metadata, filters, work: 
     return {
         "profile": "tabular-data-package",
         "name": name,
-        "title": f"{metadata.get('title', 'modwatch')} — export {name[len('modwatch-'):]}",
+        "title": f"{metadata.get('title', 'modwatch')} — export {name[len('modwatch-') :]}",
         "description": "Export bundle of the modwatch database. Filters: "
         + (", ".join(f"{k}={v}" for k, v in filters.items() if v) or "none")
         + ". See README.md for provenance and the citations the sources require.",

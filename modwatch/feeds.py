@@ -17,6 +17,7 @@ from db.timestamps import iso_utc
 from modwatch.discovery import DiscoveryError, fragment_text
 from modwatch.extract.dates import ParsedDate, parse_feed_date
 
+
 def wp_category_feed_url(base_url: str, slug: str) -> str:
     """WordPress category feed ``/category/SLUG/feed/``."""
     return urljoin(base_url if base_url.endswith("/") else base_url + "/", f"category/{slug}/feed/")
@@ -123,31 +124,47 @@ def parse_feed(data: bytes, url: str = "", *, language: str | None = None) -> li
             authors = (entry["author"],)
         # dict.get: feedparser's own .get maps a missing published <-> updated (with a warning)
         published_raw = dict.get(entry, "published") or dict.get(entry, "updated")
-        published = _feed_date(published_raw, dict.get(entry, "published_parsed") if dict.get(entry, "published")
-                               else dict.get(entry, "updated_parsed"), language)
+        published = _feed_date(
+            published_raw,
+            dict.get(entry, "published_parsed") if dict.get(entry, "published") else dict.get(entry, "updated_parsed"),
+            language,
+        )
         modified = _feed_date(dict.get(entry, "updated"), dict.get(entry, "updated_parsed"), language)
-        entries.append(FeedEntry(
-            url=urldefrag(urljoin(url, link))[0],
-            title=html.unescape(entry.get("title") or "").strip(),
-            authors=authors,
-            categories=tuple(t.get("term") for t in entry.get("tags") or [] if t.get("term")),
-            published_raw=published_raw,
-            published_at=published.utc_iso if published else None,
-            published_offset=published.offset if published else None,
-            published_precision=published.precision if published else None,
-            modified_raw=dict.get(entry, "updated"),
-            modified_at=modified.utc_iso if modified else None,
-            modified_offset=modified.offset if modified else None,
-            modified_precision=modified.precision if modified else None,
-            summary_html=entry.get("summary"),
-            content_html=content_html,
-        ))
+        entries.append(
+            FeedEntry(
+                url=urldefrag(urljoin(url, link))[0],
+                title=html.unescape(entry.get("title") or "").strip(),
+                authors=authors,
+                categories=tuple(t.get("term") for t in entry.get("tags") or [] if t.get("term")),
+                published_raw=published_raw,
+                published_at=published.utc_iso if published else None,
+                published_offset=published.offset if published else None,
+                published_precision=published.precision if published else None,
+                modified_raw=dict.get(entry, "updated"),
+                modified_at=modified.utc_iso if modified else None,
+                modified_offset=modified.offset if modified else None,
+                modified_precision=modified.precision if modified else None,
+                summary_html=entry.get("summary"),
+                content_html=content_html,
+            )
+        )
     return entries
 
 
 #: fields a feed entry states reliably about its article (filled in when the page lacks them)
-FEED_METADATA = ("published_at", "published_at_raw", "published_at_offset", "published_at_precision",
-                 "published_local", "modified_at", "modified_at_raw", "modified_at_offset", "authors", "section", "tags")
+FEED_METADATA = (
+    "published_at",
+    "published_at_raw",
+    "published_at_offset",
+    "published_at_precision",
+    "published_local",
+    "modified_at",
+    "modified_at_raw",
+    "modified_at_offset",
+    "authors",
+    "section",
+    "tags",
+)
 
 
 def feed_entry_metadata(entry: FeedEntry) -> dict:
@@ -156,14 +173,18 @@ def feed_entry_metadata(entry: FeedEntry) -> dict:
     return {
         "published_at": entry.published_at,
         "published_at_raw": entry.published_raw if entry.published_at else None,
-        "published_at_offset": (entry.published_offset if entry.published_precision else
-                                _offset_of(entry.published_raw)) if entry.published_at else None,
+        "published_at_offset": (
+            entry.published_offset if entry.published_precision else _offset_of(entry.published_raw)
+        )
+        if entry.published_at
+        else None,
         "published_at_precision": (entry.published_precision or "second") if entry.published_at else None,
         "published_local": _local(entry),
         "modified_at": None if same_modified else entry.modified_at,
         "modified_at_raw": None if same_modified or not entry.modified_at else entry.modified_raw,
-        "modified_at_offset": None if same_modified or not entry.modified_at else (
-            entry.modified_offset if entry.modified_precision else _offset_of(entry.modified_raw)),
+        "modified_at_offset": None
+        if same_modified or not entry.modified_at
+        else (entry.modified_offset if entry.modified_precision else _offset_of(entry.modified_raw)),
         "authors": list(entry.authors),
         "section": entry.categories[0] if entry.categories else None,
         "tags": list(entry.categories),
@@ -175,8 +196,9 @@ def _local(entry: FeedEntry) -> str | None:
     if not entry.published_at:
         return None
     offset = entry.published_offset if entry.published_precision else _offset_of(entry.published_raw)
-    return ParsedDate(entry.published_at, entry.published_raw or "", offset,
-                      entry.published_precision or "second").local_iso
+    return ParsedDate(
+        entry.published_at, entry.published_raw or "", offset, entry.published_precision or "second"
+    ).local_iso
 
 
 def fill_from_feed(article: dict, entry: FeedEntry) -> dict:
@@ -189,8 +211,13 @@ def fill_from_feed(article: dict, entry: FeedEntry) -> dict:
     merged = dict(article)
     for prefix in ("published_at", "modified_at"):
         if not merged.get(prefix) and meta[prefix]:
-            for key in (prefix, f"{prefix}_raw", f"{prefix}_offset", f"{prefix}_precision",
-                        "published_local" if prefix == "published_at" else None):
+            for key in (
+                prefix,
+                f"{prefix}_raw",
+                f"{prefix}_offset",
+                f"{prefix}_precision",
+                "published_local" if prefix == "published_at" else None,
+            ):
                 if key in meta:
                     merged[key] = meta[key]
     for key in ("authors", "section", "tags"):

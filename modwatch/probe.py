@@ -52,8 +52,12 @@ class Probe:
 
     @property
     def ok(self) -> bool:
-        return self.status is not None and 200 <= self.status < 300 and bool(self.layout) \
+        return (
+            self.status is not None
+            and 200 <= self.status < 300
+            and bool(self.layout)
             and not self.layout.startswith("unknown")
+        )
 
     @property
     def redirected_to(self) -> str:
@@ -132,9 +136,15 @@ def probe_site(site: Site, *, timeout: float = TIMEOUT) -> list[Probe]:
         url = discovery.wp_posts_url(site.base_url, None, 1, 1)
         probes.append(_run(Probe(site.key, "wp-rest", url), _read_rest, timeout=timeout))
     if "rss" in site.discovery:
-        feed = site.absolute(site.feeds[0]) if site.feeds else (
-            feeds.wp_category_feed_url(site.base_url, site.categories[0].slug) if site.categories
-            else site.absolute("feed/"))
+        feed = (
+            site.absolute(site.feeds[0])
+            if site.feeds
+            else (
+                feeds.wp_category_feed_url(site.base_url, site.categories[0].slug)
+                if site.categories
+                else site.absolute("feed/")
+            )
+        )
         probes.append(_run(Probe(site.key, "feed", feed), _read_feed, timeout=timeout))
     if "sitemap" in site.discovery:
         sitemap = site.absolute(site.sitemaps[0] if site.sitemaps else "wp-sitemap.xml")
@@ -156,13 +166,21 @@ def probe_download(parser: str, url: str, *, timeout: float = TIMEOUT) -> Probe:
         if layout.endswith("-unknown"):  # name what was met, e.g. the CSV header
             first = body[:4] == b"PK\x03\x04" and "zip" or body.split(b"\n", 1)[0].decode("utf-8", "replace")
             return f"unknown: {first.strip()[:160]}", None
-        ends = [row.get("period_end") for _, row in registered.parse(body, source_url=final_url)
-                if not isinstance(row, Reject)]
+        ends = [
+            row.get("period_end")
+            for _, row in registered.parse(body, source_url=final_url)
+            if not isinstance(row, Reject)
+        ]
         return layout, max(filter(None, ends), default=None)
 
     partial = urlsplit(url).path.lower().endswith(".csv")
-    return _run(Probe(parser, "download", url), read, timeout=timeout, partial=partial,
-                max_bytes=CSV_BYTES if partial else MAX_BYTES)
+    return _run(
+        Probe(parser, "download", url),
+        read,
+        timeout=timeout,
+        partial=partial,
+        max_bytes=CSV_BYTES if partial else MAX_BYTES,
+    )
 
 
 #: the EU DSA Transparency Database's stable download route (since June 2026: 302 to a presigned URL)
@@ -181,4 +199,3 @@ def probe_dsa(url: str, *, timeout: float = TIMEOUT) -> Probe:
         return "dsa-dump-sha1", day.group(0) if day else None
 
     return _run(Probe("dsa_sor", "download", url), read, timeout=timeout, max_bytes=1024)
-

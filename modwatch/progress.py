@@ -27,6 +27,14 @@ def disabled() -> bool | None:
 
 def progress(iterable: Iterable[T], *, total: int | None = None, desc: str = "", unit: str = "rows") -> Iterator[T]:
     """Yield from ``iterable`` while drawing a progress bar of ``total`` ``unit`` labelled ``desc``."""
-    with tqdm(iterable, total=total, desc=desc, unit=unit, unit_scale=True, disable=disabled(),
-              dynamic_ncols=True, leave=False) as bar:
+    with tqdm(
+        iterable,
+        total=total,
+        desc=desc,
+        unit=unit,
+        unit_scale=True,
+        disable=disabled(),
+        dynamic_ncols=True,
+        leave=False,
+    ) as bar:
         yield from bar

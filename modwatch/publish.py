@@ -72,8 +72,14 @@ def config_args() -> list[str]:
     return ["-m", _path(METADATA), "--plugins-dir", _path(PLUGINS_DIR)]
 
 
-def serve_argv(db_path: str | Path, *, host: str = "127.0.0.1", port: int = 8001, live: bool = False,
-               inspect_file: str | Path | None = None) -> list[str]:
+def serve_argv(
+    db_path: str | Path,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8001,
+    live: bool = False,
+    inspect_file: str | Path | None = None,
+) -> list[str]:
     """Arguments after ``datasette`` to serve ``db_path`` read-only.
 
     ``live=False`` (default) opens the database immutable (``-i``): fastest and what the
@@ -117,8 +123,15 @@ def write_inspect_file(db_path: str | Path) -> Path:
     finally:
         conn.close()
     name = db_path.stem
-    data = {name: {"hash": inspect_hash(db_path), "size": stat.st_size, "file": str(db_path), "tables": counts,
-                   "_modwatch_stamp": stamp}}
+    data = {
+        name: {
+            "hash": inspect_hash(db_path),
+            "size": stat.st_size,
+            "file": str(db_path),
+            "tables": counts,
+            "_modwatch_stamp": stamp,
+        }
+    }
     target.write_text(json.dumps(data, indent=1))
     return target
 

@@ -33,20 +33,41 @@ from urllib.parse import unquote_plus, urlsplit, urlunsplit
 #: query parameter names that carry credentials (compared lower-case)
 SECRET_PARAMS = frozenset(
     {
-        "token", "access_token", "authentication_token", "auth_token", "refresh_token", "id_token",
-        "api_key", "apikey", "key", "signature", "sig", "secret", "client_secret", "password", "passwd",
-        "awsaccesskeyid", "x-api-key",
+        "token",
+        "access_token",
+        "authentication_token",
+        "auth_token",
+        "refresh_token",
+        "id_token",
+        "api_key",
+        "apikey",
+        "key",
+        "signature",
+        "sig",
+        "secret",
+        "client_secret",
+        "password",
+        "passwd",
+        "awsaccesskeyid",
+        "x-api-key",
     }
-)  # fmt: skip
+)
 #: query parameter name prefixes that carry credentials (presigned S3 / GCS URLs)
 SECRET_PARAM_PREFIXES = ("x-amz-", "x-goog-")
 #: header names never recorded (compared lower-case)
 SECRET_HEADERS = frozenset(
     {
-        "authorization", "proxy-authorization", "cookie", "set-cookie", "set-cookie2",
-        "x-authentication-token", "x-api-key", "x-amz-security-token", "x-goog-api-key",
+        "authorization",
+        "proxy-authorization",
+        "cookie",
+        "set-cookie",
+        "set-cookie2",
+        "x-authentication-token",
+        "x-api-key",
+        "x-amz-security-token",
+        "x-goog-api-key",
     }
-)  # fmt: skip
+)
 REDACTED = "REDACTED"
 
 
@@ -54,9 +75,7 @@ def is_secret_param(name: str, extra: Iterable[str] = ()) -> bool:
     """True if a query parameter named ``name`` carries a credential."""
     lowered = name.strip().lower()
     return (
-        lowered in SECRET_PARAMS
-        or lowered.startswith(SECRET_PARAM_PREFIXES)
-        or lowered in {e.lower() for e in extra}
+        lowered in SECRET_PARAMS or lowered.startswith(SECRET_PARAM_PREFIXES) or lowered in {e.lower() for e in extra}
     )
 
 
@@ -111,8 +130,10 @@ def redact_headers(headers, drop: Iterable[str] = (), extra_params: Iterable[str
 
 _PARAM = r"[A-Za-z0-9_.\-]+"
 _PARAM_IN_TEXT = re.compile(rf"(?P<sep>^|[?&;\s,]|&amp;)(?P<name>{_PARAM})=(?P<value>[^&;#\s\"'<>,]*)")
-_HEADER_LINE = re.compile(r"(?im)\b(?P<name>authorization|proxy-authorization|cookie|set-cookie|x-authentication-token"
-                          r"|x-api-key|x-amz-security-token)(?P<sep>\s*[:=]\s*)(?P<value>[^\r\n]+)")
+_HEADER_LINE = re.compile(
+    r"(?im)\b(?P<name>authorization|proxy-authorization|cookie|set-cookie|x-authentication-token"
+    r"|x-api-key|x-amz-security-token)(?P<sep>\s*[:=]\s*)(?P<value>[^\r\n]+)"
+)
 #: an absolute URL, or a path with a query (a request line's target, a relative Location)
 _URL_IN_TEXT = re.compile(r"\b[a-z][a-z0-9+.\-]*://[^\s\"'<>]+|(?<![^\s<\"'(])/[^\s\"'<>?]*\?[^\s\"'<>]+", re.I)
 _USERINFO = re.compile(r"(?P<scheme>\b[a-z][a-z0-9+.\-]*://)(?P<user>[^/\s:@]*):[^/\s@]*@", re.I)

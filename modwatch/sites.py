@@ -100,8 +100,10 @@ class Site:
         parts = urlsplit(url)
         base = urlsplit(self.base_url)
         host = (parts.hostname or "").lower()
-        if host.removeprefix("www.") not in {base.hostname.removeprefix("www."),
-                                             *(h.lower().removeprefix("www.") for h in self.hosts)}:
+        if host.removeprefix("www.") not in {
+            base.hostname.removeprefix("www."),
+            *(h.lower().removeprefix("www.") for h in self.hosts),
+        }:
             return url
         path = parts.path or "/"
         last = path.rstrip("/").rsplit("/", 1)[-1]
@@ -184,10 +186,15 @@ def site_from_dict(raw: dict, where: str = "site") -> Site:
         raise SitesConfigError(f"{where}: trailing_slash must be add or strip, got {raw['trailing_slash']!r}")
     verified = raw.get("verified")
     if verified is not None:
-        if not isinstance(verified, dict) or verified.get("status") not in _VERIFIED \
-                or not set(verified) <= {"status", "date", "note"}:
-            raise SitesConfigError(f"{where}: verified must be {{status: verified|unverified, date: YYYY-MM-DD, "
-                                   f"note: ...}}, got {verified!r}")
+        if (
+            not isinstance(verified, dict)
+            or verified.get("status") not in _VERIFIED
+            or not set(verified) <= {"status", "date", "note"}
+        ):
+            raise SitesConfigError(
+                f"{where}: verified must be {{status: verified|unverified, date: YYYY-MM-DD, "
+                f"note: ...}}, got {verified!r}"
+            )
         if verified["status"] == "verified" and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(verified.get("date") or "")):
             raise SitesConfigError(f"{where}: verified sites need the date they were verified (date: YYYY-MM-DD)")
         values["verified"] = {**verified, "date": str(verified["date"]) if verified.get("date") else None}
@@ -207,8 +214,9 @@ def load_sites(path: str | os.PathLike | None = None, keys: list[str] | None = N
     except OSError as exc:
         raise SitesConfigError(f"{path}: cannot read the sites file: {exc.strerror or exc}") from exc
     except UnicodeDecodeError as exc:
-        raise SitesConfigError(f"{path}: not a UTF-8 text file (byte {exc.object[exc.start]:#04x} "
-                               f"at offset {exc.start})") from exc
+        raise SitesConfigError(
+            f"{path}: not a UTF-8 text file (byte {exc.object[exc.start]:#04x} at offset {exc.start})"
+        ) from exc
     except yaml.YAMLError as exc:
         raise SitesConfigError(f"{path}: not valid YAML: {exc}") from exc
     if not isinstance(document, dict) or not isinstance(document.get("sites"), list):

@@ -46,11 +46,17 @@ GONE_STATUSES = {404, 410, 451}
 #: with the setting ``MODWATCH_BLOCK_PAGE_PATTERNS`` (same shape, appended).
 BLOCK_PAGE_PATTERNS: list[tuple[str, str]] = [
     ("unavailable for legal reasons", r"unavailable for legal reasons"),
-    ("blocked by order", r"(access|this (site|page|website)).{0,40}(has been|is) (blocked|restricted)"
-                         r".{0,60}(order|court|law|government|authorit)"),
+    (
+        "blocked by order",
+        r"(access|this (site|page|website)).{0,40}(has been|is) (blocked|restricted)"
+        r".{0,60}(order|court|law|government|authorit)",
+    ),
     ("withheld in country", r"(withheld|not available) in your (country|region)"),
-    ("removed for legal reasons", r"(content|article|page|post) (has been|was) removed"
-                                  r".{0,40}(legal|court|government|request)"),
+    (
+        "removed for legal reasons",
+        r"(content|article|page|post) (has been|was) removed"
+        r".{0,40}(legal|court|government|request)",
+    ),
     ("vn: blocked", r"trang web (này )?(đã )?bị chặn"),
     ("ru: blocked by roskomnadzor", r"доступ (к ресурсу )?ограничен"),
     ("tr: blocked by court order", r"hakkında verilen .{0,40}karar"),
@@ -103,9 +109,16 @@ def block_page_match(html: str, patterns=BLOCK_PAGE_PATTERNS) -> str | None:
     return None
 
 
-def classify(status: int, url: str, *, location: str | None = None, html: str | None = None,
-             home_url: str | None = None, blocked_by: str | None = None,
-             patterns=BLOCK_PAGE_PATTERNS) -> Verdict:
+def classify(
+    status: int,
+    url: str,
+    *,
+    location: str | None = None,
+    html: str | None = None,
+    home_url: str | None = None,
+    blocked_by: str | None = None,
+    patterns=BLOCK_PAGE_PATTERNS,
+) -> Verdict:
     """Classify one HTTP answer for the article at ``url`` (see the module table).
 
     ``location``: the ``Location`` header of a 3xx (relative or absolute); ``html``: the

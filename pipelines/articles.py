@@ -12,8 +12,16 @@ def store_article(database, item: dict, *, crawl_run_id, spider, stats=None) -> 
     try:
         upsert_article(database, item, crawl_run_id)
     except (InvalidArticle, sqlite3.Error) as error:
-        store_failed(database, item, error, what="article", excerpt=json.dumps(dict(item), ensure_ascii=False, default=str),
-                     crawl_run_id=crawl_run_id, spider=spider, stats=stats)  # fmt: skip
+        store_failed(
+            database,
+            item,
+            error,
+            what="article",
+            excerpt=json.dumps(dict(item), ensure_ascii=False, default=str),
+            crawl_run_id=crawl_run_id,
+            spider=spider,
+            stats=stats,
+        )
         return
     if stats is not None:
         stats.inc_value("modwatch/articles")

@@ -28,12 +28,25 @@ def store_lumen_page(database, item: dict, *, crawl_run_id, spider, stats=None) 
     """Store one Lumen search page: ``datasets`` row, notices with works and URLs, rejects."""
     try:
         result = store_notice_page(
-            database, item["body"], url=item["url"], fetched_at=item.get("fetched_at") or iso_utc(),
-            crawl_run_id=crawl_run_id, warc_record_id=item.get("warc_record_id"), spider=spider,
+            database,
+            item["body"],
+            url=item["url"],
+            fetched_at=item.get("fetched_at") or iso_utc(),
+            crawl_run_id=crawl_run_id,
+            warc_record_id=item.get("warc_record_id"),
+            spider=spider,
         )
     except Exception as error:  # a page that cannot be stored must not stop the crawl
-        store_failed(database, item, error, what="Lumen page", excerpt=item.get("body"),
-                     crawl_run_id=crawl_run_id, spider=spider, stats=stats)
+        store_failed(
+            database,
+            item,
+            error,
+            what="Lumen page",
+            excerpt=item.get("body"),
+            crawl_run_id=crawl_run_id,
+            spider=spider,
+            stats=stats,
+        )
         return
     logger.info("lumen page %s: %s", item["url"], result)
     if stats is not None:
@@ -55,18 +68,34 @@ def store_sor_dump(database, item: dict, *, crawl_run_id, spider, stats=None) ->
     try:
         with open(path, "rb") as fh:
             result = load_dump(
-                database, fh, url=item["url"], fetched_at=item.get("fetched_at") or iso_utc(),
-                name=item["url"].rsplit("/", 1)[-1], slug=item.get("slug") or "global",
+                database,
+                fh,
+                url=item["url"],
+                fetched_at=item.get("fetched_at") or iso_utc(),
+                name=item["url"].rsplit("/", 1)[-1],
+                slug=item.get("slug") or "global",
                 platforms=set(item["platforms"]) if item.get("platforms") else None,
                 territorial_scope=set(item["territorial_scope"]) if item.get("territorial_scope") else None,
-                crawl_run_id=crawl_run_id, warc_record_id=item.get("warc_record_id"), spider=spider,
-                sha256=item.get("sha256"), byte_size=item.get("byte_size"),
-                sha1=item.get("sha1"), expected_sha1=item.get("expected_sha1"),
+                crawl_run_id=crawl_run_id,
+                warc_record_id=item.get("warc_record_id"),
+                spider=spider,
+                sha256=item.get("sha256"),
+                byte_size=item.get("byte_size"),
+                sha1=item.get("sha1"),
+                expected_sha1=item.get("expected_sha1"),
             )
         result["indexed_for_search"] = index_new_statements(database)
     except Exception as error:  # not a dump, a broken zip, a database error: a reject, the crawl goes on
-        store_failed(database, item, error, what="DSA dump", excerpt=_head(path),
-                     crawl_run_id=crawl_run_id, spider=spider, stats=stats)
+        store_failed(
+            database,
+            item,
+            error,
+            what="DSA dump",
+            excerpt=_head(path),
+            crawl_run_id=crawl_run_id,
+            spider=spider,
+            stats=stats,
+        )
         if stats is not None:
             stats.inc_value(REFUSED_STAT)  # the crawl's health is then "refused"
         return

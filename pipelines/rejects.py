@@ -19,10 +19,17 @@ def store_failed(database, item, error: Exception, *, what: str, excerpt, crawl_
     logger.error("%s (%s)", reason, item.get("url") or item.get("fetched_url"))
     store_reject(
         database,
-        {"url": item.get("url") or item.get("fetched_url"), "reason": reason, "excerpt": excerpt,
-         "fetched_at": item.get("fetched_at"), "warc_record_id": item.get("warc_record_id")},
-        crawl_run_id=crawl_run_id, spider=spider, stats=stats,
-    )  # fmt: skip
+        {
+            "url": item.get("url") or item.get("fetched_url"),
+            "reason": reason,
+            "excerpt": excerpt,
+            "fetched_at": item.get("fetched_at"),
+            "warc_record_id": item.get("warc_record_id"),
+        },
+        crawl_run_id=crawl_run_id,
+        spider=spider,
+        stats=stats,
+    )
 
 
 def store_reject(database, item: dict, *, crawl_run_id, spider, stats=None) -> None:

@@ -49,8 +49,13 @@ class SQLitePipeline:
     def open_spider(self) -> None:
         self.db = db.for_crawler(self.crawler)
         for site in getattr(self.crawler.spider, "sites", None) or ():
-            upsert_source(self.db, site.key, name=getattr(site, "name", None),
-                          base_url=getattr(site, "base_url", None), language=getattr(site, "language", None))  # fmt: skip
+            upsert_source(
+                self.db,
+                site.key,
+                name=getattr(site, "name", None),
+                base_url=getattr(site, "base_url", None),
+                language=getattr(site, "language", None),
+            )
 
     def close_spider(self) -> None:
         if self.db is None:

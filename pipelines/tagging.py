@@ -77,7 +77,9 @@ class RelevancePipeline(_Base):
         ok, reason = relevance(tags, rule)
         if not ok:
             self.stats.inc_value("modwatch/relevance/dropped")
-            raise DropItem(f"not relevant to {adapter.get('source')}: {reason} <{adapter.get('url')}>", log_level="INFO")
+            raise DropItem(
+                f"not relevant to {adapter.get('source')}: {reason} <{adapter.get('url')}>", log_level="INFO"
+            )
         self.stats.inc_value("modwatch/relevance/kept")
         tags_by_content = _handover(self.crawler)
         if len(tags_by_content) >= _HANDOVER_MAX:
@@ -117,8 +119,9 @@ class TaggingPipeline(_Base):
             return item
         if tagged is not None:  # the relevance check tagged this very text: tag once
             self.stats.inc_value("modwatch/tagging/from_relevance")
-        _, count = tag_stored_article(self.db, row, self.vocabulary, entity_ids=self.entity_ids, rules=self.rules,
-                                      tags=tagged)
+        _, count = tag_stored_article(
+            self.db, row, self.vocabulary, entity_ids=self.entity_ids, rules=self.rules, tags=tagged
+        )
         self.stats.inc_value("modwatch/tagging/tagged")
         self.stats.inc_value("modwatch/tagging/tags", count)
         return item

@@ -37,17 +37,31 @@ def store_dataset_file(database, item: dict, *, crawl_run_id, spider, stats=None
     previous = current_dataset(database, item["source"])
     try:
         result = load_dataset(
-            database, parser=item["parser"], source=item["source"], url=item["url"], data=body,
-            fetched_at=item.get("fetched_at"), crawl_run_id=crawl_run_id,
-            warc_record_id=item.get("warc_record_id"), spider=spider,
-            announced_size=item.get("announced_size"), accept_shrink=bool(item.get("accept_shrink")),
+            database,
+            parser=item["parser"],
+            source=item["source"],
+            url=item["url"],
+            data=body,
+            fetched_at=item.get("fetched_at"),
+            crawl_run_id=crawl_run_id,
+            warc_record_id=item.get("warc_record_id"),
+            spider=spider,
+            announced_size=item.get("announced_size"),
+            accept_shrink=bool(item.get("accept_shrink")),
         )
     except Exception as error:  # a broken file must not stop the crawl: keep it as a reject
-        store_failed(database, item, error, what="dataset", excerpt=body, crawl_run_id=crawl_run_id,
-                     spider=spider, stats=stats)
-        source_status.record_load_error(database, source=item["source"], url=item["url"], error=error,
-                                        layouts_known=PARSERS[item["parser"]].layouts, crawl_run_id=crawl_run_id,
-                                        unknown_header=error.header if isinstance(error, LayoutError) else None)
+        store_failed(
+            database, item, error, what="dataset", excerpt=body, crawl_run_id=crawl_run_id, spider=spider, stats=stats
+        )
+        source_status.record_load_error(
+            database,
+            source=item["source"],
+            url=item["url"],
+            error=error,
+            layouts_known=PARSERS[item["parser"]].layouts,
+            crawl_run_id=crawl_run_id,
+            unknown_header=error.header if isinstance(error, LayoutError) else None,
+        )
         item["body"] = b""  # kept as a reject (start of the file) and in the WARC
         if stats is not None:
             stats.inc_value(REFUSED_STAT)
@@ -56,11 +70,18 @@ def store_dataset_file(database, item: dict, *, crawl_run_id, spider, stats=None
     notes = []
     if result["status"] == "loaded":
         notes = registered.notes(body, item["url"]) if registered.notes else []
-        notes += carry_absent_series(database, dataset_id=result["dataset_id"],
-                                     previous_id=previous["id"] if previous else None)
-    source_status.record_dataset(database, source=item["source"], result=result,
-                                 copy_kind=copy_kind(item["parser"], item["url"]),
-                                 layouts_known=registered.layouts, notes=notes, crawl_run_id=crawl_run_id)
+        notes += carry_absent_series(
+            database, dataset_id=result["dataset_id"], previous_id=previous["id"] if previous else None
+        )
+    source_status.record_dataset(
+        database,
+        source=item["source"],
+        result=result,
+        copy_kind=copy_kind(item["parser"], item["url"]),
+        layouts_known=registered.layouts,
+        notes=notes,
+        crawl_run_id=crawl_run_id,
+    )
     for key in ("dataset_id", "status", "rows_stored", "rows_rejected"):
         item[key] = result[key]
     item["body"] = b""  # stored: later pipelines and Scrapy's "Scraped from" log line do not carry the file

@@ -46,8 +46,9 @@ def complete_article(fields: dict, source: str, prov: dict) -> ArticleItem | str
     return item
 
 
-def article_item(response, *, source: str, language: str | None, discovered_via: str,
-                 feed_entry: feeds.FeedEntry | None = None) -> ArticleItem | RejectItem:
+def article_item(
+    response, *, source: str, language: str | None, discovered_via: str, feed_entry: feeds.FeedEntry | None = None
+) -> ArticleItem | RejectItem:
     """Parse an article page response into an ArticleItem, or a RejectItem saying why not.
 
     ``feed_entry``: the feed item that listed the page; fills the date, authors, section and
@@ -73,8 +74,9 @@ def article_item(response, *, source: str, language: str | None, discovered_via:
     return result
 
 
-def rest_post_item(response, post: dict, *, source: str, language: str | None,
-                   section: str | None) -> ArticleItem | RejectItem:
+def rest_post_item(
+    response, post: dict, *, source: str, language: str | None, section: str | None
+) -> ArticleItem | RejectItem:
     """ArticleItem from one post object of a WP REST page (provenance: that page), or a RejectItem.
 
     The post's own URL (``link``, else Yoast's canonical) is its canonical URL; a post without
@@ -83,12 +85,14 @@ def rest_post_item(response, post: dict, *, source: str, language: str | None,
     try:
         fields = discovery.article_from_wp_post(post, language=language, section=section)
     except Exception as exc:
-        return reject_for(response, f"WP REST post {post.get('id')}: {exc.__class__.__name__}: {exc}",
-                           json.dumps(post, ensure_ascii=False))
+        return reject_for(
+            response,
+            f"WP REST post {post.get('id')}: {exc.__class__.__name__}: {exc}",
+            json.dumps(post, ensure_ascii=False),
+        )
     result = complete_article(fields, source, article_provenance(response, "wp-rest"))
     if isinstance(result, str):
-        return reject_for(response, f"WP REST post {post.get('id')}: {result}",
-                           json.dumps(post, ensure_ascii=False))
+        return reject_for(response, f"WP REST post {post.get('id')}: {result}", json.dumps(post, ensure_ascii=False))
     return result
 
 

@@ -85,8 +85,13 @@ class WordPressNewsSpider(scrapy.Spider):
                 methods = ", ".join(s.method for s in state.steps)
                 self.logger.warning("%s: every discovery method failed (%s)", key, methods)
                 self.crawler.stats.inc_value("modwatch/discovery_exhausted")
-                yield RejectItem(url=state.site.base_url, reason=f"every discovery method failed ({methods})",
-                                 excerpt="\n".join(state.failures), fetched_at=iso_utc(), warc_record_id=None)
+                yield RejectItem(
+                    url=state.site.base_url,
+                    reason=f"every discovery method failed ({methods})",
+                    excerpt="\n".join(state.failures),
+                    fetched_at=iso_utc(),
+                    warc_record_id=None,
+                )
             return
         step = state.steps[state.index]
         for target in step.targets:
@@ -108,8 +113,14 @@ class WordPressNewsSpider(scrapy.Spider):
 
     def _discovery_request(self, site: Site, url: str, callback, **kwargs) -> scrapy.Request:
         self._states[site.key].pending += 1
-        return scrapy.Request(url, callback=callback, errback=self.discovery_failed, dont_filter=True,
-                              cb_kwargs={"site": site, **kwargs}, meta={"modwatch_site": site.key})
+        return scrapy.Request(
+            url,
+            callback=callback,
+            errback=self.discovery_failed,
+            dont_filter=True,
+            cb_kwargs={"site": site, **kwargs},
+            meta={"modwatch_site": site.key},
+        )
 
     def _rest_posts_request(self, site: Site, category_id, slug, page: int) -> scrapy.Request:
         url = discovery.wp_posts_url(site.base_url, category_id, page, site.rest_per_page)
@@ -118,9 +129,13 @@ class WordPressNewsSpider(scrapy.Spider):
     def _article_request(self, site: Site, url: str, via: str, entry=None, feed_provenance=None) -> scrapy.Request:
         self.crawler.stats.inc_value(f"modwatch/discovered/{via}")
         # one URL per article (www./bare host, with/without trailing slash): the duplicates are filtered
-        return scrapy.Request(site.canonical_url(url), callback=self.parse_article_page, errback=self.article_failed,
-                              cb_kwargs={"site": site, "via": via},
-                              meta={"modwatch_site": site.key, "feed_entry": entry, "feed_provenance": feed_provenance})
+        return scrapy.Request(
+            site.canonical_url(url),
+            callback=self.parse_article_page,
+            errback=self.article_failed,
+            cb_kwargs={"site": site, "via": via},
+            meta={"modwatch_site": site.key, "feed_entry": entry, "feed_provenance": feed_provenance},
+        )
 
     def _done(self, site: Site, ok: bool | None, reason: str = ""):
         """Account for one finished discovery request; fall back when the whole step failed.
@@ -191,8 +206,9 @@ class WordPressNewsSpider(scrapy.Spider):
         section = self._category_name(posts, category_id)
         self.crawler.stats.inc_value("modwatch/discovered/wp-rest", len(posts))
         for post in posts:
-            yield canonical_item(site, rest_post_item(response, post, source=site.key, language=site.language,
-                                                  section=section))
+            yield canonical_item(
+                site, rest_post_item(response, post, source=site.key, language=site.language, section=section)
+            )
         yield from self._done(site, True)
 
     @staticmethod
@@ -240,9 +256,13 @@ class WordPressNewsSpider(scrapy.Spider):
                 yield self._article_request(site, entry.url, "rss", entry, feed_provenance)
         if feed_url and entries and page < site.max_pages:
             # WordPress pages its feeds with ?paged=N; a page past the end answers 404
-            yield scrapy.Request(rss.paged_feed_url(feed_url, page + 1), callback=self.parse_feed_page,
-                                 errback=self.feed_page_failed, dont_filter=True,
-                                 cb_kwargs={"site": site, "feed_url": feed_url, "page": page + 1})
+            yield scrapy.Request(
+                rss.paged_feed_url(feed_url, page + 1),
+                callback=self.parse_feed_page,
+                errback=self.feed_page_failed,
+                dont_filter=True,
+                cb_kwargs={"site": site, "feed_url": feed_url, "page": page + 1},
+            )
 
     def parse_sitemap(self, response, site: Site, depth: int = 0):
         """Sitemap or sitemap index -> article requests (or requests of the post sitemaps).
@@ -309,8 +329,16 @@ class WordPressNewsSpider(scrapy.Spider):
         ``via``: how the page was discovered (``rss``, ``sitemap``, ``listing``, ``start-url``);
         the feed entry that listed it, if any, is in ``response.meta["feed_entry"]``.
         """
-        item = canonical_item(site, article_item(response, source=site.key, language=site.language, discovered_via=via,
-                                             feed_entry=response.meta.get("feed_entry")))
+        item = canonical_item(
+            site,
+            article_item(
+                response,
+                source=site.key,
+                language=site.language,
+                discovered_via=via,
+                feed_entry=response.meta.get("feed_entry"),
+            ),
+        )
         if isinstance(item, RejectItem):
             self.logger.warning("rejected %s: %s", response.url, item["reason"])
         yield item
@@ -340,7 +368,11 @@ class WordPressNewsSpider(scrapy.Spider):
         if isinstance(item, ArticleItem):
             item = canonical_item(site, item)
         if isinstance(item, str):
-            item = RejectItem(url=request.url, reason=f"feed entry: {item}",
-                              excerpt=entry.content_html, fetched_at=feed_provenance["fetched_at"],
-                              warc_record_id=feed_provenance["warc_record_id"])
+            item = RejectItem(
+                url=request.url,
+                reason=f"feed entry: {item}",
+                excerpt=entry.content_html,
+                fetched_at=feed_provenance["fetched_at"],
+                warc_record_id=feed_provenance["warc_record_id"],
+            )
         yield item

@@ -38,7 +38,9 @@ def spool_bytes(body: bytes, folder: Path, name: str) -> Spooled:
     return Spooled(Path(fh.name), hashlib.sha256(body).hexdigest(), len(body), hashlib.sha1(body).hexdigest())
 
 
-async def stream_to_file(client: httpx.AsyncClient, url: str, folder: Path, name: str) -> tuple[Spooled, httpx.Response]:
+async def stream_to_file(
+    client: httpx.AsyncClient, url: str, folder: Path, name: str
+) -> tuple[Spooled, httpx.Response]:
     """GET ``url`` into a new file of ``folder`` in :data:`CHUNK` pieces, hashing as it goes.
 
     Returns the file and the (closed) ``httpx`` response (status, headers). The body is the one
@@ -53,8 +55,9 @@ async def stream_to_file(client: httpx.AsyncClient, url: str, folder: Path, name
         with fh:
             async with client.stream("GET", url) as response:
                 if response.status_code != 200:
-                    raise httpx.HTTPStatusError(f"HTTP {response.status_code}", request=response.request,
-                                                response=response)
+                    raise httpx.HTTPStatusError(
+                        f"HTTP {response.status_code}", request=response.request, response=response
+                    )
                 async for chunk in response.aiter_bytes(CHUNK):
                     fh.write(chunk)
                     digest.update(chunk)
@@ -64,7 +67,9 @@ async def stream_to_file(client: httpx.AsyncClient, url: str, folder: Path, name
                         raise DecompressionBomb(
                             f"Content-Encoding {response.headers.get('Content-Encoding')!r}: "
                             f"{response.num_bytes_downloaded} bytes received inflate past {size} bytes "
-                            f"(ratio over {MAX_RATIO}): a decompression bomb", request=response.request)
+                            f"(ratio over {MAX_RATIO}): a decompression bomb",
+                            request=response.request,
+                        )
     except BaseException:
         Path(fh.name).unlink(missing_ok=True)
         raise

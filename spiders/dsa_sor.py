@@ -109,8 +109,19 @@ class DsaSorSpider(scrapy.Spider):
         "ROBOTSTXT_OBEY": False,
     }
 
-    def __init__(self, *args, date_from=None, date_to=None, version="full", slug="global", platforms=None,
-                 territorial_scope=None, urls=None, archive="0", **kwargs):
+    def __init__(
+        self,
+        *args,
+        date_from=None,
+        date_to=None,
+        version="full",
+        slug="global",
+        platforms=None,
+        territorial_scope=None,
+        urls=None,
+        archive="0",
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.urls, self.days, self.version = None, None, version
         if urls:
@@ -122,8 +133,11 @@ class DsaSorSpider(scrapy.Spider):
             raise ValueError("dsa_sor: date_to needs date_from (-a date_from=YYYY-MM-DD)")
         else:  # a scheduled crawl (modwatch crawl): the latest dump surely published
             day = dsa.default_day(datetime.now(timezone.utc).date())
-            self.logger.info("dsa_sor: no date_from nor urls given: fetching the dump of %s "
-                             "(the day before yesterday, UTC; yesterday's may not be ready)", day)
+            self.logger.info(
+                "dsa_sor: no date_from nor urls given: fetching the dump of %s "
+                "(the day before yesterday, UTC; yesterday's may not be ready)",
+                day,
+            )
             self.days = [day]
         if version not in ("full", "light"):
             raise ValueError(f"dsa_sor: version must be 'full' or 'light', got {version!r}")
@@ -146,8 +160,9 @@ class DsaSorSpider(scrapy.Spider):
             spider.allowed_domains = [urlsplit(base).hostname]
         spider.spool_above = settings.getint("MODWATCH_DSA_SPOOL_ABOVE", SPOOL_ABOVE)
         spider.streaming = asyncio.Lock()
-        spider.spool_dir = Path(settings.get("MODWATCH_SPOOL_DIR")
-                                or Path(settings.get("MODWATCH_DB") or db.DEFAULT_PATH).parent / "spool")
+        spider.spool_dir = Path(
+            settings.get("MODWATCH_SPOOL_DIR") or Path(settings.get("MODWATCH_DB") or db.DEFAULT_PATH).parent / "spool"
+        )
         # httpx logs every request with its URL (INFO): a presigned URL carries its signature
         for name in ("httpx", "httpcore"):
             logging.getLogger(name).setLevel(logging.WARNING)
@@ -161,13 +176,17 @@ class DsaSorSpider(scrapy.Spider):
     def route_request(self, url: str, callback, **meta) -> scrapy.Request:
         """A GET of the download route: its redirect reaches ``callback`` (not followed by Scrapy,
         see the module docstring), never cached."""
-        return scrapy.Request(url, callback=callback, errback=self.download_failed,
-                              meta={"dont_redirect": True, "handle_httpstatus_list": list(REDIRECTS),
-                                    "dont_cache": True, **meta})
+        return scrapy.Request(
+            url,
+            callback=callback,
+            errback=self.download_failed,
+            meta={"dont_redirect": True, "handle_httpstatus_list": list(REDIRECTS), "dont_cache": True, **meta},
+        )
 
     def dump_request(self, url: str, expected_sha1: str | None) -> scrapy.Request:
-        return self.route_request(url, self.parse_dump, dont_archive=not self.archive, dsa_dump=True,
-                                  expected_sha1=expected_sha1)
+        return self.route_request(
+            url, self.parse_dump, dont_archive=not self.archive, dsa_dump=True, expected_sha1=expected_sha1
+        )
 
     def headers_received(self, headers, body_length, request, spider):
         """Stop Scrapy's download of a dump larger than ``spool_above`` (or of unknown size)."""
@@ -178,8 +197,11 @@ class DsaSorSpider(scrapy.Spider):
         raise StopDownload(fail=False)
 
     def httpx_client(self) -> httpx.AsyncClient:
-        return httpx.AsyncClient(headers={"User-Agent": self.settings.get("USER_AGENT")},
-                                 timeout=httpx.Timeout(300.0, connect=60.0), follow_redirects=True)
+        return httpx.AsyncClient(
+            headers={"User-Agent": self.settings.get("USER_AGENT")},
+            timeout=httpx.Timeout(300.0, connect=60.0),
+            follow_redirects=True,
+        )
 
     async def parse_checksum(self, response):
         """Read a dump's ``.zip.sha1`` (following the route's redirect), then ask for the dump."""
@@ -189,8 +211,9 @@ class DsaSorSpider(scrapy.Spider):
             try:
                 async with self.httpx_client() as client, client.stream("GET", _location(response)) as answer:
                     if answer.status_code != 200:
-                        raise httpx.HTTPStatusError(f"HTTP {answer.status_code}", request=answer.request,
-                                                    response=answer)
+                        raise httpx.HTTPStatusError(
+                            f"HTTP {answer.status_code}", request=answer.request, response=answer
+                        )
                     body = b""
                     async for chunk in answer.aiter_bytes():
                         body += chunk
@@ -213,7 +236,10 @@ class DsaSorSpider(scrapy.Spider):
         redirected = response.status in REDIRECTS
         if not redirected and not response.meta.get("dsa_stream"):
             spooled = spool_bytes(response.body, self.spool_dir, response.url.rsplit("/", 1)[-1])
-            fetched_at, warc_record_id = response.meta.get("fetched_at") or iso_utc(), response.meta.get("warc_record_id")
+            fetched_at, warc_record_id = (
+                response.meta.get("fetched_at") or iso_utc(),
+                response.meta.get("warc_record_id"),
+            )
         else:
             async with self.streaming:  # one dump at a time, as Scrapy would (CONCURRENT_REQUESTS_PER_DOMAIN 1)
                 outcome = await self.stream(response, _location(response) if redirected else response.url)
@@ -222,10 +248,17 @@ class DsaSorSpider(scrapy.Spider):
                 return
             spooled, fetched_at, warc_record_id = outcome
         yield SorDumpItem(
-            url=response.url, path=str(spooled.path), sha256=spooled.sha256, byte_size=spooled.byte_size,
-            sha1=spooled.sha1, expected_sha1=response.meta.get("expected_sha1"),
-            fetched_at=fetched_at, warc_record_id=warc_record_id, slug=self.slug,
-            platforms=self.platforms, territorial_scope=self.territorial_scope,
+            url=response.url,
+            path=str(spooled.path),
+            sha256=spooled.sha256,
+            byte_size=spooled.byte_size,
+            sha1=spooled.sha1,
+            expected_sha1=response.meta.get("expected_sha1"),
+            fetched_at=fetched_at,
+            warc_record_id=warc_record_id,
+            slug=self.slug,
+            platforms=self.platforms,
+            territorial_scope=self.territorial_scope,
         )
 
     async def stream(self, response, url: str) -> tuple[Spooled, str, str | None] | RejectItem:
@@ -235,15 +268,19 @@ class DsaSorSpider(scrapy.Spider):
         reject when the download fails."""
         fetched_at = iso_utc()
         if url == response.url:
-            self.logger.info("dsa_sor: %s is larger than %d bytes: streaming it to %s", response.url,
-                             self.spool_above, self.spool_dir)
+            self.logger.info(
+                "dsa_sor: %s is larger than %d bytes: streaming it to %s",
+                response.url,
+                self.spool_above,
+                self.spool_dir,
+            )
         else:
-            self.logger.info("dsa_sor: %s redirects to %s: streaming it to %s", response.url,
-                             urlsplit(url).hostname, self.spool_dir)
+            self.logger.info(
+                "dsa_sor: %s redirects to %s: streaming it to %s", response.url, urlsplit(url).hostname, self.spool_dir
+            )
         async with self.httpx_client() as client:
             try:
-                spooled, streamed = await stream_to_file(client, url, self.spool_dir,
-                                                         response.url.rsplit("/", 1)[-1])
+                spooled, streamed = await stream_to_file(client, url, self.spool_dir, response.url.rsplit("/", 1)[-1])
             except (httpx.HTTPError, OSError) as error:
                 reason = f"DSA dump not downloaded: {type(error).__name__}: {scrub(str(error))}"
                 self.logger.error("dsa_sor: %s not streamed: %s", response.url, reason)
@@ -266,14 +303,19 @@ class DsaSorSpider(scrapy.Spider):
         params = self.settings.getlist("MODWATCH_WARC_REDACT_PARAMS", list(REDACT_PARAMS))
         # the file holds the decoded body: no content coding, its own length
         drop = [*redact, "Content-Encoding", "Content-Length", "Transfer-Encoding"]
-        with WarcFile(path, info={"description": f"modwatch crawl run {run_id} of spider {self.name}"}) as warc, \
-                open(spooled.path, "rb") as body:
+        with (
+            WarcFile(path, info={"description": f"modwatch crawl run {run_id} of spider {self.name}"}) as warc,
+            open(spooled.path, "rb") as body,
+        ):
             record_id = warc.write_fetch(
-                redact_url(str(response.url), params), body,
+                redact_url(str(response.url), params),
+                body,
                 redact_headers(response.headers.multi_items(), drop=drop, extra_params=params),
-                status=response.status_code, fetched_at=parse_iso(fetched_at),
-                request_headers=redact_headers(response.request.headers.multi_items(), drop=redact,
-                                               extra_params=params),
+                status=response.status_code,
+                fetched_at=parse_iso(fetched_at),
+                request_headers=redact_headers(
+                    response.request.headers.multi_items(), drop=redact, extra_params=params
+                ),
             )
         self.logger.info("dsa_sor: %s archived in %s", name_url, os.fspath(path))
         return record_id
@@ -283,8 +325,11 @@ class DsaSorSpider(scrapy.Spider):
         reason = failure_reason(failure)
         status = getattr(getattr(failure.value, "response", None), "status", None)
         if "dsa_dump_url" in request.meta and status == 404 and not self.checksum_required:
-            self.logger.warning("dsa_sor: %s: no checksum published (HTTP 404): loading %s unverified",
-                                request.url, request.meta["dsa_dump_url"])
+            self.logger.warning(
+                "dsa_sor: %s: no checksum published (HTTP 404): loading %s unverified",
+                request.url,
+                request.meta["dsa_dump_url"],
+            )
             yield self.dump_request(request.meta["dsa_dump_url"], None)
             return
         what = "DSA dump checksum" if "dsa_dump_url" in request.meta else "DSA dump"

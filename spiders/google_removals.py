@@ -15,8 +15,7 @@ class GoogleRemovalsSpider(TransparencySpider):
     name = "google_removals"
     parser = "google_removals"
     # the zip is ~200 KB (2024); its CSVs hold every period since 2009
-    custom_settings = {**TransparencySpider.custom_settings,
-                       "DOWNLOAD_MAXSIZE": 64 * MIB, "DOWNLOAD_WARNSIZE": 8 * MIB}
+    custom_settings = {**TransparencySpider.custom_settings, "DOWNLOAD_MAXSIZE": 64 * MIB, "DOWNLOAD_WARNSIZE": 8 * MIB}
 
     def files(self):
         return [(google.URL, google.SOURCE)]

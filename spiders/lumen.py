@@ -43,11 +43,28 @@ from modwatch.transparency import lumen
 
 #: spider arguments passed through to the API unchanged
 FILTER_ARGUMENTS = (
-    "title", "topics", "tags", "jurisdictions", "entities_country_codes", "sender_name",
-    "principal_name", "recipient_name", "submitter_name", "submitter_country_code", "works",
-    "action_taken", "topic_facet", "sender_name_facet", "principal_name_facet",
-    "recipient_name_facet", "submitter_name_facet", "tag_list_facet", "country_code_facet",
-    "language_facet", "submitter_country_code_facet", "action_taken_facet",
+    "title",
+    "topics",
+    "tags",
+    "jurisdictions",
+    "entities_country_codes",
+    "sender_name",
+    "principal_name",
+    "recipient_name",
+    "submitter_name",
+    "submitter_country_code",
+    "works",
+    "action_taken",
+    "topic_facet",
+    "sender_name_facet",
+    "principal_name_facet",
+    "recipient_name_facet",
+    "submitter_name_facet",
+    "tag_list_facet",
+    "country_code_facet",
+    "language_facet",
+    "submitter_country_code_facet",
+    "action_taken_facet",
 )
 MAX_BACKOFFS = 5
 TOKEN_ENV = "LUMEN_API_TOKEN"
@@ -73,8 +90,18 @@ class LumenSpider(scrapy.Spider):
         "DOWNLOAD_MAXSIZE": 256 * 1024 * 1024,
     }
 
-    def __init__(self, *args, term=None, per_page=100, sort_by="date_received asc", date_from=None,
-                 date_to=None, max_pages=None, base_url=lumen.SEARCH_URL, **kwargs):
+    def __init__(
+        self,
+        *args,
+        term=None,
+        per_page=100,
+        sort_by="date_received asc",
+        date_from=None,
+        date_to=None,
+        max_pages=None,
+        base_url=lumen.SEARCH_URL,
+        **kwargs,
+    ):
         filters = {k: kwargs.pop(k) for k in list(kwargs) if k in FILTER_ARGUMENTS}
         super().__init__(*args, **kwargs)
         self.per_page = int(per_page)
@@ -86,8 +113,7 @@ class LumenSpider(scrapy.Spider):
         self.params = {"term": term, "sort_by": sort_by, "per_page": self.per_page, **filters}
         self.date_range = None
         if date_from or date_to:
-            self.date_range = (lumen.to_epoch_ms(date_from or EARLIEST),
-                               lumen.to_epoch_ms(date_to or _tomorrow()) - 1)
+            self.date_range = (lumen.to_epoch_ms(date_from or EARLIEST), lumen.to_epoch_ms(date_to or _tomorrow()) - 1)
         self.token = os.environ.get(TOKEN_ENV) or None
 
     async def start(self):
@@ -107,8 +133,11 @@ class LumenSpider(scrapy.Spider):
         if self.token:
             headers[lumen.TOKEN_HEADER] = self.token
         return scrapy.Request(
-            lumen.search_url(params, self.base_url), headers=headers, callback=self.parse_page,
-            errback=self.download_failed, dont_filter=backoffs > 0,
+            lumen.search_url(params, self.base_url),
+            headers=headers,
+            callback=self.parse_page,
+            errback=self.download_failed,
+            dont_filter=backoffs > 0,
             cb_kwargs={"date_range": date_range, "page": page, "backoffs": backoffs},
         )
 
@@ -136,10 +165,15 @@ class LumenSpider(scrapy.Spider):
                 for half in lumen.split_range(*full):
                     yield self.page_request(half, 1)
                 return
-            self.logger.warning("%s results in one millisecond: only the first %s are reachable",
-                                total, lumen.MAX_RESULTS)
-        yield LumenPageItem(url=response.url, body=response.body, fetched_at=fetched_at_of(response),
-                                  warc_record_id=response.meta.get("warc_record_id"))
+            self.logger.warning(
+                "%s results in one millisecond: only the first %s are reachable", total, lumen.MAX_RESULTS
+            )
+        yield LumenPageItem(
+            url=response.url,
+            body=response.body,
+            fetched_at=fetched_at_of(response),
+            warc_record_id=response.meta.get("warc_record_id"),
+        )
         if page == 1:
             pages = lumen.pages_to_fetch(total, self.per_page)
             last = min(pages[-1], self.max_pages) if self.max_pages else pages[-1]

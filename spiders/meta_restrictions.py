@@ -21,8 +21,10 @@ from modwatch.transparency.meta import file_name
 from spiders.transparency_base import MIB, TransparencySpider
 from spiders.arguments import comma_list
 
-URL_TEMPLATE = ("https://raw.githubusercontent.com/joe-sturla/2024_takedown_analysis/"
-                "d653b2109003ff6e5e39fcba2101e76a26160c0e/data/Content_Restrictions_{year}_H{half}.csv")
+URL_TEMPLATE = (
+    "https://raw.githubusercontent.com/joe-sturla/2024_takedown_analysis/"
+    "d653b2109003ff6e5e39fcba2101e76a26160c0e/data/Content_Restrictions_{year}_H{half}.csv"
+)
 FIRST, LAST = (2013, 2), (2023, 2)
 
 
@@ -30,8 +32,10 @@ def parse_period(value: str) -> tuple[int, int]:
     """``"2018-H2"`` (or ``2018H2``, any case) -> ``(2018, 2)``; ConfigurationError otherwise."""
     match = re.fullmatch(r"(\d{4})-?H([12])", value.strip(), re.IGNORECASE)
     if not match:
-        raise ConfigurationError(f"meta_restrictions: -a periods: {value.strip()!r} is not a half-year "
-                                 f"like 2018-H2 (first {FIRST[0]}-H{FIRST[1]}, last {LAST[0]}-H{LAST[1]})")
+        raise ConfigurationError(
+            f"meta_restrictions: -a periods: {value.strip()!r} is not a half-year "
+            f"like 2018-H2 (first {FIRST[0]}-H{FIRST[1]}, last {LAST[0]}-H{LAST[1]})"
+        )
     return int(match[1]), int(match[2])
 
 
@@ -51,8 +55,7 @@ def source_of(year: int, half: int) -> str:
 class MetaRestrictionsSpider(TransparencySpider):
     name = "meta_restrictions"
     parser = "meta_restrictions"
-    custom_settings = {**TransparencySpider.custom_settings,
-                       "DOWNLOAD_MAXSIZE": 16 * MIB, "DOWNLOAD_WARNSIZE": 2 * MIB}
+    custom_settings = {**TransparencySpider.custom_settings, "DOWNLOAD_MAXSIZE": 16 * MIB, "DOWNLOAD_WARNSIZE": 2 * MIB}
 
     def __init__(self, *args, periods: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)

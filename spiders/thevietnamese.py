@@ -39,21 +39,37 @@ from spiders.arguments import comma_list
 class TheVietnameseSpider(WordPressNewsSpider):
     name = "thevietnamese"
 
-    def __init__(self, *args, base_url="https://www.thevietnamese.org/", category="internet-freedom",
-                 category_id=None, url_pattern=YEAR_MONTH_SLUG, discovery="wp-rest,rss,sitemap",
-                 max_pages=20, per_page=100, source="thevietnamese", hosts="thevietnamese.org",
-                 trailing_slash="add", **kwargs):
+    def __init__(
+        self,
+        *args,
+        base_url="https://www.thevietnamese.org/",
+        category="internet-freedom",
+        category_id=None,
+        url_pattern=YEAR_MONTH_SLUG,
+        discovery="wp-rest,rss,sitemap",
+        max_pages=20,
+        per_page=100,
+        source="thevietnamese",
+        hosts="thevietnamese.org",
+        trailing_slash="add",
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
-        self.sites = [site_from_dict({
-            "key": source,
-            "name": "The Vietnamese",
-            "base_url": base_url,
-            "language": "en",
-            "discovery": comma_list(discovery),
-            "categories": [{"slug": category, "id": int(category_id) if category_id else None}],
-            "article_url_pattern": url_pattern,
-            "max_pages": int(max_pages),
-            "rest_per_page": int(per_page),
-            "hosts": comma_list(hosts),
-            "trailing_slash": trailing_slash or None,
-        }, f"spider {self.name} arguments")]
+        self.sites = [
+            site_from_dict(
+                {
+                    "key": source,
+                    "name": "The Vietnamese",
+                    "base_url": base_url,
+                    "language": "en",
+                    "discovery": comma_list(discovery),
+                    "categories": [{"slug": category, "id": int(category_id) if category_id else None}],
+                    "article_url_pattern": url_pattern,
+                    "max_pages": int(max_pages),
+                    "rest_per_page": int(per_page),
+                    "hosts": comma_list(hosts),
+                    "trailing_slash": trailing_slash or None,
+                },
+                f"spider {self.name} arguments",
+            )
+        ]

@@ -16,15 +16,16 @@ from modwatch.transparency.meta import file_name
 
 from spiders.transparency_base import MIB, TransparencySpider
 
-URL = ("https://raw.githubusercontent.com/krmaynard/content-policy/"
-       "7335b1946262f2881165222acab46c5390d26f57/English_LIPGR_2022_H1%20(1).xlsx")
+URL = (
+    "https://raw.githubusercontent.com/krmaynard/content-policy/"
+    "7335b1946262f2881165222acab46c5390d26f57/English_LIPGR_2022_H1%20(1).xlsx"
+)
 
 
 class TikTokRemovalsSpider(TransparencySpider):
     name = "tiktok_removals"
     parser = "tiktok_removals"
-    custom_settings = {**TransparencySpider.custom_settings,
-                       "DOWNLOAD_MAXSIZE": 32 * MIB, "DOWNLOAD_WARNSIZE": 4 * MIB}
+    custom_settings = {**TransparencySpider.custom_settings, "DOWNLOAD_MAXSIZE": 32 * MIB, "DOWNLOAD_WARNSIZE": 4 * MIB}
 
     def files(self):
         return [(URL, self.source_for(URL))]

@@ -53,8 +53,13 @@ class TransparencySpider(scrapy.Spider):
     async def start(self):
         pairs = [(url, self.source_for(url)) for url in self.urls] if self.urls else self.files()
         for url, source in pairs:
-            yield scrapy.Request(url, callback=self.parse_file, errback=self.download_failed,
-                                 cb_kwargs={"source": source}, dont_filter=True)
+            yield scrapy.Request(
+                url,
+                callback=self.parse_file,
+                errback=self.download_failed,
+                cb_kwargs={"source": source},
+                dont_filter=True,
+            )
 
     def parse_file(self, response, source: str):
         """A downloaded file -> one DatasetFileItem (bytes unchanged, provenance of the response).
@@ -63,8 +68,12 @@ class TransparencySpider(scrapy.Spider):
         """
         length = response.headers.get("Content-Length")
         yield DatasetFileItem(
-            parser=self.parser, source=source, url=response.url, body=response.body,
-            fetched_at=fetched_at_of(response), warc_record_id=response.meta.get("warc_record_id"),
+            parser=self.parser,
+            source=source,
+            url=response.url,
+            body=response.body,
+            fetched_at=fetched_at_of(response),
+            warc_record_id=response.meta.get("warc_record_id"),
             announced_size=int(length) if length and length.strip().isdigit() else None,
             accept_shrink=self.accept_shrink,
         )

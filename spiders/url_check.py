@@ -74,8 +74,9 @@ class UrlCheckSpider(scrapy.Spider):
         self.patterns = BLOCK_PAGE_PATTERNS + [tuple(p) for p in patterns]
         database = db.connect(self.settings.get("MODWATCH_DB"))
         try:
-            articles = articles_to_check(database, checked_before=self.checked_before, limit=self.limit,
-                                         sources=self.source_keys)  # fmt: skip
+            articles = articles_to_check(
+                database, checked_before=self.checked_before, limit=self.limit, sources=self.source_keys
+            )
         finally:
             database.close()
         self.logger.info("re-checking %d article URLs (last checked before %s)", len(articles), self.checked_before)
@@ -89,8 +90,14 @@ class UrlCheckSpider(scrapy.Spider):
         meta = {"dont_redirect": True, "handle_httpstatus_all": True, "dont_cache": True}
         # first requests go through the duplicate filter, so a resumed job (JOBDIR) does not check
         # again a URL it had already queued; redirect hops may revisit a URL
-        return scrapy.Request(url, callback=self.parse, errback=self.failed, dont_filter=state["hops"] > 0,
-                              cb_kwargs={"state": state}, meta=meta)  # fmt: skip
+        return scrapy.Request(
+            url,
+            callback=self.parse,
+            errback=self.failed,
+            dont_filter=state["hops"] > 0,
+            cb_kwargs={"state": state},
+            meta=meta,
+        )
 
     def parse(self, response, state: dict):
         article = state["article"]
@@ -107,31 +114,56 @@ class UrlCheckSpider(scrapy.Spider):
         }
         html = response.text if isinstance(response, TextResponse) and 200 <= response.status < 300 else None
         blocked_by = self._blocked_by(response) if response.status == 451 else None
-        verdict = classify(response.status, response.url, location=location, html=html, home_url=article["base_url"],
-                           blocked_by=blocked_by, patterns=self.patterns)  # fmt: skip
+        verdict = classify(
+            response.status,
+            response.url,
+            location=location,
+            html=html,
+            home_url=article["base_url"],
+            blocked_by=blocked_by,
+            patterns=self.patterns,
+        )
         if verdict.reason == "redirect" and location and state["hops"] < MAX_HOPS:
-            yield self._request(urljoin(response.url, location),
-                                {"article": article, "first": first, "hops": state["hops"] + 1})
+            yield self._request(
+                urljoin(response.url, location), {"article": article, "first": first, "hops": state["hops"] + 1}
+            )
             return
         reason = verdict.reason
         if state["hops"]:
             hops = state["hops"]
             reason = f"redirected ({hops} hop{'s' if hops > 1 else ''}), then {reason}"
-        yield UrlCheckItem(article_id=article["id"], url=article["url"], final_url=response.url, gone=verdict.gone,
-                           reason=reason, **first)  # fmt: skip
+        yield UrlCheckItem(
+            article_id=article["id"],
+            url=article["url"],
+            final_url=response.url,
+            gone=verdict.gone,
+            reason=reason,
+            **first,
+        )
 
     def _not_in_archive(self, response, state: dict) -> UrlCheckItem:
         """The check of a URL (or redirect hop) the replay archive lacks: ``not in archive``, not
         gone, no HTTP status (``articles.gone_at`` is left as it was)."""
         self.crawler.stats.inc_value("modwatch/url_checks/not_in_archive")
-        first = state["first"] or {"checked_at": iso_utc(), "http_status": None, "location": None,
-                                   "warc_record_id": None, "warc_filename": None}  # fmt: skip
+        first = state["first"] or {
+            "checked_at": iso_utc(),
+            "http_status": None,
+            "location": None,
+            "warc_record_id": None,
+            "warc_filename": None,
+        }
         reason = NOT_IN_ARCHIVE.reason
         if state["hops"]:
             hops = state["hops"]
             reason = f"redirected ({hops} hop{'s' if hops > 1 else ''}), then {reason}"
-        return UrlCheckItem(article_id=state["article"]["id"], url=state["article"]["url"], final_url=None,
-                            gone=NOT_IN_ARCHIVE.gone, reason=reason, **first)  # fmt: skip
+        return UrlCheckItem(
+            article_id=state["article"]["id"],
+            url=state["article"]["url"],
+            final_url=None,
+            gone=NOT_IN_ARCHIVE.gone,
+            reason=reason,
+            **first,
+        )
 
     @staticmethod
     def _blocked_by(response) -> str | None:
@@ -145,7 +177,13 @@ class UrlCheckSpider(scrapy.Spider):
         state = failure.request.cb_kwargs["state"]
         article = state["article"]
         verdict = classify_failure(failure.value)
-        first = state["first"] or {"checked_at": iso_utc(), "http_status": None, "location": None,
-                                   "warc_record_id": None, "warc_filename": None}  # fmt: skip
-        yield UrlCheckItem(article_id=article["id"], url=article["url"], final_url=None, gone=False,
-                           reason=verdict.reason, **first)  # fmt: skip
+        first = state["first"] or {
+            "checked_at": iso_utc(),
+            "http_status": None,
+            "location": None,
+            "warc_record_id": None,
+            "warc_filename": None,
+        }
+        yield UrlCheckItem(
+            article_id=article["id"], url=article["url"], final_url=None, gone=False, reason=verdict.reason, **first
+        )

@@ -9,15 +9,16 @@ seen. The file holds all periods, so each download replaces the dataset ``x_remo
 
 from spiders.transparency_base import MIB, TransparencySpider
 
-URL = ("https://raw.githubusercontent.com/joe-sturla/2024_takedown_analysis/"
-       "d653b2109003ff6e5e39fcba2101e76a26160c0e/data/Twitter_Transparency-Removal_Requests_Jul-Dec-2020.csv")
+URL = (
+    "https://raw.githubusercontent.com/joe-sturla/2024_takedown_analysis/"
+    "d653b2109003ff6e5e39fcba2101e76a26160c0e/data/Twitter_Transparency-Removal_Requests_Jul-Dec-2020.csv"
+)
 
 
 class XRemovalsSpider(TransparencySpider):
     name = "x_removals"
     parser = "x_removals"
-    custom_settings = {**TransparencySpider.custom_settings,
-                       "DOWNLOAD_MAXSIZE": 16 * MIB, "DOWNLOAD_WARNSIZE": 2 * MIB}
+    custom_settings = {**TransparencySpider.custom_settings, "DOWNLOAD_MAXSIZE": 16 * MIB, "DOWNLOAD_WARNSIZE": 2 * MIB}
 
     def files(self):
         return [(URL, "x_removals")]

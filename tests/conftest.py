@@ -67,10 +67,19 @@ def run_crawl(tmp_path):
     def run(spider_ref, *, db, replay=None, warc_dir=None, settings=None, spider_args=None):
         if isinstance(replay, (list, tuple)):
             replay = ":".join(map(str, replay))
-        env = crawl_env(tmp_path, MODWATCH_DB=db, MODWATCH_WARC_DIR=warc_dir or tmp_path / "warc",
-                        MODWATCH_REPLAY=replay or "", MODWATCH_LOG_LEVEL="DEBUG")  # fmt: skip
-        overrides = {"SPIDER_MODULES": [], "TELNETCONSOLE_ENABLED": False, "REMOTE_CONTROL_ENABLED": False,
-                     **(settings or {})}  # fmt: skip
+        env = crawl_env(
+            tmp_path,
+            MODWATCH_DB=db,
+            MODWATCH_WARC_DIR=warc_dir or tmp_path / "warc",
+            MODWATCH_REPLAY=replay or "",
+            MODWATCH_LOG_LEVEL="DEBUG",
+        )
+        overrides = {
+            "SPIDER_MODULES": [],
+            "TELNETCONSOLE_ENABLED": False,
+            "REMOTE_CONTROL_ENABLED": False,
+            **(settings or {}),
+        }
         result = subprocess.run(
             [sys.executable, "-c", _RUNNER, str(spider_ref), json.dumps(overrides), json.dumps(spider_args or {})],
             cwd=ROOT,

@@ -40,8 +40,11 @@ WPTAVERN_PAGE = DEMO_FILES / "wptavern.com" / "stack-overflow-jobs-data-shows-re
 VI_FEED = DEMO_FILES / "99hainnguyen.github.io" / "category-tin-tuc-feed.xml"
 
 #: folders of demo/files/ that hold the platforms' transparency report files
-REPORT_FOLDERS = (DEMO_FILES / "storage.googleapis.com", DEMO_FILES / "raw.githubusercontent.com" / "joe-sturla",
-                  DEMO_FILES / "raw.githubusercontent.com" / "krmaynard")  # fmt: skip
+REPORT_FOLDERS = (
+    DEMO_FILES / "storage.googleapis.com",
+    DEMO_FILES / "raw.githubusercontent.com" / "joe-sturla",
+    DEMO_FILES / "raw.githubusercontent.com" / "krmaynard",
+)
 
 T = TypeVar("T")
 
@@ -110,8 +113,13 @@ def wait_for(predicate: Callable[[], T], timeout: float = 30.0, what: str = "", 
 class PageHandler(BaseHTTPRequestHandler):
     """A quiet request handler with :meth:`send`; subclasses implement ``do_GET``."""
 
-    def send(self, status: int, body: bytes, content_type: str = "text/html; charset=utf-8",
-             headers: dict[str, str] | None = None) -> None:  # fmt: skip
+    def send(
+        self,
+        status: int,
+        body: bytes,
+        content_type: str = "text/html; charset=utf-8",
+        headers: dict[str, str] | None = None,
+    ) -> None:
         """Answer ``status`` with ``body`` (bytes as sent), its Content-Type and Length, and ``headers``."""
         self.send_response(status)
         self.send_header("Content-Type", content_type)
@@ -148,8 +156,13 @@ def start_serve(path, port: int):
     import subprocess
     import urllib.request
 
-    process = subprocess.Popen(modwatch("serve", path, "--port", port), cwd=ROOT, start_new_session=True,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+    process = subprocess.Popen(
+        modwatch("serve", path, "--port", port),
+        cwd=ROOT,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
 
     def answers():
         assert process.poll() is None, process.stderr.read().decode()

@@ -13,15 +13,23 @@ NEEDS_SHARED = ["article_extraction", "dates", "storage", "tagging", "dsa_ingest
 
 def run_all(env_shared, *names):
     env = {"PATH": "/usr/bin:/bin", "MODWATCH_SHARED": str(env_shared)}
-    return subprocess.run([sys.executable, "benchmarks/run_all.py", *names], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "benchmarks/run_all.py", *names],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_no_shared_folder_is_one_line_and_nothing_runs(tmp_path):
     result = run_all(tmp_path / "shared", *NEEDS_SHARED)
     assert result.returncode == 1
-    assert result.stderr == (f"benchmark data not found: no shared data folder {tmp_path / 'shared' / 'data'} "
-                             f"(../shared/data or $MODWATCH_SHARED); skipped: {', '.join(NEEDS_SHARED)}\n")
+    assert result.stderr == (
+        f"benchmark data not found: no shared data folder {tmp_path / 'shared' / 'data'} "
+        f"(../shared/data or $MODWATCH_SHARED); skipped: {', '.join(NEEDS_SHARED)}\n"
+    )
     assert result.stdout == ""  # no benchmark started, so no traceback either
 
 
@@ -31,14 +39,16 @@ def test_partial_data_names_what_is_missing(tmp_path, given):
     result = run_all(tmp_path / given, "tagging", "storage", "dsa_ingest")
     data = tmp_path / "shared" / "data"
     assert result.returncode == 1
-    assert result.stderr == (f"benchmark data not found: {data / 'article-extraction-benchmark'}, "
-                             f"{data / 'transparency' / 'dsa_transparency_db'} (../shared/data or $MODWATCH_SHARED); "
-                             "skipped: tagging, storage, dsa_ingest\n")
+    assert result.stderr == (
+        f"benchmark data not found: {data / 'article-extraction-benchmark'}, "
+        f"{data / 'transparency' / 'dsa_transparency_db'} (../shared/data or $MODWATCH_SHARED); "
+        "skipped: tagging, storage, dsa_ingest\n"
+    )
 
 
 # --- the summary table (run_all.main with a real benchmark script written for the test) ----------
 
-FAKE_BENCHMARK = '''
+FAKE_BENCHMARK = """
 import sys
 sys.path.insert(0, {benchmarks!r})
 from benchdata import same_work, summary
@@ -46,7 +56,7 @@ same_work("counted " + " ".join(sys.argv[1:]), "counted | by hand")
 summary("rows counted", "1,250 rows/s", "2,500 rows/s", 0.5, "args " + " ".join(sys.argv[1:]))
 summary("F1", "0.979", "0.960", 0.979 / 0.960, "shingles")
 sys.exit(int({status}))
-'''
+"""
 
 
 @pytest.fixture
@@ -64,11 +74,16 @@ def fake(tmp_path, run_all, name, status=0):
 
 
 def table_of(out: str) -> list[str]:
-    return out[out.index("| measure |"):].rstrip("\n").split("\n")
+    return out[out.index("| measure |") :].rstrip("\n").split("\n")
 
 
-@pytest.mark.parametrize("quick, args, mode", [(False, "--rows 5000000", "full mode (`run_all.py`)"),
-                                               (True, "--rows 100000", "quick mode (`run_all.py --quick`)")])
+@pytest.mark.parametrize(
+    "quick, args, mode",
+    [
+        (False, "--rows 5000000", "full mode (`run_all.py`)"),
+        (True, "--rows 100000", "quick mode (`run_all.py --quick`)"),
+    ],
+)
 def test_rows_of_every_benchmark_make_one_table(tmp_path, capfd, run_all_module, quick, args, mode):
     benchmarks = [fake(tmp_path, run_all_module, "first"), fake(tmp_path, run_all_module, "second")]
     status = run_all_module.main(["--quick"] if quick else [], benchmarks=benchmarks)
@@ -77,12 +92,17 @@ def test_rows_of_every_benchmark_make_one_table(tmp_path, capfd, run_all_module,
     assert f"same work: modwatch counted {args} | reference counted | by hand\n" in out
     assert f"=== benchmarks/first.py {args}\n" in out
     heading = out.split("\n| measure |")[0].splitlines()[-1]
-    assert re.fullmatch(rf"Summary, \d{{4}}-\d\d-\d\d \d\d:\d\d UTC, {re.escape(mode)}, .+, \d+ cores.*, load [\d.]+:",
-                        heading), heading
+    assert re.fullmatch(
+        rf"Summary, \d{{4}}-\d\d-\d\d \d\d:\d\d UTC, {re.escape(mode)}, .+, \d+ cores.*, load [\d.]+:", heading
+    ), heading
     row = f"| rows counted | 1,250 rows/s | 2,500 rows/s | 0.50× | args {args} |"
     assert table_of(out) == [
-        "| measure | modwatch | reference | ratio | what was compared |", "|---|---|---|---|---|",
-        row, "| F1 | 0.979 | 0.960 | 1.02× | shingles |", row, "| F1 | 0.979 | 0.960 | 1.02× | shingles |",
+        "| measure | modwatch | reference | ratio | what was compared |",
+        "|---|---|---|---|---|",
+        row,
+        "| F1 | 0.979 | 0.960 | 1.02× | shingles |",
+        row,
+        "| F1 | 0.979 | 0.960 | 1.02× | shingles |",
     ]
 
 
@@ -117,17 +137,21 @@ def test_summary_alone_prints_its_row(monkeypatch, capsys):
     from benchdata import summary
 
     summary("dates", "75 pages/s", "119 pages/s", 75 / 119, "both given the URL")
-    assert capsys.readouterr().out == ("summary: dates: modwatch 75 pages/s, reference 119 pages/s, ratio 0.63 "
-                                       "(both given the URL)\n")
+    assert capsys.readouterr().out == (
+        "summary: dates: modwatch 75 pages/s, reference 119 pages/s, ratio 0.63 (both given the URL)\n"
+    )
 
 
 def test_crawl_cost_budget(monkeypatch):
     monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))
     from distributed_crawl import budget
 
-    assert budget(30.0, 4.0, 20.0) == (True, "cost budget: full pipeline 30.0 ms CPU/page <= (bare Scrapy 4.0 + "
-                                             "parse_article 20.0) x 1.25 = 30.0 ms: within budget; beyond fetching "
-                                             "and parsing 6.0 ms/page")
+    assert budget(30.0, 4.0, 20.0) == (
+        True,
+        "cost budget: full pipeline 30.0 ms CPU/page <= (bare Scrapy 4.0 + "
+        "parse_article 20.0) x 1.25 = 30.0 ms: within budget; beyond fetching "
+        "and parsing 6.0 ms/page",
+    )
     ok, text = budget(52.5, 4.1, 36.0)
     assert not ok
     assert text.endswith("= 50.1 ms: OVER budget by 5%; beyond fetching and parsing 12.4 ms/page")
@@ -135,11 +159,14 @@ def test_crawl_cost_budget(monkeypatch):
 
 def test_ctrl_c_still_prints_the_table_of_what_finished(tmp_path, capfd, run_all_module):
     interrupting = tmp_path / "interrupting.py"
-    interrupting.write_text("import os, signal, time\nos.kill(os.getppid(), signal.SIGINT)\ntime.sleep(30)\n",
-                            encoding="utf-8")
-    benchmarks = [fake(tmp_path, run_all_module, "done"),
-                  run_all_module.Benchmark("interrupting", None, script=interrupting),
-                  fake(tmp_path, run_all_module, "never")]
+    interrupting.write_text(
+        "import os, signal, time\nos.kill(os.getppid(), signal.SIGINT)\ntime.sleep(30)\n", encoding="utf-8"
+    )
+    benchmarks = [
+        fake(tmp_path, run_all_module, "done"),
+        run_all_module.Benchmark("interrupting", None, script=interrupting),
+        fake(tmp_path, run_all_module, "never"),
+    ]
     status = run_all_module.main([], benchmarks=benchmarks)
     out = capfd.readouterr().out
     assert status == 1

@@ -35,8 +35,12 @@ def server(routes):
     class Handler(PageHandler):
         def do_GET(self):
             status, headers, body = routes(self.path)
-            self.send(status, body, headers.get("Content-Type", "application/octet-stream"),
-                      {k: v for k, v in headers.items() if k != "Content-Type"})
+            self.send(
+                status,
+                body,
+                headers.get("Content-Type", "application/octet-stream"),
+                {k: v for k, v in headers.items() if k != "Content-Type"},
+            )
 
     return local_server(Handler)
 
@@ -46,32 +50,52 @@ def wordpress(path):
         post = (FIXTURES / "sites" / "wp-v2-posts-131.json").read_bytes()
         return 200, {"Content-Type": "application/json"}, b"[" + post + b"]"
     if path == "/feed/":
-        return 200, {"Content-Type": "application/rss+xml"}, (FILES / "wordpress.org" / "wordpress-org-news.xml").read_bytes()
+        return (
+            200,
+            {"Content-Type": "application/rss+xml"},
+            (FILES / "wordpress.org" / "wordpress-org-news.xml").read_bytes(),
+        )
     if path == "/sitemap_index.xml":
-        return 200, {"Content-Type": "application/xml"}, (FILES / "xn--mgbg4a8cpdl.com" / "sitemap_index.xml").read_bytes()
+        return (
+            200,
+            {"Content-Type": "application/xml"},
+            (FILES / "xn--mgbg4a8cpdl.com" / "sitemap_index.xml").read_bytes(),
+        )
     return 404, {"Content-Type": "text/html"}, b"<html>not found</html>"
 
 
 @pytest.fixture
 def sources(tmp_path):
     with server(wordpress) as site, server(lambda path: (301, {"Location": site + path}, b"")) as moved:
+
         def storage(path):
             if path == "/transparencyreport/google-government-removals.zip":
                 return 302, {"Location": f"{storage_url}/report-downloads/{BUNDLE}.zip?{SECRET}"}, b""
             if path == f"/report-downloads/{BUNDLE}.zip?{SECRET}":
                 return 200, {"Content-Type": "application/zip"}, bundle_zip()
             if path == "/explore-data/download/sor-global-2026-12-05-light.zip.sha1":
-                return 302, {"Location": f"{storage_url}/dsa-bucket/sor-global-2026-12-05-light.zip.sha1"
-                                         f"?X-Amz-Algorithm=AWS4-HMAC-SHA256&{SECRET}"}, b""
+                return (
+                    302,
+                    {
+                        "Location": f"{storage_url}/dsa-bucket/sor-global-2026-12-05-light.zip.sha1"
+                        f"?X-Amz-Algorithm=AWS4-HMAC-SHA256&{SECRET}"
+                    },
+                    b"",
+                )
             if path.startswith("/dsa-bucket/sor-global-2026-12-05-light.zip.sha1?"):
-                return 200, {"Content-Type": "text/plain"}, b"3f786850e387550fdab836ed7e6dc881de23001b  sor-global-2026-12-05-light.zip\n"
+                return (
+                    200,
+                    {"Content-Type": "text/plain"},
+                    b"3f786850e387550fdab836ed7e6dc881de23001b  sor-global-2026-12-05-light.zip\n",
+                )
             if path == "/meta/Content_Restrictions_2025_H2.csv":
                 return 200, {"Content-Type": "text/csv"}, b"Country Code,Country Name,Restrictions\nVN,Vietnam,12\n"
             return 404, {}, b""
 
         with server(storage) as storage_url:
             sites_file = tmp_path / "sites.yaml"
-            sites_file.write_text(f"""sites:
+            sites_file.write_text(
+                f"""sites:
   - key: wordpress
     base_url: {site}/
     discovery: [wp-rest, rss, sitemap]
@@ -79,7 +103,9 @@ def sources(tmp_path):
   - key: moved
     base_url: {moved}/
     discovery: [rss]
-""", encoding="utf-8")
+""",
+                encoding="utf-8",
+            )
             yield {"sites": sites_file, "site": site, "moved": moved, "storage": storage_url}
 
 
@@ -90,11 +116,25 @@ def lines_of(output: str) -> dict[tuple[str, str], list[str]]:
 def test_check_sources_against_sources_as_they_answer_today(sources, capsys):
     google = f"{sources['storage']}/transparencyreport/google-government-removals.zip"
     meta = f"{sources['storage']}/meta/Content_Restrictions_2025_H2.csv"
-    status = main(["check-sources", "--sites", str(sources["sites"]), "--url", f"google_removals={google}",
-                   "--url", f"meta_restrictions={meta}", "--url", f"x_removals={sources['storage']}/x/missing.csv",
-                   "--url", f"tiktok_removals={sources['storage']}/tiktok/missing.xlsx",
-                   "--url", f"dsa_sor={sources['storage']}/explore-data/download/sor-global-2026-12-05-light.zip.sha1",
-                   "--timeout", "10"])
+    status = main(
+        [
+            "check-sources",
+            "--sites",
+            str(sources["sites"]),
+            "--url",
+            f"google_removals={google}",
+            "--url",
+            f"meta_restrictions={meta}",
+            "--url",
+            f"x_removals={sources['storage']}/x/missing.csv",
+            "--url",
+            f"tiktok_removals={sources['storage']}/tiktok/missing.xlsx",
+            "--url",
+            f"dsa_sor={sources['storage']}/explore-data/download/sor-global-2026-12-05-light.zip.sha1",
+            "--timeout",
+            "10",
+        ]
+    )
     output = capsys.readouterr().out
     assert status == 1, output
     rows = lines_of(output)
@@ -106,11 +146,19 @@ def test_check_sources_against_sources_as_they_answer_today(sources, capsys):
     assert rows[("moved", "feed")][2:5] == ["200", f"{sources['site']}/feed/", "feed"]
     # Google's 302 to a dated bundle on a presigned URL: the bundle read, its signature never printed
     google_row = rows[("google_removals", "download")]
-    assert google_row[2:6] == ["200", f"{sources['storage']}/report-downloads/{BUNDLE}.zip",
-                               "google-by_requester_product_reason", "2025-06-30"]
+    assert google_row[2:6] == [
+        "200",
+        f"{sources['storage']}/report-downloads/{BUNDLE}.zip",
+        "google-by_requester_product_reason",
+        "2025-06-30",
+    ]
     # the DSA stable URL's 302 to a presigned URL on the storage host
     assert rows[("dsa_sor", "download")][2:6] == [
-        "200", f"{sources['storage']}/dsa-bucket/sor-global-2026-12-05-light.zip.sha1", "dsa-dump-sha1", "2026-12-05"]
+        "200",
+        f"{sources['storage']}/dsa-bucket/sor-global-2026-12-05-light.zip.sha1",
+        "dsa-dump-sha1",
+        "2026-12-05",
+    ]
     assert "X-Amz" not in output
     assert rows[("meta_restrictions", "download")][2:6] == ["200", "-", "unknown:", "Country"]
     assert rows[("x_removals", "download")][2:4] == ["404", "-"]
@@ -131,8 +179,12 @@ def test_without_network_one_line_and_exit_2(tmp_path, capsys):
 
 
 def test_redirect_target_hides_the_query_string():
-    probe = Probe("dsa", "download", "https://transparency.dsa.ec.europa.eu/dump.zip",
-                  final_url=f"https://bucket.s3.amazonaws.com/dump.zip?{SECRET}&X-Amz-Credential=AKIA")
+    probe = Probe(
+        "dsa",
+        "download",
+        "https://transparency.dsa.ec.europa.eu/dump.zip",
+        final_url=f"https://bucket.s3.amazonaws.com/dump.zip?{SECRET}&X-Amz-Credential=AKIA",
+    )
     assert probe.redirected_to == "https://bucket.s3.amazonaws.com/dump.zip"
 
 
@@ -155,8 +207,11 @@ def test_a_body_shorter_than_its_content_length_fails_the_probe():
     from modwatch import probe as probes
 
     with local_server(CutShort) as base:
-        with pytest.raises(probes.ShortBody, match=rf"^body cut short: 300 of the {len(REAL_SITEMAP)} bytes "
-                                                   r"announced \(Content-Length\)$"):
+        with pytest.raises(
+            probes.ShortBody,
+            match=rf"^body cut short: 300 of the {len(REAL_SITEMAP)} bytes "
+            r"announced \(Content-Length\)$",
+        ):
             probes.fetch(f"{base}/sitemap_index.xml")
         result = probes._run(Probe("demo", "sitemap", f"{base}/sitemap_index.xml"), lambda body, url: ("sitemap", None))
     assert not result.ok and result.layout is None

@@ -12,12 +12,18 @@ def command_help(capsys, command):
     return capsys.readouterr().out
 
 
-@pytest.mark.parametrize("command, example", [
-    ("extract", "    python -m modwatch extract page.html.gz --language vi\n"),
-    ("export", "    python -m modwatch export --out exports/ --country VN --platform Google --since 2019-01-01\n"),
-    ("serve", "    python -m modwatch serve --live                   # watch a crawl that is still writing\n"),
-    ("dsa-load", "    python -m modwatch dsa-load sor-global-2024-03-14-full.zip --platform TikTok --territorial-scope DE\n"),
-])
+@pytest.mark.parametrize(
+    "command, example",
+    [
+        ("extract", "    python -m modwatch extract page.html.gz --language vi\n"),
+        ("export", "    python -m modwatch export --out exports/ --country VN --platform Google --since 2019-01-01\n"),
+        ("serve", "    python -m modwatch serve --live                   # watch a crawl that is still writing\n"),
+        (
+            "dsa-load",
+            "    python -m modwatch dsa-load sor-global-2024-03-14-full.zip --platform TikTok --territorial-scope DE\n",
+        ),
+    ],
+)
 def test_examples_keep_their_own_lines(capsys, command, example):
     assert example in command_help(capsys, command)
 

@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 import db
-from cli.crawl import (assess, missing_env, project_spiders, spider_arguments, summary_table,
-                                     SpiderRun)
+from cli.crawl import assess, missing_env, project_spiders, spider_arguments, summary_table, SpiderRun
 from modwatch.archive.warc import WarcFile
 from tests.helpers import ROOT, crawl_env, modwatch
 from tests.history.snapshots import HTML, T1, Snapshots, build_snapshots
@@ -24,8 +23,9 @@ def snapshots(tmp_path) -> Snapshots:
 
 def crawl(tmp_path, replay, sites_file, *arguments):
     env = crawl_env(tmp_path, MODWATCH_REPLAY=replay, MODWATCH_SITES_FILE=sites_file)
-    command = modwatch("crawl", "--db", tmp_path / "m.db", "--logs-dir", tmp_path / "logs", "--jobs-dir",
-                       tmp_path / "jobs", *arguments)  # fmt: skip
+    command = modwatch(
+        "crawl", "--db", tmp_path / "m.db", "--logs-dir", tmp_path / "logs", "--jobs-dir", tmp_path / "jobs", *arguments
+    )
     return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
 
 
@@ -43,17 +43,26 @@ def test_crawl_records_the_run_and_prints_the_summary(tmp_path, snapshots):
     assert not (tmp_path / "jobs" / "news").exists()  # finished: no job left to resume
     database = db.connect(tmp_path / "m.db")
     assert database.execute("select spider, finish_reason, items_scraped from crawl_runs").fetchall() == [
-        ("news", "finished", 4)]
+        ("news", "finished", 4)
+    ]
 
 
 def test_logs_go_beside_the_chosen_database(tmp_path, snapshots):
     env = crawl_env(tmp_path, MODWATCH_REPLAY=snapshots.first, MODWATCH_SITES_FILE=snapshots.sites_file)
     elsewhere = tmp_path / "elsewhere"
-    result = subprocess.run(modwatch("crawl", "--db", elsewhere / "m.db", "--jobs-dir", tmp_path / "jobs", "news"),
-                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)  # fmt: skip
+    result = subprocess.run(
+        modwatch("crawl", "--db", elsewhere / "m.db", "--jobs-dir", tmp_path / "jobs", "news"),
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     (log_file,) = (elsewhere / "logs").glob("news-*.log")  # no --logs-dir: logs/ beside the database
-    assert table_row(result.stdout, "news")[-1] == str(log_file) and "Crawl run 1 of spider news" in log_file.read_text()
+    assert (
+        table_row(result.stdout, "news")[-1] == str(log_file) and "Crawl run 1 of spider news" in log_file.read_text()
+    )
 
 
 def test_unchanged_pages_count_as_seen(tmp_path, snapshots):
@@ -96,16 +105,33 @@ def run_row(**values):
         (1, run_row(finish_reason="finished"), None, ("failed", ["exit status 1 (finish reason finished)"])),
         (0, None, None, ("failed", ["no crawl run recorded (exit status 0)"])),
         (0, run_row(finish_reason=None), None, ("failed", ["crawl run never closed (killed?)"])),
-        (0, run_row(finish_reason="shutdown"), None,
-         ("interrupted", ["stopped before the end; the next crawl resumes it"])),
-        (0, run_row(finish_reason="closespider_errorcount"), None,
-         ("failed", ["closed with reason closespider_errorcount"])),
+        (
+            0,
+            run_row(finish_reason="shutdown"),
+            None,
+            ("interrupted", ["stopped before the end; the next crawl resumes it"]),
+        ),
+        (
+            0,
+            run_row(finish_reason="closespider_errorcount"),
+            None,
+            ("failed", ["closed with reason closespider_errorcount"]),
+        ),
         (0, run_row(errors=6), None, ("errors", ["6 errors for 100 responses (max rate 0.05)"])),
         (0, run_row(errors=5), None, ("ok", [])),
         # one DSA day of thirty whose SHA-1 was wrong: one error in 60 responses, still not ok
-        (0, run_row(errors=1, responses=60, stats={"modwatch/datasets_refused": 1}), None,
-         ("refused", ["1 downloaded file(s) refused, the current data kept: see the datasets table "
-                      "(status quarantined/failed, error) and rejects"])),
+        (
+            0,
+            run_row(errors=1, responses=60, stats={"modwatch/datasets_refused": 1}),
+            None,
+            (
+                "refused",
+                [
+                    "1 downloaded file(s) refused, the current data kept: see the datasets table "
+                    "(status quarantined/failed, error) and rejects"
+                ],
+            ),
+        ),
         (0, run_row(items_scraped=0), run_row(id=3), ("empty", ["nothing scraped; crawl run 3 scraped 10"])),
         (0, run_row(items_scraped=0), run_row(id=3, items_scraped=0), ("ok", [])),  # never scraped anything
         (0, run_row(items_scraped=0), None, ("ok", [])),  # first run
@@ -126,8 +152,10 @@ def test_spider_arguments():
 
 
 def test_summary_table_lists_problems(tmp_path):
-    runs = [SpiderRun("news", 0, 75.2, tmp_path / "news.log", run_row(id=4), "ok"),
-            SpiderRun("lumen", 1, 3, tmp_path / "lumen.log", None, "failed", ["no crawl run recorded (exit status 1)"])]
+    runs = [
+        SpiderRun("news", 0, 75.2, tmp_path / "news.log", run_row(id=4), "ok"),
+        SpiderRun("lumen", 1, 3, tmp_path / "lumen.log", None, "failed", ["no crawl run recorded (exit status 1)"]),
+    ]
     lines = summary_table(runs).splitlines()
     assert lines[0].split() == ["spider", "status", "items", "unchanged", "errors", "rejects", "duration", "run", "log"]
     assert lines[1].split()[:8] == ["news", "ok", "10", "0", "0", "0", "1m15s", "4"]
@@ -138,8 +166,9 @@ def test_summary_table_lists_problems(tmp_path):
 def crawl_without_token(tmp_path, snapshots, *arguments):
     env = crawl_env(tmp_path, MODWATCH_REPLAY=snapshots.first, MODWATCH_SITES_FILE=snapshots.sites_file)
     env.pop("LUMEN_API_TOKEN", None)
-    command = modwatch("crawl", "--db", tmp_path / "m.db", "--logs-dir", tmp_path / "logs", "--jobs-dir",
-                       tmp_path / "jobs", *arguments)  # fmt: skip
+    command = modwatch(
+        "crawl", "--db", tmp_path / "m.db", "--logs-dir", tmp_path / "logs", "--jobs-dir", tmp_path / "jobs", *arguments
+    )
     return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
 
 
@@ -164,8 +193,10 @@ def test_a_spider_asked_for_by_name_without_its_secret_fails(tmp_path, snapshots
     assert "  lumen: not run: LUMEN_API_TOKEN not set (lumen needs it)" in result.stdout.splitlines()
 
 
-@pytest.mark.parametrize("environ, missing", [({}, ["LUMEN_API_TOKEN"]), ({"LUMEN_API_TOKEN": ""}, ["LUMEN_API_TOKEN"]),
-                                              ({"LUMEN_API_TOKEN": "t0ken"}, [])])
+@pytest.mark.parametrize(
+    "environ, missing",
+    [({}, ["LUMEN_API_TOKEN"]), ({"LUMEN_API_TOKEN": ""}, ["LUMEN_API_TOKEN"]), ({"LUMEN_API_TOKEN": "t0ken"}, [])],
+)
 def test_missing_env(environ, missing):
     from spiders.lumen import LumenSpider
     from spiders.news import NewsSpider

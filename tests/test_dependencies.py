@@ -11,8 +11,23 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 PROJECT = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
 #: the project's own top-level modules (``build_snapshot`` is demo/build_snapshot.py)
-LOCAL = {"modwatch", "spiders", "pipelines", "middlewares", "extensions", "distributed", "cli", "db", "items",
-         "provenance", "settings", "settings_redis", "benchmarks", "tests", "build_snapshot"}
+LOCAL = {
+    "modwatch",
+    "spiders",
+    "pipelines",
+    "middlewares",
+    "extensions",
+    "distributed",
+    "cli",
+    "db",
+    "items",
+    "provenance",
+    "settings",
+    "settings_redis",
+    "benchmarks",
+    "tests",
+    "build_snapshot",
+}
 
 
 def _pin_list(requirements) -> list[tuple[str, str]]:

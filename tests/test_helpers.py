@@ -15,7 +15,11 @@ def test_crawl_env_keeps_every_modwatch_path_in_the_folder(tmp_path):
     env = crawl_env(tmp_path, MODWATCH_SITES_FILE=tmp_path / "sites.yaml", MODWATCH_LOG_LEVEL="DEBUG")
     assert env["PYTHONPATH"].split(os.pathsep)[0] == str(ROOT)
     assert (env["MODWATCH_DB"], env["MODWATCH_WARC_DIR"], env["MODWATCH_HTTPCACHE_DIR"], env["MODWATCH_REPLAY"]) == (
-        str(tmp_path / "modwatch.db"), str(tmp_path / "warc"), str(tmp_path / "httpcache"), "")
+        str(tmp_path / "modwatch.db"),
+        str(tmp_path / "warc"),
+        str(tmp_path / "httpcache"),
+        "",
+    )
     assert env["MODWATCH_SITES_FILE"] == str(tmp_path / "sites.yaml") and env["MODWATCH_LOG_LEVEL"] == "DEBUG"
     # what the project's settings.py reads from it, in a subprocess started outside the repository
     code = "import settings; print(settings.MODWATCH_DB, settings.HTTPCACHE_DIR, settings.LOG_LEVEL)"

@@ -13,14 +13,32 @@ BIN = Path(sys.executable).parent
 
 
 def run(*command: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(BIN / command[0]), *command[1:]], cwd=ROOT, capture_output=True, text=True,
-                          timeout=600)
+    return subprocess.run([str(BIN / command[0]), *command[1:]], cwd=ROOT, capture_output=True, text=True, timeout=600)
 
 
 def test_ruff_check_passes():
     result = run("ruff", "check", "--no-cache", "--output-format", "concise", ".")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "All checks passed" in result.stdout
+
+
+def test_ruff_format_leaves_every_file_as_it_is():
+    result = run("ruff", "format", "--check", "--no-cache", ".")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "already formatted" in result.stdout
+
+
+def test_no_module_outside_tests_is_over_400_lines():
+    modules = [
+        path for path in ROOT.rglob("*.py") if not {".venv", "tests", "build"} & set(path.relative_to(ROOT).parts)
+    ]
+    assert len(modules) > 100
+    long = {
+        str(path.relative_to(ROOT)): n
+        for path in modules
+        if (n := len(path.read_text(encoding="utf-8").splitlines())) > 400
+    }
+    assert long == {}
 
 
 def test_import_contracts_are_kept():
@@ -38,9 +56,16 @@ def test_every_component_in_settings_names_a_root_package():
     Scrapy's own), never the library ``modwatch`` or the storage ``db``."""
     import settings
 
-    paths = [*settings.DOWNLOADER_MIDDLEWARES, *settings.SPIDER_MIDDLEWARES, *settings.ITEM_PIPELINES,
-             *settings.EXTENSIONS, *settings.ADDONS, *settings.DOWNLOAD_HANDLERS.values(), settings.HTTPCACHE_STORAGE,
-             settings.HTTPCACHE_POLICY]
+    paths = [
+        *settings.DOWNLOADER_MIDDLEWARES,
+        *settings.SPIDER_MIDDLEWARES,
+        *settings.ITEM_PIPELINES,
+        *settings.EXTENSIONS,
+        *settings.ADDONS,
+        *settings.DOWNLOAD_HANDLERS.values(),
+        settings.HTTPCACHE_STORAGE,
+        settings.HTTPCACHE_POLICY,
+    ]
     assert len(paths) == 17
     roots = {path.split(".")[0] for path in paths}
     assert roots == {"middlewares", "pipelines", "extensions", "scrapy"}
@@ -73,6 +98,13 @@ def test_readme_and_architecture_name_paths_that_exist():
         places = {name, plain, f"modwatch/{plain}", f"{folder}/{plain}" if folder else plain}
         if not any(list(ROOT.glob(place.rstrip("/"))) for place in places if place.rstrip("/")):
             missing.add(name)
-    assert {name for _, name in named} >= {"cli/", "spiders/", "modwatch/extract/", "db/", "pipelines/routes.py",
-                                           "datasette/metadata.yml", "items.py"}
+    assert {name for _, name in named} >= {
+        "cli/",
+        "spiders/",
+        "modwatch/extract/",
+        "db/",
+        "pipelines/routes.py",
+        "datasette/metadata.yml",
+        "items.py",
+    }
     assert missing == set()

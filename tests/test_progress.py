@@ -7,11 +7,20 @@ from tests.helpers import ROOT, crawl_env
 
 
 def run_news(tmp_path, progress: str) -> subprocess.CompletedProcess:
-    env = crawl_env(tmp_path, MODWATCH_REPLAY=ROOT / "demo" / "snapshot.warc.gz",
-                    MODWATCH_SITES_FILE=ROOT / "demo" / "sites.yaml", MODWATCH_PROGRESS=progress)
-    return subprocess.run([sys.executable, "-m", "scrapy", "crawl", "news", "-a", "sites=kulu-media,chron",
-                           "-s", "LOG_LEVEL=WARNING"], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=120)
+    env = crawl_env(
+        tmp_path,
+        MODWATCH_REPLAY=ROOT / "demo" / "snapshot.warc.gz",
+        MODWATCH_SITES_FILE=ROOT / "demo" / "sites.yaml",
+        MODWATCH_PROGRESS=progress,
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "news", "-a", "sites=kulu-media,chron", "-s", "LOG_LEVEL=WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_crawl_draws_a_progress_bar_of_pages_items_and_rejects(tmp_path):

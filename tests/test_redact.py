@@ -8,17 +8,21 @@ from scrapy.http import Headers
 from modwatch import redact
 
 #: a presigned S3 URL in the shape the EU DSA dump route redirects to (AWS Signature V4)
-PRESIGNED = ("https://dsa-sor-data-dumps.s3.eu-central-1.amazonaws.com/sor-global-2026-11-28-full.zip"
-             "?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAEXAMPLE%2F20261129%2Feu-central-1%2Fs3%2Faws4_request"
-             "&X-Amz-Date=20261129T101500Z&X-Amz-Expires=300&X-Amz-SignedHeaders=host"
-             "&X-Amz-Signature=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef")  # fmt: skip
+PRESIGNED = (
+    "https://dsa-sor-data-dumps.s3.eu-central-1.amazonaws.com/sor-global-2026-11-28-full.zip"
+    "?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAEXAMPLE%2F20261129%2Feu-central-1%2Fs3%2Faws4_request"
+    "&X-Amz-Date=20261129T101500Z&X-Amz-Expires=300&X-Amz-SignedHeaders=host"
+    "&X-Amz-Signature=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+)
 
 
 @pytest.mark.parametrize(
     "url, expected",
     [
-        ("https://lumendatabase.org/notices/search.json?term=youtube&authentication_token=s3cr3t&page=2",
-         "https://lumendatabase.org/notices/search.json?term=youtube&page=2"),
+        (
+            "https://lumendatabase.org/notices/search.json?term=youtube&authentication_token=s3cr3t&page=2",
+            "https://lumendatabase.org/notices/search.json?term=youtube&page=2",
+        ),
         (PRESIGNED, "https://dsa-sor-data-dumps.s3.eu-central-1.amazonaws.com/sor-global-2026-11-28-full.zip"),
         ("https://x.org/a?Signature=abc&Expires=1&Key-Pair-Id=K", "https://x.org/a?Expires=1&Key-Pair-Id=K"),
         ("https://x.org/a?key=AIzaSy&q=censorship#top", "https://x.org/a?q=censorship#top"),
@@ -27,7 +31,7 @@ PRESIGNED = ("https://dsa-sor-data-dumps.s3.eu-central-1.amazonaws.com/sor-globa
         ("https://x.org/a?tag=1&tag=2&page=3", "https://x.org/a?tag=1&tag=2&page=3"),  # untouched
         ("https://x.org/2024/01/keyword-filtering/", "https://x.org/2024/01/keyword-filtering/"),
     ],
-)  # fmt: skip
+)
 def test_redact_url(url, expected):
     assert redact.redact_url(url) == expected
 
@@ -37,22 +41,31 @@ def test_extra_parameter_names_from_the_settings():
 
 
 def test_redact_headers_drops_credentials_and_redacts_location():
-    headers = Headers({"Set-Cookie": ["session=c00kie; HttpOnly", "other=1"], "Authorization": "Bearer b3arer",
-                       "Location": "/notices/search.json?page=2&authentication_token=s3cr3t",
-                       "Content-Type": "application/json", "X-Authentication-Token": "t0ken"})  # fmt: skip
+    headers = Headers(
+        {
+            "Set-Cookie": ["session=c00kie; HttpOnly", "other=1"],
+            "Authorization": "Bearer b3arer",
+            "Location": "/notices/search.json?page=2&authentication_token=s3cr3t",
+            "Content-Type": "application/json",
+            "X-Authentication-Token": "t0ken",
+        }
+    )
     pairs = redact.redact_headers(headers)
-    assert pairs == [("Location", "/notices/search.json?page=2"),
-                     ("Content-Type", "application/json")]  # fmt: skip
+    assert pairs == [("Location", "/notices/search.json?page=2"), ("Content-Type", "application/json")]
     assert redact.redact_headers([("X-Api-Key", "k"), ("Accept", "*/*")], drop=["accept"]) == []
 
 
 def test_redact_text_of_log_lines_and_request_lines():
-    line = ("Redirecting (302) to <GET https://127.0.0.1:8000/notices/search.json?page=1&authentication_token=s3cr3t> "
-            "from <GET https://127.0.0.1:8000/notices/search.json?page=1>")
+    line = (
+        "Redirecting (302) to <GET https://127.0.0.1:8000/notices/search.json?page=1&authentication_token=s3cr3t> "
+        "from <GET https://127.0.0.1:8000/notices/search.json?page=1>"
+    )
     assert "s3cr3t" not in redact.redact_text(line)
     # a URL loses its credential parameters whole, names included (no X-Amz- left to find)
-    assert redact.redact_text(line) == ("Redirecting (302) to <GET https://127.0.0.1:8000/notices/search.json?page=1> "
-                                        "from <GET https://127.0.0.1:8000/notices/search.json?page=1>")
+    assert redact.redact_text(line) == (
+        "Redirecting (302) to <GET https://127.0.0.1:8000/notices/search.json?page=1> "
+        "from <GET https://127.0.0.1:8000/notices/search.json?page=1>"
+    )
     assert redact.redact_text("GET /a?X-Amz-Signature=abc&b=1 HTTP/1.1") == "GET /a?b=1 HTTP/1.1"
     assert redact.redact_text("token=abc; next") == "token=REDACTED; next"  # outside a URL: the value goes
     assert redact.redact_text("Authorization: Bearer b3arer\nAccept: */*") == "Authorization: REDACTED\nAccept: */*"
@@ -79,17 +92,33 @@ def test_secret_values_of_an_exchange_are_redacted_from_bodies():
     from modwatch.redact import redact_payload, secret_values
 
     values = secret_values(
-        ["https://lumendatabase.org/notices/search.json?page=2&authentication_token=url-token-91c4aa&q=x",
-         "https://bucket.s3.amazonaws.com/d.zip?X-Amz-Date=20261129T101500Z&X-Amz-Signature=f00dfeedf00d"],
-        [("X-Authentication-Token", "lumen-token-5d2e8b"), ("Cookie", "session=cookie-3b7aa; lang=vi"),
-         ("Set-Cookie", "sid=set-cookie-99x; HttpOnly"), ("Authorization", "Bearer bearer-77abc"),
-         ("Accept", "application/json")])  # fmt: skip
-    assert values == {"url-token-91c4aa", "f00dfeedf00d", "lumen-token-5d2e8b", "cookie-3b7aa", "set-cookie-99x",
-                      "bearer-77abc", "Bearer bearer-77abc"}  # no X-Amz-Date (no secret); "vi": too short
+        [
+            "https://lumendatabase.org/notices/search.json?page=2&authentication_token=url-token-91c4aa&q=x",
+            "https://bucket.s3.amazonaws.com/d.zip?X-Amz-Date=20261129T101500Z&X-Amz-Signature=f00dfeedf00d",
+        ],
+        [
+            ("X-Authentication-Token", "lumen-token-5d2e8b"),
+            ("Cookie", "session=cookie-3b7aa; lang=vi"),
+            ("Set-Cookie", "sid=set-cookie-99x; HttpOnly"),
+            ("Authorization", "Bearer bearer-77abc"),
+            ("Accept", "application/json"),
+        ],
+    )
+    assert values == {
+        "url-token-91c4aa",
+        "f00dfeedf00d",
+        "lumen-token-5d2e8b",
+        "cookie-3b7aa",
+        "set-cookie-99x",
+        "bearer-77abc",
+        "Bearer bearer-77abc",
+    }  # no X-Amz-Date (no secret); "vi": too short
     body = b'{"meta": {"echo": "lumen-token-5d2e8b", "next": "?authentication_token=url-token-91c4aa"}}'
     expected = b'{"meta": {"echo": "REDACTED", "next": "?authentication_token=REDACTED"}}'
     assert redact_payload(body, [("Content-Type", "application/json")], values) == (
-        expected, [("Content-Type", "application/json")])
+        expected,
+        [("Content-Type", "application/json")],
+    )
     packed = gzip.compress(body)
     headers = [("Content-Encoding", "gzip"), ("Content-Length", str(len(packed))), ("ETag", '"p2"')]
     assert redact_payload(packed, headers, values) == (expected, [("ETag", '"p2"')])  # recorded inflated
@@ -106,15 +135,21 @@ def test_an_echoed_secret_is_redacted_from_a_body_in_any_content_encoding_scrapy
 
     from modwatch.redact import redact_payload
 
-    pack = {"br": brotli.compress, "zstd": zstd.compress, "gzip": lambda data: zlib.compress(data, wbits=31),
-            "deflate": zlib.compress}
+    pack = {
+        "br": brotli.compress,
+        "zstd": zstd.compress,
+        "gzip": lambda data: zlib.compress(data, wbits=31),
+        "deflate": zlib.compress,
+    }
     body = b'{"echo": "lumen-token-5d2e8b", "notices": [1, 2]}'
     packed = body
     for name in encoding.split(", "):
         packed = pack[name](packed)
     headers = [("Content-Encoding", encoding), ("Content-Length", str(len(packed))), ("Content-Type", "text/json")]
     assert redact_payload(packed, headers, {"lumen-token-5d2e8b"}) == (
-        b'{"echo": "REDACTED", "notices": [1, 2]}', [("Content-Type", "text/json")])
+        b'{"echo": "REDACTED", "notices": [1, 2]}',
+        [("Content-Type", "text/json")],
+    )
     assert redact_payload(packed, headers, {"other-secret-1"}) == (packed, headers)  # nothing to hide: as sent
 
 
@@ -123,6 +158,8 @@ def test_a_damaged_or_unknown_encoding_is_redacted_as_it_is():
 
     headers = [("Content-Encoding", "br")]
     assert redact_payload(b"not brotli lumen-token-5d2e8b", headers, {"lumen-token-5d2e8b"}) == (
-        b"not brotli REDACTED", headers)
+        b"not brotli REDACTED",
+        headers,
+    )
     headers = [("Content-Encoding", "compress")]
     assert redact_payload(b"lumen-token-5d2e8b", headers, {"lumen-token-5d2e8b"}) == (b"REDACTED", headers)

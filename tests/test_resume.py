@@ -22,14 +22,31 @@ import db
 from tests.helpers import ROOT, WIKIMEDIA_PAGE, PageHandler, crawl_env, local_server, modwatch, wait_for
 
 REAL_PAGE = WIKIMEDIA_PAGE
-REAL_URL = (b"https://wikimediafoundation.org/news/2020/01/15/"
-            b"access-to-wikipedia-restored-in-turkey-after-more-than-two-and-a-half-years/")
+REAL_URL = (
+    b"https://wikimediafoundation.org/news/2020/01/15/"
+    b"access-to-wikipedia-restored-in-turkey-after-more-than-two-and-a-half-years/"
+)
 REAL_TITLE = b"Access to Wikipedia restored in Turkey after more than two and a half years"
 PAGES = 16
 DELAY = 0.2  # seconds per article page
 
-COMPARED = ("url", "source", "title", "published_at", "published_at_raw", "modified_at", "section", "image_url",
-            "body", "language", "fetched_url", "http_status", "body_sha256", "content_sha256", "discovered_via")
+COMPARED = (
+    "url",
+    "source",
+    "title",
+    "published_at",
+    "published_at_raw",
+    "modified_at",
+    "section",
+    "image_url",
+    "body",
+    "language",
+    "fetched_url",
+    "http_status",
+    "body_sha256",
+    "content_sha256",
+    "discovered_via",
+)
 
 
 class SlowSite(PageHandler):
@@ -66,20 +83,50 @@ class Workspace:
         self.sites_file = folder / "sites.yaml"
         self.sites_file.write_text(
             f"sites:\n  - key: local\n    base_url: {site_url}\n    language: en\n    discovery: [listing]\n"
-            f"    listings: [news/]\n    article_url_pattern: '^/news/\\d+/$'\n", encoding="utf-8")
+            f"    listings: [news/]\n    article_url_pattern: '^/news/\\d+/$'\n",
+            encoding="utf-8",
+        )
         self.env = crawl_env(folder, MODWATCH_DB=self.db, MODWATCH_SITES_FILE=self.sites_file)
-        self.settings = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s",
-                         "CONCURRENT_REQUESTS_PER_DOMAIN=1", "-s", "CONCURRENT_REQUESTS=1", "-s",
-                         "TELNETCONSOLE_ENABLED=False"]  # fmt: skip
+        self.settings = [
+            "-s",
+            "DOWNLOAD_DELAY=0",
+            "-s",
+            "AUTOTHROTTLE_ENABLED=False",
+            "-s",
+            "CONCURRENT_REQUESTS_PER_DOMAIN=1",
+            "-s",
+            "CONCURRENT_REQUESTS=1",
+            "-s",
+            "TELNETCONSOLE_ENABLED=False",
+        ]
 
     def start_scrapy(self) -> subprocess.Popen:
-        command = [sys.executable, "-m", "scrapy", "crawl", "news", "-s", f"JOBDIR={self.jobs / 'news'}",
-                   "-s", f"LOG_FILE={self.folder / 'interrupted.log'}", *self.settings]  # fmt: skip
+        command = [
+            sys.executable,
+            "-m",
+            "scrapy",
+            "crawl",
+            "news",
+            "-s",
+            f"JOBDIR={self.jobs / 'news'}",
+            "-s",
+            f"LOG_FILE={self.folder / 'interrupted.log'}",
+            *self.settings,
+        ]
         return subprocess.Popen(command, cwd=ROOT, env=self.env, start_new_session=True)
 
     def crawl_command(self) -> subprocess.CompletedProcess:
-        command = modwatch("crawl", "news", "--db", self.db, "--jobs-dir", self.jobs, "--logs-dir",
-                           self.folder / "logs", *self.settings)  # fmt: skip
+        command = modwatch(
+            "crawl",
+            "news",
+            "--db",
+            self.db,
+            "--jobs-dir",
+            self.jobs,
+            "--logs-dir",
+            self.folder / "logs",
+            *self.settings,
+        )
         return subprocess.run(command, cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=180)
 
     def article_count(self) -> int:
@@ -96,11 +143,17 @@ class Workspace:
         database = db.connect(self.db)
         columns = ", ".join(COMPARED)
         articles = [tuple(r) for r in database.execute(f"select {columns} from articles order by url")]
-        authors = [tuple(r) for r in database.execute(
-            "select a.url, au.name, aa.position from article_authors aa join articles a on a.id = aa.article_id "
-            "join authors au on au.id = aa.author_id order by 1, 3")]  # fmt: skip
-        counts = {t: database.execute(f"select count(*) from {t}").fetchone()[0]
-                  for t in ("articles", "authors", "article_versions", "rejects", "tags", "article_tags")}
+        authors = [
+            tuple(r)
+            for r in database.execute(
+                "select a.url, au.name, aa.position from article_authors aa join articles a on a.id = aa.article_id "
+                "join authors au on au.id = aa.author_id order by 1, 3"
+            )
+        ]
+        counts = {
+            t: database.execute(f"select count(*) from {t}").fetchone()[0]
+            for t in ("articles", "authors", "article_versions", "rejects", "tags", "article_tags")
+        }
         database.close()
         return {"articles": articles, "authors": authors, "counts": counts}
 
@@ -181,10 +234,20 @@ def test_sigkill_then_resume_equals_an_uninterrupted_crawl(site, reference, tmp_
 def test_sigterm_to_the_crawl_command_stops_the_spider_cleanly_for_the_next_crawl(site, reference, tmp_path):
     """What systemd (``KillMode=mixed``) does on stop: SIGTERM to the crawl command only."""
     workspace = Workspace(tmp_path, site)
-    command = modwatch("crawl", "news", "--db", workspace.db, "--jobs-dir", workspace.jobs, "--logs-dir",
-                       tmp_path / "logs", *workspace.settings)  # fmt: skip
-    process = subprocess.Popen(command, cwd=ROOT, env=workspace.env, stdout=subprocess.PIPE, text=True,
-                               start_new_session=True)  # fmt: skip
+    command = modwatch(
+        "crawl",
+        "news",
+        "--db",
+        workspace.db,
+        "--jobs-dir",
+        workspace.jobs,
+        "--logs-dir",
+        tmp_path / "logs",
+        *workspace.settings,
+    )
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=workspace.env, stdout=subprocess.PIPE, text=True, start_new_session=True
+    )
     wait_until_stored(workspace, process, 4)
     process.send_signal(signal.SIGTERM)
     output, _ = process.communicate(timeout=60)

@@ -22,10 +22,12 @@ NEW = (FIXTURES / "transparency" / "google_2026" / "google-government-removal-re
 
 
 def crawl(tmp_path, *arguments, **env):
-    command = modwatch("crawl", "--db", tmp_path / "m.db", "--logs-dir", tmp_path / "logs", "--jobs-dir",
-                       tmp_path / "jobs", *arguments)  # fmt: skip
-    return subprocess.run(command, cwd=ROOT, env=crawl_env(tmp_path, **env), capture_output=True, text=True,
-                          timeout=300)
+    command = modwatch(
+        "crawl", "--db", tmp_path / "m.db", "--logs-dir", tmp_path / "logs", "--jobs-dir", tmp_path / "jobs", *arguments
+    )
+    return subprocess.run(
+        command, cwd=ROOT, env=crawl_env(tmp_path, **env), capture_output=True, text=True, timeout=300
+    )
 
 
 def status_row(tmp_path, source):
@@ -78,13 +80,24 @@ def test_a_drifted_header_fails_the_crawl_and_keeps_the_current_rows(tmp_path):
     assert first.returncode == (1 if stale else 0), first.stdout + first.stderr
     if stale:
         assert "google_removals: source google_removals stale: newest period ends 2025-06-30" in first.stdout
-        tolerated = crawl(tmp_path, "google_removals", "--allow-stale", "google_removals",
-                          "-a", f"google_removals:urls={good.as_uri()}")
+        tolerated = crawl(
+            tmp_path,
+            "google_removals",
+            "--allow-stale",
+            "google_removals",
+            "-a",
+            f"google_removals:urls={good.as_uri()}",
+        )
         assert tolerated.returncode == 0, tolerated.stdout + tolerated.stderr  # still reported, not failing
         assert "google_removals: source google_removals stale: " in tolerated.stdout
-    drifted = zip_file(tmp_path / "drifted.zip", {
-        "google-government-removals/google-government-removal-requests.csv":
-            NEW.replace(b"number_of_requests", b"request_count", 1)})
+    drifted = zip_file(
+        tmp_path / "drifted.zip",
+        {
+            "google-government-removals/google-government-removal-requests.csv": NEW.replace(
+                b"number_of_requests", b"request_count", 1
+            )
+        },
+    )
     result = crawl(tmp_path, "google_removals", "-a", f"google_removals:urls={drifted.as_uri()}")
     assert result.returncode == 1, result.stdout + result.stderr
     assert "google_removals: source google_removals drifted: " in result.stdout
@@ -95,35 +108,67 @@ def test_a_drifted_header_fails_the_crawl_and_keeps_the_current_rows(tmp_path):
     assert row["newest_period"] == "2025-06-30" and row["rows"] == 270  # the previous data, still current
     database = db.connect(tmp_path / "m.db")
     try:
-        assert database.execute("select requests from removal_requests_by_country_period "
-                                "where country = 'VN' and period_end = '2023-12-31'").fetchone() == (787,)
+        assert database.execute(
+            "select requests from removal_requests_by_country_period where country = 'VN' and period_end = '2023-12-31'"
+        ).fetchone() == (787,)
     finally:
         database.close()
 
 
-@pytest.mark.parametrize(("newest", "at", "expected"), [
-    ("2025-12-31", "2026-12-07T00:00:00Z", None),
-    ("2025-06-30", "2026-12-07T00:00:00Z",
-     "newest period ends 2025-06-30, 525 days before 2026-12-07 (more than 400): "
-     "the source stopped advancing or the copy is old"),
-    (None, "2026-12-07T00:00:00Z", None),
-])
+@pytest.mark.parametrize(
+    ("newest", "at", "expected"),
+    [
+        ("2025-12-31", "2026-12-07T00:00:00Z", None),
+        (
+            "2025-06-30",
+            "2026-12-07T00:00:00Z",
+            "newest period ends 2025-06-30, 525 days before 2026-12-07 (more than 400): "
+            "the source stopped advancing or the copy is old",
+        ),
+        (None, "2026-12-07T00:00:00Z", None),
+    ],
+)
 def test_staleness(newest, at, expected):
     assert source_status.staleness(newest, at) == expected
 
 
 def test_worst_event_of_a_crawl_run_wins(memory_db):
-    source_status.record(memory_db, "meta_restrictions/2018-H2", state="drifted", reason="unknown header in a.csv",
-                         crawl_run_id=5, at="2026-12-07T00:00:00Z")
-    source_status.record(memory_db, "meta_restrictions/2019-H1", state="failed", reason="b.csv quarantined",
-                         crawl_run_id=5, dataset_id=31, at="2026-12-07T00:00:00Z")
-    row = source_status.record(memory_db, "meta_restrictions/2023-H2", state="ok", reason=None, crawl_run_id=5,
-                               dataset_id=32, at="2026-12-07T00:00:01Z")
+    source_status.record(
+        memory_db,
+        "meta_restrictions/2018-H2",
+        state="drifted",
+        reason="unknown header in a.csv",
+        crawl_run_id=5,
+        at="2026-12-07T00:00:00Z",
+    )
+    source_status.record(
+        memory_db,
+        "meta_restrictions/2019-H1",
+        state="failed",
+        reason="b.csv quarantined",
+        crawl_run_id=5,
+        dataset_id=31,
+        at="2026-12-07T00:00:00Z",
+    )
+    row = source_status.record(
+        memory_db,
+        "meta_restrictions/2023-H2",
+        state="ok",
+        reason=None,
+        crawl_run_id=5,
+        dataset_id=32,
+        at="2026-12-07T00:00:01Z",
+    )
     # the row names the dataset its reason is about, not the later one that loaded fine
     assert (row["source"], row["state"], row["reason"], row["dataset_id"]) == (
-        "meta_restrictions", "failed", "b.csv quarantined", 31)
-    row = source_status.record(memory_db, "meta_restrictions", state="ok", reason=None, crawl_run_id=6,
-                               at="2026-12-08T00:00:00Z")
+        "meta_restrictions",
+        "failed",
+        "b.csv quarantined",
+        31,
+    )
+    row = source_status.record(
+        memory_db, "meta_restrictions", state="ok", reason=None, crawl_run_id=6, at="2026-12-08T00:00:00Z"
+    )
     assert (row["state"], row["reason"], row["last_success"]) == ("ok", None, "2026-12-08T00:00:00Z")
     with pytest.raises(ValueError, match="not a source state: 'fine'"):
         source_status.record(memory_db, "x", state="fine", reason=None)
@@ -141,11 +186,29 @@ def test_a_healthy_news_crawl_records_ok_with_the_newest_day(tmp_path):
 
 def test_a_file_not_made_current_for_another_reason_is_a_failed_source(memory_db):
     """Any load outcome but loaded/unchanged (a file held back as implausible, say) keeps the previous data."""
-    dataset_id = memory_db["datasets"].insert({"source": "x_removals", "url": "https://x.test/a.csv", "status": "failed",
-                                               "is_current": 0, "error": "requests jumped 40-fold"}).last_pk
+    dataset_id = (
+        memory_db["datasets"]
+        .insert(
+            {
+                "source": "x_removals",
+                "url": "https://x.test/a.csv",
+                "status": "failed",
+                "is_current": 0,
+                "error": "requests jumped 40-fold",
+            }
+        )
+        .last_pk
+    )
     row = source_status.record_dataset(
-        memory_db, source="x_removals", result={"dataset_id": dataset_id, "status": "held back", "rows_rejected": 0},
-        copy_kind="platform", layouts_known=("x-two-tables",), crawl_run_id=9, at="2026-12-07T00:00:00Z")
+        memory_db,
+        source="x_removals",
+        result={"dataset_id": dataset_id, "status": "held back", "rows_rejected": 0},
+        copy_kind="platform",
+        layouts_known=("x-two-tables",),
+        crawl_run_id=9,
+        at="2026-12-07T00:00:00Z",
+    )
     assert (row["state"], row["reason"]) == (
-        "failed", "https://x.test/a.csv not made current (held back: requests jumped 40-fold); "
-                  "the previous data stays current")
+        "failed",
+        "https://x.test/a.csv not made current (held back: requests jumped 40-fold); the previous data stays current",
+    )

@@ -41,8 +41,12 @@ def looked_up_binaries() -> set[str]:
 def test_the_install_step_names_every_binary_the_suite_looks_up():
     looked_up = looked_up_binaries()
     assert looked_up == {"chromium", "chromedriver", "redis-server", "sqlite3"}
-    assert listed_packages() == {"chromium": "chromium", "chromedriver": "chromium-driver",
-                                 "redis-server": "redis-server", "sqlite3": "sqlite3"}
+    assert listed_packages() == {
+        "chromium": "chromium",
+        "chromedriver": "chromium-driver",
+        "redis-server": "redis-server",
+        "sqlite3": "sqlite3",
+    }
 
 
 def test_make_test_and_make_demo_run_the_install_step_and_ci_runs_make_test():
@@ -50,8 +54,11 @@ def test_make_test_and_make_demo_run_the_install_step_and_ci_runs_make_test():
     assert re.search(r"^system-deps:\n\t@sh scripts/system-deps$", makefile, re.M)
     assert re.search(r"^test: system-deps install$", makefile, re.M)
     assert re.search(r"^demo: system-deps install$", makefile, re.M)
-    commands = [line for line in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
-                if line.strip() and not line.startswith(("#", "set ", "cd "))]
+    commands = [
+        line
+        for line in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith(("#", "set ", "cd "))
+    ]
     assert commands == ["make test"]
 
 
@@ -76,7 +83,8 @@ def test_not_root_and_nothing_installed_names_the_packages_in_one_line_and_fails
     result = run_script(path)
     assert result.returncode == 1 and result.stdout == ""
     assert result.stderr.splitlines() == [
-        f"missing system packages: {EVERY_PACKAGE} (install them as root: apt-get install {EVERY_PACKAGE})"]
+        f"missing system packages: {EVERY_PACKAGE} (install them as root: apt-get install {EVERY_PACKAGE})"
+    ]
     assert not log.exists()
 
 
@@ -92,7 +100,9 @@ def test_root_updates_then_installs_every_missing_package(tmp_path):
     result = run_script(path)
     assert result.returncode == 0, result.stderr
     assert log.read_text().splitlines() == [
-        "update -qq", "install -y -qq --no-install-recommends chromium chromium-driver redis-server"]
+        "update -qq",
+        "install -y -qq --no-install-recommends chromium chromium-driver redis-server",
+    ]
 
 
 def test_nothing_missing_installs_nothing_and_says_nothing(tmp_path):
@@ -108,8 +118,14 @@ def test_make_stops_before_running_when_packages_are_missing(tmp_path, target):
     path, _ = fake_path(tmp_path, uid=1000)
     (Path(path) / "make").symlink_to(shutil.which("make"))
     (Path(path) / "sh").symlink_to("/bin/sh")  # every machine has a shell; nothing else is on PATH
-    result = subprocess.run(["make", "-s", target, "PYTHON=/nonexistent/python"], cwd=ROOT, env={"PATH": path},
-                            capture_output=True, text=True, timeout=60)  # fmt: skip
+    result = subprocess.run(
+        ["make", "-s", target, "PYTHON=/nonexistent/python"],
+        cwd=ROOT,
+        env={"PATH": path},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode != 0
     assert f"missing system packages: {EVERY_PACKAGE}" in result.stderr
     assert "nonexistent" not in result.stdout + result.stderr  # the install step never started

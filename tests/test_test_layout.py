@@ -27,8 +27,10 @@ def test_no_fixture_file_is_a_byte_copy_of_another_or_of_a_demo_file():
 
 
 def test_report_file_finds_the_one_copy():
-    assert report_file("google-government-removals.zip") == DEMO_FILES / "storage.googleapis.com" / \
-        "google-government-removals.zip"  # fmt: skip
+    assert (
+        report_file("google-government-removals.zip")
+        == DEMO_FILES / "storage.googleapis.com" / "google-government-removals.zip"
+    )
     assert report_file("GRFCR_map_2022_H1.derived.csv") == FIXTURES / "transparency" / "GRFCR_map_2022_H1.derived.csv"
     with pytest.raises(FileNotFoundError, match="Content_Restrictions_2099_H1.csv"):
         report_file("Content_Restrictions_2099_H1.csv")
@@ -38,11 +40,17 @@ def imported_test_modules(path) -> list[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     names = [node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module]
     names += [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names]
-    return [name for name in names
-            if name.startswith("tests.") and name.rpartition(".")[2].startswith(("test_", "conftest"))]
+    return [
+        name
+        for name in names
+        if name.startswith("tests.") and name.rpartition(".")[2].startswith(("test_", "conftest"))
+    ]
 
 
 def test_no_test_module_imports_another_test_module_or_a_conftest():
-    offenders = {str(path.relative_to(ROOT)): imported_test_modules(path)
-                 for path in (ROOT / "tests").rglob("*.py") if "fixtures" not in path.parts}  # fmt: skip
+    offenders = {
+        str(path.relative_to(ROOT)): imported_test_modules(path)
+        for path in (ROOT / "tests").rglob("*.py")
+        if "fixtures" not in path.parts
+    }
     assert {path: names for path, names in offenders.items() if names} == {}

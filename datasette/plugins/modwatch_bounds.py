@@ -133,9 +133,10 @@ def _client_error(request, exception) -> tuple[int, str] | None:
     """``(status, message)`` for an exception Datasette would answer with a 500, else None."""
     if isinstance(exception, (ResultTooLarge, MemoryError)):
         return 400, (
-            str(exception) if isinstance(exception, ResultTooLarge)
+            str(exception)
+            if isinstance(exception, ResultTooLarge)
             else "this query needs more memory than the site allows: select fewer rows or columns"
-        )  # fmt: skip
+        )
     if isinstance(exception, DatasetteError):
         if exception.status < 500:
             return None
@@ -157,7 +158,9 @@ def handle_exception(datasette, request, exception):
     status, message = error
     title = "Server error" if status >= 500 else ("Not found" if status == 404 else "Bad request")
     # Datasette's own page (template, JSON shape), with the status and message chosen here
-    return default_error_handler.handle_exception(datasette, request, DatasetteError(message, title=title, status=status))
+    return default_error_handler.handle_exception(
+        datasette, request, DatasetteError(message, title=title, status=status)
+    )
 
 
 async def _method_not_allowed(scope, send) -> None:

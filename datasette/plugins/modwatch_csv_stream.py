@@ -59,9 +59,11 @@ def _cell_sql(column: str) -> str:
     holds a quote, a comma or a line end. ``instr`` is the cheapest test SQLite has (a ``glob``
     character class costs 40 % more CPU)."""
     c = escape_sqlite(column)
-    return (f"case when instr({c}, '\"') then '\"' || replace({c}, '\"', '\"\"') || '\"' "
-            f"when instr({c}, ',') or instr({c}, char(10)) or instr({c}, char(13)) then '\"' || {c} || '\"' "
-            f"else coalesce({c}, '') end")
+    return (
+        f"case when instr({c}, '\"') then '\"' || replace({c}, '\"', '\"\"') || '\"' "
+        f"when instr({c}, ',') or instr({c}, char(10)) or instr({c}, char(13)) then '\"' || {c} || '\"' "
+        f"else coalesce({c}, '') end"
+    )
 
 
 def _text_affinity(declared: str) -> bool:
@@ -90,10 +92,11 @@ def line_sql(columns: list[str], types: list[str] | None = None) -> str:
     One ``printf`` per 100 cells: ``||`` between 40 cells copies the growing line 40 times
     (~35 % more CPU for the DSA statements)."""
     types = types or [""] * len(columns)
-    groups = [columns[i:i + PRINTF_CELLS] for i in range(0, len(columns), PRINTF_CELLS)]
+    groups = [columns[i : i + PRINTF_CELLS] for i in range(0, len(columns), PRINTF_CELLS)]
     line = " || ',' || ".join(
         f"printf('{','.join(['%s'] * len(group))}', {', '.join(_cell_sql(column) for column in group)})"
-        for group in groups)
+        for group in groups
+    )
     odd = " or ".join(_odd_sql(column, _text_affinity(kind)) for column, kind in zip(columns, types))
     return f"cast(case when {odd} then null else {line} || char(13, 10) end as blob)"
 
@@ -104,7 +107,7 @@ async def _plan(datasette, scope) -> dict | None:
     path = scope.get("path", "")
     if not path.startswith(base) or not path.endswith(".csv"):
         return None
-    parts = path[len(base):-len(".csv")].split("/")
+    parts = path[len(base) : -len(".csv")].split("/")
     if len(parts) != 2:
         return None
     database_name, table = tilde_decode(parts[0]), tilde_decode(parts[1])
@@ -143,14 +146,27 @@ async def _plan(datasette, scope) -> dict | None:
     lines = len(columns) > 1  # one cell alone: csv.writer's own rules
     values = ", ".join(escape_sqlite(c) for c in columns)
     keys = ", ".join(escape_sqlite(pk) for pk in pks)
-    sql = (f"select {line_sql(columns, types) + ', ' + keys if lines else values} from {escape_sqlite(table)}"
-           f"{' where ' + ' and '.join(where) if where else ''} order by {order}")
-    again = (f"select {values} from {escape_sqlite(table)} where "
-             + " and ".join(f"{escape_sqlite(pk)} = ?" for pk in pks))
-    return {"database": database, "sql": sql, "params": params, "columns": columns, "table": table,
-            "lines": lines, "again": again, "datasette": datasette, "request": Request(scope, None),
-            "keys": await database.primary_keys(table),
-            "header": args.get("_header") != "off", "download": bool(args.get("_dl"))}
+    sql = (
+        f"select {line_sql(columns, types) + ', ' + keys if lines else values} from {escape_sqlite(table)}"
+        f"{' where ' + ' and '.join(where) if where else ''} order by {order}"
+    )
+    again = f"select {values} from {escape_sqlite(table)} where " + " and ".join(
+        f"{escape_sqlite(pk)} = ?" for pk in pks
+    )
+    return {
+        "database": database,
+        "sql": sql,
+        "params": params,
+        "columns": columns,
+        "table": table,
+        "lines": lines,
+        "again": again,
+        "datasette": datasette,
+        "request": Request(scope, None),
+        "keys": await database.primary_keys(table),
+        "header": args.get("_header") != "off",
+        "download": bool(args.get("_dl")),
+    }
 
 
 def _first_rows(conn, sql: str, params: dict, limit_ms: int):
@@ -180,8 +196,11 @@ def _csv_bytes(conn, plan: dict, rows, header=None) -> bytes:
         parts.extend(lines)
     else:
         for row, line in zip(rows, lines):
-            parts.append(line if line is not None else _writer_bytes(
-                [_blob_links(plan, conn.execute(plan["again"], row[1:]).fetchone())]))
+            parts.append(
+                line
+                if line is not None
+                else _writer_bytes([_blob_links(plan, conn.execute(plan["again"], row[1:]).fetchone())])
+            )
     return b"".join(parts)
 
 
@@ -198,9 +217,12 @@ def _blob_links(plan: dict, values) -> list:
     datasette, request, keys = plan["datasette"], plan["request"], plan["keys"]
     row = dict(zip(plan["columns"], values))
     path = path_from_row_pks({**row, "rowid": row.get("rowid")}, keys, not keys)
-    return [datasette.absolute_url(request, datasette.urls.row_blob(plan["database"].name, plan["table"], path,
-                                                                     column))
-            if isinstance(value, bytes) else value for column, value in zip(plan["columns"], values)]
+    return [
+        datasette.absolute_url(request, datasette.urls.row_blob(plan["database"].name, plan["table"], path, column))
+        if isinstance(value, bytes)
+        else value
+        for column, value in zip(plan["columns"], values)
+    ]
 
 
 def _next_chunk(conn, plan: dict, cursor) -> tuple[list, bytes]:
@@ -212,14 +234,22 @@ async def _stream(datasette, plan: dict, send) -> None:
     conn = plan["database"].connect()
     try:
         try:
-            cursor, rows = await asyncio.to_thread(_first_rows, conn, plan["sql"], plan["params"],
-                                                   datasette.setting("sql_time_limit_ms"))
+            cursor, rows = await asyncio.to_thread(
+                _first_rows, conn, plan["sql"], plan["params"], datasette.setting("sql_time_limit_ms")
+            )
         except _TooSlow:
-            body = (f"The rows of this CSV did not start within the SQL time limit "
-                    f"({datasette.setting('sql_time_limit_ms')} ms): filter on an indexed column "
-                    "or sort by one.\n").encode()
-            await send({"type": "http.response.start", "status": 400,
-                        "headers": [(b"content-type", b"text/plain; charset=utf-8")]})
+            body = (
+                f"The rows of this CSV did not start within the SQL time limit "
+                f"({datasette.setting('sql_time_limit_ms')} ms): filter on an indexed column "
+                "or sort by one.\n"
+            ).encode()
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 400,
+                    "headers": [(b"content-type", b"text/plain; charset=utf-8")],
+                }
+            )
             await send({"type": "http.response.body", "body": body})
             return
         headers = [(b"content-type", b"text/csv; charset=utf-8" if plan["download"] else b"text/plain; charset=utf-8")]

@@ -65,7 +65,7 @@ async def _search_is_valid(datasette, path: str, query: str) -> bool:
     if not query.strip():
         return False
     base = datasette.setting("base_url") or "/"
-    parts = path[len(base):].split("/")
+    parts = path[len(base) :].split("/")
     if len(parts) != 2:
         return True
     table = parts[1]
@@ -79,6 +79,7 @@ async def _search_is_valid(datasette, path: str, query: str) -> bool:
     fts_table = table_meta.get("fts_table") or await database.fts_table(table)
     if not fts_table:
         return True
+
     def probe(conn) -> bool:
         try:
             conn.execute(f"select rowid from [{fts_table}] where [{fts_table}] match ? limit 1", [query]).fetchall()

@@ -57,8 +57,10 @@ async def tie_broken(database: Database, sql: str) -> str:
     if order is not None and (order == tie or order.endswith(", " + tie)):
         return sql  # already broken: Datasette's own pages 2+
     order = f"{order}, {tie}" if order else tie
-    return (f"select {match['columns']} from {match['table']} {match['where'] or ''}order by {order} "
-            f"limit {match['limit']}{match['offset'] or ''}")
+    return (
+        f"select {match['columns']} from {match['table']} {match['where'] or ''}order by {order} "
+        f"limit {match['limit']}{match['offset'] or ''}"
+    )
 
 
 def _patch() -> None:

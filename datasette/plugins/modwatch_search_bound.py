@@ -38,7 +38,9 @@ _bounds: contextvars.ContextVar[dict | None] = contextvars.ContextVar("modwatch_
 
 def _clauses(fts: str) -> list[str]:
     fts = escape_sqlite(fts)
-    return [f"rowid in (select rowid from {fts} where {fts} match {match})" for match in (":search", "escape_fts(:search)")]
+    return [
+        f"rowid in (select rowid from {fts} where {fts} match {match})" for match in (":search", "escape_fts(:search)")
+    ]
 
 
 def bounded(sql: str, bounds: dict) -> tuple[str, bool]:
@@ -78,7 +80,7 @@ async def _request_bounds(datasette, scope) -> dict | None:
     if b"_search" not in scope.get("query_string", b"") or path.endswith(".csv"):
         return None
     base = datasette.setting("base_url") or "/"
-    parts = path[len(base):].removesuffix(".json").split("/")
+    parts = path[len(base) :].removesuffix(".json").split("/")
     if len(parts) != 2 or tilde_decode(parts[0]) not in datasette.databases:
         return None
     database_name, table = tilde_decode(parts[0]), tilde_decode(parts[1])

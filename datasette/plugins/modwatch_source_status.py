@@ -25,7 +25,8 @@ async def status_html(datasette) -> str:
             continue
         result = await database.execute(
             "select source, state, reason, newest_period, copy_kind, last_attempt, last_success "
-            f"from source_status order by {_ORDER}")
+            f"from source_status order by {_ORDER}"
+        )
         rows = list(result.rows)
         if not rows:
             continue
@@ -34,15 +35,17 @@ async def status_html(datasette) -> str:
             link = datasette.urls.row(name, "source_status", escape(row["source"]))
             lines.append(
                 f'<tr class="source-{escape(row["state"])}"><td><a href="{link}">{escape(row["source"])}</a></td>'
-                f'<td><strong>{escape(row["state"])}</strong></td><td>{escape(row["reason"] or "")}</td>'
-                f'<td>{escape(row["newest_period"] or "")}</td><td>{escape(row["copy_kind"] or "")}</td>'
-                f'<td>{escape(row["last_attempt"] or "")}</td><td>{escape(row["last_success"] or "")}</td></tr>')
+                f"<td><strong>{escape(row['state'])}</strong></td><td>{escape(row['reason'] or '')}</td>"
+                f"<td>{escape(row['newest_period'] or '')}</td><td>{escape(row['copy_kind'] or '')}</td>"
+                f"<td>{escape(row['last_attempt'] or '')}</td><td>{escape(row['last_success'] or '')}</td></tr>"
+            )
         parts.append(
             f'<h2>Source health</h2><p>From <a href="{datasette.urls.table(name, "source_status")}">'
             f"source_status</a>: a source that is not <em>ok</em> kept its previous data.</p>"
             '<table class="rows-and-columns"><thead><tr><th>source</th><th>state</th><th>reason</th>'
             "<th>newest period</th><th>copy</th><th>last attempt</th><th>last success</th></tr></thead>"
-            f"<tbody>{''.join(lines)}</tbody></table>")
+            f"<tbody>{''.join(lines)}</tbody></table>"
+        )
     return f'<div id="modwatch-source-status">{"".join(parts)}</div>'
 
 

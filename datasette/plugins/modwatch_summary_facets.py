@@ -60,26 +60,47 @@ class SummaryFacet(ColumnFacet):
             column = config.get("column") or config.get("simple")
             summary_column = config.get("summary_column") or column
             where = f"where ({config['where']})" if config.get("where") else ""
-            sql = (f"select {escape_sqlite(summary_column)} as value, sum({escape_sqlite(config['count'])}) as count "
-                   f"from {escape_sqlite(config['summary_table'])} {where} group by 1 "
-                   f"having value is not null and value != '' order by count desc, value limit {size + 1}")
+            sql = (
+                f"select {escape_sqlite(summary_column)} as value, sum({escape_sqlite(config['count'])}) as count "
+                f"from {escape_sqlite(config['summary_table'])} {where} group by 1 "
+                f"having value is not null and value != '' order by count desc, value limit {size + 1}"
+            )
             try:
-                rows = (await self.ds.execute(self.database, sql, truncate=False,
-                                              custom_time_limit=self.ds.setting("facet_time_limit_ms"))).rows
+                rows = (
+                    await self.ds.execute(
+                        self.database, sql, truncate=False, custom_time_limit=self.ds.setting("facet_time_limit_ms")
+                    )
+                ).rows
             except QueryInterrupted:
                 timed_out.append(column)
                 continue
             values = []
             for row in rows[:size]:
                 selected = (column, str(row["value"])) in qs_pairs
-                toggle = (path_with_removed_args(self.request, {column: str(row["value"])}) if selected
-                          else path_with_added_args(self.request, {column: row["value"]}))
-                values.append({"value": row["value"], "label": row["value"], "count": row["count"],
-                               "toggle_url": self.ds.absolute_url(self.request, self.ds.urls.path(toggle)),
-                               "selected": selected})
-            results.append({"name": column, "type": self.type, "hideable": source != "metadata",
-                            "toggle_url": self.ds.urls.path(path_with_removed_args(self.request, {"_facet": column})),
-                            "results": values, "truncated": len(rows) > size})
+                toggle = (
+                    path_with_removed_args(self.request, {column: str(row["value"])})
+                    if selected
+                    else path_with_added_args(self.request, {column: row["value"]})
+                )
+                values.append(
+                    {
+                        "value": row["value"],
+                        "label": row["value"],
+                        "count": row["count"],
+                        "toggle_url": self.ds.absolute_url(self.request, self.ds.urls.path(toggle)),
+                        "selected": selected,
+                    }
+                )
+            results.append(
+                {
+                    "name": column,
+                    "type": self.type,
+                    "hideable": source != "metadata",
+                    "toggle_url": self.ds.urls.path(path_with_removed_args(self.request, {"_facet": column})),
+                    "results": values,
+                    "truncated": len(rows) > size,
+                }
+            )
         return results, timed_out
 
 
@@ -96,14 +117,20 @@ def _array_facet_sql(facet, column: str, config: dict, limit: int) -> str:
     items = escape_sqlite(config["items"])
     if _unfiltered(facet):
         where = f"where ({config['where']})" if config.get("where") else ""
-        counted = (f"select {escape_sqlite(config['summary_column'])} as set_id, sum({escape_sqlite(config['count'])}) "
-                   f"as n from {escape_sqlite(config['summary_table'])} {where} group by 1")
+        counted = (
+            f"select {escape_sqlite(config['summary_column'])} as set_id, sum({escape_sqlite(config['count'])}) "
+            f"as n from {escape_sqlite(config['summary_table'])} {where} group by 1"
+        )
     else:
-        counted = (f"select s.id as set_id, g.n from (select {escape_sqlite(column)} as v, count(*) as n "
-                   f"from ({facet.sql}) where {escape_sqlite(column)} is not null group by 1) g "
-                   f"join {escape_sqlite(config['value_sets'])} s on s.kind = {_literal(column)} and s.value = g.v")
-    return (f"select i.value as value, sum(c.n) as count from ({counted}) c join {items} i on i.set_id = c.set_id "
-            f"group by 1 order by count desc, value limit {limit}")
+        counted = (
+            f"select s.id as set_id, g.n from (select {escape_sqlite(column)} as v, count(*) as n "
+            f"from ({facet.sql}) where {escape_sqlite(column)} is not null group by 1) g "
+            f"join {escape_sqlite(config['value_sets'])} s on s.kind = {_literal(column)} and s.value = g.v"
+        )
+    return (
+        f"select i.value as value, sum(c.n) as count from ({counted}) c join {items} i on i.set_id = c.set_id "
+        f"group by 1 order by count desc, value limit {limit}"
+    )
 
 
 async def _set_array_facet_results(facet, sets: dict, configs: list) -> tuple[list, list]:
@@ -114,9 +141,15 @@ async def _set_array_facet_results(facet, sets: dict, configs: list) -> tuple[li
         config, source = source_and_config["config"], source_and_config["source"]
         column = config.get("column") or config["simple"]
         try:
-            rows = (await facet.ds.execute(facet.database, _array_facet_sql(facet, column, sets[column], size + 1),
-                                           facet.params, truncate=False,
-                                           custom_time_limit=facet.ds.setting("facet_time_limit_ms"))).rows
+            rows = (
+                await facet.ds.execute(
+                    facet.database,
+                    _array_facet_sql(facet, column, sets[column], size + 1),
+                    facet.params,
+                    truncate=False,
+                    custom_time_limit=facet.ds.setting("facet_time_limit_ms"),
+                )
+            ).rows
         except QueryInterrupted:
             timed_out.append(column)
             continue
@@ -125,13 +158,27 @@ async def _set_array_facet_results(facet, sets: dict, configs: list) -> tuple[li
             value = str(row["value"])
             selected = (f"{column}__arraycontains", value) in pairs
             toggle = (path_with_removed_args if selected else path_with_added_args)(
-                facet.request, {f"{column}__arraycontains": value})
-            values.append({"value": value, "label": value, "count": row["count"],
-                           "toggle_url": facet.ds.absolute_url(facet.request, toggle), "selected": selected})
-        results.append({"name": column, "type": facet.type, "results": values, "hideable": source != "metadata",
-                        "toggle_url": facet.ds.urls.path(path_with_removed_args(facet.request,
-                                                                                {"_facet_array": column})),
-                        "truncated": len(rows) > size})
+                facet.request, {f"{column}__arraycontains": value}
+            )
+            values.append(
+                {
+                    "value": value,
+                    "label": value,
+                    "count": row["count"],
+                    "toggle_url": facet.ds.absolute_url(facet.request, toggle),
+                    "selected": selected,
+                }
+            )
+        results.append(
+            {
+                "name": column,
+                "type": facet.type,
+                "results": values,
+                "hideable": source != "metadata",
+                "toggle_url": facet.ds.urls.path(path_with_removed_args(facet.request, {"_facet_array": column})),
+                "truncated": len(rows) > size,
+            }
+        )
     return results, timed_out
 
 

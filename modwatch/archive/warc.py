@@ -76,8 +76,9 @@ def redact_header_urls(headers: HeaderList, params: Iterable[str] = REDACT_PARAM
     return [(name, redact_url(value, params) if name.lower() in names else value) for name, value in headers]
 
 
-def redact_redirect(status: int, headers: HeaderList, body: bytes,
-                    params: Iterable[str] = REDACT_PARAMS) -> tuple[HeaderList, bytes]:
+def redact_redirect(
+    status: int, headers: HeaderList, body: bytes, params: Iterable[str] = REDACT_PARAMS
+) -> tuple[HeaderList, bytes]:
     """``(headers, body)`` of a response as recorded: URL headers redacted (:func:`redact_header_urls`);
     a redirect (3xx) whose ``Location`` lost secret parameters also loses its body (the "Redirecting
     to <url>" page web frameworks send repeats them), with its ``Content-Length`` and ``Content-Encoding``."""

@@ -36,26 +36,53 @@ from modwatch.extract.language import detect_language, normalise_language
 from modwatch.extract.text import extract_body, to_tree
 
 #: schema.org types that describe an article
-ARTICLE_TYPES = frozenset({
-    "Article", "NewsArticle", "BlogPosting", "ReportageNewsArticle", "AnalysisNewsArticle",
-    "OpinionNewsArticle", "BackgroundNewsArticle", "ReviewNewsArticle", "Report", "ScholarlyArticle",
-    "TechArticle", "SocialMediaPosting", "LiveBlogPosting", "WebPage",
-})
+ARTICLE_TYPES = frozenset(
+    {
+        "Article",
+        "NewsArticle",
+        "BlogPosting",
+        "ReportageNewsArticle",
+        "AnalysisNewsArticle",
+        "OpinionNewsArticle",
+        "BackgroundNewsArticle",
+        "ReviewNewsArticle",
+        "Report",
+        "ScholarlyArticle",
+        "TechArticle",
+        "SocialMediaPosting",
+        "LiveBlogPosting",
+        "WebPage",
+    }
+)
 #: containers of articles appended below the real one (Zox News "auto load posts")
 APPENDED_ARTICLES_XPATH = (
     '//*[@id="mvp-post-add-box"] | //*[contains(concat(" ", normalize-space(@class), " "), " mvp-post-add-story ")]'
 )
-TITLE_SELECTORS = ("//h1[contains(@class, 'mvp-post-title')]", "//h1[contains(@class, 'entry-title')]",
-                   "//*[contains(@class, 'entry-title')]", "//h1")
-AUTHOR_SELECTORS = ("//*[contains(@class, 'mvp-author-info-name')]//*[@itemprop='name' or @rel='author']",
-                    "//a[@rel='author']", "//*[contains(@class, 'byline')]//*[contains(@class, 'fn')]",
-                    "//*[@itemprop='author']//*[@itemprop='name']")
-SECTION_SELECTORS = ("//*[contains(@class, 'mvp-post-cat')]//span[contains(@class, 'mvp-post-cat')]",
-                     "//*[contains(@class, 'cat-links')]//a", "//*[@itemprop='articleSection']//a",
-                     "//a[@rel='category tag']", "//a[@rel='category']",
-                     "//a[@rel='tag' and contains(@href, '/category/')]")
-TAG_SELECTORS = ("//*[contains(@class, 'mvp-post-tags')]//a", "//*[contains(@class, 'tags-links')]//a",
-                 "//a[@rel='tag' and not(contains(@href, '/category/'))]")
+TITLE_SELECTORS = (
+    "//h1[contains(@class, 'mvp-post-title')]",
+    "//h1[contains(@class, 'entry-title')]",
+    "//*[contains(@class, 'entry-title')]",
+    "//h1",
+)
+AUTHOR_SELECTORS = (
+    "//*[contains(@class, 'mvp-author-info-name')]//*[@itemprop='name' or @rel='author']",
+    "//a[@rel='author']",
+    "//*[contains(@class, 'byline')]//*[contains(@class, 'fn')]",
+    "//*[@itemprop='author']//*[@itemprop='name']",
+)
+SECTION_SELECTORS = (
+    "//*[contains(@class, 'mvp-post-cat')]//span[contains(@class, 'mvp-post-cat')]",
+    "//*[contains(@class, 'cat-links')]//a",
+    "//*[@itemprop='articleSection']//a",
+    "//a[@rel='category tag']",
+    "//a[@rel='category']",
+    "//a[@rel='tag' and contains(@href, '/category/')]",
+)
+TAG_SELECTORS = (
+    "//*[contains(@class, 'mvp-post-tags')]//a",
+    "//*[contains(@class, 'tags-links')]//a",
+    "//a[@rel='tag' and not(contains(@href, '/category/'))]",
+)
 _SPACE_RE = re.compile(r"\s+")
 _BY_RE = re.compile(r"^(?:by|bởi|tác giả|posted by|written by)\s*:?\s+", re.I)
 
@@ -76,6 +103,7 @@ def _text(el) -> str | None:
 
 
 # --- JSON-LD ------------------------------------------------------------------------------------
+
 
 def jsonld_article(tree) -> dict:
     """The page's schema.org article object (first of an article type, WebPage last), or ``{}``."""
@@ -107,6 +135,7 @@ def _image(value) -> str | None:
 
 
 # --- meta ---------------------------------------------------------------------------------------
+
 
 def _meta(tree) -> dict[str, list[str]]:
     """``<meta property|name=K content=V>`` -> {k.lower(): [values in page order]}."""
@@ -173,14 +202,18 @@ def _date_fields(prefix: str, parsed, *, precision: bool = True) -> dict:
 
 # --- one field each (JSON-LD, then meta, then theme selectors) ------------------------------------
 
+
 def _first_meta(meta: dict, *keys: str) -> str | None:
     return _first(*((meta.get(key) or [None])[0] for key in keys))
 
 
 def _canonical_url(tree, ld: dict, meta: dict, url: str) -> str:
     """``<link rel=canonical>``, ``og:url``, JSON-LD ``url``, else the fetched URL; made absolute."""
-    canonical = _first(next(iter(tree.xpath('//link[@rel="canonical"]/@href')), None),
-                       _first_meta(meta, "og:url"), ld.get("url") if isinstance(ld.get("url"), str) else None)
+    canonical = _first(
+        next(iter(tree.xpath('//link[@rel="canonical"]/@href')), None),
+        _first_meta(meta, "og:url"),
+        ld.get("url") if isinstance(ld.get("url"), str) else None,
+    )
     return urljoin(url, canonical.strip()) if canonical else url
 
 
@@ -199,18 +232,26 @@ def _title(tree, ld: dict, meta: dict) -> str | None:
     )
     h1s = tree.xpath("//h1")
     shown = next(iter(_select_all(tree, TITLE_SELECTORS[:2])), None) or (_text(h1s[0]) if len(h1s) == 1 else None)
-    if title and shown and shown != title and (
+    if (
+        title
+        and shown
+        and shown != title
+        and (
             (len(shown) > len(title) and shown.startswith(title))
-            or re.match(re.escape(shown) + r"\s+[|\-–—:·]\s+\S", title)):
+            or re.match(re.escape(shown) + r"\s+[|\-–—:·]\s+\S", title)
+        )
+    ):
         return shown
     return title
 
 
 def _authors(tree, ld: dict, meta: dict) -> list[str]:
     """JSON-LD author (str, {name}, or a list of them), meta author/article:author, theme bylines."""
-    authors = _names(ld.get("author")) or [
-        a for a in meta.get("author", []) + meta.get("article:author", []) if not a.startswith("http")
-    ] or _select_all(tree, AUTHOR_SELECTORS)
+    authors = (
+        _names(ld.get("author"))
+        or [a for a in meta.get("author", []) + meta.get("article:author", []) if not a.startswith("http")]
+        or _select_all(tree, AUTHOR_SELECTORS)
+    )
     return _dedupe(name for name in (_BY_RE.sub("", a).strip() for a in authors) if name)
 
 
@@ -232,15 +273,20 @@ def _tags(tree, ld: dict, meta: dict) -> list[str]:
 
 
 def _image_url(ld: dict, meta: dict, url: str) -> str | None:
-    image = _first(_first_meta(meta, "og:image:secure_url", "og:image"), _image(ld.get("image")),
-                   _first_meta(meta, "twitter:image", "twitter:image:src"))
+    image = _first(
+        _first_meta(meta, "og:image:secure_url", "og:image"),
+        _image(ld.get("image")),
+        _first_meta(meta, "twitter:image", "twitter:image:src"),
+    )
     return urljoin(url, image) if image else None
 
 
 # --- the parser ---------------------------------------------------------------------------------
 
-def parse_article(html: str | bytes, url: str, *, language: str | None = None,
-                  fetched_at: datetime | None = None) -> dict:
+
+def parse_article(
+    html: str | bytes, url: str, *, language: str | None = None, fetched_at: datetime | None = None
+) -> dict:
     """Parse an article page into the ArticleItem fields the page itself gives.
 
     Arguments: ``html`` the page (str, or bytes decoded by their declared charset); ``url`` the
@@ -265,9 +311,14 @@ def parse_article(html: str | bytes, url: str, *, language: str | None = None,
     ld = jsonld_article(tree)
     meta = _meta(tree)
     title = _title(tree, ld, meta)
-    declared_language = normalise_language(_first(
-        language, tree.get("lang"), _first_meta(meta, "og:locale"),
-        ld.get("inLanguage") if isinstance(ld.get("inLanguage"), str) else None))
+    declared_language = normalise_language(
+        _first(
+            language,
+            tree.get("lang"),
+            _first_meta(meta, "og:locale"),
+            ld.get("inLanguage") if isinstance(ld.get("inLanguage"), str) else None,
+        )
+    )
     date_language = language or tree.get("lang")
     published = find_publication_date(tree, url, language=date_language, fetched_at=fetched_at)
     modified = find_modified_date(tree, url, language=date_language, fetched_at=fetched_at)

@@ -66,9 +66,25 @@ def _single_byte(encoding: str) -> bool:
         return False
 
 
-_SINGLE_BYTE = {codecs.lookup(name).name for name in (
-    "cp1250", "cp1251", "cp1252", "cp1253", "cp1254", "cp1255", "cp1256", "cp1257", "cp1258",
-    "latin-1", "iso8859-2", "iso8859-15", "koi8-r", "ascii")}
+_SINGLE_BYTE = {
+    codecs.lookup(name).name
+    for name in (
+        "cp1250",
+        "cp1251",
+        "cp1252",
+        "cp1253",
+        "cp1254",
+        "cp1255",
+        "cp1256",
+        "cp1257",
+        "cp1258",
+        "latin-1",
+        "iso8859-2",
+        "iso8859-15",
+        "koi8-r",
+        "ascii",
+    )
+}
 
 
 def charset_override(body: bytes, header: str | None) -> str | None:

@@ -31,8 +31,9 @@ def _text(el) -> str:
     """Text of ``el`` as the page shows it (no script or style)."""
     parts = []
     for node in el.iter():
-        if node is not el and (not isinstance(node.tag, str) or node.tag in _UNSEEN
-                               or any(a.tag in _UNSEEN for a in node.iterancestors())):
+        if node is not el and (
+            not isinstance(node.tag, str) or node.tag in _UNSEEN or any(a.tag in _UNSEEN for a in node.iterancestors())
+        ):
             if node.tail and isinstance(node.tag, str) and not any(a.tag in _UNSEEN for a in node.iterancestors()):
                 parts.append(node.tail)
             continue
@@ -63,7 +64,8 @@ def lead_text(tree, text: str) -> str | None:
         if not _names_lead(el):
             continue
         if any(a.tag == "a" for a in el.iterancestors()) or any(
-                el.find(f".//{tag}") is not None for tag in ("h1", "h2", "h3", "img", "figure", "figcaption")):
+            el.find(f".//{tag}") is not None for tag in ("h1", "h2", "h3", "img", "figure", "figcaption")
+        ):
             continue  # a header with the headline, a lead image and its caption
         lead = _text(el)
         if not LEAD_CHARS[0] <= len(lead) <= LEAD_CHARS[1] or not _SENTENCE_END_RE.search(lead):

@@ -63,14 +63,19 @@ def _lead(tree):
     for el in tree.iter("p", "div", "section", "span"):
         if not _TEASER_RE.search(f"{el.get('class', '')} {el.get('id', '')}"):
             continue
-        if el.find(".//a") is not None or el.find(".//h1") is not None or el.find(".//h2") is not None \
-                or el.find(".//h3") is not None:
+        if (
+            el.find(".//a") is not None
+            or el.find(".//h1") is not None
+            or el.find(".//h2") is not None
+            or el.find(".//h3") is not None
+        ):
             continue
         text = _SPACE_RE.sub(" ", el.text_content()).strip()
         if len(text) < LEAD_MIN_CHARS or not re.search(r"[.!?;:]", text):
             continue
-        if any(a.tag == "a" or _TEASER_RE.search(f"{a.get('class', '')} {a.get('id', '')}")
-               for a in el.iterancestors()):
+        if any(
+            a.tag == "a" or _TEASER_RE.search(f"{a.get('class', '')} {a.get('id', '')}") for a in el.iterancestors()
+        ):
             continue
         found.append(el)
     return found[0] if len(found) == 1 else None
@@ -117,6 +122,7 @@ def preclean(tree):
             el.drop_tree()  # keeps the tail text
     return tree
 
+
 _CHUNK_CLASS_RE = re.compile(r"body|content|text|story|article|entry|chunk", re.I)
 
 
@@ -155,8 +161,7 @@ def join_split_bodies(tree) -> None:
             gap = between(first, other)
             if any(is_linked_heading(el) for el in gap):
                 break  # posts of a listing, each under its own linked title: not one article
-            if sum(len(el.text_content()) for el in gap) > min(len(first.text_content()),
-                                                                    len(other.text_content())):
+            if sum(len(el.text_content()) for el in gap) > min(len(first.text_content()), len(other.text_content())):
                 continue  # chunks far apart (a legal note in the page header, the article below)
             # what lies between the chunks (a section of the text under another class: "Hardware", a pros
             # and cons list) moves with them, in page order

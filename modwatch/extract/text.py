@@ -45,8 +45,15 @@ from trafilatura.xml import xmltotxt
 from modwatch.extract.blocks import prose, rejoin_split_paragraphs, repair_lists
 from modwatch.extract.lead import lead_text
 from modwatch.extract.preclean import join_split_bodies, keep_lead, preclean
-from modwatch.extract.trim import (drop_promos, drop_gallery_lines, element_text, link_texts, normalise, trim_footer,
-                                   trim_header)
+from modwatch.extract.trim import (
+    drop_promos,
+    drop_gallery_lines,
+    element_text,
+    link_texts,
+    normalise,
+    trim_footer,
+    trim_header,
+)
 
 #: tags whose start and end break the text into lines (HTML "flow content" that forms blocks)
 BLOCK_TAGS = frozenset(
@@ -55,8 +62,10 @@ BLOCK_TAGS = frozenset(
     "td tfoot th thead tr ul".split()
 )
 #: elements that are never body text
-SKIP_TAGS = frozenset("script style noscript template iframe svg canvas button select textarea input "
-                      "form nav aside footer figcaption head title meta link".split())
+SKIP_TAGS = frozenset(
+    "script style noscript template iframe svg canvas button select textarea input "
+    "form nav aside footer figcaption head title meta link".split()
+)
 #: class/id words marking boilerplate blocks inside a content container (matched against the
 #: hyphen/underscore-separated parts of each class token and of the id)
 BOILERPLATE_WORDS = frozenset(
@@ -111,8 +120,7 @@ def html_to_text(element, *, skip_boilerplate: bool = True) -> str:
     total = len(element.text_content()) if element is not None and skip_boilerplate else 0
 
     def boilerplate(el) -> bool:
-        return skip_boilerplate and el is not element and _is_boilerplate(el) and \
-            len(el.text_content()) < total / 2
+        return skip_boilerplate and el is not element and _is_boilerplate(el) and len(el.text_content()) < total / 2
 
     def walk(el):
         tag = el.tag if isinstance(el.tag, str) else None
@@ -251,8 +259,7 @@ _MIN_EXTRACTED_SIZE = Extractor().min_extracted_size
 
 def _title_candidates(tree, title):
     yield title
-    for xpath in ('//meta[@property="og:title"]/@content', '//meta[@name="twitter:title"]/@content',
-                  "//h1", "//title"):
+    for xpath in ('//meta[@property="og:title"]/@content', '//meta[@name="twitter:title"]/@content', "//h1", "//title"):
         for hit in tree.xpath(xpath)[:2]:
             text = hit if isinstance(hit, str) else element_text(hit)
             yield text

@@ -63,7 +63,8 @@ def element_text(el) -> str:
 
 
 _BYLINE_RE = re.compile(
-    r"^(?:by|bởi|von|par|por)\s+\S|\b\d{1,2}:\d{2}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b", re.I)
+    r"^(?:by|bởi|von|par|por)\s+\S|\b\d{1,2}:\d{2}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b", re.I
+)
 
 
 def trim_header(body, titles: set[str]) -> None:
@@ -125,7 +126,6 @@ def trim_footer(body) -> None:
             break
 
 
-
 #: a slide counter ("4 von 17", "12 / 50", "3 of 20"): a number, at most a short word or sign, the count
 _COUNTER_RE = re.compile(r"^\d{1,3}\s*(?:[^\w\s]|[^\W\d_]{1,4})\s*(\d{1,3})$")
 #: what a gallery repeats is short: a control ("Bild anzeigen") or a photographer's credit
@@ -156,8 +156,10 @@ def drop_gallery_lines(body) -> None:
     apart from counters (a meal plan's "Eat every 2-3 hours" under each meal) stays too.
     """
     lines = _text_lines(body)
-    keys = [normalise(element_text(el)) if len(element_text(el)) <= REPEATED_LINE_MAX and not len(el) else None
-            for el in lines]
+    keys = [
+        normalise(element_text(el)) if len(element_text(el)) <= REPEATED_LINE_MAX and not len(el) else None
+        for el in lines
+    ]
     doomed: set[int] = set()
     counters: dict[str, list[int]] = {}
     for i, el in enumerate(lines):

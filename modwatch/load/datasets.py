@@ -12,8 +12,16 @@ from collections import defaultdict
 
 import sqlite_utils
 
-from db.datasets import (QUARANTINED, current_dataset, fail_dataset, loading, quarantine_dataset, refused_dataset,
-                         replace_current, unchanged_dataset)
+from db.datasets import (
+    QUARANTINED,
+    current_dataset,
+    fail_dataset,
+    loading,
+    quarantine_dataset,
+    refused_dataset,
+    replace_current,
+    unchanged_dataset,
+)
 from db.overlaps import settle_overlaps
 from db.rejects import insert_reject
 from db.timestamps import iso_utc
@@ -71,17 +79,44 @@ def load_dataset(
     current = unchanged_dataset(db, source=source, url=url, sha256=sha256, current_only=True)
     if current is not None:
         logger.info("%s: %s unchanged (dataset %s): not loaded again", source, url, current["id"])
-        return {"dataset_id": current["id"], "status": "unchanged", "rows_read": current["rows_read"],
-                "rows_stored": 0, "rows_rejected": 0}
+        return {
+            "dataset_id": current["id"],
+            "status": "unchanged",
+            "rows_read": current["rows_read"],
+            "rows_stored": 0,
+            "rows_rejected": 0,
+        }
     held = None if accept_shrink else refused_dataset(db, source=source, url=url, sha256=sha256)
     if held is not None:  # the same bytes were refused before: refused again, not stored a second time
-        logger.error("%s: %s is the file quarantined as dataset %s (%s): not stored again", source, url,
-                     held["id"], held["error"])
-        return {"dataset_id": held["id"], "status": QUARANTINED, "rows_read": held["rows_read"],
-                "rows_stored": 0, "rows_rejected": 0, "error": held["error"]}
+        logger.error(
+            "%s: %s is the file quarantined as dataset %s (%s): not stored again",
+            source,
+            url,
+            held["id"],
+            held["error"],
+        )
+        return {
+            "dataset_id": held["id"],
+            "status": QUARANTINED,
+            "rows_read": held["rows_read"],
+            "rows_stored": 0,
+            "rows_rejected": 0,
+            "error": held["error"],
+        }
     fetched_at = fetched_at or iso_utc()
-    with loading(db, source=source, url=url, fetched_at=fetched_at, sha256=sha256, byte_size=len(data),
-                 crawl_run_id=crawl_run_id, warc_record_id=warc_record_id) as load, db.atomic():
+    with (
+        loading(
+            db,
+            source=source,
+            url=url,
+            fetched_at=fetched_at,
+            sha256=sha256,
+            byte_size=len(data),
+            crawl_run_id=crawl_run_id,
+            warc_record_id=warc_record_id,
+        ) as load,
+        db.atomic(),
+    ):
         load.schema_version = registered.schema_version(data)
         db["datasets"].update(load.dataset_id, {"schema_version": load.schema_version})  # settle_overlaps reads it
         problems = file_problems(parser, data, announced_size=announced_size, source_url=url)
@@ -91,9 +126,18 @@ def load_dataset(
             if isinstance(row, Reject) or "_table" not in row:
                 locations.add(location)  # a data line (not a per-file aggregate such as a global count)
             if isinstance(row, Reject):
-                insert_reject(db, url=url, reason=row.reason, excerpt=row.excerpt, spider=spider,
-                              crawl_run_id=crawl_run_id, fetched_at=fetched_at, warc_record_id=warc_record_id,
-                              dataset_id=load.dataset_id, location=location)
+                insert_reject(
+                    db,
+                    url=url,
+                    reason=row.reason,
+                    excerpt=row.excerpt,
+                    spider=spider,
+                    crawl_run_id=crawl_run_id,
+                    fetched_at=fetched_at,
+                    warc_record_id=warc_record_id,
+                    dataset_id=load.dataset_id,
+                    location=location,
+                )
                 load.rows_rejected += 1
                 continue
             table = row.pop("_table", "removal_requests")
@@ -103,34 +147,69 @@ def load_dataset(
                 _flush(db, table, batches)
         for table in list(batches):
             _flush(db, table, batches)
-        if shrunk := shrink_problem(load.rows_stored, current_dataset(db, source), accept_shrink=accept_shrink,
-                                    schema_version=load.schema_version):
+        if shrunk := shrink_problem(
+            load.rows_stored,
+            current_dataset(db, source),
+            accept_shrink=accept_shrink,
+            schema_version=load.schema_version,
+        ):
             problems.append(shrunk)
         if load.rows_stored and not problems:  # an empty, partial or garbage file never replaces the current rows
             for table in registered.tables:
                 replace_current(db, table, source, load.dataset_id)
-            for (platform,) in db.execute("select distinct platform from removal_requests where dataset_id = ? "
-                                          "and platform is not null", [load.dataset_id]).fetchall():
+            for (platform,) in db.execute(
+                "select distinct platform from removal_requests where dataset_id = ? and platform is not null",
+                [load.dataset_id],
+            ).fetchall():
                 settle_overlaps(db, platform)  # a half-year from two files counts once
         load.rows_read = len(locations)
     if load.rows_stored and problems:
         reason = "; ".join(problems)
         quarantine_dataset(db, load.dataset_id, reason)
-        logger.error("%s: dataset %s from %s quarantined (the current rows stay current): %s", source,
-                     load.dataset_id, url, reason)
-        return {"dataset_id": load.dataset_id, "status": QUARANTINED, "rows_read": load.rows_read,
-                "rows_stored": load.rows_stored, "rows_rejected": load.rows_rejected, "error": reason}
+        logger.error(
+            "%s: dataset %s from %s quarantined (the current rows stay current): %s",
+            source,
+            load.dataset_id,
+            url,
+            reason,
+        )
+        return {
+            "dataset_id": load.dataset_id,
+            "status": QUARANTINED,
+            "rows_read": load.rows_read,
+            "rows_stored": load.rows_stored,
+            "rows_rejected": load.rows_rejected,
+            "error": reason,
+        }
     if not load.rows_stored:
-        reason = (f"no rows stored ({load.rows_rejected} rejected): not made current, "
-                  f"the previous dataset of {source} stays current")
+        reason = (
+            f"no rows stored ({load.rows_rejected} rejected): not made current, "
+            f"the previous dataset of {source} stays current"
+        )
         fail_dataset(db, load.dataset_id, reason)
         logger.warning("%s: dataset %s from %s: %s", source, load.dataset_id, url, reason)
-        return {"dataset_id": load.dataset_id, "status": "empty", "rows_read": load.rows_read,
-                "rows_stored": 0, "rows_rejected": load.rows_rejected}
-    logger.info("%s: dataset %s from %s: %d rows stored, %d rejected", source, load.dataset_id, url,
-                load.rows_stored, load.rows_rejected)
-    return {"dataset_id": load.dataset_id, "status": "loaded", "rows_read": load.rows_read,
-            "rows_stored": load.rows_stored, "rows_rejected": load.rows_rejected}
+        return {
+            "dataset_id": load.dataset_id,
+            "status": "empty",
+            "rows_read": load.rows_read,
+            "rows_stored": 0,
+            "rows_rejected": load.rows_rejected,
+        }
+    logger.info(
+        "%s: dataset %s from %s: %d rows stored, %d rejected",
+        source,
+        load.dataset_id,
+        url,
+        load.rows_stored,
+        load.rows_rejected,
+    )
+    return {
+        "dataset_id": load.dataset_id,
+        "status": "loaded",
+        "rows_read": load.rows_read,
+        "rows_stored": load.rows_stored,
+        "rows_rejected": load.rows_rejected,
+    }
 
 
 def _flush(db, table, batches):

@@ -44,8 +44,10 @@ def insert_sql(dataset_id: int) -> str:
     """The INSERT of one statement: ``""`` cells become NULL in SQL (cheaper than in Python);
     ``dataset_id`` (an int) is a literal so that rows need not be copied to append it."""
     values = ", ".join(["NULLIF(?, '')"] * len(dsa.COLUMNS) + ["?", str(int(dataset_id))])
-    return (f"INSERT OR IGNORE INTO statements_of_reasons ({', '.join(dsa.COLUMNS)}, location, dataset_id) "
-            f"VALUES ({values})")
+    return (
+        f"INSERT OR IGNORE INTO statements_of_reasons ({', '.join(dsa.COLUMNS)}, location, dataset_id) "
+        f"VALUES ({values})"
+    )
 
 
 def file_digest(fileobj: BinaryIO, algorithm=hashlib.sha256) -> tuple[str, int]:
@@ -99,49 +101,105 @@ def load_dump(
     if sha256 is None or byte_size is None:
         sha256, byte_size = file_digest(fileobj)
     source = f"dsa_sor/{slug}"
-    filters = {name: sorted(value) for name, value in
-               (("platforms", platforms), ("territorial_scope", territorial_scope)) if value}
+    filters = {
+        name: sorted(value)
+        for name, value in (("platforms", platforms), ("territorial_scope", territorial_scope))
+        if value
+    }
     filters = json.dumps(filters) if filters else None
     if expected_sha1 is not None:
         sha1 = sha1 or file_digest(fileobj, hashlib.sha1)[0]
         if sha1.lower() != expected_sha1.lower():
-            with loading(db, source=source, url=url, fetched_at=fetched_at, sha256=sha256, byte_size=byte_size,
-                         crawl_run_id=crawl_run_id, warc_record_id=warc_record_id, filters=filters):
+            with loading(
+                db,
+                source=source,
+                url=url,
+                fetched_at=fetched_at,
+                sha256=sha256,
+                byte_size=byte_size,
+                crawl_run_id=crawl_run_id,
+                warc_record_id=warc_record_id,
+                filters=filters,
+            ):
                 raise dsa.ChecksumError(f"SHA-1 {sha1} of the download differs from the published {expected_sha1}")
     earlier = unchanged_dataset(db, source=source, url=url, sha256=sha256, filters=filters)
     if earlier is not None:
-        return {"dataset_id": earlier["id"], "status": "unchanged", "rows_read": earlier["rows_read"],
-                "rows_stored": 0, "rows_rejected": 0, "duplicates": 0, "rows_filtered": 0, "csv_files": 0,
-                "schema_version": earlier["schema_version"]}
+        return {
+            "dataset_id": earlier["id"],
+            "status": "unchanged",
+            "rows_read": earlier["rows_read"],
+            "rows_stored": 0,
+            "rows_rejected": 0,
+            "duplicates": 0,
+            "rows_filtered": 0,
+            "csv_files": 0,
+            "schema_version": earlier["schema_version"],
+        }
     counts = {"rows_stored": 0, "rows_rejected": 0, "csv_files": 0, "_rejects_before": 0}
     stats = {"read": 0, "filtered": 0}
     versions = set()
     conn = db.conn
-    with _bulk_pragmas(db), loading(db, source=source, url=url, fetched_at=fetched_at, sha256=sha256,
-                                    byte_size=byte_size, tables=("statements_of_reasons",),
-                                    crawl_run_id=crawl_run_id, warc_record_id=warc_record_id,
-                                    filters=filters) as load:
+    with (
+        _bulk_pragmas(db),
+        loading(
+            db,
+            source=source,
+            url=url,
+            fetched_at=fetched_at,
+            sha256=sha256,
+            byte_size=byte_size,
+            tables=("statements_of_reasons",),
+            crawl_run_id=crawl_run_id,
+            warc_record_id=warc_record_id,
+            filters=filters,
+        ) as load,
+    ):
         for member, text in dsa.iter_csv_members(fileobj, name or url.rsplit("/", 1)[-1]):
             header, reader = dsa.open_csv(text)
             counts["csv_files"] += 1
             if header is None:
                 continue  # empty inner CSVs are normal (issue #361 of the transparency database)
             versions.add(dsa.schema_version(header))
-            rows = dsa.iter_statements(text, member, platforms=platforms, territorial_scope=territorial_scope,
-                                       opened=(header, reader), stats=stats)
-            _store_member(db, conn, rows, load.dataset_id, counts, batch_size, commit_rows, url=url,
-                          spider=spider, crawl_run_id=crawl_run_id, fetched_at=fetched_at,
-                          warc_record_id=warc_record_id)
+            rows = dsa.iter_statements(
+                text,
+                member,
+                platforms=platforms,
+                territorial_scope=territorial_scope,
+                opened=(header, reader),
+                stats=stats,
+            )
+            _store_member(
+                db,
+                conn,
+                rows,
+                load.dataset_id,
+                counts,
+                batch_size,
+                commit_rows,
+                url=url,
+                spider=spider,
+                crawl_run_id=crawl_run_id,
+                fetched_at=fetched_at,
+                warc_record_id=warc_record_id,
+            )
         counts["rows_read"], counts["rows_filtered"] = stats["read"], stats["filtered"]
         with conn:  # the summary and child tables, in the load's last transaction (db/dsa_summary.py)
             dsa_summary.add_dataset(db, load.dataset_id)
-        load.rows_read, load.rows_stored, load.rows_rejected = (counts["rows_read"], counts["rows_stored"],
-                                                                counts["rows_rejected"])
+        load.rows_read, load.rows_stored, load.rows_rejected = (
+            counts["rows_read"],
+            counts["rows_stored"],
+            counts["rows_rejected"],
+        )
         load.schema_version = ",".join(sorted(versions)) or None
     duplicates = counts["rows_read"] - counts["rows_filtered"] - counts["rows_stored"] - counts["rows_rejected"]
     counts.pop("_rejects_before")
-    return {"dataset_id": load.dataset_id, "status": "loaded", **counts, "duplicates": duplicates,
-            "schema_version": load.schema_version}
+    return {
+        "dataset_id": load.dataset_id,
+        "status": "loaded",
+        **counts,
+        "duplicates": duplicates,
+        "schema_version": load.schema_version,
+    }
 
 
 def _store_member(db, conn, rows, dataset_id, counts, batch_size, commit_rows, **reject_fields) -> None:
@@ -159,8 +217,14 @@ def _store_member(db, conn, rows, dataset_id, counts, batch_size, commit_rows, *
 
     for row in rows:
         if isinstance(row, dsa.Reject):
-            insert_reject(db, reason=row.reason, excerpt=row.excerpt, dataset_id=dataset_id,
-                          location=row.location, **reject_fields)
+            insert_reject(
+                db,
+                reason=row.reason,
+                excerpt=row.excerpt,
+                dataset_id=dataset_id,
+                location=row.location,
+                **reject_fields,
+            )
             counts["rows_rejected"] += 1
             continue
         batch.append(row)
@@ -191,15 +255,21 @@ def _reused_uuids(db, batch, dataset_id, **reject_fields) -> int:
     """
     rejected = 0
     for row in batch:
-        stored = db.execute(f"select {_STORED}, location, dataset_id from statements_of_reasons where uuid = ?",
-                            [row[0]]).fetchone()
+        stored = db.execute(
+            f"select {_STORED}, location, dataset_id from statements_of_reasons where uuid = ?", [row[0]]
+        ).fetchone()
         if stored is None or (stored[-1] == dataset_id and stored[-2] == row[-1]):
             continue  # inserted just now
         if [value or None for value in row[:-1]] == [value for value in stored[:-2]]:
             continue  # the same statement again
-        insert_reject(db, reason=f"uuid {row[0]} reused with different content (stored version: dataset "
-                      f"{stored[-1]}, {stored[-2]})", excerpt=dsa.csv_line(row[:-1]), dataset_id=dataset_id,
-                      location=row[-1], **reject_fields)
+        insert_reject(
+            db,
+            reason=f"uuid {row[0]} reused with different content (stored version: dataset {stored[-1]}, {stored[-2]})",
+            excerpt=dsa.csv_line(row[:-1]),
+            dataset_id=dataset_id,
+            location=row[-1],
+            **reject_fields,
+        )
         rejected += 1
     return rejected
 

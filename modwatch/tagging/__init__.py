@@ -16,6 +16,17 @@ from modwatch.tagging.model import Entry, Vocabulary, VocabularyError
 from modwatch.tagging.vocabulary import KINDS, load_vocabulary
 
 __all__ = [
-    "KINDS", "Entry", "RelevanceRuleError", "Tag", "Vocabulary", "VocabularyError", "article_text",
-    "load_vocabulary", "parse_rule", "relevance", "summarize", "tag_article", "tag_text",
+    "KINDS",
+    "Entry",
+    "RelevanceRuleError",
+    "Tag",
+    "Vocabulary",
+    "VocabularyError",
+    "article_text",
+    "load_vocabulary",
+    "parse_rule",
+    "relevance",
+    "summarize",
+    "tag_article",
+    "tag_text",
 ]

@@ -123,9 +123,18 @@ def tag_text(text: str | None, vocabulary: Vocabulary | None = None, *, kinds=KI
                 if text[start:end] not in texts:
                     texts.append(text[start:end])
             first_start, first_end = positions[0]
-            kind_tags.append(Tag(kind=kind, key=entry.key, label=entry.label, evidence=texts[0],
-                                 count=len(positions), first_offset=first_start,
-                                 snippet=_snippet(text, first_start, first_end), matches=tuple(texts)))
+            kind_tags.append(
+                Tag(
+                    kind=kind,
+                    key=entry.key,
+                    label=entry.label,
+                    evidence=texts[0],
+                    count=len(positions),
+                    first_offset=first_start,
+                    snippet=_snippet(text, first_start, first_end),
+                    matches=tuple(texts),
+                )
+            )
         tags += sorted(kind_tags, key=lambda t: t.first_offset)
     return tags
 
@@ -146,4 +155,3 @@ def summarize(tags) -> dict[str, list[str]]:
     for tag in tags:
         out[tag.kind].append(tag.key)
     return out
-

@@ -61,7 +61,9 @@ def _group(text: str, rule: str) -> Group:
         raw = raw.strip()
         kind, _, key = raw.partition(":")
         if kind not in KINDS or (raw.endswith(":")) or not raw:
-            raise RelevanceRuleError(f"relevance rule {rule!r}: bad atom {raw!r} (use one of {list(KINDS)} or kind:key)")
+            raise RelevanceRuleError(
+                f"relevance rule {rule!r}: bad atom {raw!r} (use one of {list(KINDS)} or kind:key)"
+            )
         atoms.append((kind, key or None))
     return Group(tuple(atoms))
 
@@ -94,8 +96,10 @@ def parse_rule(rule) -> Rule | None:
         if junk:
             raise RelevanceRuleError(f"relevance rule {rule!r}: unexpected {junk!r}")
         if expect_group != bool(group):
-            raise RelevanceRuleError(f"relevance rule {rule!r}: expected {'a [group]' if expect_group else 'and/or'} "
-                                     f"at {match.group().strip()!r}")
+            raise RelevanceRuleError(
+                f"relevance rule {rule!r}: expected {'a [group]' if expect_group else 'and/or'} "
+                f"at {match.group().strip()!r}"
+            )
         if group:
             alternatives[-1].append(_group(group, rule))
         elif operator.lower() == "or":

@@ -30,8 +30,9 @@ def load_rules(sites_file: str | None) -> dict:
     return {site.key: parse_rule(site.relevance) for site in sites if site.relevance is not None}
 
 
-def tag_stored_article(database, row, vocabulary: Vocabulary, *, entity_ids: dict, rules: dict,
-                       tags: list[Tag] | None = None) -> tuple[list[Tag], int]:
+def tag_stored_article(
+    database, row, vocabulary: Vocabulary, *, entity_ids: dict, rules: dict, tags: list[Tag] | None = None
+) -> tuple[list[Tag], int]:
     """Tag one ``articles`` row (``id``, ``title``, ``body``, ``source``, ``content_sha256``) and replace its
     ``article_entities`` rows, with its relevance reason when its site has a rule (``rules``:
     :func:`load_rules`). ``tags``: the tags already found for this very text (the relevance check of
@@ -41,7 +42,12 @@ def tag_stored_article(database, row, vocabulary: Vocabulary, *, entity_ids: dic
     rule = rules.get(row["source"])
     reason = relevance(tags, rule)[1] if rule is not None else None
     count = store.store_article_tags(
-        database, row["id"], tags, entity_ids=entity_ids, content_sha256=row["content_sha256"],
-        vocabulary_sha256=vocabulary.sha256, relevance_reason=reason,
+        database,
+        row["id"],
+        tags,
+        entity_ids=entity_ids,
+        content_sha256=row["content_sha256"],
+        vocabulary_sha256=vocabulary.sha256,
+        relevance_reason=reason,
     )
     return tags, count

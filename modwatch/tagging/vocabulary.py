@@ -100,7 +100,9 @@ class _Compiler:
             raise VocabularyError(f"{self.path}: {where}: an alias must be a phrase or a mapping, not {raw!r}")
         unknown = set(raw) - _ALIAS_KEYS
         if unknown:
-            raise VocabularyError(f"{self.path}: {where}: unknown alias keys {sorted(unknown)} (allowed: {sorted(_ALIAS_KEYS)})")
+            raise VocabularyError(
+                f"{self.path}: {where}: unknown alias keys {sorted(unknown)} (allowed: {sorted(_ALIAS_KEYS)})"
+            )
         if ("text" in raw) == ("regex" in raw):
             raise VocabularyError(f"{self.path}: {where}: an alias needs exactly one of 'text' or 'regex': {raw!r}")
         if "text" in raw:
@@ -231,10 +233,21 @@ def _file_entries(directory: Path, kind: str) -> list[Entry]:
             bad = [c for c in countries if not isinstance(c, str) or not _KEY_RE["country"].match(c)]
             if bad:
                 raise VocabularyError(f"{path}: {where}: 'countries' must be alpha-2 codes, not {bad}")
-            extra.update(jurisdiction=jurisdiction, countries=tuple(countries),
-                         in_force=_iso_date(path, where, raw.get("in_force")))
-        entries.append(Entry(kind=kind, key=raw["key"], label=str(raw.get("label") or raw["key"]),
-                             aliases=tuple(aliases), description=raw.get("description"), **extra))
+            extra.update(
+                jurisdiction=jurisdiction,
+                countries=tuple(countries),
+                in_force=_iso_date(path, where, raw.get("in_force")),
+            )
+        entries.append(
+            Entry(
+                kind=kind,
+                key=raw["key"],
+                label=str(raw.get("label") or raw["key"]),
+                aliases=tuple(aliases),
+                description=raw.get("description"),
+                **extra,
+            )
+        )
     return entries
 
 
@@ -290,30 +303,53 @@ def _country_entries(directory: Path) -> list[Entry]:
         where, raw = extras.pop(code, (f"entry {code!r}", {}))
         requires = compiler.requires(raw.get("requires"), where)
         aliases = [
-            compiler.alias(_country_name(name, not_preceded_by.get(name)), where,
-                           case_sensitive=name in case_sensitive, requires=requires)
+            compiler.alias(
+                _country_name(name, not_preceded_by.get(name)),
+                where,
+                case_sensitive=name in case_sensitive,
+                requires=requires,
+            )
             for name in _pycountry_names(country)
             if name not in excluded
         ]
         aliases += [compiler.alias(a, where) for a in raw.get("aliases") or []]
         label = raw.get("label") or getattr(country, "common_name", None) or country.name
         names = _country_names(label, _pycountry_names(country), raw)
-        entries.append(Entry(kind="country", key=code, label=label, aliases=tuple(aliases),
-                             description=raw.get("description"), names=names))
+        entries.append(
+            Entry(
+                kind="country",
+                key=code,
+                label=label,
+                aliases=tuple(aliases),
+                description=raw.get("description"),
+                names=names,
+            )
+        )
     for code, (where, raw) in extras.items():  # codes pycountry lacks (e.g. XK Kosovo)
         if not raw.get("label") or not raw.get("aliases"):
             raise VocabularyError(f"{path}: {where}: not an ISO 3166-1 country: give 'label' and 'aliases'")
-        entries.append(Entry(kind="country", key=code, label=raw["label"],
-                             aliases=tuple(compiler.alias(a, where) for a in raw["aliases"]),
-                             description=raw.get("description"), names=_country_names(raw["label"], [], raw)))
+        entries.append(
+            Entry(
+                kind="country",
+                key=code,
+                label=raw["label"],
+                aliases=tuple(compiler.alias(a, where) for a in raw["aliases"]),
+                description=raw.get("description"),
+                names=_country_names(raw["label"], [], raw),
+            )
+        )
     return entries
 
 
 def _country_names(label: str, pycountry_names: list[str], raw: dict) -> tuple[str, ...]:
     """The country's names as a whole: label, pycountry names, plain-text aliases, report_names."""
     aliases = [a.get("text") if isinstance(a, dict) else a for a in raw.get("aliases") or []]
-    names = [label, *pycountry_names, *(str(a) for a in aliases if a is not None),
-             *(str(n) for n in raw.get("report_names") or [])]
+    names = [
+        label,
+        *pycountry_names,
+        *(str(a) for a in aliases if a is not None),
+        *(str(n) for n in raw.get("report_names") or []),
+    ]
     return tuple(dict.fromkeys(names))
 
 

@@ -29,12 +29,20 @@ class Parser:
 
 
 PARSERS: dict[str, Parser] = {
-    "google_removals": Parser(google.parse_google_removals, google.schema_version,
-                              layouts=tuple(f"google-{name}" for name in google.LAYOUT_NAMES), notes=google.notes),
-    "meta_restrictions": Parser(meta.parse_meta_restrictions, meta.schema_version,
-                                ("removal_requests", "meta_global_geoblocks"),
-                                layouts=("meta-count", "meta-2018h2", "meta-2023h2")),
+    "google_removals": Parser(
+        google.parse_google_removals,
+        google.schema_version,
+        layouts=tuple(f"google-{name}" for name in google.LAYOUT_NAMES),
+        notes=google.notes,
+    ),
+    "meta_restrictions": Parser(
+        meta.parse_meta_restrictions,
+        meta.schema_version,
+        ("removal_requests", "meta_global_geoblocks"),
+        layouts=("meta-count", "meta-2018h2", "meta-2023h2"),
+    ),
     "x_removals": Parser(x.parse_x_removals, x.schema_version, layouts=("x-two-tables",)),
-    "tiktok_removals": Parser(tiktok.parse_tiktok_removals, tiktok.schema_version,
-                              layouts=tiktok.LAYOUT_NAMES, notes=tiktok.notes),
+    "tiktok_removals": Parser(
+        tiktok.parse_tiktok_removals, tiktok.schema_version, layouts=tiktok.LAYOUT_NAMES, notes=tiktok.notes
+    ),
 }

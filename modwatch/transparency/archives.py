@@ -48,8 +48,10 @@ def check_member(info: zipfile.ZipInfo, limit: int | None = MAX_MEMBER_BYTES) ->
     if limit is not None and info.file_size > limit:
         raise ArchiveTooLarge(f"{info.filename}: {info.file_size} bytes uncompressed, more than {limit}")
     if info.file_size > MiB and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-        raise ArchiveTooLarge(f"{info.filename}: compression ratio {info.file_size // max(info.compress_size, 1)} "
-                              f"(more than {MAX_RATIO}): a decompression bomb")
+        raise ArchiveTooLarge(
+            f"{info.filename}: compression ratio {info.file_size // max(info.compress_size, 1)} "
+            f"(more than {MAX_RATIO}): a decompression bomb"
+        )
 
 
 class _Member(io.BufferedIOBase):
@@ -79,8 +81,14 @@ class _Member(io.BufferedIOBase):
         super().close()
 
 
-def open_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int | None = MAX_MEMBER_BYTES, *,
-                error: type[Exception] = zipfile.BadZipFile, where: str = "") -> BinaryIO:
+def open_member(
+    archive: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    limit: int | None = MAX_MEMBER_BYTES,
+    *,
+    error: type[Exception] = zipfile.BadZipFile,
+    where: str = "",
+) -> BinaryIO:
     """The one way modwatch opens a zip member: :func:`check_member` (``limit`` None: streamed, only
     the ratio is checked), then ``archive.open(info)`` as a stream whose damaged data raises
     ``error`` naming the member. A damaged local header or an unknown compression method raises

@@ -67,8 +67,7 @@ class Count:
         return {name: self.value, f"{name}_raw": self.raw, f"{name}_flag": self.flag}
 
 
-_STAND_INS = {"?": "unknown", "n/a": "not_available", "na": "not_available", "-": "not_available",
-              "null": "null"}
+_STAND_INS = {"?": "unknown", "n/a": "not_available", "na": "not_available", "-": "not_available", "null": "null"}
 _LESS_THAN = re.compile(r"^<\s*(\d+)$")
 _INTEGER = re.compile(r"^[+-]?\d{1,3}(,\d{3})+$|^[+-]?\d+$")
 _DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")

@@ -19,18 +19,30 @@ PLATFORM, THIRD_PARTY, LOCAL, UNKNOWN = "platform", "third_party_copy", "local_f
 #: parser -> host suffixes (and optional path prefixes) of the platform's own downloads
 PLATFORM_HOSTS: dict[str, tuple[str, ...]] = {
     "google_removals": ("storage.googleapis.com/transparencyreport", "transparencyreport.google.com"),
-    "meta_restrictions": ("transparency.meta.com", "transparency.fb.com", "transparency.facebook.com",
-                          "fbcdn.net"),
+    "meta_restrictions": ("transparency.meta.com", "transparency.fb.com", "transparency.facebook.com", "fbcdn.net"),
     "x_removals": ("transparency.x.com", "transparency.twitter.com", "twitter.com", "x.com"),
     "tiktok_removals": ("tiktok.com", "tiktokcdn.com", "tiktokcdn-us.com", "tiktokv.com"),
     "dsa_sor": ("transparency.dsa.ec.europa.eu", "dsa-sor-data-dumps.s3.eu-central-1.amazonaws.com"),
 }
 #: hosts that keep other people's files
-ARCHIVE_HOSTS = ("raw.githubusercontent.com", "github.com", "gitlab.com", "web.archive.org", "archive.org",
-                 "archive.ph", "zenodo.org", "figshare.com", "kaggle.com")
+ARCHIVE_HOSTS = (
+    "raw.githubusercontent.com",
+    "github.com",
+    "gitlab.com",
+    "web.archive.org",
+    "archive.org",
+    "archive.ph",
+    "zenodo.org",
+    "figshare.com",
+    "kaggle.com",
+)
 
-LABELS = {PLATFORM: "platform's own file", THIRD_PARTY: "archived third-party copy", LOCAL: "local file",
-          UNKNOWN: "unknown host"}
+LABELS = {
+    PLATFORM: "platform's own file",
+    THIRD_PARTY: "archived third-party copy",
+    LOCAL: "local file",
+    UNKNOWN: "unknown host",
+}
 
 
 def copy_kind(parser: str, url: str) -> str:
@@ -42,7 +54,7 @@ def copy_kind(parser: str, url: str) -> str:
     where = host + parts.path
     for own in PLATFORM_HOSTS.get(parser.split("/")[0], ()):
         own_host, _, own_path = own.partition("/")
-        if (host == own_host or host.endswith("." + own_host)) and where[len(host):].lstrip("/").startswith(own_path):
+        if (host == own_host or host.endswith("." + own_host)) and where[len(host) :].lstrip("/").startswith(own_path):
             return PLATFORM
     if any(host == archive or host.endswith("." + archive) for archive in ARCHIVE_HOSTS):
         return THIRD_PARTY

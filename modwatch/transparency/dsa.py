@@ -66,14 +66,25 @@ if csv.field_size_limit() < MAX_CELL_CHARS:
     csv.field_size_limit(MAX_CELL_CHARS)
 
 LIGHT_DROPPED = (
-    "illegal_content_explanation", "incompatible_content_explanation", "territorial_scope",
+    "illegal_content_explanation",
+    "incompatible_content_explanation",
+    "territorial_scope",
     "decision_facts",
 )
 #: date columns (``YYYY-MM-DD HH:MM:SS``): a cell that is not a real date rejects its record
-DATE_COLUMNS = ("end_date_visibility_restriction", "end_date_monetary_restriction", "end_date_service_restriction",
-                "end_date_account_restriction", "content_date", "application_date", "created_at")
+DATE_COLUMNS = (
+    "end_date_visibility_restriction",
+    "end_date_monetary_restriction",
+    "end_date_service_restriction",
+    "end_date_account_restriction",
+    "content_date",
+    "application_date",
+    "created_at",
+)
 #: columns every dump has (light and v1 included): a CSV missing one is rejected as a whole
 REQUIRED_COLUMNS = tuple(c for c in COLUMNS if c not in LIGHT_DROPPED and c != "content_id_ean")
+
+
 class DumpError(ValueError):
     """A file that is not a readable DSA dump (not a zip, CSV without a ``uuid`` header ...)."""
 
@@ -195,11 +206,15 @@ def iter_csv_members(fileobj: BinaryIO, name: str = "", *, depth: int = 0) -> It
                 continue
             if info.filename.endswith(".zip"):
                 if depth >= MAX_ZIP_DEPTH:  # a zip of zips of zips..., a zip quine: not a dump's layout
-                    raise DumpError(f"{name or 'dump'}: {info.filename}: zip nested deeper than a dump's layout "
-                                    f"(dump zip > .csv.zip > .csv)")
+                    raise DumpError(
+                        f"{name or 'dump'}: {info.filename}: zip nested deeper than a dump's layout "
+                        f"(dump zip > .csv.zip > .csv)"
+                    )
                 # streamed, so no size limit; a bomb's compression ratio is refused
-                with open_member(outer, info, None, error=DumpError, where=name or "dump") as member, \
-                        tempfile.SpooledTemporaryFile(SPOOL_MAX_BYTES) as spool:
+                with (
+                    open_member(outer, info, None, error=DumpError, where=name or "dump") as member,
+                    tempfile.SpooledTemporaryFile(SPOOL_MAX_BYTES) as spool,
+                ):
                     shutil.copyfileobj(member, spool, 1024 * 1024)
                     spool.seek(0)
                     yield from iter_csv_members(spool, info.filename, depth=depth + 1)
@@ -214,9 +229,15 @@ def open_csv(text: io.TextIOBase) -> tuple[list[str] | None, Iterator[list[str]]
     return next(reader, None), reader
 
 
-def iter_statements(text: io.TextIOBase, member: str, *, platforms: set[str] | None = None,
-                    territorial_scope: set[str] | None = None,
-                    opened: tuple | None = None, stats: dict | None = None) -> Iterator[tuple | Reject]:
+def iter_statements(
+    text: io.TextIOBase,
+    member: str,
+    *,
+    platforms: set[str] | None = None,
+    territorial_scope: set[str] | None = None,
+    opened: tuple | None = None,
+    stats: dict | None = None,
+) -> Iterator[tuple | Reject]:
     """Read one CSV of statements of reasons: yield a tuple per kept statement, a Reject per bad record.
 
     Tuples hold the values of :data:`COLUMNS` in that order, as written in the CSV (``""`` for

@@ -123,8 +123,10 @@ def parse_google_removals(data: bytes, *, source_url: str = URL) -> Iterator[tup
                         owner.setdefault((chain[0], _place_key(row)), name)
     for name, match, _ in members:
         layout = match.layout.name
-        chain = next((chain for chain in [TOTAL_PRECEDENCE, *([c, o] for o, c in SUPERSEDED_BY.items())]
-                      if layout in chain), None)
+        chain = next(
+            (chain for chain in [TOTAL_PRECEDENCE, *([c, o] for o, c in SUPERSEDED_BY.items())] if layout in chain),
+            None,
+        )
         for location, row in rows_of[name]:
             if isinstance(row, dict) and chain is not None:
                 first = owner.get((chain[0], _place_key(row)))

@@ -50,8 +50,11 @@ class Layout:
 
     def spellings(self) -> dict[str, str]:
         """``header_key`` of every accepted spelling -> canonical name."""
-        return {header_key(alias): canonical for canonical, aliases in self.columns.items()
-                for alias in (canonical, *aliases)}
+        return {
+            header_key(alias): canonical
+            for canonical, aliases in self.columns.items()
+            for alias in (canonical, *aliases)
+        }
 
 
 @dataclass(frozen=True)
@@ -103,8 +106,11 @@ def match_header(cells: list, layouts: list[Layout]) -> HeaderMatch | None:
         required = set(layout.columns) - set(layout.optional)
         if duplicate or not required <= set(positions):
             continue
-        extra = tuple((index, str(cells[index]).strip()) for index, key in enumerate(keys)
-                      if index not in positions.values() and key != "")
+        extra = tuple(
+            (index, str(cells[index]).strip())
+            for index, key in enumerate(keys)
+            if index not in positions.values() and key != ""
+        )
         found.append(HeaderMatch(layout, positions, extra))
     if not found:
         return None
@@ -114,9 +120,26 @@ def match_header(cells: list, layouts: list[Layout]) -> HeaderMatch | None:
     return found[0]
 
 
-_MONTHS = {name: number for number, name in enumerate(
-    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-     "november", "december"], 1)}
+_MONTHS = {
+    name: number
+    for number, name in enumerate(
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
+        1,
+    )
+}
 _MONTH_RANGE = re.compile(r"^\s*([A-Za-z]+)\.?\s*[-–—]\s*([A-Za-z]+)\.?,?\s*((?:19|20)\d\d)\s*$")
 
 
@@ -143,8 +166,11 @@ def _month(name: str) -> int:
     raise ValueError(f"not a month: {name!r}")
 
 
-_BUNDLE = re.compile(r"(?:^|/)[a-z0-9-]+_(\d{4})-(\d{1,2})-(\d{1,2})_(\d{4})-(\d{1,2})-(\d{1,2})_[a-z]{2}_v\d+"
-                     r"(?:/|\.[a-z]+$|$)", re.IGNORECASE)
+_BUNDLE = re.compile(
+    r"(?:^|/)[a-z0-9-]+_(\d{4})-(\d{1,2})-(\d{1,2})_(\d{4})-(\d{1,2})-(\d{1,2})_[a-z]{2}_v\d+"
+    r"(?:/|\.[a-z]+$|$)",
+    re.IGNORECASE,
+)
 
 
 def bundle_period(path: str) -> tuple[str, str] | None:

@@ -172,8 +172,7 @@ def search_url(params: dict, base: str = SEARCH_URL) -> str:
     return f"{base}?{urlencode(clean)}"
 
 
-def retry_after_seconds(value: str | bytes | None, default: float = 300.0,
-                        now: datetime | None = None) -> float:
+def retry_after_seconds(value: str | bytes | None, default: float = 300.0, now: datetime | None = None) -> float:
     """Seconds to wait from a ``Retry-After`` header (delta-seconds or HTTP date), else ``default``.
 
     Lumen's 429 body asks to "wait at least five minutes", hence the 300 s default.
@@ -304,19 +303,22 @@ def _add_work(parsed: ParsedNotice, work: dict, position: int, kind: str) -> Non
                 url_row = _url_row(item)
                 if url_row is None:
                     continue
-                url_row.update(work_position=position, position=url_position, list_key=key,
-                               role=URL_ROLES.get(key, "other"))
+                url_row.update(
+                    work_position=position, position=url_position, list_key=key, role=URL_ROLES.get(key, "other")
+                )
                 parsed.urls.append(url_row)
                 url_position += 1
         else:
             extra[key] = value
-    parsed.works.append({
-        "position": position,
-        "kind": kind,
-        "description": work.get(description_key) if description_key else None,
-        "description_key": description_key,
-        "extra": extra,
-    })
+    parsed.works.append(
+        {
+            "position": position,
+            "kind": kind,
+            "description": work.get(description_key) if description_key else None,
+            "description_key": description_key,
+            "extra": extra,
+        }
+    )
 
 
 def _url_row(item) -> dict | None:
@@ -354,8 +356,10 @@ def _checked_date(value, limit: datetime) -> tuple[str | None, str | None]:
         return None, f"unparseable date {value!r}"
     if when > limit:
         fetched = (limit - FETCH_TIME_TOLERANCE).astimezone(timezone.utc)
-        return None, (f"impossible date {value!r} (later than the fetch time {fetched:%Y-%m-%dT%H:%M:%SZ} "
-                      f"plus {FETCH_TIME_TOLERANCE.days} day allowed for time zones and clock skew)")
+        return None, (
+            f"impossible date {value!r} (later than the fetch time {fetched:%Y-%m-%dT%H:%M:%SZ} "
+            f"plus {FETCH_TIME_TOLERANCE.days} day allowed for time zones and clock skew)"
+        )
     if when < EARLIEST_DATE:
         return None, f"impossible date {value!r} (before {EARLIEST_DATE:%Y})"
     return iso_utc(when), None

@@ -30,14 +30,22 @@ from pathlib import PurePosixPath
 from typing import Iterator
 from urllib.parse import unquote, urlsplit
 
-from .common import Reject, country_code, csv_records, overlong_reason, decode_text, half_year_from_label, is_blank, \
-    normalise_header, parse_count
+from .common import (
+    Reject,
+    country_code,
+    csv_records,
+    overlong_reason,
+    decode_text,
+    half_year_from_label,
+    is_blank,
+    normalise_header,
+    parse_count,
+)
 
 SOURCE = "meta_restrictions"
 PLATFORM = "Meta"
 REPORT = "meta/content_restrictions"
-_GB = re.compile(r"^(?P<surface>.+?):\s*global gb (?P<kind>externally imposed|applied to others)$",
-                 re.IGNORECASE)
+_GB = re.compile(r"^(?P<surface>.+?):\s*global gb (?P<kind>externally imposed|applied to others)$", re.IGNORECASE)
 
 
 def file_name(source_url: str) -> str:
@@ -52,8 +60,7 @@ def schema_version(data: bytes) -> str:
         if headers == ["country", "count"]:
             return "meta-count"
         if headers[:2] == ["iso code", "country"] and headers[-1] == "total":
-            return "meta-2023h2" if "instagram media: global gb externally imposed" in headers \
-                else "meta-2018h2"
+            return "meta-2023h2" if "instagram media: global gb externally imposed" in headers else "meta-2018h2"
         break
     return "meta-unknown"
 
@@ -105,15 +112,18 @@ def parse_meta_restrictions(data: bytes, *, source_url: str) -> Iterator[tuple[s
         for row in rows:
             yield location, {**period, **row, "platform": PLATFORM, "report": REPORT, "counts_in_total": 1}
     for column, values in global_cells.items():
-        yield f"{name}:column {column}", {"_table": "meta_global_geoblocks", **period,
-                                          **_global_row(column, values)}
+        yield f"{name}:column {column}", {"_table": "meta_global_geoblocks", **period, **_global_row(column, values)}
 
 
 def _rows(layout, headers, cells, global_cells):
     if layout == "meta-count":
         code = country_code(name=cells[0])
-        yield {"country": code, "country_name_raw": cells[0], "product": None,
-               **parse_count(cells[1]).columns("items_actioned")}
+        yield {
+            "country": code,
+            "country_name_raw": cells[0],
+            "product": None,
+            **parse_count(cells[1]).columns("items_actioned"),
+        }
         return
     code = country_code(code=cells[0], name=cells[1])
     counts = {header: parse_count(cell) for header, cell in zip(headers[2:-1], cells[2:-1])}
@@ -122,8 +132,7 @@ def _rows(layout, headers, cells, global_cells):
         if _GB.match(header):
             global_cells.setdefault(header, []).append((code or cells[1], count.raw))
             continue
-        yield {"country": code, "country_name_raw": cells[1], "product": header,
-               **count.columns("items_actioned")}
+        yield {"country": code, "country_name_raw": cells[1], "product": header, **count.columns("items_actioned")}
 
 
 def _global_row(column: str, values: list[tuple[str, str]]) -> dict:
@@ -131,10 +140,14 @@ def _global_row(column: str, values: list[tuple[str, str]]) -> dict:
     repeated, repeats = Counter(cell for _, cell in values).most_common(1)[0]
     others = {country: cell for country, cell in values if cell != repeated}
     return {
-        "surface": match.group("surface").strip(), "kind": match.group("kind").lower(),
-        **{key.replace("items_actioned", "items"): value
-           for key, value in parse_count(repeated).columns("items_actioned").items()
-           if key != "items_actioned_flag"},
-        "rows_repeating": repeats, "rows_total": len(values),
+        "surface": match.group("surface").strip(),
+        "kind": match.group("kind").lower(),
+        **{
+            key.replace("items_actioned", "items"): value
+            for key, value in parse_count(repeated).columns("items_actioned").items()
+            if key != "items_actioned_flag"
+        },
+        "rows_repeating": repeats,
+        "rows_total": len(values),
         "other_values": json.dumps(others, ensure_ascii=False) if others else None,
     }

@@ -37,37 +37,67 @@ from xml.etree import ElementTree
 from typing import Iterator
 
 from .archives import ZIP_ERRORS, check_archive, check_member
-from .common import Count, Reject, country_code, csv_records, overlong_reason, decode_text, half_year_ending, \
-    half_year_from_label, is_blank, normalise_header, parse_count, parse_share
+from .common import (
+    Count,
+    Reject,
+    country_code,
+    csv_records,
+    overlong_reason,
+    decode_text,
+    half_year_ending,
+    half_year_from_label,
+    is_blank,
+    normalise_header,
+    parse_count,
+    parse_share,
+)
 from .layouts import Layout, LayoutError, half_year_from_text, match_header
 from .meta import file_name
 
 SOURCE = "tiktok_removals"
 PLATFORM = "TikTok"
 GRFCR_MAP = [
-    "country", "total requests received", "total content received",
+    "country",
+    "total requests received",
+    "total content received",
     "content actioned due to community guidelines violations",
-    "content actioned due to (local) law violations", "content not actioned",
-    "total accounts received", "accounts actioned due to community guidelines violations",
-    "accounts actioned due to (local) law violations", "accounts not actioned", "removal rate",
+    "content actioned due to (local) law violations",
+    "content not actioned",
+    "total accounts received",
+    "accounts actioned due to community guidelines violations",
+    "accounts actioned due to (local) law violations",
+    "accounts not actioned",
+    "removal rate",
 ]
 #: the GRFCR map columns as a header set with the spellings accepted in CSVs
-GRFCR_LAYOUT = Layout("tiktok-grfcr-csv", {
-    "country": ("country/region", "country / region", "market", "country or region"),
-    "total requests received": ("total requests", "requests received", "total government requests"),
-    "total content received": ("content received", "total content"),
-    "content actioned due to community guidelines violations": ("content removed due to community guidelines violations",),
-    "content actioned due to (local) law violations": ("content actioned due to local law violations",
-                                                       "content restricted due to local law violations"),
-    "content not actioned": ("content no action",),
-    "total accounts received": ("accounts received", "total accounts"),
-    "accounts actioned due to community guidelines violations": ("accounts removed due to community guidelines violations",),
-    "accounts actioned due to (local) law violations": ("accounts actioned due to local law violations",
-                                                        "accounts restricted due to local law violations"),
-    "accounts not actioned": ("accounts no action",),
-    "removal rate": ("removal rate (%)", "removal rate %"),
-    "period": ("time period", "date range", "reporting period"),
-}, optional=frozenset({"period"}))
+GRFCR_LAYOUT = Layout(
+    "tiktok-grfcr-csv",
+    {
+        "country": ("country/region", "country / region", "market", "country or region"),
+        "total requests received": ("total requests", "requests received", "total government requests"),
+        "total content received": ("content received", "total content"),
+        "content actioned due to community guidelines violations": (
+            "content removed due to community guidelines violations",
+        ),
+        "content actioned due to (local) law violations": (
+            "content actioned due to local law violations",
+            "content restricted due to local law violations",
+        ),
+        "content not actioned": ("content no action",),
+        "total accounts received": ("accounts received", "total accounts"),
+        "accounts actioned due to community guidelines violations": (
+            "accounts removed due to community guidelines violations",
+        ),
+        "accounts actioned due to (local) law violations": (
+            "accounts actioned due to local law violations",
+            "accounts restricted due to local law violations",
+        ),
+        "accounts not actioned": ("accounts no action",),
+        "removal rate": ("removal rate (%)", "removal rate %"),
+        "period": ("time period", "date range", "reporting period"),
+    },
+    optional=frozenset({"period"}),
+)
 LAYOUT_NAMES = ("tiktok-xlsx", "tiktok-grfcr-csv")
 GRFCR_HISTORICAL = ["date", "total government requests"]
 IP_SHEETS = {"ip cr": ("tiktok/ip_copyright", "copyright"), "ip tm": ("tiktok/ip_trademark", "trademark")}
@@ -228,8 +258,9 @@ def _period_columns(period) -> dict:
 def _sum(counts: list[Count]) -> Count:
     if all(count.value is not None for count in counts):
         return Count(sum(count.value for count in counts), "+".join(count.raw for count in counts))
-    return Count(None, "+".join(count.raw or "" for count in counts),
-                 next(count.flag for count in counts if count.flag))
+    return Count(
+        None, "+".join(count.raw or "" for count in counts), next(count.flag for count in counts if count.flag)
+    )
 
 
 def _grfcr_map(cells, period):
@@ -240,14 +271,24 @@ def _grfcr_map(cells, period):
     requests, content, content_cg, content_law, _, accounts, accounts_cg, accounts_law, _ = counts
     country = str(cells[0]).strip()
     return {
-        **_period_columns(period), "report": "tiktok/government_removal_requests",
-        "country": country_code(name=country), "country_name_raw": country, "counts_in_total": 1,
+        **_period_columns(period),
+        "report": "tiktok/government_removal_requests",
+        "country": country_code(name=country),
+        "country_name_raw": country,
+        "counts_in_total": 1,
         **requests.columns("requests"),
         **_sum([content, accounts]).columns("items_requested"),
         **_sum([content_cg, content_law, accounts_cg, accounts_law]).columns("items_actioned"),
-        **parse_share(cells[10], scale=100).columns("compliance_pct"), "compliance_basis": "items",
-        "extra": json.dumps(dict(zip(GRFCR_MAP[1:], [count.value if count.value is not None else count.raw
-                                                     for count in counts] + [cells[10]]))),
+        **parse_share(cells[10], scale=100).columns("compliance_pct"),
+        "compliance_basis": "items",
+        "extra": json.dumps(
+            dict(
+                zip(
+                    GRFCR_MAP[1:],
+                    [count.value if count.value is not None else count.raw for count in counts] + [cells[10]],
+                )
+            )
+        ),
     }
 
 
@@ -256,19 +297,29 @@ def _grfcr_historical(cells):
     if not isinstance(date, (dt.date, dt.datetime)):
         date = str(date)
     period_start, period_end = half_year_ending(date)
-    return {"period_start": period_start, "period_end": period_end,
-            "report": "tiktok/government_requests_global", "country": None, "counts_in_total": 0,
-            **parse_count(cells[1]).columns("requests")}
+    return {
+        "period_start": period_start,
+        "period_end": period_end,
+        "report": "tiktok/government_requests_global",
+        "country": None,
+        "counts_in_total": 0,
+        **parse_count(cells[1]).columns("requests"),
+    }
 
 
 def _ip(kind, cells, period):
     report, what = IP_SHEETS[kind]
     region = str(cells[0]).strip()
     return {
-        **_period_columns(period), "report": report, "requester": "Rights holders",
-        "reason": what.capitalize(), "country": None if region.lower() == "global" else country_code(name=region),
-        "country_name_raw": region, "counts_in_total": 0,
+        **_period_columns(period),
+        "report": report,
+        "requester": "Rights holders",
+        "reason": what.capitalize(),
+        "country": None if region.lower() == "global" else country_code(name=region),
+        "country_name_raw": region,
+        "counts_in_total": 0,
         **parse_count(cells[2]).columns("requests"),
-        **parse_share(cells[4], scale=100).columns("compliance_pct"), "compliance_basis": "requests",
+        **parse_share(cells[4], scale=100).columns("compliance_pct"),
+        "compliance_basis": "requests",
         "extra": json.dumps({"Date range": cells[1], f"Successful {what} removal requests": cells[3]}),
     }

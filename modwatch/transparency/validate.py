@@ -49,8 +49,9 @@ FIRST_YEAR = {"Google": 2009, "X": 2012, "Meta": 2013, "TikTok": 2019}
 EARLIEST_YEAR = min(FIRST_YEAR.values())
 
 
-def file_problems(parser: str, data: bytes, *, announced_size: int | None = None,
-                  source_url: str | None = None) -> list[str]:
+def file_problems(
+    parser: str, data: bytes, *, announced_size: int | None = None, source_url: str | None = None
+) -> list[str]:
     """Why ``data`` (a file for ``PARSERS[parser]``, downloaded from ``source_url``) is not whole or not of a
     known layout; ``[]`` if fine. A reason about one CSV names the file (its zip member, or the URL's file)."""
     problems = []
@@ -66,8 +67,9 @@ def file_problems(parser: str, data: bytes, *, announced_size: int | None = None
     return problems
 
 
-def shrink_problem(rows: int, current: dict | None, *, accept_shrink: bool = False,
-                   schema_version: str | None = None) -> str | None:
+def shrink_problem(
+    rows: int, current: dict | None, *, accept_shrink: bool = False, schema_version: str | None = None
+) -> str | None:
     """The reason to refuse a file of ``rows`` rows replacing the ``current`` dataset row, or None.
 
     Row counts compare like with like only: a file of another layout set (``schema_version``,
@@ -80,8 +82,10 @@ def shrink_problem(rows: int, current: dict | None, *, accept_shrink: bool = Fal
         return None
     floor = current["rows_stored"] * MIN_SHARE_OF_CURRENT
     if rows < floor:
-        return (f"{rows} rows, far below the {current['rows_stored']} rows of the current dataset "
-                f"{current['id']} (floor {MIN_SHARE_OF_CURRENT:.0%}); pass accept_shrink to accept a real shrink")
+        return (
+            f"{rows} rows, far below the {current['rows_stored']} rows of the current dataset "
+            f"{current['id']} (floor {MIN_SHARE_OF_CURRENT:.0%}); pass accept_shrink to accept a real shrink"
+        )
     return None
 
 
@@ -114,7 +118,9 @@ GOOGLE_COMPLETE_SETS = (
 
 
 def _google(data: bytes, source_url: str | None = None) -> list[str]:
-    members = list(google._members(data, source_url or google.URL))  # a member of unknown layout raises LayoutError (a ValueError)
+    members = list(
+        google._members(data, source_url or google.URL)
+    )  # a member of unknown layout raises LayoutError (a ValueError)
     problems = []
     if data[:4] == b"PK\x03\x04":
         found = {match.layout.name for _, match, _ in members}
@@ -177,8 +183,7 @@ def _tiktok(data: bytes) -> list[str]:
     return [why] if why else []
 
 
-_LAYOUT_CHECKS = {"google_removals": _google, "x_removals": _x, "meta_restrictions": _meta,
-                  "tiktok_removals": _tiktok}
+_LAYOUT_CHECKS = {"google_removals": _google, "x_removals": _x, "meta_restrictions": _meta, "tiktok_removals": _tiktok}
 
 
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}$", re.ASCII)

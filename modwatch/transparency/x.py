@@ -23,27 +23,58 @@ import json
 import re
 from typing import Iterator
 
-from .common import Reject, country_code, csv_records, overlong_reason, decode_text, half_year_starting, is_blank, \
-    normalise_header, parse_count, parse_share
+from .common import (
+    Reject,
+    country_code,
+    csv_records,
+    overlong_reason,
+    decode_text,
+    half_year_starting,
+    is_blank,
+    normalise_header,
+    parse_count,
+    parse_share,
+)
 
 SOURCE = "x_removals"
 PLATFORM = "X"
 _MARKER = re.compile(r"^\s*table\s+(\d+)\s*/\s*(\d+)\s*:\s*(.*?)\s*$", re.IGNORECASE)
 LEGAL_DEMANDS = [
-    "time period start", "country", "court orders", "other legal demands", "combined requests",
-    "court orders compliance rate", "other legal demands compliance rate", "combined compliance rate",
-    "court orders accounts specified", "other legal demands accounts specified",
-    "combined accounts specified", "combined accounts withheld", "combined tweets withheld",
-    "court orders accounts tos", "other legal demands accounts tos", "combined accounts tos",
+    "time period start",
+    "country",
+    "court orders",
+    "other legal demands",
+    "combined requests",
+    "court orders compliance rate",
+    "other legal demands compliance rate",
+    "combined compliance rate",
+    "court orders accounts specified",
+    "other legal demands accounts specified",
+    "combined accounts specified",
+    "combined accounts withheld",
+    "combined tweets withheld",
+    "court orders accounts tos",
+    "other legal demands accounts tos",
+    "combined accounts tos",
 ]
-LOCAL_LAW = ["time period start", "reports", "compliance rate", "accounts specified",
-             "accounts withheld", "tweets withheld", "accounts tos"]
+LOCAL_LAW = [
+    "time period start",
+    "reports",
+    "compliance rate",
+    "accounts specified",
+    "accounts withheld",
+    "tweets withheld",
+    "accounts tos",
+]
 
 
 def schema_version(data: bytes) -> str:
     """``x-two-tables`` when both table markers are present, else ``x-unknown``."""
-    titles = [_MARKER.match(cells[0]).group(3).lower() for _, _, cells in csv_records(decode_text(data))
-              if cells and _MARKER.match(cells[0])]
+    titles = [
+        _MARKER.match(cells[0]).group(3).lower()
+        for _, _, cells in csv_records(decode_text(data))
+        if cells and _MARKER.match(cells[0])
+    ]
     return "x-two-tables" if titles == ["legal demands", "local law(s)"] else "x-unknown"
 
 
@@ -90,24 +121,32 @@ def parse_x_removals(data: bytes, *, source_url: str) -> Iterator[tuple[str, dic
 
 
 def _legal_demands(cells):
-    if len(cells) < len(LEGAL_DEMANDS) or not is_blank(cells[len(LEGAL_DEMANDS):]):
+    if len(cells) < len(LEGAL_DEMANDS) or not is_blank(cells[len(LEGAL_DEMANDS) :]):
         raise ValueError(f"expected {len(LEGAL_DEMANDS)} cells, found {len(cells)}")
     period_start, period_end = half_year_starting(cells[0])
-    base = {"period_start": period_start, "period_end": period_end, "report": "x/legal_demands",
-            "country": country_code(name=cells[1]), "country_name_raw": cells[1],
-            "compliance_basis": "requests"}
+    base = {
+        "period_start": period_start,
+        "period_end": period_end,
+        "report": "x/legal_demands",
+        "country": country_code(name=cells[1]),
+        "country_name_raw": cells[1],
+        "compliance_basis": "requests",
+    }
     yield {
-        **base, "requester": "All legal demands", "counts_in_total": 1,
+        **base,
+        "requester": "All legal demands",
+        "counts_in_total": 1,
         **parse_count(cells[4]).columns("requests"),
         **parse_share(cells[7], scale=100).columns("compliance_pct"),
         **parse_count(cells[10]).columns("items_requested"),
         **parse_count(cells[11]).columns("items_actioned"),
         "extra": json.dumps({"Combined tweets withheld": cells[12], "Combined accounts TOS": cells[15]}),
     }
-    for label, requests, rate, accounts, tos in (("Court orders", 2, 5, 8, 13),
-                                                 ("Other legal demands", 3, 6, 9, 14)):
+    for label, requests, rate, accounts, tos in (("Court orders", 2, 5, 8, 13), ("Other legal demands", 3, 6, 9, 14)):
         yield {
-            **base, "requester": label, "counts_in_total": 0,
+            **base,
+            "requester": label,
+            "counts_in_total": 0,
             **parse_count(cells[requests]).columns("requests"),
             **parse_share(cells[rate], scale=100).columns("compliance_pct"),
             **parse_count(cells[accounts]).columns("items_requested"),
@@ -116,14 +155,19 @@ def _legal_demands(cells):
 
 
 def _local_law(cells):
-    if len(cells) < len(LOCAL_LAW) or not is_blank(cells[len(LOCAL_LAW):]):
+    if len(cells) < len(LOCAL_LAW) or not is_blank(cells[len(LOCAL_LAW) :]):
         raise ValueError(f"expected {len(LOCAL_LAW)} cells plus padding, found {len(cells)}")
     period_start, period_end = half_year_starting(cells[0])
     yield {
-        "period_start": period_start, "period_end": period_end, "report": "x/local_law",
-        "country": None, "requester": "Local law reports", "counts_in_total": 0,
+        "period_start": period_start,
+        "period_end": period_end,
+        "report": "x/local_law",
+        "country": None,
+        "requester": "Local law reports",
+        "counts_in_total": 0,
         **parse_count(cells[1]).columns("requests"),
-        **parse_share(cells[2], scale=100).columns("compliance_pct"), "compliance_basis": "requests",
+        **parse_share(cells[2], scale=100).columns("compliance_pct"),
+        "compliance_basis": "requests",
         **parse_count(cells[3]).columns("items_requested"),
         **parse_count(cells[4]).columns("items_actioned"),
         "extra": json.dumps({"Tweets withheld": cells[5], "Accounts TOS": cells[6]}),

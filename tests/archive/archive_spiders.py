@@ -33,7 +33,9 @@ class PageSpider(scrapy.Spider):
             "warc_record_id": response.meta.get("warc_record_id"),
         }
         if response.status != 200:
-            yield RejectItem(url=response.url, reason=f"HTTP {response.status}", excerpt=response.text[:200], **provenance)
+            yield RejectItem(
+                url=response.url, reason=f"HTTP {response.status}", excerpt=response.text[:200], **provenance
+            )
             return
         yield ArticleItem(
             url=response.url,

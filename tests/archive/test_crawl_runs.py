@@ -50,15 +50,39 @@ def test_replay_crawl_stores_archived_provenance_and_fills_crawl_run(run_crawl, 
         warc_date = [r.rec_headers.get_header("WARC-Date") for r in ArchiveIterator(stream) if r.rec_type == "response"]
     assert article["fetched_at"] == warc_date[0]
     reject = database["rejects"].get(1)
-    assert (reject["url"], reject["reason"], reject["crawl_run_id"], reject["spider"]) == (MISSING, "HTTP 404", 1, "pages")
+    assert (reject["url"], reject["reason"], reject["crawl_run_id"], reject["spider"]) == (
+        MISSING,
+        "HTTP 404",
+        1,
+        "pages",
+    )
 
     run = database["crawl_runs"].get(1)
     assert article["crawl_run_id"] == 1
-    assert {k: run[k] for k in ("spider", "finish_reason", "items_scraped", "errors", "rejects", "requests",
-                                "responses", "warc_filename", "replay_source")} == {
-        "spider": "pages", "finish_reason": "finished", "items_scraped": 2, "errors": 0, "rejects": 1,
-        "requests": 2, "responses": 2, "warc_filename": None, "replay_source": str(path),
-    }  # fmt: skip
+    assert {
+        k: run[k]
+        for k in (
+            "spider",
+            "finish_reason",
+            "items_scraped",
+            "errors",
+            "rejects",
+            "requests",
+            "responses",
+            "warc_filename",
+            "replay_source",
+        )
+    } == {
+        "spider": "pages",
+        "finish_reason": "finished",
+        "items_scraped": 2,
+        "errors": 0,
+        "rejects": 1,
+        "requests": 2,
+        "responses": 2,
+        "warc_filename": None,
+        "replay_source": str(path),
+    }
     assert ISO.fullmatch(run["started_at"]) and ISO.fullmatch(run["finished_at"])
     assert run["started_at"] <= run["finished_at"]
     stats = json.loads(run["stats_json"])
@@ -110,8 +134,13 @@ def server():
 def test_live_crawl_writes_one_warc_per_run_without_secrets(run_crawl, db_path, server, tmp_path):
     page_url = f"{server}/news/2020/01/15/access-to-wikipedia-restored/?page=1&token=url-secret-7"
     warc_dir = tmp_path / "warc"
-    run_crawl(SPIDER, db=db_path, warc_dir=warc_dir, settings=LIVE,
-              spider_args={"urls": page_url, "token": "lumen-secret-token-123"})  # fmt: skip
+    run_crawl(
+        SPIDER,
+        db=db_path,
+        warc_dir=warc_dir,
+        settings=LIVE,
+        spider_args={"urls": page_url, "token": "lumen-secret-token-123"},
+    )
     assert any(h.get("X-Authentication-Token") == "lumen-secret-token-123" for _, h in Handler.seen)  # it was sent
 
     database = db.connect(db_path)
@@ -126,11 +155,14 @@ def test_live_crawl_writes_one_warc_per_run_without_secrets(run_crawl, db_path, 
         assert secret not in raw
     with open(warc_dir / files[0], "rb") as stream:
         responses = {
-            r.rec_headers.get_header("WARC-Target-URI"): (r.rec_headers.get_header("WARC-Record-ID"),
-                                                           r.http_headers.get_header("Content-Encoding"),
-                                                           r.content_stream().read())
-            for r in ArchiveIterator(stream) if r.rec_type == "response"
-        }  # fmt: skip
+            r.rec_headers.get_header("WARC-Target-URI"): (
+                r.rec_headers.get_header("WARC-Record-ID"),
+                r.http_headers.get_header("Content-Encoding"),
+                r.content_stream().read(),
+            )
+            for r in ArchiveIterator(stream)
+            if r.rec_type == "response"
+        }
     assert set(responses) == {f"{server}/robots.txt", f"{server}/news/2020/01/15/access-to-wikipedia-restored/?page=1"}
     record_id, coding, payload = responses[f"{server}/news/2020/01/15/access-to-wikipedia-restored/?page=1"]
     assert (coding, payload) == ("gzip", PAGE)  # stored raw with its Content-Encoding
@@ -162,7 +194,9 @@ class RevalidatingHandler(http.server.BaseHTTPRequestHandler):
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=UTF-8")
         self.send_header("ETag", '"v1"')
-        self.send_header("Cache-Control", "max-age=0")  # stale at once: revalidate (Scrapy sends no validators for no-cache)
+        self.send_header(
+            "Cache-Control", "max-age=0"
+        )  # stale at once: revalidate (Scrapy sends no validators for no-cache)
         self.send_header("Content-Length", str(len(PAGE)))
         self.end_headers()
         self.wfile.write(PAGE)
@@ -175,15 +209,25 @@ def test_recrawl_answered_304_archives_the_cached_page(run_crawl, db_path, tmp_p
     with local_server(RevalidatingHandler) as base:
         url = f"{base}/news/2020/01/15/access-to-wikipedia-restored/"
         for warc_dir in ("warc-1", "warc-2"):
-            run_crawl(SPIDER, db=db_path, warc_dir=tmp_path / warc_dir, spider_args={"urls": url},
-                      settings={**LIVE, "HTTPCACHE_ENABLED": True})  # fmt: skip
+            run_crawl(
+                SPIDER,
+                db=db_path,
+                warc_dir=tmp_path / warc_dir,
+                spider_args={"urls": url},
+                settings={**LIVE, "HTTPCACHE_ENABLED": True},
+            )
     stats = json.loads(db.connect(db_path)["crawl_runs"].get(2)["stats_json"])
-    assert RevalidatingHandler.not_modified == 1, {k: v for k, v in stats.items() if "cache" in k}  # the second run revalidated the page
+    assert RevalidatingHandler.not_modified == 1, {
+        k: v for k, v in stats.items() if "cache" in k
+    }  # the second run revalidated the page
 
     path = next((tmp_path / "warc-2").iterdir())
     with open(path, "rb") as stream:
-        records = [(r.rec_headers, r.http_headers, r.content_stream().read())
-                   for r in ArchiveIterator(stream) if r.rec_type == "response" and "/news/" in r.rec_headers.get_header("WARC-Target-URI")]  # fmt: skip
+        records = [
+            (r.rec_headers, r.http_headers, r.content_stream().read())
+            for r in ArchiveIterator(stream)
+            if r.rec_type == "response" and "/news/" in r.rec_headers.get_header("WARC-Target-URI")
+        ]
     assert len(records) == 1
     warc_headers, http_headers, payload = records[0]
     assert (http_headers.get_statuscode(), payload) == ("200", PAGE)  # not the empty 304

@@ -23,12 +23,19 @@ REST_URL = "https://demo.worona.org/wp-json/wp/v2/posts?categories=7&_embed&page
 def archive(tmp_path):
     """A WARC of real pages; REST_URL archived twice (500 first, then 200: the last wins)."""
     path = tmp_path / "snapshot.warc.gz"
-    ids = write_warc(path, [
-        (URL, PAGE, {"Content-Type": "text/html; charset=UTF-8"}),
-        (FEED_URL, gzip.compress(FEED), {"Content-Type": "application/rss+xml; charset=UTF-8", "Content-Encoding": "gzip"}),
-        (REST_URL, b"<h1>Error</h1>", {"Content-Type": "text/html"}, 500),
-        (REST_URL, b"[]", {"Content-Type": "application/json", "X-WP-TotalPages": "2"}),
-    ])  # fmt: skip
+    ids = write_warc(
+        path,
+        [
+            (URL, PAGE, {"Content-Type": "text/html; charset=UTF-8"}),
+            (
+                FEED_URL,
+                gzip.compress(FEED),
+                {"Content-Type": "application/rss+xml; charset=UTF-8", "Content-Encoding": "gzip"},
+            ),
+            (REST_URL, b"<h1>Error</h1>", {"Content-Type": "text/html"}, 500),
+            (REST_URL, b"[]", {"Content-Type": "application/json", "X-WP-TotalPages": "2"}),
+        ],
+    )
     return path, ids
 
 
@@ -81,7 +88,12 @@ def test_unknown_url_gets_404_counted_in_stats(middleware):
     assert "warc_record_id" not in request.meta
     middleware.process_request(Request(URL))
     stats = middleware.crawler.stats
-    assert [stats.get_value(k) for k in ("replay/requests", "replay/hit", "replay/miss", "replay/records")] == [2, 1, 1, 4]
+    assert [stats.get_value(k) for k in ("replay/requests", "replay/hit", "replay/miss", "replay/records")] == [
+        2,
+        1,
+        1,
+        4,
+    ]
 
 
 def test_token_parameters_are_ignored_when_matching(tmp_path):
@@ -146,15 +158,24 @@ def crawler_settings(spider_ref, **cmdline):
 
 
 def picked(settings, names):
-    return {name: type(value)(settings.get(name)) if not isinstance(value, bool) else settings.getbool(name)
-            for name, value in names.items()}
+    return {
+        name: type(value)(settings.get(name)) if not isinstance(value, bool) else settings.getbool(name)
+        for name, value in names.items()
+    }
 
 
-@pytest.mark.parametrize("spider_ref, live, concurrency", [
-    ("spiders.news.NewsSpider", LIVE, 8),
-    # the Lumen spider's own politeness (1.5 s, AutoThrottle, robots off) is lifted too; one page at a time stays
-    ("spiders.lumen.LumenSpider", {**LIVE, "DOWNLOAD_DELAY": 1.5, "ROBOTSTXT_OBEY": False, "HTTPCACHE_ENABLED": False}, 1),
-])
+@pytest.mark.parametrize(
+    "spider_ref, live, concurrency",
+    [
+        ("spiders.news.NewsSpider", LIVE, 8),
+        # the Lumen spider's own politeness (1.5 s, AutoThrottle, robots off) is lifted too; one page at a time stays
+        (
+            "spiders.lumen.LumenSpider",
+            {**LIVE, "DOWNLOAD_DELAY": 1.5, "ROBOTSTXT_OBEY": False, "HTTPCACHE_ENABLED": False},
+            1,
+        ),
+    ],
+)
 def test_replay_set_with_dash_s_turns_off_politeness_and_cache(spider_ref, live, concurrency, archive):
     assert picked(crawler_settings(spider_ref), live) == live
     settings = crawler_settings(spider_ref, MODWATCH_REPLAY=str(archive[0]))
@@ -174,10 +195,14 @@ def test_replay_set_with_dash_s_crawls_offline(archive, tmp_path, run_crawl):
     import sqlite3
 
     db_path = tmp_path / "modwatch.db"
-    run_crawl("tests/archive/archive_spiders.py:PageSpider", db=db_path, settings={"MODWATCH_REPLAY": str(archive[0])},
-              spider_args={"urls": URL})
+    run_crawl(
+        "tests/archive/archive_spiders.py:PageSpider",
+        db=db_path,
+        settings={"MODWATCH_REPLAY": str(archive[0])},
+        spider_args={"urls": URL},
+    )
     with sqlite3.connect(db_path) as conn:
-        (replay_source, stats), = conn.execute("select replay_source, stats_json from crawl_runs").fetchall()
+        ((replay_source, stats),) = conn.execute("select replay_source, stats_json from crawl_runs").fetchall()
         titles = [r[0] for r in conn.execute("select title from articles")]
     stats = json.loads(stats)
     assert replay_source == str(archive[0])

@@ -15,20 +15,32 @@ from tests.helpers import KULU_PAGE, NETZPOLITIK_PAGE, ROOT, WIKIMEDIA_PAGE, cra
 
 SNAPSHOT = ROOT / "demo" / "snapshot.warc.gz"
 KULU_URL = "https://kulu-media.com/meta-outage-hits-facebook-instagram-and-messenger/"
-WIKIMEDIA_URL = ("https://wikimediafoundation.org/news/2020/01/15/"
-                 "access-to-wikipedia-restored-in-turkey-after-more-than-two-and-a-half-years/")
+WIKIMEDIA_URL = (
+    "https://wikimediafoundation.org/news/2020/01/15/"
+    "access-to-wikipedia-restored-in-turkey-after-more-than-two-and-a-half-years/"
+)
 
 
 def crawl(tmp_path, replay):
     env = crawl_env(tmp_path, MODWATCH_REPLAY=replay)
-    return subprocess.run([sys.executable, "-m", "scrapy", "crawl", "x_removals"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "x_removals"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
-@pytest.mark.parametrize("make, message", [
-    (lambda tmp: tmp / "nope.warc.gz", "No such file or directory"),
-    (lambda tmp: WIKIMEDIA_PAGE, "not a readable WARC file"),
-], ids=["missing", "an-html-page"])
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda tmp: tmp / "nope.warc.gz", "No such file or directory"),
+        (lambda tmp: WIKIMEDIA_PAGE, "not a readable WARC file"),
+    ],
+    ids=["missing", "an-html-page"],
+)
 def test_crawl_with_an_unusable_archive_fails_at_start(tmp_path, make, message):
     replay = make(tmp_path)
     result = crawl(tmp_path, replay)
@@ -40,8 +52,10 @@ def test_crawl_with_an_unusable_archive_fails_at_start(tmp_path, make, message):
 
 PAGES = [  # real pages: (URL, file)
     (KULU_URL, KULU_PAGE),
-    ("https://netzpolitik.org/2012/die-cider-connection-abmahnungen-gegen-nutzer-von-porno-streaming-seiten/",
-     NETZPOLITIK_PAGE),
+    (
+        "https://netzpolitik.org/2012/die-cider-connection-abmahnungen-gegen-nutzer-von-porno-streaming-seiten/",
+        NETZPOLITIK_PAGE,
+    ),
     (WIKIMEDIA_URL, WIKIMEDIA_PAGE),
 ]
 
@@ -64,16 +78,21 @@ def _cut(archive, size):
     return cut
 
 
-@pytest.mark.parametrize("where, records, what", [
-    ("inside the last record", 2, r"\(" + re.escape(WIKIMEDIA_URL) + r"\) lacks \d+ bytes"),
-    ("inside the first record", 0, r"\(" + re.escape(KULU_URL) + r"\) lacks \d+ bytes"),
-    ("inside the headers of the second record", 1, r"the last 20 bytes hold no complete record"),
-])
+@pytest.mark.parametrize(
+    "where, records, what",
+    [
+        ("inside the last record", 2, r"\(" + re.escape(WIKIMEDIA_URL) + r"\) lacks \d+ bytes"),
+        ("inside the first record", 0, r"\(" + re.escape(KULU_URL) + r"\) lacks \d+ bytes"),
+        ("inside the headers of the second record", 1, r"the last 20 bytes hold no complete record"),
+    ],
+)
 def test_truncated_archive_replays_complete_records_and_logs_an_error(archive, caplog, where, records, what):
     path, offsets = archive
-    size = {"inside the last record": path.stat().st_size - 100,
-            "inside the first record": offsets[1] // 2,
-            "inside the headers of the second record": offsets[1] + 20}[where]
+    size = {
+        "inside the last record": path.stat().st_size - 100,
+        "inside the first record": offsets[1] // 2,
+        "inside the headers of the second record": offsets[1] + 20,
+    }[where]
     cut = _cut(archive, size)
     crawler = get_crawler(settings_dict={"MODWATCH_REPLAY": str(cut)})
     with caplog.at_level(logging.ERROR, logger="middlewares.replay"):
@@ -84,7 +103,8 @@ def test_truncated_archive_replays_complete_records_and_logs_an_error(archive, c
     assert crawler.stats.get_value("replay/truncated_files") == 1
     assert [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR] == [
         f"Truncated WARC file {cut}: {description}; replaying the {records} records before "
-        + ("them" if "hold no complete record" in what else "it")]
+        + ("them" if "hold no complete record" in what else "it")
+    ]
     # complete records are replayed, a cut one never is
     assert [url in middleware.index for url, _ in PAGES] == [n < records for n in range(3)]
 
@@ -92,7 +112,11 @@ def test_truncated_archive_replays_complete_records_and_logs_an_error(archive, c
 def test_a_complete_archive_is_not_truncated(archive, caplog):
     with caplog.at_level(logging.ERROR):
         index = WarcIndex([archive[0], SNAPSHOT])
-    assert (index.records, index.truncated, caplog.records) == (3 + 79, [], [])  # the demo snapshot: 79 manifest entries
+    assert (index.records, index.truncated, caplog.records) == (
+        3 + 79,
+        [],
+        [],
+    )  # the demo snapshot: 79 manifest entries
 
 
 def test_from_crawler_raises_for_a_file_that_is_not_a_warc():

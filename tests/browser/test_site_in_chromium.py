@@ -46,8 +46,10 @@ def chromium():
     """Fail (never skip) without the browser: ``make test`` installs it (scripts/system-deps)."""
     missing = [str(path) for path in (CHROMIUM, CHROMEDRIVER) if not path.exists()]
     if missing:
-        pytest.fail(f"{' and '.join(missing)} not found: install the Debian packages chromium and chromium-driver "
-                    "(make test does, as root)")
+        pytest.fail(
+            f"{' and '.join(missing)} not found: install the Debian packages chromium and chromium-driver "
+            "(make test does, as root)"
+        )
 
 
 @pytest.fixture(scope="module")
@@ -55,17 +57,30 @@ def demo_db(tmp_path_factory):
     folder = tmp_path_factory.mktemp("browser")
     path = folder / "modwatch.db"
     env = crawl_env(folder, MODWATCH_PROGRESS="0")
-    demo = subprocess.run(modwatch("demo", "--db", path), cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=600)
+    demo = subprocess.run(
+        modwatch("demo", "--db", path), cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
+    )
     assert demo.returncode == 0, demo.stdout[-2000:] + demo.stderr[-2000:]
     database = db.connect(path)
-    upsert_article(database, {
-        "url": sitedb.XSS_URL, "source": "xss-probe", "title": f"Probe {sitedb.XSS_SCRIPT}",
-        "body": f"A scraped page quoting markup: {sitedb.XSS_SCRIPT} {sitedb.XSS_IMG}",
-        "published_at": "2024-01-05T00:00:00Z", "language": "en", "http_status": 200,
-    })  # fmt: skip
-    insert_reject(database, url="https://example.org/broken/", reason="no article title found", spider="news",
-                  excerpt=f"<html><head>{sitedb.XSS_SCRIPT}</head><body>{sitedb.XSS_IMG}</body></html>")
+    upsert_article(
+        database,
+        {
+            "url": sitedb.XSS_URL,
+            "source": "xss-probe",
+            "title": f"Probe {sitedb.XSS_SCRIPT}",
+            "body": f"A scraped page quoting markup: {sitedb.XSS_SCRIPT} {sitedb.XSS_IMG}",
+            "published_at": "2024-01-05T00:00:00Z",
+            "language": "en",
+            "http_status": 200,
+        },
+    )
+    insert_reject(
+        database,
+        url="https://example.org/broken/",
+        reason="no article title found",
+        spider="news",
+        excerpt=f"<html><head>{sitedb.XSS_SCRIPT}</head><body>{sitedb.XSS_IMG}</body></html>",
+    )
     assert sitedb.tag_articles(database) > 0
     database.conn.close()
     return path
@@ -75,8 +90,14 @@ def demo_db(tmp_path_factory):
 def server(demo_db):
     """``python -m modwatch serve`` on a free port; yields its base URL."""
     port = free_port()
-    process = subprocess.Popen(modwatch("serve", demo_db, "--port", port), cwd=ROOT, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True, start_new_session=True)  # fmt: skip
+    process = subprocess.Popen(
+        modwatch("serve", demo_db, "--port", port),
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
     base = f"http://127.0.0.1:{port}"
 
     def answers() -> bool:
@@ -103,10 +124,19 @@ def browser(tmp_path_factory):
 
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage", "--window-size=1400,1000",
-                 f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--window-size=1400,1000",
+        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
+    ):
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
     driver.set_page_load_timeout(60)
@@ -181,7 +211,10 @@ def test_platform_and_law_query_from_its_form(server, browser):
     wait_for(lambda: "law=de-netzdg" in browser.current_url)
     rows = browser.find_elements(By.CSS_SELECTOR, "table.rows-and-columns tbody tr")
     assert [row.find_element(By.CSS_SELECTOR, "td.col-source").text for row in rows] == ["wolfgangmichal", "zdnet-de"]
-    assert ZDNET_TITLE in rows[1].text and "Maas-Gesetz" in rows[1].find_element(By.CSS_SELECTOR, "td.col-law_evidence").text
+    assert (
+        ZDNET_TITLE in rows[1].text
+        and "Maas-Gesetz" in rows[1].find_element(By.CSS_SELECTOR, "td.col-law_evidence").text
+    )
     browser.save_screenshot(str(ARTIFACTS / "03c-platform-and-law-facebook-netzdg.png"))
 
 
@@ -210,8 +243,9 @@ def test_chart_renders(server, browser, demo_db):
     # vega-embed draws SVG: wait for the bar marks (one per platform x half-year with a figure)
     bars = wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, "#chart-requests-by-platform svg g.mark-rect path"))
     with sqlite3.connect(demo_db) as conn:
-        expected = conn.execute("select count(*) from removal_requests_by_country_period "
-                                "where country = 'VN' and requests is not null").fetchone()[0]
+        expected = conn.execute(
+            "select count(*) from removal_requests_by_country_period where country = 'VN' and requests is not null"
+        ).fetchone()[0]
     assert len(bars) == expected > 0
     heights = [b.size["height"] for b in bars]
     assert max(heights) > 50  # drawn, not a blank chart
@@ -249,8 +283,13 @@ def test_csv_download_has_every_row(server, browser, demo_db, tmp_path):
 
 @pytest.mark.parametrize(
     "path",
-    ["/modwatch/articles?source=xss-probe", "/modwatch/articles?_search=Probe", "/modwatch/rejects?spider=news",
-     "/-/search?q=Probe", "/modwatch/search?q=quoting+markup"],
+    [
+        "/modwatch/articles?source=xss-probe",
+        "/modwatch/articles?_search=Probe",
+        "/modwatch/rejects?spider=news",
+        "/-/search?q=Probe",
+        "/modwatch/search?q=quoting+markup",
+    ],
 )
 def test_scraped_script_never_runs(server, browser, path):
     from selenium.webdriver.common.by import By

@@ -52,8 +52,13 @@ def served_site(site_db):
     from tests.helpers import ROOT, free_port, modwatch, wait_for
 
     port = free_port()
-    process = subprocess.Popen(modwatch("serve", site_db, "--port", port), cwd=ROOT, start_new_session=True,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    process = subprocess.Popen(
+        modwatch("serve", site_db, "--port", port),
+        cwd=ROOT,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
 
     def answers() -> bool:

@@ -42,7 +42,7 @@ META_URL = "https://transparency.meta.com/download/Content_Restrictions_{}.csv"
 
 XSS_MARKER = "__modwatch_xss"
 XSS_SCRIPT = f"<script>window.{XSS_MARKER} = 1; document.title = 'XSS';</script>"
-XSS_IMG = f"<img src=x onerror=\"window.{XSS_MARKER} = 2\">"
+XSS_IMG = f'<img src=x onerror="window.{XSS_MARKER} = 2">'
 XSS_URL = "https://example.org/2024/01/xss-probe/"
 
 GOOGLE_ROWS = 2735  # data rows of google-government-removal-requests.csv
@@ -65,41 +65,102 @@ def build(path: str | Path) -> Path:
     database = db.connect(path)
     run_id = start_crawl_run(database, "news")
     for n, article in enumerate(real_articles()):
-        item = dict(article, fetched_url=article["url"], fetched_at="2026-11-29T10:00:00Z", http_status=200,
-                    body_sha256=f"{n:064x}", discovered_via="start-url", authors=[], tags=[])
+        item = dict(
+            article,
+            fetched_url=article["url"],
+            fetched_at="2026-11-29T10:00:00Z",
+            http_status=200,
+            body_sha256=f"{n:064x}",
+            discovered_via="start-url",
+            authors=[],
+            tags=[],
+        )
         upsert_article(database, item, run_id)
     upsert_article(
         database,
         {
-            "url": XSS_URL, "source": "xss-probe", "title": f"Probe {XSS_SCRIPT}",
+            "url": XSS_URL,
+            "source": "xss-probe",
+            "title": f"Probe {XSS_SCRIPT}",
             "body": f"A scraped page quoting markup: {XSS_SCRIPT} {XSS_IMG}",
-            "published_at": "2024-01-05T00:00:00Z", "language": "en", "http_status": 200,
+            "published_at": "2024-01-05T00:00:00Z",
+            "language": "en",
+            "http_status": 200,
         },
         run_id,
-    )  # fmt: skip
-    insert_reject(database, url="https://kulu-media.com/broken/", reason="no article title found",
-                  excerpt=f"<html><head>{XSS_SCRIPT}</head><body>{XSS_IMG}</body></html>", spider="news",
-                  crawl_run_id=run_id, fetched_at="2026-11-29T10:00:01Z")  # fmt: skip
-    finish_crawl_run(database, run_id, finish_reason="finished", items_scraped=5, errors=0, rejects=1,
-                     requests=6, responses=6, stats={"item_scraped_count": 5})  # fmt: skip
+    )
+    insert_reject(
+        database,
+        url="https://kulu-media.com/broken/",
+        reason="no article title found",
+        excerpt=f"<html><head>{XSS_SCRIPT}</head><body>{XSS_IMG}</body></html>",
+        spider="news",
+        crawl_run_id=run_id,
+        fetched_at="2026-11-29T10:00:01Z",
+    )
+    finish_crawl_run(
+        database,
+        run_id,
+        finish_reason="finished",
+        items_scraped=5,
+        errors=0,
+        rejects=1,
+        requests=6,
+        responses=6,
+        stats={"item_scraped_count": 5},
+    )
 
     transparency_run = start_crawl_run(database, "google_removals")
-    load_dataset(database, parser="google_removals", source="google_removals", url=GOOGLE_URL,
-                 data=(FIXTURES / "google-government-removal-requests.csv").read_bytes(),
-                 fetched_at="2026-11-29T10:05:00Z", crawl_run_id=transparency_run)  # fmt: skip
+    load_dataset(
+        database,
+        parser="google_removals",
+        source="google_removals",
+        url=GOOGLE_URL,
+        data=(FIXTURES / "google-government-removal-requests.csv").read_bytes(),
+        fetched_at="2026-11-29T10:05:00Z",
+        crawl_run_id=transparency_run,
+    )
     for half in ("2018_H2", "2023_H2"):
-        load_dataset(database, parser="meta_restrictions", source=f"meta_restrictions/{half.replace('_', '-')}",
-                     url=META_URL.format(half), data=report_file(f"Content_Restrictions_{half}.csv").read_bytes(),
-                     fetched_at="2026-11-29T10:06:00Z", crawl_run_id=transparency_run)  # fmt: skip
+        load_dataset(
+            database,
+            parser="meta_restrictions",
+            source=f"meta_restrictions/{half.replace('_', '-')}",
+            url=META_URL.format(half),
+            data=report_file(f"Content_Restrictions_{half}.csv").read_bytes(),
+            fetched_at="2026-11-29T10:06:00Z",
+            crawl_run_id=transparency_run,
+        )
     for notice in LUMEN_NOTICES:
         body = (FIXTURES.parent / "lumen" / "chillingeffects_2015_notices" / notice).read_bytes()
-        store_notice_page(database, body, url=LUMEN_URL.format(Path(notice).stem), fetched_at="2026-11-29T10:07:00Z",
-                          crawl_run_id=transparency_run, spider="lumen")  # fmt: skip
+        store_notice_page(
+            database,
+            body,
+            url=LUMEN_URL.format(Path(notice).stem),
+            fetched_at="2026-11-29T10:07:00Z",
+            crawl_run_id=transparency_run,
+            spider="lumen",
+        )
     with open(DSA_CSV, "rb") as f:
-        load_dump(database, f, url=DSA_URL, fetched_at="2026-11-29T10:08:00Z", name=DSA_CSV.name,
-                  crawl_run_id=transparency_run, spider="dsa_sor")  # fmt: skip
-    finish_crawl_run(database, transparency_run, finish_reason="finished", items_scraped=3, errors=0, rejects=0,
-                     requests=3, responses=3, stats={})  # fmt: skip
+        load_dump(
+            database,
+            f,
+            url=DSA_URL,
+            fetched_at="2026-11-29T10:08:00Z",
+            name=DSA_CSV.name,
+            crawl_run_id=transparency_run,
+            spider="dsa_sor",
+        )
+    finish_crawl_run(
+        database,
+        transparency_run,
+        finish_reason="finished",
+        items_scraped=3,
+        errors=0,
+        rejects=0,
+        requests=3,
+        responses=3,
+        stats={},
+    )
     tag_articles(database)
     database.conn.close()
     publish.update_search_indexes(path)  # as `python -m modwatch serve` does before serving
@@ -114,7 +175,12 @@ def tag_articles(database) -> int:
     stored = 0
     for row in tagging_store.articles_to_tag(database, vocabulary.sha256, everything=True):
         tags = tag_article(row["title"], row["body"], vocabulary)
-        stored += tagging_store.store_article_tags(database, row["id"], tags, entity_ids=entity_ids,
-                                                   content_sha256=row["content_sha256"],
-                                                   vocabulary_sha256=vocabulary.sha256)  # fmt: skip
+        stored += tagging_store.store_article_tags(
+            database,
+            row["id"],
+            tags,
+            entity_ids=entity_ids,
+            content_sha256=row["content_sha256"],
+            vocabulary_sha256=vocabulary.sha256,
+        )
     return stored

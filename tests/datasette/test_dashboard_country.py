@@ -14,7 +14,8 @@ def chart_rows(get, datasette, chart, country):
 @pytest.mark.parametrize("typed", ["VN", "vn", "Vietnam", "Việt Nam", " viet nam "])
 def test_a_country_typed_as_code_or_name_shows_the_same_figures(get, datasette, typed):
     assert chart_rows(get, datasette, "figures-by-platform", typed) == chart_rows(
-        get, datasette, "figures-by-platform", "VN")
+        get, datasette, "figures-by-platform", "VN"
+    )
     assert chart_rows(get, datasette, "country-shown", typed)[0]["country"].startswith("Figures for VN (typed: ")
 
 
@@ -22,15 +23,17 @@ def test_every_platform_is_labelled_with_its_measure(get, datasette):
     rows = chart_rows(get, datasette, "figures-by-platform", "Vietnam")
     series = {row["series"] for row in rows}
     assert {"Google: requests", "Meta: items restricted"} <= series
-    google_2023_h2 = [row["value"] for row in rows if row["series"] == "Google: requests"
-                      and row["period_end"] == "2023-12-31"]
+    google_2023_h2 = [
+        row["value"] for row in rows if row["series"] == "Google: requests" and row["period_end"] == "2023-12-31"
+    ]
     assert google_2023_h2 == [787]
 
 
 def test_an_unknown_country_says_what_was_expected(get, datasette):
     (row,) = chart_rows(get, datasette, "country-shown", "Narnia")
-    assert row["country"] == ("No figures for 'Narnia': expected an ISO 3166-1 code such as VN or a country "
-                              "name such as Vietnam or Việt Nam")
+    assert row["country"] == (
+        "No figures for 'Narnia': expected an ISO 3166-1 code such as VN or a country name such as Vietnam or Việt Nam"
+    )
     assert chart_rows(get, datasette, "figures-by-platform", "Narnia") == []
 
 

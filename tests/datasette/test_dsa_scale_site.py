@@ -24,8 +24,12 @@ from modwatch_csv_stream import line_sql  # noqa: E402
 def _site(site_db, **statements_meta):
     metadata = yaml.safe_load(publish.METADATA.read_text(encoding="utf-8"))
     metadata["databases"]["modwatch"]["tables"]["statements_of_reasons"].update(statements_meta)
-    ds = Datasette(immutables=[str(site_db)], metadata=metadata, plugins_dir=str(publish.PLUGINS_DIR),
-                   settings={**publish.SETTINGS, "trace_debug": 1})
+    ds = Datasette(
+        immutables=[str(site_db)],
+        metadata=metadata,
+        plugins_dir=str(publish.PLUGINS_DIR),
+        settings={**publish.SETTINGS, "trace_debug": 1},
+    )
     asyncio.run(ds.invoke_startup())
     return ds
 
@@ -53,8 +57,12 @@ def plan(site_db, sql, params) -> str:
 def json_each_counts(site_db, where="1") -> dict:
     """Datasette's own array facet, computed directly: each code counted once per statement."""
     with sqlite3.connect(site_db) as conn:
-        return dict(conn.execute(f"select j.value, count(distinct s.id) from statements_of_reasons s, "
-                                 f"json_each(s.territorial_scope) j where {where} group by 1").fetchall())
+        return dict(
+            conn.execute(
+                f"select j.value, count(distinct s.id) from statements_of_reasons s, "
+                f"json_each(s.territorial_scope) j where {where} group by 1"
+            ).fetchall()
+        )
 
 
 def test_territorial_scope_facet_of_the_table_reads_the_summary(traced, site_db):
@@ -71,8 +79,9 @@ def test_territorial_scope_facet_of_the_table_reads_the_summary(traced, site_db)
 
 
 def test_territorial_scope_facet_of_a_filter_expands_each_list_once(traced, site_db):
-    data, queries = traced("/modwatch/statements_of_reasons.json?_size=0&platform_name=TikTok"
-                           "&_facet_array=territorial_scope")
+    data, queries = traced(
+        "/modwatch/statements_of_reasons.json?_size=0&platform_name=TikTok&_facet_array=territorial_scope"
+    )
     counts = {r["value"]: r["count"] for r in data["facet_results"]["territorial_scope"]["results"]}
     assert counts == json_each_counts(site_db, "s.platform_name = 'TikTok'") and counts["FR"] == 7
     sql, params = next(q for q in queries if "sor_value_set_items" in q[0])
@@ -80,8 +89,10 @@ def test_territorial_scope_facet_of_a_filter_expands_each_list_once(traced, site
     steps = plan(site_db, sql, params)
     assert "USING INDEX sor_platform_name_created_at" in steps or "USING COVERING INDEX" in steps, steps
     # a selected code narrows the rows, and the facet still counts through the sets
-    narrowed, _ = traced("/modwatch/statements_of_reasons.json?_size=0&territorial_scope__arraycontains=IS"
-                         "&_facet_array=territorial_scope")
+    narrowed, _ = traced(
+        "/modwatch/statements_of_reasons.json?_size=0&territorial_scope__arraycontains=IS"
+        "&_facet_array=territorial_scope"
+    )
     selected = [r for r in narrowed["facet_results"]["territorial_scope"]["results"] if r["selected"]]
     assert [(r["value"], r["count"]) for r in selected] == [("IS", 21)]
 
@@ -89,8 +100,12 @@ def test_territorial_scope_facet_of_a_filter_expands_each_list_once(traced, site
 def test_other_array_facets_stay_datasettes(traced, site_db):
     data, _ = traced("/modwatch/statements_of_reasons.json?_size=0&_facet_array=decision_visibility")
     with sqlite3.connect(site_db) as conn:
-        expected = dict(conn.execute("select j.value, count(distinct s.id) from statements_of_reasons s, "
-                                     "json_each(s.decision_visibility) j group by 1").fetchall())
+        expected = dict(
+            conn.execute(
+                "select j.value, count(distinct s.id) from statements_of_reasons s, "
+                "json_each(s.decision_visibility) j group by 1"
+            ).fetchall()
+        )
     assert {r["value"]: r["count"] for r in data["facet_results"]["decision_visibility"]["results"]} == expected
 
 
@@ -107,8 +122,10 @@ def test_table_search_walks_the_newest_matches_and_counts_all(traced, site_db):
     small = _site(site_db, search_bound=2)
     data, _ = traced("/modwatch/statements_of_reasons.json?_search=Pinterest&_col=uuid&_shape=objects", site=small)
     assert [r["id"] for r in data["rows"]] == [27, 20] and data["filtered_table_rows_count"] == 3
-    filtered, _ = traced("/modwatch/statements_of_reasons.json?_search=Pinterest&platform_name=Pinterest"
-                         "&_col=uuid&_shape=objects", site=small)
+    filtered, _ = traced(
+        "/modwatch/statements_of_reasons.json?_search=Pinterest&platform_name=Pinterest&_col=uuid&_shape=objects",
+        site=small,
+    )
     assert [r["id"] for r in filtered["rows"]] == [27, 20] and filtered["filtered_table_rows_count"] == 3
     # the CSV of a search holds every match
     csv_text = asyncio.run(small.client.get("/modwatch/statements_of_reasons.csv?_search=Pinterest&_col=uuid")).text
@@ -122,14 +139,24 @@ def test_csv_lines_written_by_sqlite_equal_datasettes_csv(tmp_path):
     path = tmp_path / "cells.db"
     with sqlite3.connect(path) as conn:
         conn.execute("create table cells (id integer primary key, n integer, t text, u text)")
-        conn.executemany("insert into cells values (?, ?, ?, ?)", [
-            (1, 7, 'say "no", then\nleave', "plain"), (2, None, "", "a\r\nb"), (3, 2.5, "x,y", None),
-            (4, 10**18, "0.1", b"\x00\xff"), (5, 1, " spaced ", 0.30000000000000004), (6, -3, "ü ç ß 東京", "'q'"),
-            (7, 8, "cut\x00here", "after")])
+        conn.executemany(
+            "insert into cells values (?, ?, ?, ?)",
+            [
+                (1, 7, 'say "no", then\nleave', "plain"),
+                (2, None, "", "a\r\nb"),
+                (3, 2.5, "x,y", None),
+                (4, 10**18, "0.1", b"\x00\xff"),
+                (5, 1, " spaced ", 0.30000000000000004),
+                (6, -3, "ü ç ß 東京", "'q'"),
+                (7, 8, "cut\x00here", "after"),
+            ],
+        )
         wide = [f"c{i}" for i in range(130)]
         conn.execute(f"create table wide (id integer primary key, {', '.join(c + ' text' for c in wide)})")
-        conn.executemany(f"insert into wide values ({', '.join('?' * 131)})",
-                         [[n] + [f"{n},{i}" if i % 7 == 0 else f"v{i}" for i in range(130)] for n in range(3)])
+        conn.executemany(
+            f"insert into wide values ({', '.join('?' * 131)})",
+            [[n] + [f"{n},{i}" if i % 7 == 0 else f"v{i}" for i in range(130)] for n in range(3)],
+        )
     ds = Datasette(immutables=[str(path)], settings=publish.SETTINGS, plugins_dir=str(publish.PLUGINS_DIR))
     asyncio.run(ds.invoke_startup())
     for table, query in (("cells", ""), ("cells", "?_sort_desc=t"), ("cells", "?n__gte=1"), ("wide", "")):
@@ -138,8 +165,13 @@ def test_csv_lines_written_by_sqlite_equal_datasettes_csv(tmp_path):
         assert fast.status_code == slow.status_code == 200
         assert fast.content == slow.content, query
     lines = asyncio.run(ds.client.get("/cells/cells.csv")).text.split("\r\n")
-    assert lines[1:6] == ['1,7,"say ""no"", then\nleave",plain', '2,,,"a', 'b"', '3,2.5,"x,y",',
-                          "4,1000000000000000000,0.1,http://localhost/cells/cells/4.blob?_blob_column=u"]
+    assert lines[1:6] == [
+        '1,7,"say ""no"", then\nleave",plain',
+        '2,,,"a',
+        'b"',
+        '3,2.5,"x,y",',
+        "4,1000000000000000000,0.1,http://localhost/cells/cells/4.blob?_blob_column=u",
+    ]
     assert lines[6] == "5,1, spaced ,0.3"  # a REAL stored in a TEXT column is its text (SQLite, 15 digits)
     assert lines[8] == "7,8,cut\x00here,after"
     wide = asyncio.run(ds.client.get("/cells/wide.csv")).content
@@ -149,5 +181,7 @@ def test_csv_lines_written_by_sqlite_equal_datasettes_csv(tmp_path):
         types = [row[2] for row in conn.execute("pragma table_info(wide)")]
         built = [line for (line,) in conn.execute(f"select {line_sql(columns, types)} from wide order by id")]
         assert b"".join(built) == wide.split(b"\r\n", 1)[1]
-        odd = conn.execute(f"select id from cells where {line_sql(['id', 'n', 't', 'u'], ['integer', 'integer', 'text', 'text'])} is null").fetchall()
+        odd = conn.execute(
+            f"select id from cells where {line_sql(['id', 'n', 't', 'u'], ['integer', 'integer', 'text', 'text'])} is null"
+        ).fetchall()
         assert odd == [(3,), (4,), (7,)]

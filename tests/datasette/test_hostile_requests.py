@@ -59,15 +59,27 @@ HEAVY_QUERIES = [
     ("format", "select format('%.*c', 1000000000, 'x')", "not authorized"),
     ("replace_hex", "select replace(hex(randomblob(4000000)), 'A', 'AAAAAAAAAAAAAAAA')", "string or blob too big"),
     ("recursive_cte", f"{FOREVER} select max(x) from c", "SQL query took too long"),
-    ("recursive_group_concat", f"{FOREVER} select length(group_concat(x, '-')) from c",
-     "SQL query took too long|string or blob too big"),
-    ("cross_join", "select count(*) from removal_requests a, removal_requests b, removal_requests c",
-     "SQL query took too long"),
-    ("cross_join_sorted", "select a.*, b.* from removal_requests a, removal_requests b order by random()",
-     "SQL query took too long|more memory"),
-    ("many_large_rows", "with recursive c(x) as (select 1 union all select x + 1 from c limit 1000) "
-     "select zeroblob(8000000) from c", "query result larger than 48 MB"),
-]  # fmt: skip
+    (
+        "recursive_group_concat",
+        f"{FOREVER} select length(group_concat(x, '-')) from c",
+        "SQL query took too long|string or blob too big",
+    ),
+    (
+        "cross_join",
+        "select count(*) from removal_requests a, removal_requests b, removal_requests c",
+        "SQL query took too long",
+    ),
+    (
+        "cross_join_sorted",
+        "select a.*, b.* from removal_requests a, removal_requests b order by random()",
+        "SQL query took too long|more memory",
+    ),
+    (
+        "many_large_rows",
+        "with recursive c(x) as (select 1 union all select x + 1 from c limit 1000) select zeroblob(8000000) from c",
+        "query result larger than 48 MB",
+    ),
+]
 
 
 @pytest.mark.parametrize("name, sql, reason", HEAVY_QUERIES, ids=[q[0] for q in HEAVY_QUERIES])
@@ -97,7 +109,9 @@ def test_heavy_queries_together_keep_the_server_under_1_gib(served_site, site_db
 
 def test_ordinary_queries_and_pages_still_work(served_site):
     base, _ = served_site
-    status, body, _ = fetch(base, sql_path("select upper(title), length(body), hex(id) from articles order by id limit 2"))
+    status, body, _ = fetch(
+        base, sql_path("select upper(title), length(body), hex(id) from articles order by id limit 2")
+    )
     assert status == 200, body[:300]
     assert json.loads(body)["rows"][0][0].startswith("ACCESS TO WIKIPEDIA")
     status, body, _ = fetch(base, "/modwatch/articles.json?_search=wikipedia&_shape=array")
@@ -136,8 +150,20 @@ def test_bad_request_gets_a_4xx_without_traceback(served_site, site_db, method, 
         assert leak not in body
 
 
-@pytest.mark.parametrize("page", ["/-/databases", "/-/databases.json", "/-/threads.json", "/-/threads",
-                                  "/-/plugins.json", "/-/messages", "/-/allow-debug", "/-/patterns", "/-/actor.json"])
+@pytest.mark.parametrize(
+    "page",
+    [
+        "/-/databases",
+        "/-/databases.json",
+        "/-/threads.json",
+        "/-/threads",
+        "/-/plugins.json",
+        "/-/messages",
+        "/-/allow-debug",
+        "/-/patterns",
+        "/-/actor.json",
+    ],
+)
 def test_host_pages_are_hidden(served_site, page):
     status, body, _ = fetch(served_site[0], page)
     assert status == 404, body[:300]
@@ -150,8 +176,17 @@ def test_no_page_shows_a_host_path(served_site, site_db):
     status, body, _ = fetch(base, sql_path("select name from sqlite_master where type = 'table' order by name"))
     assert status == 200 and ["articles"] in json.loads(body)["rows"]  # the schema is public
     paths = (str(Path(site_db).parent), sys.prefix, str(publish.REPO))
-    for page in ("/", "/modwatch", "/modwatch/articles", "/-/versions.json", "/-/settings.json", "/-/metadata.json",
-                 "/-/search?q=wikipedia", "/-/dashboards", sql_path("select * from pragma_database_list")):
+    for page in (
+        "/",
+        "/modwatch",
+        "/modwatch/articles",
+        "/-/versions.json",
+        "/-/settings.json",
+        "/-/metadata.json",
+        "/-/search?q=wikipedia",
+        "/-/dashboards",
+        sql_path("select * from pragma_database_list"),
+    ):
         status, body, _ = fetch(base, page)
         assert status == 200, page
         for path in paths:

@@ -22,8 +22,12 @@ PAGE = 7
 @pytest.fixture(scope="module")
 def small_pages(site_db):
     metadata = yaml.safe_load(publish.METADATA.read_text(encoding="utf-8"))
-    ds = Datasette(immutables=[str(site_db)], metadata=metadata, plugins_dir=str(publish.PLUGINS_DIR),
-                   settings={**publish.SETTINGS, "max_returned_rows": PAGE, "default_page_size": PAGE})
+    ds = Datasette(
+        immutables=[str(site_db)],
+        metadata=metadata,
+        plugins_dir=str(publish.PLUGINS_DIR),
+        settings={**publish.SETTINGS, "max_returned_rows": PAGE, "default_page_size": PAGE},
+    )
     asyncio.run(ds.invoke_startup())
     return ds
 

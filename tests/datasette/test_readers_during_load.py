@@ -58,9 +58,19 @@ def test_serve_live_answers_while_a_dsa_load_runs(tmp_path):
     def load():
         database = db.connect(path)
         with os.fdopen(read_end, "rb") as stream:
-            result.update(load_dump(database, stream, url=URL, name="sor-global-2024-03-14-full-00000-00000.csv",
-                                    fetched_at="2026-11-29T12:00:00Z", sha256="0" * 64, byte_size=len(fixture(V1)),
-                                    batch_size=2, commit_rows=4))  # fmt: skip
+            result.update(
+                load_dump(
+                    database,
+                    stream,
+                    url=URL,
+                    name="sor-global-2024-03-14-full-00000-00000.csv",
+                    fetched_at="2026-11-29T12:00:00Z",
+                    sha256="0" * 64,
+                    byte_size=len(fixture(V1)),
+                    batch_size=2,
+                    commit_rows=4,
+                )
+            )
         database.close()
 
     loader = threading.Thread(target=load)
@@ -74,8 +84,13 @@ def test_serve_live_answers_while_a_dsa_load_runs(tmp_path):
         assert loader.is_alive() and _journal_mode(path) == "wal"
         port = free_port()
         base = f"http://127.0.0.1:{port}"
-        process = subprocess.Popen(modwatch("serve", path, "--live", "--port", port), cwd=ROOT,
-                                   start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+        process = subprocess.Popen(
+            modwatch("serve", path, "--live", "--port", port),
+            cwd=ROOT,
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
 
         def answers():
             assert process.poll() is None, process.stderr.read().decode()
@@ -135,9 +150,15 @@ def test_immutable_serve_answers_from_a_snapshot_while_a_dsa_load_and_checkpoint
     def load(data: bytes, part: int) -> dict:
         database = db.connect(path)
         try:
-            return load_dump(database, io.BytesIO(data), url=URL, name=f"sor-global-2024-03-14-full-0000{part}.csv",
-                             fetched_at="2026-11-29T12:00:00Z", sha256=hashlib.sha256(data).hexdigest(),
-                             byte_size=len(data))  # fmt: skip
+            return load_dump(
+                database,
+                io.BytesIO(data),
+                url=URL,
+                name=f"sor-global-2024-03-14-full-0000{part}.csv",
+                fetched_at="2026-11-29T12:00:00Z",
+                sha256=hashlib.sha256(data).hexdigest(),
+                byte_size=len(data),
+            )
         finally:
             database.close()
 
@@ -160,8 +181,7 @@ def test_immutable_serve_answers_from_a_snapshot_while_a_dsa_load_and_checkpoint
             conn = sqlite3.connect(path, timeout=30)
             for round in range(60):  # rows added, old rows deleted, the WAL copied into the file and truncated
                 with conn:
-                    conn.executemany("insert into churn (payload) values (randomblob(3000 + ?))",
-                                     [(round,)] * 40)  # fmt: skip
+                    conn.executemany("insert into churn (payload) values (randomblob(3000 + ?))", [(round,)] * 40)
                     conn.execute("delete from churn where id in (select id from churn order by id limit 30)")
                 conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
             conn.close()

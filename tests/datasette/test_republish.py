@@ -45,9 +45,15 @@ def _rows(path) -> dict[str, list]:
 def _load(path, data: bytes, part: int) -> int:
     database = db.connect(path)
     try:
-        return load_dump(database, io.BytesIO(data), url=URL, name=f"sor-global-2024-03-14-full-0000{part}.csv",
-                         fetched_at="2026-11-29T12:00:00Z", sha256=hashlib.sha256(data).hexdigest(),
-                         byte_size=len(data))["rows_stored"]  # fmt: skip
+        return load_dump(
+            database,
+            io.BytesIO(data),
+            url=URL,
+            name=f"sor-global-2024-03-14-full-0000{part}.csv",
+            fetched_at="2026-11-29T12:00:00Z",
+            sha256=hashlib.sha256(data).hexdigest(),
+            byte_size=len(data),
+        )["rows_stored"]
     finally:
         database.close()
 
@@ -67,10 +73,11 @@ def test_publish_writes_a_new_snapshot_each_time_and_removes_only_unheld_ones(tm
     assert publish.remove_unused_snapshots(path) == []  # both held by this process
     publish.release_snapshot(first)
     # another process cannot remove the held one, and removes the released one
-    code = ("import sys; from modwatch import publish; "
-            "print([p.name for p in publish.remove_unused_snapshots(sys.argv[1])])")
-    done = subprocess.run([sys.executable, "-c", code, str(path)], cwd=ROOT, capture_output=True, text=True,
-                          check=True)  # fmt: skip
+    code = (
+        "import sys; from modwatch import publish; "
+        "print([p.name for p in publish.remove_unused_snapshots(sys.argv[1])])"
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(path)], cwd=ROOT, capture_output=True, text=True, check=True)
     assert done.stdout.strip() == repr([first.parent.name])
     assert not first.parent.exists() and second.exists()
     publish.release_snapshot(second)
@@ -108,8 +115,13 @@ def test_running_serve_keeps_its_snapshot_through_a_second_serve_and_a_demo_reru
     readers[0].start()
     try:
         assert _load(path, b"".join(lines[:1] + lines[13:]), 1) == 17  # new data in the database
-        demo = subprocess.run(modwatch("demo", "--db", path, "--spider", "google_removals"), cwd=ROOT,
-                              capture_output=True, text=True, timeout=300)  # fmt: skip
+        demo = subprocess.run(
+            modwatch("demo", "--db", path, "--spider", "google_removals"),
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert demo.returncode == 0, demo.stdout[-2000:] + demo.stderr[-2000:]  # the database file swapped
         after = _rows(path)
         assert after[QUERIES[0]][0][0] == 28 and after != before
@@ -127,7 +139,9 @@ def test_running_serve_keeps_its_snapshot_through_a_second_serve_and_a_demo_reru
         readers += [threading.Thread(target=read, args=(i,)) for i in range(1, 5)]
         for reader in readers[1:]:
             reader.start()
-        wait_for(lambda: len(answers) >= during + 40 or errors or wrong, timeout=60, what="answers after the re-publish")
+        wait_for(
+            lambda: len(answers) >= during + 40 or errors or wrong, timeout=60, what="answers after the re-publish"
+        )
     finally:
         stop.set()
         for reader in readers:

@@ -11,8 +11,10 @@ from tests.helpers import ROOT
 sys.path.insert(0, str(ROOT / "datasette" / "plugins"))
 import modwatch_search  # noqa: E402
 
-VIETNAMESE_URL = ("https://99hainnguyen.github.io/doancuoiki/blog/"
-                  "thuc-an-cho-thu-cung-tu-tin-cham-soc-va-nuoi-duong-ban-dong-hanh-dang-yeu-cua-ban/")
+VIETNAMESE_URL = (
+    "https://99hainnguyen.github.io/doancuoiki/blog/"
+    "thuc-an-cho-thu-cung-tu-tin-cham-soc-va-nuoi-duong-ban-dong-hanh-dang-yeu-cua-ban/"
+)
 
 
 def search(get, q):
@@ -33,7 +35,8 @@ def test_search_spans_notices_and_statements_of_reasons(get):
     notices = search(get, "copyright")
     assert [(r["kind"], r["link"]) for r in notices] == [
         ("Lumen notice", "https://lumendatabase.org/notices/177"),
-        ("Lumen notice", "https://lumendatabase.org/notices/3358")]
+        ("Lumen notice", "https://lumendatabase.org/notices/3358"),
+    ]
     assert notices[0]["source"] == "AudioLock.NET → Google, Inc." and notices[0]["date"] == "2012-11-14"
     statements = search(get, "own-initiative investigations")
     assert statements and {r["kind"] for r in statements} == {"DSA statement of reasons"}
@@ -54,12 +57,15 @@ def test_nothing_searchable_or_fts_syntax_never_errors(get, q):
     assert isinstance(search(get, q), list)
 
 
-@pytest.mark.parametrize("text, query", [
-    ("Löschung NetzDG", '"Löschung" "NetzDG"'),
-    ('"Decree 72" Facebook', '"Decree 72" "Facebook"'),
-    ("", '""'),
-    ('"', '""'),
-])
+@pytest.mark.parametrize(
+    "text, query",
+    [
+        ("Löschung NetzDG", '"Löschung" "NetzDG"'),
+        ('"Decree 72" Facebook', '"Decree 72" "Facebook"'),
+        ("", '""'),
+        ('"', '""'),
+    ],
+)
 def test_fts_words_quotes_each_word(text, query):
     assert modwatch_search.fts_words(text) == query
 

@@ -20,8 +20,13 @@ def _listening(port: int) -> bool:
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
 def test_stopping_serve_stops_datasette_and_frees_the_port(site_db, stop):
     port = free_port()
-    process = subprocess.Popen(modwatch("serve", site_db, "--port", port), cwd=ROOT, start_new_session=True,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        modwatch("serve", site_db, "--port", port),
+        cwd=ROOT,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         base = f"http://127.0.0.1:{port}"
 

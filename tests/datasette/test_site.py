@@ -83,7 +83,9 @@ def test_unaccented_vietnamese_finds_accented_article(get, query):
     assert [r["title"] for r in found] == [VIETNAMESE_TITLE]
 
 
-@pytest.mark.parametrize("query", ['"Decree 72"', "Nghị-định", "'", "(", "AND", "Turkey AND", '"', "NEAR(", "title:", "*"])
+@pytest.mark.parametrize(
+    "query", ['"Decree 72"', "Nghị-định", "'", "(", "AND", "Turkey AND", '"', "NEAR(", "title:", "*"]
+)
 @pytest.mark.parametrize("mode", ["", "raw"])
 @pytest.mark.parametrize("table", ["articles", "notices", "statements_of_reasons"])
 def test_punctuation_in_search_never_gives_an_error_page(get, query, mode, table):
@@ -215,22 +217,38 @@ def test_dashboards_render_and_their_queries_run(get, datasette):
 def test_dsa_dashboard_and_canned_queries_read_the_summary(get):
     html = get("/-/dashboards/dsa-statements?territory=NL").text
     assert "vega-embed" in html and "categories-for-territory" in html
-    found = rows(get("/modwatch/dsa_statements_per_platform_category.json",
-                     params={"territory": "nl", "month": "2024-03", "_shape": "array"}))
-    assert found[0] == {"platform_name": "Google Shopping", "category": "STATEMENT_CATEGORY_OTHER_VIOLATION_TC",
-                        "statements": 17}
+    found = rows(
+        get(
+            "/modwatch/dsa_statements_per_platform_category.json",
+            params={"territory": "nl", "month": "2024-03", "_shape": "array"},
+        )
+    )
+    assert found[0] == {
+        "platform_name": "Google Shopping",
+        "category": "STATEMENT_CATEGORY_OTHER_VIOLATION_TC",
+        "statements": 17,
+    }
     assert sum(r["statements"] for r in found) == 28  # AliExpress's one statement applies to NL only
-    germany = rows(get("/modwatch/dsa_statements_per_platform_category.json",
-                       params={"territory": "DE", "month": "2024-03", "_shape": "array"}))
+    germany = rows(
+        get(
+            "/modwatch/dsa_statements_per_platform_category.json",
+            params={"territory": "DE", "month": "2024-03", "_shape": "array"},
+        )
+    )
     assert sum(r["statements"] for r in germany) == 27
     per_day = rows(get("/modwatch/dsa_statements_per_day.json", params={"platform": "", "_shape": "array"}))
     assert {r["platform_name"]: r["statements"] for r in per_day} == {
-        "Google Shopping": 17, "TikTok": 7, "Pinterest": 3, "AliExpress": 1}
+        "Google Shopping": 17,
+        "TikTok": 7,
+        "Pinterest": 3,
+        "AliExpress": 1,
+    }
 
 
 def test_dsa_search_is_ranked_bounded_and_counted_apart(get):
-    found = rows(get("/modwatch/dsa_search_statements.json", params={"phrase": "Minimum Age Requirement",
-                                                                   "_shape": "array"}))
+    found = rows(
+        get("/modwatch/dsa_search_statements.json", params={"phrase": "Minimum Age Requirement", "_shape": "array"})
+    )
     assert sorted(r["id"] for r in found) == [1, 4, 6, 24]
     assert all("[" in r["snippet"] for r in found)
     count = rows(get("/modwatch/dsa_search_statements_count.json", params={"phrase": "Pinterest", "_shape": "array"}))
@@ -280,8 +298,12 @@ def test_scraped_script_is_shown_as_text(get):
 
 
 def test_sql_cannot_write(get, site_db):
-    for sql in ("delete from articles", "update articles set title = 'x'", "insert into sources (key) values ('x')",
-                "drop table articles"):
+    for sql in (
+        "delete from articles",
+        "update articles set title = 'x'",
+        "insert into sources (key) values ('x')",
+        "drop table articles",
+    ):
         response = get("/modwatch.json", params={"sql": sql})
         assert response.status_code in (400, 403), sql
     with sqlite3.connect(site_db) as conn:
@@ -313,19 +335,26 @@ def test_publish_recipe_is_the_same_site(site_db):
 
 @pytest.mark.parametrize(
     "platform, sources",
-    [("facebook", ["kulu-media", "netzpolitik"]), ("Instagram", ["kulu-media"]), ("wikipedia", ["wikimediafoundation"]),
-     ("tiktok", [])],
+    [
+        ("facebook", ["kulu-media", "netzpolitik"]),
+        ("Instagram", ["kulu-media"]),
+        ("wikipedia", ["wikimediafoundation"]),
+        ("tiktok", []),
+    ],
 )
 def test_articles_mentioning_platform(get, platform, sources):
     found = rows(get("/modwatch/articles_mentioning_platform.json", params={"platform": platform, "_shape": "array"}))
     assert [r["source"] for r in found] == sources
 
 
-@pytest.mark.parametrize("platform, sources", [
-    ("Meta", ["kulu-media", "netzpolitik"]),  # facebook or instagram, one row per article
-    ("meta", ["kulu-media", "netzpolitik"]),
-    ("X", []),
-])
+@pytest.mark.parametrize(
+    "platform, sources",
+    [
+        ("Meta", ["kulu-media", "netzpolitik"]),  # facebook or instagram, one row per article
+        ("meta", ["kulu-media", "netzpolitik"]),
+        ("X", []),
+    ],
+)
 def test_articles_mentioning_a_report_platform(get, platform, sources):
     """The platform names of the removal-request tables work too (new-user finding 14)."""
     found = rows(get("/modwatch/articles_mentioning_platform.json", params={"platform": platform, "_shape": "array"}))
@@ -342,7 +371,9 @@ def test_csv_export_form_gives_every_row(get):
     assert len(list(csv.DictReader(io.StringIO(page.text)))) == 10
 
 
-@pytest.mark.parametrize("query, ids", [("Acoustica", [3358]), ("Remove Cracks (#1)", [3358]), ("Google", [177, 5181, 3358])])
+@pytest.mark.parametrize(
+    "query, ids", [("Acoustica", [3358]), ("Remove Cracks (#1)", [3358]), ("Google", [177, 5181, 3358])]
+)
 def test_notices_search(get, query, ids):
     found = rows(get("/modwatch/notices.json", params={"_search": query, "_shape": "array", "_col": "title"}))
     assert [r["id"] for r in found] == ids
@@ -364,8 +395,20 @@ def test_publish_recipe_builds_a_read_only_image(site_db):
     installs = [argv[i + 1] for i, arg in enumerate(argv) if arg == "--install"]
     extra = argv[argv.index("--extra-options") + 1]
     with open(publish.METADATA, encoding="utf-8") as metadata:
-        with temporary_docker_directory([str(site_db)], "modwatch", metadata, extra, None, None,
-                                        str(publish.PLUGINS_DIR), [], installs, False, None, "secret") as folder:
+        with temporary_docker_directory(
+            [str(site_db)],
+            "modwatch",
+            metadata,
+            extra,
+            None,
+            None,
+            str(publish.PLUGINS_DIR),
+            [],
+            installs,
+            False,
+            None,
+            "secret",
+        ) as folder:
             dockerfile = (Path(folder) / "Dockerfile").read_text()
             plugin = (Path(folder) / "plugins" / "modwatch_guards.py").exists()
     assert plugin
@@ -376,7 +419,12 @@ def test_publish_recipe_builds_a_read_only_image(site_db):
 
 @pytest.mark.parametrize(
     "query, ids",
-    [("Minimum Age Requirement", [1, 4, 6, 24]), ("estaticas", [18]), ("Pinterest", [2, 20, 27]), ('"own-initiative', None)],
+    [
+        ("Minimum Age Requirement", [1, 4, 6, 24]),
+        ("estaticas", [18]),
+        ("Pinterest", [2, 20, 27]),
+        ('"own-initiative', None),
+    ],
 )
 def test_statements_of_reasons_search(get, query, ids):
     response = get("/modwatch/statements_of_reasons.json", params={"_search": query, "_shape": "array", "_col": "uuid"})
@@ -395,7 +443,9 @@ def test_statements_of_reasons_index_is_updated_incrementally(tmp_path):
     assert publish.update_search_indexes(tmp_path / "modwatch.db") == {"statements_of_reasons_fts": 28}
     assert publish.update_search_indexes(tmp_path / "modwatch.db") == {"statements_of_reasons_fts": 0}
     with sqlite3.connect(tmp_path / "modwatch.db") as conn:
-        hits = conn.execute("select count(*) from statements_of_reasons_fts where statements_of_reasons_fts match 'Pinterest'")
+        hits = conn.execute(
+            "select count(*) from statements_of_reasons_fts where statements_of_reasons_fts match 'Pinterest'"
+        )
         assert hits.fetchone()[0] == 3
 
 
@@ -430,15 +480,24 @@ def test_dsa_data_notes_beside_the_figures(get):
     beside each platform's count of that day, in the view and in the canned query."""
     figures = rows(get("/modwatch/dsa_daily_figures.json", params={"_shape": "array", "day": "2024-03-14"}))
     assert {r["platform_name"]: r["statements"] for r in figures} == {
-        "AliExpress": 1, "Google Shopping": 17, "Pinterest": 3, "TikTok": 7}
+        "AliExpress": 1,
+        "Google Shopping": 17,
+        "Pinterest": 3,
+        "TikTok": 7,
+    }
     assert all(r["data_notes"].startswith("All daily dumps up to this day were regenerated") for r in figures)
-    found = rows(get("/modwatch/dsa_figures_with_notes.json", params={
-        "_shape": "array", "platform": "Google Shopping", "from_day": "2024-03-01", "to_day": "2024-03-31"}))
+    found = rows(
+        get(
+            "/modwatch/dsa_figures_with_notes.json",
+            params={"_shape": "array", "platform": "Google Shopping", "from_day": "2024-03-01", "to_day": "2024-03-31"},
+        )
+    )
     assert [(r["day"], r["statements"], r["automated_detection_yes"]) for r in found] == [("2024-03-14", 17, 17)]
     assert "regenerated after a data cleaning on 18 June 2024" in found[0]["data_notes"]
     notes = rows(get("/modwatch/dsa_data_notes.json", params={"_shape": "array", "platform_name": "Google Play"}))
     assert [(n["column_name"], n["created_from"], n["created_to"]) for n in notes] == [
-        ("automated_detection", "2023-09-01", "2026-05-28")]
+        ("automated_detection", "2023-09-01", "2026-05-28")
+    ]
 
 
 def test_serving_uses_row_counts_computed_once(site_db, tmp_path):
@@ -463,8 +522,13 @@ def test_serving_uses_row_counts_computed_once(site_db, tmp_path):
     assert argv[argv.index("--inspect-file") + 1] == str(inspect_file)
     assert "--inspect-file" not in publish.serve_argv(copy, live=True, inspect_file=inspect_file)
     data["modwatch"]["tables"]["statements_of_reasons"]["count"] = 123456  # proves the page reads it
-    ds = Datasette(immutables=[str(copy)], metadata=yaml.safe_load(publish.METADATA.read_text(encoding="utf-8")),
-                   plugins_dir=str(publish.PLUGINS_DIR), settings=publish.SETTINGS, inspect_data=data)
+    ds = Datasette(
+        immutables=[str(copy)],
+        metadata=yaml.safe_load(publish.METADATA.read_text(encoding="utf-8")),
+        plugins_dir=str(publish.PLUGINS_DIR),
+        settings=publish.SETTINGS,
+        inspect_data=data,
+    )
     asyncio.run(ds.invoke_startup())
     page = asyncio.run(ds.client.get("/modwatch/statements_of_reasons.json?_size=0&_nofacet=1")).json()
     assert page["filtered_table_rows_count"] == 123456
@@ -472,8 +536,15 @@ def test_serving_uses_row_counts_computed_once(site_db, tmp_path):
     assert filtered["filtered_table_rows_count"] == 7
 
 
-@pytest.mark.parametrize("query", ["platform_name=TikTok", "_stream=1&created_at__gte=2024-03-14&_sort=platform_uid",
-                                   "_sort_desc=id&_dl=1", "_header=off&decision_ground=DECISION_GROUND_INCOMPATIBLE_CONTENT"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "platform_name=TikTok",
+        "_stream=1&created_at__gte=2024-03-14&_sort=platform_uid",
+        "_sort_desc=id&_dl=1",
+        "_header=off&decision_ground=DECISION_GROUND_INCOMPATIBLE_CONTENT",
+    ],
+)
 def test_fast_csv_stream_gives_datasettes_bytes(get, query):
     """modwatch_csv_stream answers a table CSV with one cursor: the same bytes and headers as
     Datasette's own stream (forced here by _nosuggest, an argument the fast path leaves to it)."""
@@ -499,16 +570,25 @@ def test_default_facets_of_the_statements_come_from_the_summary(get, site_db):
     facets = rows(get("/modwatch/statements_of_reasons.json?_size=0&_extra=facet_results"))["facet_results"]
     with sqlite3.connect(site_db) as conn:
         for name in ("platform_name", "category_v2", "decision_ground", "automated_decision"):
-            expected = dict(conn.execute(f"select {name}, count(*) from statements_of_reasons "
-                                         f"where {name} is not null group by 1").fetchall())
+            expected = dict(
+                conn.execute(
+                    f"select {name}, count(*) from statements_of_reasons where {name} is not null group by 1"
+                ).fetchall()
+            )
             assert {r["value"]: r["count"] for r in facets[name]["results"]} == expected, name
     assert facets["platform_name"]["type"] == "summary"
-    assert facets["platform_name"]["results"][0] == {**facets["platform_name"]["results"][0], "value": "Google Shopping",
-                                                     "count": 17, "selected": False}
+    assert facets["platform_name"]["results"][0] == {
+        **facets["platform_name"]["results"][0],
+        "value": "Google Shopping",
+        "count": 17,
+        "selected": False,
+    }
     tiktok = rows(get("/modwatch/statements_of_reasons.json?_size=0&platform_name=TikTok"))["facet_results"]
     assert {r["value"]: r["count"] for r in tiktok["category_v2"]["results"]} == {
-        "STATEMENT_CATEGORY_PROTECTION_OF_MINORS": 4, "STATEMENT_CATEGORY_OTHER_VIOLATION_TC": 2,
-        "STATEMENT_CATEGORY_NEGATIVE_EFFECTS_ON_CIVIC_DISCOURSE_OR_ELECTIONS": 1}
+        "STATEMENT_CATEGORY_PROTECTION_OF_MINORS": 4,
+        "STATEMENT_CATEGORY_OTHER_VIOLATION_TC": 2,
+        "STATEMENT_CATEGORY_NEGATIVE_EFFECTS_ON_CIVIC_DISCOURSE_OR_ELECTIONS": 1,
+    }
     assert tiktok["platform_name"]["results"][0]["selected"] is True
 
 
@@ -525,8 +605,12 @@ def test_unfiltered_facets_read_the_summary_not_the_rows(site_db, tmp_path):
         conn.execute("update sor_daily_counts set statements = statements + 100 where platform_name = 'Pinterest'")
     with sqlite3.connect(copy) as conn:
         conn.execute("pragma wal_checkpoint(truncate)")  # Datasette opens it immutable: no WAL read
-    ds = Datasette(immutables=[str(copy)], metadata=yaml.safe_load(publish.METADATA.read_text(encoding="utf-8")),
-                   plugins_dir=str(publish.PLUGINS_DIR), settings=publish.SETTINGS)
+    ds = Datasette(
+        immutables=[str(copy)],
+        metadata=yaml.safe_load(publish.METADATA.read_text(encoding="utf-8")),
+        plugins_dir=str(publish.PLUGINS_DIR),
+        settings=publish.SETTINGS,
+    )
     asyncio.run(ds.invoke_startup())
 
     def platforms(query):

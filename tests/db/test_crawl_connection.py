@@ -37,7 +37,8 @@ def test_the_components_of_a_crawl_share_one_connection(db_path, monkeypatch):
     store.close_spider()
     extension.spider_closed(spider, "finished")  # the last holder: records the run, then closes
     assert db.connect(db_path).execute("select spider, finish_reason from crawl_runs").fetchall() == [
-        ("news", "finished")]
+        ("news", "finished")
+    ]
     with pytest.raises(sqlite3.ProgrammingError, match="closed database"):
         connection.execute("select 1")
 

@@ -22,11 +22,22 @@ URL = "https://dsa-sor-data-dumps.s3.eu-central-1.amazonaws.com/sor-global-2024-
 def test_a_dsa_day_broken_after_committed_batches_keeps_no_statements(memory_db):
     # part 0: the 29 real 2024 rows (committed 2 by 2); part 1: a CSV without a uuid column
     broken = fixture(V2).replace(b"uuid,", b"id,", 1)
-    data = nested_zip({"sor-global-2024-03-14-full-00000-00000.csv": fixture(V1),
-                       "sor-global-2024-03-14-full-00001-00000.csv": broken})
+    data = nested_zip(
+        {
+            "sor-global-2024-03-14-full-00000-00000.csv": fixture(V1),
+            "sor-global-2024-03-14-full-00001-00000.csv": broken,
+        }
+    )
     with pytest.raises(DumpError, match="header without a uuid column"):
-        load_dump(memory_db, io.BytesIO(data), url=URL, name=URL.rsplit("/", 1)[-1],
-                  fetched_at="2026-11-29T12:00:00Z", batch_size=2, commit_rows=2)
+        load_dump(
+            memory_db,
+            io.BytesIO(data),
+            url=URL,
+            name=URL.rsplit("/", 1)[-1],
+            fetched_at="2026-11-29T12:00:00Z",
+            batch_size=2,
+            commit_rows=2,
+        )
     assert memory_db["statements_of_reasons"].count == 0
     assert memory_db.execute("select count(*) from rejects where dataset_id = 1").fetchone()[0] == 0
     dataset = memory_db["datasets"].get(1)
@@ -36,24 +47,41 @@ def test_a_dsa_day_broken_after_committed_batches_keeps_no_statements(memory_db)
 
 def test_the_same_day_loads_once_fixed(memory_db):
     data = nested_zip({"sor-global-2024-03-14-full-00000-00000.csv": fixture(V1)})
-    result = load_dump(memory_db, io.BytesIO(data), url=URL, name=URL.rsplit("/", 1)[-1],
-                       fetched_at="2026-11-29T12:00:00Z", batch_size=2, commit_rows=2)
+    result = load_dump(
+        memory_db,
+        io.BytesIO(data),
+        url=URL,
+        name=URL.rsplit("/", 1)[-1],
+        fetched_at="2026-11-29T12:00:00Z",
+        batch_size=2,
+        commit_rows=2,
+    )
     dataset = memory_db["datasets"].get(result["dataset_id"])
     assert (dataset["status"], dataset["rows_read"], dataset["rows_stored"], dataset["schema_version"]) == (
-        "loaded", 29, 28, "v1-full")
+        "loaded",
+        29,
+        28,
+        "v1-full",
+    )
 
 
 def test_loading_finishes_or_undoes_a_dataset(memory_db):
-    kwargs = dict(source="google_removals", url="https://example.org/f.csv", fetched_at="2026-11-29T12:00:00Z",
-                  sha256="0" * 64, byte_size=3)
+    kwargs = dict(
+        source="google_removals",
+        url="https://example.org/f.csv",
+        fetched_at="2026-11-29T12:00:00Z",
+        sha256="0" * 64,
+        byte_size=3,
+    )
     with loading(memory_db, **kwargs) as load:
         load.rows_read, load.rows_stored, load.schema_version = 2, 2, "test-v1"
     row = memory_db["datasets"].get(load.dataset_id)
     assert (row["status"], row["rows_read"], row["rows_stored"], row["schema_version"]) == ("loaded", 2, 2, "test-v1")
     with pytest.raises(RuntimeError, match="disk full"):
         with loading(memory_db, tables=("statements_of_reasons",), **kwargs) as failed:
-            memory_db["statements_of_reasons"].insert({"uuid": "03b1b1c9-a860-4bf6-afff-0d8f0d944871",
-                                                       "dataset_id": failed.dataset_id})  # committed
+            memory_db["statements_of_reasons"].insert(
+                {"uuid": "03b1b1c9-a860-4bf6-afff-0d8f0d944871", "dataset_id": failed.dataset_id}
+            )  # committed
             insert_reject(memory_db, url=kwargs["url"], reason="bad line", dataset_id=failed.dataset_id)
             raise RuntimeError("disk full")
     assert memory_db.execute("select count(*) from statements_of_reasons").fetchone()[0] == 0
@@ -64,10 +92,18 @@ def test_loading_finishes_or_undoes_a_dataset(memory_db):
 
 def test_transparency_files_load_through_it(memory_db):
     """An error page instead of the file: the dataset is failed, nothing else stored."""
-    with pytest.raises(zipfile.BadZipFile, match="neither a zip nor a Google removals CSV with a known header") as error:
-        load_dataset(memory_db, parser="google_removals", source="google_removals",
-                     url="https://storage.googleapis.com/transparencyreport/google-government-removals.zip",
-                     data=b"<html>Service Unavailable</html>", fetched_at="2026-11-29T12:00:00Z")
+    with pytest.raises(
+        zipfile.BadZipFile, match="neither a zip nor a Google removals CSV with a known header"
+    ) as error:
+        load_dataset(
+            memory_db,
+            parser="google_removals",
+            source="google_removals",
+            url="https://storage.googleapis.com/transparencyreport/google-government-removals.zip",
+            data=b"<html>Service Unavailable</html>",
+            fetched_at="2026-11-29T12:00:00Z",
+        )
     assert [(r["status"], r["error"]) for r in memory_db["datasets"].rows] == [
-        ("failed", f"{type(error.value).__name__}: {error.value}")]
+        ("failed", f"{type(error.value).__name__}: {error.value}")
+    ]
     assert memory_db.execute("select count(*) from removal_requests").fetchone()[0] == 0

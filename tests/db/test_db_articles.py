@@ -27,7 +27,7 @@ WIKIMEDIA = {
     "warc_record_id": "<urn:uuid:00000000-0000-0000-0000-000000000001>",
     "warc_filename": "news-1-20261129T160000Z.warc.gz",
     "discovered_via": "start-url",
-}  # fmt: skip
+}
 
 TABLES = ["sources", "articles", "authors", "article_authors", "tags", "article_tags"]
 
@@ -49,13 +49,20 @@ def test_same_article_twice_leaves_same_rows(memory_db):
     assert second_id == first_id
     assert snapshot(memory_db) == before
     assert {t: len(rows) for t, rows in before.items()} == {
-        "sources": 1, "articles": 1, "authors": 1, "article_authors": 1, "tags": 3, "article_tags": 3,
-    }  # fmt: skip
+        "sources": 1,
+        "articles": 1,
+        "authors": 1,
+        "article_authors": 1,
+        "tags": 3,
+        "article_tags": 3,
+    }
 
 
 def test_update_keeps_first_seen_and_replaces_authors_and_tags(memory_db):
     article_id = upsert_article(memory_db, WIKIMEDIA)
-    memory_db.execute("UPDATE articles SET first_seen_at = '2020-01-01T00:00:00Z', last_seen_at = '2020-01-01T00:00:00Z'")
+    memory_db.execute(
+        "UPDATE articles SET first_seen_at = '2020-01-01T00:00:00Z', last_seen_at = '2020-01-01T00:00:00Z'"
+    )
     changed = {**WIKIMEDIA, "authors": ["Jane Doe", "Wikimedia Foundation"], "tags": ["Turkey"], "title": "Updated"}
     assert upsert_article(memory_db, changed, crawl_run_id=None) == article_id
     row = memory_db["articles"].get(article_id)
@@ -79,32 +86,37 @@ def test_row_carries_provenance_and_content_hash(memory_db):
     expected = hashlib.sha256((WIKIMEDIA["title"] + "\n" + WIKIMEDIA["body"]).encode()).hexdigest()
     assert row["content_sha256"] == expected == content_sha256(WIKIMEDIA["title"], WIKIMEDIA["body"])
     assert memory_db["sources"].get("wikimediafoundation") == {
-        "key": "wikimediafoundation", "name": "wikimediafoundation",
-        "base_url": "https://wikimediafoundation.org/", "language": "en",
-    }  # fmt: skip
+        "key": "wikimediafoundation",
+        "name": "wikimediafoundation",
+        "base_url": "https://wikimediafoundation.org/",
+        "language": "en",
+    }
 
 
 def test_site_description_is_not_overwritten_by_the_guess_from_an_article_url(memory_db):
     upsert_source(memory_db, "wikimediafoundation", name="Wikimedia Foundation News", language=None)
     upsert_article(memory_db, WIKIMEDIA)  # guesses name = key, base_url from the URL, language "en"
     assert memory_db["sources"].get("wikimediafoundation") == {
-        "key": "wikimediafoundation", "name": "Wikimedia Foundation News",
-        "base_url": "https://wikimediafoundation.org/", "language": "en",
-    }  # fmt: skip
+        "key": "wikimediafoundation",
+        "name": "Wikimedia Foundation News",
+        "base_url": "https://wikimediafoundation.org/",
+        "language": "en",
+    }
     # a new site description replaces stored values; None and "" leave them alone
     upsert_source(memory_db, "wikimediafoundation", name="Wikimedia Foundation", base_url="", language=None)
     assert memory_db["sources"].get("wikimediafoundation") == {
-        "key": "wikimediafoundation", "name": "Wikimedia Foundation",
-        "base_url": "https://wikimediafoundation.org/", "language": "en",
-    }  # fmt: skip
+        "key": "wikimediafoundation",
+        "name": "Wikimedia Foundation",
+        "base_url": "https://wikimediafoundation.org/",
+        "language": "en",
+    }
 
 
 def test_author_and_tag_ids_are_reused_without_adding_indexes(memory_db):
     indexes = {t: [i.name for i in memory_db[t].indexes] for t in ("authors", "tags")}
     first = upsert_article(memory_db, WIKIMEDIA)
     second = upsert_article(memory_db, {**WIKIMEDIA, "url": WIKIMEDIA["url"] + "?amp", "tags": ["Wikipedia"]})
-    pairs = memory_db.execute(
-        "SELECT article_id, author_id FROM article_authors ORDER BY article_id").fetchall()
+    pairs = memory_db.execute("SELECT article_id, author_id FROM article_authors ORDER BY article_id").fetchall()
     assert [article for article, _ in pairs] == [first, second] and pairs[0][1] == pairs[1][1]
     assert memory_db["tags"].count == 3
     assert {t: [i.name for i in memory_db[t].indexes] for t in ("authors", "tags")} == indexes
@@ -135,6 +147,10 @@ def test_the_same_reject_seen_again_updates_its_row_instead_of_adding_one(memory
     other = insert_reject(database, url=url, reason="notice 6335: date_received: impossible date", spider="lumen")
     rows = list(database.query("select id, times_seen, fetched_at, last_seen_at from rejects order by id"))
     assert first == again != other
-    assert rows[0] == {"id": first, "times_seen": 2, "fetched_at": "2026-11-01T00:00:00Z",
-                       "last_seen_at": "2026-11-02T00:00:00Z"}
+    assert rows[0] == {
+        "id": first,
+        "times_seen": 2,
+        "fetched_at": "2026-11-01T00:00:00Z",
+        "last_seen_at": "2026-11-02T00:00:00Z",
+    }
     assert len(rows) == 2

@@ -26,15 +26,34 @@ def test_foreign_keys_are_enforced(memory_db):
 @pytest.mark.parametrize(
     "table, expected",
     [
-        ("articles", {"id": "INTEGER", "url": "TEXT", "http_status": "INTEGER", "crawl_run_id": "INTEGER",
-                      "published_at": "TEXT", "content_sha256": "TEXT", "warc_record_id": "TEXT"}),
-        ("crawl_runs", {"items_scraped": "INTEGER", "errors": "INTEGER", "rejects": "INTEGER",
-                        "requests": "INTEGER", "responses": "INTEGER", "stats_json": "TEXT"}),
+        (
+            "articles",
+            {
+                "id": "INTEGER",
+                "url": "TEXT",
+                "http_status": "INTEGER",
+                "crawl_run_id": "INTEGER",
+                "published_at": "TEXT",
+                "content_sha256": "TEXT",
+                "warc_record_id": "TEXT",
+            },
+        ),
+        (
+            "crawl_runs",
+            {
+                "items_scraped": "INTEGER",
+                "errors": "INTEGER",
+                "rejects": "INTEGER",
+                "requests": "INTEGER",
+                "responses": "INTEGER",
+                "stats_json": "TEXT",
+            },
+        ),
         ("rejects", {"crawl_run_id": "INTEGER", "dataset_id": "INTEGER", "location": "TEXT", "excerpt": "TEXT"}),
         ("article_authors", {"article_id": "INTEGER", "author_id": "INTEGER", "position": "INTEGER"}),
         ("sources", {"key": "TEXT", "name": "TEXT", "base_url": "TEXT", "language": "TEXT"}),
     ],
-)  # fmt: skip
+)
 def test_column_types_declared_before_any_row(memory_db, table, expected):
     assert memory_db[table].count == 0
     types = column_types(memory_db, table)

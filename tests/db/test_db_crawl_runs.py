@@ -9,8 +9,17 @@ from db.rejects import insert_reject
 
 def run(database, spider, reason, items):
     run_id = start_crawl_run(database, spider)
-    finish_crawl_run(database, run_id, finish_reason=reason, items_scraped=items, errors=0, rejects=0,
-                     requests=items, responses=items, stats={"modwatch/unchanged": 3})
+    finish_crawl_run(
+        database,
+        run_id,
+        finish_reason=reason,
+        items_scraped=items,
+        errors=0,
+        rejects=0,
+        requests=items,
+        responses=items,
+        stats={"modwatch/unchanged": 3},
+    )
     return run_id
 
 
@@ -41,14 +50,25 @@ def test_latest_and_previous_finished_run(database):
 def test_summary_lists_rejects_seen_again_in_the_runs(database):
     """A reject first stored by run 1 and met again by run 2 is a reject of run 2 (one row, times_seen 2)."""
     first = run(database, "dsa_sor", "finished", 0)
-    insert_reject(database, url="https://dsa.example/sor-global-2023-09-24-full.zip", reason="HTTP 404",
-                  spider="dsa_sor", crawl_run_id=first)
+    insert_reject(
+        database,
+        url="https://dsa.example/sor-global-2023-09-24-full.zip",
+        reason="HTTP 404",
+        spider="dsa_sor",
+        crawl_run_id=first,
+    )
     second = run(database, "dsa_sor", "finished", 0)
-    insert_reject(database, url="https://dsa.example/sor-global-2023-09-24-full.zip", reason="HTTP 404",
-                  spider="dsa_sor", crawl_run_id=second)
+    insert_reject(
+        database,
+        url="https://dsa.example/sor-global-2023-09-24-full.zip",
+        reason="HTTP 404",
+        spider="dsa_sor",
+        crawl_run_id=second,
+    )
     figures = summary(database, second)
     assert [r["id"] for r in figures["runs"]] == [second]
-    assert figures["rejects"] == [{"url": "https://dsa.example/sor-global-2023-09-24-full.zip",
-                                   "reason": "HTTP 404", "times_seen": 2}]
+    assert figures["rejects"] == [
+        {"url": "https://dsa.example/sor-global-2023-09-24-full.zip", "reason": "HTTP 404", "times_seen": 2}
+    ]
     assert (figures["articles"], figures["articles_total"], figures["removal_requests"]) == ([], 0, [])
     assert summary(database, second + 1)["rejects"] == []

@@ -19,9 +19,21 @@ from modwatch.transparency.dsa_aggregates import AggregatesError
 from tests.transparency.samples import DSA_FIXTURES, V1
 
 #: the header of OpenSearchAPIController::aggregatesCsvForDate (assumed layout)
-HEADER = ["automated_decision", "automated_detection", "category", "content_type_single", "decision_account",
-          "decision_ground", "decision_monetary", "decision_provision", "decision_visibility_single",
-          "received_date", "source_type", "platform_name", "total"]
+HEADER = [
+    "automated_decision",
+    "automated_detection",
+    "category",
+    "content_type_single",
+    "decision_account",
+    "decision_ground",
+    "decision_monetary",
+    "decision_provision",
+    "decision_visibility_single",
+    "received_date",
+    "source_type",
+    "platform_name",
+    "total",
+]
 NAME = "aggregates-2024-03-14.csv"
 URL = f"https://transparency.dsa.ec.europa.eu/explore-data/download/{NAME}"
 
@@ -34,11 +46,22 @@ def aggregates_csv(header=HEADER) -> bytes:
             if row["uuid"] in seen:
                 continue
             seen.add(row["uuid"])
-            counts[(row["automated_decision"], "true" if row["automated_detection"] == "Yes" else "false",
-                    row["category"], json.loads(row["content_type"])[0], row["decision_account"],
-                    row["decision_ground"], row["decision_monetary"], row["decision_provision"],
-                    json.loads(row["decision_visibility"] or '[""]')[0], "2024-03-14", row["source_type"],
-                    row["platform_name"])] += 1
+            counts[
+                (
+                    row["automated_decision"],
+                    "true" if row["automated_detection"] == "Yes" else "false",
+                    row["category"],
+                    json.loads(row["content_type"])[0],
+                    row["decision_account"],
+                    row["decision_ground"],
+                    row["decision_monetary"],
+                    row["decision_provision"],
+                    json.loads(row["decision_visibility"] or '[""]')[0],
+                    "2024-03-14",
+                    row["source_type"],
+                    row["platform_name"],
+                )
+            ] += 1
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
@@ -48,8 +71,12 @@ def aggregates_csv(header=HEADER) -> bytes:
 
 
 def _counts(database, table="sor_counts"):
-    return dict(database.execute(f"select platform_name || ' ' || category || ' ' || automated_detection, "
-                                 f"sum(statements) from {table} group by 1").fetchall())
+    return dict(
+        database.execute(
+            f"select platform_name || ' ' || category || ' ' || automated_detection, "
+            f"sum(statements) from {table} group by 1"
+        ).fetchall()
+    )
 
 
 def test_aggregates_give_the_counts_of_the_full_load(memory_db, tmp_path):
@@ -64,8 +91,12 @@ def test_aggregates_give_the_counts_of_the_full_load(memory_db, tmp_path):
     assert _counts(memory_db) == _counts(full)
     assert _counts(memory_db)["Google Shopping STATEMENT_CATEGORY_OTHER_VIOLATION_TC Yes"] == 17
     content = dict(memory_db.execute("select content_type, sum(statements) from sor_counts group by 1").fetchall())
-    assert content == {'["CONTENT_TYPE_PRODUCT"]': 18, '["CONTENT_TYPE_VIDEO"]': 5, '["CONTENT_TYPE_OTHER"]': 3,
-                       '["CONTENT_TYPE_IMAGE"]': 2}
+    assert content == {
+        '["CONTENT_TYPE_PRODUCT"]': 18,
+        '["CONTENT_TYPE_VIDEO"]': 5,
+        '["CONTENT_TYPE_OTHER"]': 3,
+        '["CONTENT_TYPE_IMAGE"]': 2,
+    }
     again = load_aggregates(memory_db, aggregates_csv(), name=NAME, url=URL, fetched_at="2026-12-07T05:00:00Z")
     assert again["status"] == "unchanged"
     assert sum(_counts(memory_db).values()) == 28
@@ -74,12 +105,23 @@ def test_aggregates_give_the_counts_of_the_full_load(memory_db, tmp_path):
 def test_statements_loaded_for_a_day_replace_its_aggregates(memory_db):
     load_aggregates(memory_db, aggregates_csv(), name=NAME, url=URL, fetched_at="2026-12-07T04:00:00Z")
     with open(DSA_FIXTURES / V1, "rb") as fh:
-        load_dump(memory_db, fh, url="https://example.org/v1.csv", name=V1, fetched_at="2026-12-07T04:00:00Z",
-                  platforms={"TikTok"})
-    origins = dict(memory_db.execute("select platform_name, group_concat(distinct origin) from sor_counts "
-                                     "group by 1").fetchall())
-    assert origins == {"TikTok": "statements", "Google Shopping": "aggregates", "Pinterest": "aggregates",
-                       "AliExpress": "aggregates"}
+        load_dump(
+            memory_db,
+            fh,
+            url="https://example.org/v1.csv",
+            name=V1,
+            fetched_at="2026-12-07T04:00:00Z",
+            platforms={"TikTok"},
+        )
+    origins = dict(
+        memory_db.execute("select platform_name, group_concat(distinct origin) from sor_counts group by 1").fetchall()
+    )
+    assert origins == {
+        "TikTok": "statements",
+        "Google Shopping": "aggregates",
+        "Pinterest": "aggregates",
+        "AliExpress": "aggregates",
+    }
     assert memory_db.execute("select sum(statements) from sor_counts").fetchone()[0] == 28
 
 
@@ -88,8 +130,9 @@ def test_a_corrected_file_replaces_the_day_and_bad_rows_are_rejects(memory_db):
     lines = aggregates_csv().decode().splitlines()
     lines[1] = lines[1].rsplit(",", 1)[0] + ",-3"
     lines.append(lines[2].replace("2024-03-14", "2024-03-15"))
-    result = load_aggregates(memory_db, ("\n".join(lines) + "\n").encode(), name=NAME, url=URL,
-                             fetched_at="2026-12-07T05:00:00Z")
+    result = load_aggregates(
+        memory_db, ("\n".join(lines) + "\n").encode(), name=NAME, url=URL, fetched_at="2026-12-07T05:00:00Z"
+    )
     assert (result["rows_read"], result["rows_rejected"]) == (len(lines) - 1, 2)
     reasons = sorted(r[0] for r in memory_db.execute("select reason from rejects").fetchall())
     assert reasons[0] == "received_date '2024-03-15' is not the file's day 2024-03-14"
@@ -98,10 +141,13 @@ def test_a_corrected_file_replaces_the_day_and_bad_rows_are_rejects(memory_db):
     assert memory_db.execute("select sum(statements) from sor_daily_counts").fetchone()[0] == 28 - first_total
 
 
-@pytest.mark.parametrize("header, message", [
-    ([*HEADER[:-1], "sum"], "unknown column 'sum'"),
-    (HEADER[:-1] + ["extra"], "unknown column 'extra'"),
-])
+@pytest.mark.parametrize(
+    "header, message",
+    [
+        ([*HEADER[:-1], "sum"], "unknown column 'sum'"),
+        (HEADER[:-1] + ["extra"], "unknown column 'extra'"),
+    ],
+)
 def test_an_unknown_layout_fails_and_changes_nothing(memory_db, header, message):
     with pytest.raises(AggregatesError, match=message):
         load_aggregates(memory_db, aggregates_csv(header), name=NAME, url=URL, fetched_at="2026-12-07T04:00:00Z")
@@ -111,8 +157,12 @@ def test_an_unknown_layout_fails_and_changes_nothing(memory_db, header, message)
 
 def test_header_aliases_and_json(memory_db):
     renamed = ["count" if h == "total" else "content_type" if h == "content_type_single" else h for h in HEADER]
-    assert load_aggregates(memory_db, aggregates_csv(renamed), name=NAME, url=URL,
-                           fetched_at="2026-12-07T04:00:00Z")["statements"] == 28
+    assert (
+        load_aggregates(memory_db, aggregates_csv(renamed), name=NAME, url=URL, fetched_at="2026-12-07T04:00:00Z")[
+            "statements"
+        ]
+        == 28
+    )
     missing = [h for h in HEADER if h != "decision_ground"]
     with pytest.raises(AggregatesError, match="missing column"):
         rows = list(csv.reader(io.StringIO(aggregates_csv().decode())))
@@ -121,8 +171,9 @@ def test_header_aliases_and_json(memory_db):
         load_aggregates(memory_db, text.encode(), name="aggregates-2024-03-16.csv", url=URL, fetched_at="x")
     records = list(csv.DictReader(io.StringIO(aggregates_csv().decode())))
     document = json.dumps({"date": "2024-03-14", "aggregates": records}).encode()
-    result = load_aggregates(memory_db, document, name="aggregates-2024-03-14.json", url=URL + ".json",
-                             fetched_at="2026-12-07T04:00:00Z")
+    result = load_aggregates(
+        memory_db, document, name="aggregates-2024-03-14.json", url=URL + ".json", fetched_at="2026-12-07T04:00:00Z"
+    )
     assert (result["statements"], result["rows_rejected"]) == (28, 0)
 
 

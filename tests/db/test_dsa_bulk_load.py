@@ -16,8 +16,15 @@ URL = "https://dsa-sor-data-dumps.s3.eu-central-1.amazonaws.com/sor-global-2024-
 
 
 def _load(database, data: bytes):
-    return load_dump(database, io.BytesIO(data), url=URL, name=URL.rsplit("/", 1)[-1],
-                     fetched_at="2026-11-29T12:00:00Z", batch_size=2, commit_rows=4)
+    return load_dump(
+        database,
+        io.BytesIO(data),
+        url=URL,
+        name=URL.rsplit("/", 1)[-1],
+        fetched_at="2026-11-29T12:00:00Z",
+        batch_size=2,
+        commit_rows=4,
+    )
 
 
 def _wal_bytes(db_path) -> int:
@@ -40,8 +47,10 @@ def test_a_load_alone_stays_in_wal(file_db, db_path):
     assert file_db.execute("PRAGMA busy_timeout").fetchone()[0] == 10000
     assert file_db.execute("PRAGMA cache_size").fetchone()[0] == -2000  # the load's settings are restored
     assert _wal_bytes(db_path) > 0
-    row = file_db.execute("select platform_uid, territorial_scope from statements_of_reasons "
-                          "where uuid = '03b1b1c9-a860-4bf6-afff-0d8f0d944871'").fetchone()
+    row = file_db.execute(
+        "select platform_uid, territorial_scope from statements_of_reasons "
+        "where uuid = '03b1b1c9-a860-4bf6-afff-0d8f0d944871'"
+    ).fetchone()
     assert row is not None and row[1].startswith('["AT","BE",')
     assert file_db["datasets"].get(result["dataset_id"])["status"] == "loaded"
 
@@ -61,8 +70,12 @@ def test_with_a_reader_open_the_load_stays_in_wal(file_db, db_path):
 
 def test_a_failed_load_keeps_no_statements(file_db, db_path):
     broken = fixture(V2).replace(b"uuid,", b"id,", 1)
-    data = nested_zip({"sor-global-2024-03-14-full-00000-00000.csv": fixture(V1),
-                       "sor-global-2024-03-14-full-00001-00000.csv": broken})
+    data = nested_zip(
+        {
+            "sor-global-2024-03-14-full-00000-00000.csv": fixture(V1),
+            "sor-global-2024-03-14-full-00001-00000.csv": broken,
+        }
+    )
     with pytest.raises(DumpError, match="header without a uuid column"):
         _load(file_db, data)
     assert file_db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

@@ -17,8 +17,9 @@ from tests.transparency.samples import V1, V2, fixture
 
 
 def _load(database, data: bytes, name: str):
-    return load_dump(database, io.BytesIO(data), url=f"https://example.org/{name}", name=name,
-                     fetched_at="2026-06-25T06:30:00Z")
+    return load_dump(
+        database, io.BytesIO(data), url=f"https://example.org/{name}", name=name, fetched_at="2026-06-25T06:30:00Z"
+    )
 
 
 def _edited(name: str, edits: dict[str, dict[str, str]]) -> bytes:
@@ -32,21 +33,28 @@ def _edited(name: str, edits: dict[str, dict[str, str]]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ('["KEYWORD_ONLINE_BULLYING_INTIMIDATION"]', '["KEYWORD_CYBER_BULLYING_INTIMIDATION"]'),
-    ('["KEYWORD_NON_CONSENSUAL_ITEMS_DEEPFAKE","KEYWORD_HATE_SPEECH"]',
-     '["KEYWORD_NON_CONSENSUAL_MATERIAL_DEEPFAKE","KEYWORD_HATE_SPEECH"]'),
-    ('["KEYWORD_INSUFFICIENT_INFORMATION_TRADERS"]', '["KEYWORD_INSUFFICIENT_INFORMATION_ON_TRADERS"]'),
-    # two v1 keywords merged into one v2 keyword: given once, wherever they stand in the list
-    ('["KEYWORD_DISINFORMATION","KEYWORD_HATE_SPEECH","KEYWORD_MISINFORMATION"]',
-     '["KEYWORD_MISINFORMATION_DISINFORMATION","KEYWORD_HATE_SPEECH"]'),
-    ('["KEYWORD_MISINFORMATION","KEYWORD_DISINFORMATION"]', '["KEYWORD_MISINFORMATION_DISINFORMATION"]'),
-    ('["KEYWORD_MISINFORMATION"]', '["KEYWORD_MISINFORMATION_DISINFORMATION"]'),
-    # a v2 name is not renamed again; a keyword whose name contains an old one is left alone
-    ('["KEYWORD_MISINFORMATION_DISINFORMATION"]', '["KEYWORD_MISINFORMATION_DISINFORMATION"]'),
-    ('["KEYWORD_ADULT_SEXUAL_MATERIAL"]', '["KEYWORD_ADULT_SEXUAL_MATERIAL"]'),
-    (None, None),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ('["KEYWORD_ONLINE_BULLYING_INTIMIDATION"]', '["KEYWORD_CYBER_BULLYING_INTIMIDATION"]'),
+        (
+            '["KEYWORD_NON_CONSENSUAL_ITEMS_DEEPFAKE","KEYWORD_HATE_SPEECH"]',
+            '["KEYWORD_NON_CONSENSUAL_MATERIAL_DEEPFAKE","KEYWORD_HATE_SPEECH"]',
+        ),
+        ('["KEYWORD_INSUFFICIENT_INFORMATION_TRADERS"]', '["KEYWORD_INSUFFICIENT_INFORMATION_ON_TRADERS"]'),
+        # two v1 keywords merged into one v2 keyword: given once, wherever they stand in the list
+        (
+            '["KEYWORD_DISINFORMATION","KEYWORD_HATE_SPEECH","KEYWORD_MISINFORMATION"]',
+            '["KEYWORD_MISINFORMATION_DISINFORMATION","KEYWORD_HATE_SPEECH"]',
+        ),
+        ('["KEYWORD_MISINFORMATION","KEYWORD_DISINFORMATION"]', '["KEYWORD_MISINFORMATION_DISINFORMATION"]'),
+        ('["KEYWORD_MISINFORMATION"]', '["KEYWORD_MISINFORMATION_DISINFORMATION"]'),
+        # a v2 name is not renamed again; a keyword whose name contains an old one is left alone
+        ('["KEYWORD_MISINFORMATION_DISINFORMATION"]', '["KEYWORD_MISINFORMATION_DISINFORMATION"]'),
+        ('["KEYWORD_ADULT_SEXUAL_MATERIAL"]', '["KEYWORD_ADULT_SEXUAL_MATERIAL"]'),
+        (None, None),
+    ],
+)
 def test_keyword_v2_sql(memory_db, raw, expected):
     sql = f"with t(category_specification) as (values (?)) select {keyword_v2_sql()} from t"
     assert memory_db.execute(sql, [raw]).fetchone()[0] == expected
@@ -65,11 +73,15 @@ def test_stored_statements_keep_the_raw_keywords_and_give_the_v2_names(memory_db
     edited = uuids[3]
     data = _edited(V1, {edited: {"category_specification": '["KEYWORD_ONLINE_BULLYING_INTIMIDATION"]'}})
     _load(memory_db, data, "sor-global-2024-03-14-full-00000-00000.csv")
-    pairs = memory_db.execute("select category_specification, category_specification_v2, count(*) "
-                              "from statements_of_reasons group by 1, 2 order by 3").fetchall()
-    assert pairs == [('["KEYWORD_ONLINE_BULLYING_INTIMIDATION"]', '["KEYWORD_CYBER_BULLYING_INTIMIDATION"]', 1),
-                     ('["KEYWORD_ADULT_SEXUAL_MATERIAL"]', '["KEYWORD_ADULT_SEXUAL_MATERIAL"]', 3),
-                     (None, None, 24)]
+    pairs = memory_db.execute(
+        "select category_specification, category_specification_v2, count(*) "
+        "from statements_of_reasons group by 1, 2 order by 3"
+    ).fetchall()
+    assert pairs == [
+        ('["KEYWORD_ONLINE_BULLYING_INTIMIDATION"]', '["KEYWORD_CYBER_BULLYING_INTIMIDATION"]', 1),
+        ('["KEYWORD_ADULT_SEXUAL_MATERIAL"]', '["KEYWORD_ADULT_SEXUAL_MATERIAL"]', 3),
+        (None, None, 24),
+    ]
     per_keyword = memory_db.execute("select value, count(*) from sor_category_specification_v2 group by 1").fetchall()
     assert dict(per_keyword) == {"KEYWORD_ADULT_SEXUAL_MATERIAL": 3, "KEYWORD_CYBER_BULLYING_INTIMIDATION": 1}
 
@@ -77,17 +89,33 @@ def test_stored_statements_keep_the_raw_keywords_and_give_the_v2_names(memory_db
 def test_data_notes_are_shown_beside_the_daily_figures_they_touch(memory_db):
     _load(memory_db, fixture(V1), "sor-global-2024-03-14-full-00000-00000.csv")
     # a real 2025-07-01 statement (Wallapop) given to Google Play, whose automated_detection the EC flagged
-    wallapop = next(r["uuid"] for r in csv.DictReader(io.StringIO(fixture(V2).decode("utf-8"), newline=""))
-                    if r["platform_name"] == "Wallapop")
-    _load(memory_db, _edited(V2, {wallapop: {"platform_name": "Google Play"}}),
-          "sor-global-2025-07-01-full-00000-00000.csv")
-    figures = {(r[0], r[1]): r[2:] for r in memory_db.execute(
-        "select platform_name, day, statements, automated_detection_yes, automated_decision_full, data_notes "
-        "from dsa_daily_figures")}
+    wallapop = next(
+        r["uuid"]
+        for r in csv.DictReader(io.StringIO(fixture(V2).decode("utf-8"), newline=""))
+        if r["platform_name"] == "Wallapop"
+    )
+    _load(
+        memory_db,
+        _edited(V2, {wallapop: {"platform_name": "Google Play"}}),
+        "sor-global-2025-07-01-full-00000-00000.csv",
+    )
+    figures = {
+        (r[0], r[1]): r[2:]
+        for r in memory_db.execute(
+            "select platform_name, day, statements, automated_detection_yes, automated_decision_full, data_notes "
+            "from dsa_daily_figures"
+        )
+    }
     regenerated = "All daily dumps up to this day were regenerated after a data cleaning on 18 June 2024"
-    assert set(figures) == {("AliExpress", "2024-03-14"), ("Google Shopping", "2024-03-14"),
-                            ("Pinterest", "2024-03-14"), ("TikTok", "2024-03-14"), ("Google Play", "2025-07-01"),
-                            ("Hotel Hideaway", "2025-07-01"), ("Kleinanzeigen", "2025-07-01")}
+    assert set(figures) == {
+        ("AliExpress", "2024-03-14"),
+        ("Google Shopping", "2024-03-14"),
+        ("Pinterest", "2024-03-14"),
+        ("TikTok", "2024-03-14"),
+        ("Google Play", "2025-07-01"),
+        ("Hotel Hideaway", "2025-07-01"),
+        ("Kleinanzeigen", "2025-07-01"),
+    }
     statements, detected, _, notes = figures[("Google Shopping", "2024-03-14")]
     assert (statements, detected) == (17, 17) and notes.startswith(regenerated)
     assert "scope" not in notes  # Google Shopping's changes of scope came later (28 June 2024, 30 May 2025)

@@ -35,8 +35,15 @@ def as_csv(rows) -> bytes:
 
 
 def load(database, data: bytes, url: str = DAY_URL):
-    return load_dump(database, io.BytesIO(data), url=url, name=url.rsplit("/", 1)[-1],
-                     fetched_at="2026-11-29T12:00:00Z", batch_size=4, commit_rows=8)
+    return load_dump(
+        database,
+        io.BytesIO(data),
+        url=url,
+        name=url.rsplit("/", 1)[-1],
+        fetched_at="2026-11-29T12:00:00Z",
+        batch_size=4,
+        commit_rows=8,
+    )
 
 
 def rejects(database):
@@ -49,8 +56,9 @@ def test_a_cell_over_the_csv_default_limit_is_read(memory_db):
     rows[5][facts] = "Ü" * 200_000 + "\nend"  # over the csv module's default 131,072 characters
     result = load(memory_db, as_csv(rows))
     assert (result["rows_stored"], result["rows_rejected"]) == (28, 0)
-    stored = memory_db.execute("select length(decision_facts) from statements_of_reasons where uuid = ?",
-                               [rows[5][0]]).fetchone()[0]
+    stored = memory_db.execute(
+        "select length(decision_facts) from statements_of_reasons where uuid = ?", [rows[5][0]]
+    ).fetchone()[0]
     assert stored == 200_004
 
 
@@ -72,7 +80,9 @@ def test_a_cell_over_the_field_limit_rejects_only_its_record(memory_db):
 def test_a_bom_is_accepted(memory_db):
     result = load(memory_db, b"\xef\xbb\xbf" + fixture(V2))
     assert (result["rows_stored"], result["rows_rejected"]) == (4, 0)
-    assert memory_db.execute("select count(*) from statements_of_reasons where platform_name is null").fetchone()[0] == 0
+    assert (
+        memory_db.execute("select count(*) from statements_of_reasons where platform_name is null").fetchone()[0] == 0
+    )
 
 
 def test_a_missing_required_column_rejects_the_file_listing_it(memory_db):
@@ -96,20 +106,28 @@ def test_a_reused_uuid_with_other_content_is_a_reject_keeping_both_versions(memo
     result = load(memory_db, as_csv([rows[0], changed, same]), url=next_day)
     assert (result["rows_stored"], result["rows_rejected"], result["duplicates"]) == (0, 1, 1)
     ((reason, excerpt, location),) = memory_db.execute(
-        "select reason, excerpt, location from rejects where dataset_id = ?", [result["dataset_id"]]).fetchall()
-    assert reason == (f"uuid {FIRST_UUID} reused with different content (stored version: dataset 1, "
-                      "sor-global-2024-03-14-full-00000-00000.csv:2)")
+        "select reason, excerpt, location from rejects where dataset_id = ?", [result["dataset_id"]]
+    ).fetchall()
+    assert reason == (
+        f"uuid {FIRST_UUID} reused with different content (stored version: dataset 1, "
+        "sor-global-2024-03-14-full-00000-00000.csv:2)"
+    )
     assert "a different statement under the same uuid" in excerpt
     assert location == "sor-global-2024-03-15-full-00000-00000.csv:2"
-    stored = memory_db.execute("select decision_facts from statements_of_reasons where uuid = ?", [FIRST_UUID]).fetchone()
+    stored = memory_db.execute(
+        "select decision_facts from statements_of_reasons where uuid = ?", [FIRST_UUID]
+    ).fetchone()
     assert stored[0] == rows[1][facts]  # the first version stays stored
 
 
-@pytest.mark.parametrize("cell, reason", [
-    ("2023-02-30 00:00:00", "application_date: not a real date: '2023-02-30 00:00:00'"),
-    ("0000-01-01 00:00:00", "application_date: not a real date: '0000-01-01 00:00:00'"),
-    ("not a date", "application_date: not a real date: 'not a date'"),
-])
+@pytest.mark.parametrize(
+    "cell, reason",
+    [
+        ("2023-02-30 00:00:00", "application_date: not a real date: '2023-02-30 00:00:00'"),
+        ("0000-01-01 00:00:00", "application_date: not a real date: '0000-01-01 00:00:00'"),
+        ("not a date", "application_date: not a real date: 'not a date'"),
+    ],
+)
 def test_an_impossible_date_rejects_its_record(memory_db, cell, reason):
     rows = rows_of(V2)
     rows[3][rows[0].index("application_date")] = cell
@@ -143,8 +161,13 @@ def test_a_load_killed_with_sigkill_is_marked_failed_by_the_next_load(tmp_path):
     data_file = tmp_path / "day.csv"
     data_file.write_bytes(fixture(V1))
     db_path = tmp_path / "m.db"
-    killed = subprocess.run([sys.executable, "-c", KILLED_LOAD, str(db_path), str(data_file), DAY_URL], cwd=ROOT,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, timeout=120)
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_LOAD, str(db_path), str(data_file), DAY_URL],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        timeout=120,
+    )
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     database = db.connect(db_path)
     try:

@@ -16,13 +16,15 @@ DAY = "sor-global-2024-03-14-full"
 
 
 def _load(database, data: bytes, name: str, url: str):
-    return load_dump(database, io.BytesIO(data), url=url, name=name, fetched_at="2026-12-07T04:00:00Z",
-                     batch_size=2, commit_rows=4)
+    return load_dump(
+        database, io.BytesIO(data), url=url, name=name, fetched_at="2026-12-07T04:00:00Z", batch_size=2, commit_rows=4
+    )
 
 
 def _summary_total(database) -> int:
-    return database.execute("select coalesce(sum(statements), 0) from sor_daily_counts "
-                            "where origin = 'statements'").fetchone()[0]
+    return database.execute(
+        "select coalesce(sum(statements), 0) from sor_daily_counts where origin = 'statements'"
+    ).fetchone()[0]
 
 
 def _by_platform(database) -> dict:
@@ -64,15 +66,28 @@ def test_summary_check_finds_a_drift(memory_db):
 def test_child_tables_hold_the_list_elements(memory_db):
     _load(memory_db, fixture(V1), V1, "https://example.org/a.csv")
     by_type = dict(memory_db.execute("select value, count(*) from sor_content_type group by value").fetchall())
-    assert by_type == {"CONTENT_TYPE_VIDEO": 5, "CONTENT_TYPE_OTHER": 3, "CONTENT_TYPE_PRODUCT": 18,
-                       "CONTENT_TYPE_IMAGE": 2}
-    visibility = memory_db.execute("select count(*) from sor_decision_visibility "
-                                   "where value = 'DECISION_VISIBILITY_CONTENT_REMOVED'").fetchone()[0]
-    assert visibility == memory_db.execute(
-        "select count(*) from statements_of_reasons "
-        "where decision_visibility like '%DECISION_VISIBILITY_CONTENT_REMOVED%'").fetchone()[0] > 0
-    countries = dict(memory_db.execute(
-        "select territory, sum(statements) from sor_counts_by_territory group by territory").fetchall())
+    assert by_type == {
+        "CONTENT_TYPE_VIDEO": 5,
+        "CONTENT_TYPE_OTHER": 3,
+        "CONTENT_TYPE_PRODUCT": 18,
+        "CONTENT_TYPE_IMAGE": 2,
+    }
+    visibility = memory_db.execute(
+        "select count(*) from sor_decision_visibility where value = 'DECISION_VISIBILITY_CONTENT_REMOVED'"
+    ).fetchone()[0]
+    assert (
+        visibility
+        == memory_db.execute(
+            "select count(*) from statements_of_reasons "
+            "where decision_visibility like '%DECISION_VISIBILITY_CONTENT_REMOVED%'"
+        ).fetchone()[0]
+        > 0
+    )
+    countries = dict(
+        memory_db.execute(
+            "select territory, sum(statements) from sor_counts_by_territory group by territory"
+        ).fetchall()
+    )
     assert countries["NL"] == 28 and countries["DE"] == 27  # AliExpress's scope is NL alone
 
 
@@ -83,19 +98,31 @@ def _plan(database, sql: str) -> str:
 def test_every_default_sort_facet_and_filter_is_an_index(memory_db):
     meta = yaml.safe_load(publish.METADATA.read_text())["databases"]["modwatch"]["tables"]["statements_of_reasons"]
     for limit in (1, 101):  # the site's order: ties by id ascending (Datasette's keyset pages); ?_size=0 is limit 1
-        plan = _plan(memory_db, f"select * from statements_of_reasons order by {meta['sort_desc']} desc, id limit {limit}")
+        plan = _plan(
+            memory_db, f"select * from statements_of_reasons order by {meta['sort_desc']} desc, id limit {limit}"
+        )
         assert "USING INDEX sor_created_at_desc" in plan and "TEMP B-TREE" not in plan, plan
     ascending = _plan(memory_db, "select * from statements_of_reasons order by created_at, id limit 101")
     assert "USING INDEX sor_created_at" in ascending and "TEMP B-TREE" not in ascending, ascending
-    for column in ("platform_name", "category_v2", "decision_ground", "automated_detection", "automated_decision",
-                   "source_type", "content_language"):
+    for column in (
+        "platform_name",
+        "category_v2",
+        "decision_ground",
+        "automated_detection",
+        "automated_decision",
+        "source_type",
+        "content_language",
+    ):
         facet = _plan(memory_db, f"select {column}, count(*) from statements_of_reasons group by {column}")
         # category_v2 is a virtual generated column: SQLite 3.40 reads the rows to compute it
         covering = "INDEX" if column == "category_v2" else "COVERING INDEX"
         assert f"{covering} sor_{column}_created_at" in facet, facet
-        ranged = _plan(memory_db, f"select * from statements_of_reasons where {column} = 'x' "
-                                  "and created_at >= '2024-03-14 00:00:00' and created_at < '2024-03-14 06:00:00' "
-                                  "order by created_at desc, id limit 101")
+        ranged = _plan(
+            memory_db,
+            f"select * from statements_of_reasons where {column} = 'x' "
+            "and created_at >= '2024-03-14 00:00:00' and created_at < '2024-03-14 06:00:00' "
+            "order by created_at desc, id limit 101",
+        )
         assert f"sor_{column}_created_at ({column}=? AND created_at>? AND created_at<?)" in ranged, ranged
         assert "TEMP B-TREE" not in ranged
     for column in dsa_summary.CHILD_COLUMNS:

@@ -148,8 +148,18 @@ def test_datasette_search_finds_unaccented_words(db_path):
     found = {}
     for query in ("duong", "kiem%20duyet", "Viet%20Nam"):
         result = subprocess.run(
-            [sys.executable, "-m", "datasette", str(db_path), "--get", f"/modwatch/articles.json?_search={query}&_shape=array"],
-            capture_output=True, text=True, timeout=60, check=True,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "datasette",
+                str(db_path),
+                "--get",
+                f"/modwatch/articles.json?_search={query}&_shape=array",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
         found[query] = sorted(row["id"] for row in json.loads(result.stdout))
     assert found == {"duong": sorted([news, pet]), "kiem%20duyet": [news], "Viet%20Nam": [news]}

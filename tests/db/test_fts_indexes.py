@@ -29,18 +29,23 @@ def vietnamese_notice_page() -> tuple[bytes, int]:
     notice = json.loads(next(iter(sorted(NOTICES.glob("*/*/*.json")))).read_bytes())
     ((root, attrs),) = notice.items()
     attrs.update(title=TITLE, body=SENTENCE)
-    page = {"notices": [{"type": attrs.get("type") or root.title().replace("_", ""), **attrs}],
-            "meta": {"current_page": 1, "per_page": 50, "total_entries": 1, "total_pages": 1}}
+    page = {
+        "notices": [{"type": attrs.get("type") or root.title().replace("_", ""), **attrs}],
+        "meta": {"current_page": 1, "per_page": 50, "total_entries": 1, "total_pages": 1},
+    }
     return json.dumps(page).encode(), attrs["id"]
 
 
 def search(database, index: fts.Index, query: str) -> list[int]:
-    return [row[0] for row in database.execute(f"select rowid from [{index.name}] where [{index.name}] match ?",
-                                                [query])]
+    return [
+        row[0] for row in database.execute(f"select rowid from [{index.name}] where [{index.name}] match ?", [query])
+    ]
 
 
 # "duong" alone would also find "Dưỡng" of the title (ư, ỡ are folded by the tokenizer itself)
-@pytest.mark.parametrize("query", ['"tieu duong"', "body:duong", '"TIEU DUONG"', "DONG HANH", '"tiểu đường"', "thu cung"])
+@pytest.mark.parametrize(
+    "query", ['"tieu duong"', "body:duong", '"TIEU DUONG"', "DONG HANH", '"tiểu đường"', "thu cung"]
+)
 def test_notices_found_with_and_without_accents(memory_db, query):
     body, notice_id = vietnamese_notice_page()
     store_notice_page(memory_db, body, url=PAGE_URL, fetched_at="2026-11-29T12:00:00Z")
@@ -78,12 +83,21 @@ def test_statements_filled_in_bulk_with_the_folded_shadow(memory_db):
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerows(rows)
     data = nested_zip({"sor-global-2024-03-14-full-00000-00000.csv": out.getvalue().encode()})
-    load_dump(memory_db, io.BytesIO(data), url="https://example.org/sor-global-2024-03-14-full.zip",
-              name="sor-global-2024-03-14-full.zip", fetched_at="2026-11-29T12:00:00Z")
+    load_dump(
+        memory_db,
+        io.BytesIO(data),
+        url="https://example.org/sor-global-2024-03-14-full.zip",
+        name="sor-global-2024-03-14-full.zip",
+        fetched_at="2026-11-29T12:00:00Z",
+    )
     assert index_new_statements(memory_db) == 28
     assert not {t.name for t in memory_db.triggers if t.table == "statements_of_reasons"}  # bulk, no triggers
-    (statement_id,) = memory_db.execute("select id from statements_of_reasons where decision_facts = ?",
-                                        [SENTENCE]).fetchone()
-    assert search(memory_db, fts.STATEMENTS, '"tieu duong"') == search(memory_db, fts.STATEMENTS, '"tiểu đường"') == [
-        statement_id]
+    (statement_id,) = memory_db.execute(
+        "select id from statements_of_reasons where decision_facts = ?", [SENTENCE]
+    ).fetchone()
+    assert (
+        search(memory_db, fts.STATEMENTS, '"tieu duong"')
+        == search(memory_db, fts.STATEMENTS, '"tiểu đường"')
+        == [statement_id]
+    )
     assert index_new_statements(memory_db) == 0  # nothing new

@@ -16,12 +16,15 @@ def store(memory_db, html, url):
     item = {**parse_article(html, url), "source": "test"}
     article_id = upsert_article(memory_db, item)
     return memory_db.execute(
-        "SELECT published_at, published_local, published_day FROM articles WHERE id = ?", [article_id]).fetchone()
+        "SELECT published_at, published_local, published_day FROM articles WHERE id = ?", [article_id]
+    ).fetchone()
 
 
 def test_local_time_and_offset_are_stored_beside_the_utc_instant(memory_db):
     # kulu-media shows 18:11 at +03:00: the UTC instant is 15:11
-    row = store(memory_db, KULU_PAGE.read_bytes(), "https://kulu-media.com/meta-outage-hits-facebook-instagram-and-messenger/")
+    row = store(
+        memory_db, KULU_PAGE.read_bytes(), "https://kulu-media.com/meta-outage-hits-facebook-instagram-and-messenger/"
+    )
     assert row == ("2026-06-12T15:11:51Z", "2026-06-12T18:11:51+03:00", "2026-06-12")
 
 
@@ -34,8 +37,16 @@ def test_the_day_the_page_shows_is_the_facet_day_when_utc_is_a_day_later(memory_
 
 
 def test_no_date_leaves_both_empty_and_a_month_gives_no_day(memory_db):
-    upsert_article(memory_db, {"url": "https://example.org/a", "source": "test", "published_at": "2023-12",
-                               "published_local": "2023-12", "published_at_precision": "month"})
+    upsert_article(
+        memory_db,
+        {
+            "url": "https://example.org/a",
+            "source": "test",
+            "published_at": "2023-12",
+            "published_local": "2023-12",
+            "published_at_precision": "month",
+        },
+    )
     upsert_article(memory_db, {"url": "https://example.org/b", "source": "test"})
     rows = memory_db.execute("SELECT url, published_day FROM articles ORDER BY url").fetchall()
     assert rows == [("https://example.org/a", None), ("https://example.org/b", None)]
@@ -54,8 +65,12 @@ def test_datasette_facets_articles_on_the_local_day(tmp_path):
     store(database, KULU_PAGE.read_bytes(), "https://kulu-media.com/meta-outage-hits-facebook-instagram-and-messenger/")
     store(database, gzip.decompress((FIXTURES / "dates" / "denverpost.com-Colorado.html.gz").read_bytes()), DENVER_URL)
     database.close()
-    ds = Datasette(immutables=[str(path)], metadata=yaml.safe_load(publish.METADATA.read_text(encoding="utf-8")),
-                   plugins_dir=str(publish.PLUGINS_DIR), settings=publish.SETTINGS)
+    ds = Datasette(
+        immutables=[str(path)],
+        metadata=yaml.safe_load(publish.METADATA.read_text(encoding="utf-8")),
+        plugins_dir=str(publish.PLUGINS_DIR),
+        settings=publish.SETTINGS,
+    )
     asyncio.run(ds.invoke_startup())
     response = asyncio.run(ds.client.get("/modwatch/articles.json?_extra=facet_results"))
     assert response.status_code == 200, response.text[:300]

@@ -41,14 +41,26 @@ class LocalSite:
 
     def sitemap(self, key: str) -> bytes:
         urls = "".join(f"<url><loc>{escape(self.url)}{key}/{page}.html</loc></url>" for page in self.pages[key])
-        return (f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-                f"{urls}</urlset>\n").encode()
+        return (
+            f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            f"{urls}</urlset>\n"
+        ).encode()
 
     def write_sites_file(self, path: Path, discovery=("rss", "sitemap")) -> Path:
         """A modwatch sites file for these sites: the feed is tried first (404), then the sitemap."""
-        sites = [{"key": key, "name": f"Local {key}", "base_url": f"{self.url}{key}/", "language": "en",
-                  "discovery": list(discovery), "feeds": ["feed/"], "sitemaps": ["sitemap.xml"],
-                  "article_url_pattern": rf"^/{key}/[0-9a-f]+\.html$"} for key in self.pages]
+        sites = [
+            {
+                "key": key,
+                "name": f"Local {key}",
+                "base_url": f"{self.url}{key}/",
+                "language": "en",
+                "discovery": list(discovery),
+                "feeds": ["feed/"],
+                "sitemaps": ["sitemap.xml"],
+                "article_url_pattern": rf"^/{key}/[0-9a-f]+\.html$",
+            }
+            for key in self.pages
+        ]
         path.write_text(yaml.safe_dump({"sites": sites}, sort_keys=False), encoding="utf-8")
         return path
 

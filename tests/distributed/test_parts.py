@@ -31,29 +31,42 @@ DEMO_SITES = ROOT / "demo" / "discovery-sites.yaml"  # the discovery fixtures of
 # --- seeds -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("value, seed", [
-    (b"https://dh2020.adho.org/farewell-ottawa/", {"url": "https://dh2020.adho.org/farewell-ottawa/"}),
-    (b'{"url": "https://a.org/x", "meta": {"k": 1}}', {"url": "https://a.org/x", "meta": {"k": 1}}),
-    ('{"site": "dh2020"}', {"site": "dh2020"}),
-])
+@pytest.mark.parametrize(
+    "value, seed",
+    [
+        (b"https://dh2020.adho.org/farewell-ottawa/", {"url": "https://dh2020.adho.org/farewell-ottawa/"}),
+        (b'{"url": "https://a.org/x", "meta": {"k": 1}}', {"url": "https://a.org/x", "meta": {"k": 1}}),
+        ('{"site": "dh2020"}', {"site": "dh2020"}),
+    ],
+)
 def test_decode_seed(value, seed):
     assert decode_seed(value) == seed
 
 
-@pytest.mark.parametrize("value, message", [
-    (b"dh2020", "neither a URL nor JSON"),
-    (b'["https://a.org/"]', 'needs a "url" or a "site"'),
-    (b'{"site": 7}', 'needs a "url" or a "site"'),
-])
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        (b"dh2020", "neither a URL nor JSON"),
+        (b'["https://a.org/"]', 'needs a "url" or a "site"'),
+        (b'{"site": 7}', 'needs a "url" or a "site"'),
+    ],
+)
 def test_bad_seed(value, message):
     with pytest.raises(SeedError, match=message):
         decode_seed(value)
 
 
 def news_spider(redis_url, **settings):
-    crawler = get_crawler(NewsSpider, {"REDIS_URL": redis_url, "MODWATCH_SITES_FILE": str(DEMO_SITES),
-                                       "SCHEDULER_PERSIST": True, "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
-                                       **settings})
+    crawler = get_crawler(
+        NewsSpider,
+        {
+            "REDIS_URL": redis_url,
+            "MODWATCH_SITES_FILE": str(DEMO_SITES),
+            "SCHEDULER_PERSIST": True,
+            "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
+            **settings,
+        },
+    )
     crawler.spider = NewsSpider.from_crawler(crawler)
     return crawler, crawler.spider
 
@@ -62,11 +75,15 @@ def test_site_seed_runs_that_sites_discovery_locally(redis_url, server):
     _, spider = news_spider(redis_url)
     dh2020 = spider.requests_from_seed({"site": "dh2020"})
     # demo/discovery-sites.yaml: dh2020 discovers by rss first: its category and tag feeds
-    assert [r.url for r in dh2020] == ["https://dh2020.adho.org/category/pc2020/feed/",
-                                       "https://dh2020.adho.org/tag/peer-review/feed/"]
+    assert [r.url for r in dh2020] == [
+        "https://dh2020.adho.org/category/pc2020/feed/",
+        "https://dh2020.adho.org/tag/peer-review/feed/",
+    ]
     assert all(spider.keep_local(r) for r in dh2020)
     worona = spider.requests_from_seed({"site": "worona"})
-    assert [r.url for r in worona] == ["https://demo.worona.org/wp-json/wp/v2/posts?categories=7&_embed&per_page=5&page=1"]
+    assert [r.url for r in worona] == [
+        "https://demo.worona.org/wp-json/wp/v2/posts?categories=7&_embed&per_page=5&page=1"
+    ]
     # the second site's seed kept the first site's discovery state
     assert set(spider._states) == {"dh2020", "worona"} and spider._states["dh2020"].pending == 2
     article = spider.requests_from_seed({"url": "https://dh2020.adho.org/farewell-ottawa/"})
@@ -74,10 +91,13 @@ def test_site_seed_runs_that_sites_discovery_locally(redis_url, server):
     assert not spider.keep_local(article[0])
 
 
-@pytest.mark.parametrize("seed, message", [
-    ({"site": "nope"}, "site 'nope' is not one of news's sites"),
-    ({"url": "https://elsewhere.example/a"}, "belongs to none of news's sites"),
-])
+@pytest.mark.parametrize(
+    "seed, message",
+    [
+        ({"site": "nope"}, "site 'nope' is not one of news's sites"),
+        ({"url": "https://elsewhere.example/a"}, "belongs to none of news's sites"),
+    ],
+)
 def test_seed_outside_the_sites_file(redis_url, server, seed, message):
     _, spider = news_spider(redis_url)
     with pytest.raises(SeedError, match=message):
@@ -117,8 +137,14 @@ def test_scheduler_keeps_discovery_local_and_shares_article_pages(redis_url, ser
 
 
 def test_items_round_trip():
-    article = ArticleItem(url="https://luatkhoa.com/2021/06/a/", source="luatkhoa", title="Kiểm duyệt đường",
-                          authors=["Nguyễn A"], http_status=200, tags=[])
+    article = ArticleItem(
+        url="https://luatkhoa.com/2021/06/a/",
+        source="luatkhoa",
+        title="Kiểm duyệt đường",
+        authors=["Nguyễn A"],
+        http_status=200,
+        tags=[],
+    )
     reject = RejectItem(url="https://a.org/x", reason="no title found", excerpt="<html>")
     for item in (article, reject):
         again = decode_item(encode_item(item).encode("utf-8"))
@@ -126,14 +152,23 @@ def test_items_round_trip():
     assert '"Kiểm duyệt đường"' in encode_item(article)  # UTF-8, not \\u escapes
 
 
-@pytest.mark.parametrize("value, error, reason", [
-    (b"not json", ValueError, "JSONDecodeError: Expecting value: line 1 column 1 (char 0)"),
-    (b'{"item": {}}', ValueError, 'ValueError: not a modwatch item: expected {"class": ..., "item": {...}}'),
-    (b'{"class": "items.Nope", "item": {}}', NameError,
-     "NameError: Module 'items' doesn't define any object named 'Nope'"),
-    (b'{"class": "items.ArticleItem", "item": {"colour": "red"}}', KeyError,
-     "KeyError: 'ArticleItem does not support field: colour'"),
-])
+@pytest.mark.parametrize(
+    "value, error, reason",
+    [
+        (b"not json", ValueError, "JSONDecodeError: Expecting value: line 1 column 1 (char 0)"),
+        (b'{"item": {}}', ValueError, 'ValueError: not a modwatch item: expected {"class": ..., "item": {...}}'),
+        (
+            b'{"class": "items.Nope", "item": {}}',
+            NameError,
+            "NameError: Module 'items' doesn't define any object named 'Nope'",
+        ),
+        (
+            b'{"class": "items.ArticleItem", "item": {"colour": "red"}}',
+            KeyError,
+            "KeyError: 'ArticleItem does not support field: colour'",
+        ),
+    ],
+)
 def test_unreadable_values_become_rejects(value, error, reason):
     with pytest.raises(error) as caught:
         decode_item(value)
@@ -147,10 +182,20 @@ def test_merge_worker_stats():
     stats = crawler.stats
     stats.set_value("item_scraped_count", 5)
     reports = [
-        {"worker": "b:2", "stats": {"downloader/request_count": 7, "log_count/ERROR": 1, "item_scraped_count": 4,
-                                    "start_time": "2026-11-29 17:00:00", "warc/filename": "news-b-2-x.warc.gz"}},
-        {"worker": "a:1", "stats": {"downloader/request_count": 3, "item_scraped_count": 1,
-                                    "warc/filename": "news-a-1-x.warc.gz"}},
+        {
+            "worker": "b:2",
+            "stats": {
+                "downloader/request_count": 7,
+                "log_count/ERROR": 1,
+                "item_scraped_count": 4,
+                "start_time": "2026-11-29 17:00:00",
+                "warc/filename": "news-b-2-x.warc.gz",
+            },
+        },
+        {
+            "worker": "a:1",
+            "stats": {"downloader/request_count": 3, "item_scraped_count": 1, "warc/filename": "news-a-1-x.warc.gz"},
+        },
     ]
     merge_worker_stats(stats, reports)
     assert stats.get_value("downloader/request_count") == 10
@@ -166,11 +211,16 @@ def test_merge_worker_stats():
 
 def test_seed_every_site_and_describe_them(server):
     sites = load_sites(DEMO_SITES)
-    assert coordinator.seed(server, "news", sites=sites, urls=["https://wordpress.org/news/2024/01/x/"]) == len(sites) + 1
+    assert (
+        coordinator.seed(server, "news", sites=sites, urls=["https://wordpress.org/news/2024/01/x/"]) == len(sites) + 1
+    )
     seeds = [json.loads(v) for v in server.lrange("news:start_urls", 0, -1)]
     assert seeds[0] == {"site": "worona"} and seeds[-1] == {"url": "https://wordpress.org/news/2024/01/x/"}
     assert json.loads(server.hget("news:sites", "doancuoiki")) == {
-        "name": "Đồ Án Cuối Kì", "base_url": "https://99hainnguyen.github.io/doancuoiki/", "language": "vi"}
+        "name": "Đồ Án Cuối Kì",
+        "base_url": "https://99hainnguyen.github.io/doancuoiki/",
+        "language": "vi",
+    }
 
 
 def test_clear_refuses_while_a_worker_is_alive(server):
@@ -182,17 +232,26 @@ def test_clear_refuses_while_a_worker_is_alive(server):
         coordinator.clear(server, "news")
     server.zrem("news:workers", "vm:1")
     assert coordinator.clear(server, "news")["news:dupefilter"] == 1
-    assert coordinator.status(server, "news") == {"seeds": 0, "requests": 0, "seen": 0, "items": 0, "writing": 0, "workers": [],
-                                                  "finished_workers": 0}
+    assert coordinator.status(server, "news") == {
+        "seeds": 0,
+        "requests": 0,
+        "seen": 0,
+        "items": 0,
+        "writing": 0,
+        "workers": [],
+        "finished_workers": 0,
+    }
 
 
 # --- settings overlay -------------------------------------------------------------------------
 
 
 def test_settings_overlay_divides_politeness_and_splits_pipelines():
-    code = ("import json, settings_redis as s; print(json.dumps([s.DOWNLOAD_DELAY, s.AUTOTHROTTLE_START_DELAY,"
-            " s.AUTOTHROTTLE_TARGET_CONCURRENCY, s.ITEM_PIPELINES, s.MODWATCH_WRITER_PIPELINES, s.SCHEDULER_PERSIST,"
-            " s.EXTENSIONS['extensions.crawlrun.CrawlRunExtension']]))")
+    code = (
+        "import json, settings_redis as s; print(json.dumps([s.DOWNLOAD_DELAY, s.AUTOTHROTTLE_START_DELAY,"
+        " s.AUTOTHROTTLE_TARGET_CONCURRENCY, s.ITEM_PIPELINES, s.MODWATCH_WRITER_PIPELINES, s.SCHEDULER_PERSIST,"
+        " s.EXTENSIONS['extensions.crawlrun.CrawlRunExtension']]))"
+    )
     env = {**os.environ, "MODWATCH_WORKERS": "4", "MODWATCH_REPLAY": ""}
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
     delay, start_delay, target, worker_pipelines, writer_pipelines, persist, crawlrun = json.loads(out.stdout)

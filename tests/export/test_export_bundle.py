@@ -44,8 +44,12 @@ def test_bundle_is_dated_and_complete(bundle, site_db):
 
 
 def frictionless_errors(bundle) -> list:
-    result = subprocess.run([str(FRICTIONLESS), "validate", "--json", str(bundle / "datapackage.json")],
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [str(FRICTIONLESS), "validate", "--json", str(bundle / "datapackage.json")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     report = json.loads(result.stdout)
     errors = [(task["name"], error["message"]) for task in report["tasks"] for error in task["errors"]]
     assert report["valid"] is (not errors) and (result.returncode == 0) is (not errors)
@@ -67,14 +71,19 @@ def test_csvs_round_trip_into_sqlite(bundle, package, site_db, tmp_path):
         table = resource["name"]
         definitions = ", ".join(f"[{f['name']}] {sql_types[f['type']]}" for f in fields)
         copy.execute(f"create table [{table}] ({definitions})")
-        rows = [[row[f["name"]] if row[f["name"]] != "" else None for f in fields] for row in read_csv(bundle / resource["path"])]
+        rows = [
+            [row[f["name"]] if row[f["name"]] != "" else None for f in fields]
+            for row in read_csv(bundle / resource["path"])
+        ]
         copy.executemany(f"insert into [{table}] values ({', '.join('?' for _ in fields)})", rows)
         count = source.execute(f"select count(*) from [{table}]").fetchone()[0]
         assert copy.execute(f"select count(*) from [{table}]").fetchone()[0] == count == resource["rows"], table
         for f in fields:
             if f["type"] in ("integer", "number"):
                 expected = source.execute(f"select total([{f['name']}]) from [{table}]").fetchone()[0]
-                assert copy.execute(f"select total([{f['name']}]) from [{table}]").fetchone()[0] == pytest.approx(expected), (table, f["name"])
+                assert copy.execute(f"select total([{f['name']}]) from [{table}]").fetchone()[0] == pytest.approx(
+                    expected
+                ), (table, f["name"])
             else:
                 expected = source.execute(f"select total(length([{f['name']}])) from [{table}]").fetchone()[0]
                 got = copy.execute(f"select total(length([{f['name']}])) from [{table}]").fetchone()[0]
@@ -83,7 +92,8 @@ def test_csvs_round_trip_into_sqlite(bundle, package, site_db, tmp_path):
     # real figures survive: Vietnam 2023-H2, Information and Communications Authority
     assert copy.execute(
         "select requests, items_requested from removal_requests where country = 'VN' and period_end = '2023-12-31' "
-        "and requester = 'Information and Communications Authority'").fetchone() == (735, 4734)
+        "and requester = 'Information and Communications Authority'"
+    ).fetchone() == (735, 4734)
 
 
 def test_vietnamese_is_readable_utf8(bundle):
@@ -111,16 +121,21 @@ def test_schema_types_keys_descriptions_and_licences(package):
     types = {f["name"]: f["type"] for f in articles["fields"]}
     assert types["http_status"] == "integer" and types["published_year"] == "integer" and types["title"] == "string"
     assert articles["primaryKey"] == ["id"]
-    assert {"fields": ["crawl_run_id"], "reference": {"resource": "crawl_runs", "fields": ["id"]}} in articles["foreignKeys"]
+    assert {"fields": ["crawl_run_id"], "reference": {"resource": "crawl_runs", "fields": ["id"]}} in articles[
+        "foreignKeys"
+    ]
     assert {"fields": ["source"], "reference": {"resource": "sources", "fields": ["key"]}} in articles["foreignKeys"]
     assert resources["article_authors"]["schema"]["primaryKey"] == ["article_id", "author_id"]
-    assert {f["name"]: f["type"] for f in resources["removal_requests"]["schema"]["fields"]}["compliance_pct"] == "number"
+    assert {f["name"]: f["type"] for f in resources["removal_requests"]["schema"]["fields"]}[
+        "compliance_pct"
+    ] == "number"
     # descriptions are the Datasette metadata's (one source of truth)
     metadata = load_metadata()
     for name, resource in resources.items():
         documented = table_metadata(metadata, name)["columns"]
         assert {f["name"]: f["description"] for f in resource["schema"]["fields"]} == {
-            f["name"]: documented[f["name"]] for f in resource["schema"]["fields"]}
+            f["name"]: documented[f["name"]] for f in resource["schema"]["fields"]
+        }
     sor = resources["statements_of_reasons"]
     assert sor["licenses"][0]["name"] == "CC-BY-4.0"
     assert "https://doi.org/10.2906/134353607485211" in sor["sources"][0]["title"]
@@ -130,8 +145,10 @@ def test_schema_types_keys_descriptions_and_licences(package):
 def test_readme_gives_provenance_and_citations(bundle):
     readme = (bundle / "README.md").read_text(encoding="utf-8")
     assert sitedb.XSS_MARKER not in readme
-    assert "European Commission-DG CONNECT, 'Digital Services Act Transparency Database', 2023, " \
-           "https://doi.org/10.2906/134353607485211" in readme
+    assert (
+        "European Commission-DG CONNECT, 'Digital Services Act Transparency Database', 2023, "
+        "https://doi.org/10.2906/134353607485211" in readme
+    )
     for platform in ("Google", "Meta", "X/Twitter", "TikTok", "Lumen"):
         assert platform in readme
     assert "| `removal_requests.csv` | 5303 |" in readme
@@ -151,8 +168,9 @@ def test_sha256sums_match_every_file(bundle):
 
 
 def test_filters_narrow_tables_and_dependents_follow(site_db, tmp_path):
-    bundle = export_bundle(site_db, tmp_path, today=DAY,
-                           filters={"country": "vn", "platform": "Google", "since": "2023-01-01"})
+    bundle = export_bundle(
+        site_db, tmp_path, today=DAY, filters={"country": "vn", "platform": "Google", "since": "2023-01-01"}
+    )
     requests = read_csv(bundle / "removal_requests.csv")
     assert {(r["country"], r["platform"]) for r in requests} == {("VN", "Google")}
     assert {r["period_end"] for r in requests} == {"2023-06-30", "2023-12-31"}
@@ -179,10 +197,32 @@ def test_platform_filter_on_articles_uses_tags_and_children_follow(site_db, tmp_
 
 
 def test_cli_writes_bundle_and_reports_errors(site_db, tmp_path, capsys):
-    assert main(["export", "--db", str(site_db), "--out", str(tmp_path), "--source", "netzpolitik",
-                 "--table", "articles", "--table", "sources"]) == 0
+    assert (
+        main(
+            [
+                "export",
+                "--db",
+                str(site_db),
+                "--out",
+                str(tmp_path),
+                "--source",
+                "netzpolitik",
+                "--table",
+                "articles",
+                "--table",
+                "sources",
+            ]
+        )
+        == 0
+    )
     bundle = Path(capsys.readouterr().out.strip())
-    assert sorted(p.name for p in bundle.iterdir()) == ["README.md", "SHA256SUMS", "articles.csv", "datapackage.json", "sources.csv"]
+    assert sorted(p.name for p in bundle.iterdir()) == [
+        "README.md",
+        "SHA256SUMS",
+        "articles.csv",
+        "datapackage.json",
+        "sources.csv",
+    ]
     assert [r["key"] for r in read_csv(bundle / "sources.csv")] == ["netzpolitik"]
     assert main(["export", "--db", str(site_db), "--out", str(tmp_path), "--since", "29/11/2026"]) == 2
     assert "--since must be a date YYYY-MM-DD" in capsys.readouterr().err
@@ -211,8 +251,9 @@ def test_progress_bar_on_long_exports(site_db, tmp_path, monkeypatch, capsys):
 
 def test_report_platform_name_selects_its_tagged_articles(site_db, tmp_path):
     """--platform Meta keeps Meta's removal requests and the articles tagged facebook or instagram."""
-    bundle = export_bundle(site_db, tmp_path, today=DAY, filters={"platform": "Meta"},
-                           tables=["articles", "removal_requests"])
+    bundle = export_bundle(
+        site_db, tmp_path, today=DAY, filters={"platform": "Meta"}, tables=["articles", "removal_requests"]
+    )
     assert sorted(r["source"] for r in read_csv(bundle / "articles.csv")) == ["kulu-media", "netzpolitik"]
     assert {r["platform"] for r in read_csv(bundle / "removal_requests.csv")} == {"Meta"}
 

@@ -26,11 +26,26 @@ def bundle(tmp_path_factory):
     folder = tmp_path_factory.mktemp("counting")
     database = db.connect(folder / "modwatch.db")
     data = report_file("google-government-removals.zip").read_bytes()
-    load_dataset(database, parser="google_removals", source="google_removals", url=GOOGLE_URL, data=data,
-                 fetched_at="2026-11-29T12:00:00Z")
-    upsert_article(database, {"url": "https://news.example/takedowns", "source": "news-example", "title": FORMULA_TITLE,
-                              "body": "+cmd|' /C calc'!A0 and a plain line", "published_at": "2024-01-05T00:00:00Z",
-                              "language": "en", "http_status": 200})
+    load_dataset(
+        database,
+        parser="google_removals",
+        source="google_removals",
+        url=GOOGLE_URL,
+        data=data,
+        fetched_at="2026-11-29T12:00:00Z",
+    )
+    upsert_article(
+        database,
+        {
+            "url": "https://news.example/takedowns",
+            "source": "news-example",
+            "title": FORMULA_TITLE,
+            "body": "+cmd|' /C calc'!A0 and a plain line",
+            "published_at": "2024-01-05T00:00:00Z",
+            "language": "en",
+            "http_status": 200,
+        },
+    )
     database.close()
     return export_bundle(folder / "modwatch.db", folder / "exports", today=dt.date(2026, 11, 29)), data
 
@@ -42,11 +57,17 @@ def rows(path):
 
 def test_per_country_table_counts_vietnam_2023_h2_once(bundle):
     folder, _ = bundle
-    vietnam = [r for r in rows(folder / f"{FIGURES_VIEW}.csv")
-               if (r["platform"], r["country"], r["period_end"]) == ("Google", "VN", "2023-12-31")]
+    vietnam = [
+        r
+        for r in rows(folder / f"{FIGURES_VIEW}.csv")
+        if (r["platform"], r["country"], r["period_end"]) == ("Google", "VN", "2023-12-31")
+    ]
     assert [(r["requests"], r["reports"]) for r in vietnam] == [("787", "google/by_requester")]
-    every_series = sum(int(r["requests"] or 0) for r in rows(folder / "removal_requests.csv")
-                       if (r["platform"], r["country"], r["period_end"]) == ("Google", "VN", "2023-12-31"))
+    every_series = sum(
+        int(r["requests"] or 0)
+        for r in rows(folder / "removal_requests.csv")
+        if (r["platform"], r["country"], r["period_end"]) == ("Google", "VN", "2023-12-31")
+    )
     assert every_series == 1204  # what summing removal_requests.csv naively gives
 
 
@@ -58,8 +79,9 @@ def test_readme_explains_the_series_and_cites_version_and_datasets(bundle):
     assert "`is_current = 1` and\n  `counts_in_total = 1`" in readme
     assert f"Cite this bundle as: modwatch {modwatch_version()}, export modwatch-2026-11-29" in readme
     assert modwatch_version() == "0.1.0"
-    assert (f"- `google_removals`: {GOOGLE_URL}, fetched 2026-11-29T12:00:00Z, "
-            f"sha256 `{hashlib.sha256(data).hexdigest()}`") in readme
+    assert (
+        f"- `google_removals`: {GOOGLE_URL}, fetched 2026-11-29T12:00:00Z, sha256 `{hashlib.sha256(data).hexdigest()}`"
+    ) in readme
 
 
 def test_no_cell_of_the_bundle_is_a_formula(bundle):
@@ -71,13 +93,27 @@ def test_no_cell_of_the_bundle_is_a_formula(bundle):
         with open(path, encoding="utf-8", newline="") as f:
             for record in csv.reader(f):
                 for cell in record:
-                    assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")) or cell.lstrip("+-").replace(
-                        ".", "", 1).isdigit(), (path.name, cell)
+                    assert (
+                        not cell.startswith(("=", "+", "-", "@", "\t", "\r"))
+                        or cell.lstrip("+-").replace(".", "", 1).isdigit()
+                    ), (path.name, cell)
 
 
-@pytest.mark.parametrize("value, written", [
-    ("=1+1", "'=1+1"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"), ("\r=x", "'\r=x"), ("-x", "'-x"),
-    ("-5", "-5"), ("+1.5", "+1.5"), (-5, -5), (2.5, 2.5), ("Việt Nam", "Việt Nam"), ("", ""),
-])
+@pytest.mark.parametrize(
+    "value, written",
+    [
+        ("=1+1", "'=1+1"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("\r=x", "'\r=x"),
+        ("-x", "'-x"),
+        ("-5", "-5"),
+        ("+1.5", "+1.5"),
+        (-5, -5),
+        (2.5, 2.5),
+        ("Việt Nam", "Việt Nam"),
+        ("", ""),
+    ],
+)
 def test_neutralise(value, written):
     assert neutralise(value) == written

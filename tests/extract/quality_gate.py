@@ -46,6 +46,7 @@ _WS_RE = re.compile(r"\s+")
 
 # --------------------------------------------------------------------------------------- metrics
 
+
 def _shingles(text: str) -> Counter:
     tokens = TOKEN_RE.findall(text or "")
     n = min(4, len(tokens))
@@ -81,6 +82,7 @@ def snippet_f1(items: dict[str, dict], preds: dict[str, str]) -> float:
 
 # --------------------------------------------------------------------------------------- the subsets
 
+
 def labels(corpus: str) -> dict:
     return json.loads((FIXTURES / corpus / "labels.json").read_text(encoding="utf-8"))
 
@@ -103,8 +105,10 @@ def scores() -> dict[str, float]:
     from modwatch.extract.text import extract_body
 
     zyte = labels("zyte")
-    zyte_f1 = shingle_f1({k: v["articleBody"] for k, v in zyte.items()},
-                         {k: extract_body(page("zyte", k), url=v["url"]) for k, v in zyte.items()})
+    zyte_f1 = shingle_f1(
+        {k: v["articleBody"] for k, v in zyte.items()},
+        {k: extract_body(page("zyte", k), url=v["url"]) for k, v in zyte.items()},
+    )
     traf = labels("trafilatura")
     traf_f1 = snippet_f1(traf, {k: extract_body(page("trafilatura", k)) for k in traf})
     dates = labels("dates")
@@ -112,8 +116,11 @@ def scores() -> dict[str, float]:
     for key, item in dates.items():
         found = find_publication_date(page("dates", key), item["url"])
         right += (found.local_day if found else None) == item["date"]
-    return {"zyte_body_f1": round(zyte_f1, 4), "trafilatura_body_f1": round(traf_f1, 4),
-            "date_accuracy": round(right / len(dates), 4)}
+    return {
+        "zyte_body_f1": round(zyte_f1, 4),
+        "trafilatura_body_f1": round(traf_f1, 4),
+        "date_accuracy": round(right / len(dates), 4),
+    }
 
 
 def _choose(keys, size_of) -> list[str]:
@@ -124,6 +131,7 @@ def _choose(keys, size_of) -> list[str]:
 def build(shared: Path, avoid: set[str]) -> None:
     """Copy the subsets from the shared benchmark folders (``avoid``: SHA-256s of files already in the
     repository's fixtures, which the tests must not hold twice)."""
+
     def fresh(path: Path) -> bool:
         return hashlib.sha256(path.read_bytes()).hexdigest() not in avoid
 
@@ -132,22 +140,36 @@ def build(shared: Path, avoid: set[str]) -> None:
             shutil.rmtree(FIXTURES / sub, ignore_errors=True)
     zyte_dir = shared / "article-extraction-benchmark"
     truth = json.loads((zyte_dir / "ground-truth.json").read_text(encoding="utf-8"))
-    keys = [k for k in _choose(truth, lambda k: (zyte_dir / "html" / f"{k}.html.gz").stat().st_size)
-            if fresh(zyte_dir / "html" / f"{k}.html.gz")][: SIZES["zyte"]]
+    keys = [
+        k
+        for k in _choose(truth, lambda k: (zyte_dir / "html" / f"{k}.html.gz").stat().st_size)
+        if fresh(zyte_dir / "html" / f"{k}.html.gz")
+    ][: SIZES["zyte"]]
     _write("zyte", {k: truth[k] for k in keys}, {k: zyte_dir / "html" / f"{k}.html.gz" for k in keys})
     traf_dir = shared / "trafilatura-eval"
-    evaldata = {item["file"]: {**item, "url": url} for url, item in
-                json.loads((traf_dir / "evaldata.json").read_text(encoding="utf-8")).items()}
-    keys = [k for k in _choose(evaldata, lambda k: (traf_dir / "html" / f"{k}.gz").stat().st_size)
-            if fresh(traf_dir / "html" / f"{k}.gz")][: SIZES["trafilatura"]]
+    evaldata = {
+        item["file"]: {**item, "url": url}
+        for url, item in json.loads((traf_dir / "evaldata.json").read_text(encoding="utf-8")).items()
+    }
+    keys = [
+        k
+        for k in _choose(evaldata, lambda k: (traf_dir / "html" / f"{k}.gz").stat().st_size)
+        if fresh(traf_dir / "html" / f"{k}.gz")
+    ][: SIZES["trafilatura"]]
     _write("trafilatura", {k: evaldata[k] for k in keys}, {k: traf_dir / "html" / f"{k}.gz" for k in keys})
     date_dir = shared / "date-benchmark"
     expected = json.loads((date_dir / "expected-dates.json").read_text())
     metadata = json.loads((date_dir / "page-metadata.json").read_text())
-    keys = [k for k in _choose(expected, lambda k: (date_dir / metadata[k]["stored_as"]).stat().st_size)
-            if fresh(date_dir / metadata[k]["stored_as"])][: SIZES["dates"]]
-    _write("dates", {k: {"url": metadata[k]["urls"][0], "date": expected[k]} for k in keys},
-           {k: date_dir / metadata[k]["stored_as"] for k in keys})
+    keys = [
+        k
+        for k in _choose(expected, lambda k: (date_dir / metadata[k]["stored_as"]).stat().st_size)
+        if fresh(date_dir / metadata[k]["stored_as"])
+    ][: SIZES["dates"]]
+    _write(
+        "dates",
+        {k: {"url": metadata[k]["urls"][0], "date": expected[k]} for k in keys},
+        {k: date_dir / metadata[k]["stored_as"] for k in keys},
+    )
 
 
 def _write(corpus: str, chosen: dict, sources: dict[str, Path]) -> None:
@@ -155,16 +177,20 @@ def _write(corpus: str, chosen: dict, sources: dict[str, Path]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for key, source in sources.items():
         shutil.copyfile(source, folder / f"{key}.gz")
-    (folder / "labels.json").write_text(json.dumps(chosen, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
-                                        encoding="utf-8")
+    (folder / "labels.json").write_text(
+        json.dumps(chosen, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+    )
 
 
 def pin(allow_lower: bool) -> int:
     """Write the current scores and input digest as the floors; refuse a lower floor unless allowed."""
     now = scores()
     old = json.loads(FLOORS.read_text()) if FLOORS.exists() else {"floors": {}}
-    lower = {name: (old["floors"][name], value) for name, value in now.items()
-             if name in old["floors"] and value < old["floors"][name]}
+    lower = {
+        name: (old["floors"][name], value)
+        for name, value in now.items()
+        if name in old["floors"] and value < old["floors"][name]
+    }
     if lower and not allow_lower:
         print(f"refusing to lower floors {lower} (pass --allow-lower to do it on purpose)", file=sys.stderr)
         return 1
@@ -183,8 +209,12 @@ def main(argv=None) -> int:
     if args.build:
         from tests.helpers import DEMO_FILES, FIXTURES as ALL_FIXTURES
 
-        avoid = {hashlib.sha256(p.read_bytes()).hexdigest() for folder in (ALL_FIXTURES, DEMO_FILES)
-                 for p in folder.rglob("*") if p.is_file() and FIXTURES not in p.parents}
+        avoid = {
+            hashlib.sha256(p.read_bytes()).hexdigest()
+            for folder in (ALL_FIXTURES, DEMO_FILES)
+            for p in folder.rglob("*")
+            if p.is_file() and FIXTURES not in p.parents
+        }
         build(args.build, avoid)
     if args.pin:
         return pin(args.allow_lower)

@@ -16,11 +16,15 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "pages"
 
 KULU = "https://kulu-media.com/meta-outage-hits-facebook-instagram-and-messenger/"
 NETZPOLITIK = "https://netzpolitik.org/2016/die-cider-connection-abmahnungen-gegen-nutzer-von-creative-commons-bildern/"
-WIKIMEDIA = ("https://wikimediafoundation.org/news/2020/01/15/"
-             "access-to-wikipedia-restored-in-turkey-after-more-than-two-and-a-half-years/")
+WIKIMEDIA = (
+    "https://wikimediafoundation.org/news/2020/01/15/"
+    "access-to-wikipedia-restored-in-turkey-after-more-than-two-and-a-half-years/"
+)
 ACLU = "https://www.aclu.org/blog/privacy-technology/internet-privacy/facebook-tracking-me-even-though-im-not-facebook"
-WPTAVERN = ("https://wptavern.com/stack-overflow-jobs-data-shows-reactjs-skills-in-high-demand-"
-            "wordpress-market-oversaturated-with-developers")
+WPTAVERN = (
+    "https://wptavern.com/stack-overflow-jobs-data-shows-reactjs-skills-in-high-demand-"
+    "wordpress-market-oversaturated-with-developers"
+)
 DH2020 = "https://dh2020.adho.org/farewell-ottawa-adieu-ottawa/"
 
 
@@ -34,6 +38,7 @@ def kulu():
 
 
 # --- the Zox News page (theme of thevietnamese.org) ---------------------------------------------
+
 
 def test_zox_metadata(kulu):
     assert kulu["url"] == KULU
@@ -54,9 +59,11 @@ def test_zox_metadata(kulu):
 
 def test_zox_body_is_only_the_first_article(kulu):
     body = kulu["body"]
-    assert body.startswith("A major Meta outage disrupted access to Facebook, Instagram, and Messenger on Friday, "
-                           "leaving users around the world unable to access some of the company’s most popular "
-                           "social media platforms.")
+    assert body.startswith(
+        "A major Meta outage disrupted access to Facebook, Instagram, and Messenger on Friday, "
+        "leaving users around the world unable to access some of the company’s most popular "
+        "social media platforms."
+    )
     assert body.endswith("even a relatively short disruption can have a significant global impact.")
     # the auto-loaded articles appended below the real one are not body text
     assert "Artemis II" not in body
@@ -73,49 +80,96 @@ def test_zox_body_is_only_the_first_article(kulu):
 
 CASES = [
     pytest.param(
-        NETZPOLITIK_PAGE, NETZPOLITIK,
-        {"title": "Die Cider Connection: Abmahnungen gegen Nutzer von Creative-Commons-Bildern",
-         "authors": ["Markus Reuter"], "published_at": "2016-06-23T14:14:51Z",
-         "published_at_raw": "2016-06-23T16:14:51+02:00", "published_at_offset": "+02:00",
-         "modified_at": "2019-06-24T12:54:27Z", "section": "Wissen", "language": "de",
-         "tags": ["Abmahnanwalt", "Abmahnindustrie", "Cider Connection", "creative commons", "Deutschland",
-                  "Massenabmahnung", "Urheberrecht", "Verband zum Schutz geistigen Eigentums"]},
+        NETZPOLITIK_PAGE,
+        NETZPOLITIK,
+        {
+            "title": "Die Cider Connection: Abmahnungen gegen Nutzer von Creative-Commons-Bildern",
+            "authors": ["Markus Reuter"],
+            "published_at": "2016-06-23T14:14:51Z",
+            "published_at_raw": "2016-06-23T16:14:51+02:00",
+            "published_at_offset": "+02:00",
+            "modified_at": "2019-06-24T12:54:27Z",
+            "section": "Wissen",
+            "language": "de",
+            "tags": [
+                "Abmahnanwalt",
+                "Abmahnindustrie",
+                "Cider Connection",
+                "creative commons",
+                "Deutschland",
+                "Massenabmahnung",
+                "Urheberrecht",
+                "Verband zum Schutz geistigen Eigentums",
+            ],
+        },
         # the lead (<div class="entry-excerpt"> in the page header) opens the text
         "Seit Dezember 2015 verschickt eine Cider Connection zahlreiche Abmahnungen wegen fehlerhafter",
-        id="netzpolitik"),
+        id="netzpolitik",
+    ),
     pytest.param(
-        WIKIMEDIA_PAGE, WIKIMEDIA,
-        {"title": "Access to Wikipedia restored in Turkey after more than two and a half years",
-         "authors": ["Wikimedia Foundation"], "published_at": "2020-01-15T01:01:01Z",
-         "published_at_precision": "second", "language": "en", "tags": []},
+        WIKIMEDIA_PAGE,
+        WIKIMEDIA,
+        {
+            "title": "Access to Wikipedia restored in Turkey after more than two and a half years",
+            "authors": ["Wikimedia Foundation"],
+            "published_at": "2020-01-15T01:01:01Z",
+            "published_at_precision": "second",
+            "language": "en",
+            "tags": [],
+        },
         "Today, on Wikipedia’s 19th birthday, the Wikimedia Foundation has received reports that access to "
         "Wikipedia in Turkey is actively being restored.",
-        id="wikimedia-turkey"),
+        id="wikimedia-turkey",
+    ),
     pytest.param(
-        ACLU_PAGE, ACLU,
-        {"title": "Facebook Is Tracking Me Even Though I’m Not on Facebook", "authors": ["Daniel Kahn Gillmor"],
-         "published_at": "2018-04-05T06:00:00", "published_at_raw": "2018-04-05T06:00",
-         "published_at_offset": None, "language": "en",
-         # JSON-LD keywords, HTML entities decoded ("Privacy &amp; Technology")
-         "tags": ["Internet Privacy", "Privacy & Technology", "Consumer Privacy"]},
+        ACLU_PAGE,
+        ACLU,
+        {
+            "title": "Facebook Is Tracking Me Even Though I’m Not on Facebook",
+            "authors": ["Daniel Kahn Gillmor"],
+            "published_at": "2018-04-05T06:00:00",
+            "published_at_raw": "2018-04-05T06:00",
+            "published_at_offset": None,
+            "language": "en",
+            # JSON-LD keywords, HTML entities decoded ("Privacy &amp; Technology")
+            "tags": ["Internet Privacy", "Privacy & Technology", "Consumer Privacy"],
+        },
         "I don't use Facebook. I'm not technophobic — I'm a geek.",
-        id="aclu"),
+        id="aclu",
+    ),
     pytest.param(
-        WPTAVERN_PAGE, WPTAVERN,
-        {"title": "Stack Overflow Jobs Data Shows ReactJS Skills in High Demand, WordPress Market "
-                  "Oversaturated with Developers",
-         "authors": ["Sarah Gooding"], "published_at": "2017-03-09T23:16:02Z", "section": "News",
-         "tags": ["jobs", "stack overflow"], "language": "en"},
+        WPTAVERN_PAGE,
+        WPTAVERN,
+        {
+            "title": "Stack Overflow Jobs Data Shows ReactJS Skills in High Demand, WordPress Market "
+            "Oversaturated with Developers",
+            "authors": ["Sarah Gooding"],
+            "published_at": "2017-03-09T23:16:02Z",
+            "section": "News",
+            "tags": ["jobs", "stack overflow"],
+            "language": "en",
+        },
         "Stack Overflow published its analysis of 2017 hiring trends based on the targeting options employers "
         "selected when posting to Stack Overflow Jobs.",
-        id="wptavern"),
+        id="wptavern",
+    ),
     pytest.param(
-        DH2020_PAGE, DH2020,
+        DH2020_PAGE,
+        DH2020,
         # the page shows no date, author or category: none is invented
-        {"title": "Farewell, Ottawa! Adieu, Ottawa!", "authors": [], "published_at": None,
-         "published_at_raw": None, "modified_at": None, "section": None, "image_url": None, "language": "en"},
+        {
+            "title": "Farewell, Ottawa! Adieu, Ottawa!",
+            "authors": [],
+            "published_at": None,
+            "published_at_raw": None,
+            "modified_at": None,
+            "section": None,
+            "image_url": None,
+            "language": "en",
+        },
         "On behalf of the local organizing team at Carleton University and the University of Ottawa",
-        id="dh2020"),
+        id="dh2020",
+    ),
 ]
 
 
@@ -128,8 +182,10 @@ def test_real_pages(name, url, expected, first_sentence):
     assert article["url"] == url
 
 
-@pytest.mark.parametrize("name, expected_json", [(ACLU_PAGE, "aclu.expected-metadata.json"),
-                                                 (WPTAVERN_PAGE, "wptavern.expected-metadata.json")])
+@pytest.mark.parametrize(
+    "name, expected_json",
+    [(ACLU_PAGE, "aclu.expected-metadata.json"), (WPTAVERN_PAGE, "wptavern.expected-metadata.json")],
+)
 def test_matches_readability_expected_metadata(name, expected_json):
     expected = json.loads((FIXTURES / expected_json).read_text(encoding="utf-8"))
     article = parse(name, "https://example.org/")
@@ -142,8 +198,16 @@ def test_matches_readability_expected_metadata(name, expected_json):
 
 def test_dh2020_body_keeps_one_name_per_line():
     body = parse(DH2020_PAGE, DH2020)["body"]
-    assert body.splitlines()[-8:] == ["Constance Crompton", "Laura Estill", "Shawn Graham", "Brian Greenspan",
-                                      "Jennifer Guiliano", "Sarah Simpkin", "Kevin Kee", "Jada Watson"]
+    assert body.splitlines()[-8:] == [
+        "Constance Crompton",
+        "Laura Estill",
+        "Shawn Graham",
+        "Brian Greenspan",
+        "Jennifer Guiliano",
+        "Sarah Simpkin",
+        "Kevin Kee",
+        "Jada Watson",
+    ]
 
 
 def test_keys_are_article_item_fields(kulu):
@@ -159,39 +223,53 @@ def test_jsonld_read_through_cdata_wrapper():
 
 # --- synthetic shapes of JSON-LD (parsing order and author shapes) ---------------------------------
 
+
 def page(jsonld: str, head: str = "", body: str = "<p>Text.</p>") -> str:
-    return (f'<html><head><script type="application/ld+json">{jsonld}</script>{head}</head>'
-            f"<body>{body}</body></html>")
+    return f'<html><head><script type="application/ld+json">{jsonld}</script>{head}</head><body>{body}</body></html>'
 
 
-@pytest.mark.parametrize("author, expected", [
-    ('"Nguyễn Văn A"', ["Nguyễn Văn A"]),
-    ('{"@type": "Person", "name": "Nguyễn Văn A"}', ["Nguyễn Văn A"]),
-    ('[{"@type": "Person", "name": "A"}, {"@type": "Person", "name": "B"}, "A"]', ["A", "B"]),
-])
+@pytest.mark.parametrize(
+    "author, expected",
+    [
+        ('"Nguyễn Văn A"', ["Nguyễn Văn A"]),
+        ('{"@type": "Person", "name": "Nguyễn Văn A"}', ["Nguyễn Văn A"]),
+        ('[{"@type": "Person", "name": "A"}, {"@type": "Person", "name": "B"}, "A"]', ["A", "B"]),
+    ],
+)
 def test_jsonld_author_shapes_in_graph(author, expected):
-    html = page('{"@context": "https://schema.org", "@graph": [{"@type": "WebSite", "name": "Site"}, '
-                f'{{"@type": "NewsArticle", "headline": "Tiêu đề", "author": {author}}}]}}')
+    html = page(
+        '{"@context": "https://schema.org", "@graph": [{"@type": "WebSite", "name": "Site"}, '
+        f'{{"@type": "NewsArticle", "headline": "Tiêu đề", "author": {author}}}]}}'
+    )
     article = parse_article(html, "https://example.org/a/")
     assert article["authors"] == expected
     assert article["title"] == "Tiêu đề"
 
 
 def test_meta_and_canonical_link_used_when_no_jsonld():
-    html = ('<html lang="en"><head><meta property="og:title" content="OG title">'
-            '<meta property="article:section" content="Internet Freedom">'
-            '<meta property="article:tag" content="censorship"><meta property="article:tag" content="VPN">'
-            '<meta name="author" content="Jane Roe"><link rel="canonical" href="/canonical/">'
-            '<meta property="article:published_time" content="2021-06-17T10:00:00+07:00"></head>'
-            "<body><h1>Heading</h1><p>Text.</p></body></html>")
-    article = parse_article(html, "https://example.org/fetched/?utm=1",
-                            fetched_at=datetime(2021, 6, 17, 3, 0, tzinfo=timezone.utc))
+    html = (
+        '<html lang="en"><head><meta property="og:title" content="OG title">'
+        '<meta property="article:section" content="Internet Freedom">'
+        '<meta property="article:tag" content="censorship"><meta property="article:tag" content="VPN">'
+        '<meta name="author" content="Jane Roe"><link rel="canonical" href="/canonical/">'
+        '<meta property="article:published_time" content="2021-06-17T10:00:00+07:00"></head>'
+        "<body><h1>Heading</h1><p>Text.</p></body></html>"
+    )
+    article = parse_article(
+        html, "https://example.org/fetched/?utm=1", fetched_at=datetime(2021, 6, 17, 3, 0, tzinfo=timezone.utc)
+    )
     assert article["url"] == "https://example.org/canonical/"
     assert article["title"] == "OG title"
     assert (article["section"], article["tags"], article["authors"]) == (
-        "Internet Freedom", ["censorship", "VPN"], ["Jane Roe"])
+        "Internet Freedom",
+        ["censorship", "VPN"],
+        ["Jane Roe"],
+    )
     assert (article["published_at"], article["published_at_raw"], article["published_at_offset"]) == (
-        "2021-06-17T03:00:00Z", "2021-06-17T10:00:00+07:00", "+07:00")
+        "2021-06-17T03:00:00Z",
+        "2021-06-17T10:00:00+07:00",
+        "+07:00",
+    )
 
 
 def test_empty_document_is_an_error():
@@ -199,12 +277,15 @@ def test_empty_document_is_an_error():
         parse_article("   ", "https://example.org/")
 
 
-@pytest.mark.parametrize("head, body, expected", [
-    ('<meta property="og:title" content="Tin tức hay - Báo ABC">', "<h1>Tin tức hay</h1>", "Tin tức hay"),
-    ('<meta property="og:title" content="Tin tức hay - Báo ABC">', "<h1>Khác</h1>", "Tin tức hay - Báo ABC"),
-    ('<meta property="og:title" content="Headline">', "<h1>Logo</h1><h1>Headline</h1>", "Headline"),
-    ("<title>Only a title | Site</title>", "", "Only a title | Site"),
-])
+@pytest.mark.parametrize(
+    "head, body, expected",
+    [
+        ('<meta property="og:title" content="Tin tức hay - Báo ABC">', "<h1>Tin tức hay</h1>", "Tin tức hay"),
+        ('<meta property="og:title" content="Tin tức hay - Báo ABC">', "<h1>Khác</h1>", "Tin tức hay - Báo ABC"),
+        ('<meta property="og:title" content="Headline">', "<h1>Logo</h1><h1>Headline</h1>", "Headline"),
+        ("<title>Only a title | Site</title>", "", "Only a title | Site"),
+    ],
+)
 def test_shown_headline_beats_seo_title_variants(head, body, expected):
     html = f"<html><head>{head}</head><body>{body}<p>Text.</p></body></html>"
     assert parse_article(html, "https://example.org/a/")["title"] == expected
@@ -213,8 +294,10 @@ def test_shown_headline_beats_seo_title_variants(head, body, expected):
 def test_infinite_scroll_articles_after_the_first_are_dropped():
     first = " ".join(["Câu thứ nhất của bài viết về kiểm duyệt mạng xã hội."] * 12)
     second = " ".join(["An appended article about something else entirely."] * 12)
-    html = (f'<html><body class="single infinite-scroll"><article><h1>Bài một</h1><p>{first}</p></article>'
-            f"<article><h1>Second story</h1><p>{second}</p></article></body></html>")
+    html = (
+        f'<html><body class="single infinite-scroll"><article><h1>Bài một</h1><p>{first}</p></article>'
+        f"<article><h1>Second story</h1><p>{second}</p></article></body></html>"
+    )
     article = parse_article(html, "https://example.org/bai-mot/")
     assert article["title"] == "Bài một"
     assert article["body"] == first

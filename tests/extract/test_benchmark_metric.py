@@ -13,11 +13,14 @@ def test_tokens_are_unicode_words():
     assert bench.tokens("Việt Nam's đường—ok, 2021!") == ["Việt", "Nam", "s", "đường", "ok", "2021"]
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("a b c d e", [("a", "b", "c", "d"), ("b", "c", "d", "e")]),
-    ("a b", [("a", "b")]),           # fewer than 4 tokens: one shorter shingle
-    ("", []),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("a b c d e", [("a", "b", "c", "d"), ("b", "c", "d", "e")]),
+        ("a b", [("a", "b")]),  # fewer than 4 tokens: one shorter shingle
+        ("", []),
+    ],
+)
 def test_shingles(text, expected):
     assert sorted(bench.shingles(bench.tokens(text)).elements()) == expected
 
@@ -31,7 +34,7 @@ def test_score_averages_precision_and_recall_over_pages():
     truths = {"p1": "one two three four five", "p2": "alpha beta gamma delta"}
     preds = {"p1": "one two three four five", "p2": ""}
     result = bench.score(truths, preds)
-    assert result["precision"] == 1.0             # p2 has no predicted shingle: not averaged
+    assert result["precision"] == 1.0  # p2 has no predicted shingle: not averaged
     assert result["recall"] == pytest.approx(0.5)  # p1 1.0, p2 0.0
     assert result["f1"] == pytest.approx(2 * 1.0 * 0.5 / 1.5)
     assert result["accuracy"] == 0.5

@@ -15,50 +15,90 @@ def body_of(folder: str, name: str) -> str:
     return re.sub(r"\s+", " ", extract_body(page))
 
 
-@pytest.mark.parametrize(("folder", "name", "with_", "without"), [
-    # a bullet list with short links inside its items is article text, not a list of other stories
-    ("extraction", "github.blog.spiceland.html",
-     ["Research Consultant at Adelard LLP", "Erin Spiceland is a Software Engineer for SpaceX."],
-     ["Related posts", "Missed the main event?"]),
-    ("quality/trafilatura", "nurmeinstandpunkt.wordpress.com.blogposting.html",
-     ["Presseförderung: Studie zweifelt an Stütze vom Staat", "via netzpolitik.org", "via t3n News"],
-     ["Hier könnte Ihre Meinung stehen"]),
-    # the article's wrapper carries a "share" class: its prose keeps it
-    ("extraction", "0a4a8ab61c054192b1ec70cc3570cf45.html",
-     ["Die Deutsche Bahn streicht den Zutritt zu ihrer DB Lounge", "Neues gastronomisches Konzept"],
-     ["Das könnte Dich auch interessieren"]),
-    # the theme container holds a small part of the text: the whole page is read
-    ("extraction", "colours-of-the-soul.alhelm.net.html",
-     ["Einen Paralel-Scan", "1 Projektfahrplan-Broschüre"], ["ein Buch-Gewinn"]),
-    # the article's own list of press links, two thirds of its text in links, is no list of other stories
-    ("extraction", "infocomcgt.fr.caisse.html",
-     ["Reportage JT 13 heures de France 2", "1 545 500 EUROS", "ou tout autre régression sociale"],
-     ["Votre adresse e-mail ne sera pas publiée", "Contactez vos représentants"]),
-    # a section heading that the article's table of contents links to (#anchor) is no other story's headline
-    ("extraction", "selbstversorger.de-Huhn.html",
-     ["Ab wann legen Hühner Eier?", "Die jeweilige Hühnerrasse spielt in Bezug"],
-     ["Atme tief durch bevor du Michaela", "20 Zeichen, dass ein Herzinfarkt"]),
-    # nor is a paragraph that is an email address (mailto:)
-    ("extraction", "sauvonsluniversite.com.spip.html",
-     ["suivi.reformes.blanquer@gmail.com", "Grève et mobilisation pour le climat"], ["La semaine de SLU"]),
-    # a legal note far above the article is no chunk of a split body
-    ("extraction", "finanzcheck.de.finanzierung.html",
-     ["Im Vergleich zum Leasing gehört bei der Finanzierung das Fahrzeug am Ende dem Halter",
-      "höheres Verschleißrisiko aufgrund einer längeren Nutzungsdauer"],
-     ["Gemeinsam finden wir Ihren passenden Kredit!"]),
-    # the article's lead under a class saying "teaser" is no other story's card; the linked contact box is
-    ("extraction", "hss.de-Regierung.html",
-     ["Najla Bouden ist die", "Tunesier landesweit die", "tunesische Bevölkerung durchaus in einer"],
-     ["Naher Osten, Nordafrika", "Bourguiba, Tunis.", "Ahmed Zarrouki, Avenue Hbib"]),
-    # the lead above the text (<div class="text-intro">) is article text, though the cascade starts below it
-    ("quality/trafilatura", "spdfraktion.de-Vizepräsidentin.html",
-     ["ist zur stellvertretenden Präsidentin", "und arbeitete als wissenschaftliche", "türkischen Wurzeln am"],
-     ["Arbeitsgruppen", "Bei Fragen und Anregungen", "Foto: DBT/Stella"]),
-    # "Zum Weiterlesen:" above links to other articles is a "read more" label in German
-    ("extraction", "wirtschaftspsychologie-aktuell.de.starken.html",
-     ["Stärkenorientierte Führung", "Rund zwei Millionen Stellen", "Positive Leadership lässt sich s"],
-     ["Zum Weiterlesen:"]),
-])
+@pytest.mark.parametrize(
+    ("folder", "name", "with_", "without"),
+    [
+        # a bullet list with short links inside its items is article text, not a list of other stories
+        (
+            "extraction",
+            "github.blog.spiceland.html",
+            ["Research Consultant at Adelard LLP", "Erin Spiceland is a Software Engineer for SpaceX."],
+            ["Related posts", "Missed the main event?"],
+        ),
+        (
+            "quality/trafilatura",
+            "nurmeinstandpunkt.wordpress.com.blogposting.html",
+            ["Presseförderung: Studie zweifelt an Stütze vom Staat", "via netzpolitik.org", "via t3n News"],
+            ["Hier könnte Ihre Meinung stehen"],
+        ),
+        # the article's wrapper carries a "share" class: its prose keeps it
+        (
+            "extraction",
+            "0a4a8ab61c054192b1ec70cc3570cf45.html",
+            ["Die Deutsche Bahn streicht den Zutritt zu ihrer DB Lounge", "Neues gastronomisches Konzept"],
+            ["Das könnte Dich auch interessieren"],
+        ),
+        # the theme container holds a small part of the text: the whole page is read
+        (
+            "extraction",
+            "colours-of-the-soul.alhelm.net.html",
+            ["Einen Paralel-Scan", "1 Projektfahrplan-Broschüre"],
+            ["ein Buch-Gewinn"],
+        ),
+        # the article's own list of press links, two thirds of its text in links, is no list of other stories
+        (
+            "extraction",
+            "infocomcgt.fr.caisse.html",
+            ["Reportage JT 13 heures de France 2", "1 545 500 EUROS", "ou tout autre régression sociale"],
+            ["Votre adresse e-mail ne sera pas publiée", "Contactez vos représentants"],
+        ),
+        # a section heading that the article's table of contents links to (#anchor) is no other story's headline
+        (
+            "extraction",
+            "selbstversorger.de-Huhn.html",
+            ["Ab wann legen Hühner Eier?", "Die jeweilige Hühnerrasse spielt in Bezug"],
+            ["Atme tief durch bevor du Michaela", "20 Zeichen, dass ein Herzinfarkt"],
+        ),
+        # nor is a paragraph that is an email address (mailto:)
+        (
+            "extraction",
+            "sauvonsluniversite.com.spip.html",
+            ["suivi.reformes.blanquer@gmail.com", "Grève et mobilisation pour le climat"],
+            ["La semaine de SLU"],
+        ),
+        # a legal note far above the article is no chunk of a split body
+        (
+            "extraction",
+            "finanzcheck.de.finanzierung.html",
+            [
+                "Im Vergleich zum Leasing gehört bei der Finanzierung das Fahrzeug am Ende dem Halter",
+                "höheres Verschleißrisiko aufgrund einer längeren Nutzungsdauer",
+            ],
+            ["Gemeinsam finden wir Ihren passenden Kredit!"],
+        ),
+        # the article's lead under a class saying "teaser" is no other story's card; the linked contact box is
+        (
+            "extraction",
+            "hss.de-Regierung.html",
+            ["Najla Bouden ist die", "Tunesier landesweit die", "tunesische Bevölkerung durchaus in einer"],
+            ["Naher Osten, Nordafrika", "Bourguiba, Tunis.", "Ahmed Zarrouki, Avenue Hbib"],
+        ),
+        # the lead above the text (<div class="text-intro">) is article text, though the cascade starts below it
+        (
+            "quality/trafilatura",
+            "spdfraktion.de-Vizepräsidentin.html",
+            ["ist zur stellvertretenden Präsidentin", "und arbeitete als wissenschaftliche", "türkischen Wurzeln am"],
+            ["Arbeitsgruppen", "Bei Fragen und Anregungen", "Foto: DBT/Stella"],
+        ),
+        # "Zum Weiterlesen:" above links to other articles is a "read more" label in German
+        (
+            "extraction",
+            "wirtschaftspsychologie-aktuell.de.starken.html",
+            ["Stärkenorientierte Führung", "Rund zwei Millionen Stellen", "Positive Leadership lässt sich s"],
+            ["Zum Weiterlesen:"],
+        ),
+    ],
+)
 def test_failure_kind_on_a_real_page(folder, name, with_, without):
     text = body_of(folder, name)
     assert [snippet for snippet in with_ if snippet not in text] == []
@@ -73,13 +113,21 @@ AFTER_TWO = "The second paragraph after the list thanks the people who reported 
 def test_broken_list_markup_keeps_items_and_paragraphs_apart():
     # issue 14's markup: an unclosed <div> in the first item nests the next items and the paragraphs after
     # the list inside that item
-    html = (f"<html><body><article><h1>Release 2.0</h1><p>{INTRO}</p>"
-            "<ul><li>Faster exports of large tables<div></li><li>Accents ignored in search</li>"
-            f"<li>Dates shown in the page's own time zone</li></ul><p>{AFTER_ONE}</p><p>{AFTER_TWO}</p>"
-            "</article></body></html>")
+    html = (
+        f"<html><body><article><h1>Release 2.0</h1><p>{INTRO}</p>"
+        "<ul><li>Faster exports of large tables<div></li><li>Accents ignored in search</li>"
+        f"<li>Dates shown in the page's own time zone</li></ul><p>{AFTER_ONE}</p><p>{AFTER_TWO}</p>"
+        "</article></body></html>"
+    )
     lines = extract_body(html).split("\n")
-    assert lines == [INTRO.strip(), "- Faster exports of large tables", "- Accents ignored in search",
-                     "- Dates shown in the page's own time zone", AFTER_ONE.strip(), AFTER_TWO.strip()]
+    assert lines == [
+        INTRO.strip(),
+        "- Faster exports of large tables",
+        "- Accents ignored in search",
+        "- Dates shown in the page's own time zone",
+        AFTER_ONE.strip(),
+        AFTER_TWO.strip(),
+    ]
 
 
 def test_a_paragraph_cut_at_its_link_is_mended():
@@ -89,7 +137,7 @@ def test_a_paragraph_cut_at_its_link_is_mended():
 
     page = (ROOT / "demo/files/timesofindia.indiatimes.com/pakistani-netizens-walled-off.html").read_text()
     lines = extract_body(page).split("\n")
-    assert lines[0].startswith("NEW DELHI: Pakistan's \"whole-of-system approach\" to countering militancy is")
+    assert lines[0].startswith('NEW DELHI: Pakistan\'s "whole-of-system approach" to countering militancy is')
     assert lines[1].startswith("Pakistan's Chief of Army Staff General Asim Munir has over the past few months")
 
 
@@ -99,7 +147,8 @@ def test_bare_text_between_paragraphs_goes_back_into_its_paragraph():
     from modwatch.extract.blocks import rejoin_split_paragraphs
 
     body = etree.fromstring(
-        "<div><p>NEW DELHI: </p>Pakistan<p>'s army said so.</p><p>Then</p>X<p>Other news.</p></div>")
+        "<div><p>NEW DELHI: </p>Pakistan<p>'s army said so.</p><p>Then</p>X<p>Other news.</p></div>"
+    )
     rejoin_split_paragraphs(body)
     assert [p.text for p in body.iter("p")] == ["NEW DELHI: Pakistan's army said so.", "ThenX", "Other news."]
 
@@ -137,9 +186,14 @@ def test_a_photo_gallery_loses_its_credits_and_the_article_stays():
 def test_repeated_lines_of_a_meal_plan_are_not_a_gallery():
     # a short line under each item that is not next to a slide counter, nor repeated in a row, is the text's own
     meal = "<p>Eat every 2–3 hours</p>"
-    html = "<html><body><article><h1>Plan</h1>" + "".join(
-        f"<h2>Meal {n}</h2><p>{'A full description of what this meal holds and why it comes now. ' * 3}</p>{meal}"
-        for n in range(1, 6)) + "</article></body></html>"
+    html = (
+        "<html><body><article><h1>Plan</h1>"
+        + "".join(
+            f"<h2>Meal {n}</h2><p>{'A full description of what this meal holds and why it comes now. ' * 3}</p>{meal}"
+            for n in range(1, 6)
+        )
+        + "</article></body></html>"
+    )
     assert extract_body(html).split("\n").count("Eat every 2–3 hours") == 5
 
 
@@ -159,8 +213,10 @@ TEXT = "The article itself says what happened and why it matters to the readers 
 
 
 def test_the_lead_goes_in_front_of_the_text():
-    page = (f'<html><body><div class="head"><h1>Headline</h1><p class="article-lead">{LEAD}</p></div>'
-            f'<article><p>{TEXT}</p><p>{TEXT}</p></article></body></html>')
+    page = (
+        f'<html><body><div class="head"><h1>Headline</h1><p class="article-lead">{LEAD}</p></div>'
+        f"<article><p>{TEXT}</p><p>{TEXT}</p></article></body></html>"
+    )
     lines = extract_body(page).split("\n")
     assert lines[0] == LEAD
     assert lines[1] == TEXT.strip()

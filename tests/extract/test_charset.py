@@ -6,8 +6,10 @@ from scrapy.http import HtmlResponse, Request
 from modwatch.extract.charset import charset_override, decode_html, declared_charset
 from middlewares.downloader import DeclaredCharsetMiddleware
 
-PAGE = ('<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1252">'
-        "<title>t</title></head><body><p>Café – naïve</p></body></html>")
+PAGE = (
+    '<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1252">'
+    "<title>t</title></head><body><p>Café – naïve</p></body></html>"
+)
 CP1252 = PAGE.encode("cp1252")  # é = 0xE9, – = 0x96, ï = 0xEF: invalid as UTF-8
 
 
@@ -20,13 +22,16 @@ def test_header_utf8_body_cp1252_uses_declared_charset():
     assert "\ufffd" not in text
 
 
-@pytest.mark.parametrize("body, header", [
-    (PAGE.encode("utf-8"), "utf-8"),            # declared cp1252 but the bytes are valid UTF-8: header wins
-    (CP1252.replace(b'; charset=windows-1252', b""), "utf-8"),  # no declaration: nothing to switch to
-    (CP1252, None),                              # no header charset: Scrapy already uses the declaration
-    (CP1252, "cp1252"),                          # no contradiction
-    (PAGE.replace("windows-1252", "utf-8").encode("cp1252"), "utf-8"),  # declared utf-8 fails too: keep
-])
+@pytest.mark.parametrize(
+    "body, header",
+    [
+        (PAGE.encode("utf-8"), "utf-8"),  # declared cp1252 but the bytes are valid UTF-8: header wins
+        (CP1252.replace(b"; charset=windows-1252", b""), "utf-8"),  # no declaration: nothing to switch to
+        (CP1252, None),  # no header charset: Scrapy already uses the declaration
+        (CP1252, "cp1252"),  # no contradiction
+        (PAGE.replace("windows-1252", "utf-8").encode("cp1252"), "utf-8"),  # declared utf-8 fails too: keep
+    ],
+)
 def test_no_override(body, header):
     assert charset_override(body, header) is None
 
@@ -38,8 +43,12 @@ def test_meta_charset_form_and_latin1_label_resolve_to_cp1252():
 
 
 def test_middleware_returns_response_decoded_with_declared_charset():
-    response = HtmlResponse("https://example.org/a", body=CP1252,
-                            headers={"Content-Type": "text/html; charset=utf-8"}, request=Request("https://example.org/a"))
+    response = HtmlResponse(
+        "https://example.org/a",
+        body=CP1252,
+        headers={"Content-Type": "text/html; charset=utf-8"},
+        request=Request("https://example.org/a"),
+    )
     assert "\ufffd" in response.text  # what Scrapy alone would give
     fixed = DeclaredCharsetMiddleware().process_response(response.request, response)
     assert fixed is not response
@@ -49,8 +58,9 @@ def test_middleware_returns_response_decoded_with_declared_charset():
 
 
 def test_middleware_leaves_consistent_responses_alone():
-    response = HtmlResponse("https://example.org/b", body=PAGE.encode("utf-8"),
-                            headers={"Content-Type": "text/html; charset=utf-8"})
+    response = HtmlResponse(
+        "https://example.org/b", body=PAGE.encode("utf-8"), headers={"Content-Type": "text/html; charset=utf-8"}
+    )
     assert DeclaredCharsetMiddleware().process_response(None, response) is response
 
 

@@ -14,8 +14,10 @@ import db
 from tests.helpers import PageHandler, local_server
 
 SPIDER = f"{Path(__file__).resolve().parent.parent / 'archive' / 'archive_spiders.py'}:PageSpider"
-PAGE = ('<html><head><meta charset="windows-1252"><title>Café – naïve</title></head>'
-        "<body><p>Café – naïve, “quoted”.</p></body></html>").encode("cp1252")
+PAGE = (
+    '<html><head><meta charset="windows-1252"><title>Café – naïve</title></head>'
+    "<body><p>Café – naïve, “quoted”.</p></body></html>"
+).encode("cp1252")
 LIVE = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0, "HTTPCACHE_ENABLED": False}
 
 

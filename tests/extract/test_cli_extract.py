@@ -22,7 +22,10 @@ def test_extract_prints_article_json(capsys):
     assert article["title"] == "Meta Outage Hits Facebook, Instagram and Messenger Worldwide"
     assert article["authors"] == ["Kulu Media News Desk"]
     assert (article["published_at"], article["published_at_raw"], article["published_at_precision"]) == (
-        "2026-06-12T15:11:51Z", "2026-06-12T18:11:51+03:00", "second")
+        "2026-06-12T15:11:51Z",
+        "2026-06-12T18:11:51+03:00",
+        "second",
+    )
     assert article["language"] == "en"
     assert article["section"] == "Tech"
     assert article["body"].startswith("A major Meta outage disrupted access to Facebook")
@@ -34,17 +37,36 @@ def test_extract_gzip_file_and_fields(tmp_path, capsys):
     page.write_bytes(gzip.compress(KULU.read_bytes()))
     assert main(["extract", str(page), "--fields", "title,language", "--compact"]) == 0
     out = capsys.readouterr().out
-    assert json.loads(out) == {"title": "Meta Outage Hits Facebook, Instagram and Messenger Worldwide",
-                               "language": "en"}
+    assert json.loads(out) == {
+        "title": "Meta Outage Hits Facebook, Instagram and Messenger Worldwide",
+        "language": "en",
+    }
     assert out.count("\n") == 1
 
 
 def test_extract_stdin_with_charset_conflict():
-    page = ('<html><head><meta charset="windows-1252"><title>Café – naïve</title></head>'
-            "<body><p>Café – naïve.</p></body></html>").encode("cp1252")
-    result = subprocess.run([sys.executable, "-m", "modwatch", "extract", "-", "--url", "https://example.org/x",
-                             "--content-type", "text/html; charset=utf-8", "--compact"],
-                            input=page, capture_output=True, cwd=ROOT, check=True)
+    page = (
+        '<html><head><meta charset="windows-1252"><title>Café – naïve</title></head>'
+        "<body><p>Café – naïve.</p></body></html>"
+    ).encode("cp1252")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "modwatch",
+            "extract",
+            "-",
+            "--url",
+            "https://example.org/x",
+            "--content-type",
+            "text/html; charset=utf-8",
+            "--compact",
+        ],
+        input=page,
+        capture_output=True,
+        cwd=ROOT,
+        check=True,
+    )
     article = json.loads(result.stdout)
     assert article["title"] == "Café – naïve"
     assert article["body"] == "Café – naïve."

@@ -24,14 +24,18 @@ def _docx_like_zip() -> bytes:  # a zip whose member is an HTML page: still a zi
     return out.getvalue()
 
 
-@pytest.mark.parametrize("content, reason", [
-    (FAVICON.read_bytes(), "binary data"),
-    (GOOGLE_ZIP.read_bytes(), "binary data"),
-    (_docx_like_zip(), "binary data"),
-    (random.Random(7).randbytes(4096), "binary data"),
-    (gzip.compress(random.Random(7).randbytes(4096)), "binary data"),  # gunzipped first, still binary
-    ("Meta outage hits Facebook, Instagram and Messenger worldwide.\n".encode() * 20, "no HTML tag"),
-], ids=["png", "google-zip", "zip-of-a-page", "random", "gzip-of-random", "plain-text"])
+@pytest.mark.parametrize(
+    "content, reason",
+    [
+        (FAVICON.read_bytes(), "binary data"),
+        (GOOGLE_ZIP.read_bytes(), "binary data"),
+        (_docx_like_zip(), "binary data"),
+        (random.Random(7).randbytes(4096), "binary data"),
+        (gzip.compress(random.Random(7).randbytes(4096)), "binary data"),  # gunzipped first, still binary
+        ("Meta outage hits Facebook, Instagram and Messenger worldwide.\n".encode() * 20, "no HTML tag"),
+    ],
+    ids=["png", "google-zip", "zip-of-a-page", "random", "gzip-of-random", "plain-text"],
+)
 def test_file_without_html_exits_2(tmp_path, capsys, content, reason):
     page = tmp_path / "page.html"
     page.write_bytes(content)
@@ -55,4 +59,3 @@ def test_fetched_at_not_iso_8601_exits_2_with_a_message(capsys, value):
         main(["extract", str(KULU_PAGE), "--fetched-at", value])
     assert exit_info.value.code == 2
     assert f"argument --fetched-at: not an ISO 8601 date-time: {value!r}" in capsys.readouterr().err
-

@@ -89,16 +89,20 @@ def test_the_url_print_day_never_overrides_the_page_dateline():
     from tests.helpers import FIXTURES
 
     html = gzip.decompress((FIXTURES / "dates" / "1676872902.html.gz").read_bytes())
-    url = ("https://www.washingtonpost.com/politics/federal-workers-are-returning-to-the-office-some-members-of-"
-           "congress-say-they-shouldnt-be/2020/07/08/c3d22ec8-c151-11ea-b4f6-cb39cd8940fb_story.html")
+    url = (
+        "https://www.washingtonpost.com/politics/federal-workers-are-returning-to-the-office-some-members-of-"
+        "congress-say-they-shouldnt-be/2020/07/08/c3d22ec8-c151-11ea-b4f6-cb39cd8940fb_story.html"
+    )
     found = find_publication_date(html, url)
     assert found.utc_iso == "2020-07-09T10:04:04Z"
     assert found.local_day == "2020-07-09"
     assert found.local_iso == "2020-07-09T10:04:04+00:00"
 
 
-WAPO_URL = ("https://www.washingtonpost.com/politics/federal-workers-are-returning-to-the-office-some-members-of-"
-            "congress-say-they-shouldnt-be/2020/07/08/c3d22ec8-c151-11ea-b4f6-cb39cd8940fb_story.html")
+WAPO_URL = (
+    "https://www.washingtonpost.com/politics/federal-workers-are-returning-to-the-office-some-members-of-"
+    "congress-say-they-shouldnt-be/2020/07/08/c3d22ec8-c151-11ea-b4f6-cb39cd8940fb_story.html"
+)
 WAPO_DATELINE = '<div class="display-date">July 9, 2020 at 6:40 PM EDT</div>'
 
 
@@ -122,8 +126,10 @@ def test_a_byline_agreeing_with_json_ld_beats_an_updated_date():
     assert find_publication_date(page, WAPO_URL).local_day == "2020-07-09"
     # the same byline with an "Updated <time>" line above the dateline, as many sites print it: that time is the
     # modification date; neither it nor the URL's print day (/2020/07/08/) moves the publication day
-    page = _wapo_page('<div class="display-date">Updated <time datetime="2020-07-11T14:00:00Z">July 11, 2020 at '
-                      '10:00 AM EDT</time></div>')
+    page = _wapo_page(
+        '<div class="display-date">Updated <time datetime="2020-07-11T14:00:00Z">July 11, 2020 at '
+        "10:00 AM EDT</time></div>"
+    )
     found = find_publication_date(page, WAPO_URL)
     assert (found.local_day, found.found_in) == ("2020-07-09", "json-ld:datePublished")
     assert find_modified_date(page, WAPO_URL).local_day == "2020-07-11"

@@ -113,18 +113,33 @@ def test_no_date(text):
     ("text", "language", "expected"),
     [
         # RFC 822, as WordPress writes it (the Vietnamese feed in demo/files/99hainnguyen.github.io/)
-        ("Sun, 09 Jul 2023 06:42:38 +0000", "vi",
-         ParsedDate("2023-07-09T06:42:38Z", "Sun, 09 Jul 2023 06:42:38 +0000", "+00:00", "second")),
-        ("Thu, 17 Jun 2021 10:00:00 +0700", None,
-         ParsedDate("2021-06-17T03:00:00Z", "Thu, 17 Jun 2021 10:00:00 +0700", "+07:00", "second")),
+        (
+            "Sun, 09 Jul 2023 06:42:38 +0000",
+            "vi",
+            ParsedDate("2023-07-09T06:42:38Z", "Sun, 09 Jul 2023 06:42:38 +0000", "+00:00", "second"),
+        ),
+        (
+            "Thu, 17 Jun 2021 10:00:00 +0700",
+            None,
+            ParsedDate("2021-06-17T03:00:00Z", "Thu, 17 Jun 2021 10:00:00 +0700", "+07:00", "second"),
+        ),
         # no time zone: kept as written, offset None, nothing invented
-        ("Thu, 17 Jun 2021 10:00:00", None,
-         ParsedDate("2021-06-17T10:00:00", "Thu, 17 Jun 2021 10:00:00", None, "second")),
+        (
+            "Thu, 17 Jun 2021 10:00:00",
+            None,
+            ParsedDate("2021-06-17T10:00:00", "Thu, 17 Jun 2021 10:00:00", None, "second"),
+        ),
         # slash-separated and a Vietnamese weekday: feedparser returns nothing for these
-        ("Thứ Hai, 17/06/2021 10:00", "vi",
-         ParsedDate("2021-06-17T10:00:00", "Thứ Hai, 17/06/2021 10:00", None, "minute")),
-        ("17/06/2021 - 10:00 (GMT+7)", "vi",
-         ParsedDate("2021-06-17T03:00:00Z", "17/06/2021 - 10:00 (GMT+7)", "+07:00", "minute")),
+        (
+            "Thứ Hai, 17/06/2021 10:00",
+            "vi",
+            ParsedDate("2021-06-17T10:00:00", "Thứ Hai, 17/06/2021 10:00", None, "minute"),
+        ),
+        (
+            "17/06/2021 - 10:00 (GMT+7)",
+            "vi",
+            ParsedDate("2021-06-17T03:00:00Z", "17/06/2021 - 10:00 (GMT+7)", "+07:00", "minute"),
+        ),
         ("2021/06/17", None, ParsedDate("2021-06-17", "2021/06/17", None, "day")),
     ],
 )

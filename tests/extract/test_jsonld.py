@@ -23,8 +23,14 @@ def tree(name: str | Path):
 def test_rank_math_graph_is_flattened_in_page_order():
     page = tree(KULU_PAGE)  # one block: {"@context", "@graph": [...]}
     assert [sorted(jsonld.types(o)) for o in jsonld.page_objects(page)] == [
-        [], ["NewsMediaOrganization", "Organization"], ["WebSite"], ["ImageObject"], ["BreadcrumbList"],
-        ["WebPage"], ["Person"], ["NewsArticle"],
+        [],
+        ["NewsMediaOrganization", "Organization"],
+        ["WebSite"],
+        ["ImageObject"],
+        ["BreadcrumbList"],
+        ["WebPage"],
+        ["Person"],
+        ["NewsArticle"],
     ]
     article = [o for o in jsonld.page_objects(page) if jsonld.types(o) == {"NewsArticle"}][0]
     assert article["datePublished"] == "2026-06-12T18:11:51+03:00"

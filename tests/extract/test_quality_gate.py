@@ -21,8 +21,7 @@ def test_the_inputs_are_the_ones_the_floors_were_pinned_on():
 
 
 def test_each_subset_holds_real_labelled_pages():
-    assert {name: len(quality_gate.labels(name)) for name in ("zyte", "trafilatura", "dates")} == \
-        quality_gate.SIZES  # fmt: skip
+    assert {name: len(quality_gate.labels(name)) for name in ("zyte", "trafilatura", "dates")} == quality_gate.SIZES
 
 
 @pytest.mark.parametrize("name", ["zyte_body_f1", "trafilatura_body_f1", "date_accuracy"])

@@ -12,13 +12,16 @@ from tests.helpers import ACLU_PAGE, NETZPOLITIK_PAGE, VI_FEED, WPTAVERN_PAGE
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "pages"
 
 
-@pytest.mark.parametrize("html, expected", [
-    ("<p>Con<b>tent</b></p><p>Next</p>", "Content\nNext"),
-    ("<div>one<br>two<br/>three</div>", "one\ntwo\nthree"),
-    ("<p>in<i>line</i> <a href='#'>link</a>s stay <span>joined</span></p>", "inline links stay joined"),
-    ("<ul><li>first</li><li>second</li></ul><h2>Head</h2><p>para\n  graph</p>", "first\nsecond\nHead\npara graph"),
-    ("<td>cell</td><td>cell2</td>", "cell\ncell2"),
-])
+@pytest.mark.parametrize(
+    "html, expected",
+    [
+        ("<p>Con<b>tent</b></p><p>Next</p>", "Content\nNext"),
+        ("<div>one<br>two<br/>three</div>", "one\ntwo\nthree"),
+        ("<p>in<i>line</i> <a href='#'>link</a>s stay <span>joined</span></p>", "inline links stay joined"),
+        ("<ul><li>first</li><li>second</li></ul><h2>Head</h2><p>para\n  graph</p>", "first\nsecond\nHead\npara graph"),
+        ("<td>cell</td><td>cell2</td>", "cell\ncell2"),
+    ],
+)
 def test_block_tags_and_br_separate_words_inline_tags_do_not(html, expected):
     assert html_to_text(to_tree(f"<html><body>{html}</body></html>")) == expected
     assert extract_body(f"<html><body>{html}</body></html>") == expected
@@ -48,9 +51,11 @@ def test_a_boilerplate_looking_wrapper_of_the_whole_text_is_kept():
 
 @pytest.fixture(scope="module")
 def wptavern_body():
-    return extract_body(WPTAVERN_PAGE.read_bytes(),
-                        "https://wptavern.com/stack-overflow-jobs-data-shows-reactjs-skills-in-high-demand-"
-                        "wordpress-market-oversaturated-with-developers")
+    return extract_body(
+        WPTAVERN_PAGE.read_bytes(),
+        "https://wptavern.com/stack-overflow-jobs-data-shows-reactjs-skills-in-high-demand-"
+        "wordpress-market-oversaturated-with-developers",
+    )
 
 
 def test_real_page_body_paragraphs(wptavern_body):
@@ -62,12 +67,15 @@ def test_real_page_body_paragraphs(wptavern_body):
     assert "Stack Overflow Jobs Data Shows ReactJS Skills in High Demand" not in wptavern_body
 
 
-@pytest.mark.parametrize("boilerplate", [
-    "Click to share on Twitter",                                    # share bar
-    "Stack Overflow Documentation is Now in Beta",                  # related posts
-    "If there were really no demand for WordPress developers",      # a reader comment
-    "Previous Post: Google Launches Invisible reCAPTCHA",           # post navigation
-])
+@pytest.mark.parametrize(
+    "boilerplate",
+    [
+        "Click to share on Twitter",  # share bar
+        "Stack Overflow Documentation is Now in Beta",  # related posts
+        "If there were really no demand for WordPress developers",  # a reader comment
+        "Previous Post: Google Launches Invisible reCAPTCHA",  # post navigation
+    ],
+)
 def test_real_page_boilerplate_is_not_body(wptavern_body, boilerplate):
     assert boilerplate not in wptavern_body
 
@@ -86,6 +94,7 @@ def test_empty_input():
 
 
 # --- language ---------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def vietnamese_post():
@@ -110,17 +119,21 @@ def test_english_and_german_real_bodies(wptavern_body):
     assert detect_language(wptavern_body, hint="vi") == "en"
 
 
-@pytest.mark.parametrize("text, hint, expected", [
-    ("Tin mới", "vi-VN", "vi"),   # too short to judge: the hint decides
-    ("OK", None, None),
-    ("", "en_US", "en"),
-])
+@pytest.mark.parametrize(
+    "text, hint, expected",
+    [
+        ("Tin mới", "vi-VN", "vi"),  # too short to judge: the hint decides
+        ("OK", None, None),
+        ("", "en_US", "en"),
+    ],
+)
 def test_short_text_falls_back_to_hint(text, hint, expected):
     assert detect_language(text, hint=hint) == expected
 
 
-@pytest.mark.parametrize("tag, expected", [("vi-VN", "vi"), ("en_US", "en"), ("EN", "en"), ("", None),
-                                           ("x-default-1", None)])
+@pytest.mark.parametrize(
+    "tag, expected", [("vi-VN", "vi"), ("en_US", "en"), ("EN", "en"), ("", None), ("x-default-1", None)]
+)
 def test_normalise_language(tag, expected):
     assert normalise_language(tag) == expected
 
@@ -134,6 +147,7 @@ def test_bare_fragment_is_parsed():
 def _shingles(text):
     import re
     from collections import Counter
+
     words = re.findall(r"\w+", text)
     return Counter(zip(*[words[i:] for i in range(4)]))
 
@@ -150,6 +164,7 @@ def test_body_equals_readability_expected_text(name, source):
 
 def test_detector_languages_are_iso_639_1_without_look_alikes():
     from modwatch.extract.language import EXCLUDED, languages
+
     codes = languages()
     assert {"vi", "en", "de", "fr", "zh", "th", "km", "my"} <= set(codes)
     assert all(len(code) == 2 for code in codes)
@@ -157,9 +172,11 @@ def test_detector_languages_are_iso_639_1_without_look_alikes():
 
 
 def test_short_page_text_comes_from_its_article_element():
-    html = ('<html><body><div class="menu"><a href="/">Trang chủ</a> <a href="/tin">Tin tức</a></div>'
-            "<article><h1>Tin ngắn</h1><p>Một đoạn <b>ngắn</b>.</p></article>"
-            "<div>© 2024 Báo</div></body></html>")
+    html = (
+        '<html><body><div class="menu"><a href="/">Trang chủ</a> <a href="/tin">Tin tức</a></div>'
+        "<article><h1>Tin ngắn</h1><p>Một đoạn <b>ngắn</b>.</p></article>"
+        "<div>© 2024 Báo</div></body></html>"
+    )
     assert extract_body(html) == "Một đoạn ngắn."  # the headline is metadata
 
 
@@ -167,9 +184,11 @@ def test_cascade_path_leaves_out_captions_share_bar_and_comments():
     first = " ".join(f"Câu số {i} của đoạn đầu nói về tự do internet ở Việt Nam." for i in range(6))
     second = " ".join(f"Câu số {i} của đoạn sau nói về việc gỡ bỏ nội dung." for i in range(6))
     comment = " ".join(f"Bình luận số {i} của một độc giả về bài viết này." for i in range(6))
-    html = (f"<html><body><article><h1>Tiêu đề</h1><p>{first}</p>"
-            '<figure><img src="a.jpg"><figcaption>Ảnh: chú thích ảnh</figcaption></figure>'
-            '<div class="wp-caption"><img src="b.jpg"><p class="wp-caption-text">Chú thích WordPress</p></div>'
-            f'<p>{second}</p><div class="sharedaddy">Chia sẻ: Facebook Twitter</div>'
-            f'<div id="comments"><p>{comment}</p></div></article></body></html>')
+    html = (
+        f"<html><body><article><h1>Tiêu đề</h1><p>{first}</p>"
+        '<figure><img src="a.jpg"><figcaption>Ảnh: chú thích ảnh</figcaption></figure>'
+        '<div class="wp-caption"><img src="b.jpg"><p class="wp-caption-text">Chú thích WordPress</p></div>'
+        f'<p>{second}</p><div class="sharedaddy">Chia sẻ: Facebook Twitter</div>'
+        f'<div id="comments"><p>{comment}</p></div></article></body></html>'
+    )
     assert extract_body(html) == f"{first}\n{second}"

@@ -21,8 +21,10 @@ from tests.helpers import DH2020_PAGE, KULU_PAGE, NETZPOLITIK_PAGE, WIKIMEDIA_PA
 T1 = datetime(2026, 1, 10, 8, 0, 0, tzinfo=timezone.utc)
 T2 = datetime(2026, 2, 20, 9, 30, 0, tzinfo=timezone.utc)
 
-WIKIMEDIA = ("https://wikimediafoundation.org/news/2020/01/15/"
-             "access-to-wikipedia-restored-in-turkey-after-more-than-two-and-a-half-years/")
+WIKIMEDIA = (
+    "https://wikimediafoundation.org/news/2020/01/15/"
+    "access-to-wikipedia-restored-in-turkey-after-more-than-two-and-a-half-years/"
+)
 DH2020 = "https://dh2020.adho.org/farewell-ottawa-adieu-ottawa/"
 KULU = "https://kulu-media.com/meta-outage-hits-facebook-instagram-and-messenger/"
 NETZPOLITIK = "https://netzpolitik.org/2016/die-cider-connection-abmahnungen-gegen-nutzer-von-creative-commons-bildern/"
@@ -84,8 +86,13 @@ def build_snapshots(tmp_path: Path) -> Snapshots:
         warc.write_fetch(WIKIMEDIA, edited_wikimedia(), HTML, fetched_at=T2)
         warc.write_fetch(DH2020, page(DH2020), HTML, fetched_at=T2)
         warc.write_fetch(KULU, b"<html><body><h1>Gone</h1></body></html>", HTML, status=410, fetched_at=T2)
-        warc.write_fetch(NETZPOLITIK, b"<html><title>Unavailable For Legal Reasons</title></html>",
-                         {**HTML, "Link": BLOCKED_BY}, status=451, fetched_at=T2)  # fmt: skip
+        warc.write_fetch(
+            NETZPOLITIK,
+            b"<html><title>Unavailable For Legal Reasons</title></html>",
+            {**HTML, "Link": BLOCKED_BY},
+            status=451,
+            fetched_at=T2,
+        )
     sites_file = tmp_path / "history-sites.yaml"
     sites_file.write_text(SITES_YAML, encoding="utf-8")
     return Snapshots(first, second, sites_file, tmp_path / "warc")

@@ -8,7 +8,6 @@ of 260 / 123,952. Files: ``tests/fixtures/transparency/`` and
 ``demo/files/storage.googleapis.com/`` (origins in their SOURCE.md / SOURCES.md).
 """
 
-
 import pytest
 
 from modwatch.load.datasets import load_dataset
@@ -29,10 +28,22 @@ RUSSIA_H1_2019 = """
 
 @pytest.fixture
 def revised(memory_db):
-    first = load_dataset(memory_db, parser="google_removals", source="google_removals", url=URL,
-                         data=SNAPSHOT_2023.read_bytes(), fetched_at="2023-03-04T00:00:00Z")
-    second = load_dataset(memory_db, parser="google_removals", source="google_removals", url=URL,
-                          data=SNAPSHOT_2024.read_bytes(), fetched_at="2024-09-13T00:00:00Z")
+    first = load_dataset(
+        memory_db,
+        parser="google_removals",
+        source="google_removals",
+        url=URL,
+        data=SNAPSHOT_2023.read_bytes(),
+        fetched_at="2023-03-04T00:00:00Z",
+    )
+    second = load_dataset(
+        memory_db,
+        parser="google_removals",
+        source="google_removals",
+        url=URL,
+        data=SNAPSHOT_2024.read_bytes(),
+        fetched_at="2024-09-13T00:00:00Z",
+    )
     return memory_db, first, second
 
 
@@ -49,15 +60,22 @@ def test_both_datasets_stay_listed_with_their_rows(revised):
     database, first, second = revised
     datasets = [tuple(r) for r in database.execute("select id, status, is_current from datasets order by id")]
     assert datasets == [(first["dataset_id"], "loaded", 0), (second["dataset_id"], "loaded", 1)]
-    kept = database.execute("select count(*) from removal_requests where dataset_id = ?",
-                            [first["dataset_id"]]).fetchone()[0]
+    kept = database.execute(
+        "select count(*) from removal_requests where dataset_id = ?", [first["dataset_id"]]
+    ).fetchone()[0]
     assert kept == first["rows_stored"] > 0  # nothing of the earlier publication was deleted
 
 
 def test_reloading_the_same_file_changes_nothing(revised):
     database, first, second = revised
     before = database.execute("select count(*) from removal_requests").fetchone()[0]
-    again = load_dataset(database, parser="google_removals", source="google_removals", url=URL,
-                         data=SNAPSHOT_2024.read_bytes(), fetched_at="2024-10-01T00:00:00Z")
+    again = load_dataset(
+        database,
+        parser="google_removals",
+        source="google_removals",
+        url=URL,
+        data=SNAPSHOT_2024.read_bytes(),
+        fetched_at="2024-10-01T00:00:00Z",
+    )
     assert again["status"] == "unchanged" and again["dataset_id"] == second["dataset_id"]
     assert database.execute("select count(*) from removal_requests").fetchone()[0] == before

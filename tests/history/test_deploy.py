@@ -45,11 +45,16 @@ def test_workflow_is_valid_yaml_and_a_valid_github_workflow():
 def test_workflow_restores_and_saves_the_database_and_http_cache():
     steps = workflow()["jobs"]["crawl"]["steps"]
     caches = {s["uses"]: s["with"]["path"].split() for s in steps if s.get("uses", "").startswith("actions/cache/")}
-    assert caches == {"actions/cache/restore@v4": ["data/modwatch.db", "data/httpcache", "data/jobs"],
-                      "actions/cache/save@v4": ["data/modwatch.db", "data/httpcache", "data/jobs"]}
+    assert caches == {
+        "actions/cache/restore@v4": ["data/modwatch.db", "data/httpcache", "data/jobs"],
+        "actions/cache/save@v4": ["data/modwatch.db", "data/httpcache", "data/jobs"],
+    }
     order = [s.get("run") or s.get("uses") for s in steps]
-    assert order.index("actions/cache/restore@v4") < order.index(f".venv/bin/python -m modwatch crawl {ALLOW_STALE}") \
+    assert (
+        order.index("actions/cache/restore@v4")
+        < order.index(f".venv/bin/python -m modwatch crawl {ALLOW_STALE}")
         < order.index("actions/cache/save@v4")
+    )
     save = next(s for s in steps if s.get("uses") == "actions/cache/save@v4")
     assert save["if"] == "always()"  # the next run resumes an unhealthy or interrupted crawl
 
@@ -76,16 +81,28 @@ def test_crontab_and_systemd_run_the_crawl_command():
     cron = [line for line in (DEPLOY / "crontab").read_text().splitlines() if line and line[0].isdigit()]
     assert [crawl_argv(line.split("&&", 1)[1].split(">>")[0]) for line in cron] == [
         [".venv/bin/python", "-m", "modwatch", "crawl", "--exclude", "url_check", *ALLOW_STALE.split()],
-        [".venv/bin/python", "-m", "modwatch", "crawl", "url_check", "-a", "url_check:older_than=7d",
-         "-a", "url_check:limit=2000"],
+        [
+            ".venv/bin/python",
+            "-m",
+            "modwatch",
+            "crawl",
+            "url_check",
+            "-a",
+            "url_check:older_than=7d",
+            "-a",
+            "url_check:limit=2000",
+        ],
     ]
     units = {p.name: p.read_text() for p in (DEPLOY / "systemd").iterdir()}
-    starts = {name: re.search(r"^ExecStart=(.*)$", text, re.M).group(1) for name, text in units.items()
-              if name.endswith(".service")}
+    starts = {
+        name: re.search(r"^ExecStart=(.*)$", text, re.M).group(1)
+        for name, text in units.items()
+        if name.endswith(".service")
+    }
     assert starts == {
         "modwatch-crawl.service": f"/srv/modwatch/.venv/bin/python -m modwatch crawl --exclude url_check {ALLOW_STALE}",
         "modwatch-url-check.service": "/srv/modwatch/.venv/bin/python -m modwatch crawl url_check "
-                                      "-a url_check:older_than=7d -a url_check:limit=2000",
+        "-a url_check:older_than=7d -a url_check:limit=2000",
     }
     assert all("KillMode=mixed" in units[name] for name in starts)
     assert "OnCalendar=*-*-* 03:17:00 UTC" in units["modwatch-crawl.timer"]

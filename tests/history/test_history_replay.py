@@ -32,8 +32,9 @@ def test_edited_article_gets_a_version_row_with_the_old_text(crawl_news, snapsho
     crawl_news(snapshots.first)
     crawl_news(snapshots.second)
     database = db.connect(db_path)
-    article = database.execute("select id, body, fetched_at, crawl_run_id from articles where url = ?",
-                               [WIKIMEDIA]).fetchone()  # fmt: skip
+    article = database.execute(
+        "select id, body, fetched_at, crawl_run_id from articles where url = ?", [WIKIMEDIA]
+    ).fetchone()
     assert EDITED_SENTENCE in article[1] and ORIGINAL_SENTENCE not in article[1]
     assert article[2] == "2026-02-20T09:30:00Z" and article[3] == 2
     (version,) = [dict(r) for r in database.query("select * from article_versions")]
@@ -43,11 +44,17 @@ def test_edited_article_gets_a_version_row_with_the_old_text(crawl_news, snapsho
     assert (version["crawl_run_id"], version["superseded_by_crawl_run_id"]) == (1, 2)
     assert version["warc_filename"] == "snapshot-2026-01-10.warc.gz" and version["warc_record_id"].startswith("<urn:")
     assert json.loads(version["changed_fields"]) == ["body"]
-    history = [dict(r) for r in database.query(
-        "select version, is_current, fetched_at from article_history where article_id = ? order by version",
-        [article[0]])]  # fmt: skip
-    assert history == [{"version": 1, "is_current": 0, "fetched_at": "2026-01-10T08:00:00Z"},
-                       {"version": 2, "is_current": 1, "fetched_at": "2026-02-20T09:30:00Z"}]  # fmt: skip
+    history = [
+        dict(r)
+        for r in database.query(
+            "select version, is_current, fetched_at from article_history where article_id = ? order by version",
+            [article[0]],
+        )
+    ]
+    assert history == [
+        {"version": 1, "is_current": 0, "fetched_at": "2026-01-10T08:00:00Z"},
+        {"version": 2, "is_current": 1, "fetched_at": "2026-02-20T09:30:00Z"},
+    ]
     # the other articles did not change: no version rows for them
     assert database.execute("select count(distinct article_id) from article_versions").fetchone()[0] == 1
 
@@ -61,9 +68,12 @@ def test_unchanged_article_is_not_reparsed(crawl_news, snapshots, db_path):
     # only the edited Wikimedia page was parsed into an item; the 410 and 451 answers are rejects
     assert stats["item_scraped_count"] == 3
     assert sorted(r[0] for r in database.execute("select reason from rejects")) == [
-        "article not fetched: HTTP 410", "article not fetched: HTTP 451"]
-    row = database.execute("select fetched_at, last_seen_at, crawl_run_id from articles where url = ?",
-                           [DH2020]).fetchone()  # fmt: skip
+        "article not fetched: HTTP 410",
+        "article not fetched: HTTP 451",
+    ]
+    row = database.execute(
+        "select fetched_at, last_seen_at, crawl_run_id from articles where url = ?", [DH2020]
+    ).fetchone()
     # still the fetch it was parsed from, seen again at the second snapshot's time
     assert tuple(row) == ("2026-01-10T08:00:00Z", "2026-02-20T09:30:00Z", 1)
 
@@ -85,8 +95,13 @@ def test_second_run_with_nothing_new_adds_no_rows(crawl_news, snapshots, db_path
 
 def test_incremental_can_be_switched_off(run_crawl, snapshots, db_path):
     for _ in range(2):
-        run_crawl("spiders.news:NewsSpider", db=db_path, replay=snapshots.first, warc_dir=snapshots.warc_dir,
-                  settings={"MODWATCH_SITES_FILE": str(snapshots.sites_file), "MODWATCH_INCREMENTAL": False})
+        run_crawl(
+            "spiders.news:NewsSpider",
+            db=db_path,
+            replay=snapshots.first,
+            warc_dir=snapshots.warc_dir,
+            settings={"MODWATCH_SITES_FILE": str(snapshots.sites_file), "MODWATCH_INCREMENTAL": False},
+        )
     database = db.connect(db_path)
     stats = run_stats(database, 2)
     assert stats["item_scraped_count"] == 4 and "modwatch/unchanged" not in stats

@@ -44,8 +44,12 @@ def test_without_the_middleware_the_start_page_is_fetched_again(run_crawl, db_pa
     # Scrapy's duplicate filter alone: the dont_filter start request is not recorded, so the
     # first link back to it (#content) is fetched again; the dupefilter drops the other two,
     # and the three links of the second copy
-    stats = crawl_stats(run_crawl, db_path, start_page_warc,
-                        settings={"SPIDER_MIDDLEWARES": {"middlewares.incremental.OncePerRunMiddleware": None}})
+    stats = crawl_stats(
+        run_crawl,
+        db_path,
+        start_page_warc,
+        settings={"SPIDER_MIDDLEWARES": {"middlewares.incremental.OncePerRunMiddleware": None}},
+    )
     assert stats["replay/requests"] == 2 and stats["dupefilter/filtered"] == 5
 
 
@@ -72,8 +76,13 @@ def test_jobdir_of_a_killed_run_is_discarded(tmp_path, killed):
 
 def test_history_trigger_survives_transform(db_path):
     database = db.connect(db_path)
-    item = {"url": "https://example.org/a/", "source": "example", "title": "T", "body": "first text",
-            "fetched_at": "2026-01-01T00:00:00Z"}
+    item = {
+        "url": "https://example.org/a/",
+        "source": "example",
+        "title": "T",
+        "body": "first text",
+        "fetched_at": "2026-01-01T00:00:00Z",
+    }
     upsert_article(database, item)
     database["articles"].transform(types={"http_status": str})  # drops every trigger of the table
     assert "articles_history_au" not in {t.name for t in database.triggers}
@@ -86,12 +95,20 @@ def test_history_trigger_survives_transform(db_path):
 
 @pytest.mark.parametrize(
     ("change", "fields"),
-    [({"title": "New title"}, ["title"]), ({"body": "new body"}, ["body"]),
-     ({"title": "New title", "body": "new body"}, ["title", "body"])],
+    [
+        ({"title": "New title"}, ["title"]),
+        ({"body": "new body"}, ["body"]),
+        ({"title": "New title", "body": "new body"}, ["title", "body"]),
+    ],
 )
 def test_changed_fields_name_what_changed(memory_db, change, fields):
-    item = {"url": "https://example.org/a/", "source": "example", "title": "T", "body": "text",
-            "published_at": "2026-01-01T00:00:00Z"}
+    item = {
+        "url": "https://example.org/a/",
+        "source": "example",
+        "title": "T",
+        "body": "text",
+        "published_at": "2026-01-01T00:00:00Z",
+    }
     upsert_article(memory_db, item)
     upsert_article(memory_db, {**item, "published_at": "2026-01-02T00:00:00Z"})  # not a content change
     assert memory_db.execute("select count(*) from article_versions").fetchone()[0] == 0

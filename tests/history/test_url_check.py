@@ -16,8 +16,7 @@ import db
 from db.history import articles_to_check, insert_url_check
 from modwatch.takedown import classify, classify_failure
 from spiders.url_check import checked_before
-from tests.history.snapshots import (BLOCKED_BY, DH2020, KULU, NETZPOLITIK, ORIGINAL_SENTENCE, PAGES,
-                                    WIKIMEDIA, page)  # fmt: skip
+from tests.history.snapshots import BLOCKED_BY, DH2020, KULU, NETZPOLITIK, ORIGINAL_SENTENCE, PAGES, WIKIMEDIA, page
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -44,7 +43,8 @@ def test_gone_pages_are_recorded_with_the_date_of_the_check(crawl_news, check_ur
 def test_gone_article_keeps_its_date_and_comes_back_when_online(memory_db):
     memory_db.execute("insert into sources (key) values ('x')")
     article_id = memory_db.execute(
-        "insert into articles (url, source) values ('https://example.org/a/', 'x')").lastrowid
+        "insert into articles (url, source) values ('https://example.org/a/', 'x')"
+    ).lastrowid
     check = {"article_id": article_id, "url": "https://example.org/a/"}
     insert_url_check(memory_db, {**check, "http_status": 410, "gone": True, "checked_at": "2026-03-01T00:00:00Z"})
     insert_url_check(memory_db, {**check, "http_status": 451, "gone": True, "checked_at": "2026-04-01T00:00:00Z"})
@@ -65,7 +65,8 @@ def test_archived_copy_of_a_gone_article_is_served(crawl_news, check_urls, snaps
 
     async def fetch():
         return await datasette.client.get(
-            "/modwatch/takedowns.json?_shape=array&url=" + KULU.replace(":", "%3A").replace("/", "%2F"))
+            "/modwatch/takedowns.json?_shape=array&url=" + KULU.replace(":", "%3A").replace("/", "%2F")
+        )
 
     (row,) = asyncio.run(fetch()).json()
     assert row["title"] == "Meta Outage Hits Facebook, Instagram and Messenger Worldwide"
@@ -74,9 +75,21 @@ def test_archived_copy_of_a_gone_article_is_served(crawl_news, check_urls, snaps
     assert row["warc_filename"] == "snapshot-2026-01-10.warc.gz"
     # the archived response itself, byte for byte, from the snapshot-1 WARC
     result = subprocess.run(
-        [sys.executable, "-m", "modwatch", "warc-get", row["warc_record_id"], "--db", str(db_path),
-         "--warc-dir", str(snapshots.folder)],
-        cwd=ROOT, capture_output=True, timeout=60)  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "modwatch",
+            "warc-get",
+            row["warc_record_id"],
+            "--db",
+            str(db_path),
+            "--warc-dir",
+            str(snapshots.folder),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout == page(KULU)
 
@@ -86,8 +99,22 @@ def test_wikimedia_version_keeps_its_archived_record(crawl_news, snapshots, db_p
     crawl_news(snapshots.second)
     database = db.connect(db_path)
     record_id = database.execute("select warc_record_id from article_versions").fetchone()[0]
-    result = subprocess.run([sys.executable, "-m", "modwatch", "warc-get", record_id, "--db", str(db_path),
-                             "--warc-dir", str(snapshots.folder)], cwd=ROOT, capture_output=True, timeout=60)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "modwatch",
+            "warc-get",
+            record_id,
+            "--db",
+            str(db_path),
+            "--warc-dir",
+            str(snapshots.folder),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        timeout=60,
+    )
     assert result.returncode == 0 and ORIGINAL_SENTENCE.encode() in result.stdout
 
 
@@ -126,8 +153,7 @@ HOME = "https://wikimediafoundation.org/"
         (301, "https://wikimediafoundation.org/news/2020/01/15/renamed/", None, False, "redirect"),
         (200, None, "<title>Unavailable For Legal Reasons</title>", True, "block page: unavailable for legal reasons"),
         (200, None, "<title>Trang web này đã bị chặn</title>", True, "block page: vn: blocked"),
-        (200, None, "<h1>This content is not available in your country</h1>", True,
-         "block page: withheld in country"),
+        (200, None, "<h1>This content is not available in your country</h1>", True, "block page: withheld in country"),
         (503, None, None, False, "HTTP 503 Service Unavailable (not a takedown signal)"),
         (429, None, None, False, "HTTP 429 Too Many Requests (not a takedown signal)"),
     ],
@@ -151,9 +177,15 @@ def test_no_answer_is_not_a_takedown():
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("7d", "2026-11-22T12:00:00Z"), ("12h", "2026-11-29T00:00:00Z"), ("30m", "2026-11-29T11:30:00Z"),
-     ("2w", "2026-11-15T12:00:00Z"), ("0", "9999-12-31T23:59:59Z"), ("2026-02-01", "2026-02-01T00:00:00Z"),
-     ("2026-02-01T10:00:00+02:00", "2026-02-01T08:00:00Z")],
+    [
+        ("7d", "2026-11-22T12:00:00Z"),
+        ("12h", "2026-11-29T00:00:00Z"),
+        ("30m", "2026-11-29T11:30:00Z"),
+        ("2w", "2026-11-15T12:00:00Z"),
+        ("0", "9999-12-31T23:59:59Z"),
+        ("2026-02-01", "2026-02-01T00:00:00Z"),
+        ("2026-02-01T10:00:00+02:00", "2026-02-01T08:00:00Z"),
+    ],
 )
 def test_checked_before(value, expected):
     assert checked_before(value, now=datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc)) == expected
@@ -178,15 +210,22 @@ def test_redirects_are_recorded_not_followed_blindly(crawl_news, check_urls, sna
         warc.write_fetch(WIKIMEDIA, b"", {"Location": "/"}, status=301, fetched_at=T2)
         warc.write_fetch(DH2020, b"", {"Location": moved}, status=301, fetched_at=T2)
         warc.write_fetch(moved, page(DH2020), HTML, fetched_at=T2)
-        warc.write_fetch(KULU, b"<html><head><title>Access to this site has been blocked by court order</title>"
-                               b"</head><body><p>Decision 2026/17</p></body></html>", HTML, fetched_at=T2)
+        warc.write_fetch(
+            KULU,
+            b"<html><head><title>Access to this site has been blocked by court order</title>"
+            b"</head><body><p>Decision 2026/17</p></body></html>",
+            HTML,
+            fetched_at=T2,
+        )
         warc.write_fetch(NETZPOLITIK, b"", {"Location": removed}, status=302, fetched_at=T2)
         warc.write_fetch(removed, b"gone", HTML, status=410, fetched_at=T2)
     crawl_news(snapshots.first)
     check_urls(third)
     database = db.connect(db_path)
-    rows = {r["url"]: (r["http_status"], r["location"], r["final_url"], r["gone"], r["reason"])
-            for r in database.query("select * from url_checks")}  # fmt: skip
+    rows = {
+        r["url"]: (r["http_status"], r["location"], r["final_url"], r["gone"], r["reason"])
+        for r in database.query("select * from url_checks")
+    }
     assert rows == {
         WIKIMEDIA: (301, "/", WIKIMEDIA, 1, "redirect to the home page"),
         DH2020: (301, moved, moved, 0, "redirected (1 hop), then online"),
@@ -196,8 +235,9 @@ def test_redirects_are_recorded_not_followed_blindly(crawl_news, check_urls, sna
     assert {r[0] for r in database.execute("select url from takedowns")} == {WIKIMEDIA, KULU, NETZPOLITIK}
 
 
-def test_replay_of_an_archive_lacking_a_url_records_not_in_archive(crawl_news, check_urls, snapshots, db_path,
-                                                                  tmp_path):
+def test_replay_of_an_archive_lacking_a_url_records_not_in_archive(
+    crawl_news, check_urls, snapshots, db_path, tmp_path
+):
     """A replayed check over an archive that holds only Wikimedia's page: the replay middleware's
     own 404 for the other URLs is ``not in archive``, never a takedown (no gone_at, no status)."""
     from modwatch.archive.warc import WarcFile
@@ -209,8 +249,10 @@ def test_replay_of_an_archive_lacking_a_url_records_not_in_archive(crawl_news, c
     crawl_news(snapshots.first)
     check_urls(partial)
     database = db.connect(db_path)
-    rows = {r["url"]: (r["http_status"], r["final_url"], r["gone"], r["reason"])
-            for r in database.query("select * from url_checks")}  # fmt: skip
+    rows = {
+        r["url"]: (r["http_status"], r["final_url"], r["gone"], r["reason"])
+        for r in database.query("select * from url_checks")
+    }
     assert rows == {
         WIKIMEDIA: (200, WIKIMEDIA, 0, "online"),
         DH2020: (None, None, 0, "not in archive"),

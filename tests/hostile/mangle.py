@@ -14,7 +14,7 @@ def _flip(data: bytes, draw) -> bytes:
     if not data:
         return data
     at = draw(st.integers(0, len(data) - 1))
-    return data[:at] + bytes([data[at] ^ draw(st.integers(1, 255))]) + data[at + 1:]
+    return data[:at] + bytes([data[at] ^ draw(st.integers(1, 255))]) + data[at + 1 :]
 
 
 def _lines(data: bytes) -> list[bytes]:
@@ -40,8 +40,27 @@ def _duplicate_or_drop(data: bytes, draw) -> bytes:
 
 def _insert(data: bytes, draw) -> bytes:
     at = draw(st.integers(0, len(data)))
-    junk = draw(st.sampled_from([b"\x00", b'"', b",", b"\r", b"\n", b"<", b"]]>", b"\xff\xfe", b"{", b"'",
-                                 b"&#0;", b"\xe2\x80", b"9" * 30, b"-1", b"NaN"]))
+    junk = draw(
+        st.sampled_from(
+            [
+                b"\x00",
+                b'"',
+                b",",
+                b"\r",
+                b"\n",
+                b"<",
+                b"]]>",
+                b"\xff\xfe",
+                b"{",
+                b"'",
+                b"&#0;",
+                b"\xe2\x80",
+                b"9" * 30,
+                b"-1",
+                b"NaN",
+            ]
+        )
+    )
     return data[:at] + junk + data[at:]
 
 

@@ -33,8 +33,13 @@ from modwatch.transparency.tiktok import WorkbookError
 from tests.helpers import DEMO_FILES, FIXTURES, VI_FEED, WIKIMEDIA_PAGE, report_file
 from tests.hostile.mangle import mangled
 
-HOSTILE = settings(max_examples=25, derandomize=True, deadline=None, database=None,
-                   suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+HOSTILE = settings(
+    max_examples=25,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 FETCHED_AT = "2026-11-29T12:00:00Z"
 #: what a loader may raise for a file it refuses (the pipelines turn it into a reject): precise
 #: classes only, never a bare ValueError (ArchiveTooLarge is a BadZipFile, ChecksumError a DumpError)
@@ -54,17 +59,29 @@ def _refused(error: BaseException, database) -> None:
 
 
 TRANSPARENCY_FILES = [
-    ("google_removals", FIXTURES / "transparency" / "google-government-removal-requests.2023-03.head300.csv",
-     "https://storage.googleapis.com/transparencyreport/google-government-removal-requests.csv"),
-    ("google_removals", report_file("google-government-removals.zip"),
-     "https://storage.googleapis.com/transparencyreport/google-government-removals.zip"),
-    ("meta_restrictions", report_file("Content_Restrictions_2023_H2.csv"),
-     "https://transparency.meta.com/download/Content_Restrictions_2023_H2.csv"),
-    ("x_removals", report_file("Twitter_Transparency-Removal_Requests_Jul-Dec-2020.csv"),
-     "https://example.org/Twitter_Transparency-Removal_Requests_Jul-Dec-2020.csv"),
+    (
+        "google_removals",
+        FIXTURES / "transparency" / "google-government-removal-requests.2023-03.head300.csv",
+        "https://storage.googleapis.com/transparencyreport/google-government-removal-requests.csv",
+    ),
+    (
+        "google_removals",
+        report_file("google-government-removals.zip"),
+        "https://storage.googleapis.com/transparencyreport/google-government-removals.zip",
+    ),
+    (
+        "meta_restrictions",
+        report_file("Content_Restrictions_2023_H2.csv"),
+        "https://transparency.meta.com/download/Content_Restrictions_2023_H2.csv",
+    ),
+    (
+        "x_removals",
+        report_file("Twitter_Transparency-Removal_Requests_Jul-Dec-2020.csv"),
+        "https://example.org/Twitter_Transparency-Removal_Requests_Jul-Dec-2020.csv",
+    ),
     ("tiktok_removals", report_file("GRFCR_map_2022_H1.derived.csv"), "https://example.org/GRFCR_map_2022_H1.csv"),
     ("tiktok_removals", report_file("English_LIPGR_2022_H1.xlsx"), "https://example.org/English_LIPGR_2022_H1.xlsx"),
-]  # fmt: skip
+]
 
 
 def _check_transparency(parser: str, data: bytes, url: str) -> None:
@@ -83,10 +100,16 @@ def _check_transparency(parser: str, data: bytes, url: str) -> None:
         bad = database.execute(
             "select count(*) from removal_requests where (country is not null and country not glob '[A-Z][A-Z]') "
             "or period_start > period_end or requests < 0 or items_requested < 0 or items_actioned < 0 "
-            "or trim(coalesce(platform, '')) = '' or trim(coalesce(location, '')) = ''").fetchone()[0]
+            "or trim(coalesce(platform, '')) = '' or trim(coalesce(location, '')) = ''"
+        ).fetchone()[0]
         assert bad == 0
-        stored = sum(database.execute(f"select count(*) from {table} where dataset_id = ?",  # noqa: S608
-                                      [result["dataset_id"]]).fetchone()[0] for table in PARSERS[parser].tables)
+        stored = sum(
+            database.execute(
+                f"select count(*) from {table} where dataset_id = ?",  # noqa: S608
+                [result["dataset_id"]],
+            ).fetchone()[0]
+            for table in PARSERS[parser].tables
+        )
         assert stored == result["rows_stored"]
         _rejects_have_reasons(database)
     finally:
@@ -117,8 +140,9 @@ def test_lumen_pages_survive_mangling(data):
     database = db.connect(":memory:")
     try:
         try:
-            store_notice_page(database, data, url="https://lumendatabase.org/notices/search.json?page=3",
-                              fetched_at=FETCHED_AT)  # fmt: skip
+            store_notice_page(
+                database, data, url="https://lumendatabase.org/notices/search.json?page=3", fetched_at=FETCHED_AT
+            )
         except Exception as error:  # noqa: BLE001
             _refused(error, database)
             assert database.execute("select count(*) from notices").fetchone()[0] == 0
@@ -129,26 +153,34 @@ def test_lumen_pages_survive_mangling(data):
 
 
 DSA_FILES = [
-    (FIXTURES / "dsa" / "sor-global-2024-03-14-full-00000-00000.head29.csv", "sor-global-2024-03-14-full-00000-00000.csv"),
-    (DEMO_FILES / "dsa-sor-data-dumps.s3.eu-central-1.amazonaws.com" / "sor-global-2025-07-01-full.zip",
-     "sor-global-2025-07-01-full.zip"),
-]  # fmt: skip
+    (
+        FIXTURES / "dsa" / "sor-global-2024-03-14-full-00000-00000.head29.csv",
+        "sor-global-2024-03-14-full-00000-00000.csv",
+    ),
+    (
+        DEMO_FILES / "dsa-sor-data-dumps.s3.eu-central-1.amazonaws.com" / "sor-global-2025-07-01-full.zip",
+        "sor-global-2025-07-01-full.zip",
+    ),
+]
 
 
 def _check_dsa(data: bytes, name: str) -> None:
     database = db.connect(":memory:")
     try:
         try:
-            result = load_dump(database, io.BytesIO(data), url=f"https://example.org/{name}", name=name,
-                               fetched_at=FETCHED_AT)  # fmt: skip
+            result = load_dump(
+                database, io.BytesIO(data), url=f"https://example.org/{name}", name=name, fetched_at=FETCHED_AT
+            )
         except Exception as error:  # noqa: BLE001
             _refused(error, database)
             assert database.execute("select count(*) from statements_of_reasons").fetchone()[0] == 0
             return
         counted = result["rows_stored"] + result["rows_rejected"] + result["duplicates"] + result["rows_filtered"]
         assert result["rows_read"] == counted and result["duplicates"] >= 0
-        assert database.execute("select count(*) from statements_of_reasons where uuid is null or uuid = ''"
-                                ).fetchone()[0] == 0  # fmt: skip
+        assert (
+            database.execute("select count(*) from statements_of_reasons where uuid is null or uuid = ''").fetchone()[0]
+            == 0
+        )
         assert database.execute("select count(*) from statements_of_reasons").fetchone()[0] == result["rows_stored"]
         _rejects_have_reasons(database)
     finally:
@@ -169,7 +201,8 @@ def test_dsa_loader_survives_mangled_dumps(path, name):
 
 
 DISCOVERY_FILES = [
-    ("feed", VI_FEED), ("feed", DEMO_FILES / "dh2020.adho.org" / "feed.xml"),
+    ("feed", VI_FEED),
+    ("feed", DEMO_FILES / "dh2020.adho.org" / "feed.xml"),
     ("sitemap", DEMO_FILES / "99hainnguyen.github.io" / "sitemap_index.xml"),
     ("sitemap", DEMO_FILES / "quirky-meitner6297.on.getshifter.io" / "wp-sitemap-posts-post-1.xml"),
     ("rest", DEMO_FILES / "demo.worona.org" / "posts-from-category-7.json"),

@@ -52,14 +52,20 @@ def counts(database):
 
 
 def test_article_stored_with_provenance_and_crawl_run(pipeline, db_path):
-    run_id = pipeline.db.execute("INSERT INTO crawl_runs (spider, started_at) VALUES ('news', '2026-11-29T16:00:00Z')").lastrowid
+    run_id = pipeline.db.execute(
+        "INSERT INTO crawl_runs (spider, started_at) VALUES ('news', '2026-11-29T16:00:00Z')"
+    ).lastrowid
     pipeline.crawler.spider.crawl_run_id = run_id
     item = ArticleItem(**ARTICLE)
     assert pipeline.process_item(item) is item
     row = db.connect(db_path)["articles"].get(1)
     assert (row["url"], row["crawl_run_id"], row["warc_record_id"], row["http_status"], row["discovered_via"]) == (
-        URL, run_id, "<urn:uuid:11111111-2222-3333-4444-555555555555>", 200, "rss",
-    )  # fmt: skip
+        URL,
+        run_id,
+        "<urn:uuid:11111111-2222-3333-4444-555555555555>",
+        200,
+        "rss",
+    )
     assert pipeline.crawler.stats.get_value("modwatch/articles") == 1
 
 
@@ -70,25 +76,50 @@ def test_storing_the_same_items_twice_changes_nothing(pipeline, db_path):
     first = counts(pipeline.db)
     row = dict(pipeline.db["articles"].get(1))
     pipeline.process_item(ArticleItem(**ARTICLE))
-    assert counts(pipeline.db) == first == {
-        "articles": 1, "authors": 1, "article_authors": 1, "tags": 1, "article_tags": 1, "rejects": 1,
-    }  # fmt: skip
+    assert (
+        counts(pipeline.db)
+        == first
+        == {
+            "articles": 1,
+            "authors": 1,
+            "article_authors": 1,
+            "tags": 1,
+            "article_tags": 1,
+            "rejects": 1,
+        }
+    )
     again = dict(pipeline.db["articles"].get(1))
-    assert {k: v for k, v in again.items() if k != "last_seen_at"} == {k: v for k, v in row.items() if k != "last_seen_at"}
+    assert {k: v for k, v in again.items() if k != "last_seen_at"} == {
+        k: v for k, v in row.items() if k != "last_seen_at"
+    }
 
 
 def test_reject_item_becomes_a_rejects_row(pipeline):
     pipeline.process_item(
-        RejectItem(url=URL, reason="no article title found", excerpt="<!DOCTYPE html>\n<html lang=\"en-US\">",
-                   fetched_at="2026-11-29T16:01:02Z", warc_record_id="<urn:uuid:r>")
-    )  # fmt: skip
+        RejectItem(
+            url=URL,
+            reason="no article title found",
+            excerpt='<!DOCTYPE html>\n<html lang="en-US">',
+            fetched_at="2026-11-29T16:01:02Z",
+            warc_record_id="<urn:uuid:r>",
+        )
+    )
     row = pipeline.db["rejects"].get(1)
     assert row == {
-        "id": 1, "crawl_run_id": None, "spider": "news", "url": URL, "reason": "no article title found",
-        "excerpt": '<!DOCTYPE html>\n<html lang="en-US">', "fetched_at": "2026-11-29T16:01:02Z",
-        "warc_record_id": "<urn:uuid:r>", "dataset_id": None, "location": None,
-        "times_seen": 1, "last_seen_at": "2026-11-29T16:01:02Z", "last_crawl_run_id": None,
-    }  # fmt: skip
+        "id": 1,
+        "crawl_run_id": None,
+        "spider": "news",
+        "url": URL,
+        "reason": "no article title found",
+        "excerpt": '<!DOCTYPE html>\n<html lang="en-US">',
+        "fetched_at": "2026-11-29T16:01:02Z",
+        "warc_record_id": "<urn:uuid:r>",
+        "dataset_id": None,
+        "location": None,
+        "times_seen": 1,
+        "last_seen_at": "2026-11-29T16:01:02Z",
+        "last_crawl_run_id": None,
+    }
     assert pipeline.crawler.stats.get_value("modwatch/rejects") == 1
 
 
@@ -145,14 +176,25 @@ class Site:
 def test_sources_come_from_the_spider_sites(db_path):
     crawler = get_crawler(NewsSpider, {"MODWATCH_DB": str(db_path)})
     crawler.spider = crawler._create_spider()
-    crawler.spider.sites = [Site("wikimediafoundation", "Wikimedia Foundation News", "https://wikimediafoundation.org/news/", "en"),
-                            Site("thevietnamese", "The Vietnamese", "https://www.thevietnamese.org/", None)]
+    crawler.spider.sites = [
+        Site("wikimediafoundation", "Wikimedia Foundation News", "https://wikimediafoundation.org/news/", "en"),
+        Site("thevietnamese", "The Vietnamese", "https://www.thevietnamese.org/", None),
+    ]
     pipeline = SQLitePipeline.from_crawler(crawler)
     pipeline.open_spider()
     pipeline.process_item(ArticleItem(**ARTICLE))
     assert list(pipeline.db["sources"].rows) == [
-        {"key": "wikimediafoundation", "name": "Wikimedia Foundation News",
-         "base_url": "https://wikimediafoundation.org/news/", "language": "en"},
-        {"key": "thevietnamese", "name": "The Vietnamese", "base_url": "https://www.thevietnamese.org/", "language": None},
-    ]  # fmt: skip
+        {
+            "key": "wikimediafoundation",
+            "name": "Wikimedia Foundation News",
+            "base_url": "https://wikimediafoundation.org/news/",
+            "language": "en",
+        },
+        {
+            "key": "thevietnamese",
+            "name": "The Vietnamese",
+            "base_url": "https://www.thevietnamese.org/",
+            "language": None,
+        },
+    ]
     pipeline.close_spider()

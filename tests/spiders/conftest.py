@@ -12,7 +12,8 @@ def crawl_sitemap_site(run_crawl, db_path, tmp_path):
 
     def crawl(base_url: str, name: str):
         sites = tmp_path / "sites.yaml"
-        sites.write_text(textwrap.dedent(f"""\
+        sites.write_text(
+            textwrap.dedent(f"""\
             sites:
               - key: {name.split()[0].lower()}
                 name: {name}
@@ -20,9 +21,16 @@ def crawl_sitemap_site(run_crawl, db_path, tmp_path):
                 language: vi
                 discovery: [sitemap]
                 sitemaps: [sitemap_index.xml]
-            """), encoding="utf-8")  # fmt: skip
-        settings = {"MODWATCH_SITES_FILE": str(sites), "ROBOTSTXT_OBEY": False, "DOWNLOAD_DELAY": 0,
-                    "AUTOTHROTTLE_ENABLED": False, "HTTPCACHE_ENABLED": False}  # fmt: skip
+            """),
+            encoding="utf-8",
+        )
+        settings = {
+            "MODWATCH_SITES_FILE": str(sites),
+            "ROBOTSTXT_OBEY": False,
+            "DOWNLOAD_DELAY": 0,
+            "AUTOTHROTTLE_ENABLED": False,
+            "HTTPCACHE_ENABLED": False,
+        }
         return run_crawl("spiders.news:NewsSpider", db=db_path, settings=settings)
 
     return crawl

@@ -46,21 +46,33 @@ def test_meta_period_of_the_wrong_shape(value):
 
 
 def scrapy_crawl(tmp_path, *args):
-    return subprocess.run([sys.executable, "-m", "scrapy", "crawl", *args], cwd=ROOT, env=crawl_env(tmp_path),
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", *args],
+        cwd=ROOT,
+        env=crawl_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 @pytest.mark.parametrize("case", ["invalid key", "binary", "missing", "meta periods"])
 def test_scrapy_crawl_stops_with_one_line(tmp_path, broken_sites, case):
     path, first_key = broken_sites
     args, message = {
-        "invalid key": (["news", "-a", f"sites_file={path}"],
-                        f"{path}: site #1 ({first_key} news): key must match [a-z0-9_-]+"),
+        "invalid key": (
+            ["news", "-a", f"sites_file={path}"],
+            f"{path}: site #1 ({first_key} news): key must match [a-z0-9_-]+",
+        ),
         "binary": (["news", "-a", f"sites_file={SNAPSHOT}"], f"{SNAPSHOT}: not a UTF-8 text file"),
-        "missing": (["news", "-a", f"sites_file={tmp_path / 'nope.yaml'}"],
-                    f"{tmp_path / 'nope.yaml'}: cannot read the sites file"),
-        "meta periods": (["meta_restrictions", "-a", "periods=2018-H3"],
-                         "meta_restrictions: -a periods: '2018-H3' is not a half-year like 2018-H2"),
+        "missing": (
+            ["news", "-a", f"sites_file={tmp_path / 'nope.yaml'}"],
+            f"{tmp_path / 'nope.yaml'}: cannot read the sites file",
+        ),
+        "meta periods": (
+            ["meta_restrictions", "-a", "periods=2018-H3"],
+            "meta_restrictions: -a periods: '2018-H3' is not a half-year like 2018-H2",
+        ),
     }[case]
     result = scrapy_crawl(tmp_path, *args)
     assert result.returncode == 1
@@ -70,18 +82,32 @@ def test_scrapy_crawl_stops_with_one_line(tmp_path, broken_sites, case):
 
 def test_modwatch_crawl_shows_the_reason(tmp_path, broken_sites):
     path, first_key = broken_sites
-    result = subprocess.run(modwatch("crawl", "news", "--logs-dir", tmp_path / "logs", "--jobs-dir", tmp_path / "jobs"),
-                            cwd=ROOT, env=crawl_env(tmp_path, MODWATCH_SITES_FILE=path), capture_output=True,
-                            text=True, timeout=300)
+    result = subprocess.run(
+        modwatch("crawl", "news", "--logs-dir", tmp_path / "logs", "--jobs-dir", tmp_path / "jobs"),
+        cwd=ROOT,
+        env=crawl_env(tmp_path, MODWATCH_SITES_FILE=path),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 1
-    assert (f"  news: no crawl run recorded (exit status 1): crawl not started: {path}: site #1 ({first_key} news): "
-            "key must match [a-z0-9_-]+") in result.stdout
+    assert (
+        f"  news: no crawl run recorded (exit status 1): crawl not started: {path}: site #1 ({first_key} news): "
+        "key must match [a-z0-9_-]+"
+    ) in result.stdout
 
 
 def test_other_exceptions_keep_their_traceback():
     def record(error):
-        return logging.LogRecord("asyncio", logging.ERROR, __file__, 1, "Task exception was never retrieved\nfuture: x",
-                                 None, (type(error), error, None))
+        return logging.LogRecord(
+            "asyncio",
+            logging.ERROR,
+            __file__,
+            1,
+            "Task exception was never retrieved\nfuture: x",
+            None,
+            (type(error), error, None),
+        )
 
     config, other = record(ConfigurationError("bad value")), record(RuntimeError("bug"))
     assert StartupErrorFilter().filter(config) and StartupErrorFilter().filter(other)

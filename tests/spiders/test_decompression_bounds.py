@@ -41,8 +41,9 @@ BOMB = gzip_bomb(512 * MiB)
 
 def index(base: str) -> bytes:
     """The real index with its post sitemap entry replaced by the two bombs."""
-    entries = "".join(f"<sitemap><loc>{base}{child}</loc></sitemap>"
-                      for child in ("/post-sitemap.xml", "/post-sitemap2.xml.gz"))  # fmt: skip
+    entries = "".join(
+        f"<sitemap><loc>{base}{child}</loc></sitemap>" for child in ("/post-sitemap.xml", "/post-sitemap2.xml.gz")
+    )
     real = REAL_INDEX.replace(REAL_BASE, base + "/")
     start, end = real.index("<sitemap>"), real.index("</sitemap>") + len("</sitemap>")
     return (real[:start] + entries + real[end:]).encode("utf-8")
@@ -72,11 +73,14 @@ def test_gzip_bombs_in_sitemaps_are_rejects_and_memory_stays_bounded(crawl_sitem
     with sqlite3.connect(db_path) as connection:
         rejects = dict(connection.execute("select url, reason from rejects"))
     encoded = rejects[f"{server}/post-sitemap.xml"]
-    assert encoded.startswith("sitemap discovery request failed: IgnoreRequest: Ignored response <200 "
-                              f"{server}/post-sitemap.xml> because its body ({len(BOMB)} B compressed, ")
+    assert encoded.startswith(
+        "sitemap discovery request failed: IgnoreRequest: Ignored response <200 "
+        f"{server}/post-sitemap.xml> because its body ({len(BOMB)} B compressed, "
+    )
     assert encoded.endswith("exceeded DOWNLOAD_MAXSIZE (67108864 B) during decompression.")
     assert rejects[f"{server}/post-sitemap2.xml.gz"] == (
-        f"sitemap: {len(BOMB)} gzip bytes inflate past 52428800 bytes, the sitemap protocol's limit")
+        f"sitemap: {len(BOMB)} gzip bytes inflate past 52428800 bytes, the sitemap protocol's limit"
+    )
     assert "exceeded DOWNLOAD_MAXSIZE" in result.stderr and "the sitemap protocol's limit" in result.stderr
     peak = int(re.search(r"crawl process peak RSS: (\d+) B", result.stderr)[1])  # VmHWM, see conftest's runner
     assert 32 * MiB < peak < 400 * MiB  # each bomb inflates to 512 MiB
@@ -114,8 +118,11 @@ def test_a_streamed_dsa_dump_inflating_past_the_ratio_is_refused(tmp_path):
         spooled, response = asyncio.run(stream(f"{base}/real.zip"))  # a real dump, gzip-encoded: as sent
         assert spooled.path.read_bytes() == REAL_DUMP and response.headers["Content-Encoding"] == "gzip"
         spooled.path.unlink()
-        with pytest.raises(DecompressionBomb, match=r"^Content-Encoding 'gzip': \d+ bytes received inflate past \d+ "
-                                                    r"bytes \(ratio over 200\): a decompression bomb$") as refused:
+        with pytest.raises(
+            DecompressionBomb,
+            match=r"^Content-Encoding 'gzip': \d+ bytes received inflate past \d+ "
+            r"bytes \(ratio over 200\): a decompression bomb$",
+        ) as refused:
             asyncio.run(stream(f"{base}/bomb.zip"))
     received, inflated = map(int, re.findall(r"\d+", str(refused.value))[:2])
     assert received <= len(BOMB) and 200 * received < inflated <= 200 * received + 2 * MiB  # stopped at once
@@ -134,15 +141,22 @@ class EncodedReport(PageHandler):
 
 def test_a_gzip_bomb_under_a_transparency_report_name_is_a_reject(run_crawl, db_path):
     with local_server(EncodedReport) as base:
-        real, bomb = (f"{base}/Twitter_Transparency-Removal_Requests_Jul-Dec-2020.csv",
-                      f"{base}/Twitter_Transparency-Removal_Requests_Jan-Jun-2021.csv")  # fmt: skip
-        run_crawl("spiders.x_removals:XRemovalsSpider", db=db_path, spider_args={"urls": f"{real},{bomb}"},
-                  settings={"ROBOTSTXT_OBEY": False, "DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False})  # fmt: skip
+        real, bomb = (
+            f"{base}/Twitter_Transparency-Removal_Requests_Jul-Dec-2020.csv",
+            f"{base}/Twitter_Transparency-Removal_Requests_Jan-Jun-2021.csv",
+        )
+        run_crawl(
+            "spiders.x_removals:XRemovalsSpider",
+            db=db_path,
+            spider_args={"urls": f"{real},{bomb}"},
+            settings={"ROBOTSTXT_OBEY": False, "DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False},
+        )
     with sqlite3.connect(db_path) as connection:
-        (url, reason), = connection.execute("select url, reason from rejects").fetchall()
+        ((url, reason),) = connection.execute("select url, reason from rejects").fetchall()
         datasets = connection.execute("select url, status from datasets").fetchall()
     assert url == bomb and reason.startswith(
         f"transparency file not downloaded: IgnoreRequest: Ignored response <200 {bomb}> because its body "
-        f"({len(BOMB)} B compressed, ")
+        f"({len(BOMB)} B compressed, "
+    )
     assert reason.endswith("exceeded DOWNLOAD_MAXSIZE (16777216 B) during decompression.")  # the spider's own limit
     assert datasets == [(real, "loaded")]  # the real report, gzip-encoded, loads as usual

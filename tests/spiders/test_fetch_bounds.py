@@ -39,16 +39,20 @@ def _rejects(db_path):
 
 def test_redirect_loop_and_long_chain_are_rejects_with_the_chain(run_crawl, db_path, looping_server):
     urls = f"{looping_server}/x.csv,{looping_server}/long/0"
-    result = run_crawl("spiders.x_removals:XRemovalsSpider", db=db_path, settings={"ROBOTSTXT_OBEY": False, "DOWNLOAD_DELAY": 0,
-                                                                             "AUTOTHROTTLE_ENABLED": False,
-                                                                             "REDIRECT_MAX_TIMES": 5},
-                       spider_args={"urls": urls})  # fmt: skip
+    result = run_crawl(
+        "spiders.x_removals:XRemovalsSpider",
+        db=db_path,
+        settings={"ROBOTSTXT_OBEY": False, "DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "REDIRECT_MAX_TIMES": 5},
+        spider_args={"urls": urls},
+    )
     rejects = dict(_rejects(db_path))
     base = looping_server
     assert rejects[f"{base}/x.csv"] == (
-        f"transparency file not downloaded: RedirectLoop: redirect loop: {base}/x.csv -> {base}/mirror/x.csv -> {base}/x.csv")
+        f"transparency file not downloaded: RedirectLoop: redirect loop: {base}/x.csv -> {base}/mirror/x.csv -> {base}/x.csv"
+    )
     assert rejects[f"{base}/long/0"].startswith(
-        f"transparency file not downloaded: RedirectLoop: more than 5 redirects: {base}/long/0 -> {base}/long/1 -> ")
+        f"transparency file not downloaded: RedirectLoop: more than 5 redirects: {base}/long/0 -> {base}/long/1 -> "
+    )
     assert rejects[f"{base}/long/0"].endswith(f"{base}/long/5 -> {base}/long/6")
     assert f"redirect loop: {base}/x.csv -> {base}/mirror/x.csv -> {base}/x.csv" in result.stderr  # the log line
     assert "loop-secret-1" not in result.stderr
@@ -63,12 +67,18 @@ def test_file_download_larger_than_the_limit_is_refused(run_crawl, db_path, tmp_
         f.truncate(17 * 1024 * 1024)
     small = tmp_path / "real.csv"
     shutil.copyfile(X_FILE, small)
-    result = run_crawl("spiders.x_removals:XRemovalsSpider", db=db_path,
-                       spider_args={"urls": f"{big.as_uri()},{small.as_uri()}"})  # fmt: skip
+    result = run_crawl(
+        "spiders.x_removals:XRemovalsSpider", db=db_path, spider_args={"urls": f"{big.as_uri()},{small.as_uri()}"}
+    )
     rejects = _rejects(db_path)
-    assert rejects == [(big.as_uri(), "transparency file not downloaded: DownloadTooLarge: file of 17825792 bytes "
-                                      "is larger than the download limit of 16777216 bytes")]
+    assert rejects == [
+        (
+            big.as_uri(),
+            "transparency file not downloaded: DownloadTooLarge: file of 17825792 bytes "
+            "is larger than the download limit of 16777216 bytes",
+        )
+    ]
     assert "more than the download limit" in result.stderr
     with sqlite3.connect(db_path) as connection:  # the real file under the limit is loaded as usual
-        (status, url), = connection.execute("select status, url from datasets").fetchall()
+        ((status, url),) = connection.execute("select status, url from datasets").fetchall()
     assert (status, url) == ("loaded", small.as_uri())

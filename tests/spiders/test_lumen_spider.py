@@ -27,9 +27,11 @@ def all_notices() -> list[dict]:
 
 def pages(notices, per_page=PER_PAGE, total=None):
     """page number -> search page bytes."""
-    chunks = [notices[i:i + per_page] for i in range(0, len(notices), per_page)]
-    return {n + 1: search_page(chunk, page=n + 1, per_page=per_page, total=total or len(notices))
-            for n, chunk in enumerate(chunks)}
+    chunks = [notices[i : i + per_page] for i in range(0, len(notices), per_page)]
+    return {
+        n + 1: search_page(chunk, page=n + 1, per_page=per_page, total=total or len(notices))
+        for n, chunk in enumerate(chunks)
+    }
 
 
 def page_url(page, **extra):
@@ -51,18 +53,31 @@ def assert_token_nowhere(db_path, warc_dir, log: str):
 def test_replay_crawl_stores_every_notice(run_crawl, db_path, tmp_path, monkeypatch):
     monkeypatch.setenv("LUMEN_API_TOKEN", TOKEN)
     warc = tmp_path / "lumen.warc.gz"
-    write_warc(warc, [(page_url(n), body, {"Content-Type": "application/json; charset=utf-8"})
-                      for n, body in pages(all_notices()).items()])
-    result = run_crawl("spiders.lumen:LumenSpider", db=db_path, replay=warc, warc_dir=tmp_path / "warc",
-                       spider_args={"per_page": str(PER_PAGE)})
+    write_warc(
+        warc,
+        [
+            (page_url(n), body, {"Content-Type": "application/json; charset=utf-8"})
+            for n, body in pages(all_notices()).items()
+        ],
+    )
+    result = run_crawl(
+        "spiders.lumen:LumenSpider",
+        db=db_path,
+        replay=warc,
+        warc_dir=tmp_path / "warc",
+        spider_args={"per_page": str(PER_PAGE)},
+    )
     database = sqlite3.connect(db_path)
     database.row_factory = sqlite3.Row
     assert database.execute("select count(*) from notices").fetchone()[0] == 42
-    datasets = database.execute("select url, rows_read, rows_stored, status, warc_record_id from datasets "
-                                "where source = 'lumen' order by id").fetchall()
+    datasets = database.execute(
+        "select url, rows_read, rows_stored, status, warc_record_id from datasets where source = 'lumen' order by id"
+    ).fetchall()
     assert sorted((d["rows_read"], d["status"]) for d in datasets) == [(2, "loaded"), (20, "loaded"), (20, "loaded")]
     assert all(d["warc_record_id"] for d in datasets)
-    impossible = database.execute("select date_sent, date_sent_raw, sender_name from notices where id = 6335").fetchone()
+    impossible = database.execute(
+        "select date_sent, date_sent_raw, sender_name from notices where id = 6335"
+    ).fetchone()
     assert tuple(impossible) == (None, "2911-06-28T04:00:00Z", "Mal Reynolds")
     reject_locations = {r[0] for r in database.execute("select location from rejects where reason like '%2911-06-28%'")}
     assert reject_locations == {"$.notices[13].date_sent", "$.notices[13].date_received"}
@@ -104,17 +119,23 @@ def lumen_server():
 
 
 def test_live_crawl_sends_the_token_splits_backs_off_and_archives_no_secret(
-        run_crawl, db_path, tmp_path, monkeypatch, lumen_server):
+    run_crawl, db_path, tmp_path, monkeypatch, lumen_server
+):
     monkeypatch.setenv("LUMEN_API_TOKEN", TOKEN)
     warc_dir = tmp_path / "warc"
-    result = run_crawl("spiders.lumen:LumenSpider", db=db_path, warc_dir=warc_dir,
-                       settings={"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False},
-                       spider_args={"per_page": str(PER_PAGE), "base_url": lumen_server})
+    result = run_crawl(
+        "spiders.lumen:LumenSpider",
+        db=db_path,
+        warc_dir=warc_dir,
+        settings={"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False},
+        spider_args={"per_page": str(PER_PAGE), "base_url": lumen_server},
+    )
     seen = LumenStub.seen
     assert seen and all(token == TOKEN for token, _ in seen)  # the token travels in the header ...
     assert all("authentication_token" not in query for _, query in seen)  # ... never in the URL
-    ranges = sorted({tuple(map(int, q["date_received_facet"].split("..")))
-                     for _, q in seen if "date_received_facet" in q})
+    ranges = sorted(
+        {tuple(map(int, q["date_received_facet"].split(".."))) for _, q in seen if "date_received_facet" in q}
+    )
     assert len(ranges) == 2  # 15,000 results: one split into two halves
     (a, b), (c, d) = ranges
     assert c == b + 1 and a == lumen.to_epoch_ms("1998-01-01")

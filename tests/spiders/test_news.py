@@ -51,20 +51,26 @@ def write_sites(tmp_path, text) -> Path:
     return path
 
 
-@pytest.mark.parametrize("text, message", [
-    ("sites:\n  - key: a\n    base_url: https://a.org/\n    feed: [x]\n", r"site #1: unknown key\(s\) feed;"),
-    ("sites:\n  - key: a\n    name: A\n", r"site #1: missing base_url"),
-    ("sites:\n  - base_url: https://a.org/\n", "missing key"),
-    ("sites:\n  - key: a\n    base_url: a.org\n", "absolute http"),
-    ("sites:\n  - key: a\n    base_url: https://a.org/\n    discovery: [rest]\n", "unknown discovery method"),
-    ("sites:\n  - key: a\n    base_url: https://a.org/\n    article_url_pattern: '(['\n", "not a valid regex"),
-    ("sites:\n  - key: a\n    base_url: https://a.org/\n    language: vie\n", "ISO 639-1"),
-    ("sites:\n  - key: a\n    base_url: https://a.org/\n    discovery: [listing]\n", "needs article_url_pattern"),
-    ("sites:\n  - key: a\n    base_url: https://a.org/\n    rest_per_page: 500\n", "cannot exceed 100"),
-    ("sites:\n  - key: a\n    base_url: https://a.org/\n  - key: a\n    base_url: https://b.org/\n", "duplicate site key"),
-    ("site:\n  - key: a\n", "'sites:' list"),
-    ("sites: [\n", "not valid YAML"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("sites:\n  - key: a\n    base_url: https://a.org/\n    feed: [x]\n", r"site #1: unknown key\(s\) feed;"),
+        ("sites:\n  - key: a\n    name: A\n", r"site #1: missing base_url"),
+        ("sites:\n  - base_url: https://a.org/\n", "missing key"),
+        ("sites:\n  - key: a\n    base_url: a.org\n", "absolute http"),
+        ("sites:\n  - key: a\n    base_url: https://a.org/\n    discovery: [rest]\n", "unknown discovery method"),
+        ("sites:\n  - key: a\n    base_url: https://a.org/\n    article_url_pattern: '(['\n", "not a valid regex"),
+        ("sites:\n  - key: a\n    base_url: https://a.org/\n    language: vie\n", "ISO 639-1"),
+        ("sites:\n  - key: a\n    base_url: https://a.org/\n    discovery: [listing]\n", "needs article_url_pattern"),
+        ("sites:\n  - key: a\n    base_url: https://a.org/\n    rest_per_page: 500\n", "cannot exceed 100"),
+        (
+            "sites:\n  - key: a\n    base_url: https://a.org/\n  - key: a\n    base_url: https://b.org/\n",
+            "duplicate site key",
+        ),
+        ("site:\n  - key: a\n", "'sites:' list"),
+        ("sites: [\n", "not valid YAML"),
+    ],
+)
 def test_invalid_sites_file(tmp_path, text, message):
     with pytest.raises(SitesConfigError, match=message):
         load_sites(write_sites(tmp_path, text))
@@ -76,13 +82,16 @@ def test_unknown_selected_site(tmp_path):
 
 
 def test_adding_a_site_needs_no_code(tmp_path):
-    path = write_sites(tmp_path, """
+    path = write_sites(
+        tmp_path,
+        """
         sites:
           - key: example
             base_url: https://example.org
             categories: [{slug: press, id: 3}]
             tags: [censorship]
-    """)
+    """,
+    )
     (site,) = load_sites(path)
     assert site.base_url == "https://example.org/" and site.categories[0].id == 3
     spider = make_spider(path)
@@ -103,14 +112,23 @@ def start(spider):
     return list(spider.initial_requests())
 
 
-META = {"warc_record_id": "<urn:uuid:0f0e0d0c-0000-4000-8000-000000000001>", "warc_filename": "demo.warc.gz",
-        "fetched_at": "2026-11-29T12:00:00Z"}
+META = {
+    "warc_record_id": "<urn:uuid:0f0e0d0c-0000-4000-8000-000000000001>",
+    "warc_filename": "demo.warc.gz",
+    "fetched_at": "2026-11-29T12:00:00Z",
+}
 
 
 def response_for(request: Request, path: str, cls=HtmlResponse, status=200, headers=None):
     request.meta.update(META)
-    return cls(url=request.url, body=(FILES / path).read_bytes(), status=status, headers=headers or {},
-               request=request, encoding="utf-8")
+    return cls(
+        url=request.url,
+        body=(FILES / path).read_bytes(),
+        status=status,
+        headers=headers or {},
+        request=request,
+        encoding="utf-8",
+    )
 
 
 def split(results):
@@ -142,12 +160,23 @@ def test_start_requests_follow_each_sites_discovery():
 def test_rest_page_gives_items_and_next_pages():
     spider = make_spider(sites="worona")
     (request,) = start(spider)
-    response = response_for(request, "demo.worona.org/posts-from-category-7.json", TextResponse,
-                            headers={"X-WP-TotalPages": "2", "Content-Type": "application/json"})
+    response = response_for(
+        request,
+        "demo.worona.org/posts-from-category-7.json",
+        TextResponse,
+        headers={"X-WP-TotalPages": "2", "Content-Type": "application/json"},
+    )
     items, requests = split(list(request.callback(response, **request.cb_kwargs)))
-    assert [r.url for r in requests] == ["https://demo.worona.org/wp-json/wp/v2/posts?categories=7&_embed&per_page=5&page=2"]
-    assert [i["title"] for i in items] == ["Shinjuku Gyoen National Garden", "Antelope Canyon", "Kebumen City",
-                                          "Banff National Park", "The Al Hajar Mountains"]
+    assert [r.url for r in requests] == [
+        "https://demo.worona.org/wp-json/wp/v2/posts?categories=7&_embed&per_page=5&page=2"
+    ]
+    assert [i["title"] for i in items] == [
+        "Shinjuku Gyoen National Garden",
+        "Antelope Canyon",
+        "Kebumen City",
+        "Banff National Park",
+        "The Al Hajar Mountains",
+    ]
     first = items[0]
     assert first["url"] == "https://demo.worona.org/shinjuku-gyoen-national-garden/"
     assert first["source"] == "worona" and first["section"] == "Nature" and first["language"] == "en"
@@ -194,11 +223,16 @@ def test_article_gone_is_stored_from_the_feed_entry():
     assert item["discovered_via"] == "rss"
 
 
-@pytest.mark.parametrize("error, reason", [
-    (None, "article not fetched: HTTP 404"),
-    (DNSLookupError("no results for hostname lookup: dh2020.adho.org"),
-     "article not fetched: DNSLookupError: DNS lookup failed: no results for hostname lookup: dh2020.adho.org."),
-])
+@pytest.mark.parametrize(
+    "error, reason",
+    [
+        (None, "article not fetched: HTTP 404"),
+        (
+            DNSLookupError("no results for hostname lookup: dh2020.adho.org"),
+            "article not fetched: DNSLookupError: DNS lookup failed: no results for hostname lookup: dh2020.adho.org.",
+        ),
+    ],
+)
 def test_article_not_fetched_without_feed_text_is_a_reject(error, reason):
     """A listing link (no feed entry to fall back on) that answers 404 or gets no answer."""
     spider = make_spider(sites="dh2020")
@@ -243,7 +277,8 @@ def test_failed_method_falls_back_to_the_next():
     _, articles = split(list(requests[0].callback(urlset, **requests[0].cb_kwargs)))
     # the /blog/ index page is not an article (article_url_pattern); the post is
     assert [r.url for r in articles] == [
-        "https://99hainnguyen.github.io/doancuoiki/blog/thuc-an-cho-thu-cung-tu-tin-cham-soc-va-nuoi-duong-ban-dong-hanh-dang-yeu-cua-ban/"]
+        "https://99hainnguyen.github.io/doancuoiki/blog/thuc-an-cho-thu-cung-tu-tin-cham-soc-va-nuoi-duong-ban-dong-hanh-dang-yeu-cua-ban/"
+    ]
     assert articles[0].cb_kwargs["via"] == "sitemap"
     assert spider.crawler.stats.get_value("modwatch/discovery_failed/rss") == 1
 
@@ -266,21 +301,46 @@ def test_feed_that_is_not_a_feed_falls_back_to_listing():
 
 PAGES = [
     # site key, file, title, published_at (UTC, to the minute), author, first words of the body
-    ("kulu-media", "kulu-media.com/meta-outage-hits-facebook-instagram-and-messenger.html",
-     "Meta Outage Hits Facebook, Instagram and Messenger Worldwide", "2026-06-12T15:11", "Kulu Media News Desk",
-     "A major Meta outage disrupted access to Facebook, Instagram, and Messenger on Friday"),
-    ("netzpolitik", "netzpolitik.org/die-cider-connection-abmahnungen.html",
-     "Die Cider Connection: Abmahnungen gegen Nutzer von Creative-Commons-Bildern", "2016-06-23T14:14",
-     "Markus Reuter", "Seit Dezember 2015 verschickt eine Cider Connection zahlreiche Abmahnungen"),
-    ("wikimedia", "wikimediafoundation.org/access-to-wikipedia-restored-in-turkey.html",
-     "Access to Wikipedia restored in Turkey after more than two and a half years", "2020-01-15T01:01",
-     "Wikimedia Foundation", "Today, on Wikipedia’s 19th birthday, the Wikimedia Foundation has received reports"),
-    ("aclu", "www.aclu.org/facebook-tracking-me-even-though-im-not-facebook.html",
-     "Facebook Is Tracking Me Even Though I’m Not on Facebook", "2018-04-05T06:00", "Daniel Kahn Gillmor",
-     "I don't use Facebook. I'm not technophobic"),
-    ("wptavern", "wptavern.com/stack-overflow-jobs-data-shows-reactjs-skills.html",
-     "Stack Overflow Jobs Data Shows ReactJS Skills in High Demand, WordPress Market Oversaturated with Developers",
-     "2017-03-09T23:16", "Sarah Gooding", "Stack Overflow published its analysis of 2017 hiring trends"),
+    (
+        "kulu-media",
+        "kulu-media.com/meta-outage-hits-facebook-instagram-and-messenger.html",
+        "Meta Outage Hits Facebook, Instagram and Messenger Worldwide",
+        "2026-06-12T15:11",
+        "Kulu Media News Desk",
+        "A major Meta outage disrupted access to Facebook, Instagram, and Messenger on Friday",
+    ),
+    (
+        "netzpolitik",
+        "netzpolitik.org/die-cider-connection-abmahnungen.html",
+        "Die Cider Connection: Abmahnungen gegen Nutzer von Creative-Commons-Bildern",
+        "2016-06-23T14:14",
+        "Markus Reuter",
+        "Seit Dezember 2015 verschickt eine Cider Connection zahlreiche Abmahnungen",
+    ),
+    (
+        "wikimedia",
+        "wikimediafoundation.org/access-to-wikipedia-restored-in-turkey.html",
+        "Access to Wikipedia restored in Turkey after more than two and a half years",
+        "2020-01-15T01:01",
+        "Wikimedia Foundation",
+        "Today, on Wikipedia’s 19th birthday, the Wikimedia Foundation has received reports",
+    ),
+    (
+        "aclu",
+        "www.aclu.org/facebook-tracking-me-even-though-im-not-facebook.html",
+        "Facebook Is Tracking Me Even Though I’m Not on Facebook",
+        "2018-04-05T06:00",
+        "Daniel Kahn Gillmor",
+        "I don't use Facebook. I'm not technophobic",
+    ),
+    (
+        "wptavern",
+        "wptavern.com/stack-overflow-jobs-data-shows-reactjs-skills.html",
+        "Stack Overflow Jobs Data Shows ReactJS Skills in High Demand, WordPress Market Oversaturated with Developers",
+        "2017-03-09T23:16",
+        "Sarah Gooding",
+        "Stack Overflow published its analysis of 2017 hiring trends",
+    ),
 ]
 
 
@@ -316,8 +376,11 @@ def test_page_without_date_takes_it_from_its_feed_entry():
     feed = response_for(feed_request, "dh2020.adho.org/category-pc2020-feed.xml", TextResponse)
     _, requests = split(list(feed_request.callback(feed, **feed_request.cb_kwargs)))
     page_request = requests[1]
-    (item,) = list(page_request.callback(response_for(page_request, "dh2020.adho.org/post-farewell-ottawa.html"),
-                                         **page_request.cb_kwargs))
+    (item,) = list(
+        page_request.callback(
+            response_for(page_request, "dh2020.adho.org/post-farewell-ottawa.html"), **page_request.cb_kwargs
+        )
+    )
     assert item["title"] == "Farewell, Ottawa! Adieu, Ottawa!"
     assert item["published_at"] == "2020-06-17T13:17:54Z"
     assert item["published_at_raw"] == "Wed, 17 Jun 2020 13:17:54 +0000"
@@ -326,12 +389,17 @@ def test_page_without_date_takes_it_from_its_feed_entry():
     assert item["fetched_url"] == "https://dh2020.adho.org/farewell-ottawa-adieu-ottawa/"
 
 
-@pytest.mark.parametrize("body, reason", [
-    (b"", "not an article page: empty HTML document"),
-    (b"<html><body><p>Only a paragraph, no heading and no title.</p></body></html>", "no title found"),
-    ((FILES / "kulu-media.com/meta-outage-hits-facebook-instagram-and-messenger.html").read_bytes()[:1200],
-     "no article body text found"),
-])
+@pytest.mark.parametrize(
+    "body, reason",
+    [
+        (b"", "not an article page: empty HTML document"),
+        (b"<html><body><p>Only a paragraph, no heading and no title.</p></body></html>", "no title found"),
+        (
+            (FILES / "kulu-media.com/meta-outage-hits-facebook-instagram-and-messenger.html").read_bytes()[:1200],
+            "no article body text found",
+        ),
+    ],
+)
 def test_unparseable_page_gives_a_reject(body, reason):
     spider = make_spider(sites="kulu-media")
     (request,) = start(spider)
@@ -359,19 +427,44 @@ def test_malformed_page_is_rejected_and_the_crawl_goes_on(tmp_path, run_crawl):
     page = (FILES / "kulu-media.com/meta-outage-hits-facebook-instagram-and-messenger.html").read_bytes()
     html = {"Content-Type": "text/html; charset=UTF-8"}
     warc = tmp_path / "mixed.warc.gz"
-    write_warc(warc, [
-        ("https://kulu-media.com/truncated/", page[:1200], html),
-        ("https://kulu-media.com/meta-outage-hits-facebook-instagram-and-messenger/", page, html),
-        ("https://netzpolitik.org/2016/die-cider-connection-abmahnungen-gegen-nutzer-von-creative-commons-bildern/",
-         (FILES / "netzpolitik.org/die-cider-connection-abmahnungen.html").read_bytes(), html),
-    ])
+    write_warc(
+        warc,
+        [
+            ("https://kulu-media.com/truncated/", page[:1200], html),
+            ("https://kulu-media.com/meta-outage-hits-facebook-instagram-and-messenger/", page, html),
+            (
+                "https://netzpolitik.org/2016/die-cider-connection-abmahnungen-gegen-nutzer-von-creative-commons-bildern/",
+                (FILES / "netzpolitik.org/die-cider-connection-abmahnungen.html").read_bytes(),
+                html,
+            ),
+        ],
+    )
     sites = tmp_path / "sites.yaml"
-    sites.write_text(yaml.safe_dump({"sites": [
-        {"key": "kulu-media", "base_url": "https://kulu-media.com/", "language": "en", "discovery": [],
-         "start_urls": ["truncated/", "meta-outage-hits-facebook-instagram-and-messenger/"]},
-        {"key": "netzpolitik", "base_url": "https://netzpolitik.org/", "language": "de", "discovery": [],
-         "start_urls": ["2016/die-cider-connection-abmahnungen-gegen-nutzer-von-creative-commons-bildern/"]},
-    ]}), encoding="utf-8")
+    sites.write_text(
+        yaml.safe_dump(
+            {
+                "sites": [
+                    {
+                        "key": "kulu-media",
+                        "base_url": "https://kulu-media.com/",
+                        "language": "en",
+                        "discovery": [],
+                        "start_urls": ["truncated/", "meta-outage-hits-facebook-instagram-and-messenger/"],
+                    },
+                    {
+                        "key": "netzpolitik",
+                        "base_url": "https://netzpolitik.org/",
+                        "language": "de",
+                        "discovery": [],
+                        "start_urls": [
+                            "2016/die-cider-connection-abmahnungen-gegen-nutzer-von-creative-commons-bildern/"
+                        ],
+                    },
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
     db_path = tmp_path / "modwatch.db"
     run_crawl("spiders.news:NewsSpider", db=db_path, replay=warc, spider_args={"sites_file": str(sites)})
     with sqlite3.connect(db_path) as conn:
@@ -384,5 +477,6 @@ def test_malformed_page_is_rejected_and_the_crawl_goes_on(tmp_path, run_crawl):
     assert excerpt.startswith("<!DOCTYPE html>") and spider == "news" and run_id == run[0]
     assert [a[0] for a in articles] == [
         "https://kulu-media.com/meta-outage-hits-facebook-instagram-and-messenger/",
-        "https://netzpolitik.org/2016/die-cider-connection-abmahnungen-gegen-nutzer-von-creative-commons-bildern/"]
+        "https://netzpolitik.org/2016/die-cider-connection-abmahnungen-gegen-nutzer-von-creative-commons-bildern/",
+    ]
     assert run[1:] == (1, 3)

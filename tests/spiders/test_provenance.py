@@ -38,14 +38,22 @@ def test_reject_for_a_response_keeps_its_provenance():
     body = b'{"error": "Invalid token"}'
     item = reject_for(response(body), "Lumen page is not a notices JSON document: no 'notices' key")
     assert isinstance(item, RejectItem)
-    assert dict(item) == {"url": URL, "reason": "Lumen page is not a notices JSON document: no 'notices' key",
-                          "excerpt": '{"error": "Invalid token"}', **META}
+    assert dict(item) == {
+        "url": URL,
+        "reason": "Lumen page is not a notices JSON document: no 'notices' key",
+        "excerpt": '{"error": "Invalid token"}',
+        **META,
+    }
 
 
 def test_reject_for_an_http_error_keeps_the_answer():
     item = reject_for(http_failure(503, b"<h1>Service Unavailable</h1>"), "Lumen page not downloaded: HTTP 503")
-    assert dict(item) == {"url": URL, "reason": "Lumen page not downloaded: HTTP 503",
-                          "excerpt": "<h1>Service Unavailable</h1>", **META}
+    assert dict(item) == {
+        "url": URL,
+        "reason": "Lumen page not downloaded: HTTP 503",
+        "excerpt": "<h1>Service Unavailable</h1>",
+        **META,
+    }
 
 
 def test_reject_for_a_network_error_has_no_answer():
@@ -64,19 +72,25 @@ def test_excerpt_is_decoded_and_cut_to_what_the_database_keeps():
     assert reject_for(response(body), "WP REST post 7: no URL of its own", '{"id": 7}')["excerpt"] == '{"id": 7}'
 
 
-@pytest.mark.parametrize("failure, reason", [
-    (http_failure(404), "HTTP 404"),
-    (network_failure(DNSLookupError("example.invalid")), "DNSLookupError: DNS lookup failed: example.invalid."),
-    (network_failure(TimeoutError()), "TimeoutError: User timeout caused connection failure."),
-])
+@pytest.mark.parametrize(
+    "failure, reason",
+    [
+        (http_failure(404), "HTTP 404"),
+        (network_failure(DNSLookupError("example.invalid")), "DNSLookupError: DNS lookup failed: example.invalid."),
+        (network_failure(TimeoutError()), "TimeoutError: User timeout caused connection failure."),
+    ],
+)
 def test_failure_reason(failure, reason):
     assert failure_reason(failure) == reason
 
 
-@pytest.mark.parametrize("meta, expected", [
-    ({"fetched_at": "2024-03-14T09:05:07Z"}, "2024-03-14T09:05:07Z"),
-    ({"fetched_at": datetime(2024, 3, 14, 16, 5, 7, tzinfo=timezone(timedelta(hours=7)))}, "2024-03-14T09:05:07Z"),
-])
+@pytest.mark.parametrize(
+    "meta, expected",
+    [
+        ({"fetched_at": "2024-03-14T09:05:07Z"}, "2024-03-14T09:05:07Z"),
+        ({"fetched_at": datetime(2024, 3, 14, 16, 5, 7, tzinfo=timezone(timedelta(hours=7)))}, "2024-03-14T09:05:07Z"),
+    ],
+)
 def test_fetched_at_of(meta, expected):
     assert fetched_at_of(response(meta=meta)) == expected
 

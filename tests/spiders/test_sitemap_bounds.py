@@ -54,14 +54,22 @@ def server():
 def test_sitemap_cycles_and_depth_are_bounded(crawl_sitemap_site, db_path, server):
     result = crawl_sitemap_site(server, "Hostile sitemaps")
     sitemap_requests = [p for p in HostileSitemaps.requests if p.endswith(".xml")]
-    assert sorted(sitemap_requests) == ["/deep/post-sitemap1.xml", "/deep/post-sitemap2.xml", "/deep/post-sitemap3.xml",
-                                        "/post-sitemap.xml", "/post-sitemap2.xml", "/sitemap_index.xml"]  # each once, 3 levels below the root
+    assert sorted(sitemap_requests) == [
+        "/deep/post-sitemap1.xml",
+        "/deep/post-sitemap2.xml",
+        "/deep/post-sitemap3.xml",
+        "/post-sitemap.xml",
+        "/post-sitemap2.xml",
+        "/sitemap_index.xml",
+    ]  # each once, 3 levels below the root
     with sqlite3.connect(db_path) as connection:
         reasons = sorted(r for (r,) in connection.execute("select reason from rejects where reason like 'sitemap%'"))
     assert len(reasons) == 3 and reasons[:2] == [
         f"sitemap cycle: {server}/post-sitemap.xml lists {server}/post-sitemap.xml, already read",
         f"sitemap cycle: {server}/post-sitemap2.xml lists {server}/post-sitemap.xml, already read",
     ]
-    assert reasons[2] == (f"sitemap index nested deeper than 3 levels: {server}/deep/post-sitemap4.xml "
-                          f"(in {server}/deep/post-sitemap3.xml)")
+    assert reasons[2] == (
+        f"sitemap index nested deeper than 3 levels: {server}/deep/post-sitemap4.xml "
+        f"(in {server}/deep/post-sitemap3.xml)"
+    )
     assert "hostile: sitemap cycle" in result.stderr and "nested deeper than 3 levels" in result.stderr

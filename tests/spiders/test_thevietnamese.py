@@ -35,7 +35,9 @@ def make_spider(**kwargs):
 
 def answer(request: Request, path=None, status=200, headers=None, cls=TextResponse, body=None):
     body = body if body is not None else (FILES / path).read_bytes()
-    request.meta.update({"warc_record_id": "<urn:uuid:1>", "warc_filename": "t.warc.gz", "fetched_at": "2026-11-29T12:00:00Z"})
+    request.meta.update(
+        {"warc_record_id": "<urn:uuid:1>", "warc_filename": "t.warc.gz", "fetched_at": "2026-11-29T12:00:00Z"}
+    )
     response = cls(url=request.url, body=body, status=status, headers=headers or {}, request=request, encoding="utf-8")
     return list(request.callback(response, **request.cb_kwargs))
 
@@ -63,7 +65,8 @@ def test_category_lookup_then_paged_posts():
     results = answer(posts, "demo.worona.org/posts-from-category-7.json", headers={"X-WP-TotalPages": "3"})
     assert [r.url for r in only_requests(results)] == [
         "https://demo.worona.org/wp-json/wp/v2/posts?categories=4&_embed&per_page=100&page=2",
-        "https://demo.worona.org/wp-json/wp/v2/posts?categories=4&_embed&per_page=100&page=3"]
+        "https://demo.worona.org/wp-json/wp/v2/posts?categories=4&_embed&per_page=100&page=3",
+    ]
     items = [r for r in results if isinstance(r, ArticleItem)]
     assert len(items) == 5 and items[2]["title"] == "Kebumen City" and items[2]["section"] == "Cities"
     assert all(i["source"] == "thevietnamese" and i["discovered_via"] == "wp-rest" for i in items)
@@ -116,7 +119,11 @@ def test_sitemap_index_without_post_sitemaps_tries_the_next_sitemap():
     spider = make_spider(discovery="sitemap")
     (core,) = spider.initial_requests()
     # a real index whose children are all page/category sitemaps: the Yoast index minus its post sitemap
-    body = (FILES / "xn--mgbg4a8cpdl.com/sitemap_index.xml").read_bytes().replace(b"post-sitemap.xml", b"page2-sitemap.xml")
+    body = (
+        (FILES / "xn--mgbg4a8cpdl.com/sitemap_index.xml")
+        .read_bytes()
+        .replace(b"post-sitemap.xml", b"page2-sitemap.xml")
+    )
     (yoast,) = only_requests(answer(core, body=body))
     assert yoast.url == "https://www.thevietnamese.org/sitemap_index.xml"
 
@@ -143,12 +150,14 @@ def test_full_fallback_order_then_exhausted():
     # one reject per refused request, then one for the site, listing every failure
     assert [(r["url"], r["reason"]) for r in rejects[:4]] == [
         (url, f"{method} discovery request failed: HTTP 403")
-        for url, method in zip(seen, ["wp-rest", "rss", "sitemap", "sitemap"])]
+        for url, method in zip(seen, ["wp-rest", "rss", "sitemap", "sitemap"])
+    ]
     site_reject = rejects[4]
     assert len(rejects) == 5 and site_reject["url"] == "https://www.thevietnamese.org/"
     assert site_reject["reason"] == "every discovery method failed (wp-rest, rss, sitemap, sitemap)"
     assert site_reject["excerpt"].splitlines() == [
-        f"{method}: HTTP 403 for {url}" for url, method in zip(seen, ["wp-rest", "rss", "sitemap", "sitemap"])]
+        f"{method}: HTTP 403 for {url}" for url, method in zip(seen, ["wp-rest", "rss", "sitemap", "sitemap"])
+    ]
 
 
 def test_feed_links_are_filtered_to_year_month_slug_urls():
@@ -159,17 +168,23 @@ def test_feed_links_are_filtered_to_year_month_slug_urls():
     assert len(articles) == 10  # every post is /news/YYYY/MM/slug/
     assert articles[0].url == "https://wordpress.org/news/2020/12/introducing-learn-wordpress/"
     # next feed page (?paged=2) follows while pages have entries
-    assert [r.url for r in requests if r not in articles] == ["https://wordpress.org/news/category/updates/feed/?paged=2"]
+    assert [r.url for r in requests if r not in articles] == [
+        "https://wordpress.org/news/category/updates/feed/?paged=2"
+    ]
     dh = make_spider(base_url="https://dh2020.adho.org/", discovery="rss", category="pc2020")
     (feed,) = dh.initial_requests()
-    assert [r for r in only_requests(answer(feed, "dh2020.adho.org/category-pc2020-feed.xml"))
-            if r.cb_kwargs.get("via")] == []  # /slug/ permalinks are not /YYYY/MM/slug/
+    assert [
+        r for r in only_requests(answer(feed, "dh2020.adho.org/category-pc2020-feed.xml")) if r.cb_kwargs.get("via")
+    ] == []  # /slug/ permalinks are not /YYYY/MM/slug/
 
 
-@pytest.mark.parametrize("pattern, expected", [
-    (None, 0),  # the default /YYYY/MM/slug/: the core sitemap lists /YYYY/MM/DD/slug/ posts
-    (r"^/\d{4}/\d{2}/\d{2}/[^/]+/$", 5),
-])
+@pytest.mark.parametrize(
+    "pattern, expected",
+    [
+        (None, 0),  # the default /YYYY/MM/slug/: the core sitemap lists /YYYY/MM/DD/slug/ posts
+        (r"^/\d{4}/\d{2}/\d{2}/[^/]+/$", 5),
+    ],
+)
 def test_sitemap_discovery(pattern, expected):
     args = {"url_pattern": pattern} if pattern else {}
     spider = make_spider(base_url="https://quirky-meitner6297.on.getshifter.io/", discovery="sitemap", **args)
@@ -189,15 +204,21 @@ def test_invalid_arguments():
 def test_zox_article_page_first_article_only():
     """A Zox News page (the theme of thevietnamese.org) appends the next articles: keep the first."""
     spider = make_spider()
-    request = spider._article_request(spider.sites[0], "https://kulu-media.com/meta-outage-hits-facebook-instagram-and-messenger/", "sitemap")
+    request = spider._article_request(
+        spider.sites[0], "https://kulu-media.com/meta-outage-hits-facebook-instagram-and-messenger/", "sitemap"
+    )
     (item,) = answer(request, body=ZOX_PAGE.read_bytes(), cls=HtmlResponse)
     assert item["title"] == "Meta Outage Hits Facebook, Instagram and Messenger Worldwide"
     assert item["published_at"].startswith("2026-06-12")
     assert item["section"] == "Tech"
     assert item["authors"] == ["Kulu Media News Desk"]
-    assert item["body"].startswith("A major Meta outage disrupted access to Facebook, Instagram, and Messenger on Friday")
-    for later_article in ("Artemis II Successful Return Marks Historic Crewed Lunar Flyby",
-                          "NASA Artemis II Launch Marks Historic Return to Deep Space Exploration"):
+    assert item["body"].startswith(
+        "A major Meta outage disrupted access to Facebook, Instagram, and Messenger on Friday"
+    )
+    for later_article in (
+        "Artemis II Successful Return Marks Historic Crewed Lunar Flyby",
+        "NASA Artemis II Launch Marks Historic Return to Deep Space Exploration",
+    ):
         assert later_article not in item["body"]
     assert item["body_sha256"] == hashlib.sha256(ZOX_PAGE.read_bytes()).hexdigest()
     assert item["discovered_via"] == "sitemap" and item["language"] == "en"
@@ -208,19 +229,38 @@ def test_zox_article_page_first_article_only():
 
 def stored(db_path):
     with sqlite3.connect(db_path) as conn:
-        articles = conn.execute("select url, source, title, published_at, discovered_via from articles order by url").fetchall()
-        runs = conn.execute("select spider, finish_reason, items_scraped, errors, stats_json from crawl_runs").fetchall()
+        articles = conn.execute(
+            "select url, source, title, published_at, discovered_via from articles order by url"
+        ).fetchall()
+        runs = conn.execute(
+            "select spider, finish_reason, items_scraped, errors, stats_json from crawl_runs"
+        ).fetchall()
     return articles, runs
 
 
 def test_replay_rest_pages(tmp_path, run_crawl):
     db_path = tmp_path / "modwatch.db"
-    run_crawl("spiders.thevietnamese:TheVietnameseSpider", db=db_path, replay=SNAPSHOT, spider_args={
-        "base_url": "https://demo.worona.org/", "category": "nature", "category_id": "7", "per_page": "5",
-        "source": "worona"})
+    run_crawl(
+        "spiders.thevietnamese:TheVietnameseSpider",
+        db=db_path,
+        replay=SNAPSHOT,
+        spider_args={
+            "base_url": "https://demo.worona.org/",
+            "category": "nature",
+            "category_id": "7",
+            "per_page": "5",
+            "source": "worona",
+        },
+    )
     articles, runs = stored(db_path)
     assert len(articles) == 10 and {a[4] for a in articles} == {"wp-rest"}
-    assert ("https://demo.worona.org/machu-picchu/", "worona", "Machu Picchu", "2016-08-25T15:28:55Z", "wp-rest") in articles
+    assert (
+        "https://demo.worona.org/machu-picchu/",
+        "worona",
+        "Machu Picchu",
+        "2016-08-25T15:28:55Z",
+        "wp-rest",
+    ) in articles
     assert [(r[0], r[1], r[2], r[3]) for r in runs] == [("thevietnamese", "finished", 10, 0)]
 
 
@@ -228,15 +268,35 @@ def test_replay_falls_back_from_rest_to_the_category_feed(tmp_path, run_crawl):
     """REST is not in the archive (404): the category feed is used, its pages fetched or, when
     not archived, stored from the feed's full text."""
     db_path = tmp_path / "modwatch.db"
-    run_crawl("spiders.thevietnamese:TheVietnameseSpider", db=db_path, replay=SNAPSHOT, spider_args={
-        "base_url": "https://dh2020.adho.org/", "category": "pc2020", "url_pattern": r"^/[a-z0-9-]+/$",
-        "max_pages": "1", "source": "dh2020"})
+    run_crawl(
+        "spiders.thevietnamese:TheVietnameseSpider",
+        db=db_path,
+        replay=SNAPSHOT,
+        spider_args={
+            "base_url": "https://dh2020.adho.org/",
+            "category": "pc2020",
+            "url_pattern": r"^/[a-z0-9-]+/$",
+            "max_pages": "1",
+            "source": "dh2020",
+        },
+    )
     articles, runs = stored(db_path)
     assert len(articles) == 10 and {a[4] for a in articles} == {"rss"}
-    assert ("https://dh2020.adho.org/farewell-ottawa-adieu-ottawa/", "dh2020", "Farewell, Ottawa! Adieu, Ottawa!",
-            "2020-06-17T13:17:54Z", "rss") in articles
+    assert (
+        "https://dh2020.adho.org/farewell-ottawa-adieu-ottawa/",
+        "dh2020",
+        "Farewell, Ottawa! Adieu, Ottawa!",
+        "2020-06-17T13:17:54Z",
+        "rss",
+    ) in articles
     assert '"modwatch/discovery_failed/wp-rest": 1' in runs[0][4]
     with sqlite3.connect(db_path) as conn:  # the refused REST lookup is on record
         rejects = conn.execute("select spider, url, reason, warc_record_id from rejects").fetchall()
-    assert rejects == [("thevietnamese", "https://dh2020.adho.org/wp-json/wp/v2/categories?slug=pc2020",
-                        "wp-rest discovery request failed: HTTP 404", None)]
+    assert rejects == [
+        (
+            "thevietnamese",
+            "https://dh2020.adho.org/wp-json/wp/v2/categories?slug=pc2020",
+            "wp-rest discovery request failed: HTTP 404",
+            None,
+        )
+    ]

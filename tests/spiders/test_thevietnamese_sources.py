@@ -19,10 +19,12 @@ ROOT = Path(__file__).resolve().parents[2]
 PAGE = ROOT / "demo" / "files" / "netzpolitik.org" / "die-cider-connection-abmahnungen.html"
 OWN_URL = "https://netzpolitik.org/2016/die-cider-connection-abmahnungen-gegen-nutzer-von-creative-commons-bildern/"
 CANONICAL = "https://www.thevietnamese.org/2016/06/die-cider-connection/"
-VARIANTS = ["https://www.thevietnamese.org/2016/06/die-cider-connection/",
-            "https://www.thevietnamese.org/2016/06/die-cider-connection",
-            "https://thevietnamese.org/2016/06/die-cider-connection/",
-            "http://thevietnamese.org/2016/06/die-cider-connection"]
+VARIANTS = [
+    "https://www.thevietnamese.org/2016/06/die-cider-connection/",
+    "https://www.thevietnamese.org/2016/06/die-cider-connection",
+    "https://thevietnamese.org/2016/06/die-cider-connection/",
+    "http://thevietnamese.org/2016/06/die-cider-connection",
+]
 
 
 def make_spider(**kwargs):
@@ -50,8 +52,10 @@ def test_both_hosts_and_both_url_forms_give_one_canonical_url(url):
 def test_urls_of_other_hosts_are_left_alone():
     site = make_spider().sites[0]
     assert site.canonical_url(OWN_URL) == OWN_URL
-    assert site.canonical_url("https://www.thevietnamese.org/wp-content/uploads/a.jpg") \
+    assert (
+        site.canonical_url("https://www.thevietnamese.org/wp-content/uploads/a.jpg")
         == "https://www.thevietnamese.org/wp-content/uploads/a.jpg"
+    )
     strip = site_from_dict({"key": "x", "base_url": "https://example.org/", "trailing_slash": "strip"})
     assert strip.canonical_url("https://www.example.org/2024/01/slug/") == "https://example.org/2024/01/slug"
 
@@ -60,20 +64,26 @@ def test_sites_file_entries_say_whether_their_urls_were_verified():
     sites = {site.key: site for site in load_sites(ROOT / "modwatch" / "sites.yaml")}
     assert sites["luatkhoa"].base_url == "https://luatkhoa.com/"
     assert sites["luatkhoa"].sitemaps == ("sitemap_index.xml",)
-    assert sites["luatkhoa"].canonical_url("https://www.luatkhoa.org/2021/05/bai-viet/") \
+    assert (
+        sites["luatkhoa"].canonical_url("https://www.luatkhoa.org/2021/05/bai-viet/")
         == "https://luatkhoa.com/2021/05/bai-viet/"
-    assert sites["thevietnamese"].canonical_url("https://thevietnamese.org/2025/02/slug") \
+    )
+    assert (
+        sites["thevietnamese"].canonical_url("https://thevietnamese.org/2025/02/slug")
         == "https://www.thevietnamese.org/2025/02/slug/"
+    )
     assert {key: site.verified["status"] for key, site in sites.items()} == dict.fromkeys(sites, "unverified")
-    assert all(site.verified["date"] is None and "not checked live" in site.verified["note"]
-               for site in sites.values())
+    assert all(site.verified["date"] is None and "not checked live" in site.verified["note"] for site in sites.values())
 
 
-@pytest.mark.parametrize(("verified", "message"), [
-    ({"status": "verified"}, "verified sites need the date they were verified"),
-    ({"status": "checked", "date": "2026-12-07"}, "verified must be {status: verified|unverified"),
-    ("yes", "verified must be {status: verified|unverified"),
-])
+@pytest.mark.parametrize(
+    ("verified", "message"),
+    [
+        ({"status": "verified"}, "verified sites need the date they were verified"),
+        ({"status": "checked", "date": "2026-12-07"}, "verified must be {status: verified|unverified"),
+        ("yes", "verified must be {status: verified|unverified"),
+    ],
+)
 def test_verified_must_say_how_and_when(verified, message):
     with pytest.raises(SitesConfigError, match=message.replace("{", r"\{").replace("|", r"\|")):
         site_from_dict({"key": "x", "base_url": "https://example.org/", "verified": verified})

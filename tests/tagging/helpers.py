@@ -49,14 +49,26 @@ def seed_item(url: str) -> dict:
     """An article item from the seed tables: the row's topic as title, every cell about the
     page as body, the date the table gives (ISO dates only)."""
     (row,) = seed_rows("seed_urls.csv", "url")[url]
-    return {"url": url, "source": "seed", "title": row["topic"], "body": seed_text(url),
-            "published_at": row["date_as_seen"][:10], "language": "en"}
+    return {
+        "url": url,
+        "source": "seed",
+        "title": row["topic"],
+        "body": seed_text(url),
+        "published_at": row["date_as_seen"][:10],
+        "language": "en",
+    }
 
 
 def real_item(fixture_id: str, published_at: str | None = None) -> dict:
     entry = articles()[fixture_id]
-    return {"url": entry["url"], "source": "fixtures", "title": entry["title"], "body": entry["body"],
-            "published_at": published_at, "language": entry["language"]}
+    return {
+        "url": entry["url"],
+        "source": "fixtures",
+        "title": entry["title"],
+        "body": entry["body"],
+        "published_at": published_at,
+        "language": entry["language"],
+    }
 
 
 def tag_all(database, vocabulary, everything=False) -> int:
@@ -64,17 +76,31 @@ def tag_all(database, vocabulary, everything=False) -> int:
     done = 0
     for row in store.articles_to_tag(database, vocabulary.sha256, everything=everything):
         tags = tag_article(row["title"], row["body"], vocabulary)
-        store.store_article_tags(database, row["id"], tags, entity_ids=ids, content_sha256=row["content_sha256"],
-                                 vocabulary_sha256=vocabulary.sha256)
+        store.store_article_tags(
+            database,
+            row["id"],
+            tags,
+            entity_ids=ids,
+            content_sha256=row["content_sha256"],
+            vocabulary_sha256=vocabulary.sha256,
+        )
         done += 1
     return done
 
 
 def load_figures(database) -> None:
     """Store the real Google zip and Meta's 2023-H2 file as the current removal-request figures."""
-    load_dataset(database, parser="google_removals", source="google",
-                 url="https://storage.googleapis.com/transparencyreport/google-government-removals.zip",
-                 data=report_file("google-government-removals.zip").read_bytes())
-    load_dataset(database, parser="meta_restrictions", source="meta:2023-H2",
-                 url="https://transparency.meta.com/sr/content-restrictions/Content_Restrictions_2023_H2.csv",
-                 data=report_file("Content_Restrictions_2023_H2.csv").read_bytes())
+    load_dataset(
+        database,
+        parser="google_removals",
+        source="google",
+        url="https://storage.googleapis.com/transparencyreport/google-government-removals.zip",
+        data=report_file("google-government-removals.zip").read_bytes(),
+    )
+    load_dataset(
+        database,
+        parser="meta_restrictions",
+        source="meta:2023-H2",
+        url="https://transparency.meta.com/sr/content-restrictions/Content_Restrictions_2023_H2.csv",
+        data=report_file("Content_Restrictions_2023_H2.csv").read_bytes(),
+    )

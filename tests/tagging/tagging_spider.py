@@ -31,8 +31,16 @@ class FixtureArticlesSpider(scrapy.Spider):
         for fixture_id in self.ids:
             entry = entries[fixture_id]
             yield ArticleItem(
-                url=entry["url"], source=self.source, title=entry["title"], body=entry["body"],
-                language=entry["language"], authors=[], tags=[], fetched_url=entry["url"], fetched_at=now,
-                http_status=200, body_sha256=hashlib.sha256(entry["body"].encode()).hexdigest(),
+                url=entry["url"],
+                source=self.source,
+                title=entry["title"],
+                body=entry["body"],
+                language=entry["language"],
+                authors=[],
+                tags=[],
+                fetched_url=entry["url"],
+                fetched_at=now,
+                http_status=200,
+                body_sha256=hashlib.sha256(entry["body"].encode()).hexdigest(),
                 discovered_via="start-url",
             )

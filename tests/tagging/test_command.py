@@ -52,7 +52,9 @@ def test_a_vocabulary_change_retags_everything(tmp_path, capsys):
     assert main(["tag", "--db", str(path), "--vocab", str(vocab)]) == 0
     capsys.readouterr()
     topics = vocab / "topics.yaml"
-    topics.write_text(topics.read_text(encoding="utf-8").replace("      - {regex: 'censor\\w*'}\n", ""), encoding="utf-8")
+    topics.write_text(
+        topics.read_text(encoding="utf-8").replace("      - {regex: 'censor\\w*'}\n", ""), encoding="utf-8"
+    )
     assert main(["tag", "--db", str(path), "--vocab", str(vocab)]) == 0
     assert capsys.readouterr().out.startswith("tagged 3 of 3 articles")
 

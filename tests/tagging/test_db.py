@@ -27,14 +27,17 @@ def test_tags_are_stored_with_evidence_and_faceted(database, vocabulary):
     article_id = upsert_article(database, real_item("wikimedia-turkey", "2020-01-15"))
     upsert_article(database, real_item("vi-pet-food"))
     assert tag_all(database, vocabulary) == 2
-    rows = {(r["kind"], r["key"]): r for r in database.query(
-        "select * from article_entity_tags where article_id = ?", [article_id])}
+    rows = {
+        (r["kind"], r["key"]): r
+        for r in database.query("select * from article_entity_tags where article_id = ?", [article_id])
+    }
     assert set(rows) >= {("platform", "wikipedia"), ("country", "TR"), ("topic", "censorship")}
     assert rows[("country", "TR")]["evidence"] == "Turkey"
     assert rows[("country", "TR")]["label"] == "Türkiye"
     stored = database.execute(
         "select matches from article_entities ae join entities e on e.id = ae.entity_id "
-        "where e.kind = 'country' and e.key = 'TR'").fetchone()[0]
+        "where e.kind = 'country' and e.key = 'TR'"
+    ).fetchone()[0]
     assert json.loads(stored) == ["Turkey", "Turkish"]
     tagged = {r["article_id"]: r for r in database.query("select * from articles_tagged")}
     assert json.loads(tagged[article_id]["countries"]) == ["TR"]
@@ -77,17 +80,23 @@ def test_entities_follow_the_vocabulary(database, vocabulary, tmp_path):
     assert count == len(vocabulary.entries)
     law = next(database.query("select * from entities where kind = 'law' and key = 'vn-decree-147-2024'"))
     assert law["in_force"] == "2024-12-25" and law["jurisdiction"] == "VN"
-    platforms = {r["report_platform"] for r in database.query(
-        "select rp.report_platform from entity_report_platforms rp join entities e on e.id = rp.entity_id "
-        "where e.key in ('facebook', 'instagram', 'youtube')")}
+    platforms = {
+        r["report_platform"]
+        for r in database.query(
+            "select rp.report_platform from entity_report_platforms rp join entities e on e.id = rp.entity_id "
+            "where e.key in ('facebook', 'instagram', 'youtube')"
+        )
+    }
     assert platforms == {"Meta", "Google"}
     # an entry removed from the files stays, marked out of the vocabulary
     import shutil
 
     shutil.copytree(load_vocabulary().directory, tmp_path / "vocab")
     path = tmp_path / "vocab" / "platforms.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("  - key: yahoo\n    label: Yahoo\n    aliases: [Yahoo]\n", ""),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("  - key: yahoo\n    label: Yahoo\n    aliases: [Yahoo]\n", ""),
+        encoding="utf-8",
+    )
     store.prepare(database, load_vocabulary(tmp_path / "vocab"))
     assert database.execute("select in_vocabulary from entities where key = 'yahoo'").fetchone()[0] == 0
 
@@ -105,8 +114,12 @@ def test_country_and_period_figures_beside_articles(with_figures, vocabulary):
     upsert_article(database, real_item("wikimedia-turkey", "2020-01-15"))
     tag_all(database, vocabulary)
 
-    figures = {(r["platform"], r["period_end"]): r for r in database.query(
-        "select * from removal_requests_with_articles where country = 'VN' and period_end >= '2020-01-01'")}
+    figures = {
+        (r["platform"], r["period_end"]): r
+        for r in database.query(
+            "select * from removal_requests_with_articles where country = 'VN' and period_end >= '2020-01-01'"
+        )
+    }
     google_2023 = figures[("Google", "2023-12-31")]
     assert (google_2023["requests"], google_2023["items_requested"]) == (787, 5330)
     assert google_2023["articles_mentioning_platform"] == 1  # AFP via Eagle News: "YouTube videos"
@@ -117,9 +130,12 @@ def test_country_and_period_figures_beside_articles(with_figures, vocabulary):
     assert google_2020["requests"] == 171
     assert (google_2020["articles_mentioning_platform"], google_2020["articles_mentioning_country"]) == (0, 1)
 
-    rows = list(database.query(
-        "select * from removal_request_articles where country = 'VN' order by period_end, platform"))
-    assert [(r["platform"], r["period_end"], r["url"], r["mentions_platform"], r["mentions_country"]) for r in rows] == [
+    rows = list(
+        database.query("select * from removal_request_articles where country = 'VN' order by period_end, platform")
+    )
+    assert [
+        (r["platform"], r["period_end"], r["url"], r["mentions_platform"], r["mentions_country"]) for r in rows
+    ] == [
         ("Google", "2020-06-30", THESTAR, 0, 1),
         ("Google", "2023-12-31", EAGLENEWS, 1, 1),
         ("Meta", "2023-12-31", EAGLENEWS, 1, 1),
@@ -127,9 +143,12 @@ def test_country_and_period_figures_beside_articles(with_figures, vocabulary):
     assert "platform:youtube (YouTube)" in rows[1]["evidence"]
     # Türkiye: the Wikimedia article of 15 January 2020 beside Google's 2020-H1 figures for TR
     # (and, as for every country, articles of the period that name the platform only)
-    turkey = list(database.query(
-        "select platform, period_end, requests, url, mentions_country from removal_request_articles"
-        " where country = 'TR' order by mentions_country desc, period_end, platform"))
+    turkey = list(
+        database.query(
+            "select platform, period_end, requests, url, mentions_country from removal_request_articles"
+            " where country = 'TR' order by mentions_country desc, period_end, platform"
+        )
+    )
     assert [(r["platform"], r["period_end"], r["url"], r["mentions_country"]) for r in turkey] == [
         ("Google", "2020-06-30", REAL["wikimedia-turkey"]["url"], 1),
         ("Google", "2023-12-31", EAGLENEWS, 0),
@@ -144,12 +163,21 @@ def test_law_articles_and_figures_after_it_took_effect(with_figures, vocabulary)
     tag_all(database, vocabulary)
     (article,) = database.query("select * from law_articles where law = 'vn-decision-874-2021'")
     assert article["url"] == SGGP and article["published_relative_to_in_force"] == "after"
-    rows = list(database.query(
-        "select * from law_period_figures where law = 'vn-decision-874-2021' order by period_end, platform"))
+    rows = list(
+        database.query(
+            "select * from law_period_figures where law = 'vn-decision-874-2021' order by period_end, platform"
+        )
+    )
     assert rows[0]["period_end"] == "2021-06-30" and rows[0]["whole_period_in_force"] == 0
     assert rows[0]["articles_about_law_in_period"] == 1
     assert [r["period_end"] for r in rows if r["platform"] == "Google"] == [
-        "2021-06-30", "2021-12-31", "2022-06-30", "2022-12-31", "2023-06-30", "2023-12-31"]
+        "2021-06-30",
+        "2021-12-31",
+        "2022-06-30",
+        "2022-12-31",
+        "2023-06-30",
+        "2023-12-31",
+    ]
     assert all(r["period_end"] >= "2021-06-17" for r in rows)
     assert ("Meta", "2023-12-31") in {(r["platform"], r["period_end"]) for r in rows}
 

@@ -87,27 +87,60 @@ def test_unrelated_english_article_gets_only_countries(vocabulary):
 SEED = {
     # Facebook restricting "anti-state" posts (Reuters, April 2020)
     "https://www.thestar.com.my/tech/tech-news/2020/04/22/facebook-agreed-to-censor-posts-after-vietnam-slowed-traffic-say-sources": {
-        "platform:facebook", "country:VN", "topic:censorship", "topic:anti-state-content", "topic:internet-shutdown"},
+        "platform:facebook",
+        "country:VN",
+        "topic:censorship",
+        "topic:anti-state-content",
+        "topic:internet-shutdown",
+    },
     "https://www.medianama.com/2020/04/223-facebook-vietnam-censorship/": {
-        "platform:facebook", "country:VN", "topic:censorship", "law:vn-cybersecurity-law-2018"},
+        "platform:facebook",
+        "country:VN",
+        "topic:censorship",
+        "law:vn-cybersecurity-law-2018",
+    },
     "https://hanoitimes.vn/facebook-enhances-restricted-access-to-content-in-vietnam-594.html": {
-        "platform:facebook", "country:VN", "topic:takedown"},
+        "platform:facebook",
+        "country:VN",
+        "topic:takedown",
+    },
     # the social-media code of conduct, Decision 874/QĐ-BTTTT
     "https://lawnet.vn/en/laws/what-is-the-code-of-conduct-for-social-media-in-vietnam-how-many-codes-of-conduct-for-social-media--136929.html": {
-        "law:vn-decision-874-2021", "country:VN", "topic:content-regulation"},
+        "law:vn-decision-874-2021",
+        "country:VN",
+        "topic:content-regulation",
+    },
     "https://vci-legal.com/news/code-of-conducts-for-social-networks-2021": {"law:vn-decision-874-2021"},
     "https://indochinecounsel.com/special-alert-vietnam-tightens-grip-on-social-media-under-the-new-code-of-conduct": {
-        "law:vn-decision-874-2021", "law:vn-decree-72-2013", "country:VN"},
+        "law:vn-decision-874-2021",
+        "law:vn-decree-72-2013",
+        "country:VN",
+    },
     "https://khmerdaily.com/vietnam-says-over-3200-toxic-social-media-posts-removed-in-q1": {
-        "law:vn-decision-874-2021", "platform:facebook", "platform:youtube", "platform:tiktok", "country:VN",
-        "topic:takedown"},
+        "law:vn-decision-874-2021",
+        "platform:facebook",
+        "platform:youtube",
+        "platform:tiktok",
+        "country:VN",
+        "topic:takedown",
+    },
     # the draft decree replacing Decree 72/2013 (became Decree 147/2024)
     "http://tothethao.com/bong-da_en/many-accounts-on-cross-border-platforms-spreading-illegal-content-removed-2218326.html": {
-        "law:vn-decree-72-2013", "platform:facebook", "platform:youtube", "platform:tiktok"},
-    "https://decode11.com/vietnams-strict-new-social-media-regulations-strangle-free-speech": {"law:vn-decree-147-2024"},
+        "law:vn-decree-72-2013",
+        "platform:facebook",
+        "platform:youtube",
+        "platform:tiktok",
+    },
+    "https://decode11.com/vietnams-strict-new-social-media-regulations-strangle-free-speech": {
+        "law:vn-decree-147-2024"
+    },
     # platform figures and compliance
     "https://www.pakistanpoint.com/en/story/1101481/watchdog-urges-facebook-youtube-to-stop-helping-vietna.html": {
-        "platform:facebook", "platform:youtube", "topic:platform-compliance", "topic:censorship"},
+        "platform:facebook",
+        "platform:youtube",
+        "topic:platform-compliance",
+        "topic:censorship",
+    },
     "https://vietnamprisoners.info/faq": {"topic:speech-prosecution"},
 }
 
@@ -121,10 +154,18 @@ def test_vietnam_seed_topics(url, vocabulary):
 def test_misprint_decision_847_maps_to_874_next_to_code_of_conduct(vocabulary):
     """The brief's "Decision 847" is a transposition of 874/QĐ-BTTTT (seed_urls.csv calls the
     same instrument "Decision 874/QD-BTTTT (2021) code of conduct on social media")."""
-    text = seed_text("https://lawnet.vn/en/laws/what-is-the-code-of-conduct-for-social-media-in-vietnam-how-many-codes-of-conduct-for-social-media--136929.html")
+    text = seed_text(
+        "https://lawnet.vn/en/laws/what-is-the-code-of-conduct-for-social-media-in-vietnam-how-many-codes-of-conduct-for-social-media--136929.html"
+    )
     tags = {t.ref: t for t in tag_text(text.replace("874", "847"), vocabulary)}
     assert "Decision 847/QD-BTTTT" in tags["law:vn-decision-874-2021"].matches
-    assert "Decision 847/QD-BTTTT" not in {m for t in tag_text(text.replace("874", "847").replace("code of conduct", "").replace("code-of-conduct", ""), vocabulary) for m in t.matches}
+    assert "Decision 847/QD-BTTTT" not in {
+        m
+        for t in tag_text(
+            text.replace("874", "847").replace("code of conduct", "").replace("code-of-conduct", ""), vocabulary
+        )
+        for m in t.matches
+    }
 
 
 # ---- spellings of one law map to one tag --------------------------------------------------
@@ -195,7 +236,7 @@ def test_no_false_positive_on_real_articles(fixture_id, word, absent, vocabulary
 
 
 def test_ambiguous_country_name_counts_with_its_context(vocabulary):
-    """"Jordan" the country (polygraph.info: "the Jordanian government") is tagged."""
+    """ "Jordan" the country (polygraph.info: "the Jordanian government") is tagged."""
     tags = {t.ref: t for t in tags_of("polygraph-russia-al-tanf", vocabulary)}
     assert tags["country:JO"].evidence == "Jordan" and tags["country:JO"].count >= 5
 
@@ -265,8 +306,10 @@ def test_the_literal_prefilter_never_changes_the_tags(vocabulary):
     assert required_literals(r"\w*[Zz]ensur\w*|zensier\w*") == ("ensur", "zensier")
     assert required_literals(r"(?<![\w.-])X(?![\w-])") is None
     reference = Vocabulary(
-        entries=tuple(dataclasses.replace(e, aliases=tuple(dataclasses.replace(a, anchors=None) for a in e.aliases))
-                      for e in vocabulary.entries),
+        entries=tuple(
+            dataclasses.replace(e, aliases=tuple(dataclasses.replace(a, anchors=None) for a in e.aliases))
+            for e in vocabulary.entries
+        ),
         sha256="reference",
     )
     assert len(REAL) == 21  # tests/fixtures/tagging/articles.json

@@ -36,8 +36,12 @@ def stats_of_last_run(database) -> dict:
 
 
 def test_relevance_rule_drops_articles_and_kept_ones_are_tagged(run_crawl, db_path, sites_file):
-    result = run_crawl(SPIDER, db=db_path, settings={"MODWATCH_SITES_FILE": str(sites_file)},
-                       spider_args={"ids": IDS, "source": "general-news"})
+    result = run_crawl(
+        SPIDER,
+        db=db_path,
+        settings={"MODWATCH_SITES_FILE": str(sites_file)},
+        spider_args={"ids": IDS, "source": "general-news"},
+    )
     database = sqlite_utils.Database(db_path)
     stored = {r["url"]: r for r in database.query("select id, url, relevance_reason from articles")}
     assert set(stored) == {REAL["wikimedia-turkey"]["url"], REAL["zdnet-facebook-netzdg"]["url"]}
@@ -51,8 +55,12 @@ def test_relevance_rule_drops_articles_and_kept_ones_are_tagged(run_crawl, db_pa
     assert stats["modwatch/relevance/dropped"] == 2 and stats["modwatch/relevance/kept"] == 2
     assert stats["modwatch/tagging/tagged"] == 2
     assert stats["modwatch/tagging/from_relevance"] == 2  # tagged once: the relevance check's tags were stored
-    keys = {(r["kind"], r["key"]) for r in database.query(
-        "select kind, key from article_entity_tags where url = ?", [REAL["wikimedia-turkey"]["url"]])}
+    keys = {
+        (r["kind"], r["key"])
+        for r in database.query(
+            "select kind, key from article_entity_tags where url = ?", [REAL["wikimedia-turkey"]["url"]]
+        )
+    }
     assert {("platform", "wikipedia"), ("country", "TR"), ("topic", "censorship")} <= keys
 
 
@@ -77,8 +85,12 @@ def test_sites_without_a_rule_keep_everything_and_a_second_crawl_retags_nothing(
 def test_a_bad_rule_stops_the_crawl_with_a_clear_error(run_crawl, db_path, tmp_path):
     path = tmp_path / "bad-sites.yaml"
     path.write_text(SITES.replace("[platform|law] and [topic]", "[platform|laws] and [topic]"), encoding="utf-8")
-    result = run_crawl(SPIDER, db=db_path, settings={"MODWATCH_SITES_FILE": str(path)},
-                       spider_args={"ids": "wikimedia-turkey", "source": "general-news"})
+    result = run_crawl(
+        SPIDER,
+        db=db_path,
+        settings={"MODWATCH_SITES_FILE": str(path)},
+        spider_args={"ids": "wikimedia-turkey", "source": "general-news"},
+    )
     assert "RelevanceRuleError: relevance rule '[platform|laws] and [topic]': bad atom 'laws'" in result.stderr
     if db_path.exists():  # nothing was stored
         assert sqlite_utils.Database(db_path).execute("select count(*) from articles").fetchone()[0] == 0

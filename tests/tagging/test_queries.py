@@ -25,8 +25,9 @@ def get(tmp_path_factory, vocabulary):
     tag_all(database, vocabulary)
     database.close()
     metadata = yaml.safe_load(publish.METADATA.read_text(encoding="utf-8"))
-    app = Datasette(immutables=[str(path)], metadata=metadata, plugins_dir=str(publish.PLUGINS_DIR),
-                    settings=publish.SETTINGS)
+    app = Datasette(
+        immutables=[str(path)], metadata=metadata, plugins_dir=str(publish.PLUGINS_DIR), settings=publish.SETTINGS
+    )
     asyncio.run(app.invoke_startup())
 
     def _get(query, **params):
@@ -61,7 +62,10 @@ def test_vietnam_articles_beside_figures(get):
         ("Meta", "2023-12-31", EAGLENEWS, None, 2517),
     ]
     assert set(rows[0]["evidence"].split("; ")) == {
-        "country:VN (vietnam)", "platform:google (Google)", "platform:youtube (YouTube)"}
+        "country:VN (vietnam)",
+        "platform:google (Google)",
+        "platform:youtube (YouTube)",
+    }
 
 
 def test_law_articles_and_figures(get):

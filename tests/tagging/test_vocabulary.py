@@ -10,10 +10,23 @@ from modwatch.tagging import VocabularyError, load_vocabulary, tag_text
 from modwatch.tagging.vocabulary import FILES, VOCAB_DIR
 
 BRIEF_PLATFORMS = {"facebook", "youtube", "google", "tiktok", "x", "telegram", "zalo", "instagram"}
-BRIEF_LAWS = {"vn-cybersecurity-law-2018", "vn-decree-72-2013", "vn-decree-53-2022", "vn-decree-147-2024",
-              "vn-decision-874-2021", "eu-dsa", "de-netzdg"}
-BRIEF_TOPICS = {"takedown", "censorship", "internet-shutdown", "speech-prosecution", "data-localisation",
-                "platform-compliance"}
+BRIEF_LAWS = {
+    "vn-cybersecurity-law-2018",
+    "vn-decree-72-2013",
+    "vn-decree-53-2022",
+    "vn-decree-147-2024",
+    "vn-decision-874-2021",
+    "eu-dsa",
+    "de-netzdg",
+}
+BRIEF_TOPICS = {
+    "takedown",
+    "censorship",
+    "internet-shutdown",
+    "speech-prosecution",
+    "data-localisation",
+    "platform-compliance",
+}
 
 
 def test_every_kind_has_the_entries_the_analysts_asked_for(vocabulary):
@@ -71,8 +84,10 @@ def vocab_copy(tmp_path) -> Path:
 
 def test_an_analyst_adds_a_platform_without_code(vocab_copy):
     path = vocab_copy / "platforms.yaml"
-    path.write_text(path.read_text(encoding="utf-8") + "  - key: mastodon\n    label: Mastodon\n    aliases: [Mastodon]\n",
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8") + "  - key: mastodon\n    label: Mastodon\n    aliases: [Mastodon]\n",
+        encoding="utf-8",
+    )
     vocabulary = load_vocabulary(vocab_copy)
     assert vocabulary.sha256 != load_vocabulary().sha256
     assert [t.ref for t in tag_text("Mastodon", vocabulary)] == ["platform:mastodon"]
@@ -81,7 +96,12 @@ def test_an_analyst_adds_a_platform_without_code(vocab_copy):
 @pytest.mark.parametrize(
     ("file", "old", "new", "message"),
     [
-        ("platforms.yaml", "  - key: zalo\n", "  - key: zalo\n    colour: blue\n", "entry 'zalo': unknown keys ['colour']"),
+        (
+            "platforms.yaml",
+            "  - key: zalo\n",
+            "  - key: zalo\n    colour: blue\n",
+            "entry 'zalo': unknown keys ['colour']",
+        ),
         ("platforms.yaml", "aliases: [Reddit]", "aliases: [{regex: 'Red(dit'}]", "bad regular expression"),
         ("platforms.yaml", "requires: '@twitter_rebrand'", "requires: '@nope'", "unknown context '@nope'"),
         ("laws.yaml", "in_force: 2017-10-01", "in_force: October 2017", "'in_force' must be YYYY-MM-DD"),
@@ -103,23 +123,26 @@ def test_invalid_vocabulary_gives_a_clear_error(vocab_copy, file, old, new, mess
     assert file in str(error.value)
 
 
-@pytest.mark.parametrize(("name", "code"), [
-    ("Viet Nam", "VN"),  # label in countries.yaml
-    ("Russia", "RU"),  # alias in countries.yaml
-    ("Germany", "DE"),  # pycountry name
-    ("Republic of Korea", "KR"),  # pycountry "Korea, Republic of", reordered
-    ("Mexico", "MX"),  # a pycountry name compiled to a regex (not after "New") is still a name
-    ("Kosovo", "XK"),  # entry for a code pycountry lacks
-    ("St. Kitts & Nevis", "KN"),  # report_names
-    ("Hong Kong SAR", "HK"),  # report_names of an entry that also has aliases
-    ("Curacao", "CW"),  # pycountry "Curaçao": accents do not matter
-    ("Côte d’Ivoire", "CI"),  # curly apostrophe
-    ("Bosnia & Herzegovina", "BA"),  # "&" for "and"
-    ("  trinidad   AND tobago ", "TT"),
-    ("Hanoi Times", None),  # a whole name, not text containing one
-    ("New Mexico", None),
-    ("Europol", None),
-])
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("Viet Nam", "VN"),  # label in countries.yaml
+        ("Russia", "RU"),  # alias in countries.yaml
+        ("Germany", "DE"),  # pycountry name
+        ("Republic of Korea", "KR"),  # pycountry "Korea, Republic of", reordered
+        ("Mexico", "MX"),  # a pycountry name compiled to a regex (not after "New") is still a name
+        ("Kosovo", "XK"),  # entry for a code pycountry lacks
+        ("St. Kitts & Nevis", "KN"),  # report_names
+        ("Hong Kong SAR", "HK"),  # report_names of an entry that also has aliases
+        ("Curacao", "CW"),  # pycountry "Curaçao": accents do not matter
+        ("Côte d’Ivoire", "CI"),  # curly apostrophe
+        ("Bosnia & Herzegovina", "BA"),  # "&" for "and"
+        ("  trinidad   AND tobago ", "TT"),
+        ("Hanoi Times", None),  # a whole name, not text containing one
+        ("New Mexico", None),
+        ("Europol", None),
+    ],
+)
 def test_country_code_of_a_whole_name(vocabulary, name, code):
     assert vocabulary.country_code(name) == code
 

@@ -1,6 +1,5 @@
 """Fixtures of the transparency tests: the real report files and a loader into a migrated DB."""
 
-
 import pytest
 
 from modwatch.load.datasets import load_dataset
@@ -25,9 +24,13 @@ def load(memory_db):
     """``load(parser, file_name, *, source=None, url=None, data=None) -> result dict`` into ``memory_db``."""
 
     def run(parser, name, *, source=None, url=None, data=None):
-        return load_dataset(memory_db, parser=parser, source=source or parser,
-                            url=url or f"https://example.org/files/{name}",
-                            data=fixture_bytes(name) if data is None else data,
-                            fetched_at="2026-11-29T12:00:00Z")
+        return load_dataset(
+            memory_db,
+            parser=parser,
+            source=source or parser,
+            url=url or f"https://example.org/files/{name}",
+            data=fixture_bytes(name) if data is None else data,
+            fetched_at="2026-11-29T12:00:00Z",
+        )
 
     return run

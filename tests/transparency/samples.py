@@ -44,6 +44,12 @@ def search_page(notices: list[dict], *, page=1, per_page=50, total=None) -> byte
         ((root, attrs),) = notice.items()
         flat.append({"type": lumen._camel(root), **attrs} if "type" not in attrs else dict(attrs))
     total = len(notices) if total is None else total
-    meta = {"current_page": page, "per_page": per_page, "total_entries": total,
-            "total_pages": -(-total // per_page), "next_page": None, "previous_page": None}
+    meta = {
+        "current_page": page,
+        "per_page": per_page,
+        "total_entries": total,
+        "total_pages": -(-total // per_page),
+        "next_page": None,
+        "previous_page": None,
+    }
     return json.dumps({"notices": flat, "meta": meta}).encode()

@@ -36,8 +36,11 @@ def test_google_zip_with_a_bomb_member_is_refused(load):
     bomb = with_bomb(real, "google-government-removals-bomb.csv")
     tracemalloc.start()
     try:
-        with pytest.raises(ArchiveTooLarge, match=r"google-government-removals-bomb\.csv: compression ratio \d+ "
-                                                  r"\(more than 200\): a decompression bomb"):
+        with pytest.raises(
+            ArchiveTooLarge,
+            match=r"google-government-removals-bomb\.csv: compression ratio \d+ "
+            r"\(more than 200\): a decompression bomb",
+        ):
             load("google_removals", "google-government-removals.zip", data=bomb)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
@@ -62,8 +65,9 @@ def test_nested_dsa_dump_with_a_bomb_is_refused(memory_db):
         outer.writestr(part.filename, inner_zip)
     dump.seek(0)
     with pytest.raises(DumpError, match=r"sor-global-2024-03-14-full-00000-00001\.csv: compression ratio"):
-        load_dump(memory_db, dump, url="https://example.org/sor-global-2024-03-14-full.zip",
-                  fetched_at="2026-11-29T12:00:00Z")  # fmt: skip
+        load_dump(
+            memory_db, dump, url="https://example.org/sor-global-2024-03-14-full.zip", fetched_at="2026-11-29T12:00:00Z"
+        )
     assert memory_db["statements_of_reasons"].count == 0  # the part read before the bomb is undone
     assert memory_db["datasets"].get(1)["status"] == "failed"
 
@@ -83,7 +87,7 @@ def with_unknown_method(real: bytes) -> bytes:
     for signature, offset in ((b"PK\x03\x04", 8), (b"PK\x01\x02", 10)):  # local header, central directory
         start = data.find(signature)
         while start != -1:
-            data[start + offset:start + offset + 2] = (99).to_bytes(2, "little")
+            data[start + offset : start + offset + 2] = (99).to_bytes(2, "little")
             start = data.find(signature, start + 4)
     return bytes(data)
 
@@ -91,7 +95,9 @@ def with_unknown_method(real: bytes) -> bytes:
 def test_a_workbook_of_an_unknown_compression_method_is_refused_and_changes_nothing(load, memory_db):
     real = report_file("English_LIPGR_2022_H1.xlsx").read_bytes()
     assert load("tiktok_removals", "English_LIPGR_2022_H1.xlsx", data=real)["status"] == "loaded"
-    with pytest.raises(ValueError, match=r"English_LIPGR_2022_H1\.xlsx: unreadable xlsx workbook \(NotImplementedError"):
+    with pytest.raises(
+        ValueError, match=r"English_LIPGR_2022_H1\.xlsx: unreadable xlsx workbook \(NotImplementedError"
+    ):
         load("tiktok_removals", "English_LIPGR_2022_H1.xlsx", data=with_unknown_method(real))
     assert memory_db.execute("select id, status from datasets order by id").fetchall() == [(1, "loaded"), (2, "failed")]
 
@@ -109,10 +115,17 @@ def test_a_dump_zip_nested_deeper_than_the_layout_is_refused(memory_db):
     deeper = nested_zip({"sor-global-2024-03-14-full-00000-00000.csv.zip": real})  # dump > .csv.zip > .zip
     names = [name for name, _ in iter_csv_members(io.BytesIO(real), "sor-global-2024-03-14-full.zip")]
     assert names == ["sor-global-2024-03-14-full-00000-00000.csv"]  # the real layout reads as before
-    with pytest.raises(DumpError, match=r"^sor-global-2024-03-14-full-00000\.csv\.zip: "
-                                        r"sor-global-2024-03-14-full-00000-00000\.csv\.zip: zip nested deeper "
-                                        r"than a dump's layout \(dump zip > \.csv\.zip > \.csv\)$"):
-        load_dump(memory_db, io.BytesIO(deeper), url="https://example.org/sor-global-2024-03-14-full.zip",
-                  fetched_at="2026-11-29T12:00:00Z")  # fmt: skip
+    with pytest.raises(
+        DumpError,
+        match=r"^sor-global-2024-03-14-full-00000\.csv\.zip: "
+        r"sor-global-2024-03-14-full-00000-00000\.csv\.zip: zip nested deeper "
+        r"than a dump's layout \(dump zip > \.csv\.zip > \.csv\)$",
+    ):
+        load_dump(
+            memory_db,
+            io.BytesIO(deeper),
+            url="https://example.org/sor-global-2024-03-14-full.zip",
+            fetched_at="2026-11-29T12:00:00Z",
+        )
     assert memory_db["statements_of_reasons"].count == 0
     assert memory_db["datasets"].get(1)["status"] == "failed"

@@ -30,9 +30,20 @@ class Http10Files(PageHandler):
 
 def crawl(tmp_path, url):
     env = crawl_env(tmp_path)
-    command = modwatch("crawl", "x_removals", "--db", tmp_path / "modwatch.db", "--logs-dir", tmp_path / "logs",
-                       "--jobs-dir", tmp_path / "jobs", "-a", f"x_removals:urls={url}",
-                       "--allow-stale", "x_removals")  # X's CSVs end in 2021: stale, reported, not failing here
+    command = modwatch(
+        "crawl",
+        "x_removals",
+        "--db",
+        tmp_path / "modwatch.db",
+        "--logs-dir",
+        tmp_path / "logs",
+        "--jobs-dir",
+        tmp_path / "jobs",
+        "-a",
+        f"x_removals:urls={url}",
+        "--allow-stale",
+        "x_removals",
+    )  # X's CSVs end in 2021: stale, reported, not failing here
     return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
 
 
@@ -47,12 +58,16 @@ def test_a_cut_download_is_quarantined_and_the_crawl_is_not_ok(tmp_path):
     assert "1 downloaded file(s) refused" in second.stdout
     database = db.connect(tmp_path / "modwatch.db")
     try:
-        datasets = [tuple(r) for r in database.execute("select status, is_current, rows_stored from datasets order by id")]
+        datasets = [
+            tuple(r) for r in database.execute("select status, is_current, rows_stored from datasets order by id")
+        ]
         assert datasets[0] == ("loaded", 1, 1858)
         assert datasets[1][:2] == ("quarantined", 0)
         error = database.execute("select error from datasets where id = 2").fetchone()[0]
         assert "ends inside a row (3 of 16 cells)" in error
-        current = database.execute("select count(*), sum(requests) from removal_requests where is_current = 1").fetchone()
+        current = database.execute(
+            "select count(*), sum(requests) from removal_requests where is_current = 1"
+        ).fetchone()
         assert tuple(current) == (1858, 373244)
     finally:
         database.close()

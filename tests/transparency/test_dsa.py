@@ -16,8 +16,14 @@ V1_URL = "https://transparency.dsa.ec.europa.eu/explore-data/download/sor-global
 
 
 def load(memory_db, data: bytes, name: str, **kwargs) -> dict:
-    return load_dump(memory_db, io.BytesIO(data), url=f"https://example.org/{name}", name=name,
-                     fetched_at="2026-11-29T12:00:00Z", **kwargs)
+    return load_dump(
+        memory_db,
+        io.BytesIO(data),
+        url=f"https://example.org/{name}",
+        name=name,
+        fetched_at="2026-11-29T12:00:00Z",
+        **kwargs,
+    )
 
 
 # --- pure reading ------------------------------------------------------------------------------
@@ -55,7 +61,8 @@ def test_malformed_record_is_rejected_with_its_text():
     out = list(dsa.iter_statements(io.StringIO(broken, newline=""), "x.csv"))
     rejects = [o for o in out if isinstance(o, dsa.Reject)]
     assert [(r.location, r.reason, r.excerpt) for r in rejects] == [
-        ("x.csv:2", "4 fields instead of 38", "f1e5d3be-e95d-4e51-bb38-6cf13225b2af,too,few,fields")]
+        ("x.csv:2", "4 fields instead of 38", "f1e5d3be-e95d-4e51-bb38-6cf13225b2af,too,few,fields")
+    ]
     assert len(out) - len(rejects) == 3
 
 
@@ -70,11 +77,21 @@ def test_json_array_cell_that_is_not_an_array_is_rejected():
 
 @pytest.mark.parametrize(
     "day, version, slug, url",
-    [("2024-03-14", "full", "global", V1_URL),
-     (date(2025, 7, 1), "light", "global",
-      "https://transparency.dsa.ec.europa.eu/explore-data/download/sor-global-2025-07-01-light.zip"),
-     ("2024-03-14", "full", "amazon",
-      "https://transparency.dsa.ec.europa.eu/explore-data/download/sor-amazon-2024-03-14-full.zip")],
+    [
+        ("2024-03-14", "full", "global", V1_URL),
+        (
+            date(2025, 7, 1),
+            "light",
+            "global",
+            "https://transparency.dsa.ec.europa.eu/explore-data/download/sor-global-2025-07-01-light.zip",
+        ),
+        (
+            "2024-03-14",
+            "full",
+            "amazon",
+            "https://transparency.dsa.ec.europa.eu/explore-data/download/sor-amazon-2024-03-14-full.zip",
+        ),
+    ],
 )
 def test_dump_url(day, version, slug, url):
     assert dsa.dump_url(day, version, slug) == url
@@ -105,21 +122,36 @@ def test_not_a_zip_is_a_dump_error():
 
 
 def test_nested_dump_stored_once_per_uuid_with_text_ids(memory_db):
-    data = nested_zip({"sor-global-2024-03-14-full-00000-00000.csv": fixture(V1),
-                       "sor-global-2024-03-14-full-00001-00000.csv": b"",
-                       "sor-global-2024-03-14-full-00002-00000.csv": fixture(V2)})
+    data = nested_zip(
+        {
+            "sor-global-2024-03-14-full-00000-00000.csv": fixture(V1),
+            "sor-global-2024-03-14-full-00001-00000.csv": b"",
+            "sor-global-2024-03-14-full-00002-00000.csv": fixture(V2),
+        }
+    )
     result = load(memory_db, data, "sor-global-2024-03-14-full.zip")
     assert {k: result[k] for k in ("rows_read", "rows_stored", "duplicates", "rows_rejected", "csv_files")} == {
-        "rows_read": 33, "rows_stored": 32, "duplicates": 1, "rows_rejected": 0, "csv_files": 3}
+        "rows_read": 33,
+        "rows_stored": 32,
+        "duplicates": 1,
+        "rows_rejected": 0,
+        "csv_files": 3,
+    }
     assert result["schema_version"] == "v1-full,v2-full"
     table = memory_db["statements_of_reasons"]
     assert table.count == 32
-    assert memory_db.execute("select count(*) from statements_of_reasons where uuid = ?",
-                             [DUPLICATED_UUID]).fetchone()[0] == 1
+    assert (
+        memory_db.execute("select count(*) from statements_of_reasons where uuid = ?", [DUPLICATED_UUID]).fetchone()[0]
+        == 1
+    )
     google = next(table.rows_where("platform_uid = ?", ["08329314168"]))
     assert google["platform_name"] == "Google Shopping" and google["uuid"] == "55dcb95e-e90a-42d2-b04f-cffa5c52de68"
-    assert memory_db.execute("select typeof(platform_uid) from statements_of_reasons "
-                             "where platform_name = 'TikTok' limit 1").fetchone()[0] == "text"
+    assert (
+        memory_db.execute(
+            "select typeof(platform_uid) from statements_of_reasons where platform_name = 'TikTok' limit 1"
+        ).fetchone()[0]
+        == "text"
+    )
     tiktok = next(table.rows_where("uuid = ?", [DUPLICATED_UUID]))
     assert tiktok["platform_uid"] == "7345617503298525984"  # > 2**63 - 1: would overflow an INTEGER
     kleinanzeigen = next(table.rows_where("platform_name = 'Kleinanzeigen'"))
@@ -127,46 +159,63 @@ def test_nested_dump_stored_once_per_uuid_with_text_ids(memory_db):
     assert kleinanzeigen["location"] == "sor-global-2024-03-14-full-00002-00000.csv:3"
     dataset = memory_db["datasets"].get(result["dataset_id"])
     assert (dataset["source"], dataset["rows_read"], dataset["rows_stored"], dataset["status"]) == (
-        "dsa_sor/global", 33, 32, "loaded")
+        "dsa_sor/global",
+        33,
+        32,
+        "loaded",
+    )
 
 
 def test_json_array_cells_are_queryable_as_rows(memory_db):
     load(memory_db, fixture(V1), V1)
-    aliexpress = list(memory_db.query(
-        "select value from sor_territorial_scope where platform_name = 'AliExpress'"))
+    aliexpress = list(memory_db.query("select value from sor_territorial_scope where platform_name = 'AliExpress'"))
     assert aliexpress == [{"value": "NL"}]
     tiktok_scope = memory_db.execute(
-        "select count(*) from sor_territorial_scope where uuid = ?", [DUPLICATED_UUID]).fetchone()[0]
+        "select count(*) from sor_territorial_scope where uuid = ?", [DUPLICATED_UUID]
+    ).fetchone()[0]
     assert tiktok_scope == 29  # 27 EU member states + LI + NO, once although the row is duplicated
     by_type = dict(memory_db.execute("select value, count(*) from sor_content_type group by value").fetchall())
-    assert by_type == {"CONTENT_TYPE_VIDEO": 5, "CONTENT_TYPE_OTHER": 3, "CONTENT_TYPE_PRODUCT": 18,
-                       "CONTENT_TYPE_IMAGE": 2}
-    cell = memory_db.execute("select territorial_scope from statements_of_reasons where platform_name = 'AliExpress'"
-                             ).fetchone()[0]
+    assert by_type == {
+        "CONTENT_TYPE_VIDEO": 5,
+        "CONTENT_TYPE_OTHER": 3,
+        "CONTENT_TYPE_PRODUCT": 18,
+        "CONTENT_TYPE_IMAGE": 2,
+    }
+    cell = memory_db.execute(
+        "select territorial_scope from statements_of_reasons where platform_name = 'AliExpress'"
+    ).fetchone()[0]
     assert json.loads(cell) == ["NL"]  # valid JSON list: Datasette's _facet_array can facet it
 
 
 def test_both_schemas_group_by_the_v2_category(memory_db):
     load(memory_db, fixture(V1), V1)
     load(memory_db, fixture(V2), V2)
-    rows = dict(memory_db.execute(
-        "select category_v2, count(*) from statements_of_reasons group by category_v2").fetchall())
+    rows = dict(
+        memory_db.execute("select category_v2, count(*) from statements_of_reasons group by category_v2").fetchall()
+    )
     assert rows["STATEMENT_CATEGORY_OTHER_VIOLATION_TC"] == 19  # 2024 SCOPE_OF_PLATFORM_SERVICE rows
     google = next(memory_db["statements_of_reasons"].rows_where("platform_uid = '08329314168'"))
     assert (google["category"], google["category_v2"]) == (
-        "STATEMENT_CATEGORY_SCOPE_OF_PLATFORM_SERVICE", "STATEMENT_CATEGORY_OTHER_VIOLATION_TC")
+        "STATEMENT_CATEGORY_SCOPE_OF_PLATFORM_SERVICE",
+        "STATEMENT_CATEGORY_OTHER_VIOLATION_TC",
+    )
     pinterest = next(memory_db["statements_of_reasons"].rows_where("platform_name = 'Pinterest'"))
     assert pinterest["category_v2"] == pinterest["category"] == "STATEMENT_CATEGORY_PORNOGRAPHY_OR_SEXUALIZED_CONTENT"
     assert rows["STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH"] == 2
-    assert memory_db.execute("select count(*) from statements_of_reasons where content_id_ean is null"
-                             ).fetchone()[0] == 32
+    assert (
+        memory_db.execute("select count(*) from statements_of_reasons where content_id_ean is null").fetchone()[0] == 32
+    )
 
 
 @pytest.mark.parametrize(
     "filters, stored",
-    [({"platforms": {"TikTok"}}, 7), ({"platforms": {"AliExpress", "Pinterest"}}, 4),
-     ({"territorial_scope": {"NL"}}, 28), ({"territorial_scope": {"LI"}}, 27),
-     ({"platforms": {"AliExpress"}, "territorial_scope": {"DE"}}, 0)],
+    [
+        ({"platforms": {"TikTok"}}, 7),
+        ({"platforms": {"AliExpress", "Pinterest"}}, 4),
+        ({"territorial_scope": {"NL"}}, 28),
+        ({"territorial_scope": {"LI"}}, 27),
+        ({"platforms": {"AliExpress"}, "territorial_scope": {"DE"}}, 0),
+    ],
 )
 def test_filters(memory_db, filters, stored):
     result = load(memory_db, fixture(V1), V1, **filters)
@@ -182,16 +231,24 @@ def test_reloading_the_same_dump_stores_nothing_new(memory_db):
     assert second["dataset_id"] == first["dataset_id"]
     assert memory_db["statements_of_reasons"].count == 28
     assert memory_db["datasets"].count == 1
-    other_url = load_dump(memory_db, io.BytesIO(fixture(V1)), url="https://example.org/mirror.csv", name=V1,
-                          fetched_at="2026-11-29T12:00:00Z")
+    other_url = load_dump(
+        memory_db,
+        io.BytesIO(fixture(V1)),
+        url="https://example.org/mirror.csv",
+        name=V1,
+        fetched_at="2026-11-29T12:00:00Z",
+    )
     assert (other_url["status"], other_url["rows_stored"], other_url["duplicates"]) == ("loaded", 0, 29)
 
 
 def test_bad_rows_go_to_rejects_and_the_rest_loads(memory_db):
     lines = fixture(V2).decode().split("\n")
     broken = "\n".join(lines[:2] + ["broken,row"] + lines[2:]).encode()
-    result = load(memory_db, nested_zip({"d-00000-00000.csv": broken}, "sor-global-2025-07-01-full"),
-                  "sor-global-2025-07-01-full.zip")
+    result = load(
+        memory_db,
+        nested_zip({"d-00000-00000.csv": broken}, "sor-global-2025-07-01-full"),
+        "sor-global-2025-07-01-full.zip",
+    )
     assert (result["rows_stored"], result["rows_rejected"]) == (4, 1)
     reject = next(memory_db["rejects"].rows)
     assert reject["reason"] == "2 fields instead of 38" and reject["excerpt"] == "broken,row"
@@ -223,7 +280,10 @@ def test_dsa_load_command_streams_a_dump_from_disk(tmp_path, capsys):
 
     database = db.connect(db_file)
     urls = [r["url"] for r in database.query("select url from datasets order by id")]
-    assert urls == [V1_URL, "https://transparency.dsa.ec.europa.eu/explore-data/download/sor-global-2024-03-15-full.zip"]
+    assert urls == [
+        V1_URL,
+        "https://transparency.dsa.ec.europa.eu/explore-data/download/sor-global-2024-03-15-full.zip",
+    ]
     database.close()
 
 
@@ -246,9 +306,12 @@ def test_invalid_utf8_record_is_rejected_and_the_rest_loads(tmp_path, capsys):
     (reject,) = database["rejects"].rows
     assert reject["reason"] == "invalid UTF-8 (bytes 0xff 0xfe)"
     assert reject["location"] == f"{dump.name}:6"
-    assert reject["excerpt"].startswith('987475f3-3071-4c20-ad72-54db66740345,"[""DECISION_VISIBILITY\ufffd\ufffd_OTHER""]"')
-    assert database.execute("select count(*) from statements_of_reasons where uuid = ?",
-                            ["987475f3-3071-4c20-ad72-54db66740345"]).fetchone() == (0,)
+    assert reject["excerpt"].startswith(
+        '987475f3-3071-4c20-ad72-54db66740345,"[""DECISION_VISIBILITY\ufffd\ufffd_OTHER""]"'
+    )
+    assert database.execute(
+        "select count(*) from statements_of_reasons where uuid = ?", ["987475f3-3071-4c20-ad72-54db66740345"]
+    ).fetchone() == (0,)
     database.close()
 
 
@@ -258,18 +321,27 @@ def test_dump_url_on_another_base_and_its_checksum():
     assert dsa.checksum_url(url) == url + ".sha1"
 
 
-@pytest.mark.parametrize("body", [
-    b"0A4D55A8D778E5022FAB701977C5D840BBC486D0  sor-global-2024-03-14-full.zip\n",  # sha1sum's line
-    b"0a4d55a8d778e5022fab701977c5d840bbc486d0",  # the digest alone
-    b"0a4d55a8d778e5022fab701977c5d840bbc486d0\r\n",
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"0A4D55A8D778E5022FAB701977C5D840BBC486D0  sor-global-2024-03-14-full.zip\n",  # sha1sum's line
+        b"0a4d55a8d778e5022fab701977c5d840bbc486d0",  # the digest alone
+        b"0a4d55a8d778e5022fab701977c5d840bbc486d0\r\n",
+    ],
+)
 def test_parse_sha1(body):
     assert dsa.parse_sha1(body) == "0a4d55a8d778e5022fab701977c5d840bbc486d0"
 
 
-@pytest.mark.parametrize("body", [b"", b"<Error><Code>AccessDenied</Code></Error>",
-                                  b"0a4d55a8d778e5022fab701977c5d840bbc486d",  # 39 digits
-                                  b"0a4d55a8d778e5022fab701977c5d840bbc486d0ff"])  # 42: a longer digest
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"",
+        b"<Error><Code>AccessDenied</Code></Error>",
+        b"0a4d55a8d778e5022fab701977c5d840bbc486d",  # 39 digits
+        b"0a4d55a8d778e5022fab701977c5d840bbc486d0ff",
+    ],
+)  # 42: a longer digest
 def test_parse_sha1_refuses_what_is_not_a_sha1(body):
     with pytest.raises(dsa.ChecksumError, match="checksum file holds no SHA-1"):
         dsa.parse_sha1(body)

@@ -44,8 +44,7 @@ REDIRECT_PAGE = """<!DOCTYPE html>
         Redirecting to <a href="{url}">{url}</a>.
     </body>
 </html>"""
-AMZ = ("X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires", "X-Amz-SignedHeaders",
-       "X-Amz-Signature")
+AMZ = ("X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires", "X-Amz-SignedHeaders", "X-Amz-Signature")
 
 
 class Route(PageHandler):
@@ -60,9 +59,11 @@ class Route(PageHandler):
             self.send(404, b"<!DOCTYPE html><title>Not Found</title>")
             return
         signature = Route.signatures[name] = secrets.token_hex(32)
-        query = ("X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=EXAMPLEKEY%2F20260607%2Fauto%2Fs3%2Faws4_request"
-                 "&X-Amz-Date=20260607T061500Z&X-Amz-Expires=3600&X-Amz-SignedHeaders=host"
-                 f"&X-Amz-Signature={signature}")
+        query = (
+            "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=EXAMPLEKEY%2F20260607%2Fauto%2Fs3%2Faws4_request"
+            "&X-Amz-Date=20260607T061500Z&X-Amz-Expires=3600&X-Amz-SignedHeaders=host"
+            f"&X-Amz-Signature={signature}"
+        )
         target = f"{Route.storage}/dsa-sor-data/{name}?{query}"
         # the page Laravel (Symfony's RedirectResponse) sends with a redirect: the URL again, HTML-escaped
         page = REDIRECT_PAGE.format(url=html.escape(target)).encode()
@@ -81,8 +82,12 @@ class Storage(PageHandler):
         name = path.removeprefix("/dsa-sor-data/")
         params = dict(pair.split("=", 1) for pair in query.split("&") if "=" in pair)
         if name in Storage.expired:
-            self.send(403, b"<Error><Code>AccessDenied</Code><Message>Request has expired</Message>"
-                           b"<X-Amz-Expires>3600</X-Amz-Expires></Error>", "application/xml")
+            self.send(
+                403,
+                b"<Error><Code>AccessDenied</Code><Message>Request has expired</Message>"
+                b"<X-Amz-Expires>3600</X-Amz-Expires></Error>",
+                "application/xml",
+            )
             return
         if name not in FILES or set(params) != set(AMZ) or params["X-Amz-Signature"] != Route.signatures.get(name):
             self.send(403, b"<Error><Code>AccessDenied</Code></Error>", "application/xml")
@@ -92,11 +97,25 @@ class Storage(PageHandler):
 
 def crawl(tmp_path, route: str, *spider_args: str) -> subprocess.CompletedProcess:
     args = [a for arg in ("archive=1", *spider_args) for a in ("-a", f"dsa_sor:{arg}")]
-    command = modwatch("crawl", "dsa_sor", "--db", tmp_path / "modwatch.db", "--logs-dir", tmp_path / "logs",
-                       "--jobs-dir", tmp_path / "jobs", *args,
-                       "-s", f"MODWATCH_DSA_DOWNLOAD_BASE={route}/explore-data/download/",
-                       "-s", f"MODWATCH_SPOOL_DIR={tmp_path / 'spool'}", "-s", "HTTPCACHE_ENABLED=True",
-                       "-s", "LOG_LEVEL=DEBUG")
+    command = modwatch(
+        "crawl",
+        "dsa_sor",
+        "--db",
+        tmp_path / "modwatch.db",
+        "--logs-dir",
+        tmp_path / "logs",
+        "--jobs-dir",
+        tmp_path / "jobs",
+        *args,
+        "-s",
+        f"MODWATCH_DSA_DOWNLOAD_BASE={route}/explore-data/download/",
+        "-s",
+        f"MODWATCH_SPOOL_DIR={tmp_path / 'spool'}",
+        "-s",
+        "HTTPCACHE_ENABLED=True",
+        "-s",
+        "LOG_LEVEL=DEBUG",
+    )
     return subprocess.run(command, cwd=ROOT, env=crawl_env(tmp_path), capture_output=True, text=True, timeout=300)
 
 
@@ -116,8 +135,13 @@ def warc_records(folder) -> list[tuple[str, str, str | None]]:
         with open(path, "rb") as stream:
             for record in ArchiveIterator(stream):
                 if record.rec_type == "response":
-                    records.append((record.rec_type, record.rec_headers.get_header("WARC-Target-URI"),
-                                    record.http_headers.get_header("Location")))
+                    records.append(
+                        (
+                            record.rec_type,
+                            record.rec_headers.get_header("WARC-Target-URI"),
+                            record.http_headers.get_header("Location"),
+                        )
+                    )
     return records
 
 
@@ -140,10 +164,15 @@ def test_stable_url_302_presigned_on_another_host_no_secret_anywhere(tmp_path, s
     assert [r.partition("?")[0] for r in Storage.requests] == [f"/dsa-sor-data/{DAY1}.sha1", f"/dsa-sor-data/{DAY1}"]
     assert all("X-Amz-Signature=" in r for r in Storage.requests)
     database = sqlite3.connect(tmp_path / "modwatch.db")
-    assert database.execute("select url, sha256, byte_size, rows_read, rows_stored, status from datasets").fetchall() \
-        == [(stable, hashlib.sha256(FILES[DAY1]).hexdigest(), len(FILES[DAY1]), 29, 28, "loaded")]
+    assert database.execute(
+        "select url, sha256, byte_size, rows_read, rows_stored, status from datasets"
+    ).fetchall() == [(stable, hashlib.sha256(FILES[DAY1]).hexdigest(), len(FILES[DAY1]), 29, 28, "loaded")]
     assert dict(database.execute("select platform_name, count(*) from statements_of_reasons group by 1")) == {
-        "Google Shopping": 17, "TikTok": 7, "Pinterest": 3, "AliExpress": 1}
+        "Google Shopping": 17,
+        "TikTok": 7,
+        "Pinterest": 3,
+        "AliExpress": 1,
+    }
     database.close()
 
     # a second download of that day: another presigned URL, the same stable URL and bytes -> unchanged
@@ -195,8 +224,10 @@ def test_wrong_sha1_fails_the_day_and_leaves_the_day_before_untouched(tmp_path, 
     assert database.execute("select * from statements_of_reasons order by id").fetchall() == before
     datasets = database.execute("select url, status, error from datasets order by id").fetchall()
     assert [(url.rsplit("/", 1)[-1], status) for url, status, _ in datasets] == [(DAY1, "loaded"), (DAY2, "failed")]
-    assert datasets[1][2] == (f"ChecksumError: SHA-1 {hashlib.sha1(FILES[DAY2]).hexdigest()} of the download "
-                              f"differs from the published {hashlib.sha1(b'another file').hexdigest()}")
+    assert datasets[1][2] == (
+        f"ChecksumError: SHA-1 {hashlib.sha1(FILES[DAY2]).hexdigest()} of the download "
+        f"differs from the published {hashlib.sha1(b'another file').hexdigest()}"
+    )
     (reason,) = database.execute("select reason from rejects where url = ?", [datasets[1][0]]).fetchone()
     assert reason.startswith("DSA dump not stored: ChecksumError: SHA-1 ")
     (runs,) = database.execute("select count(*) from crawl_runs").fetchone()
@@ -212,7 +243,8 @@ def test_an_expired_presigned_url_is_a_reject_that_names_the_stable_url_only(tmp
     database = sqlite3.connect(tmp_path / "modwatch.db")
     assert database.execute("select count(*) from datasets").fetchone() == (0,)
     assert database.execute("select url, reason, excerpt from rejects").fetchall() == [
-        (f"{route}/explore-data/download/{DAY1}", "DSA dump not downloaded: HTTPStatusError: HTTP 403", "")]
+        (f"{route}/explore-data/download/{DAY1}", "DSA dump not downloaded: HTTPStatusError: HTTP 403", "")
+    ]
     database.close()
     assert Storage.requests[-1].startswith(f"/dsa-sor-data/{DAY1}?X-Amz-Algorithm=")
     assert [name for name, data in contents(tmp_path).items() if b"x-amz-" in data.lower()] == []

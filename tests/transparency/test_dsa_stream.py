@@ -15,8 +15,9 @@ from warcio.archiveiterator import ArchiveIterator
 from tests.helpers import PageHandler, local_server
 from tests.transparency.samples import V1, fixture, nested_zip
 
-DUMP = nested_zip({"sor-global-2024-03-14-full-00000-00000.csv": fixture(V1),
-                   "sor-global-2024-03-14-full-00001-00000.csv": b""})
+DUMP = nested_zip(
+    {"sor-global-2024-03-14-full-00000-00000.csv": fixture(V1), "sor-global-2024-03-14-full-00001-00000.csv": b""}
+)
 REQUESTS = []
 
 
@@ -36,7 +37,10 @@ def archived(folder) -> dict:
         with open(path, "rb") as stream:
             for record in ArchiveIterator(stream):
                 if record.rec_type == "response":
-                    records[record.rec_headers.get_header("WARC-Record-ID")] = (path.name, record.content_stream().read())
+                    records[record.rec_headers.get_header("WARC-Record-ID")] = (
+                        path.name,
+                        record.content_stream().read(),
+                    )
     return records
 
 
@@ -49,12 +53,20 @@ def test_dump_is_stored_from_a_file_and_archived(run_crawl, db_path, tmp_path, s
         settings["MODWATCH_DSA_SPOOL_ABOVE"] = spool_above
     with local_server(DumpServer) as base:
         url, missing = f"{base}/sor-global-2024-03-14-full.zip", f"{base}/sor-global-2024-03-15-full.zip"
-        result = run_crawl("spiders.dsa_sor:DsaSorSpider", db=db_path, warc_dir=warc_dir, settings=settings,
-                           spider_args={"urls": f"{url},{missing}", "archive": "1", "platforms": "TikTok,Wallapop"})
+        result = run_crawl(
+            "spiders.dsa_sor:DsaSorSpider",
+            db=db_path,
+            warc_dir=warc_dir,
+            settings=settings,
+            spider_args={"urls": f"{url},{missing}", "archive": "1", "platforms": "TikTok,Wallapop"},
+        )
     database = sqlite3.connect(db_path)
     assert dict(database.execute("select platform_name, count(*) from statements_of_reasons group by 1")) == {
-        "TikTok": 7}
-    dataset = database.execute("select url, sha256, byte_size, rows_read, status, warc_record_id from datasets").fetchone()
+        "TikTok": 7
+    }
+    dataset = database.execute(
+        "select url, sha256, byte_size, rows_read, status, warc_record_id from datasets"
+    ).fetchone()
     assert dataset[:5] == (url, hashlib.sha256(DUMP).hexdigest(), len(DUMP), 29, "loaded")
     file_name, payload = archived(warc_dir)[dataset[5]]
     assert payload == DUMP

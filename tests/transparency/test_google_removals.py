@@ -39,20 +39,28 @@ def rewrite_zip(data: bytes, member: str, change) -> bytes:
 
 def test_parser_reads_all_four_csvs(read_fixture):
     data = read_fixture(ZIP)
-    assert schema_version(data) == ("google-by_product_reason+by_requester+historical_by_country"
-                                    "+historical_by_product_reason")
+    assert schema_version(data) == (
+        "google-by_product_reason+by_requester+historical_by_country+historical_by_product_reason"
+    )
     rows = [row for _, row in parse_google_removals(data, source_url=URL)]
     assert not [row for row in rows if isinstance(row, Reject)]
     reports = {row["report"] for row in rows}
-    assert reports == {"google/by_requester", "google/by_product_reason", "google/historical_by_country",
-                       "google/historical_by_product_reason"}
+    assert reports == {
+        "google/by_requester",
+        "google/by_product_reason",
+        "google/historical_by_country",
+        "google/historical_by_product_reason",
+    }
     assert sum(row["report"] == "google/by_requester" for row in rows) == 2735
 
 
 def test_vietnam_information_and_communications_authority_2023_h2(google_db):
-    rows = list(google_db.query(
-        "select * from removal_requests where report = 'google/by_requester' and country = 'VN' "
-        "and period_end = '2023-12-31' and requester = 'Information and Communications Authority'"))
+    rows = list(
+        google_db.query(
+            "select * from removal_requests where report = 'google/by_requester' and country = 'VN' "
+            "and period_end = '2023-12-31' and requester = 'Information and Communications Authority'"
+        )
+    )
     assert len(rows) == 1
     row = rows[0]
     assert (row["requests"], row["items_requested"]) == (735, 4734)
@@ -67,7 +75,8 @@ def test_vietnam_youtube_product_reason_2021_h1_sums_to_326(google_db):
     total, criticism = google_db.execute(
         "select sum(requests), sum(case when reason = 'Government Criticism' then requests end) "
         "from removal_requests where report = 'google/by_product_reason' and country = 'VN' "
-        "and period_end = '2021-06-30' and product = 'YouTube' and is_current = 1").fetchone()
+        "and period_end = '2021-06-30' and product = 'YouTube' and is_current = 1"
+    ).fetchone()
     assert (total, criticism) == (326, 304)
 
 
@@ -77,15 +86,20 @@ def test_less_than_ten_stays_distinguishable_from_zero_and_missing(google_db):
         return google_db.execute(
             f"select {column}, {column}_raw, {column}_flag from removal_requests "
             "where report = 'google/historical_by_country' and requester = 'All Requests' "
-            "and period_end = '2009-12-31' and country = ?", [country]).fetchone()
+            "and period_end = '2009-12-31' and country = ?",
+            [country],
+        ).fetchone()
 
     assert cell("AM", "requests") == (None, "<10", "less_than")
     assert cell("AM", "compliance_pct") == (0.0, "0", None)
     assert cell("AR", "items_requested") == (None, "", "blank")
     assert cell("AR", "requests") == (42, "42", None)
-    flags = dict(google_db.execute(
-        "select requests_flag, count(*) from removal_requests where report = 'google/historical_by_country' "
-        "and requests_flag is not null group by requests_flag").fetchall())
+    flags = dict(
+        google_db.execute(
+            "select requests_flag, count(*) from removal_requests where report = 'google/historical_by_country' "
+            "and requests_flag is not null group by requests_flag"
+        ).fetchall()
+    )
     assert flags == {"less_than": 48, "unknown": 2}
     assert google_db["removal_requests"].columns_dict["requests"] is int
 
@@ -95,29 +109,42 @@ def test_2019_h1_is_not_double_counted(google_db):
     historical = google_db.execute(
         "select requests, counts_in_total, duplicate_of from removal_requests where country = 'VN' "
         "and period_end = '2019-06-30' and report = 'google/historical_by_country' "
-        "and requester = 'All Requests'").fetchall()
+        "and requester = 'All Requests'"
+    ).fetchall()
     assert historical == [(81, 0, REQUESTS)]
-    summary = list(google_db.query(
-        "select * from removal_requests_by_country_period where platform = 'Google' and country = 'VN' "
-        "and period_end = '2019-06-30'"))
+    summary = list(
+        google_db.query(
+            "select * from removal_requests_by_country_period where platform = 'Google' and country = 'VN' "
+            "and period_end = '2019-06-30'"
+        )
+    )
     assert len(summary) == 1
     assert summary[0]["requests"] == 4 + 92 + 1 + 27
     assert summary[0]["reports"] == "google/by_requester"
     # earlier periods come from the historical file
     assert google_db.execute(
         "select requests, reports from removal_requests_by_country_period where platform = 'Google' "
-        "and country = 'VN' and period_end = '2017-06-30'").fetchone() == (38, "google/historical_by_country")
+        "and country = 'VN' and period_end = '2017-06-30'"
+    ).fetchone() == (38, "google/historical_by_country")
 
 
 def test_countries_keyed_by_cldr_code_and_supranational_requesters_kept(google_db):
     # the current files say "Türkiye" for every period, the frozen historical ones "Turkey": one key
-    names = dict(google_db.execute(
-        "select report, group_concat(distinct country_name_raw) from removal_requests where country = 'TR' "
-        "group by report").fetchall())
-    assert names == {"google/by_requester": "Türkiye", "google/by_product_reason": "Türkiye",
-                     "google/historical_by_country": "Turkey", "google/historical_by_product_reason": "Turkey"}
+    names = dict(
+        google_db.execute(
+            "select report, group_concat(distinct country_name_raw) from removal_requests where country = 'TR' "
+            "group by report"
+        ).fetchall()
+    )
+    assert names == {
+        "google/by_requester": "Türkiye",
+        "google/by_product_reason": "Türkiye",
+        "google/historical_by_country": "Turkey",
+        "google/historical_by_product_reason": "Turkey",
+    }
     europol = google_db.execute(
-        "select count(*) from removal_requests where country is null and country_name_raw = 'Europol'").fetchone()
+        "select count(*) from removal_requests where country is null and country_name_raw = 'Europol'"
+    ).fetchone()
     assert europol[0] > 0
 
 
@@ -144,15 +171,20 @@ def test_revised_download_replaces_current_rows_and_keeps_the_old_ones(memory_db
     russia = memory_db.execute(
         "select dataset_id, is_current, requests, items_requested from removal_requests "
         "where report = 'google/by_requester' and country = 'RU' and period_end = '2019-06-30' "
-        "and requester = 'Information and Communications Authority' order by dataset_id").fetchall()
+        "and requester = 'Information and Communications Authority' order by dataset_id"
+    ).fetchall()
     assert russia == [(old["dataset_id"], 0, 10803, 141824), (new["dataset_id"], 1, 10543, 17872)]
     turkey = memory_db.execute(
         "select distinct dataset_id, country_name_raw from removal_requests where country = 'TR' "
-        "and period_end = '2019-06-30' and report = 'google/by_requester' order by dataset_id").fetchall()
+        "and period_end = '2019-06-30' and report = 'google/by_requester' order by dataset_id"
+    ).fetchall()
     assert turkey == [(old["dataset_id"], "Turkey"), (new["dataset_id"], "Türkiye")]
-    assert memory_db.execute(
-        "select count(*) from removal_requests where dataset_id = ? and is_current = 1",
-        [old["dataset_id"]]).fetchone()[0] == 0
+    assert (
+        memory_db.execute(
+            "select count(*) from removal_requests where dataset_id = ? and is_current = 1", [old["dataset_id"]]
+        ).fetchone()[0]
+        == 0
+    )
     statuses = [(d["id"], d["is_current"]) for d in memory_db["datasets"].rows]
     assert statuses == [(old["dataset_id"], 0), (new["dataset_id"], 1)]
 
@@ -170,14 +202,17 @@ def test_malformed_row_goes_to_rejects_and_the_rest_loads(memory_db, load, read_
     assert "expected 12 cells" in rejects[1]["reason"]
     assert {r["dataset_id"] for r in rejects} == {result["dataset_id"]}
     # the rest of the file (and of the zip) was stored
-    assert memory_db.execute("select count(*) from removal_requests where report = 'google/by_requester'"
-                             ).fetchone()[0] == 2735
+    assert (
+        memory_db.execute("select count(*) from removal_requests where report = 'google/by_requester'").fetchone()[0]
+        == 2735
+    )
 
 
 def test_failed_load_rolls_back_and_marks_the_dataset(memory_db):
     with pytest.raises(zipfile.BadZipFile):
-        load_dataset(memory_db, parser="google_removals", source="google_removals", url=URL,
-                     data=b"<html>not the zip</html>")
+        load_dataset(
+            memory_db, parser="google_removals", source="google_removals", url=URL, data=b"<html>not the zip</html>"
+        )
     dataset = memory_db["datasets"].get(1)
     assert dataset["status"] == "failed" and "BadZipFile" in dataset["error"]
     assert memory_db["removal_requests"].count == 0
@@ -188,13 +223,23 @@ def test_replay_crawl_end_to_end(tmp_path, db_path, run_crawl, read_fixture):
     (record_id,) = write_warc(warc, [(URL, read_fixture(ZIP), {"Content-Type": "application/zip"})])
     run_crawl("spiders.google_removals:GoogleRemovalsSpider", db=db_path, replay=warc)
     database = sqlite3.connect(db_path)
-    dataset = database.execute("select source, url, sha256, warc_record_id, crawl_run_id, status from datasets"
-                               ).fetchall()
-    assert dataset == [("google_removals", URL, "7c647f5b648499c852bfa9042bd88652c163492d0cca95bfbfb94006c6a5a385",
-                        record_id, 1, "loaded")]
+    dataset = database.execute(
+        "select source, url, sha256, warc_record_id, crawl_run_id, status from datasets"
+    ).fetchall()
+    assert dataset == [
+        (
+            "google_removals",
+            URL,
+            "7c647f5b648499c852bfa9042bd88652c163492d0cca95bfbfb94006c6a5a385",
+            record_id,
+            1,
+            "loaded",
+        )
+    ]
     assert database.execute(
         "select requests, items_requested from removal_requests where country = 'VN' and period_end = '2023-12-31' "
-        "and requester = 'Information and Communications Authority'").fetchone() == (735, 4734)
+        "and requester = 'Information and Communications Authority'"
+    ).fetchone() == (735, 4734)
     run = database.execute("select spider, finish_reason from crawl_runs").fetchone()
     assert run == ("google_removals", "finished")
 
@@ -207,7 +252,8 @@ def test_integer_beyond_sqlite_range_is_kept_as_text(memory_db, load, read_fixtu
     assert result["rows_rejected"] == 0
     row = memory_db.execute(
         "select requests, items_requested, items_requested_raw, items_requested_flag, typeof(items_requested_raw) "
-        "from removal_requests where country = 'VN' and requester = 'Military'").fetchone()
+        "from removal_requests where country = 'VN' and requester = 'Military'"
+    ).fetchone()
     assert row == (1, None, huge, "too_large", "text")
 
 
@@ -218,9 +264,14 @@ def test_pipeline_keeps_a_broken_download_as_a_reject(memory_db):
     from pipelines.transparency import store_dataset_file
 
     stats = MemoryStatsCollector(get_crawler())
-    item = {"parser": "google_removals", "source": "google_removals", "url": URL,
-            "body": b"<html>Service Unavailable</html>", "fetched_at": "2026-11-29T12:00:00Z",
-            "warc_record_id": "<urn:uuid:0>"}
+    item = {
+        "parser": "google_removals",
+        "source": "google_removals",
+        "url": URL,
+        "body": b"<html>Service Unavailable</html>",
+        "fetched_at": "2026-11-29T12:00:00Z",
+        "warc_record_id": "<urn:uuid:0>",
+    }
     store_dataset_file(memory_db, item, crawl_run_id=None, spider="google_removals", stats=stats)
     (reject,) = memory_db.query("select * from rejects")
     assert reject["reason"].startswith("dataset not stored: BadZipFile")

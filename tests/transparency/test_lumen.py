@@ -24,8 +24,16 @@ def notice_file(notice_id: int) -> dict:
 @pytest.mark.parametrize(
     "notice_id, type_, title, date_sent, sender, product, works, urls",
     [
-        (8, "Dmca", "Manga DMCA (Copyright) Complaint to Google", "2012-01-14T05:00:00Z", "TVM Comics",
-         "Blogger", 1, 1),
+        (
+            8,
+            "Dmca",
+            "Manga DMCA (Copyright) Complaint to Google",
+            "2012-01-14T05:00:00Z",
+            "TVM Comics",
+            "Blogger",
+            1,
+            1,
+        ),
         (5181, "Other", "Other notice to Google, Inc.", "2012-06-05T04:00:00Z", None, None, 1, 2),
         (177, "Dmca", None, "2012-11-14T05:00:00Z", None, None, 2, 807),
         (32599, "Other", "DMCA (Copyright) Complaint to Google", "2012-04-16T04:00:00Z", None, None, 1, 3),
@@ -72,9 +80,13 @@ def test_other_notice_renames_are_normalised():
 
 
 def test_body_and_explanation_map_to_body():
-    court_order = {"id": 1, "type": "CourtOrder", "title": "t", "explanation": "ordered by the court",
-                   "works": [{"subject_of_court_order": "a video",
-                              "targetted_urls": [{"url": "https://example.org/v/1"}]}]}
+    court_order = {
+        "id": 1,
+        "type": "CourtOrder",
+        "title": "t",
+        "explanation": "ordered by the court",
+        "works": [{"subject_of_court_order": "a video", "targetted_urls": [{"url": "https://example.org/v/1"}]}],
+    }
     parsed = lumen.parse_notice(court_order)
     assert parsed.notice["body"] == "ordered by the court"
     assert parsed.works[0]["description"] == "a video"
@@ -82,10 +94,16 @@ def test_body_and_explanation_map_to_body():
 
 
 def test_trademark_marks_are_works_of_kind_mark():
-    parsed = lumen.parse_notice({"id": 2, "type": "Trademark", "marks": [
-        {"description": "ACME", "infringing_urls": [{"url": "https://shop.example/acme"}]}]})
-    assert parsed.works == [{"position": 0, "kind": "mark", "description": "ACME",
-                             "description_key": "description", "extra": {}}]
+    parsed = lumen.parse_notice(
+        {
+            "id": 2,
+            "type": "Trademark",
+            "marks": [{"description": "ACME", "infringing_urls": [{"url": "https://shop.example/acme"}]}],
+        }
+    )
+    assert parsed.works == [
+        {"position": 0, "kind": "mark", "description": "ACME", "description_key": "description", "extra": {}}
+    ]
 
 
 @pytest.mark.parametrize("notice_id", [116, 119, 145])
@@ -115,7 +133,8 @@ def test_impossible_date_message_gives_the_real_fetch_time_and_the_tolerance():
     parsed = lumen.parse_notice(notice_file(6508), fetched_at=datetime(2016, 11, 29, 15, 30, tzinfo=timezone.utc))
     assert parsed.problems[0] == (
         "date_sent: impossible date '2017-01-01T05:00:00Z' (later than the fetch time 2016-11-29T15:30:00Z "
-        "plus 1 day allowed for time zones and clock skew)")
+        "plus 1 day allowed for time zones and clock skew)"
+    )
 
 
 def test_a_2017_date_is_fine_when_fetched_later():
@@ -126,13 +145,22 @@ def test_a_2017_date_is_fine_when_fetched_later():
 def test_redacted_aggregated_and_placeholder_urls():
     """LocalLaw notices come with every URL replaced by [REDACTED] (Lumen source); shown on notice 5181."""
     raw = notice_file(5181)["other"]
-    local_law = {**raw, "type": "LocalLaw",
-                 "works": [{**raw["works"][0],
-                            "problematic_urls": [{"url": "[REDACTED]"} for _ in raw["works"][0]["problematic_urls"]],
-                            "original_work_urls": [{"url": "No URL submitted"}]}]}
+    local_law = {
+        **raw,
+        "type": "LocalLaw",
+        "works": [
+            {
+                **raw["works"][0],
+                "problematic_urls": [{"url": "[REDACTED]"} for _ in raw["works"][0]["problematic_urls"]],
+                "original_work_urls": [{"url": "No URL submitted"}],
+            }
+        ],
+    }
     parsed = lumen.parse_notice(local_law, fetched_at=FETCHED_2015)
     assert [(u["url"], u["redacted"], u["list_key"]) for u in parsed.urls] == [
-        (None, True, "problematic_urls"), (None, True, "problematic_urls")]
+        (None, True, "problematic_urls"),
+        (None, True, "problematic_urls"),
+    ]
     assert parsed.notice["urls_count"] == 2
     aggregated = {**raw, "works": [{"complaint": None, "problematic_urls": [{"fqdn": "ja.favstar.fm", "count": 2}]}]}
     url = lumen.parse_notice(aggregated, fetched_at=FETCHED_2015).urls[0]
@@ -161,8 +189,14 @@ def test_every_fixture_notice_parses():
 
 @pytest.mark.parametrize(
     "total, per_page, pages",
-    [(0, 100, [1]), (42, 20, [1, 2, 3]), (1000, 1000, [1]), (2500, 1000, [1, 2, 3]),
-     (25_000, 1000, list(range(1, 11))), (10_001, 100, list(range(1, 101)))],
+    [
+        (0, 100, [1]),
+        (42, 20, [1, 2, 3]),
+        (1000, 1000, [1]),
+        (2500, 1000, [1, 2, 3]),
+        (25_000, 1000, list(range(1, 11))),
+        (10_001, 100, list(range(1, 101))),
+    ],
 )
 def test_pages_to_fetch(total, per_page, pages):
     assert list(lumen.pages_to_fetch(total, per_page)) == pages
@@ -203,18 +237,34 @@ def test_bisection_until_every_slice_fits():
 
 
 def test_search_url_is_stable_and_never_holds_the_token():
-    url = lumen.search_url({"term": "vietnam", "page": 2, "per_page": 100, "sort_by": "date_received asc",
-                            "country_code_facet": "VN", "topic_facet": None})
-    assert url == ("https://lumendatabase.org/notices/search.json?country_code_facet=VN&page=2&per_page=100"
-                   "&sort_by=date_received+asc&term=vietnam")
+    url = lumen.search_url(
+        {
+            "term": "vietnam",
+            "page": 2,
+            "per_page": 100,
+            "sort_by": "date_received asc",
+            "country_code_facet": "VN",
+            "topic_facet": None,
+        }
+    )
+    assert url == (
+        "https://lumendatabase.org/notices/search.json?country_code_facet=VN&page=2&per_page=100"
+        "&sort_by=date_received+asc&term=vietnam"
+    )
     with pytest.raises(ValueError, match="the Lumen token must be sent in the X-Authentication-Token header"):
         lumen.search_url({"authentication_token": "secret"})
 
 
 @pytest.mark.parametrize(
     "value, seconds",
-    [(None, 300.0), ("", 300.0), ("120", 120.0), (b"7", 7.0), ("garbage", 300.0),
-     ("Wed, 01 Jan 2025 00:05:00 GMT", 300.0)],
+    [
+        (None, 300.0),
+        ("", 300.0),
+        ("120", 120.0),
+        (b"7", 7.0),
+        ("garbage", 300.0),
+        ("Wed, 01 Jan 2025 00:05:00 GMT", 300.0),
+    ],
 )
 def test_retry_after(value, seconds):
     now = datetime(2025, 1, 1, tzinfo=timezone.utc)
@@ -231,8 +281,9 @@ def test_epoch_ms():
 
 def test_page_with_impossible_date_stored_with_the_date_rejected(memory_db):
     page = search_page([notice_file(i) for i in (8, 6335, 116)])
-    result = store_notice_page(memory_db, page, url="https://lumendatabase.org/notices/search.json?page=1",
-                               fetched_at="2015-01-12T00:00:00Z")
+    result = store_notice_page(
+        memory_db, page, url="https://lumendatabase.org/notices/search.json?page=1", fetched_at="2015-01-12T00:00:00Z"
+    )
     assert result["rows_read"] == 3 and result["rows_stored"] == 3 and result["problems"] == 2
     row = memory_db["notices"].get(6335)
     assert row["date_sent"] is None and row["date_sent_raw"] == "2911-06-28T04:00:00Z"
@@ -244,7 +295,12 @@ def test_page_with_impossible_date_stored_with_the_date_rejected(memory_db):
     assert all("2911-06-28" in r["reason"] and "rest of the notice stored" in r["reason"] for r in rejects)
     assert {r["dataset_id"] for r in rejects} == {result["dataset_id"]}
     dataset = memory_db["datasets"].get(result["dataset_id"])
-    assert (dataset["source"], dataset["rows_read"], dataset["rows_stored"], dataset["status"]) == ("lumen", 3, 3, "loaded")
+    assert (dataset["source"], dataset["rows_read"], dataset["rows_stored"], dataset["status"]) == (
+        "lumen",
+        3,
+        3,
+        "loaded",
+    )
     assert memory_db["notices"].get(116)["rescinded"] == 1
 
 
@@ -265,13 +321,19 @@ def test_storing_twice_is_idempotent_and_revisions_are_kept(memory_db):
 
 
 def test_works_urls_and_full_text_search(memory_db):
-    store_notice_page(memory_db, search_page([notice_file(8), notice_file(5181)]), url="u",
-                      fetched_at="2026-11-29T00:00:00Z")
-    rows = list(memory_db.query(
-        "select n.id, u.role, u.fqdn from notice_urls u join notices n on n.id = u.notice_id order by n.id, u.position"))
-    assert rows == [{"id": 8, "role": "target", "fqdn": "home.blogtruyen.com"},
-                    {"id": 5181, "role": "target", "fqdn": "ja.favstar.fm"},
-                    {"id": 5181, "role": "target", "fqdn": "ja.favstar.fm"}]
+    store_notice_page(
+        memory_db, search_page([notice_file(8), notice_file(5181)]), url="u", fetched_at="2026-11-29T00:00:00Z"
+    )
+    rows = list(
+        memory_db.query(
+            "select n.id, u.role, u.fqdn from notice_urls u join notices n on n.id = u.notice_id order by n.id, u.position"
+        )
+    )
+    assert rows == [
+        {"id": 8, "role": "target", "fqdn": "home.blogtruyen.com"},
+        {"id": 5181, "role": "target", "fqdn": "ja.favstar.fm"},
+        {"id": 5181, "role": "target", "fqdn": "ja.favstar.fm"},
+    ]
     assert json.loads(memory_db["notices"].get(8)["topics"]) == ["Copyright", "DMCA Safe Harbor"]
     hits = [r["id"] for r in memory_db["notices"].search("manga")]
     assert hits == [8]
@@ -280,8 +342,9 @@ def test_works_urls_and_full_text_search(memory_db):
 def test_bad_document_and_notice_without_id_go_to_rejects(memory_db):
     result = store_notice_page(memory_db, b"<html>Retry later</html>", url="u1", fetched_at="2026-11-29T00:00:00Z")
     assert result["rows_rejected"] == 1
-    page = json.dumps({"notices": [{"title": "no id"}, {"type": "Dmca", **notice_file(8)["dmca"]}],
-                       "meta": {"total_entries": 2}}).encode()
+    page = json.dumps(
+        {"notices": [{"title": "no id"}, {"type": "Dmca", **notice_file(8)["dmca"]}], "meta": {"total_entries": 2}}
+    ).encode()
     result = store_notice_page(memory_db, page, url="u2", fetched_at="2026-11-29T00:00:00Z")
     assert (result["rows_read"], result["rows_stored"], result["rows_rejected"]) == (2, 1, 1)
     reasons = [r["reason"] for r in memory_db.query("select reason from rejects order by id")]

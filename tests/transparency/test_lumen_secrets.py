@@ -38,18 +38,32 @@ class RedirectingLumen(PageHandler):
         type(self).seen.append(query)
         if "authentication_token" not in query:
             target = f"{self.path}&authentication_token={URL_TOKEN}&X-Amz-Signature={SIGNATURE}&X-Amz-Expires=300"
-            self.send(302, b"", "text/plain", {"Location": target, "Set-Cookie": f"session={COOKIE}; HttpOnly",
-                                                     "Cache-Control": "max-age=600"})
+            self.send(
+                302,
+                b"",
+                "text/plain",
+                {"Location": target, "Set-Cookie": f"session={COOKIE}; HttpOnly", "Cache-Control": "max-age=600"},
+            )
             return
         everything = notices()
         page = int(query.get("page", 1))
-        body = search_page(everything[(page - 1) * PER_PAGE:page * PER_PAGE], page=page, per_page=PER_PAGE,
-                           total=len(everything))  # fmt: skip
+        body = search_page(
+            everything[(page - 1) * PER_PAGE : page * PER_PAGE], page=page, per_page=PER_PAGE, total=len(everything)
+        )
         echoed = self.headers.get("X-Authentication-Token", "")
-        self.send(200, body, "application/json; charset=utf-8",
-                  {"Set-Cookie": f"session={COOKIE}; HttpOnly", "X-Authentication-Token": echoed,
-                   "Content-Location": self.path, "X-Echo": f"token={echoed}", "Cache-Control": "max-age=600",
-                   "ETag": '"page-%d"' % page})  # fmt: skip
+        self.send(
+            200,
+            body,
+            "application/json; charset=utf-8",
+            {
+                "Set-Cookie": f"session={COOKIE}; HttpOnly",
+                "X-Authentication-Token": echoed,
+                "Content-Location": self.path,
+                "X-Echo": f"token={echoed}",
+                "Cache-Control": "max-age=600",
+                "ETag": '"page-%d"' % page,
+            },
+        )
 
 
 @pytest.fixture
@@ -62,9 +76,13 @@ def server():
 def test_redirect_with_a_token_stores_no_secret(run_crawl, db_path, tmp_path, monkeypatch, server):
     monkeypatch.setenv("LUMEN_API_TOKEN", TOKEN)
     warc_dir = tmp_path / "warc"
-    result = run_crawl("spiders.lumen:LumenSpider", db=db_path, warc_dir=warc_dir,
-                       settings={"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "HTTPCACHE_ENABLED": True},
-                       spider_args={"per_page": str(PER_PAGE), "base_url": server})  # fmt: skip
+    result = run_crawl(
+        "spiders.lumen:LumenSpider",
+        db=db_path,
+        warc_dir=warc_dir,
+        settings={"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "HTTPCACHE_ENABLED": True},
+        spider_args={"per_page": str(PER_PAGE), "base_url": server},
+    )
     assert any(q.get("authentication_token") == URL_TOKEN for q in RedirectingLumen.seen)  # the redirect was followed
     database = sqlite3.connect(db_path)
     assert database.execute("select count(*) from notices").fetchone()[0] == 42  # the crawl worked
@@ -95,8 +113,11 @@ class EchoingLumen(RedirectingLumen):
         if status == 200:
             page = json.loads(body)
             echoed = self.headers.get("X-Authentication-Token", "")
-            page["meta"]["echo"] = {"token": echoed, "cookie": self.headers.get("Cookie", ""),
-                                    "next_page_url": f"{self.path}&authentication_token={URL_TOKEN}"}
+            page["meta"]["echo"] = {
+                "token": echoed,
+                "cookie": self.headers.get("Cookie", ""),
+                "next_page_url": f"{self.path}&authentication_token={URL_TOKEN}",
+            }
             body = json.dumps(page).encode("utf-8")
             if page["meta"].get("current_page", 1) % 2:
                 body, headers = gzip.compress(body), {**(headers or {}), "Content-Encoding": "gzip"}
@@ -108,9 +129,13 @@ def test_secrets_echoed_in_bodies_are_stored_nowhere(run_crawl, db_path, tmp_pat
     RedirectingLumen.seen = []
     warc_dir = tmp_path / "warc"
     with local_server(EchoingLumen) as base:
-        result = run_crawl("spiders.lumen:LumenSpider", db=db_path, warc_dir=warc_dir,
-                           settings={"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "HTTPCACHE_ENABLED": True},
-                           spider_args={"per_page": str(PER_PAGE), "base_url": f"{base}/notices/search.json"})  # fmt: skip
+        result = run_crawl(
+            "spiders.lumen:LumenSpider",
+            db=db_path,
+            warc_dir=warc_dir,
+            settings={"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "HTTPCACHE_ENABLED": True},
+            spider_args={"per_page": str(PER_PAGE), "base_url": f"{base}/notices/search.json"},
+        )
     database = sqlite3.connect(db_path)
     assert database.execute("select count(*) from notices").fetchone()[0] == 42  # the pages were read
     dump = "\n".join(database.iterdump())
@@ -124,6 +149,7 @@ def test_secrets_echoed_in_bodies_are_stored_nowhere(run_crawl, db_path, tmp_pat
     cache_files = [p for p in (tmp_path / "httpcache").rglob("*") if p.is_file()]
     assert sum(p.read_bytes().count(echo.encode()) for p in cache_files if p.name == "response_body") == 3
     places.update({str(p): p.read_bytes().decode("latin-1") for p in cache_files})
-    leaks = [(place, secret) for place, text in places.items() for secret in (TOKEN, URL_TOKEN, COOKIE)
-             if secret in text]  # fmt: skip
+    leaks = [
+        (place, secret) for place, text in places.items() for secret in (TOKEN, URL_TOKEN, COOKIE) if secret in text
+    ]
     assert leaks == []

@@ -12,21 +12,27 @@ from spiders.meta_restrictions import URL_TEMPLATE, all_periods
 from tests.helpers import report_file
 
 
-
 def load_period(load, period):
     name = f"Content_Restrictions_{period}.csv"
     year, half = period.split("_")
-    return load("meta_restrictions", name, source=f"meta_restrictions/{year}-{half}",
-                url=URL_TEMPLATE.format(year=year, half=half[1]))
+    return load(
+        "meta_restrictions",
+        name,
+        source=f"meta_restrictions/{year}-{half}",
+        url=URL_TEMPLATE.format(year=year, half=half[1]),
+    )
 
 
-@pytest.mark.parametrize("period, layout, rows", [
-    ("2013_H2", "meta-count", 13),
-    ("2018_H1", "meta-count", 66),
-    ("2018_H2", "meta-2018h2", 70 * 8),
-    ("2021_H2", "meta-2018h2", 251 * 8),
-    ("2023_H2", "meta-2023h2", 251 * 8),
-])
+@pytest.mark.parametrize(
+    "period, layout, rows",
+    [
+        ("2013_H2", "meta-count", 13),
+        ("2018_H1", "meta-count", 66),
+        ("2018_H2", "meta-2018h2", 70 * 8),
+        ("2021_H2", "meta-2018h2", 251 * 8),
+        ("2023_H2", "meta-2023h2", 251 * 8),
+    ],
+)
 def test_three_header_layouts(read_fixture, period, layout, rows):
     data = read_fixture(f"Content_Restrictions_{period}.csv")
     assert schema_version(data) == layout
@@ -38,43 +44,55 @@ def test_three_header_layouts(read_fixture, period, layout, rows):
 
 def test_vietnam_2018_h2_facebook_posts_1553(memory_db, load):
     load_period(load, "2018_H2")
-    rows = {row["product"]: row for row in memory_db.query(
-        "select * from removal_requests where country = 'VN' and period_end = '2018-12-31'")}
+    rows = {
+        row["product"]: row
+        for row in memory_db.query("select * from removal_requests where country = 'VN' and period_end = '2018-12-31'")
+    }
     post = rows["Facebook Post"]
     assert (post["items_actioned"], post["items_actioned_raw"]) == (1553, "1,553")
     assert rows["Facebook Profile"]["items_actioned"] == 3
     event = rows["Facebook Event"]
     assert (event["items_actioned"], event["items_actioned_raw"], event["items_actioned_flag"]) == (
-        None, "N/A", "not_available")
+        None,
+        "N/A",
+        "not_available",
+    )
     assert post["location"] == "Content_Restrictions_2018_H2.csv:71"
     assert post["period_start"] == "2018-07-01"
     # the per-country view adds the surfaces up to the file's own row total "1,556"
     assert memory_db.execute(
         "select items_actioned from removal_requests_by_country_period where platform = 'Meta' "
-        "and country = 'VN' and period_end = '2018-12-31'").fetchone() == (1556,)
+        "and country = 'VN' and period_end = '2018-12-31'"
+    ).fetchone() == (1556,)
 
 
 def test_vietnam_2018_h1_count_layout(memory_db, load):
     load_period(load, "2018_H1")
     row = memory_db.execute(
         "select country, country_name_raw, product, items_actioned, period_start from removal_requests "
-        "where country_name_raw = 'Vietnam'").fetchone()
+        "where country_name_raw = 'Vietnam'"
+    ).fetchone()
     assert row == ("VN", "Vietnam", None, 265, "2018-01-01")
 
 
-@pytest.mark.parametrize("period, surface, value, repeating", [
-    ("2023_H2", "Instagram Media", 37, 250),
-    ("2023_H2", "Instagram Account", 1, 250),
-    ("2021_H2", "Instagram Account", 12, 250),
-])
+@pytest.mark.parametrize(
+    "period, surface, value, repeating",
+    [
+        ("2023_H2", "Instagram Media", 37, 250),
+        ("2023_H2", "Instagram Account", 1, 250),
+        ("2021_H2", "Instagram Account", 12, 250),
+    ],
+)
 def test_global_geoblocks_stored_once_not_per_country(memory_db, load, period, surface, value, repeating):
     load_period(load, period)
-    rows = list(memory_db.query(
-        "select * from meta_global_geoblocks where surface = ? and kind = 'externally imposed'", [surface]))
+    rows = list(
+        memory_db.query(
+            "select * from meta_global_geoblocks where surface = ? and kind = 'externally imposed'", [surface]
+        )
+    )
     assert len(rows) == 1
     assert (rows[0]["items"], rows[0]["rows_repeating"], rows[0]["rows_total"]) == (value, repeating, 251)
-    assert not memory_db.execute(
-        "select count(*) from removal_requests where product like '%Global GB%'").fetchone()[0]
+    assert not memory_db.execute("select count(*) from removal_requests where product like '%Global GB%'").fetchone()[0]
 
 
 def test_2023_h2_country_total_excludes_the_repeated_global_count(memory_db, load):
@@ -94,14 +112,16 @@ def test_2023_h2_country_total_excludes_the_repeated_global_count(memory_db, loa
     assert world == totals - global_cells
     exception = memory_db.execute(
         "select other_values from meta_global_geoblocks where surface = 'Instagram Media' "
-        "and kind = 'applied to others'").fetchone()[0]
+        "and kind = 'applied to others'"
+    ).fetchone()[0]
     assert exception == '{"AD": "", "AT": "37"}'
 
 
 def test_each_half_year_is_its_own_dataset(memory_db, load):
     first, second = load_period(load, "2018_H2"), load_period(load, "2023_H2")
     assert memory_db.execute("select count(*) from removal_requests where is_current = 1").fetchone()[0] == (
-        70 * 8 + 251 * 8)
+        70 * 8 + 251 * 8
+    )
     sources = [row["source"] for row in memory_db["datasets"].rows]
     assert sources == ["meta_restrictions/2018-H2", "meta_restrictions/2023-H2"]
     assert first["dataset_id"] != second["dataset_id"]
@@ -121,17 +141,30 @@ def test_spider_default_urls_cover_every_half_year():
 
 def test_replay_crawl(tmp_path, db_path, run_crawl, read_fixture):
     warc = tmp_path / "meta.warc.gz"
-    records = [(URL_TEMPLATE.format(year=year, half=half), read_fixture(f"Content_Restrictions_{year}_H{half}.csv"),
-                {"Content-Type": "text/csv"}) for year, half in [(2018, 2), (2023, 2)]]
+    records = [
+        (
+            URL_TEMPLATE.format(year=year, half=half),
+            read_fixture(f"Content_Restrictions_{year}_H{half}.csv"),
+            {"Content-Type": "text/csv"},
+        )
+        for year, half in [(2018, 2), (2023, 2)]
+    ]
     write_warc(warc, records)
-    run_crawl("spiders.meta_restrictions:MetaRestrictionsSpider", db=db_path, replay=warc,
-              spider_args={"periods": "2018-H2,2023-H2,2022-H1"})
+    run_crawl(
+        "spiders.meta_restrictions:MetaRestrictionsSpider",
+        db=db_path,
+        replay=warc,
+        spider_args={"periods": "2018-H2,2023-H2,2022-H1"},
+    )
     database = sqlite3.connect(db_path)
     assert database.execute("select source, status from datasets order by source").fetchall() == [
-        ("meta_restrictions/2018-H2", "loaded"), ("meta_restrictions/2023-H2", "loaded")]
+        ("meta_restrictions/2018-H2", "loaded"),
+        ("meta_restrictions/2023-H2", "loaded"),
+    ]
     assert database.execute(
         "select items_actioned from removal_requests where country = 'VN' and product = 'Facebook Post' "
-        "and period_end = '2018-12-31'").fetchone() == (1553,)
+        "and period_end = '2018-12-31'"
+    ).fetchone() == (1553,)
     # 2022-H1 is not in the archive: a 404, recorded as a reject, the other files loaded
     (reason,) = database.execute("select reason from rejects where spider = 'meta_restrictions'").fetchone()
     assert reason == "transparency file not downloaded: HTTP 404"

@@ -25,7 +25,7 @@ def test_x_file_with_a_1_mb_cell_rejects_that_record_only(load, memory_db):
     result = load("x_removals", X_NAME, data=with_long_cell(real, 10))
     assert result["status"] == "loaded"
     assert (result["rows_stored"], result["rows_rejected"]) == (expected["rows_stored"], 1)
-    (location, reason, excerpt), = memory_db.execute("select location, reason, excerpt from rejects").fetchall()
+    ((location, reason, excerpt),) = memory_db.execute("select location, reason, excerpt from rejects").fetchall()
     assert (location, reason) == (f"{X_NAME}:11", overlong_reason())
     assert 0 < len(excerpt) <= 1000 and MAX_CELL_CHARS < 1_000_000
 
@@ -33,8 +33,14 @@ def test_x_file_with_a_1_mb_cell_rejects_that_record_only(load, memory_db):
 def test_meta_file_with_a_1_mb_cell_rejects_that_record_only(load, memory_db):
     real = report_file(META_NAME).read_bytes()
     expected = load("meta_restrictions", META_NAME, data=real)
-    result = load("meta_restrictions", META_NAME, data=with_long_cell(real, 5),
-                  url="https://transparency.meta.com/download/Content_Restrictions_2023_H2.csv?copy=1")
+    result = load(
+        "meta_restrictions",
+        META_NAME,
+        data=with_long_cell(real, 5),
+        url="https://transparency.meta.com/download/Content_Restrictions_2023_H2.csv?copy=1",
+    )
     assert (result["status"], result["rows_stored"], result["rows_rejected"]) == ("loaded", expected["rows_stored"], 1)
-    reasons = [r for (r,) in memory_db.execute("select reason from rejects where dataset_id = ?", [result["dataset_id"]])]
+    reasons = [
+        r for (r,) in memory_db.execute("select reason from rejects where dataset_id = ?", [result["dataset_id"]])
+    ]
     assert reasons == [overlong_reason()]

@@ -29,16 +29,25 @@ def test_vietnam_2022_h1(memory_db, load, name, layout):
 
 def test_workbook_sheets(memory_db, load):
     load("tiktok_removals", XLSX)
-    reports = dict(memory_db.execute(
-        "select report, count(*) from removal_requests group by report").fetchall())
-    assert reports == {"tiktok/government_removal_requests": 54, "tiktok/government_requests_global": 7,
-                       "tiktok/ip_copyright": 1, "tiktok/ip_trademark": 1}
-    history = dict(memory_db.execute(
-        "select period_end, requests from removal_requests where report = 'tiktok/government_requests_global'"))
+    reports = dict(memory_db.execute("select report, count(*) from removal_requests group by report").fetchall())
+    assert reports == {
+        "tiktok/government_removal_requests": 54,
+        "tiktok/government_requests_global": 7,
+        "tiktok/ip_copyright": 1,
+        "tiktok/ip_trademark": 1,
+    }
+    history = dict(
+        memory_db.execute(
+            "select period_end, requests from removal_requests where report = 'tiktok/government_requests_global'"
+        )
+    )
     assert (history["2019-06-30"], history["2021-06-30"], history["2021-12-31"], history["2022-06-30"]) == (
-        28, 2434, 1722, 2713)
-    location = memory_db.execute(
-        "select location from removal_requests where country = 'VN'").fetchone()[0]
+        28,
+        2434,
+        1722,
+        2713,
+    )
+    location = memory_db.execute("select location from removal_requests where country = 'VN'").fetchone()[0]
     assert location == f"{XLSX}#GRFCR map:55"
     copyright_row = memory_db.execute(
         "select requests, compliance_pct, country from removal_requests where report = 'tiktok/ip_copyright'"
@@ -48,9 +57,11 @@ def test_workbook_sheets(memory_db, load):
 
 def test_xlsx_and_csv_agree(read_fixture):
     def by_country(name):
-        return {row["country"]: (row["requests"], row["items_requested"], row["items_actioned"])
-                for _, row in parse_tiktok_removals(read_fixture(name), source_url=f"https://x.test/{name}")
-                if row["report"] == "tiktok/government_removal_requests"}
+        return {
+            row["country"]: (row["requests"], row["items_requested"], row["items_actioned"])
+            for _, row in parse_tiktok_removals(read_fixture(name), source_url=f"https://x.test/{name}")
+            if row["report"] == "tiktok/government_removal_requests"
+        }
 
     assert by_country(XLSX) == by_country(CSV)
     assert len(by_country(CSV)) == 54
@@ -59,8 +70,11 @@ def test_xlsx_and_csv_agree(read_fixture):
 def test_unknown_csv_header_is_rejected_not_guessed(read_fixture):
     data = "Pays,Total des demandes\nViet Nam,16\n".encode("utf-8")
     assert schema_version(data) == "tiktok-unknown"
-    with pytest.raises(LayoutError, match=r"unknown header in 2023H1_raw_data_gov_French\.csv: "
-                                          r"Pays,Total des demandes \(known layouts: tiktok-xlsx, tiktok-grfcr-csv\)"):
+    with pytest.raises(
+        LayoutError,
+        match=r"unknown header in 2023H1_raw_data_gov_French\.csv: "
+        r"Pays,Total des demandes \(known layouts: tiktok-xlsx, tiktok-grfcr-csv\)",
+    ):
         list(parse_tiktok_removals(data, source_url="https://x.test/2023H1_raw_data_gov_French.csv"))
 
 
@@ -85,25 +99,33 @@ def test_per_half_year_csv_header_read_as_a_set(read_fixture):
 
 
 def test_period_column_written_as_text_is_checked_against_the_file_name():
-    data = ("Time period,Country,Total requests received,Total content received,"
-            "Content actioned due to community guidelines violations,"
-            "Content actioned due to (local) law violations,Content not actioned,Total accounts received,"
-            "Accounts actioned due to community guidelines violations,"
-            "Accounts actioned due to (local) law violations,Accounts not actioned,Removal rate\n"
-            "July - December 2025,Vietnam,20,300,10,200,90,0,0,0,0,0.7\n"
-            "January - June 2025,Vietnam,20,300,10,200,90,0,0,0,0,0.7\n").encode("utf-8")
+    data = (
+        "Time period,Country,Total requests received,Total content received,"
+        "Content actioned due to community guidelines violations,"
+        "Content actioned due to (local) law violations,Content not actioned,Total accounts received,"
+        "Accounts actioned due to community guidelines violations,"
+        "Accounts actioned due to (local) law violations,Accounts not actioned,Removal rate\n"
+        "July - December 2025,Vietnam,20,300,10,200,90,0,0,0,0,0.7\n"
+        "January - June 2025,Vietnam,20,300,10,200,90,0,0,0,0,0.7\n"
+    ).encode("utf-8")
     rows = list(parse_tiktok_removals(data, source_url="https://x.test/2025H2_raw_data_gov_English.csv"))
     assert rows[0][1]["period_start"] == "2025-07-01" and rows[0][1]["requests"] == 20
-    assert rows[1] == ("2025H2_raw_data_gov_English.csv:3",
-                       Reject("2025H2_raw_data_gov_English.csv:3", "TikTok grfcr map: period 'January - June 2025' is not the file's half-year "
-                              "2025-07-01..2025-12-31", "January - June 2025,Vietnam,20,300,10,200,90,0,0,0,0,0.7"))
+    assert rows[1] == (
+        "2025H2_raw_data_gov_English.csv:3",
+        Reject(
+            "2025H2_raw_data_gov_English.csv:3",
+            "TikTok grfcr map: period 'January - June 2025' is not the file's half-year 2025-07-01..2025-12-31",
+            "January - June 2025,Vietnam,20,300,10,200,90,0,0,0,0,0.7",
+        ),
+    )
 
 
 def test_source_keys():
     spider = TikTokRemovalsSpider()
     assert spider.files() == [(URL, "tiktok_removals/2022-H1/English_LIPGR_2022_H1")]
     assert spider.source_for("https://x.test/H1%20%2723%20LIGR/gov/2023H1_raw_data_gov_French.csv") == (
-        "tiktok_removals/2023-H1/2023H1_raw_data_gov_French")
+        "tiktok_removals/2023-H1/2023H1_raw_data_gov_French"
+    )
 
 
 def test_replay_crawl(tmp_path, db_path, run_crawl, read_fixture):
@@ -113,5 +135,6 @@ def test_replay_crawl(tmp_path, db_path, run_crawl, read_fixture):
     run_crawl("spiders.tiktok_removals:TikTokRemovalsSpider", db=db_path, replay=warc)
     database = sqlite3.connect(db_path)
     assert database.execute("select source, byte_size from datasets").fetchall() == [
-        ("tiktok_removals/2022-H1/English_LIPGR_2022_H1", 145896)]
+        ("tiktok_removals/2022-H1/English_LIPGR_2022_H1", 145896)
+    ]
     assert database.execute("select requests from removal_requests where country = 'VN'").fetchone() == (16,)

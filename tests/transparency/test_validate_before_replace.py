@@ -29,8 +29,9 @@ CURRENT_FIGURES = """
 
 
 def load(database, parser, data, *, url, source=None, **options):
-    return load_dataset(database, parser=parser, source=source or parser, url=url, data=data, fetched_at=FETCHED,
-                        **options)
+    return load_dataset(
+        database, parser=parser, source=source or parser, url=url, data=data, fetched_at=FETCHED, **options
+    )
 
 
 def figures(database):
@@ -42,8 +43,12 @@ def dataset(database, dataset_id):
 
 
 def rejects(database, dataset_id):
-    return [tuple(r) for r in database.execute(
-        "select reason, excerpt, location from rejects where dataset_id = ? order by id", [dataset_id])]
+    return [
+        tuple(r)
+        for r in database.execute(
+            "select reason, excerpt, location from rejects where dataset_id = ? order by id", [dataset_id]
+        )
+    ]
 
 
 @pytest.fixture
@@ -130,31 +135,53 @@ def google_loaded(memory_db, google_zip):
 
 def test_google_zip_missing_members_is_quarantined(google_loaded, google_zip):
     database, before = google_loaded
-    only_one = rezip(google_zip, lambda name, body: body if name.endswith("/google-government-removal-requests.csv")
-                     or not name.endswith(".csv") else None)
+    only_one = rezip(
+        google_zip,
+        lambda name, body: (
+            body if name.endswith("/google-government-removal-requests.csv") or not name.endswith(".csv") else None
+        ),
+    )
     result = load(database, "google_removals", only_one, url=GOOGLE_URL)
-    assert_quarantined(database, result, before, "zip lacks the member(s) for by_product_reason, "
-                                                 "historical_by_country, historical_by_product_reason")
+    assert_quarantined(
+        database,
+        result,
+        before,
+        "zip lacks the member(s) for by_product_reason, historical_by_country, historical_by_product_reason",
+    )
     assert before == [("Google", 32982, 1239695, None)]
 
 
 def test_google_member_truncated_is_quarantined(google_loaded, google_zip):
     database, before = google_loaded
-    cut = rezip(google_zip, lambda name, body: body[: body.index(b"\n", 50_000) + 15] if name.endswith("detailed-removal-requests.csv")
-                else body)
+    cut = rezip(
+        google_zip,
+        lambda name, body: (
+            body[: body.index(b"\n", 50_000) + 15] if name.endswith("detailed-removal-requests.csv") else body
+        ),
+    )
     result = load(database, "google_removals", cut, url=GOOGLE_URL)
-    assert_quarantined(database, result, before, "google-government-detailed-removal-requests.csv: ends inside a row (2 of 6 cells)")
+    assert_quarantined(
+        database, result, before, "google-government-detailed-removal-requests.csv: ends inside a row (2 of 6 cells)"
+    )
 
 
 def test_google_invalid_byte_is_one_reject_showing_it_not_a_cp1252_file(memory_db, google_zip):
-    flipped = rezip(google_zip, lambda name, body: body.replace(b"Afghanistan,AF", b"Afghan\xffstan,AF", 1)
-                    if name.endswith("/google-government-removal-requests.csv") else body)
+    flipped = rezip(
+        google_zip,
+        lambda name, body: (
+            body.replace(b"Afghanistan,AF", b"Afghan\xffstan,AF", 1)
+            if name.endswith("/google-government-removal-requests.csv")
+            else body
+        ),
+    )
     result = load(memory_db, "google_removals", flipped, url=GOOGLE_URL)
     assert result["status"] == "loaded" and result["rows_rejected"] == 1
     ((reason, excerpt, location),) = rejects(memory_db, result["dataset_id"])
     assert reason == "invalid UTF-8 bytes b'\\xff' in country_name_raw"
     assert "Afghan\\xffstan" in excerpt and location.startswith("google-government-removals/google-government-")
-    names = {r[0] for r in memory_db.execute("select distinct country_name_raw from removal_requests where country = 'TR'")}
+    names = {
+        r[0] for r in memory_db.execute("select distinct country_name_raw from removal_requests where country = 'TR'")
+    }
     assert names == {"Turkey", "Türkiye"}  # the rest of the file still reads as UTF-8
 
 
@@ -166,12 +193,16 @@ def test_x_invalid_byte_row_is_rejected_with_its_bytes(x_loaded):
     ((reason, excerpt, _),) = rejects(database, result["dataset_id"])
     assert reason == "invalid UTF-8 bytes b'\\xe9\\xff' in country_name_raw"
     assert "Bad\\xe9\\xffName" in excerpt
-    assert not database.execute("select count(*) from removal_requests where country_name_raw like 'Bad%'").fetchone()[0]
+    assert not database.execute("select count(*) from removal_requests where country_name_raw like 'Bad%'").fetchone()[
+        0
+    ]
 
 
 def afghanistan(database):
-    return database.execute("select requests from removal_requests where is_current = 1 and country = 'AF' "
-                            "and period_end = '2020-12-31' and counts_in_total = 1").fetchall()
+    return database.execute(
+        "select requests from removal_requests where is_current = 1 and country = 'AF' "
+        "and period_end = '2020-12-31' and counts_in_total = 1"
+    ).fetchall()
 
 
 def test_x_duplicated_row_counts_once(x_loaded):
@@ -183,11 +214,14 @@ def test_x_duplicated_row_counts_once(x_loaded):
     assert afghanistan(database) == [(1,)]
 
 
-@pytest.mark.parametrize("cell, reason", [
-    (b"2020-07-01,Afghanistan,0,1,-5,NULL,0,0,0,1,1,0,0,0,0,0", "negative count: '-5'"),
-    (b"2020-07-01,Afghanistan,0,1,1,NULL,0,-0.84,0,1,1,0,0,0,0,0", "share outside 0-100 %: '-0.84' (-84 %)"),
-    (b"2020-07-01,Afghanistan,0,1,1,NULL,0,7.5,0,1,1,0,0,0,0,0", "share outside 0-100 %: '7.5' (750 %)"),
-])
+@pytest.mark.parametrize(
+    "cell, reason",
+    [
+        (b"2020-07-01,Afghanistan,0,1,-5,NULL,0,0,0,1,1,0,0,0,0,0", "negative count: '-5'"),
+        (b"2020-07-01,Afghanistan,0,1,1,NULL,0,-0.84,0,1,1,0,0,0,0,0", "share outside 0-100 %: '-0.84' (-84 %)"),
+        (b"2020-07-01,Afghanistan,0,1,1,NULL,0,7.5,0,1,1,0,0,0,0,0", "share outside 0-100 %: '7.5' (750 %)"),
+    ],
+)
 def test_x_impossible_value_is_a_reject_and_the_rest_loads(x_loaded, cell, reason):
     database, data, _ = x_loaded
     result = load(database, "x_removals", data.replace(AFGHANISTAN_H2_2020, cell, 1), url=X_URL)
@@ -197,11 +231,14 @@ def test_x_impossible_value_is_a_reject_and_the_rest_loads(x_loaded, cell, reaso
     assert afghanistan(database) == []
 
 
-@pytest.mark.parametrize("start, reason", [
-    (b"2099-07-01", "period 2099-07-01..2099-12-31 ends after the file was fetched (2026-11-29T12:00:00Z)"),
-    (b"9999-07-01", "period 9999-07-01..9999-12-31 ends after the file was fetched"),
-    (b"2001-07-01", "period 2001-07-01..2001-12-31 before the platform's first report year 2012"),
-])
+@pytest.mark.parametrize(
+    "start, reason",
+    [
+        (b"2099-07-01", "period 2099-07-01..2099-12-31 ends after the file was fetched (2026-11-29T12:00:00Z)"),
+        (b"9999-07-01", "period 9999-07-01..9999-12-31 ends after the file was fetched"),
+        (b"2001-07-01", "period 2001-07-01..2001-12-31 before the platform's first report year 2012"),
+    ],
+)
 def test_x_period_outside_the_reporting_years_is_a_reject(x_loaded, start, reason):
     database, data, _ = x_loaded
     altered = data.replace(AFGHANISTAN_H2_2020, start + AFGHANISTAN_H2_2020[10:], 1)
@@ -217,15 +254,20 @@ def test_meta_and_tiktok_negative_cells_are_rejects(memory_db):
     line = next(raw for raw in meta.split(b"\n") if raw.startswith(b"VN,"))
     bad = line.split(b",")
     bad[2] = b"-7"
-    result = load(memory_db, "meta_restrictions", meta.replace(line, b",".join(bad)),
-                  url=f"https://example.org/meta/{META_NAME}")
+    result = load(
+        memory_db, "meta_restrictions", meta.replace(line, b",".join(bad)), url=f"https://example.org/meta/{META_NAME}"
+    )
     assert result["rows_rejected"] == 1 and "negative count: '-7'" in rejects(memory_db, result["dataset_id"])[0][0]
     tiktok = report_file("GRFCR_map_2022_H1.derived.csv").read_bytes()
     australia = next(raw for raw in tiktok.split(b"\r\n") if raw.startswith(b"Australia,"))
     cells = australia.split(b",")
     cells[3] = b"-3"
-    result = load(memory_db, "tiktok_removals", tiktok.replace(australia, b",".join(cells)),
-                  url="https://example.org/t/GRFCR_map_2022_H1.derived.csv")
+    result = load(
+        memory_db,
+        "tiktok_removals",
+        tiktok.replace(australia, b",".join(cells)),
+        url="https://example.org/t/GRFCR_map_2022_H1.derived.csv",
+    )
     assert result["rows_rejected"] == 1 and "negative count: '-3'" in rejects(memory_db, result["dataset_id"])[0][0]
 
 
@@ -233,13 +275,22 @@ def test_tiktok_half_year_from_workbook_and_derived_csv_counts_once(memory_db):
     """Precedence (db/overlaps.py): the publisher's workbook over the CSV derived from it, whatever the order."""
     csv_name, xlsx_name = "GRFCR_map_2022_H1.derived.csv", "English_LIPGR_2022_H1.xlsx"
     for name in (csv_name, xlsx_name):
-        load(memory_db, "tiktok_removals", report_file(name).read_bytes(), url=f"https://example.org/t/{name}",
-             source=f"tiktok_removals/2022-H1/{name}")
-    counted = ("select d.url, r.requests from removal_requests r join datasets d on d.id = r.dataset_id "
-               "where r.country = 'AU' and r.is_current = 1 and r.counts_in_total = 1")
+        load(
+            memory_db,
+            "tiktok_removals",
+            report_file(name).read_bytes(),
+            url=f"https://example.org/t/{name}",
+            source=f"tiktok_removals/2022-H1/{name}",
+        )
+    counted = (
+        "select d.url, r.requests from removal_requests r join datasets d on d.id = r.dataset_id "
+        "where r.country = 'AU' and r.is_current = 1 and r.counts_in_total = 1"
+    )
     assert [tuple(r) for r in memory_db.execute(counted)] == [(f"https://example.org/t/{xlsx_name}", 231)]
-    demoted = memory_db.execute("select requests, duplicate_of from removal_requests where country = 'AU' "
-                                "and counts_in_total = 0 and report = 'tiktok/government_removal_requests'").fetchall()
+    demoted = memory_db.execute(
+        "select requests, duplicate_of from removal_requests where country = 'AU' "
+        "and counts_in_total = 0 and report = 'tiktok/government_removal_requests'"
+    ).fetchall()
     assert [tuple(r) for r in demoted] == [(231, f"dataset 2: https://example.org/t/{xlsx_name}")]
 
 

@@ -27,45 +27,58 @@ def test_both_tables_are_read(read_fixture):
     local_law = [row for row in rows if row["report"] == "x/local_law"]
     assert len(combined) == 617  # lines 3..619 of the file
     assert [row["period_start"] for row in local_law] == [
-        f"{year}-{month}" for year in range(2020, 2016, -1) for month in ("07-01", "01-01")][:-1]
+        f"{year}-{month}" for year in range(2020, 2016, -1) for month in ("07-01", "01-01")
+    ][:-1]
 
 
-@pytest.mark.parametrize("requester, requests, compliance, flag, accounts", [
-    ("All legal demands", 186, None, "null", 304),
-    ("Court orders", 65, None, "null", 0),
-    ("Other legal demands", 121, None, "null", 0),
-])
+@pytest.mark.parametrize(
+    "requester, requests, compliance, flag, accounts",
+    [
+        ("All legal demands", 186, None, "null", 304),
+        ("Court orders", 65, None, "null", 0),
+        ("Other legal demands", 121, None, "null", 0),
+    ],
+)
 def test_turkey_2014_h1_with_null_rates(x_db, requester, requests, compliance, flag, accounts):
     row = x_db.execute(
         "select requests, compliance_pct, compliance_pct_raw, compliance_pct_flag, items_requested, period_end "
         "from removal_requests where country = 'TR' and period_start = '2014-01-01' and requester = ?",
-        [requester]).fetchone()
+        [requester],
+    ).fetchone()
     assert row == (requests, compliance, "NULL" if flag else None, flag, accounts, "2014-06-30")
 
 
 def test_combined_row_counts_in_total_and_keeps_withheld_counts(x_db):
-    row = next(x_db.query(
-        "select * from removal_requests where country = 'AR' and period_start = '2020-07-01' "
-        "and requester = 'All legal demands'"))
+    row = next(
+        x_db.query(
+            "select * from removal_requests where country = 'AR' and period_start = '2020-07-01' "
+            "and requester = 'All legal demands'"
+        )
+    )
     assert (row["requests"], row["compliance_pct"], row["items_requested"], row["counts_in_total"]) == (4, 50.0, 6, 1)
     assert row["location"] == f"{NAME}:4"
     summary = x_db.execute(
         "select requests, compliance_pct from removal_requests_by_country_period "
-        "where platform = 'X' and country = 'AR' and period_end = '2020-12-31'").fetchone()
+        "where platform = 'X' and country = 'AR' and period_end = '2020-12-31'"
+    ).fetchone()
     assert summary == (4, 50.0)  # the court / other split is not added a second time
 
 
 def test_local_law_rows_are_global(x_db):
     row = x_db.execute(
         "select country, requests, compliance_pct, items_requested, items_actioned, counts_in_total, extra "
-        "from removal_requests where report = 'x/local_law' and period_start = '2018-07-01'").fetchone()
+        "from removal_requests where report = 'x/local_law' and period_start = '2018-07-01'"
+    ).fetchone()
     assert row == (None, 1608, 30.0, 448, 0, 0, '{"Tweets withheld": "91", "Accounts TOS": "378"}')
 
 
 def test_footnoted_and_renamed_countries_resolve(x_db):
-    names = dict(x_db.execute(
-        "select country_name_raw, country from removal_requests where country_name_raw in "
-        "('Iran**', 'Hong Kong SAR', 'Turkey', 'Russia') group by country_name_raw").fetchall())
+    names = dict(
+        x_db.execute(
+            "select country_name_raw, country from removal_requests where country_name_raw in "
+            "('Iran**', 'Hong Kong SAR', 'Turkey', 'Russia') group by country_name_raw"
+        ).fetchall()
+    )
     assert names == {"Iran**": "IR", "Hong Kong SAR": "HK", "Turkey": "TR", "Russia": "RU"}
 
 
@@ -89,7 +102,9 @@ def test_replay_crawl(tmp_path, db_path, run_crawl, read_fixture):
     run_crawl("spiders.x_removals:XRemovalsSpider", db=db_path, replay=warc)
     database = sqlite3.connect(db_path)
     assert database.execute("select source, schema_version, rows_rejected from datasets").fetchall() == [
-        ("x_removals", "x-two-tables", 0)]
+        ("x_removals", "x-two-tables", 0)
+    ]
     assert database.execute(
         "select requests from removal_requests where country = 'TR' and period_start = '2014-01-01' "
-        "and requester = 'All legal demands'").fetchone() == (186,)
+        "and requester = 'All legal demands'"
+    ).fetchone() == (186,)

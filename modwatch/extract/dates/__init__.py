@@ -11,5 +11,11 @@
 from modwatch.extract.dates.find import find_modified_date, find_publication_date
 from modwatch.extract.dates.parse import ParsedDate, day_first_for, parse_date, parse_feed_date
 
-__all__ = ["ParsedDate", "day_first_for", "find_modified_date", "find_publication_date", "parse_date",
-           "parse_feed_date"]
+__all__ = [
+    "ParsedDate",
+    "day_first_for",
+    "find_modified_date",
+    "find_publication_date",
+    "parse_date",
+    "parse_feed_date",
+]

@@ -15,16 +15,36 @@ _EXCLUDED_RE = re.compile(
     r"taboola|read-?more|pager|pagination|calendar|archive|ticker|weather|signup|subscribe|author-bio|disqus|reply|"
     r"replies|respond|modal|popup|most|latest|recent|suggest|leserbrief|kommentar|teaser-?list|more-?articles|"
     r"today|heute|current-?date|logo|masthead)"
-    r"(?=$|\s|[-_]|s\b|s[-_])", re.I)
+    r"(?=$|\s|[-_]|s\b|s[-_])",
+    re.I,
+)
 #: footers: an article card's footer often holds its date, the site footer a copyright year; candidates there
 #: count less but are not dropped
-_SOFT_EXCLUDED_RE = re.compile(r"(?:^|\s|[-_])(?<!has-)(?<!with-)(?<!no-)(?:footer|foot|sidebar|teaser|share|sharing|social|"
-                               # spacing utilities ("gutter-half-bottom", "margin-bottom") are not the page bottom
-                               r"(?<!margin-)(?<!padding-)(?<!gutter-)(?<!half-)(?<!border-)(?<!space-)bottom)"
-                               r"(?=$|\s|[-_])", re.I)
+_SOFT_EXCLUDED_RE = re.compile(
+    r"(?:^|\s|[-_])(?<!has-)(?<!with-)(?<!no-)(?:footer|foot|sidebar|teaser|share|sharing|social|"
+    # spacing utilities ("gutter-half-bottom", "margin-bottom") are not the page bottom
+    r"(?<!margin-)(?<!padding-)(?<!gutter-)(?<!half-)(?<!border-)(?<!space-)bottom)"
+    r"(?=$|\s|[-_])",
+    re.I,
+)
 _SOFT_EXCLUDED_TAGS = {"footer", "aside"}
-_EXCLUDED_TAGS = {"nav", "script", "style", "noscript", "template", "form", "select", "button",
-                  "iframe", "svg", "head", "option", "textarea", "figcaption", "blockquote"}
+_EXCLUDED_TAGS = {
+    "nav",
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "form",
+    "select",
+    "button",
+    "iframe",
+    "svg",
+    "head",
+    "option",
+    "textarea",
+    "figcaption",
+    "blockquote",
+}
 _EXCLUDED_ROLES = {"navigation"}
 _TITLE_ANCESTOR = "title-ancestor"
 #: a block opening with one of these headings is a widget of other pages' links, whatever its class says
@@ -32,7 +52,9 @@ _WIDGET_HEADING_RE = re.compile(
     r"^\W*(?:related|recommended|more (?:stories|news|from|on|articles)|most (?:read|popular|viewed|shared)|"
     r"popular|trending|you (?:may|might) (?:also )?like|read (?:next|more|also)|see also|latest|top stories|"
     r"comments?|\d+ comments?|leave a (?:reply|comment)|weitere artikel|mehr zum thema|meistgelesen|"
-    r"das könnte sie auch interessieren|lire aussi|à lire aussi|tin liên quan|tin khác|đọc nhiều|xem thêm)\b", re.I)
+    r"das könnte sie auch interessieren|lire aussi|à lire aussi|tin liên quan|tin khác|đọc nhiều|xem thêm)\b",
+    re.I,
+)
 _WIDGET_TAGS = {"div", "section", "aside", "ul", "ol"}
 _HEADING_TAGS = {"h2", "h3", "h4", "h5", "h6"}
 
@@ -43,14 +65,20 @@ def _widget_heading(node) -> bool:
     for child in node.iterchildren():
         if not isinstance(child.tag, str):
             continue
-        heading = child if child.tag in _HEADING_TAGS else next(
-            (h for h in child.iterchildren() if isinstance(h.tag, str) and h.tag in _HEADING_TAGS), None) \
-            if child.tag in ("header", "div") and len(child) <= 2 else None
+        heading = (
+            child
+            if child.tag in _HEADING_TAGS
+            else next((h for h in child.iterchildren() if isinstance(h.tag, str) and h.tag in _HEADING_TAGS), None)
+            if child.tag in ("header", "div") and len(child) <= 2
+            else None
+        )
         if heading is None:
             return False
         text = " ".join(" ".join(heading.itertext()).split())
         return len(text) <= 60 and bool(_WIDGET_HEADING_RE.search(text))
     return False
+
+
 OK, SOFT, HARD = 0, 1, 2
 
 
@@ -101,7 +129,11 @@ class Exclusions:
             if tag in _WIDGET_TAGS and _widget_heading(node):
                 result = HARD
                 break
-            if tag in _SOFT_EXCLUDED_TAGS or node.get("role") in ("contentinfo", "complementary") or (names.strip() and _SOFT_EXCLUDED_RE.search(names)):
+            if (
+                tag in _SOFT_EXCLUDED_TAGS
+                or node.get("role") in ("contentinfo", "complementary")
+                or (names.strip() and _SOFT_EXCLUDED_RE.search(names))
+            ):
                 result = SOFT
             node = node.getparent()
         # an element's level is the worst level of itself and its ancestors

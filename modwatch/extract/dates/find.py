@@ -32,13 +32,27 @@ from datetime import date, datetime, timedelta
 
 from lxml import etree
 
-from modwatch.extract.dates.metadata import (GENERIC_META_RANK, GENERIC_NAME_RANK, MODIFIED_META, PUBLISHED_META, jsonld_dates,
-                                             meta_dates, page_language)
+from modwatch.extract.dates.metadata import (
+    GENERIC_META_RANK,
+    GENERIC_NAME_RANK,
+    MODIFIED_META,
+    PUBLISHED_META,
+    jsonld_dates,
+    meta_dates,
+    page_language,
+)
 from modwatch.extract.dates.parse import ParsedDate, parse_date, with_source
 from modwatch.extract.dates.scripts import inline_script_texts, script_dates
 from modwatch.extract.dates.urls import page_urls_date, url_date
-from modwatch.extract.dates.visible import (HEADER_UPDATED_SCORE, NEAR_TITLE, STRONG_VISIBLE_SCORE, Exclusions,
-                                            shows_day, visible_best, visible_date)
+from modwatch.extract.dates.visible import (
+    HEADER_UPDATED_SCORE,
+    NEAR_TITLE,
+    STRONG_VISIBLE_SCORE,
+    Exclusions,
+    shows_day,
+    visible_best,
+    visible_date,
+)
 
 __all__ = ["find_modified_date", "find_publication_date", "html_tree", "url_date"]
 
@@ -73,6 +87,7 @@ def html_tree(html) -> etree._Element | None:
 
 # --------------------------------------------------------------------------------------- finder
 
+
 def _near_days(parsed: ParsedDate) -> set[str]:
     """The local days a UTC time may fall on: its UTC day and the day before or after (offsets up to ±12 h)."""
     instant = parsed.as_datetime()
@@ -92,8 +107,7 @@ def _local_day(parsed: ParsedDate, tree, url: str, kind: str, languages, fetched
     evidence = visible_date(tree, kind, languages, fetched_at, excluded)
     if evidence is not None and (evidence.precision in ("month", "year") or _needs_local_day(evidence)):
         evidence = None  # a UTC time again (``<time datetime="…Z">``) shows no day of the page's own
-    if evidence is None and shows_day(tree, parsed.utc_iso[:10], kind, languages, fetched_at, excluded,
-                                            local=True):
+    if evidence is None and shows_day(tree, parsed.utc_iso[:10], kind, languages, fetched_at, excluded, local=True):
         return parsed  # a dateline of the page shows the UTC day itself: a URL's print day does not move it
     if evidence is None and kind == "published":
         evidence = url_date(url)
@@ -133,8 +147,9 @@ def _find(html, url: str, kind: str, language: str | None, fetched_at: datetime 
     jsonld_keys = ("datePublished", "dateCreated") if kind == "published" else ("dateModified",)
     meta_table = PUBLISHED_META if kind == "published" else MODIFIED_META
     excluded = Exclusions(tree)
-    jsonld = _first_parsed([(r + 1, k, v) for r, k, v in jsonld_dates(tree, jsonld_keys)], "json-ld", languages,
-                           fetched_at)
+    jsonld = _first_parsed(
+        [(r + 1, k, v) for r, k, v in jsonld_dates(tree, jsonld_keys)], "json-ld", languages, fetched_at
+    )
     structured = _first_parsed(meta_dates(tree, meta_table), "meta", languages, fetched_at) or jsonld
     if structured:
         rank, parsed = structured
@@ -156,10 +171,17 @@ def _find(html, url: str, kind: str, language: str | None, fetched_at: datetime 
             threshold = STRONG_VISIBLE_SCORE if rank < GENERIC_META_RANK else HEADER_UPDATED_SCORE
             if visible and rank >= GENERIC_NAME_RANK and visible[2] <= NEAR_TITLE:
                 threshold = HEADER_UPDATED_SCORE
-            if visible and visible[0] >= threshold and visible[1].local_day and \
-                    visible[1].local_day != parsed.local_day and not (
-                        jsonld and structured is jsonld and
-                        shows_day(tree, parsed.local_day, kind, languages, fetched_at, excluded)):
+            if (
+                visible
+                and visible[0] >= threshold
+                and visible[1].local_day
+                and visible[1].local_day != parsed.local_day
+                and not (
+                    jsonld
+                    and structured is jsonld
+                    and shows_day(tree, parsed.local_day, kind, languages, fetched_at, excluded)
+                )
+            ):
                 # ... unless it is the JSON-LD date and a dateline of the page shows that day too (a byline
                 # agreeing with JSON-LD beats another date, an "updated" one the page does not label)
                 return visible[1]
@@ -181,15 +203,17 @@ def _find(html, url: str, kind: str, language: str | None, fetched_at: datetime 
     updated = visible_best(tree, "modified", languages, fetched_at, excluded)
     if updated and updated[0] >= HEADER_UPDATED_SCORE:
         return dataclasses.replace(updated[1], found_in=f"{updated[1].found_in} (updated)")
-    modified = _first_parsed(meta_dates(tree, MODIFIED_META), "meta", languages, fetched_at) or \
-        _first_parsed(script_dates(scripts, "modified"), "script", languages, fetched_at)
+    modified = _first_parsed(meta_dates(tree, MODIFIED_META), "meta", languages, fetched_at) or _first_parsed(
+        script_dates(scripts, "modified"), "script", languages, fetched_at
+    )
     if modified:
         return dataclasses.replace(modified[1], found_in=f"{modified[1].found_in} (updated)")
     return page_urls_date(tree)
 
 
-def find_publication_date(html, url: str = "", *, language: str | None = None,
-                          fetched_at: datetime | None = None) -> ParsedDate | None:
+def find_publication_date(
+    html, url: str = "", *, language: str | None = None, fetched_at: datetime | None = None
+) -> ParsedDate | None:
     """The article's publication date, or None when the page does not give one.
 
     - ``html``: the page as ``str``, ``bytes`` (UTF-8, else the charset the page declares) or an lxml
@@ -207,8 +231,9 @@ def find_publication_date(html, url: str = "", *, language: str | None = None,
     return _find(html, url, "published", language, fetched_at)
 
 
-def find_modified_date(html, url: str = "", *, language: str | None = None,
-                       fetched_at: datetime | None = None) -> ParsedDate | None:
+def find_modified_date(
+    html, url: str = "", *, language: str | None = None, fetched_at: datetime | None = None
+) -> ParsedDate | None:
     """The article's last-modified date (JSON-LD ``dateModified``, ``article:modified_time`` ..., an "updated"
     date in the article header), or None. Same arguments as :func:`find_publication_date`."""
     return _find(html, url, "modified", language, fetched_at)

@@ -31,8 +31,11 @@ def page_language(tree) -> str | None:
 
 # --------------------------------------------------------------------------------------- JSON-LD
 
-_JSONLD_ARTICLE_TYPES = re.compile(r"article|posting|report|news|blog|review|story|recipe|video|podcast|"
-                                   r"creativework|liveblog|opinion|analysis", re.I)
+_JSONLD_ARTICLE_TYPES = re.compile(
+    r"article|posting|report|news|blog|review|story|recipe|video|podcast|"
+    r"creativework|liveblog|opinion|analysis",
+    re.I,
+)
 
 
 def jsonld_dates(tree, keys: tuple[str, ...]) -> list[tuple[int, str, str]]:
@@ -68,23 +71,78 @@ def jsonld_dates(tree, keys: tuple[str, ...]) -> list[tuple[int, str, str]]:
 
 #: meta name/property/itemprop (lower case) -> rank (lower is better), for the publication date
 PUBLISHED_META = {
-    "article:published_time": 0, "og:published_time": 0, "og:article:published_time": 0,
-    "article:published": 1, "article.published": 1, "datepublished": 0, "published_time": 1,
-    "published-date": 1, "publish-date": 1, "publish_date": 1, "publishdate": 1, "pubdate": 1, "pub_date": 1,
-    "date_published": 1, "article_date_original": 1, "original-publish-date": 1, "originalpublicationdate": 1,
-    "sailthru.date": 2, "parsely-pub-date": 1, "article.created": 2, "article:post_date": 1, "datecreated": 2,
-    "dc.date.issued": 1, "dcterms.issued": 1, "dc.date.created": 2, "dcterms.created": 2, "dc.date": 3,
-    "dcterms.date": 3, "date": 3, "citation_publication_date": 1, "citation_date": 2, "cxenseparse:recs:publishtime": 2,
-    "article_date": 2, "date.created": 2, "last-publish-date": 4, "pdate": 2, "displaydate": 3, "dc.date.available": 3,
-    "bt:pubdate": 2, "og:pubdate": 1, "published": 2, "creation_date": 3, "created": 3, "release_date": 3,
-    "publication_date": 1, "publication-date": 1, "ptime": 2, "timestamp": 4, "nv:date": 3, "date_created": 2,
-    "datepubl": 2, "firstpublished": 1, "first_published": 1, "date-published": 1,
+    "article:published_time": 0,
+    "og:published_time": 0,
+    "og:article:published_time": 0,
+    "article:published": 1,
+    "article.published": 1,
+    "datepublished": 0,
+    "published_time": 1,
+    "published-date": 1,
+    "publish-date": 1,
+    "publish_date": 1,
+    "publishdate": 1,
+    "pubdate": 1,
+    "pub_date": 1,
+    "date_published": 1,
+    "article_date_original": 1,
+    "original-publish-date": 1,
+    "originalpublicationdate": 1,
+    "sailthru.date": 2,
+    "parsely-pub-date": 1,
+    "article.created": 2,
+    "article:post_date": 1,
+    "datecreated": 2,
+    "dc.date.issued": 1,
+    "dcterms.issued": 1,
+    "dc.date.created": 2,
+    "dcterms.created": 2,
+    "dc.date": 3,
+    "dcterms.date": 3,
+    "date": 3,
+    "citation_publication_date": 1,
+    "citation_date": 2,
+    "cxenseparse:recs:publishtime": 2,
+    "article_date": 2,
+    "date.created": 2,
+    "last-publish-date": 4,
+    "pdate": 2,
+    "displaydate": 3,
+    "dc.date.available": 3,
+    "bt:pubdate": 2,
+    "og:pubdate": 1,
+    "published": 2,
+    "creation_date": 3,
+    "created": 3,
+    "release_date": 3,
+    "publication_date": 1,
+    "publication-date": 1,
+    "ptime": 2,
+    "timestamp": 4,
+    "nv:date": 3,
+    "date_created": 2,
+    "datepubl": 2,
+    "firstpublished": 1,
+    "first_published": 1,
+    "date-published": 1,
 }
 MODIFIED_META = {
-    "article:modified_time": 0, "og:updated_time": 0, "og:modified_time": 0, "datemodified": 0,
-    "last-modified": 2, "dc.date.modified": 1, "dcterms.modified": 1, "article.updated": 1, "lastmod": 2,
-    "modified_time": 1, "updated_time": 1, "article:modified": 1, "date_modified": 1, "last_updated": 2,
-    "revised": 2, "utime": 2,
+    "article:modified_time": 0,
+    "og:updated_time": 0,
+    "og:modified_time": 0,
+    "datemodified": 0,
+    "last-modified": 2,
+    "dc.date.modified": 1,
+    "dcterms.modified": 1,
+    "article.updated": 1,
+    "lastmod": 2,
+    "modified_time": 1,
+    "updated_time": 1,
+    "article:modified": 1,
+    "date_modified": 1,
+    "last_updated": 2,
+    "revised": 2,
+    "utime": 2,
 }
 
 
@@ -114,8 +172,13 @@ def meta_dates(tree, table: dict[str, int]) -> list[tuple[int, str, str]]:
             if key in table:
                 found.append((table[key], key, content.strip()))
                 break
-            if generic and key and _GENERIC_PUBLISHED_META_RE.search(key) and \
-                    not _GENERIC_EXCLUDED_META_RE.search(key) and re.match(r"\s*\d{4}-\d\d-\d\d", content):
+            if (
+                generic
+                and key
+                and _GENERIC_PUBLISHED_META_RE.search(key)
+                and not _GENERIC_EXCLUDED_META_RE.search(key)
+                and re.match(r"\s*\d{4}-\d\d-\d\d", content)
+            ):
                 found.append((9, key, content.strip()))
                 break
     found.sort(key=lambda item: item[0])

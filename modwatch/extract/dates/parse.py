@@ -37,10 +37,17 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
 
-from modwatch.extract.dates.patterns import (MAX_YEAR, MIN_YEAR, NUMERIC_RE, YEAR_RE, Found, find_absolute,
-                                               find_time, yearless_match)
-from modwatch.extract.dates.zones import (GMT_HINT_RE, day_first_for, format_offset, locale_info, normalise_offset,
-                                          tz_of)
+from modwatch.extract.dates.patterns import (
+    MAX_YEAR,
+    MIN_YEAR,
+    NUMERIC_RE,
+    YEAR_RE,
+    Found,
+    find_absolute,
+    find_time,
+    yearless_match,
+)
+from modwatch.extract.dates.zones import GMT_HINT_RE, day_first_for, format_offset, locale_info, normalise_offset, tz_of
 
 PRECISIONS = ("second", "minute", "hour", "day", "month", "year")
 _SPACE_RE = re.compile(r"\s+")
@@ -141,8 +148,13 @@ _DATEPARSER_PERIODS = {"time": "minute", "day": "day", "week": "day", "month": "
 def _date_data(text: str, languages: tuple[str, ...], day_first: bool | None, base: datetime):
     from dateparser.date import DateDataParser
 
-    settings = {"RELATIVE_BASE": base, "RETURN_TIME_AS_PERIOD": True, "PREFER_DAY_OF_MONTH": "first",
-                "PREFER_DATES_FROM": "past", "RETURN_AS_TIMEZONE_AWARE": False}
+    settings = {
+        "RELATIVE_BASE": base,
+        "RETURN_TIME_AS_PERIOD": True,
+        "PREFER_DAY_OF_MONTH": "first",
+        "PREFER_DATES_FROM": "past",
+        "RETURN_AS_TIMEZONE_AWARE": False,
+    }
     if day_first is not None:
         settings["DATE_ORDER"] = "DMY" if day_first else "MDY"
     parser = DateDataParser(languages=list(languages) or None, settings=settings, try_previous_locales=False)
@@ -163,8 +175,9 @@ def _relative_hint(languages: tuple[str, ...]) -> re.Pattern:
     return re.compile(r"(?<!\w)(?:%s)(?!\w)" % alternation, re.I)
 
 
-def _parse_relative(text: str, languages: tuple[str, ...], day_first: bool | None, fetched_at: datetime,
-                    raw: str) -> ParsedDate | None:
+def _parse_relative(
+    text: str, languages: tuple[str, ...], day_first: bool | None, fetched_at: datetime, raw: str
+) -> ParsedDate | None:
     """A relative date (``2 giờ trước``, ``hôm qua``, ``3 days ago``) read by dateparser with RELATIVE_BASE = the
     fetch time in UTC. Hours and minutes ago give a UTC time (precision ``"hour"`` or ``"minute"``), days ago a
     day, months ago a month."""
@@ -196,11 +209,18 @@ _LABEL_RE = re.compile(
     r"^\s*(?:published|posted|updated|last updated|modified|date|on|"
     r"ngày đăng|đăng ngày|cập nhật|cập nhật lúc|đăng lúc|xuất bản|ngày|"
     r"veröffentlicht(?: am)?|aktualisiert(?: am)?|stand|publié le|mis à jour le|publicado|actualizado)\s*[:\-–]?\s*",
-    re.I)
+    re.I,
+)
 
 
-def parse_date(text: str, *, languages: list[str] | None = None, fetched_at: datetime | None = None,
-               day_first: bool | None = None, default_offset: str | None = None) -> ParsedDate | None:
+def parse_date(
+    text: str,
+    *,
+    languages: list[str] | None = None,
+    fetched_at: datetime | None = None,
+    day_first: bool | None = None,
+    default_offset: str | None = None,
+) -> ParsedDate | None:
     """Parse one date string as found on a page (labels, weekday names and time-zone notes around it are fine).
 
     - ``languages``: the source's languages (ISO 639-1 / CLDR codes such as ``"vi"``, ``"en-GB"``); they choose
@@ -224,7 +244,7 @@ def parse_date(text: str, *, languages: list[str] | None = None, fetched_at: dat
     hint = GMT_HINT_RE.search(cleaned)
     if hint:
         offset_hint = format_offset(hint.group(1), int(hint.group(2)), int(hint.group(3) or 0))
-        cleaned = cleaned[:hint.start()] + " " + cleaned[hint.end():]
+        cleaned = cleaned[: hint.start()] + " " + cleaned[hint.end() :]
     found = find_absolute(cleaned, languages_t, day_first)
     if found is False:
         return None

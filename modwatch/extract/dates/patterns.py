@@ -12,33 +12,41 @@ from modwatch.extract.dates.zones import TZ_ABBREVIATIONS, month_names, normalis
 #: Years accepted as publication years (older or later numbers are ids, prices, ...).
 MIN_YEAR, MAX_YEAR = 1990, 2100
 
-_TIME = (r"(?P<hour>[01]?\d|2[0-3])\s*[:hH]\s*(?P<minute>[0-5]\d)(?:\s*:\s*(?P<second>[0-5]\d)(?:[.,]\d+)?)?"
-         r"(?:\s*(?P<ampm>[AaPp]\.?\s?[Mm]\.?|SA|CH|sa|ch)(?![A-Za-z]))?"
-         r"(?:\s*(?P<tz>Z(?![A-Za-z])|[+\-−]\d{2}:?\d{2}(?!\d)|[+\-−]\d{1,2}(?![\d:])|"
-         + "|".join(sorted((k for k in TZ_ABBREVIATIONS if k != "Z"), key=len, reverse=True))
-         + r")(?![A-Za-z]))?")
+_TIME = (
+    r"(?P<hour>[01]?\d|2[0-3])\s*[:hH]\s*(?P<minute>[0-5]\d)(?:\s*:\s*(?P<second>[0-5]\d)(?:[.,]\d+)?)?"
+    r"(?:\s*(?P<ampm>[AaPp]\.?\s?[Mm]\.?|SA|CH|sa|ch)(?![A-Za-z]))?"
+    r"(?:\s*(?P<tz>Z(?![A-Za-z])|[+\-−]\d{2}:?\d{2}(?!\d)|[+\-−]\d{1,2}(?![\d:])|"
+    + "|".join(sorted((k for k in TZ_ABBREVIATIONS if k != "Z"), key=len, reverse=True))
+    + r")(?![A-Za-z]))?"
+)
 _TIME_RE = re.compile(_TIME)
 
 _ISO_RE = re.compile(
     r"(?<!\d)(?P<year>\d{4})-(?P<month>[01]\d)-(?P<day>[0-3]\d)"
     r"(?:[T ](?P<hour>[0-2]\d):(?P<minute>[0-5]\d)(?::(?P<second>[0-6]\d)(?:[.,]\d+)?)?"
-    r"\s*(?P<tz>Z|[+-]\d{2}(?::?\d{2})?)?)?(?!\d)")
-_YMD_RE = re.compile(r"(?<![\d.])(?P<year>\d{4})(?P<sep>[/.年-])\s?(?P<month>\d{1,2})(?P=sep)\s?(?P<day>\d{1,2})"
-                     r"(?![\d])")
+    r"\s*(?P<tz>Z|[+-]\d{2}(?::?\d{2})?)?)?(?!\d)"
+)
+_YMD_RE = re.compile(
+    r"(?<![\d.])(?P<year>\d{4})(?P<sep>[/.年-])\s?(?P<month>\d{1,2})(?P=sep)\s?(?P<day>\d{1,2})"
+    r"(?![\d])"
+)
 _YMD_CJK_RE = re.compile(r"(?P<year>\d{4})\s*年\s*(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日")
-NUMERIC_RE = re.compile(r"(?<![\d.:/-])(?P<a>\d{1,2})\s?(?P<sep>[/.|-])\s?(?P<b>\d{1,2})\s?(?P=sep)\s?(?P<year>\d{4})"
-                         r"(?![\d])")
+NUMERIC_RE = re.compile(
+    r"(?<![\d.:/-])(?P<a>\d{1,2})\s?(?P<sep>[/.|-])\s?(?P<b>\d{1,2})\s?(?P=sep)\s?(?P<year>\d{4})"
+    r"(?![\d])"
+)
 #: "28.01.22": dotted day.month with a two-digit year (German and other European short dates)
 _DOTTED_SHORT_RE = re.compile(r"(?<![\d.:/-])(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{2})(?![\d.])")
-_VI_DAY_RE = re.compile(r"(?<!\d)(?P<day>\d{1,2})\s+tháng\s+(?P<month>\d{1,2})\s*(?:,|năm|/)\s*(?P<year>\d{4})",
-                        re.I)
+_VI_DAY_RE = re.compile(r"(?<!\d)(?P<day>\d{1,2})\s+tháng\s+(?P<month>\d{1,2})\s*(?:,|năm|/)\s*(?P<year>\d{4})", re.I)
 _VI_MONTH_RE = re.compile(r"tháng\s+(?P<month>\d{1,2})\s*(?:,|năm|/)\s*(?P<year>\d{4})", re.I)
 _YM_RE = re.compile(r"(?<![\d/.-])(?P<year>\d{4})(?P<sep>[/.-])(?P<month>\d{1,2})(?![\d/.-])")
 _MY_RE = re.compile(r"(?<![\d/.:-])(?P<month>\d{1,2})(?P<sep>[/.-])(?P<year>\d{4})(?![\d/.-])")
 YEAR_RE = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})(?!\d)")
 #: after a month name: "03 12:45:00 EDT 2015" (the day, a clock time with its zone, then the year)
-_DAY_TIME_YEAR_RE = re.compile(r"\.?\s+(?P<day>\d{1,2})\s+(?P<clock>\d{1,2}:\d{2}(?::\d{2})?"
-                               r"(?:\s*[A-Za-z]{1,5}|\s*[+-]\d{2}:?\d{2})?)\s+(?P<year>\d{4})(?!\d)")
+_DAY_TIME_YEAR_RE = re.compile(
+    r"\.?\s+(?P<day>\d{1,2})\s+(?P<clock>\d{1,2}:\d{2}(?::\d{2})?"
+    r"(?:\s*[A-Za-z]{1,5}|\s*[+-]\d{2}:?\d{2})?)\s+(?P<year>\d{4})(?!\d)"
+)
 _SPACE_RE = re.compile(r"\s+")
 
 
@@ -71,8 +79,12 @@ def _iso_match(text: str) -> Found | None:
             continue
         found = Found(year, month, day, m.start(), m.end())
         if m["hour"] is not None:
-            found.time = (int(m["hour"]), int(m["minute"]), None if m["second"] is None else int(m["second"]),
-                          normalise_offset(m["tz"]) if m["tz"] else None)
+            found.time = (
+                int(m["hour"]),
+                int(m["minute"]),
+                None if m["second"] is None else int(m["second"]),
+                normalise_offset(m["tz"]) if m["tz"] else None,
+            )
             if found.time[0] > 23:
                 found.time = None
         return found
@@ -119,12 +131,13 @@ def _named_month_match(text: str, languages: tuple[str, ...]) -> Found | None:
             return None
         position = m.start() + 1  # names overlap ("de nov" / "novembro"): try every start
         # whole word only (\b is unreliable next to accented letters, hence the explicit checks)
-        if (m.start() and lowered[m.start() - 1].isalpha()) or (m.end() < len(lowered) and lowered[m.end()].isalpha()
-                                                               and lowered[m.end()] != "."):
+        if (m.start() and lowered[m.start() - 1].isalpha()) or (
+            m.end() < len(lowered) and lowered[m.end()].isalpha() and lowered[m.end()] != "."
+        ):
             continue
         month = names[m.group()]
-        after = lowered[m.end():m.end() + 24]
-        before = lowered[max(0, m.start() - 12):m.start()]
+        after = lowered[m.end() : m.end() + 24]
+        before = lowered[max(0, m.start() - 12) : m.start()]
         # "June 12, 2026" / "Jun. 12th 2026"
         am = re.match(r"\.?\s*(\d{1,2})(?:st|nd|rd|th|\.)?,?\s+(\d{4})(?!\d)", after)
         if am and _valid(int(am[2]), month, int(am[1])):
@@ -154,17 +167,18 @@ def yearless_match(text: str, languages: tuple[str, ...], fetched_at: datetime) 
         return None
     lowered = text.lower()
     for m in alternation.finditer(lowered):
-        if (m.start() and lowered[m.start() - 1].isalpha()) or (m.end() < len(lowered) and lowered[m.end()].isalpha()
-                                                               and lowered[m.end()] != "."):
+        if (m.start() and lowered[m.start() - 1].isalpha()) or (
+            m.end() < len(lowered) and lowered[m.end()].isalpha() and lowered[m.end()] != "."
+        ):
             continue
-        after = re.match(r"\.?\s*(\d{1,2})(?:st|nd|rd|th)?(?![\d.:/-]|\s*[,.]?\s*\d{4})", lowered[m.end():])
-        before = re.search(r"(?<![\d.:/-])(\d{1,2})(?:st|nd|rd|th|er)?\.?\s*(?:de\s+)?$", lowered[:m.start()])
+        after = re.match(r"\.?\s*(\d{1,2})(?:st|nd|rd|th)?(?![\d.:/-]|\s*[,.]?\s*\d{4})", lowered[m.end() :])
+        before = re.search(r"(?<![\d.:/-])(\d{1,2})(?:st|nd|rd|th|er)?\.?\s*(?:de\s+)?$", lowered[: m.start()])
         day = int(after[1]) if after else int(before[1]) if before else None
         if day is None:
             continue
         resolved = _nearest_past(day, names[m.group()], fetched_at)
         if resolved is not None and _valid(resolved.year, resolved.month, resolved.day):
-            start = m.start() - (len(lowered[:m.start()]) - before.start()) if before and not after else m.start()
+            start = m.start() - (len(lowered[: m.start()]) - before.start()) if before and not after else m.start()
             return Found(resolved.year, resolved.month, resolved.day, start, m.end() + (after.end() if after else 0))
     return None
 
@@ -176,8 +190,12 @@ def _nearest_past(day: int, month: int, fetched_at: datetime) -> date | None:
     from dateparser.date import DateDataParser
 
     base = fetched_at.astimezone(timezone.utc).replace(tzinfo=None) if fetched_at.tzinfo else fetched_at
-    settings = {"PREFER_DATES_FROM": "past", "RELATIVE_BASE": base + timedelta(days=1),
-                "REQUIRE_PARTS": ["day", "month"], "RETURN_AS_TIMEZONE_AWARE": False}
+    settings = {
+        "PREFER_DATES_FROM": "past",
+        "RELATIVE_BASE": base + timedelta(days=1),
+        "REQUIRE_PARTS": ["day", "month"],
+        "RETURN_AS_TIMEZONE_AWARE": False,
+    }
     parser = DateDataParser(languages=["en"], settings=settings, try_previous_locales=False)
     try:
         value = parser.get_date_data(f"{day} {_MONTH_NAMES[month - 1]}").date_obj
@@ -186,8 +204,20 @@ def _nearest_past(day: int, month: int, fetched_at: datetime) -> date | None:
     return value.date() if value is not None else None
 
 
-_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-                "November", "December")
+_MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 def find_absolute(text: str, languages: tuple[str, ...], day_first: bool | None) -> Found | None | bool:
@@ -226,13 +256,13 @@ def find_absolute(text: str, languages: tuple[str, ...], day_first: bool | None)
 def find_time(text: str, found: Found) -> tuple | None:
     """A clock time right after the date (``17/06/2021 14:01``, ``June 12, 2026 at 3:05 pm``) or right before it
     (``14:01 24/03/2020``, ``08:30 | 17/06/2021``)."""
-    after = text[found.end:found.end + 40]
+    after = text[found.end : found.end + 40]
     m = re.match(r"\s*(?:,|\.|-|–|\||lúc|at|um|à|a las|alle|om|kl\.?|o|\(|T)?\s*", after, re.I)
     m = _TIME_RE.match(after, m.end()) if m else None
     if not m:
-        before = text[max(0, found.start - 40):found.start]
+        before = text[max(0, found.start - 40) : found.start]
         for candidate in _TIME_RE.finditer(before):
-            rest = before[candidate.end():]
+            rest = before[candidate.end() :]
             if re.fullmatch(r"[\s,|\-–/]*(?:(?:ngày|thứ\s*\w+|chủ nhật|\w{2,9}day)[\s,]*)?", rest, re.I):
                 m = candidate
                 break
@@ -246,4 +276,9 @@ def find_time(text: str, found: Found) -> tuple | None:
         hour = 0
     if hour > 23:
         return None
-    return hour, minute, None if m["second"] is None else int(m["second"]), normalise_offset(m["tz"]) if m["tz"] else None
+    return (
+        hour,
+        minute,
+        None if m["second"] is None else int(m["second"]),
+        normalise_offset(m["tz"]) if m["tz"] else None,
+    )

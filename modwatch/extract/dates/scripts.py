@@ -19,10 +19,23 @@ import re
 #: key -> rank (lower is more reliable) for the publication date; "created" keys of a database record
 #: (``createdAt``) come last: a page's data also holds records of its images and blocks
 PUBLISHED_SCRIPT_KEYS = {
-    "datePublished": 0, "date_published": 0, "publishDate": 0, "publish_date": 0, "publishedDate": 0,
-    "published_date": 0, "publishedAt": 0, "published_at": 0, "pubDate": 0, "pub_date": 0,
-    "firstPublishedDate": 0, "first_published_at": 0, "publicationDate": 0, "publication_date": 0,
-    "dateCreated": 1, "createdAt": 2, "created_at": 2,
+    "datePublished": 0,
+    "date_published": 0,
+    "publishDate": 0,
+    "publish_date": 0,
+    "publishedDate": 0,
+    "published_date": 0,
+    "publishedAt": 0,
+    "published_at": 0,
+    "pubDate": 0,
+    "pub_date": 0,
+    "firstPublishedDate": 0,
+    "first_published_at": 0,
+    "publicationDate": 0,
+    "publication_date": 0,
+    "dateCreated": 1,
+    "createdAt": 2,
+    "created_at": 2,
 }
 #: keys of the last-modified date; for a publication date only the last resort
 MODIFIED_SCRIPT_KEYS = {"dateModified": 0, "date_modified": 0, "modifiedDate": 0, "updatedAt": 1, "updated_at": 1}
@@ -34,8 +47,10 @@ def _key_regex(keys) -> re.Pattern:
     return re.compile(r"""(?<![\w$])\\?["']?(%s)\\?["']?\s*[:=]\s*\\?["']([0-9A-Za-z][^"'\\<>]{5,38})\\?["']""" % names)
 
 
-_REGEXES = {"published": (_key_regex(PUBLISHED_SCRIPT_KEYS), PUBLISHED_SCRIPT_KEYS),
-            "modified": (_key_regex(MODIFIED_SCRIPT_KEYS), MODIFIED_SCRIPT_KEYS)}
+_REGEXES = {
+    "published": (_key_regex(PUBLISHED_SCRIPT_KEYS), PUBLISHED_SCRIPT_KEYS),
+    "modified": (_key_regex(MODIFIED_SCRIPT_KEYS), MODIFIED_SCRIPT_KEYS),
+}
 
 
 def inline_script_texts(tree) -> list[str]:

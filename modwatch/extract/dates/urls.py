@@ -47,10 +47,16 @@ def page_urls_date(tree) -> ParsedDate | None:
     (``og:image`` uploaded under ``/2016/05/04/``). Day precision only: a month in an image path is its upload
     month, not the article's."""
     canonical = [link.get("href") for link in tree.iterfind(".//link[@rel='canonical']")]
-    metas = {(meta.get("property") or meta.get("name") or "").lower(): meta.get("content") or ""
-             for meta in tree.iterfind(".//meta")}
-    for where, value in (("canonical", canonical[0] if canonical else ""), ("og:url", metas.get("og:url", "")),
-                         ("og:image", metas.get("og:image", "")), ("twitter:image", metas.get("twitter:image", ""))):
+    metas = {
+        (meta.get("property") or meta.get("name") or "").lower(): meta.get("content") or ""
+        for meta in tree.iterfind(".//meta")
+    }
+    for where, value in (
+        ("canonical", canonical[0] if canonical else ""),
+        ("og:url", metas.get("og:url", "")),
+        ("og:image", metas.get("og:image", "")),
+        ("twitter:image", metas.get("twitter:image", "")),
+    ):
         parsed = url_date(value) if value else None
         if parsed and parsed.precision == "day":
             return with_source(parsed, f"url:{where}")

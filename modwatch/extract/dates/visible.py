@@ -19,17 +19,27 @@ from modwatch.extract.dates.exclusions import HARD, Exclusions
 
 # --------------------------------------------------------------------------------------- visible dates
 
-_PUBLISH_CLASS_RE = re.compile(r"(?<!status-)publish|posted|pubdate|pub-date|pub_date|datepub|created|erschienen|"
-                               r"veroeffentlicht|first-?pub|dt-published|date-?line", re.I)
-_DATE_CLASS_RE = re.compile(r"date|datum|time|zeit|byline|meta|stamp|ngay|fecha|data|info|author|autor|subline|"
-                            r"header|kicker|dachzeile|details|head", re.I)
+_PUBLISH_CLASS_RE = re.compile(
+    r"(?<!status-)publish|posted|pubdate|pub-date|pub_date|datepub|created|erschienen|"
+    r"veroeffentlicht|first-?pub|dt-published|date-?line",
+    re.I,
+)
+_DATE_CLASS_RE = re.compile(
+    r"date|datum|time|zeit|byline|meta|stamp|ngay|fecha|data|info|author|autor|subline|"
+    r"header|kicker|dachzeile|details|head",
+    re.I,
+)
 _MODIFIED_CLASS_RE = re.compile(r"updated|modified|aktualisiert|cap-nhat|changed|edited|lastmod", re.I)
 _LABEL_PUBLISHED_RE = re.compile(
     r"published|posted|erschienen|veröffentlicht|publiziert|publié|publicado|pubblicato|gepubliceerd|opublikowano|"
-    r"erstellt|created|mis en ligne|créé|creado|ngày đăng|đăng ngày|đăng lúc|xuất bản|\bdate\s*:|\bdatum\s*:|\bvon\b.*\bam\b|^\s*am\b|^\s*on\b|\bstand\b", re.I)
+    r"erstellt|created|mis en ligne|créé|creado|ngày đăng|đăng ngày|đăng lúc|xuất bản|\bdate\s*:|\bdatum\s*:|\bvon\b.*\bam\b|^\s*am\b|^\s*on\b|\bstand\b",
+    re.I,
+)
 _LABEL_UPDATED_RE = re.compile(
     r"updated?\b|modified|aktualisiert|geändert|mis à jour|actualizado|aggiornato|bijgewerkt|cập nhật|"
-    r"zuletzt|editiert|bearbeitet|last edited|revised", re.I)
+    r"zuletzt|editiert|bearbeitet|last edited|revised",
+    re.I,
+)
 _RELATIVE_WORDS = ("ago", "trước", "hôm", "vor ")
 
 
@@ -59,18 +69,33 @@ def _walk_body(tree, relative: bool) -> tuple[list, list[tuple[str, etree._Eleme
             if tail and ("20" in tail or "19" in tail):
                 tails.append((element, tail))
             continue
-        if element.get("datetime") is not None or element.get("data-date") is not None or \
-                element.get("itemprop") in _DATE_ITEMPROPS or \
-                element.get("property") in _DATE_PROPERTIES or (
-                    element.tag == "abbr" and element.get("title") and "published" in (element.get("class") or "")):
+        if (
+            element.get("datetime") is not None
+            or element.get("data-date") is not None
+            or element.get("itemprop") in _DATE_ITEMPROPS
+            or element.get("property") in _DATE_PROPERTIES
+            or (element.tag == "abbr" and element.get("title") and "published" in (element.get("class") or ""))
+        ):
             dated.append(element)
         text = element.text
-        if text and ("20" in text or "19" in text or _short_year_date(text) or (
-                relative and any(word in text for word in _RELATIVE_WORDS))):
+        if text and (
+            "20" in text
+            or "19" in text
+            or _short_year_date(text)
+            or (relative and any(word in text for word in _RELATIVE_WORDS))
+        ):
             found.append((position, text, element, False))
         tail = element.tail
-        if tail and element is not body and ("20" in tail or "19" in tail or _short_year_date(tail) or (
-                relative and any(word in tail for word in _RELATIVE_WORDS))):
+        if (
+            tail
+            and element is not body
+            and (
+                "20" in tail
+                or "19" in tail
+                or _short_year_date(tail)
+                or (relative and any(word in tail for word in _RELATIVE_WORDS))
+            )
+        ):
             tails.append((element, tail))
     for element, tail in tails:  # a tail follows the element's last descendant
         node, following = element, element.getnext()
@@ -94,8 +119,11 @@ def _short_year_date(text: str) -> bool:
     return len(text) < 40 and "." in text and _SHORT_YEAR_DATE_RE.search(text) is not None
 
 
-_DATE_TEXT_RE = re.compile(r"\d{4}|\d\d?[./-]\d\d?[./-]\d\d|\d\s*(?:tháng|giờ|phút|ngày|hours?|days?|minutes?|"
-                           r"Std|Tag)|hôm", re.I)
+_DATE_TEXT_RE = re.compile(
+    r"\d{4}|\d\d?[./-]\d\d?[./-]\d\d|\d\s*(?:tháng|giờ|phút|ngày|hours?|days?|minutes?|"
+    r"Std|Tag)|hôm",
+    re.I,
+)
 _DATE_ITEMPROPS = {"datePublished", "dateCreated", "dateModified"}
 _DATE_PROPERTIES = {"dc:date", "schema:dateCreated", "schema:datePublished"}
 
@@ -165,19 +193,24 @@ def _visible_candidates(tree, excluded: Exclusions, languages=None, fetched_at=N
         if level == HARD:
             continue
         itemprop = (element.get("itemprop") or element.get("property") or "").lower()
-        value = element.get("datetime") or element.get("data-date") or element.get("content") or \
-            element.get("title") or ""
+        value = (
+            element.get("datetime") or element.get("data-date") or element.get("content") or element.get("title") or ""
+        )
         context = _context(element)
         text = " ".join(element.itertext()).strip()
         # "Updated <time datetime=…>" labels the element from the text before it
         label = text or _label_before(None, element)
-        modified = "modified" in itemprop or bool(_MODIFIED_CLASS_RE.search(context)) or \
-            bool(_LABEL_UPDATED_RE.search(label) and not _LABEL_PUBLISHED_RE.search(label)) or \
-            bool(_LABEL_UPDATED_RE.search(_label_before(None, element)) and not _LABEL_PUBLISHED_RE.search(text))
+        modified = (
+            "modified" in itemprop
+            or bool(_MODIFIED_CLASS_RE.search(context))
+            or bool(_LABEL_UPDATED_RE.search(label) and not _LABEL_PUBLISHED_RE.search(label))
+            or bool(_LABEL_UPDATED_RE.search(_label_before(None, element)) and not _LABEL_PUBLISHED_RE.search(text))
+        )
         if "published" in itemprop or "created" in itemprop or "modified" in itemprop:
             score, where = 6, f"itemprop:{itemprop}"
-        elif element.tag == "time" and (element.get("pubdate") is not None or _PUBLISH_CLASS_RE.search(context) or
-                                        "publication" in context.lower()):  # <p class="publication"><time>
+        elif element.tag == "time" and (
+            element.get("pubdate") is not None or _PUBLISH_CLASS_RE.search(context) or "publication" in context.lower()
+        ):  # <p class="publication"><time>
             score, where = 6, "time[pubdate]"
         elif element.tag == "time":
             score, where = 4, "time"
@@ -225,8 +258,9 @@ def _visible_candidates(tree, excluded: Exclusions, languages=None, fetched_at=N
         context = _context(owner)
         before = _label_before(holder if is_tail else None, owner)
         # "On July 31, 2019, U.S. Senators …" opens a sentence, it is no dateline
-        labelled_published = bool((len(text) <= 50 and _LABEL_PUBLISHED_RE.search(text)) or
-                                  _LABEL_PUBLISHED_RE.search(before))
+        labelled_published = bool(
+            (len(text) <= 50 and _LABEL_PUBLISHED_RE.search(text)) or _LABEL_PUBLISHED_RE.search(before)
+        )
         labelled_updated = bool(_LABEL_UPDATED_RE.search(text) or _LABEL_UPDATED_RE.search(before))
         if _PUBLISH_CLASS_RE.search(context):
             score = 5
@@ -238,8 +272,10 @@ def _visible_candidates(tree, excluded: Exclusions, languages=None, fetched_at=N
             score += 1.5
         score -= 2 * level
         modified = (labelled_updated and not labelled_published) or (
-            bool(_MODIFIED_CLASS_RE.search(context)) and not labelled_published and not
-            _PUBLISH_OR_DATE_RE.search(context))
+            bool(_MODIFIED_CLASS_RE.search(context))
+            and not labelled_published
+            and not _PUBLISH_OR_DATE_RE.search(context)
+        )
         candidates.append(_Candidate(score, order, text, "text:" + context[:40], modified, owner.tag + ":" + context))
     return candidates
 
@@ -272,8 +308,9 @@ def _score_visible(tree, kind: str, languages, fetched_at, excluded: Exclusions)
     for candidate in _visible_candidates(tree, excluded, languages, fetched_at):
         if candidate.modified != (kind == "modified"):
             continue
-        if best is not None and (candidate.score < best[0].score or
-                                 candidate.score == best[0].score and candidate.order >= best[0].order):
+        if best is not None and (
+            candidate.score < best[0].score or candidate.score == best[0].score and candidate.order >= best[0].order
+        ):
             continue  # of two equal candidates the one closer to the title wins
         value = candidate.value
         if kind == "published" and _LABEL_UPDATED_RE.search(value) and _LABEL_PUBLISHED_RE.search(value):
@@ -324,7 +361,7 @@ def _published_part(text: str) -> str:
     m = _LABEL_UPDATED_RE.search(text)
     p = _LABEL_PUBLISHED_RE.search(text)
     if m and p and p.start() < m.start():
-        return text[:m.start()]
+        return text[: m.start()]
     if m and p:
-        return text[p.start():]
+        return text[p.start() :]
     return text

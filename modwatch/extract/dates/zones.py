@@ -9,10 +9,35 @@ from functools import lru_cache
 
 #: Common time-zone abbreviations seen on news pages, in hours from UTC.
 TZ_ABBREVIATIONS = {
-    "UTC": 0, "GMT": 0, "Z": 0, "WET": 0, "BST": 1, "CET": 1, "MEZ": 1, "CEST": 2, "MESZ": 2, "EET": 2,
-    "EEST": 3, "MSK": 3, "IST": 5.5, "ICT": 7, "WIB": 7, "SGT": 8, "HKT": 8, "JST": 9, "KST": 9,
-    "AEST": 10, "AEDT": 11, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6,
-    "PST": -8, "PDT": -7,
+    "UTC": 0,
+    "GMT": 0,
+    "Z": 0,
+    "WET": 0,
+    "BST": 1,
+    "CET": 1,
+    "MEZ": 1,
+    "CEST": 2,
+    "MESZ": 2,
+    "EET": 2,
+    "EEST": 3,
+    "MSK": 3,
+    "IST": 5.5,
+    "ICT": 7,
+    "WIB": 7,
+    "SGT": 8,
+    "HKT": 8,
+    "JST": 9,
+    "KST": 9,
+    "AEST": 10,
+    "AEDT": 11,
+    "EST": -5,
+    "EDT": -4,
+    "CST": -6,
+    "CDT": -5,
+    "MST": -7,
+    "MDT": -6,
+    "PST": -8,
+    "PDT": -7,
 }
 
 _OFFSET_RE = re.compile(r"^([+-])(\d{1,2})(?::?(\d{2}))?$")
@@ -50,6 +75,7 @@ def tz_of(offset: str) -> timezone:
 
 # --------------------------------------------------------------------------------------- languages
 
+
 @lru_cache(maxsize=64)
 def locale_info(language: str) -> dict:
     from dateparser.languages.loader import default_loader
@@ -73,14 +99,48 @@ def day_first_for(languages: list[str] | tuple[str, ...] | None) -> bool | None:
     return None
 
 
-_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-           "november", "december")
+_MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
 
 
 #: Languages whose month names are always understood (after the source's own): pages often declare no language
 #: or a wrong one. Order matters where two languages share a spelling.
-COMMON_LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "ro", "vi", "sv", "da", "nb", "fi", "pl", "cs", "ru",
-                    "uk", "tr", "id", "ca", "hu", "el")
+COMMON_LANGUAGES = (
+    "en",
+    "de",
+    "fr",
+    "es",
+    "it",
+    "pt",
+    "nl",
+    "ro",
+    "vi",
+    "sv",
+    "da",
+    "nb",
+    "fi",
+    "pl",
+    "cs",
+    "ru",
+    "uk",
+    "tr",
+    "id",
+    "ca",
+    "hu",
+    "el",
+)
 
 
 def _month_table(languages: tuple[str, ...]) -> dict[str, int]:
