@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 import db
-from tests.helpers import ROOT, crawl_env
+from tests.helpers import ROOT, crawl_env, report_file
+from tests.history.snapshots import Snapshots, build_snapshots
 
 _RUNNER = r"""
 import importlib, importlib.util, json, sys
@@ -40,6 +41,13 @@ process.start()
 peak = [line for line in open("/proc/self/status") if line.startswith("VmHWM:")]
 sys.stderr.write(f"crawl process peak RSS: {int(peak[0].split()[1]) * 1024} B\n" if peak else "")
 """
+
+
+@pytest.fixture
+def read_fixture():
+    """``read_fixture(name) -> bytes`` of a real report file: the demo snapshot's copy or
+    ``tests/fixtures/transparency/`` (:func:`tests.helpers.report_file`)."""
+    return lambda name: report_file(name).read_bytes()
 
 
 @pytest.fixture
@@ -92,3 +100,43 @@ def run_crawl(tmp_path):
         return result
 
     return run
+
+
+# --- the two WARC snapshots of tests.history.snapshots and crawls of them (history and url_check tests) ---
+
+
+@pytest.fixture
+def snapshots(tmp_path) -> Snapshots:
+    return build_snapshots(tmp_path)
+
+
+@pytest.fixture
+def crawl_news(run_crawl, db_path, snapshots):
+    """``crawl_news(snapshot)``: the real ``news`` spider replaying ``snapshot`` into ``db_path``."""
+
+    def crawl(snapshot: Path):
+        return run_crawl(
+            "spiders.news:NewsSpider",
+            db=db_path,
+            replay=snapshot,
+            warc_dir=snapshots.warc_dir,
+            settings={"MODWATCH_SITES_FILE": str(snapshots.sites_file)},
+        )
+
+    return crawl
+
+
+@pytest.fixture
+def check_urls(run_crawl, db_path, snapshots):
+    """``check_urls(snapshot, **spider_args)``: the ``url_check`` spider replaying ``snapshot``."""
+
+    def check(snapshot: Path, **spider_args):
+        return run_crawl(
+            "spiders.url_check:UrlCheckSpider",
+            db=db_path,
+            replay=snapshot,
+            warc_dir=snapshots.warc_dir,
+            spider_args={"older_than": "0", **spider_args},
+        )
+
+    return check

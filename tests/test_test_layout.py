@@ -54,3 +54,14 @@ def test_no_test_module_imports_another_test_module_or_a_conftest():
         if "fixtures" not in path.parts
     }
     assert {path: names for path, names in offenders.items() if names} == {}
+
+
+def test_every_spider_has_its_test_module_under_tests_spiders():
+    from scrapy.spiderloader import SpiderLoader
+    from scrapy.utils.project import get_project_settings
+
+    loader = SpiderLoader.from_settings(get_project_settings())
+    modules = {loader.load(name).__module__.rpartition(".")[2] for name in loader.list()}
+    assert len(modules) >= 9
+    tests = {path.stem for path in (ROOT / "tests" / "spiders").glob("test_*.py")}
+    assert [m for m in sorted(modules) if not {f"test_{m}", f"test_{m}_spider"} & tests] == []

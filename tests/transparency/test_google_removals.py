@@ -2,12 +2,10 @@
 
 import io
 import json
-import sqlite3
 import zipfile
 
 import pytest
 
-from modwatch.archive.warc import write_warc
 from modwatch.transparency.common import Reject
 from modwatch.transparency.google import parse_google_removals, schema_version
 from modwatch.load.datasets import load_dataset
@@ -216,32 +214,6 @@ def test_failed_load_rolls_back_and_marks_the_dataset(memory_db):
     dataset = memory_db["datasets"].get(1)
     assert dataset["status"] == "failed" and "BadZipFile" in dataset["error"]
     assert memory_db["removal_requests"].count == 0
-
-
-def test_replay_crawl_end_to_end(tmp_path, db_path, run_crawl, read_fixture):
-    warc = tmp_path / "google.warc.gz"
-    (record_id,) = write_warc(warc, [(URL, read_fixture(ZIP), {"Content-Type": "application/zip"})])
-    run_crawl("spiders.google_removals:GoogleRemovalsSpider", db=db_path, replay=warc)
-    database = sqlite3.connect(db_path)
-    dataset = database.execute(
-        "select source, url, sha256, warc_record_id, crawl_run_id, status from datasets"
-    ).fetchall()
-    assert dataset == [
-        (
-            "google_removals",
-            URL,
-            "7c647f5b648499c852bfa9042bd88652c163492d0cca95bfbfb94006c6a5a385",
-            record_id,
-            1,
-            "loaded",
-        )
-    ]
-    assert database.execute(
-        "select requests, items_requested from removal_requests where country = 'VN' and period_end = '2023-12-31' "
-        "and requester = 'Information and Communications Authority'"
-    ).fetchone() == (735, 4734)
-    run = database.execute("select spider, finish_reason from crawl_runs").fetchone()
-    assert run == ("google_removals", "finished")
 
 
 def test_integer_beyond_sqlite_range_is_kept_as_text(memory_db, load, read_fixture):

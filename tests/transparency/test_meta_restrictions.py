@@ -1,14 +1,12 @@
 """meta_restrictions: Meta's content restrictions based on local law, one CSV per half-year."""
 
 import csv
-import sqlite3
 
 import pytest
 
-from modwatch.archive.warc import write_warc
 from modwatch.transparency.common import Reject
 from modwatch.transparency.meta import parse_meta_restrictions, schema_version
-from spiders.meta_restrictions import URL_TEMPLATE, all_periods
+from spiders.meta_restrictions import URL_TEMPLATE
 from tests.helpers import report_file
 
 
@@ -132,39 +130,3 @@ def test_file_name_without_period_is_rejected_whole(memory_db, load):
     assert (result["rows_stored"], result["rows_rejected"]) == (0, 1)
     reason, location = memory_db.execute("select reason, location from rejects").fetchone()
     assert "no half-year label" in reason and location == "restrictions.csv:1"
-
-
-def test_spider_default_urls_cover_every_half_year():
-    periods = all_periods()
-    assert periods[0] == (2013, 2) and periods[-1] == (2023, 2) and len(periods) == 21
-
-
-def test_replay_crawl(tmp_path, db_path, run_crawl, read_fixture):
-    warc = tmp_path / "meta.warc.gz"
-    records = [
-        (
-            URL_TEMPLATE.format(year=year, half=half),
-            read_fixture(f"Content_Restrictions_{year}_H{half}.csv"),
-            {"Content-Type": "text/csv"},
-        )
-        for year, half in [(2018, 2), (2023, 2)]
-    ]
-    write_warc(warc, records)
-    run_crawl(
-        "spiders.meta_restrictions:MetaRestrictionsSpider",
-        db=db_path,
-        replay=warc,
-        spider_args={"periods": "2018-H2,2023-H2,2022-H1"},
-    )
-    database = sqlite3.connect(db_path)
-    assert database.execute("select source, status from datasets order by source").fetchall() == [
-        ("meta_restrictions/2018-H2", "loaded"),
-        ("meta_restrictions/2023-H2", "loaded"),
-    ]
-    assert database.execute(
-        "select items_actioned from removal_requests where country = 'VN' and product = 'Facebook Post' "
-        "and period_end = '2018-12-31'"
-    ).fetchone() == (1553,)
-    # 2022-H1 is not in the archive: a 404, recorded as a reject, the other files loaded
-    (reason,) = database.execute("select reason from rejects where spider = 'meta_restrictions'").fetchone()
-    assert reason == "transparency file not downloaded: HTTP 404"

@@ -1,10 +1,7 @@
 """x_removals: X (Twitter) removal requests, two tables in one CSV."""
 
-import sqlite3
-
 import pytest
 
-from modwatch.archive.warc import write_warc
 from modwatch.transparency.common import Reject
 from modwatch.transparency.x import parse_x_removals, schema_version
 from spiders.x_removals import URL
@@ -94,17 +91,3 @@ def test_row_outside_a_table_and_bad_cells_are_rejected(memory_db, load, read_fi
     assert rejects[1][0] == f"{NAME}:5"
     assert rejects[1][1] == bad and "not a count: 'one'" in rejects[1][2]
     assert memory_db.execute("select count(*) from removal_requests where counts_in_total = 1").fetchone()[0] == 617
-
-
-def test_replay_crawl(tmp_path, db_path, run_crawl, read_fixture):
-    warc = tmp_path / "x.warc.gz"
-    write_warc(warc, [(URL, read_fixture(NAME), {"Content-Type": "text/csv"})])
-    run_crawl("spiders.x_removals:XRemovalsSpider", db=db_path, replay=warc)
-    database = sqlite3.connect(db_path)
-    assert database.execute("select source, schema_version, rows_rejected from datasets").fetchall() == [
-        ("x_removals", "x-two-tables", 0)
-    ]
-    assert database.execute(
-        "select requests from removal_requests where country = 'TR' and period_start = '2014-01-01' "
-        "and requester = 'All legal demands'"
-    ).fetchone() == (186,)
