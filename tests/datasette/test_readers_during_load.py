@@ -5,8 +5,6 @@ serves a published snapshot, so a load and WAL checkpoints rewriting the databas
 
 from __future__ import annotations
 
-import hashlib
-import io
 import json
 import os
 import signal
@@ -19,9 +17,8 @@ import db
 from modwatch.load.dsa import load_dump
 from modwatch import publish
 from tests.helpers import ROOT, free_port, modwatch, served_rows, start_serve, stop_process, wait_for
+from tests.datasette.dsa_parts import URL, file_rows, load_part
 from tests.transparency.samples import V1, fixture
-
-URL = "https://dsa-sor-data-dumps.s3.eu-central-1.amazonaws.com/sor-global-2024-03-14-full.zip"
 
 
 def _journal_mode(path) -> str:
@@ -133,41 +130,17 @@ QUERIES = (
 )
 
 
-def _rows(path) -> dict[str, list]:
-    """What each of :data:`QUERIES` gives on the database file ``path`` (read directly)."""
-    connection = sqlite3.connect(path)
-    try:
-        return {sql: [list(row) for row in connection.execute(sql)] for sql in QUERIES}
-    finally:
-        connection.close()
-
-
 def test_immutable_serve_answers_from_a_snapshot_while_a_dsa_load_and_checkpoints_rewrite_the_db(tmp_path):
     path = tmp_path / "modwatch.db"
     lines = fixture(V1).splitlines(keepends=True)  # header + 29 real statements (one duplicate uuid)
     first, rest = b"".join(lines[:13]), b"".join(lines[:1] + lines[13:])
 
-    def load(data: bytes, part: int) -> dict:
-        database = db.connect(path)
-        try:
-            return load_dump(
-                database,
-                io.BytesIO(data),
-                url=URL,
-                name=f"sor-global-2024-03-14-full-0000{part}.csv",
-                fetched_at="2026-11-29T12:00:00Z",
-                sha256=hashlib.sha256(data).hexdigest(),
-                byte_size=len(data),
-            )
-        finally:
-            database.close()
-
-    assert load(first, 0)["rows_stored"] == 11  # 12 statements, one duplicate uuid
+    assert load_part(path, first, 0)["rows_stored"] == 11  # 12 statements, one duplicate uuid
     with sqlite3.connect(path) as conn:  # a table the writer below churns: pages freed, reused, checkpointed
         conn.execute("create table churn (id integer primary key, payload blob)")
         conn.executemany("insert into churn (payload) values (randomblob(3000))", [()] * 200)
     conn.close()
-    before = _rows(path)
+    before = file_rows(path, QUERIES)
     assert before[QUERIES[0]] == [[11, 200, 600_000]]
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -177,7 +150,7 @@ def test_immutable_serve_answers_from_a_snapshot_while_a_dsa_load_and_checkpoint
 
     def write_load():
         try:
-            assert load(rest, 1)["rows_stored"] == 17  # the rest of the dump, into the database being served
+            assert load_part(path, rest, 1)["rows_stored"] == 17  # the rest of the dump, into the database being served
             conn = sqlite3.connect(path, timeout=30)
             for round in range(60):  # rows added, old rows deleted, the WAL copied into the file and truncated
                 with conn:
@@ -192,7 +165,7 @@ def test_immutable_serve_answers_from_a_snapshot_while_a_dsa_load_and_checkpoint
 
     try:
         served_file = publish.latest_snapshot(path)
-        assert served_file.exists() and not served_file.samefile(path) and _rows(served_file) == before
+        assert served_file.exists() and not served_file.samefile(path) and file_rows(served_file, QUERIES) == before
         answers, wrong, reader_errors = [], [], []
 
         def read(offset: int):  # concurrent requests: each of Datasette's SQL threads opens its connection meanwhile
@@ -218,7 +191,7 @@ def test_immutable_serve_answers_from_a_snapshot_while_a_dsa_load_and_checkpoint
         assert not reader_errors, [(e, getattr(e, "read", lambda: b"")()[:300]) for e in reader_errors[:3]]
         assert not wrong, f"{len(wrong)} answers not those of the snapshot, e.g. to {wrong[0]!r}"
         assert len(set(answers)) == len(QUERIES) and len(answers) >= 10, len(answers)
-        after = _rows(path)
+        after = file_rows(path, QUERIES)
         assert after[QUERIES[0]][0][:2] == [28, 200 + 60 * 10] and after != before
         assert all(served_rows(base, sql) == before[sql] for sql in QUERIES)  # the running server keeps its snapshot
         stop_process(process)

@@ -7,20 +7,14 @@ re-publish the database. Snapshots a server holds are kept; the others are remov
 from __future__ import annotations
 
 import hashlib
-import io
-import sqlite3
 import subprocess
 import sys
 import threading
 
-import db
-from modwatch.load.dsa import load_dump
 from modwatch import publish
 from tests.helpers import ROOT, free_port, modwatch, served_rows, start_serve, stop_process, wait_for
+from tests.datasette.dsa_parts import file_rows, load_part
 from tests.transparency.samples import V1, fixture
-
-
-URL = "https://dsa-sor-data-dumps.s3.eu-central-1.amazonaws.com/sor-global-2024-03-14-full.zip"
 
 
 #: what the readers ask: statements and their search index (changed by the load), crawl runs (by the demo)
@@ -33,42 +27,19 @@ QUERIES = (
 )
 
 
-def _rows(path) -> dict[str, list]:
-    """What each of :data:`QUERIES` gives on the database file ``path`` (read directly)."""
-    connection = sqlite3.connect(path)
-    try:
-        return {sql: [list(row) for row in connection.execute(sql)] for sql in QUERIES}
-    finally:
-        connection.close()
-
-
-def _load(path, data: bytes, part: int) -> int:
-    database = db.connect(path)
-    try:
-        return load_dump(
-            database,
-            io.BytesIO(data),
-            url=URL,
-            name=f"sor-global-2024-03-14-full-0000{part}.csv",
-            fetched_at="2026-11-29T12:00:00Z",
-            sha256=hashlib.sha256(data).hexdigest(),
-            byte_size=len(data),
-        )["rows_stored"]
-    finally:
-        database.close()
-
-
 def test_publish_writes_a_new_snapshot_each_time_and_removes_only_unheld_ones(tmp_path):
     path = tmp_path / "modwatch.db"
     lines = fixture(V1).splitlines(keepends=True)
-    assert _load(path, b"".join(lines[:13]), 0) == 11  # 12 statements, one duplicate uuid
+    assert load_part(path, b"".join(lines[:13]), 0)["rows_stored"] == 11  # 12 statements, one duplicate uuid
     first = publish.publish_snapshot(path)
     assert first.name == "modwatch.db" and first.parent.parent == publish.snapshots_dir(path)
-    assert _rows(first)[QUERIES[0]][0][0] == 11
-    assert _load(path, b"".join(lines[:1] + lines[13:]), 1) == 17
+    assert file_rows(first, QUERIES)[QUERIES[0]][0][0] == 11
+    assert load_part(path, b"".join(lines[:1] + lines[13:]), 1)["rows_stored"] == 17
     second = publish.publish_snapshot(path)
     assert second.parent != first.parent and second.parent.name > first.parent.name
-    assert _rows(first)[QUERIES[0]][0][0] == 11 and _rows(second)[QUERIES[0]][0][0] == 28  # first untouched
+    assert (
+        file_rows(first, QUERIES)[QUERIES[0]][0][0] == 11 and file_rows(second, QUERIES)[QUERIES[0]][0][0] == 28
+    )  # first untouched
     assert publish.latest_snapshot(path) == second
     assert publish.remove_unused_snapshots(path) == []  # both held by this process
     publish.release_snapshot(first)
@@ -86,8 +57,8 @@ def test_publish_writes_a_new_snapshot_each_time_and_removes_only_unheld_ones(tm
 def test_running_serve_keeps_its_snapshot_through_a_second_serve_and_a_demo_rerun(tmp_path):
     path = tmp_path / "modwatch.db"
     lines = fixture(V1).splitlines(keepends=True)  # header + 29 real statements (one duplicate uuid)
-    assert _load(path, b"".join(lines[:13]), 0) == 11
-    before = _rows(path)
+    assert load_part(path, b"".join(lines[:13]), 0)["rows_stored"] == 11
+    before = file_rows(path, QUERIES)
     port, second_port = free_port(), free_port()
     base = f"http://127.0.0.1:{port}"
     first = start_serve(path, port)
@@ -114,7 +85,7 @@ def test_running_serve_keeps_its_snapshot_through_a_second_serve_and_a_demo_reru
     readers = [threading.Thread(target=read, args=(0,))]
     readers[0].start()
     try:
-        assert _load(path, b"".join(lines[:1] + lines[13:]), 1) == 17  # new data in the database
+        assert load_part(path, b"".join(lines[:1] + lines[13:]), 1)["rows_stored"] == 17  # new data in the database
         demo = subprocess.run(
             modwatch("demo", "--db", path, "--spider", "google_removals"),
             cwd=ROOT,
@@ -123,7 +94,7 @@ def test_running_serve_keeps_its_snapshot_through_a_second_serve_and_a_demo_reru
             timeout=300,
         )
         assert demo.returncode == 0, demo.stdout[-2000:] + demo.stderr[-2000:]  # the database file swapped
-        after = _rows(path)
+        after = file_rows(path, QUERIES)
         assert after[QUERIES[0]][0][0] == 28 and after != before
         second = start_serve(path, second_port)  # publishes again while the first server runs
         republished = publish.latest_snapshot(path)
@@ -132,7 +103,7 @@ def test_running_serve_keeps_its_snapshot_through_a_second_serve_and_a_demo_reru
         stop_process(second)
         second = None
         extra = publish.publish_snapshot(path)  # a third publish: removes the stopped server's snapshot only
-        assert not republished.exists() and served.exists() and _rows(served) == before
+        assert not republished.exists() and served.exists() and file_rows(served, QUERIES) == before
         publish.release_snapshot(extra)
         assert (served.stat().st_ino, hashlib.sha256(served.read_bytes()).hexdigest()) == served_file
         during = len(answers)
