@@ -52,11 +52,19 @@ CARD_HEADLINE_WORDS = 3
 CARD_BLURB_MAX = 300
 
 
+def _split(href: str):
+    """``urlsplit`` of a link as the page wrote it; an unparsable one (``http://[ccpa-preferences]``) is no URL."""
+    try:
+        return urlsplit(href.strip())
+    except ValueError:
+        return urlsplit("")
+
+
 def site_of(tree) -> str | None:
     """The page's site: the last two labels of its canonical URL's host (``og:url`` if it has no canonical
     link), or None."""
     for href in tree.xpath('//link[@rel="canonical"]/@href | //meta[@property="og:url"]/@content'):
-        host = urlsplit(href.strip()).hostname or ""
+        host = _split(href).hostname or ""
         if "." in host:
             return ".".join(host.split(".")[-2:])
     return None
@@ -65,7 +73,7 @@ def site_of(tree) -> str | None:
 def _same_site(href: str, site: str | None) -> bool:
     """True for a link to another page of the page's site: relative, or to a host of the same ``site``; a link
     to a place in a page (``#c68514``: a table of contents) is none."""
-    parts = urlsplit(href.strip())
+    parts = _split(href)
     if parts.scheme not in ("", "http", "https") or parts.fragment or not (parts.path.strip("/") or parts.query):
         return False
     host = parts.hostname

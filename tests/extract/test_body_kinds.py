@@ -276,6 +276,7 @@ def test_cards_of_other_sites_or_of_the_page_itself_stay():
         ("https://www.example.org/b/", True),
         ("https://netzpolitik.org/b/", False),  # a reading list citing another site
         ("#section-", False),  # a table of contents
+        ("http://[ccpa-preferences]/", False),  # a link urlsplit refuses (a real page's): no URL, no crash
     ]:
         tree = lxml_html.fromstring(cards(href))
         assert _is_teaser_cards(tree.find(".//ul"), site_of(tree)) is expected, href
