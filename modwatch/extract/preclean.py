@@ -7,6 +7,7 @@ Pure functions over lxml trees, changing them in place.
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from modwatch.extract.blocks import between, is_linked_heading, prose
 
@@ -43,6 +44,65 @@ def _is_headline_list(el) -> bool:
             return False
     sentences = sum(1 for t in texts if re.search(r"[.!?:;\"”»)]$", t))
     return sentences <= 0.25 * len(texts)
+
+
+#: a teaser card's headline has at least this many words; its blurb (the card's text after the link) at most
+#: this many characters
+CARD_HEADLINE_WORDS = 3
+CARD_BLURB_MAX = 300
+
+
+def _split(href: str):
+    """``urlsplit`` of a link as the page wrote it; an unparsable one (``http://[ccpa-preferences]``) is no URL."""
+    try:
+        return urlsplit(href.strip())
+    except ValueError:
+        return urlsplit("")
+
+
+def site_of(tree) -> str | None:
+    """The page's site: the last two labels of its canonical URL's host (``og:url`` if it has no canonical
+    link), or None."""
+    for href in tree.xpath('//link[@rel="canonical"]/@href | //meta[@property="og:url"]/@content'):
+        host = _split(href).hostname or ""
+        if "." in host:
+            return ".".join(host.split(".")[-2:])
+    return None
+
+
+def _same_site(href: str, site: str | None) -> bool:
+    """True for a link to another page of the page's site: relative, or to a host of the same ``site``; a link
+    to a place in a page (``#c68514``: a table of contents) is none."""
+    parts = _split(href)
+    if parts.scheme not in ("", "http", "https") or parts.fragment or not (parts.path.strip("/") or parts.query):
+        return False
+    host = parts.hostname
+    return host is None or (site is not None and (host == site or host.endswith("." + site)))
+
+
+def _is_teaser_cards(el, site: str | None) -> bool:
+    """A list of at least 3 cards of other stories of the site: each item opens with a link to another page of
+    the site (``_same_site``) whose text is a headline (``CARD_HEADLINE_WORDS``), followed by a short blurb, an
+    author or a date (``CARD_BLURB_MAX``) and nothing else linked. A list citing other sites' articles (a blog's
+    "via netzpolitik.org" reading list) or whose items carry their own text stays."""
+    items = el.findall("li")
+    if len(items) < 3:
+        return False
+    for item in items:
+        links = list(item.iter("a"))
+        if len(links) != 1:
+            return False
+        link = links[0]
+        headline = _SPACE_RE.sub(" ", link.text_content()).strip()
+        text = _SPACE_RE.sub(" ", item.text_content()).strip()
+        if not headline or not text.startswith(headline):  # the card opens with its headline
+            return False
+        rest = text[len(headline) :]
+        if len(headline.split()) < CARD_HEADLINE_WORDS or len(rest) > CARD_BLURB_MAX:
+            return False
+        if not _same_site(link.get("href") or "", site):
+            return False
+    return True
 
 
 #: a class or id word naming a teaser: a card of another story, or the article's own lead
@@ -106,6 +166,7 @@ def preclean(tree):
     page = tree.find("body")
     page = page if page is not None else tree
     total, total_prose = len(page.text_content()), prose(page)
+    site = site_of(tree)
     doomed = []
     for el in tree.iter("div", "section", "aside", "ul", "ol", "p", "span", "figure"):
         attrs = _TAXONOMY_RE.sub(" ", f"{el.get('class', '')} {el.get('id', '')}")
@@ -115,7 +176,7 @@ def preclean(tree):
         elif el.tag in ("ul", "ol") and el.find("li") is not None:
             text = len(el.text_content().strip())
             linked = sum(len(a.text_content().strip()) for a in el.iter("a"))
-            if text and linked / text > LIST_LINK_DENSITY or _is_headline_list(el):
+            if text and linked / text > LIST_LINK_DENSITY or _is_headline_list(el) or _is_teaser_cards(el, site):
                 doomed.append(el)
     for el in doomed:
         if el.getparent() is not None:

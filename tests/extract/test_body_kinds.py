@@ -232,3 +232,51 @@ def test_excerpts_of_several_posts_are_no_lead():
     two = to_tree(f"<html><body>{post.format('First post.')}{post.format('Second post.')}{article}</body></html>")
     assert lead_text(one, TEXT) == "First post. The excerpt of a post says what it is about. Read on."
     assert lead_text(two, TEXT) is None
+
+
+def test_a_list_of_teaser_cards_of_the_site_is_no_body():
+    """lexikon.huettenhilfe.de (trafilatura-eval, tune half): inside the article, a box of three recipes of the
+    site, each its headline linked and a blurb; the page's own lists (literature, links to other sites' banana
+    pages) stay."""
+    page = gzip.decompress((FIXTURES / "extraction" / "lexikon.huettenhilfe.de.banane.html.gz").read_bytes())
+    lines = extract_body(page).split("\n")
+    assert [line for line in lines if "Bananeneis" in line or "Windsor" in line or "Erdnussbutter" in line] == []
+    assert "- Rocken mit Banane: www.banane-rockt.de" in lines
+    assert "- Liebster, Günther. Gemüse Warenkunde. Weil der Stadt: Walter Hädecke Verlag, 2002." in lines
+    assert any(line.startswith("Bananen verderben - wie es bestimmt jeder schon erlebt hat") for line in lines)
+
+
+def test_similar_threads_with_author_and_date_are_no_body():
+    """pocketpc.ch (htmldate's evaluation pages, ../shared/data/date-benchmark): a forum thread ends with
+    "Ähnliche Themen", cards of other threads (linked title, "Von <author> im Forum ...", last post's date)."""
+    page = gzip.decompress((FIXTURES / "extraction" / "pocketpc.ch.auslieferung.html.gz").read_bytes())
+    url = "https://www.pocketpc.ch/windows-phone-7-allgemein/122760-microsoft-beginnt-auslieferung-vorbereitungsupdate-34.html"
+    lines = extract_body(page, url=url).split("\n")
+    assert lines[-1] == "ich glaube bei mir auch net, firmware ist auch noch 1601, aber 7008, komisch, oder?"
+    assert "Bei mir ging es im Endeffekt au sehr schnell ca.7min =) " in lines
+    assert [line for line in lines if "Ähnliche Themen" in line or "Letzter Beitrag" in line] == []
+
+
+def test_cards_of_other_sites_or_of_the_page_itself_stay():
+    from lxml import html as lxml_html
+
+    from modwatch.extract.preclean import _is_teaser_cards, site_of
+
+    def cards(href: str) -> str:
+        return (
+            '<html><head><link rel="canonical" href="https://news.example.org/a/1"></head><body><ul>'
+            + "".join(
+                f'<li><a href="{href}{n}">Headline of story number {n}</a><br>Its short blurb.</li>' for n in range(3)
+            )
+            + "</ul></body></html>"
+        )
+
+    for href, expected in [
+        ("/b/", True),
+        ("https://www.example.org/b/", True),
+        ("https://netzpolitik.org/b/", False),  # a reading list citing another site
+        ("#section-", False),  # a table of contents
+        ("http://[ccpa-preferences]/", False),  # a link urlsplit refuses (a real page's): no URL, no crash
+    ]:
+        tree = lxml_html.fromstring(cards(href))
+        assert _is_teaser_cards(tree.find(".//ul"), site_of(tree)) is expected, href
