@@ -38,9 +38,12 @@ def page_url(page, **extra):
     return lumen.search_url({"sort_by": "date_received asc", "per_page": PER_PAGE, "page": page, **extra})
 
 
-def assert_token_nowhere(db_path, warc_dir, log: str):
+def assert_token_nowhere(db_path, warc_dir, log: str, *, archived: bool):
+    """The token is in no log line, database row or WARC record; ``archived``: the crawl wrote WARC files
+    (a live crawl), else none (a replay)."""
     assert TOKEN not in log
     warcs = list(warc_dir.glob("*.warc.gz"))
+    assert bool(warcs) == archived, warcs
     for warc in warcs:
         assert TOKEN.encode() not in gzip.decompress(warc.read_bytes())
     connection = sqlite3.connect(db_path)
@@ -85,7 +88,7 @@ def test_replay_crawl_stores_every_notice(run_crawl, db_path, tmp_path, monkeypa
     run = database.execute("select spider, finish_reason, items_scraped from crawl_runs").fetchone()
     assert tuple(run) == ("lumen", "finished", 3)
     database.close()
-    assert_token_nowhere(db_path, tmp_path / "warc", result.stderr)
+    assert_token_nowhere(db_path, tmp_path / "warc", result.stderr, archived=False)
 
 
 class LumenStub(PageHandler):
@@ -146,5 +149,5 @@ def test_live_crawl_sends_the_token_splits_backs_off_and_archives_no_secret(
     stats = json.loads(database.execute("select stats_json from crawl_runs").fetchone()[0])
     assert stats["lumen/backoffs"] == 1
     database.close()
-    warcs = assert_token_nowhere(db_path, warc_dir, result.stderr)
-    assert warcs and b"X-Authentication-Token" not in gzip.decompress(warcs[0].read_bytes())
+    warcs = assert_token_nowhere(db_path, warc_dir, result.stderr, archived=True)
+    assert b"X-Authentication-Token" not in gzip.decompress(warcs[0].read_bytes())
