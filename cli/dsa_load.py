@@ -96,6 +96,8 @@ def run(args) -> int:
             print(json.dumps({"file": str(path), **result}))
             continue
         try:
+            if path.stat().st_size == 0:
+                raise DumpError("an empty file (0 bytes) is no dump: nothing loaded")
             with open(path, "rb") as fh:
                 result = load_dump(
                     database,

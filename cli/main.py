@@ -6,6 +6,7 @@ Each command is a module in ``cli/`` with ``add_arguments(parser)`` and
 
 import argparse
 import re
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -49,7 +50,12 @@ def main(argv=None) -> int:
         )
         module.add_arguments(command_parser)
     args = parser.parse_args(argv)
-    return COMMANDS[args.command][0].run(args) or 0
+    try:
+        return COMMANDS[args.command][0].run(args) or 0
+    except sqlite3.DatabaseError as error:  # --db names no SQLite database (another file, a folder) or a damaged one
+        where = f" {args.db}" if getattr(args, "db", None) else ""
+        print(f"error: database{where}: {error}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -238,6 +238,10 @@ def _write_bundle(db_path, work: Path, name: str, now, metadata: dict, filters: 
     try:
         conn.execute("BEGIN")
         available = exportable_tables(conn, metadata)
+        if not available:
+            raise ExportError(
+                f"database {db_path} holds no modwatch table (empty: crawl into it first, e.g. make demo)"
+            )
         chosen = tables or available
         missing = set(chosen) - set(available)
         if missing:

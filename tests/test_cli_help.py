@@ -50,3 +50,38 @@ def test_the_console_script_runs_the_same_command_line():
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("usage: modwatch [-h] COMMAND ...")
     assert all(name in result.stdout for name in COMMANDS)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["export", "--db", "{db}", "--out", "{tmp}/exports"],
+        ["serve", "{db}", "--port", "1"],
+        ["dsa-load", "--db", "{db}", "{tmp}/sor-global-2024-03-14-full-00000-00000.csv"],
+        ["tag", "--db", "{db}"],
+        ["warc-get", "--db", "{db}", "urn:uuid:00000000-0000-0000-0000-000000000000"],
+    ],
+)
+def test_a_file_that_is_no_database_is_a_clear_error(capsys, tmp_path, argv):
+    garbage = tmp_path / "garbage.db"
+    garbage.write_bytes(b"this is not a SQLite database, it is a text file of some length\n" * 20)
+    (tmp_path / "sor-global-2024-03-14-full-00000-00000.csv").write_bytes(b"uuid\n")
+    status = main([arg.format(db=garbage, tmp=tmp_path) for arg in argv])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert err.strip().endswith(f"error: database {garbage}: file is not a database")
+
+
+def test_an_empty_dump_file_is_refused(capsys, tmp_path):
+    empty = tmp_path / "sor-global-2024-03-14-full-00000-00000.csv"
+    empty.write_bytes(b"")
+    assert main(["dsa-load", "--db", str(tmp_path / "m.db"), str(empty)]) == 2
+    assert "an empty file (0 bytes) is no dump: nothing loaded" in capsys.readouterr().err
+
+
+def test_export_of_an_empty_database_is_an_error_not_an_empty_bundle(capsys, tmp_path):
+    empty = tmp_path / "empty.db"
+    empty.write_bytes(b"")
+    assert main(["export", "--db", str(empty), "--out", str(tmp_path / "exports")]) == 2
+    assert "holds no modwatch table" in capsys.readouterr().err
+    assert not (tmp_path / "exports").exists() or list((tmp_path / "exports").iterdir()) == []
