@@ -161,7 +161,11 @@ def record_dataset(
     at = at or iso_utc()
     dataset_id = result["dataset_id"]
     dataset = db["datasets"].get(dataset_id)
-    if result["status"] == "empty":
+    if result["status"] not in ("loaded", "unchanged"):  # nothing stored, or a file held back as implausible
+        if result["status"] == "empty":
+            why = f"stored no rows ({result['rows_rejected']} rejected)"
+        else:
+            why = f"not made current ({result['status']}: {dataset.get('error') or 'no reason given'})"
         return record(
             db,
             source,
@@ -171,21 +175,7 @@ def record_dataset(
             at=at,
             layout_seen=dataset["schema_version"],
             layouts_known=layouts_known,
-            reason=f"{dataset['url']} stored no rows ({result['rows_rejected']} rejected); "
-            f"the previous data stays current",
-        )
-    if result["status"] not in ("loaded", "unchanged"):  # e.g. a file held back as implausible
-        return record(
-            db,
-            source,
-            state=FAILED,
-            crawl_run_id=crawl_run_id,
-            dataset_id=dataset_id,
-            at=at,
-            layout_seen=dataset["schema_version"],
-            layouts_known=layouts_known,
-            reason=f"{dataset['url']} not made current ({result['status']}: "
-            f"{dataset.get('error') or 'no reason given'}); the previous data stays current",
+            reason=f"{dataset['url']} {why}; the previous data stays current",
         )
     if result["status"] == "loaded" or dataset["newest_period"] is None:
         annotate_dataset(db, dataset_id, copy_kind=copy_kind, notes=notes)
