@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from modwatch.months import ENGLISH_MONTHS
+
 from .common import half_year, normalise_header, show_bytes
 
 
@@ -120,26 +122,7 @@ def match_header(cells: list, layouts: list[Layout]) -> HeaderMatch | None:
     return found[0]
 
 
-_MONTHS = {
-    name: number
-    for number, name in enumerate(
-        [
-            "january",
-            "february",
-            "march",
-            "april",
-            "may",
-            "june",
-            "july",
-            "august",
-            "september",
-            "october",
-            "november",
-            "december",
-        ],
-        1,
-    )
-}
+_MONTHS = {name: number for number, name in enumerate(ENGLISH_MONTHS, 1)}
 _MONTH_RANGE = re.compile(r"^\s*([A-Za-z]+)\.?\s*[-–—]\s*([A-Za-z]+)\.?,?\s*((?:19|20)\d\d)\s*$")
 
 

@@ -7,6 +7,8 @@ import re
 from datetime import timedelta, timezone
 from functools import lru_cache
 
+from modwatch.months import ENGLISH_MONTHS
+
 #: Common time-zone abbreviations seen on news pages, in hours from UTC.
 TZ_ABBREVIATIONS = {
     "UTC": 0,
@@ -99,22 +101,6 @@ def day_first_for(languages: list[str] | tuple[str, ...] | None) -> bool | None:
     return None
 
 
-_MONTHS = (
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-)
-
-
 #: Languages whose month names are always understood (after the source's own): pages often declare no language
 #: or a wrong one. Order matters where two languages share a spelling.
 COMMON_LANGUAGES = (
@@ -147,7 +133,7 @@ def _month_table(languages: tuple[str, ...]) -> dict[str, int]:
     names: dict[str, int] = {}
     for language in languages:
         info = locale_info(language)
-        for number, key in enumerate(_MONTHS, 1):
+        for number, key in enumerate(ENGLISH_MONTHS, 1):
             for name in info.get(key, ()):
                 name = name.lower().rstrip(".")
                 # Vietnamese "tháng 1" (digits inside) is matched by its own pattern
