@@ -196,8 +196,8 @@ def export_bundle(
         raise ExportError(f"unknown filter(s) {sorted(unknown)}; known: {sorted(FILTERS)}")
     for name in ("since", "until"):
         if filters.get(name):
-            try:
-                dt.date.fromisoformat(filters[name])
+            try:  # written as stored (YYYY-MM-DD): 20190101 or 2019-W01-2 compared as text would cut wrongly
+                filters[name] = dt.date.fromisoformat(filters[name]).isoformat()
             except ValueError as e:
                 raise ExportError(f"--{name} must be a date YYYY-MM-DD, not {filters[name]!r}") from e
     if not Path(db_path).exists():

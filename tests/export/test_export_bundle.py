@@ -186,6 +186,16 @@ def test_filters_narrow_tables_and_dependents_follow(site_db, tmp_path):
     assert "- country (ISO 3166-1 alpha-2): `vn`" in readme
 
 
+def test_since_written_without_dashes_cuts_where_the_iso_date_does(site_db, tmp_path):
+    """``20230101`` is a date Python's ISO parser accepts; compared as text with stored ``2023-06-30`` it would
+    keep nothing, so it is written as stored first."""
+    iso = export_bundle(site_db, tmp_path / "iso", today=DAY, filters={"country": "vn", "since": "2023-01-01"})
+    compact = export_bundle(site_db, tmp_path / "compact", today=DAY, filters={"country": "vn", "since": "20230101"})
+    rows = read_csv(compact / "removal_requests.csv")
+    assert len(rows) == len(read_csv(iso / "removal_requests.csv")) > 0
+    assert min(r["period_end"] for r in rows) == "2023-06-30"
+
+
 def test_platform_filter_on_articles_uses_tags_and_children_follow(site_db, tmp_path):
     bundle = export_bundle(site_db, tmp_path, today=DAY, filters={"platform": "facebook"})
     assert sorted(r["source"] for r in read_csv(bundle / "articles.csv")) == ["kulu-media", "netzpolitik"]
