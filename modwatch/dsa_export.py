@@ -16,6 +16,7 @@ partition again replaces its files (``existing_data_behavior="delete_matching"``
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import sqlite3
 from pathlib import Path
@@ -74,13 +75,26 @@ def export(
     ``YYYY-MM-DD``, and of ``platforms``) under ``out``; returns ``{"rows", "files", "out"}``.
 
     The database is opened read-only (pyarrow reads the batches from its own thread). Raises
-    ValueError for a database without statements of reasons.
+    ValueError for a database without statements of reasons, a day that is no date or ``since`` after ``until``.
     """
+    since, until = _day("since", since), _day("until", until)
+    if since and until and since > until:
+        raise ValueError(f"--since {since} is later than --until {until}")
     conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, check_same_thread=False)
     try:
         return _export(conn, Path(out), since=since, until=until, platforms=platforms)
     finally:
         conn.close()
+
+
+def _day(name: str, value: str | None) -> str | None:
+    """``value`` as stored (``YYYY-MM-DD``), compared as text with ``created_at``; ValueError if it is no date."""
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise ValueError(f"--{name} must be a date YYYY-MM-DD, not {value!r}") from None
 
 
 def _export(conn, out: Path, *, since, until, platforms) -> dict:

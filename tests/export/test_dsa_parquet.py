@@ -125,3 +125,25 @@ def test_export_of_one_platform_and_day_replaces_its_partition(loaded, tmp_path,
     capsys.readouterr()
     assert duckdb.execute("select count(*) from read_parquet(?)", [str(out / "**/*.parquet")]).fetchone() == (7,)
     assert main(["dsa-export", str(out), "--db", str(tmp_path / "missing.db")]) == 2
+
+
+@pytest.mark.parametrize(
+    ("since", "until", "error"),
+    [
+        ("14/03/2024", "2024-03-14", "--since must be a date YYYY-MM-DD, not '14/03/2024'"),
+        ("2024-03-15", "2024-03-14", "--since 2024-03-15 is later than --until 2024-03-14"),
+    ],
+)
+def test_export_refuses_a_day_that_is_no_date_or_a_reversed_range(loaded, tmp_path, capsys, since, until, error):
+    out = tmp_path / "parquet"
+    assert main(["dsa-export", str(out), "--db", str(loaded), "--since", since, "--until", until]) == 2
+    assert capsys.readouterr().err.strip() == f"error: {error}"
+    assert not out.exists()
+
+
+def test_export_reads_a_day_written_without_dashes_as_that_day(loaded, tmp_path, capsys):
+    """``20240314`` compared as text with ``2024-03-14 ...`` would keep no statement."""
+    out = tmp_path / "parquet"
+    argv = ["dsa-export", str(out), "--db", str(loaded), "--since", "20240314", "--until", "20240314"]
+    assert main([*argv, "--platform", "TikTok"]) == 0
+    assert json.loads(capsys.readouterr().out)["rows"] == 7
