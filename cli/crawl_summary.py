@@ -23,6 +23,23 @@ def data_items(row: dict) -> int:
     return max((row.get("items_scraped") or 0) - rejected, 0)
 
 
+#: crawler stats counting the rows a run stored (articles, notices, removal-request rows, statements of reasons,
+#: URL checks): a Lumen results page is one item holding up to 20 notices, a transparency file one item of thousands
+STORED_STATS = (
+    "modwatch/articles",
+    "modwatch/notices",
+    "modwatch/removal_rows",
+    "modwatch/statements_of_reasons",
+    "modwatch/url_checks",
+)
+
+
+def stored_rows(row: dict) -> int:
+    """Rows the run stored (:data:`STORED_STATS`)."""
+    stats = row.get("stats", {})
+    return sum(int(stats.get(name, 0) or 0) for name in STORED_STATS)
+
+
 _ERROR_LINE = re.compile(r"^\S+ \S+ \[[^\]]+\] (?:ERROR|CRITICAL): (.+)$")
 
 
@@ -51,7 +68,7 @@ def summary_table(runs: list[SpiderRun]) -> str:
     datasets each run loaded with their copy kind and newest period."""
     from modwatch.transparency.copies import LABELS
 
-    header = ("spider", "status", "items", "unchanged", "errors", "rejects", "duration", "run", "log")
+    header = ("spider", "status", "items", "stored", "unchanged", "errors", "rejects", "duration", "run", "log")
     rows = []
     for run in runs:
         row = run.row or {}
@@ -60,6 +77,7 @@ def summary_table(runs: list[SpiderRun]) -> str:
                 run.spider,
                 run.status,
                 str(data_items(row)),
+                str(stored_rows(row)),
                 str(int(row.get("stats", {}).get("modwatch/unchanged", 0) or 0)),
                 str(row.get("errors") or 0),
                 str(row.get("rejects") or 0),

@@ -36,8 +36,8 @@ def table_row(output: str, spider: str) -> list[str]:
 def test_crawl_records_the_run_and_prints_the_summary(tmp_path, snapshots):
     result = crawl(tmp_path, snapshots.first, snapshots.sites_file, "news")
     assert result.returncode == 0, result.stdout + result.stderr
-    spider, status, items, unchanged, errors, rejects, duration, run_id, log = table_row(result.stdout, "news")
-    assert (status, items, unchanged, errors, rejects, run_id) == ("ok", "4", "0", "0", "0", "1")
+    spider, status, items, stored, unchanged, errors, rejects, duration, run_id, log = table_row(result.stdout, "news")
+    assert (status, items, stored, unchanged, errors, rejects, run_id) == ("ok", "4", "4", "0", "0", "0", "1")
     (log_file,) = (tmp_path / "logs").glob("news-*.log")
     assert Path(log).name == log_file.name and "Crawl run 1 of spider news" in log_file.read_text()
     assert not (tmp_path / "jobs" / "news").exists()  # finished: no job left to resume
@@ -69,7 +69,7 @@ def test_unchanged_pages_count_as_seen(tmp_path, snapshots):
     crawl(tmp_path, snapshots.first, snapshots.sites_file, "news")
     result = crawl(tmp_path, snapshots.first, snapshots.sites_file, "news")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert table_row(result.stdout, "news")[1:4] == ["ok", "0", "4"]
+    assert table_row(result.stdout, "news")[1:5] == ["ok", "0", "0", "4"]
 
 
 def test_a_spider_that_scraped_nothing_it_used_to_scrape_fails_the_crawl(tmp_path, snapshots):
@@ -153,14 +153,29 @@ def test_spider_arguments():
 
 def test_summary_table_lists_problems(tmp_path):
     runs = [
-        SpiderRun("news", 0, 75.2, tmp_path / "news.log", run_row(id=4), "ok"),
+        SpiderRun("news", 0, 75.2, tmp_path / "news.log", run_row(id=4, stats={"modwatch/articles": 9}), "ok"),
+        SpiderRun(
+            "lumen", 0, 4, tmp_path / "l.log", run_row(id=5, items_scraped=3, stats={"modwatch/notices": 42}), "ok"
+        ),
         SpiderRun("lumen", 1, 3, tmp_path / "lumen.log", None, "failed", ["no crawl run recorded (exit status 1)"]),
     ]
     lines = summary_table(runs).splitlines()
-    assert lines[0].split() == ["spider", "status", "items", "unchanged", "errors", "rejects", "duration", "run", "log"]
-    assert lines[1].split()[:8] == ["news", "ok", "10", "0", "0", "0", "1m15s", "4"]
-    assert lines[2].split()[:8] == ["lumen", "failed", "0", "0", "0", "0", "3s", "-"]
-    assert lines[3] == "  lumen: no crawl run recorded (exit status 1)"
+    assert lines[0].split() == [
+        "spider",
+        "status",
+        "items",
+        "stored",
+        "unchanged",
+        "errors",
+        "rejects",
+        "duration",
+        "run",
+        "log",
+    ]
+    assert lines[1].split()[:9] == ["news", "ok", "10", "9", "0", "0", "0", "1m15s", "4"]
+    assert lines[2].split()[:9] == ["lumen", "ok", "3", "42", "0", "0", "0", "4s", "5"]  # 3 result pages, 42 notices
+    assert lines[3].split()[:9] == ["lumen", "failed", "0", "0", "0", "0", "0", "3s", "-"]
+    assert lines[4] == "  lumen: no crawl run recorded (exit status 1)"
 
 
 def crawl_without_token(tmp_path, snapshots, *arguments):
