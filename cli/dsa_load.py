@@ -69,6 +69,17 @@ def upstream_url(path: Path) -> str:
     return dump_url(match["day"], match["version"], match["slug"])
 
 
+def file_error(path: Path, exc: Exception) -> str:
+    """The error line of one file: its path, then the message (which names the file already when it read
+    the file: ``bad.csv: header without a uuid column``, an OSError's path)."""
+    message = str(exc)
+    if str(path) in message:
+        return message
+    if message.startswith(path.name):  # the loader names the file it read: shown once, with its folder
+        return f"{path}{message[len(path.name) :]}"
+    return f"{path}: {message}"
+
+
 def run(args) -> int:
     import db
     from modwatch.load.dsa import index_new_statements, load_dump
@@ -90,7 +101,7 @@ def run(args) -> int:
                     url=args.url or AGGREGATES_URL.format(name=path.name),
                 )
             except (AggregatesError, OSError) as exc:
-                print(f"{path}: {exc}", file=sys.stderr)
+                print(file_error(path, exc), file=sys.stderr)
                 status = 2
                 continue
             print(json.dumps({"file": str(path), **result}))
@@ -110,7 +121,7 @@ def run(args) -> int:
                     territorial_scope={c.upper() for c in args.territorial_scope} if args.territorial_scope else None,
                 )
         except (DumpError, OSError) as exc:
-            print(f"{path}: {exc}", file=sys.stderr)
+            print(file_error(path, exc), file=sys.stderr)
             status = 2
             continue
         result["indexed_for_search"] = index_new_statements(database)

@@ -79,6 +79,20 @@ def test_an_empty_dump_file_is_refused(capsys, tmp_path):
     assert "an empty file (0 bytes) is no dump: nothing loaded" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"garbage,x\n", "{path}: header without a uuid column: ['garbage', 'x']"),
+        (b"PK\x03\x04junk", "{path} is not a zip file: File is not a zip file"),
+    ],
+)
+def test_a_bad_dump_is_named_once_with_its_folder(capsys, tmp_path, content, message):
+    bad = tmp_path / ("sor-global-2024-03-14-full." + ("zip" if content.startswith(b"PK") else "csv"))
+    bad.write_bytes(content)
+    assert main(["dsa-load", "--db", str(tmp_path / "m.db"), str(bad)]) == 2
+    assert capsys.readouterr().err.strip() == message.format(path=bad)
+
+
 def test_export_of_an_empty_database_is_an_error_not_an_empty_bundle(capsys, tmp_path):
     empty = tmp_path / "empty.db"
     empty.write_bytes(b"")
