@@ -8,7 +8,11 @@ dataset), in the load's last transaction:
 - the elements of the JSON lists into the child tables ``sor_<column>``;
 - new distinct ``content_type`` / ``territorial_scope`` lists into ``sor_value_sets`` (and
   their elements into ``sor_value_set_items``);
-- the counts into ``sor_daily_counts`` (origin ``statements``), added to those of earlier loads.
+- the counts into ``sor_daily_counts`` (origin ``statements``), added to those of earlier loads,
+  per day **and hour** of ``created_at`` (``hour`` = ``'00'``..``'23'``, characters 12-13 of the
+  exported ``YYYY-MM-DD HH:MM:SS``; rows of origin ``aggregates`` have days only, hour ``''``), so
+  a page filtered on a range of whole hours is counted from the summary
+  (``datasette/plugins/modwatch_summary_facets.py``).
 
 So after a load, a re-load of the same day (only new uuids are stored, only they are counted)
 or a failed load (the exception rolls the transaction back and ``loading`` deletes the
@@ -28,6 +32,7 @@ SET_COLUMNS = ("content_type", "territorial_scope")
 #: summary dimension -> expression over ``statements_of_reasons s`` (unknown = '')
 DIMENSIONS = {
     "day": "coalesce(substr(s.created_at, 1, 10), '')",
+    "hour": "coalesce(substr(s.created_at, 12, 2), '')",
     "platform_name": "coalesce(s.platform_name, '')",
     "category": "coalesce(s.category_v2, '')",
     "decision_ground": "coalesce(s.decision_ground, '')",
@@ -72,8 +77,9 @@ def add_dataset(db: sqlite_utils.Database, dataset_id: int, *, child_tables: boo
         add_value_sets(
             db, kind, f"select s.{kind} as v from statements_of_reasons s where s.dataset_id = ?", [dataset_id]
         )
-    names = ", ".join(DIMENSIONS)
-    expressions = ", ".join(f"{sql} as {name}" for name, sql in DIMENSIONS.items())
+    dimensions = summary_dimensions(db)
+    names = ", ".join(dimensions)
+    expressions = ", ".join(f"{DIMENSIONS[name]} as {name}" for name in dimensions)
     cursor = db.execute(
         f"""
         insert into sor_daily_counts({names}, content_type_set, territorial_scope_set, origin, statements, dataset_id)
@@ -82,11 +88,34 @@ def add_dataset(db: sqlite_utils.Database, dataset_id: int, *, child_tables: boo
         left join sor_value_sets ct on ct.kind = 'content_type' and ct.value = s.content_type
         left join sor_value_sets ts on ts.kind = 'territorial_scope' and ts.value = s.territorial_scope
         where s.dataset_id = ?
-        group by {", ".join(range_names(len(DIMENSIONS) + 2))}
+        group by {", ".join(range_names(len(dimensions) + 2))}
         on conflict do update set statements = statements + excluded.statements""",
         [dataset_id, dataset_id],
     )
     return cursor.rowcount
+
+
+def summary_dimensions(db: sqlite_utils.Database) -> list[str]:
+    """The :data:`DIMENSIONS` that ``sor_daily_counts`` has: all but ``hour`` while migration m003
+    backfills the day-grain table (m005 adds the hour and recounts)."""
+    columns = {row[1] for row in db.execute("pragma table_info(sor_daily_counts)").fetchall()}
+    return [name for name in DIMENSIONS if name in columns]
+
+
+def recount(db: sqlite_utils.Database) -> int:
+    """Rebuild the ``statements`` rows of ``sor_daily_counts`` from a ``count(*)`` over all the
+    statements (``dataset_id``: the first load that stored one of them); returns rows written.
+    The caller makes sure the value sets hold every list (:func:`add_dataset` and m003 did)."""
+    db.execute("delete from sor_daily_counts where origin = 'statements'")
+    names = ", ".join(DIMENSIONS)
+    expressions = ", ".join(f"{sql} as {name}" for name, sql in DIMENSIONS.items())
+    return db.execute(f"""
+        insert into sor_daily_counts({names}, content_type_set, territorial_scope_set, origin, statements, dataset_id)
+        select {expressions}, coalesce(ct.id, 0), coalesce(ts.id, 0), 'statements', count(*), min(s.dataset_id)
+        from statements_of_reasons s
+        left join sor_value_sets ct on ct.kind = 'content_type' and ct.value = s.content_type
+        left join sor_value_sets ts on ts.kind = 'territorial_scope' and ts.value = s.territorial_scope
+        group by {", ".join(range_names(len(DIMENSIONS) + 2))}""").rowcount
 
 
 def range_names(n: int) -> list[str]:

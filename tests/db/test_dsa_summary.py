@@ -1,12 +1,15 @@
 """DSA summary tables and child tables (issue 16): equal to ``count(*)`` after a load, a re-load
 of the same day and a failed load; every default sort and filter of the site is an index."""
 
+import csv
 import io
 
 import pytest
+import sqlite_utils
 import yaml
 
-from db import dsa_summary
+import db
+from db import dsa_summary, migrations_dsa_scale
 from modwatch.load.dsa import load_dump
 from modwatch import publish
 from modwatch.transparency.dsa import DumpError
@@ -60,7 +63,7 @@ def test_summary_check_finds_a_drift(memory_db):
     _load(memory_db, fixture(V1), V1, "https://example.org/a.csv")
     memory_db.execute("update sor_daily_counts set statements = statements + 1 where platform_name = 'Pinterest'")
     drift = dsa_summary.check(memory_db)
-    assert len(drift) == 2 and {row[1] for row in drift} == {"Pinterest"}
+    assert len(drift) == 2 and {row[2] for row in drift} == {"Pinterest"}
 
 
 def test_child_tables_hold_the_list_elements(memory_db):
@@ -140,3 +143,78 @@ def test_a_summary_that_cannot_be_written_undoes_the_load(memory_db):
         _load(memory_db, fixture(V2), V2, "https://example.org/b.csv")
     assert _summary_total(memory_db) == memory_db["statements_of_reasons"].count == 28
     assert memory_db["datasets"].get(2)["status"] == "failed"
+
+
+def _spread_over_hours(data: bytes) -> bytes:
+    """The real rows with ``created_at`` moved to other hours of the day (row i: hour 3 * (i % 8)),
+    minutes and seconds kept, so the summary has several hours to tell apart."""
+    rows = list(csv.reader(io.StringIO(data.decode())))
+    created = rows[0].index("created_at")
+    for i, row in enumerate(rows[1:]):
+        row[created] = f"{row[created][:11]}{3 * (i % 8):02d}{row[created][13:]}"
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return out.getvalue().encode()
+
+
+def _per_hour(database) -> tuple[dict, dict]:
+    summary = dict(
+        database.execute(
+            "select day || ' ' || hour, sum(statements) from sor_daily_counts where origin = 'statements' group by 1"
+        ).fetchall()
+    )
+    actual = dict(
+        database.execute("select substr(created_at, 1, 13), count(*) from statements_of_reasons group by 1").fetchall()
+    )
+    return summary, actual
+
+
+def test_summary_counts_per_hour(memory_db):
+    _load(memory_db, _spread_over_hours(fixture(V1)), V1, "https://example.org/a.csv")
+    summary, actual = _per_hour(memory_db)
+    assert summary == actual and len(summary) == 8 and sum(summary.values()) == 28
+    assert (
+        summary["2024-03-14 21"]
+        == memory_db.execute(
+            "select count(*) from statements_of_reasons "
+            "where created_at >= '2024-03-14 21:00:00' and created_at < '2024-03-14 22:00:00'"
+        ).fetchone()[0]
+    )
+    assert dsa_summary.check(memory_db) == []
+    # a count moved to another hour of the same day is a drift check() finds
+    memory_db.execute("update sor_daily_counts set hour = '01' where hour = '21'")
+    moved = dsa_summary.check(memory_db)
+    assert {row[1] for row in moved} == {"01", "21"}
+
+
+def test_a_database_summarised_per_day_is_recounted_per_hour(db_path):
+    """A database from before m005 (``sor_daily_counts`` per day, with statements and an aggregates
+    file loaded by that version) comes out per hour, equal to ``count(*)``, aggregates kept."""
+    from modwatch.load.dsa_aggregates import load_aggregates
+    from tests.db.test_dsa_aggregates import aggregates_csv
+
+    db_path.parent.mkdir(parents=True)
+    old = sqlite_utils.Database(db_path)
+    for module in db.migration_modules():
+        module.migrations.apply(old, stop_before="m005_summary_hour" if module is migrations_dsa_scale else None)
+    assert "hour" not in old["sor_daily_counts"].columns_dict
+    _load(old, _spread_over_hours(fixture(V1)), V1, "https://example.org/a.csv")
+    aggregates = aggregates_csv().replace(b"2024-03-14", b"2024-03-15")
+    load_aggregates(old, aggregates, name="aggregates-2024-03-15.csv", url="https://example.org/g.csv", fetched_at="x")
+    per_day_before = dict(old.execute("select day, sum(statements) from sor_counts group by day").fetchall())
+    assert per_day_before == {"2024-03-14": 28, "2024-03-15": 28}
+    old.close()
+
+    migrated = db.connect(db_path)
+    assert migrated["sor_daily_counts"].pks[:3] == ["origin", "day", "hour"]
+    summary, actual = _per_hour(migrated)
+    assert summary == actual and len(summary) == 8
+    assert dsa_summary.check(migrated) == []
+    assert dict(migrated.execute("select day, sum(statements) from sor_counts group by day").fetchall()) == (
+        per_day_before
+    )
+    hours = migrated.execute("select distinct hour from sor_daily_counts where origin = 'aggregates'").fetchall()
+    assert hours == [("",)]
+    # the next loads count per hour too
+    _load(migrated, fixture(V2), V2, "https://example.org/b.csv")
+    assert dsa_summary.check(migrated) == [] and _summary_total(migrated) == 32
