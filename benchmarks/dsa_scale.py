@@ -79,6 +79,9 @@ REQUESTS = [
         "/modwatch.json?sql=select+territory,+sum(statements)+as+n+from+sor_counts_by_territory+group+by+territory+order+by+n+desc&_shape=array",
     ),
     ("content type facet (child table)", "/modwatch/sor_content_type.json?_size=0"),
+    ("visibility facet (child table, from its rows)", "/modwatch/sor_decision_visibility.json?_size=0"),
+    ("category addition facet (child table, from its rows)", "/modwatch/sor_category_addition.json?_size=0"),
+    ("category keyword facet (child table, from its rows)", "/modwatch/sor_category_specification.json?_size=0"),
     (
         "table search 'account' (newest 10,000 matches, count apart)",
         "/modwatch/statements_of_reasons.json?_search=account&_size=20",

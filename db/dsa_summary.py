@@ -6,6 +6,8 @@ already stored by an earlier load is ignored by ``INSERT OR IGNORE`` and keeps i
 dataset), in the load's last transaction:
 
 - the elements of the JSON lists into the child tables ``sor_<column>``;
+- the rows it added to the child tables of :data:`COUNTED_LIST_COLUMNS`, per value, into
+  ``sor_list_value_counts`` (the child table pages' default facet);
 - new distinct ``content_type`` / ``territorial_scope`` lists into ``sor_value_sets`` (and
   their elements into ``sor_value_set_items``);
 - the counts into ``sor_daily_counts`` (origin ``statements``), added to those of earlier loads,
@@ -27,6 +29,9 @@ import sqlite_utils
 
 #: JSON-list columns with a child table ``sor_<column>``
 CHILD_COLUMNS = ("decision_visibility", "category_addition", "category_specification", "content_type")
+#: JSON-list columns whose child table's rows are counted per value in ``sor_list_value_counts`` (m006;
+#: ``content_type`` is counted through the summary's sets)
+COUNTED_LIST_COLUMNS = ("decision_visibility", "category_addition", "category_specification")
 #: JSON-list columns stored once in ``sor_value_sets`` and counted in the summary
 SET_COLUMNS = ("content_type", "territorial_scope")
 #: summary dimension -> expression over ``statements_of_reasons s`` (unknown = '')
@@ -72,6 +77,15 @@ def add_dataset(db: sqlite_utils.Database, dataset_id: int, *, child_tables: boo
                 select s.id, j.value from statements_of_reasons s, json_each(s.{column}) j
                 where s.dataset_id = ? and s.{column} is not null and j.value is not null""",
                 [dataset_id],
+            )
+        for column in COUNTED_LIST_COLUMNS:
+            db.execute(
+                f"""
+                insert into sor_list_value_counts(list_column, value, statements)
+                select ?, c.value, count(*) from statements_of_reasons s join sor_{column} c on c.statement_id = s.id
+                where s.dataset_id = ? group by c.value
+                on conflict do update set statements = statements + excluded.statements""",
+                [column, dataset_id],
             )
     for kind in SET_COLUMNS:
         add_value_sets(
@@ -123,8 +137,34 @@ def range_names(n: int) -> list[str]:
     return [str(i) for i in range(1, n + 1)]
 
 
+def add_list_value_counts(db: sqlite_utils.Database) -> None:
+    """Count the rows of each child table of :data:`COUNTED_LIST_COLUMNS` per value (migration m006)."""
+    for column in COUNTED_LIST_COLUMNS:
+        db.execute(
+            f"insert into sor_list_value_counts(list_column, value, statements) "
+            f"select ?, value, count(*) from sor_{column} group by value",
+            [column],
+        )
+
+
 def check(db: sqlite_utils.Database) -> list[tuple]:
-    """Combinations whose summary count differs from ``count(*)`` over the statements (empty: all equal)."""
+    """Combinations whose summary count differs from ``count(*)`` over the statements, then
+    ``(list column, value, counted, rows)`` where ``sor_list_value_counts`` differs from its child
+    table (empty: all equal)."""
+    lists = []
+    for column in COUNTED_LIST_COLUMNS:
+        lists += db.execute(
+            f"""
+            select ?, coalesce(a.value, c.value), c.statements, a.n from
+            (select value, count(*) as n from sor_{column} group by value) a
+            full join (select value, statements from sor_list_value_counts where list_column = ?) c on c.value = a.value
+            where c.statements is not a.n""",
+            [column, column],
+        ).fetchall()
+    return _check_summary(db) + lists
+
+
+def _check_summary(db: sqlite_utils.Database) -> list[tuple]:
     names = ", ".join(DIMENSIONS)
     expressions = ", ".join(f"{sql} as {name}" for name, sql in DIMENSIONS.items())
     return db.execute(f"""

@@ -174,24 +174,27 @@ def test_lte_a_whole_hour_counts_the_statement_at_that_second(hourly_db):
     assert hour_12 == 2  # 12:00:00 and 12:00:10: neither "hours <= 11" (2) nor "hours <= 12" (4) is 3
 
 
-def test_content_type_child_table_facet_from_the_summary(hourly_db):
+@pytest.mark.parametrize(
+    "table, summary_table, rows",
+    [  # (the real rows have no category_addition: that table's facet is tested in tests/db only)
+        ("sor_content_type", "sor_daily_counts", 28),
+        ("sor_decision_visibility", "sor_list_value_counts", 28),
+        ("sor_category_specification", "sor_list_value_counts", 3),
+    ],
+)
+def test_child_table_facet_from_counts_kept_at_load(hourly_db, table, summary_table, rows):
     site = _site(hourly_db)
     with sqlite3.connect(hourly_db) as conn:
-        expected = dict(conn.execute("select value, count(*) from sor_content_type group by value").fetchall())
-    assert expected == {
-        "CONTENT_TYPE_VIDEO": 5,
-        "CONTENT_TYPE_OTHER": 3,
-        "CONTENT_TYPE_PRODUCT": 18,
-        "CONTENT_TYPE_IMAGE": 2,
-    }
-    data = asyncio.run(site.client.get("/modwatch/sor_content_type.json?_size=0&_trace=1")).json()
+        expected = dict(conn.execute(f"select value, count(*) from {table} group by value").fetchall())
+    assert sum(expected.values()) == rows
+    data = asyncio.run(site.client.get(f"/modwatch/{table}.json?_size=0&_trace=1")).json()
     assert _facets(data) == {"value": expected} and data["facet_results"]["value"]["type"] == "summary"
-    assert data["facet_results"]["value"]["results"][0]["toggle_url"].endswith(
-        "sor_content_type.json?_size=0&_trace=1&value=CONTENT_TYPE_PRODUCT"
-    )
+    top = data["facet_results"]["value"]["results"][0]
+    assert top["count"] == max(expected.values()) and top["toggle_url"].endswith(f"&value={top['value']}")
     sql = [t["sql"] for t in data["_trace"]["traces"] if "sql" in t]
-    assert any("from sor_daily_counts" in s for s in sql)
-    assert not any("group by" in s and "from sor_content_type" in s for s in sql)
+    assert any(f"from {summary_table}" in s for s in sql)
+    assert not any("group by" in s and f"from {table}" in s for s in sql)
     # filtered: Datasette's column facet over the rows
-    video = asyncio.run(site.client.get("/modwatch/sor_content_type.json?_size=0&value=CONTENT_TYPE_VIDEO")).json()
-    assert _facets(video) == {"value": {"CONTENT_TYPE_VIDEO": 5}} and video["filtered_table_rows_count"] == 5
+    filtered = asyncio.run(site.client.get(f"/modwatch/{table}.json?_size=0&value={top['value']}")).json()
+    assert _facets(filtered) == {"value": {top["value"]: top["count"]}}
+    assert filtered["filtered_table_rows_count"] == top["count"]

@@ -187,9 +187,10 @@ def test_summary_counts_per_hour(memory_db):
     assert {row[1] for row in moved} == {"01", "21"}
 
 
-def test_a_database_summarised_per_day_is_recounted_per_hour(db_path):
+def test_a_database_summarised_per_day_is_recounted_per_hour(db_path, monkeypatch):
     """A database from before m005 (``sor_daily_counts`` per day, with statements and an aggregates
-    file loaded by that version) comes out per hour, equal to ``count(*)``, aggregates kept."""
+    file loaded by that version) comes out per hour, equal to ``count(*)``, aggregates kept; m006
+    counts its child tables per value."""
     from modwatch.load.dsa_aggregates import load_aggregates
     from tests.db.test_dsa_aggregates import aggregates_csv
 
@@ -198,6 +199,7 @@ def test_a_database_summarised_per_day_is_recounted_per_hour(db_path):
     for module in db.migration_modules():
         module.migrations.apply(old, stop_before="m005_summary_hour" if module is migrations_dsa_scale else None)
     assert "hour" not in old["sor_daily_counts"].columns_dict
+    monkeypatch.setattr(dsa_summary, "COUNTED_LIST_COLUMNS", ())  # that version had no sor_list_value_counts
     _load(old, _spread_over_hours(fixture(V1)), V1, "https://example.org/a.csv")
     aggregates = aggregates_csv().replace(b"2024-03-14", b"2024-03-15")
     load_aggregates(old, aggregates, name="aggregates-2024-03-15.csv", url="https://example.org/g.csv", fetched_at="x")
@@ -205,6 +207,7 @@ def test_a_database_summarised_per_day_is_recounted_per_hour(db_path):
     assert per_day_before == {"2024-03-14": 28, "2024-03-15": 28}
     old.close()
 
+    monkeypatch.undo()
     migrated = db.connect(db_path)
     assert migrated["sor_daily_counts"].pks[:3] == ["origin", "day", "hour"]
     summary, actual = _per_hour(migrated)
@@ -215,6 +218,38 @@ def test_a_database_summarised_per_day_is_recounted_per_hour(db_path):
     )
     hours = migrated.execute("select distinct hour from sor_daily_counts where origin = 'aggregates'").fetchall()
     assert hours == [("",)]
+    monkeypatch.undo()
+    assert (
+        migrated.execute(
+            "select statements from sor_list_value_counts "
+            "where list_column = 'decision_visibility' and value = 'DECISION_VISIBILITY_CONTENT_REMOVED'"
+        ).fetchone()[0]
+        == migrated.execute(
+            "select count(*) from statements_of_reasons where decision_visibility like '%_CONTENT_REMOVED%'"
+        ).fetchone()[0]
+        > 0
+    )
     # the next loads count per hour too
     _load(migrated, fixture(V2), V2, "https://example.org/b.csv")
     assert dsa_summary.check(migrated) == [] and _summary_total(migrated) == 32
+
+
+def test_list_value_counts_equal_the_child_tables(memory_db):
+    _load(memory_db, fixture(V1), V1, "https://example.org/a.csv")
+    _load(memory_db, fixture(V2), V2, "https://example.org/b.csv")
+    counted = dict(
+        memory_db.execute(
+            "select value, statements from sor_list_value_counts where list_column = 'decision_visibility'"
+        ).fetchall()
+    )
+    rows = dict(memory_db.execute("select value, count(*) from sor_decision_visibility group by value").fetchall())
+    assert counted == rows and sum(rows.values()) >= 32 - 5
+    assert dsa_summary.check(memory_db) == []
+    memory_db.execute(
+        "update sor_list_value_counts set statements = statements + 1 "
+        "where list_column = 'decision_visibility' and value = 'DECISION_VISIBILITY_CONTENT_REMOVED'"
+    )
+    removed = rows["DECISION_VISIBILITY_CONTENT_REMOVED"]
+    assert dsa_summary.check(memory_db) == [
+        ("decision_visibility", "DECISION_VISIBILITY_CONTENT_REMOVED", removed + 1, removed)
+    ]
