@@ -89,7 +89,8 @@ class SummaryFacet(ColumnFacet):
     async def facet_results(self):
         summary = (self.metadata or {}).get("summary") or {}
         condition = _facet_condition(self, summary)
-        if condition is None:
+        other_tables = {c["config"].get("summary_table", summary.get("table")) for c in self.get_configs()}
+        if condition is None or (condition and other_tables != {summary.get("table")}):  # a filter holds for its table
             return await super().facet_results()
         results, timed_out = [], []
         qs_pairs = self.get_querystring_pairs()

@@ -198,3 +198,16 @@ def test_child_table_facet_from_counts_kept_at_load(hourly_db, table, summary_ta
     filtered = asyncio.run(site.client.get(f"/modwatch/{table}.json?_size=0&value={top['value']}")).json()
     assert _facets(filtered) == {"value": {top["value"]: top["count"]}}
     assert filtered["filtered_table_rows_count"] == top["count"]
+
+
+def test_a_facet_from_another_summary_table_falls_back_on_a_filter(hourly_db):
+    """The filter is expressed on the table's own summary: a facet that reads another table is computed from the rows."""
+    facet = {"column": "platform_name", "summary_table": "sor_counts", "count": "statements", "where": "origin = ''"}
+    site = _site(hourly_db, facets=[{"summary": facet}])
+
+    def platforms(query):
+        data = asyncio.run(site.client.get(f"/modwatch/statements_of_reasons.json?_size=0{query}")).json()
+        return {r["value"]: r["count"] for r in data["facet_results"]["platform_name"]["results"]}
+
+    assert platforms("") == {}  # unfiltered: read from sor_counts (no row has origin '')
+    assert platforms(f"&platform_name=TikTok&{WINDOW}") == {"TikTok": 1}
