@@ -177,8 +177,9 @@ def summary_condition(summary: dict, where: str, params: dict) -> str | None:
     filter on one of them is the same equality on the summary; a filter on ``''`` is not: the summary
     stores no value as ``''``); ``time`` = ``{column, day, hour}``: ``column >= B`` and ``column < B``
     with ``B`` a day or ``YYYY-MM-DD HH:00:00`` are conditions on ``(day, hour)`` (for values
-    ``YYYY-MM-DD HH:MM:SS``, as the DSA dumps write them; a range of the summary's primary key). ``>`` and ``<=`` are not: ``<= 12:00:00`` holds the statements of
-    12:00:00, in hour 12. The condition uses the page's own parameters."""
+    ``YYYY-MM-DD HH:MM:SS``, as the DSA dumps write them; a range of the summary's primary key).
+    ``=``, ``>`` and ``<=`` on the time are not: ``<= 12:00:00`` holds the statements of 12:00:00,
+    in hour 12. The condition uses the page's own parameters."""
     if not where:
         return "1"
     columns, time, terms = summary.get("columns") or {}, summary.get("time") or {}, []
@@ -190,7 +191,7 @@ def summary_condition(summary: dict, where: str, params: dict) -> str | None:
         column, op, param = match["column"], match["op"], ":" + match["param"]
         if op == "=" and column in columns:
             terms.append(f"{escape_sqlite(columns[column])} = {param}")
-        elif column == time.get("column") and _WHOLE_HOURS.fullmatch(value):
+        elif op in (">=", "<") and column == time.get("column") and _WHOLE_HOURS.fullmatch(value):
             day, hour = escape_sqlite(time["day"]), escape_sqlite(time["hour"])
             bound = f"(substr({param}, 1, 10), substr({param}, 12, 2))"  # a day alone: hour ''
             terms.append(f"({day}, {hour}) >= {bound}" if op == ">=" else f"{day} != '' and ({day}, {hour}) < {bound}")

@@ -148,6 +148,7 @@ def test_the_tiktok_window_holds_real_counts(pages, hourly_db):
             "platform_name=TikTok&created_at__gt=2024-03-14+12:00:00",
             "platform_name = 'TikTok' and created_at > '2024-03-14 12:00:00'",
         ),
+        ("created_at=2024-03-14+12:00:00", "created_at = '2024-03-14 12:00:00'"),
         ("created_at__gte=2024-03-14+06:30:00", "created_at >= '2024-03-14 06:30:00'"),
         ("created_at__lt=2024-03-14+21:00:01", "created_at < '2024-03-14 21:00:01'"),
         ("source_type=SOURCE_VOLUNTARY&created_at__gte=2024-03-14+06:00:00", "created_at >= '2024-03-14 06:00:00'"),
