@@ -192,7 +192,17 @@ def test_a_database_summarised_per_day_is_recounted_per_hour(db_path, monkeypatc
     file loaded by that version) comes out per hour, equal to ``count(*)``, aggregates kept; m006
     counts its child tables per value."""
     from modwatch.load.dsa_aggregates import load_aggregates
-    from tests.db.test_dsa_aggregates import aggregates_csv
+
+    # an aggregates file of 2024-03-15 in the assumed layout (tests/db/test_dsa_aggregates.py): 28 statements
+    aggregates = (
+        b"automated_decision,automated_detection,category,content_type_single,decision_account,decision_ground,"
+        b"decision_monetary,decision_provision,decision_visibility_single,received_date,source_type,platform_name,"
+        b"total\nAUTOMATED_DECISION_FULLY,true,STATEMENT_CATEGORY_SCAMS_AND_FRAUD,CONTENT_TYPE_PRODUCT,,"
+        b"DECISION_GROUND_INCOMPATIBLE_CONTENT,,,DECISION_VISIBILITY_CONTENT_REMOVED,2024-03-15,SOURCE_VOLUNTARY,"
+        b"AliExpress,20\nAUTOMATED_DECISION_FULLY,false,STATEMENT_CATEGORY_SCAMS_AND_FRAUD,CONTENT_TYPE_PRODUCT,,"
+        b"DECISION_GROUND_INCOMPATIBLE_CONTENT,,,DECISION_VISIBILITY_CONTENT_REMOVED,2024-03-15,SOURCE_VOLUNTARY,"
+        b"AliExpress,8\n"
+    )
 
     db_path.parent.mkdir(parents=True)
     old = sqlite_utils.Database(db_path)
@@ -201,7 +211,6 @@ def test_a_database_summarised_per_day_is_recounted_per_hour(db_path, monkeypatc
     assert "hour" not in old["sor_daily_counts"].columns_dict
     monkeypatch.setattr(dsa_summary, "COUNTED_LIST_COLUMNS", ())  # that version had no sor_list_value_counts
     _load(old, _spread_over_hours(fixture(V1)), V1, "https://example.org/a.csv")
-    aggregates = aggregates_csv().replace(b"2024-03-14", b"2024-03-15")
     load_aggregates(old, aggregates, name="aggregates-2024-03-15.csv", url="https://example.org/g.csv", fetched_at="x")
     per_day_before = dict(old.execute("select day, sum(statements) from sor_counts group by day").fetchall())
     assert per_day_before == {"2024-03-14": 28, "2024-03-15": 28}
