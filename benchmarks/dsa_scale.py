@@ -22,11 +22,11 @@ For each size (``--sizes``, default 1,000,000 and 10,000,000):
 Goal (issue 16): every request < 1 s at 10 M, none refused, CSV >= 20,000 rows/s.
 
 Figures at 1,000,000 statements (2026-12-07, 2-core machine shared with other jobs, niced, load average 3-4; the
-table is in README "DSA at 1 and 10 million statements: figures"): 19 of 19 requests < 1 s, none refused (table page
-141 ms, ``_facet_array=territorial_scope`` 14 ms, of a 60,605-row filter 740 ms, ``?_search=account`` 264 ms with all
-697k matches counted). CSV 19,156 rows/s wall = 34,048 rows per server CPU-second (was 143 rows/s; 22,200 per
-CPU-second before the lines were built by one ``printf``), 2,189 MiB per million statements, load 4,937 rows/s with
-peak RSS 195 MiB.
+table is in README "DSA at 1 and 10 million statements: figures"): 22 of 22 requests < 1 s, none refused (table page
+207 ms, ``_facet_array=territorial_scope`` 18 ms, of the 60,605-row TikTok + 6 h filter 16 ms and its page with count
+13 ms, both from the hourly summary; ``?_search=account`` 279 ms with all 697k matches counted). CSV 17,551 rows/s
+wall = 34,435 rows per server CPU-second (was 143 rows/s), 2,189 MiB per million statements, load 3,886 rows/s with
+peak RSS 244 MiB (load average 3.6-4.3).
 
 Usage: ``MODWATCH_SHARED=/work/shared python benchmarks/dsa_scale.py --sizes 1000000 [--workdir DIR]``; with
 ``--existing PATH --sizes N`` a database loaded before (N statements) is migrated in place and timed instead.
@@ -80,6 +80,9 @@ REQUESTS = [
         "/modwatch.json?sql=select+territory,+sum(statements)+as+n+from+sor_counts_by_territory+group+by+territory+order+by+n+desc&_shape=array",
     ),
     ("content type facet (child table)", "/modwatch/sor_content_type.json?_size=0"),
+    ("visibility facet (child table, counts kept at load)", "/modwatch/sor_decision_visibility.json?_size=0"),
+    ("category addition facet (child table, counts kept at load)", "/modwatch/sor_category_addition.json?_size=0"),
+    ("category keyword facet (child table, counts kept at load)", "/modwatch/sor_category_specification.json?_size=0"),
     (
         "table search 'account' (newest 10,000 matches, count apart)",
         "/modwatch/statements_of_reasons.json?_search=account&_size=20",

@@ -41,6 +41,20 @@ Child tables ``sor_decision_visibility``, ``sor_category_addition``, ``sor_categ
     order (``origin``, ``day``, ``platform_name``, ...: a day's rows are a range). Views present it: ``sor_counts`` (readable lists; for a day and
     platform with loaded statements, only the ``statements`` rows count) and
     ``sor_counts_by_territory`` (one row per country code of the scope).
+
+``sor_daily_counts`` per hour (m005)
+    ``hour`` (``'00'``..``'23'``, characters 12-13 of ``created_at`` as exported, ``YYYY-MM-DD
+    HH:MM:SS``) after ``day`` in the primary key; ``''`` for rows of origin ``aggregates`` (days
+    only; the column's default, so their loader is unchanged). The table is rebuilt, the
+    aggregates rows kept and the statements rows recounted from the statements. A page filtered
+    on whole hours of ``created_at`` (and on the summary's dimensions) is then counted and
+    faceted from the summary (``datasette/plugins/modwatch_summary_facets.py``). The views gain
+    ``hour``; their other columns and sums are unchanged.
+
+``sor_list_value_counts`` (m006)
+    ``(list_column, value, statements)``: the rows of the child tables of ``decision_visibility``,
+    ``category_addition`` and ``category_specification`` per value, kept at load time, for their
+    pages' default facet (``content_type``'s is counted from the summary's sets).
 """
 
 from sqlite_utils.migrations import Migrations
@@ -150,3 +164,83 @@ def m004_created_at_descending(db):
     for column in FILTER_COLUMNS:
         db.execute(f"drop index if exists sor_{column}_created_at")
         db.execute(f"create index sor_{column}_created_at on statements_of_reasons({column}, created_at, id desc)")
+
+
+#: views over ``sor_daily_counts`` since m005: m003's columns, ``hour`` after ``day``
+_COUNTS_VIEWS = {
+    "sor_counts": """
+        select c.day, c.hour, substr(c.day, 1, 7) as month, c.platform_name, c.category, c.decision_ground,
+               c.automated_detection, c.automated_decision, ct.value as content_type,
+               ts.value as territorial_scope, c.origin, c.statements
+        from sor_daily_counts c
+        left join sor_value_sets ct on ct.id = c.content_type_set
+        left join sor_value_sets ts on ts.id = c.territorial_scope_set
+        where c.origin = 'statements' or not exists (
+            select 1 from sor_daily_counts s
+            where s.origin = 'statements' and s.day = c.day and s.platform_name = c.platform_name)""",
+    "sor_counts_by_territory": """
+        select c.day, c.hour, substr(c.day, 1, 7) as month, c.platform_name, c.category, c.decision_ground,
+               c.automated_detection, c.automated_decision, i.value as territory, c.origin,
+               c.statements
+        from sor_daily_counts c
+        left join sor_value_set_items i on i.set_id = c.territorial_scope_set
+        where c.origin = 'statements' or not exists (
+            select 1 from sor_daily_counts s
+            where s.origin = 'statements' and s.day = c.day and s.platform_name = c.platform_name)""",
+}
+
+
+@migrations()
+def m005_summary_hour(db):
+    """``sor_daily_counts`` per hour: ``hour`` (``'00'``..``'23'`` of ``created_at``; ``''`` for
+    rows of origin ``aggregates``, which have days only, and the default for their loader) in the
+    primary key after ``day``. The table is rebuilt: the aggregates rows are kept (hour ``''``),
+    the statements rows recounted from the statements (:func:`db.dsa_summary.recount`), so a
+    database summarised per day comes out per hour and still equal to ``count(*)``. The views keep
+    their columns and sums, plus ``hour``."""
+    for view in _COUNTS_VIEWS:
+        db.execute(f"drop view if exists {view}")
+    db.execute("alter table sor_daily_counts rename to sor_daily_counts_m004")
+    db.execute("""
+        create table sor_daily_counts (
+            origin text not null,
+            day text not null,
+            hour text not null default '',
+            platform_name text not null,
+            category text not null,
+            decision_ground text not null,
+            automated_detection text not null,
+            automated_decision text not null,
+            content_type_set integer not null,
+            territorial_scope_set integer not null,
+            statements integer not null,
+            dataset_id integer references datasets(id),
+            primary key (origin, day, hour, platform_name, category, decision_ground, automated_detection,
+                         automated_decision, content_type_set, territorial_scope_set)
+        ) without rowid""")
+    db.execute("""
+        insert into sor_daily_counts(origin, day, hour, platform_name, category, decision_ground, automated_detection,
+                                     automated_decision, content_type_set, territorial_scope_set, statements, dataset_id)
+        select origin, day, '', platform_name, category, decision_ground, automated_detection, automated_decision,
+               content_type_set, territorial_scope_set, statements, dataset_id
+        from sor_daily_counts_m004 where origin != 'statements'""")
+    db.execute("drop table sor_daily_counts_m004")
+    dsa_summary.recount(db)
+    for view, sql in _COUNTS_VIEWS.items():
+        db.execute(f"create view {view} as {sql}")
+
+
+@migrations()
+def m006_list_value_counts(db):
+    """``sor_list_value_counts``: the rows of the child tables ``sor_decision_visibility``,
+    ``sor_category_addition``, ``sor_category_specification`` per value (= statements whose list
+    holds it), kept at load time, so their pages' default facet reads a few rows, not the whole
+    child table (~1 s per 10 million rows). Filled from the child tables."""
+    db.execute("""
+        create table sor_list_value_counts (
+            list_column text not null,
+            value text not null,
+            statements integer not null,
+            primary key (list_column, value)
+        ) without rowid""")
+    dsa_summary.add_list_value_counts(db)

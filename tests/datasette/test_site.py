@@ -618,4 +618,6 @@ def test_unfiltered_facets_read_the_summary_not_the_rows(site_db, tmp_path):
         return {r["value"]: r["count"] for r in page["facet_results"]["platform_name"]["results"]}
 
     assert platforms("")["Pinterest"] == 103
-    assert platforms("&decision_ground=DECISION_GROUND_INCOMPATIBLE_CONTENT")["Pinterest"] == 3
+    # a filter the summary expresses reads it too; one it cannot (source_type is not a summary dimension) the rows
+    assert platforms("&decision_ground=DECISION_GROUND_INCOMPATIBLE_CONTENT")["Pinterest"] == 103
+    assert platforms("&source_type=SOURCE_VOLUNTARY")["Pinterest"] == 3

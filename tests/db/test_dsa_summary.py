@@ -1,12 +1,15 @@
 """DSA summary tables and child tables (issue 16): equal to ``count(*)`` after a load, a re-load
 of the same day and a failed load; every default sort and filter of the site is an index."""
 
+import csv
 import io
 
 import pytest
+import sqlite_utils
 import yaml
 
-from db import dsa_summary
+import db
+from db import dsa_summary, migrations_dsa_scale
 from modwatch.load.dsa import load_dump
 from modwatch import publish
 from modwatch.transparency.dsa import DumpError
@@ -60,7 +63,7 @@ def test_summary_check_finds_a_drift(memory_db):
     _load(memory_db, fixture(V1), V1, "https://example.org/a.csv")
     memory_db.execute("update sor_daily_counts set statements = statements + 1 where platform_name = 'Pinterest'")
     drift = dsa_summary.check(memory_db)
-    assert len(drift) == 2 and {row[1] for row in drift} == {"Pinterest"}
+    assert len(drift) == 2 and {row[2] for row in drift} == {"Pinterest"}
 
 
 def test_child_tables_hold_the_list_elements(memory_db):
@@ -140,3 +143,122 @@ def test_a_summary_that_cannot_be_written_undoes_the_load(memory_db):
         _load(memory_db, fixture(V2), V2, "https://example.org/b.csv")
     assert _summary_total(memory_db) == memory_db["statements_of_reasons"].count == 28
     assert memory_db["datasets"].get(2)["status"] == "failed"
+
+
+def _spread_over_hours(data: bytes) -> bytes:
+    """The real rows with ``created_at`` moved to other hours of the day (row i: hour 3 * (i % 8)),
+    minutes and seconds kept, so the summary has several hours to tell apart."""
+    rows = list(csv.reader(io.StringIO(data.decode())))
+    created = rows[0].index("created_at")
+    for i, row in enumerate(rows[1:]):
+        row[created] = f"{row[created][:11]}{3 * (i % 8):02d}{row[created][13:]}"
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return out.getvalue().encode()
+
+
+def _per_hour(database) -> tuple[dict, dict]:
+    summary = dict(
+        database.execute(
+            "select day || ' ' || hour, sum(statements) from sor_daily_counts where origin = 'statements' group by 1"
+        ).fetchall()
+    )
+    actual = dict(
+        database.execute("select substr(created_at, 1, 13), count(*) from statements_of_reasons group by 1").fetchall()
+    )
+    return summary, actual
+
+
+def test_summary_counts_per_hour(memory_db):
+    _load(memory_db, _spread_over_hours(fixture(V1)), V1, "https://example.org/a.csv")
+    summary, actual = _per_hour(memory_db)
+    assert summary == actual and len(summary) == 8 and sum(summary.values()) == 28
+    assert (
+        summary["2024-03-14 21"]
+        == memory_db.execute(
+            "select count(*) from statements_of_reasons "
+            "where created_at >= '2024-03-14 21:00:00' and created_at < '2024-03-14 22:00:00'"
+        ).fetchone()[0]
+    )
+    assert dsa_summary.check(memory_db) == []
+    # a count moved to another hour of the same day is a drift check() finds
+    memory_db.execute("update sor_daily_counts set hour = '01' where hour = '21'")
+    moved = dsa_summary.check(memory_db)
+    assert {row[1] for row in moved} == {"01", "21"}
+
+
+def test_a_database_summarised_per_day_is_recounted_per_hour(db_path, monkeypatch):
+    """A database from before m005 (``sor_daily_counts`` per day, with statements and an aggregates
+    file loaded by that version) comes out per hour, equal to ``count(*)``, aggregates kept; m006
+    counts its child tables per value."""
+    from modwatch.load.dsa_aggregates import load_aggregates
+
+    # an aggregates file of 2024-03-15 in the assumed layout (tests/db/test_dsa_aggregates.py): 28 statements
+    aggregates = (
+        b"automated_decision,automated_detection,category,content_type_single,decision_account,decision_ground,"
+        b"decision_monetary,decision_provision,decision_visibility_single,received_date,source_type,platform_name,"
+        b"total\nAUTOMATED_DECISION_FULLY,true,STATEMENT_CATEGORY_SCAMS_AND_FRAUD,CONTENT_TYPE_PRODUCT,,"
+        b"DECISION_GROUND_INCOMPATIBLE_CONTENT,,,DECISION_VISIBILITY_CONTENT_REMOVED,2024-03-15,SOURCE_VOLUNTARY,"
+        b"AliExpress,20\nAUTOMATED_DECISION_FULLY,false,STATEMENT_CATEGORY_SCAMS_AND_FRAUD,CONTENT_TYPE_PRODUCT,,"
+        b"DECISION_GROUND_INCOMPATIBLE_CONTENT,,,DECISION_VISIBILITY_CONTENT_REMOVED,2024-03-15,SOURCE_VOLUNTARY,"
+        b"AliExpress,8\n"
+    )
+
+    db_path.parent.mkdir(parents=True)
+    old = sqlite_utils.Database(db_path)
+    for module in db.migration_modules():
+        module.migrations.apply(old, stop_before="m005_summary_hour" if module is migrations_dsa_scale else None)
+    assert "hour" not in old["sor_daily_counts"].columns_dict
+    monkeypatch.setattr(dsa_summary, "COUNTED_LIST_COLUMNS", ())  # that version had no sor_list_value_counts
+    _load(old, _spread_over_hours(fixture(V1)), V1, "https://example.org/a.csv")
+    load_aggregates(old, aggregates, name="aggregates-2024-03-15.csv", url="https://example.org/g.csv", fetched_at="x")
+    per_day_before = dict(old.execute("select day, sum(statements) from sor_counts group by day").fetchall())
+    assert per_day_before == {"2024-03-14": 28, "2024-03-15": 28}
+    old.close()
+
+    monkeypatch.undo()
+    migrated = db.connect(db_path)
+    assert migrated["sor_daily_counts"].pks[:3] == ["origin", "day", "hour"]
+    summary, actual = _per_hour(migrated)
+    assert summary == actual and len(summary) == 8
+    assert dsa_summary.check(migrated) == []
+    assert dict(migrated.execute("select day, sum(statements) from sor_counts group by day").fetchall()) == (
+        per_day_before
+    )
+    hours = migrated.execute("select distinct hour from sor_daily_counts where origin = 'aggregates'").fetchall()
+    assert hours == [("",)]
+    monkeypatch.undo()
+    assert (
+        migrated.execute(
+            "select statements from sor_list_value_counts "
+            "where list_column = 'decision_visibility' and value = 'DECISION_VISIBILITY_CONTENT_REMOVED'"
+        ).fetchone()[0]
+        == migrated.execute(
+            "select count(*) from statements_of_reasons where decision_visibility like '%_CONTENT_REMOVED%'"
+        ).fetchone()[0]
+        > 0
+    )
+    # the next loads count per hour too
+    _load(migrated, fixture(V2), V2, "https://example.org/b.csv")
+    assert dsa_summary.check(migrated) == [] and _summary_total(migrated) == 32
+
+
+def test_list_value_counts_equal_the_child_tables(memory_db):
+    _load(memory_db, fixture(V1), V1, "https://example.org/a.csv")
+    _load(memory_db, fixture(V2), V2, "https://example.org/b.csv")
+    counted = dict(
+        memory_db.execute(
+            "select value, statements from sor_list_value_counts where list_column = 'decision_visibility'"
+        ).fetchall()
+    )
+    rows = dict(memory_db.execute("select value, count(*) from sor_decision_visibility group by value").fetchall())
+    assert counted == rows and sum(rows.values()) >= 32 - 5
+    assert dsa_summary.check(memory_db) == []
+    memory_db.execute(
+        "update sor_list_value_counts set statements = statements + 1 "
+        "where list_column = 'decision_visibility' and value = 'DECISION_VISIBILITY_CONTENT_REMOVED'"
+    )
+    removed = rows["DECISION_VISIBILITY_CONTENT_REMOVED"]
+    assert dsa_summary.check(memory_db) == [
+        ("decision_visibility", "DECISION_VISIBILITY_CONTENT_REMOVED", removed + 1, removed)
+    ]
