@@ -64,23 +64,18 @@ def add_dataset(db: sqlite_utils.Database, dataset_id: int, *, child_tables: boo
             db.execute(
                 f"""
                 insert or ignore into sor_{column}(statement_id, value)
-                select s.id, j.value from statements_of_reasons s, json_each(s.{column}) j
-                where s.dataset_id = ? and s.{column} is not null and j.value is not null""",
+                select s.id, i.value from sor_statements s join sor_value_set_items i on i.set_id = s.{column}_set
+                where s.dataset_id = ?""",
                 [dataset_id],
             )
-    for kind in SET_COLUMNS:
-        add_value_sets(
-            db, kind, f"select s.{kind} as v from statements_of_reasons s where s.dataset_id = ?", [dataset_id]
-        )
     names = ", ".join(DIMENSIONS)
     expressions = ", ".join(f"{sql} as {name}" for name, sql in DIMENSIONS.items())
     cursor = db.execute(
         f"""
         insert into sor_daily_counts({names}, content_type_set, territorial_scope_set, origin, statements, dataset_id)
-        select {expressions}, coalesce(ct.id, 0), coalesce(ts.id, 0), 'statements', count(*), ?
-        from statements_of_reasons s
-        left join sor_value_sets ct on ct.kind = 'content_type' and ct.value = s.content_type
-        left join sor_value_sets ts on ts.kind = 'territorial_scope' and ts.value = s.territorial_scope
+        select {expressions}, coalesce(s.content_type_set, 0), coalesce(s.territorial_scope_set, 0),
+               'statements', count(*), ?
+        from sor_statements s
         where s.dataset_id = ?
         group by {", ".join(range_names(len(DIMENSIONS) + 2))}
         on conflict do update set statements = statements + excluded.statements""",
