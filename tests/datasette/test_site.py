@@ -427,7 +427,8 @@ def test_publish_recipe_builds_a_read_only_image(site_db):
     ],
 )
 def test_statements_of_reasons_search(get, query, ids):
-    response = get("/modwatch/statements_of_reasons.json", params={"_search": query, "_shape": "array", "_col": "uuid"})
+    params = {"_search": query, "_shape": "array", "_col": ["id", "uuid"]}  # a view: id only if asked
+    response = get("/modwatch/statements_of_reasons.json", params=params)
     found = rows(response)
     if ids is not None:
         assert sorted(r["id"] for r in found) == ids
