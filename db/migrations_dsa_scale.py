@@ -1,6 +1,7 @@
 """Migrations for DSA statements of reasons at scale (issue 16): indexes, child tables, summary tables.
 
-Indexes on ``statements_of_reasons``
+Indexes on ``statements_of_reasons`` (on ``sor_statements`` since ``db/migrations_dsa_compact.py``, under the
+same names; ``statements_of_reasons`` is now a view over it and its filters and sorts use them)
     One per default sort and per filter the site offers (``datasette/metadata.yml``): the sort
     ``created_at``, and ``(column, created_at)`` for ``platform_name``, ``category_v2``,
     ``decision_ground``, ``automated_detection``, ``automated_decision``, ``source_type``,

@@ -5,6 +5,11 @@ Datasette 0.65 has no row page for a view, so links saved when it was a table wo
 view whose metadata names its ``unique_key`` (``datasette/metadata.yml``), ``/<database>/<view>/<key>``
 (and ``.json``) redirects to the view's page filtered on that key, ``/<database>/<view>?id=17``
 (``.json?id=17``): the row, with every column, as the table's row page showed it.
+
+Row counts: ``serve``'s inspect file counts these views too (``modwatch.publish.write_inspect_file``), so the
+view's unfiltered page reads its count instead of counting millions of rows; but Datasette's database page
+takes every name of the inspect file for a table (its foreign keys: a 500). ``startup`` gives each database the
+counts of its tables only for that page (the table page still reads the view's count from the inspect data).
 """
 
 from __future__ import annotations
@@ -25,6 +30,15 @@ def keyed_views(datasette) -> dict[tuple[str, str], str]:
             if (table_meta or {}).get("unique_key"):
                 found[(database, table)] = table_meta["unique_key"]
     return found
+
+
+@hookimpl
+def startup(datasette):
+    views = keyed_views(datasette)
+    for name, database in datasette.databases.items():
+        counts = database.cached_table_counts
+        if counts and any((name, table) in views for table in counts):
+            database._cached_table_counts = {table: n for table, n in counts.items() if (name, table) not in views}
 
 
 @hookimpl

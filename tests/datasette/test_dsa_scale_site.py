@@ -213,10 +213,10 @@ def test_csv_of_the_view_streams_from_one_cursor_in_index_order(site_db):
     scope = {"path": "/modwatch/statements_of_reasons.csv", "query_string": b"platform_name=TikTok"}
     streamed = asyncio.run(_plan(ds, scope))
     assert streamed["sql"].endswith(
-        'from statements_of_reasons where "platform_name" = :p0 order by created_at desc, id'
+        'from statements_of_reasons where "platform_name" = :p0 order by created_at desc, id limit -1 offset 0)'
     )
     assert plan(site_db, streamed["sql"], streamed["params"]).startswith(
-        "SEARCH s USING INDEX sor_platform_name_created_at (platform_name=?)"
+        "CO-ROUTINE (subquery-1)\nSEARCH s USING INDEX sor_platform_name_created_at (platform_name=?)"
     )
     assert "TEMP B-TREE" not in plan(site_db, streamed["sql"], streamed["params"])
     fast = asyncio.run(ds.client.get("/modwatch/statements_of_reasons.csv?platform_name=TikTok"))
