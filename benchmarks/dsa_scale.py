@@ -26,7 +26,9 @@ table is in README "DSA at 1 and 10 million statements: figures"): 19 of 19 requ
 141 ms, ``_facet_array=territorial_scope`` 14 ms, of a 60,605-row filter 740 ms, ``?_search=account`` 264 ms with all
 697k matches counted). CSV 19,156 rows/s wall = 34,048 rows per server CPU-second (was 143 rows/s; 22,200 per
 CPU-second before the lines were built by one ``printf``), 2,189 MiB per million statements, load 4,937 rows/s with
-peak RSS 195 MiB.
+peak RSS 195 MiB. With the texts and lists stored once (``db/migrations_dsa_compact.py``, same day, load average ~4):
+1,358 MiB per million statements, 19 of 19 requests < 1 s, CSV 15,100 rows/s wall = 24,536 rows per server
+CPU-second, load 7,148 rows/s with peak RSS 242 MiB.
 
 Usage: ``MODWATCH_SHARED=/work/shared python benchmarks/dsa_scale.py --sizes 1000000 [--workdir DIR] [--keep]``
 """
