@@ -22,11 +22,9 @@ For each size (``--sizes``, default 1,000,000 and 10,000,000):
 Goal (issue 16): every request < 1 s at 10 M, none refused, CSV >= 20,000 rows/s.
 
 Figures at 1,000,000 statements (2026-12-07, 2-core machine shared with other jobs, niced, load average 3-4; the
-table is in README "DSA at 1 and 10 million statements: figures"): 22 of 22 requests < 1 s, none refused (table page
-207 ms, ``_facet_array=territorial_scope`` 18 ms, of the 60,605-row TikTok + 6 h filter 16 ms and its page with count
-13 ms, both from the hourly summary; ``?_search=account`` 279 ms with all 697k matches counted). CSV 17,551 rows/s
-wall = 34,435 rows per server CPU-second (was 143 rows/s), 2,189 MiB per million statements, load 3,886 rows/s with
-peak RSS 244 MiB (load average 3.6-4.3).
+table is in README "DSA at 1 and 10 million statements: figures"), each change measured alone: the hourly summary
+gave 22 of 22 requests < 1 s (the TikTok + 6 h page with its count 13 ms, its ``_facet_array`` 16 ms), the texts and
+lists stored once (``db/migrations_dsa_compact.py``) 1,358 MiB per million statements (was 2,189).
 
 Usage: ``MODWATCH_SHARED=/work/shared python benchmarks/dsa_scale.py --sizes 1000000 [--workdir DIR]``; with
 ``--existing PATH --sizes N`` a database loaded before (N statements) is migrated in place and timed instead.

@@ -40,6 +40,7 @@ MIGRATION_MODULES = [
     "db.migrations_sources",
     "db.migrations_figures",
     "db.migrations_dsa_scale",
+    "db.migrations_dsa_compact",
     "db.migrations_dates",
 ]
 

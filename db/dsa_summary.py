@@ -74,46 +74,33 @@ def add_dataset(db: sqlite_utils.Database, dataset_id: int, *, child_tables: boo
             db.execute(
                 f"""
                 insert or ignore into sor_{column}(statement_id, value)
-                select s.id, j.value from statements_of_reasons s, json_each(s.{column}) j
-                where s.dataset_id = ? and s.{column} is not null and j.value is not null""",
+                select s.id, i.value from sor_statements s join sor_value_set_items i on i.set_id = s.{column}_set
+                where s.dataset_id = ?""",
                 [dataset_id],
             )
         for column in COUNTED_LIST_COLUMNS:
             db.execute(
                 f"""
                 insert into sor_list_value_counts(list_column, value, statements)
-                select ?, c.value, count(*) from statements_of_reasons s join sor_{column} c on c.statement_id = s.id
+                select ?, c.value, count(*) from sor_statements s join sor_{column} c on c.statement_id = s.id
                 where s.dataset_id = ? group by c.value
                 on conflict do update set statements = statements + excluded.statements""",
                 [column, dataset_id],
             )
-    for kind in SET_COLUMNS:
-        add_value_sets(
-            db, kind, f"select s.{kind} as v from statements_of_reasons s where s.dataset_id = ?", [dataset_id]
-        )
-    dimensions = summary_dimensions(db)
-    names = ", ".join(dimensions)
-    expressions = ", ".join(f"{DIMENSIONS[name]} as {name}" for name in dimensions)
+    names = ", ".join(DIMENSIONS)
+    expressions = ", ".join(f"{sql} as {name}" for name, sql in DIMENSIONS.items())
     cursor = db.execute(
         f"""
         insert into sor_daily_counts({names}, content_type_set, territorial_scope_set, origin, statements, dataset_id)
-        select {expressions}, coalesce(ct.id, 0), coalesce(ts.id, 0), 'statements', count(*), ?
-        from statements_of_reasons s
-        left join sor_value_sets ct on ct.kind = 'content_type' and ct.value = s.content_type
-        left join sor_value_sets ts on ts.kind = 'territorial_scope' and ts.value = s.territorial_scope
+        select {expressions}, coalesce(s.content_type_set, 0), coalesce(s.territorial_scope_set, 0),
+               'statements', count(*), ?
+        from sor_statements s
         where s.dataset_id = ?
-        group by {", ".join(range_names(len(dimensions) + 2))}
+        group by {", ".join(range_names(len(DIMENSIONS) + 2))}
         on conflict do update set statements = statements + excluded.statements""",
         [dataset_id, dataset_id],
     )
     return cursor.rowcount
-
-
-def summary_dimensions(db: sqlite_utils.Database) -> list[str]:
-    """The :data:`DIMENSIONS` that ``sor_daily_counts`` has: all but ``hour`` while migration m003
-    backfills the day-grain table (m005 adds the hour and recounts)."""
-    columns = {row[1] for row in db.execute("pragma table_info(sor_daily_counts)").fetchall()}
-    return [name for name in DIMENSIONS if name in columns]
 
 
 def recount(db: sqlite_utils.Database) -> int:

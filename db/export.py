@@ -11,6 +11,11 @@ import sqlite3
 
 #: the per-country, per-half-year view that counts each figure once (``db/migrations_figures.py``)
 FIGURES_VIEW = "removal_requests_by_country_period"
+#: views exported as the table they present -> that stored table, whose key and foreign keys on the
+#: same column names they keep (``db/migrations_dsa_compact.py``); the stored table is not exported
+KEYED_VIEWS = {"statements_of_reasons": "sor_statements"}
+#: stored only to be read through a view of :data:`KEYED_VIEWS`
+INTERNAL_TABLES = {"sor_statements", "sor_texts"}
 
 # table -> filter -> (columns that must exist, SQL condition using :param)
 _PERIOD = {
@@ -83,13 +88,15 @@ REFERENCED_BY: dict[str, tuple[str, str, str]] = {
 
 
 def analyst_tables(conn: sqlite3.Connection) -> list[str]:
-    """Base tables an analyst sees (not FTS, virtual or shadow, not internal), by name; then
-    :data:`FIGURES_VIEW` when the database has it."""
+    """Base tables an analyst sees (not FTS, virtual or shadow, not internal), and the views of
+    :data:`KEYED_VIEWS` in their place, by name; then :data:`FIGURES_VIEW` when the database has it."""
     rows = conn.execute("select name, sql from sqlite_master where type = 'table' order by name").fetchall()
     virtual = {name for name, sql in rows if sql and sql.upper().startswith("CREATE VIRTUAL TABLE")}
+    views = {r[0] for r in conn.execute("select name from sqlite_master where type = 'view'")}
+    rows = sorted([*rows, *((name, None) for name in views & KEYED_VIEWS.keys())])
     tables = []
     for name, _sql in rows:
-        if name in virtual or name.startswith(("sqlite_", "_")):
+        if name in virtual or name in INTERNAL_TABLES or name.startswith(("sqlite_", "_")):
             continue
         if any(name.startswith(v + "_") for v in virtual):  # FTS shadow tables
             continue
@@ -103,7 +110,10 @@ def columns(conn: sqlite3.Connection, table: str) -> list[tuple[str, str, int]]:
     """(name, declared type, pk position) of every column, generated ones included."""
     rows = conn.execute(f"pragma table_xinfo([{table}])").fetchall()
     # table_xinfo: cid, name, type, notnull, dflt_value, pk, hidden (2/3 = generated)
-    return [(r[1], r[2] or "", r[5]) for r in rows if r[6] in (0, 2, 3)]
+    keys = {}
+    if table in KEYED_VIEWS:
+        keys = {r[1]: r[5] for r in conn.execute(f"pragma table_xinfo([{KEYED_VIEWS[table]}])")}
+    return [(r[1], r[2] or "", keys.get(r[1], r[5])) for r in rows if r[6] in (0, 2, 3)]
 
 
 def table_names(conn: sqlite3.Connection) -> set[str]:
@@ -113,9 +123,12 @@ def table_names(conn: sqlite3.Connection) -> set[str]:
 def foreign_keys(conn: sqlite3.Connection, table: str) -> list[tuple[str, str, str]]:
     """(column, referenced table, referenced column) of each single-column foreign key."""
     keys = []
-    for row in conn.execute(f"pragma foreign_key_list([{table}])").fetchall():
+    names = {name for name, _, _ in columns(conn, table)}
+    for row in conn.execute(f"pragma foreign_key_list([{KEYED_VIEWS.get(table, table)}])").fetchall():
         # id, seq, table, from, to, on_update, on_delete, match
         ref_table, from_col, to_col = row[2], row[3], row[4]
+        if from_col not in names:
+            continue  # a stored reference the view resolves (sor_texts, sor_value_sets)
         if to_col is None:  # references the primary key
             to_col = next(name for name, _, position in columns(conn, ref_table) if position == 1)
         keys.append((from_col, ref_table, to_col))

@@ -161,10 +161,10 @@ def rebuild(db: sqlite_utils.Database, index: Index = ARTICLES) -> None:
 def fill_new(db: sqlite_utils.Database, index: Index) -> int:
     """Index, in one transaction, the rows whose ``id`` is above the highest indexed one; return how many.
 
-    For an insert-only table indexed without triggers (:data:`STATEMENTS`). A database without
-    the table or its index returns 0.
+    For an insert-only table (or view: ``statements_of_reasons``) indexed without triggers
+    (:data:`STATEMENTS`). A database without the table or its index returns 0.
     """
-    if not {index.table, index.name} <= set(db.table_names()):
+    if not {index.table, index.name} <= {*db.table_names(), *db.view_names()}:
         return 0
     last = db.execute(f"SELECT coalesce(max(id), 0) FROM [{index.name}_docsize]").fetchone()[0]
     with db.conn:

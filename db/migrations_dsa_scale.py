@@ -1,6 +1,7 @@
 """Migrations for DSA statements of reasons at scale (issue 16): indexes, child tables, summary tables.
 
-Indexes on ``statements_of_reasons``
+Indexes on ``statements_of_reasons`` (on ``sor_statements`` since ``db/migrations_dsa_compact.py``, under the
+same names; ``statements_of_reasons`` is now a view over it and its filters and sorts use them)
     One per default sort and per filter the site offers (``datasette/metadata.yml``): the sort
     ``created_at``, and ``(column, created_at)`` for ``platform_name``, ``category_v2``,
     ``decision_ground``, ``automated_detection``, ``automated_decision``, ``source_type``,
@@ -85,7 +86,7 @@ def m001_statement_indexes(db):
 
 @migrations()
 def m002_child_tables(db):
-    for column in dsa_summary.CHILD_COLUMNS:
+    for column in ("decision_visibility", "category_addition", "category_specification", "content_type"):
         db.execute(f"drop view if exists sor_{column}")
         db.execute(f"""
             create table sor_{column} (
@@ -154,7 +155,38 @@ def m003_summary_tables(db):
             select 1 from sor_daily_counts s
             where s.origin = 'statements' and s.day = c.day and s.platform_name = c.platform_name)""")
     for (dataset_id,) in db.execute("select distinct dataset_id from statements_of_reasons").fetchall():
-        dsa_summary.add_dataset(db, dataset_id, child_tables=False)
+        _add_dataset_to_summary(db, dataset_id)
+
+
+def _add_dataset_to_summary(db, dataset_id):
+    """Frozen copy of ``db.dsa_summary.add_dataset(child_tables=False)`` as released with m003 (it read the
+    table ``statements_of_reasons``, a view over ``sor_statements`` since ``db/migrations_dsa_compact.py``)."""
+    for kind in ("content_type", "territorial_scope"):
+        dsa_summary.add_value_sets(
+            db, kind, f"select s.{kind} as v from statements_of_reasons s where s.dataset_id = ?", [dataset_id]
+        )
+    dimensions = {
+        "day": "coalesce(substr(s.created_at, 1, 10), '')",
+        "platform_name": "coalesce(s.platform_name, '')",
+        "category": "coalesce(s.category_v2, '')",
+        "decision_ground": "coalesce(s.decision_ground, '')",
+        "automated_detection": "coalesce(s.automated_detection, '')",
+        "automated_decision": "coalesce(s.automated_decision, '')",
+    }
+    names = ", ".join(dimensions)
+    expressions = ", ".join(f"{sql} as {name}" for name, sql in dimensions.items())
+    db.execute(
+        f"""
+        insert into sor_daily_counts({names}, content_type_set, territorial_scope_set, origin, statements, dataset_id)
+        select {expressions}, coalesce(ct.id, 0), coalesce(ts.id, 0), 'statements', count(*), ?
+        from statements_of_reasons s
+        left join sor_value_sets ct on ct.kind = 'content_type' and ct.value = s.content_type
+        left join sor_value_sets ts on ts.kind = 'territorial_scope' and ts.value = s.territorial_scope
+        where s.dataset_id = ?
+        group by 1, 2, 3, 4, 5, 6, 7, 8
+        on conflict do update set statements = statements + excluded.statements""",
+        [dataset_id, dataset_id],
+    )
 
 
 @migrations()

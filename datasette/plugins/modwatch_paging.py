@@ -14,7 +14,8 @@ recognised by its exact shape ``select <columns> from <table> [where ...] [order
 <n> [offset <m>]`` on a table or view of the database) with the tie-breaker the later pages use:
 
 - a table with a primary key: its primary key columns; a rowid table: ``rowid``;
-- a view (no key): every selected column, so the order is total up to identical rows, which
+- a view whose metadata names its unique key (``unique_key: id``, ``statements_of_reasons``): that key;
+- another view (no key): every selected column, so the order is total up to identical rows, which
   ``offset`` counts correctly.
 
 The first page then has the order of the following ones, and every page, CSV stream and JSON
@@ -44,7 +45,8 @@ async def tie_broken(database: Database, sql: str) -> str:
         return sql
     table = match["table"][1:-1] if match["table"].startswith("[") else match["table"]
     if table in await database.view_names():
-        tie = match["columns"]
+        meta = database.ds.table_metadata(database.name, table) or {}
+        tie = escape_sqlite(meta["unique_key"]) if meta.get("unique_key") else match["columns"]
     elif table in await database.table_names():
         if match["columns"].startswith("rowid, "):
             tie = "rowid"

@@ -1,6 +1,7 @@
 """Datasette plugin: a table's ``?_search=`` of a common word answers at any size, the count apart.
 
-Datasette 0.65 searches a table with ``rowid in (select rowid from <fts> where <fts> match ...)``
+Datasette 0.65 searches a table with ``rowid in (select rowid from <fts> where <fts> match ...)`` (a view:
+``<fts_pk> in ...``, ``fts_pk`` from its metadata)
 and sorts **every** hit by the page's sort: 697,000 statements of reasons contain ``account`` in
 a million, whose sort alone took 3.8 s (issue 16), so the page was refused by the SQL time limit.
 
@@ -36,17 +37,19 @@ COUNT_TIME_LIMIT_MS = 500
 _bounds: contextvars.ContextVar[dict | None] = contextvars.ContextVar("modwatch_search_bounds", default=None)
 
 
-def _clauses(fts: str) -> list[str]:
-    fts = escape_sqlite(fts)
+def _clauses(fts: str, pk: str = "rowid") -> list[str]:
+    """Datasette's search clauses: ``<fts_pk> in (...)``, ``fts_pk`` being ``rowid`` for a table and the
+    metadata's ``fts_pk`` for a view (``statements_of_reasons``: ``id``)."""
+    fts, pk = escape_sqlite(fts), escape_sqlite(pk)
     return [
-        f"rowid in (select rowid from {fts} where {fts} match {match})" for match in (":search", "escape_fts(:search)")
+        f"{pk} in (select rowid from {fts} where {fts} match {match})" for match in (":search", "escape_fts(:search)")
     ]
 
 
 def bounded(sql: str, bounds: dict) -> tuple[str, bool]:
-    """``(sql rewritten, is a count)`` for the bounded tables in ``bounds`` ({table: (fts, n)})."""
-    for table, (fts, n) in bounds.items():
-        for clause in _clauses(fts):
+    """``(sql rewritten, is a count)`` for the bounded tables in ``bounds`` ({table: (fts, n[, fts_pk])})."""
+    for table, (fts, n, *pk) in bounds.items():
+        for clause in _clauses(fts, *pk):
             if clause not in sql:
                 continue
             if sql.strip() == f"select count(*) from {escape_sqlite(table)} where {clause}":
@@ -89,7 +92,8 @@ async def _request_bounds(datasette, scope) -> dict | None:
         return None
     database = datasette.get_database(database_name)
     fts = meta.get("fts_table") or await database.fts_table(table)
-    return {database_name: {table: (fts, int(meta["search_bound"]))}} if fts else None
+    bound = (fts, int(meta["search_bound"]), meta.get("fts_pk", "rowid"))
+    return {database_name: {table: bound}} if fts else None
 
 
 @hookimpl

@@ -1,8 +1,8 @@
 """Store EU DSA statements of reasons from a daily dump, as a stream, in batched transactions.
 
 Reading is :mod:`modwatch.transparency.dsa` (pure); this module only writes. One dump file =
-one ``datasets`` row (source ``dsa_sor/<slug>``); statements go to ``statements_of_reasons``
-with ``INSERT OR IGNORE`` on ``uuid`` (exact duplicates are counted, not stored twice; a uuid
+one ``datasets`` row (source ``dsa_sor/<slug>``); statements go to ``sor_statements``, their texts and
+lists stored once (:mod:`db.dsa_compact`; analysts read the view ``statements_of_reasons``), with ``INSERT OR IGNORE`` on ``uuid`` (exact duplicates are counted, not stored twice; a uuid
 seen again with different content is a reject holding the new version, the first stays stored,
 see :func:`_reused_uuids`); bad CSV
 records go to ``rejects`` with their raw text and ``member.csv:line``. Each inner CSV is
@@ -26,7 +26,7 @@ from typing import BinaryIO
 
 import sqlite_utils
 
-from db import dsa_summary, fts
+from db import dsa_compact, dsa_summary, fts
 from db.datasets import loading, unchanged_dataset
 from db.rejects import insert_reject
 from modwatch.transparency import dsa
@@ -41,11 +41,12 @@ COMMIT_ROWS = 100_000
 
 
 def insert_sql(dataset_id: int) -> str:
-    """The INSERT of one statement: ``""`` cells become NULL in SQL (cheaper than in Python);
-    ``dataset_id`` (an int) is a literal so that rows need not be copied to append it."""
-    values = ", ".join(["NULLIF(?, '')"] * len(dsa.COLUMNS) + ["?", str(int(dataset_id))])
+    """The INSERT of one statement into ``sor_statements`` (cells from :meth:`db.dsa_compact.Compactor.stored_row`,
+    then ``location``): ``""`` label cells become NULL in SQL (cheaper than in Python); ``dataset_id``
+    (an int) is a literal so that rows need not be copied to append it."""
+    values = ", ".join(["NULLIF(?, '')"] * len(dsa_compact.STORED_COLUMNS) + ["?", str(int(dataset_id))])
     return (
-        f"INSERT OR IGNORE INTO statements_of_reasons ({', '.join(dsa.COLUMNS)}, location, dataset_id) "
+        f"INSERT OR IGNORE INTO {dsa_compact.TABLE} ({', '.join(dsa_compact.STORED_COLUMNS)}, location, dataset_id) "
         f"VALUES ({values})"
     )
 
@@ -135,7 +136,7 @@ def load_dump(
             "csv_files": 0,
             "schema_version": earlier["schema_version"],
         }
-    counts = {"rows_stored": 0, "rows_rejected": 0, "csv_files": 0, "_rejects_before": 0}
+    counts = {"rows_stored": 0, "rows_rejected": 0, "csv_files": 0}
     stats = {"read": 0, "filtered": 0}
     versions = set()
     conn = db.conn
@@ -148,7 +149,7 @@ def load_dump(
             fetched_at=fetched_at,
             sha256=sha256,
             byte_size=byte_size,
-            tables=("statements_of_reasons",),
+            tables=(dsa_compact.TABLE,),
             crawl_run_id=crawl_run_id,
             warc_record_id=warc_record_id,
             filters=filters,
@@ -192,7 +193,6 @@ def load_dump(
         )
         load.schema_version = ",".join(sorted(versions)) or None
     duplicates = counts["rows_read"] - counts["rows_filtered"] - counts["rows_stored"] - counts["rows_rejected"]
-    counts.pop("_rejects_before")
     return {
         "dataset_id": load.dataset_id,
         "status": "loaded",
@@ -205,14 +205,17 @@ def load_dump(
 def _store_member(db, conn, rows, dataset_id, counts, batch_size, commit_rows, **reject_fields) -> None:
     """Insert one CSV's statements: ``executemany`` per ``batch_size`` rows, a commit per ``commit_rows``."""
     sql = insert_sql(dataset_id)
+    compactor = dsa_compact.Compactor(db)
     batch = []
     uncommitted = 0
-    before = conn.total_changes
 
     def insert(batch):
+        stored = [[*compactor.stored_row(row[:-1]), row[-1]] for row in batch]
         changes = conn.total_changes
-        conn.executemany(sql, batch)
-        if conn.total_changes - changes < len(batch):  # some uuids were already stored
+        conn.executemany(sql, stored)
+        inserted = conn.total_changes - changes
+        counts["rows_stored"] += inserted
+        if inserted < len(batch):  # some uuids were already stored
             counts["rows_rejected"] += _reused_uuids(db, batch, dataset_id, **reject_fields)
 
     for row in rows:
@@ -238,9 +241,6 @@ def _store_member(db, conn, rows, dataset_id, counts, batch_size, commit_rows, *
     if batch:
         insert(batch)
     conn.commit()
-    # total_changes also counts the rejects rows inserted meanwhile
-    counts["rows_stored"] += conn.total_changes - before - (counts["rows_rejected"] - counts["_rejects_before"])
-    counts["_rejects_before"] = counts["rows_rejected"]
 
 
 _STORED = ", ".join(dsa.COLUMNS)

@@ -112,7 +112,7 @@ def test_other_array_facets_stay_datasettes(traced, site_db):
 
 
 def test_table_search_walks_the_newest_matches_and_counts_all(traced, site_db):
-    data, queries = traced("/modwatch/statements_of_reasons.json?_search=Pinterest&_col=uuid&_shape=objects")
+    data, queries = traced("/modwatch/statements_of_reasons.json?_search=Pinterest&_col=id&_col=uuid&_shape=objects")
     assert [r["id"] for r in data["rows"]] == [27, 20, 2] and data["filtered_table_rows_count"] == 3
     assert "rows from the 10,000 newest matches" in data["human_description_en"]
     page = next(sql for sql, _ in queries if sql.startswith("select id, uuid from statements_of_reasons"))
@@ -122,15 +122,19 @@ def test_table_search_walks_the_newest_matches_and_counts_all(traced, site_db):
     assert plan(site_db, count_sql, params).startswith("SCAN statements_of_reasons_fts VIRTUAL TABLE")
     # a bound of 2: the page holds the 2 newest of the 3 matches; the count is still every match
     small = _site(site_db, search_bound=2)
-    data, _ = traced("/modwatch/statements_of_reasons.json?_search=Pinterest&_col=uuid&_shape=objects", site=small)
+    data, _ = traced(
+        "/modwatch/statements_of_reasons.json?_search=Pinterest&_col=id&_col=uuid&_shape=objects", site=small
+    )
     assert [r["id"] for r in data["rows"]] == [27, 20] and data["filtered_table_rows_count"] == 3
     filtered, _ = traced(
-        "/modwatch/statements_of_reasons.json?_search=Pinterest&platform_name=Pinterest&_col=uuid&_shape=objects",
+        "/modwatch/statements_of_reasons.json?_search=Pinterest&platform_name=Pinterest&_col=id&_col=uuid&_shape=objects",
         site=small,
     )
     assert [r["id"] for r in filtered["rows"]] == [27, 20] and filtered["filtered_table_rows_count"] == 3
     # the CSV of a search holds every match
-    csv_text = asyncio.run(small.client.get("/modwatch/statements_of_reasons.csv?_search=Pinterest&_col=uuid")).text
+    csv_text = asyncio.run(
+        small.client.get("/modwatch/statements_of_reasons.csv?_search=Pinterest&_col=id&_col=uuid")
+    ).text
     assert [line.split(",")[0] for line in csv_text.splitlines()[1:]] == ["27", "20", "2"]
 
 
@@ -187,3 +191,39 @@ def test_csv_lines_written_by_sqlite_equal_datasettes_csv(tmp_path):
             f"select id from cells where {line_sql(['id', 'n', 't', 'u'], ['integer', 'integer', 'text', 'text'])} is null"
         ).fetchall()
         assert odd == [(3,), (4,), (7,)]
+
+
+def test_row_page_of_the_view_redirects_to_its_row(site_db):
+    """statements_of_reasons is a view (db/migrations_dsa_compact.py): its former row pages lead to the row."""
+    ds = _site(site_db)
+    response = asyncio.run(ds.client.get("/modwatch/statements_of_reasons/20"))
+    assert (response.status_code, response.headers["location"]) == (302, "/modwatch/statements_of_reasons?id=20")
+    as_json = asyncio.run(ds.client.get("/modwatch/statements_of_reasons/20.json"))
+    assert as_json.headers["location"] == "/modwatch/statements_of_reasons.json?id=20"
+    row = asyncio.run(ds.client.get(as_json.headers["location"] + "&_shape=objects")).json()["rows"]
+    with sqlite3.connect(site_db) as conn:
+        uuid = conn.execute("select uuid from statements_of_reasons where id = 20").fetchone()[0]
+    assert [(r["id"], r["uuid"], r["platform_name"]) for r in row] == [(20, uuid, "Pinterest")]
+    assert asyncio.run(ds.client.get("/modwatch/datasets/1")).status_code == 200  # a table's own row page
+
+
+def test_csv_of_the_view_streams_from_one_cursor_in_index_order(site_db):
+    """The view names its unique key, so modwatch_csv_stream answers it (same bytes as Datasette: test_site)."""
+    from modwatch_csv_stream import _plan
+
+    ds = _site(site_db)
+    scope = {"path": "/modwatch/statements_of_reasons.csv", "query_string": b"platform_name=TikTok"}
+    streamed = asyncio.run(_plan(ds, scope))
+    assert streamed["sql"].endswith(
+        'from statements_of_reasons where "platform_name" = :p0 order by created_at desc, id limit -1 offset 0)'
+    )
+    assert plan(site_db, streamed["sql"], streamed["params"]).startswith(
+        "CO-ROUTINE (subquery-1)\nSEARCH s USING INDEX sor_platform_name_created_at (platform_name=?)"
+    )
+    assert "TEMP B-TREE" not in plan(site_db, streamed["sql"], streamed["params"])
+    fast = asyncio.run(ds.client.get("/modwatch/statements_of_reasons.csv?platform_name=TikTok"))
+    slow = asyncio.run(ds.client.get("/modwatch/statements_of_reasons.csv?platform_name=TikTok&_nosuggest=1"))
+    assert fast.content == slow.content and len(fast.content.splitlines()) == 8
+    # without a declared key a view is left to Datasette
+    keyless = _site(site_db, unique_key=None)
+    assert asyncio.run(_plan(keyless, scope)) is None

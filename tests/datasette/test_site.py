@@ -427,7 +427,8 @@ def test_publish_recipe_builds_a_read_only_image(site_db):
     ],
 )
 def test_statements_of_reasons_search(get, query, ids):
-    response = get("/modwatch/statements_of_reasons.json", params={"_search": query, "_shape": "array", "_col": "uuid"})
+    params = {"_search": query, "_shape": "array", "_col": ["id", "uuid"]}  # a view: id only if asked
+    response = get("/modwatch/statements_of_reasons.json", params=params)
     found = rows(response)
     if ids is not None:
         assert sorted(r["id"] for r in found) == ids
@@ -534,6 +535,12 @@ def test_serving_uses_row_counts_computed_once(site_db, tmp_path):
     assert page["filtered_table_rows_count"] == 123456
     filtered = asyncio.run(ds.client.get("/modwatch/statements_of_reasons.json?_size=0&platform_name=TikTok")).json()
     assert filtered["filtered_table_rows_count"] == 7
+    # the view's count is in the inspect file, yet the database page lists tables only (modwatch_view_rows)
+    database_page = asyncio.run(ds.client.get("/modwatch.json")).json()
+    tables = {t["name"]: t["count"] for t in database_page["tables"]}
+    assert "statements_of_reasons" not in tables and tables["sor_statements"] == 28
+    assert "statements_of_reasons" in [v["name"] for v in database_page["views"]]
+    assert asyncio.run(ds.client.get("/modwatch")).status_code == 200
 
 
 @pytest.mark.parametrize(

@@ -78,8 +78,8 @@ def test_loading_finishes_or_undoes_a_dataset(memory_db):
     row = memory_db["datasets"].get(load.dataset_id)
     assert (row["status"], row["rows_read"], row["rows_stored"], row["schema_version"]) == ("loaded", 2, 2, "test-v1")
     with pytest.raises(RuntimeError, match="disk full"):
-        with loading(memory_db, tables=("statements_of_reasons",), **kwargs) as failed:
-            memory_db["statements_of_reasons"].insert(
+        with loading(memory_db, tables=("sor_statements",), **kwargs) as failed:
+            memory_db["sor_statements"].insert(
                 {"uuid": "03b1b1c9-a860-4bf6-afff-0d8f0d944871", "dataset_id": failed.dataset_id}
             )  # committed
             insert_reject(memory_db, url=kwargs["url"], reason="bad line", dataset_id=failed.dataset_id)

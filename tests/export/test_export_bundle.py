@@ -137,6 +137,11 @@ def test_schema_types_keys_descriptions_and_licences(package):
             f["name"]: documented[f["name"]] for f in resource["schema"]["fields"]
         }
     sor = resources["statements_of_reasons"]
+    # a view over sor_statements (db/migrations_dsa_compact.py), exported with that table's key
+    assert sor["schema"]["primaryKey"] == ["id"] and "sor_statements" not in resources
+    assert sor["schema"]["foreignKeys"] == [
+        {"fields": ["dataset_id"], "reference": {"resource": "datasets", "fields": ["id"]}}
+    ]
     assert sor["licenses"][0]["name"] == "CC-BY-4.0"
     assert "https://doi.org/10.2906/134353607485211" in sor["sources"][0]["title"]
     assert "TikTok" in resources["removal_requests"]["licenses"][0]["title"]
