@@ -10,7 +10,8 @@ Examples::
 The options (immutable database, SQL time limit, streamed CSV, plugins) are those of
 ``modwatch/publish.py``. An immutable database is served with its row counts computed once
 (``<snapshot>.inspect.json``, rewritten with each snapshot), so neither the home page nor
-an unfiltered table page counts millions of DSA statements. Before serving or publishing, the bulk-filled search index of the DSA
+an unfiltered table page counts millions of DSA statements. Before serving or publishing, the database gets this
+version's schema (``db.connect`` applies the migrations an earlier version did not have) and the bulk-filled search index of the DSA
 statements of reasons is brought up to date (``publish.update_search_indexes``).
 
 Serving replaces this process with Datasette (``os.execvp``): stopping ``serve`` (Ctrl-C, SIGTERM)
@@ -37,6 +38,7 @@ import sqlite3
 import sys
 from pathlib import Path
 
+import db
 from db import default_path
 from modwatch import publish
 
@@ -81,6 +83,10 @@ def run(args) -> int:
     if not Path(args.db).exists():
         print(f"error: database {args.db} does not exist (run `make demo SERVE=0` first)", file=sys.stderr)
         return 2
+    try:  # a database written by an earlier version gets this version's schema (the site's plugins read it)
+        db.connect(args.db).close()
+    except sqlite3.OperationalError as e:  # e.g. a read-only copy: serve it as it is
+        print(f"warning: database not migrated ({e})", file=sys.stderr)
     try:
         for index, rows in publish.update_search_indexes(args.db).items():
             if rows:
