@@ -21,7 +21,7 @@ def test_serve_brings_an_earlier_database_to_this_schema(tmp_path):
         pages = served_rows(f"http://127.0.0.1:{port}", "select count(*) as n from sor_decision_visibility")
     finally:
         stop_process(process)
-    assert rows == [{"n": 0}] and pages == [{"n": 0}]
+    assert rows == [[0]] and pages == [[0]]
     migrated = db.connect(path)
     assert migrated.execute(
         "select count(*) from _sqlite_migrations where name = 'm006_list_value_counts'"

@@ -46,12 +46,12 @@ def hourly_db(site_db, tmp_path_factory):
     database = sqlite_utils.Database(path)
     with database.conn:
         database.execute(
-            "update statements_of_reasons set created_at = "
+            "update sor_statements set created_at = "
             "substr(created_at, 1, 11) || printf('%02d', 3 * (id % 8)) || substr(created_at, 14)"
         )
         database.execute(
-            "update statements_of_reasons set created_at = '2024-03-14 12:00:00' where id = ("
-            "select min(id) from statements_of_reasons where platform_name = 'TikTok')"
+            "update sor_statements set created_at = '2024-03-14 12:00:00' where id = ("
+            "select min(id) from sor_statements where platform_name = 'TikTok')"
         )
         dsa_summary.recount(database)
     assert dsa_summary.check(database) == []

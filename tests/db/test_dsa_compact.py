@@ -6,51 +6,16 @@ import io
 import re
 
 import pytest
-import sqlite_utils
 
 import db
-from db import dsa_summary, fts
+from db import dsa_summary
 from db import migrations_dsa_compact as compact
-from db import migrations_dsa_scale as scale
 from modwatch.load.dsa import index_new_statements, load_dump
-from modwatch.transparency import dsa
 from modwatch.transparency.dsa import DumpError
+from tests.db.previous_layout import previous_database
 from tests.transparency.samples import V1, V2, fixture, nested_zip
 
 DAY = "sor-global-2024-03-14-full"
-
-
-def _old_database(path) -> sqlite_utils.Database:
-    """A database of the schema before ``db.migrations_dsa_compact``, holding both real samples, loaded
-    the way the previous loader did (one INSERT per statement into the table, then the summary,
-    the child tables and the search index)."""
-    old = sqlite_utils.Database(path)
-    for module in db.migration_modules():
-        if module is scale:  # the summary per day, as released before (m005 recounts it per hour when migrating)
-            module.migrations.apply(old, stop_before="m005_summary_hour")
-        elif module is not compact:
-            module.migrations.apply(old)
-    columns = ", ".join(compact.COLUMNS)
-    for dataset_id, name in enumerate((V1, V2), start=1):
-        old["datasets"].insert(
-            {"id": dataset_id, "source": "dsa_sor/global", "url": f"https://example.org/{name}", "status": "loaded"}
-        )
-        for member, text in dsa.iter_csv_members(io.BytesIO(fixture(name)), name):
-            values = ", ".join(["NULLIF(?, '')"] * len(compact.COLUMNS) + ["?", str(dataset_id)])
-            rows = [row for row in dsa.iter_statements(text, member) if not isinstance(row, dsa.Reject)]
-            old.conn.executemany(
-                f"insert or ignore into statements_of_reasons ({columns}, location, dataset_id) values ({values})", rows
-            )
-        for column in compact.CHILD_COLUMNS:
-            old.execute(
-                f"insert or ignore into sor_{column}(statement_id, value) select s.id, j.value "
-                f"from statements_of_reasons s, json_each(s.{column}) j where s.dataset_id = ? and j.value is not null",
-                [dataset_id],
-            )
-        scale._add_dataset_to_summary(old, dataset_id)
-    old.conn.commit()
-    fts.fill_new(old, fts.STATEMENTS)
-    return old
 
 
 def _other_uuids(data: bytes) -> bytes:
@@ -81,7 +46,7 @@ def _public(database) -> dict:
 
 def test_migration_converts_a_database_of_the_previous_schema(tmp_path):
     path = tmp_path / "old.db"
-    old = _old_database(path)
+    old = previous_database(path, [(V1, fixture(V1)), (V2, fixture(V2))])
     assert "statements_of_reasons" in old.table_names()
     before = _public(old)
     old.close()

@@ -5,14 +5,14 @@ import csv
 import io
 
 import pytest
-import sqlite_utils
 import yaml
 
 import db
-from db import dsa_summary, migrations_dsa_scale
+from db import dsa_summary
 from modwatch.load.dsa import load_dump
 from modwatch import publish
 from modwatch.transparency.dsa import DumpError
+from tests.db.previous_layout import previous_database
 from tests.transparency.samples import V1, V2, fixture, nested_zip
 
 DAY = "sor-global-2024-03-14-full"
@@ -205,18 +205,13 @@ def test_a_database_summarised_per_day_is_recounted_per_hour(db_path, monkeypatc
     )
 
     db_path.parent.mkdir(parents=True)
-    old = sqlite_utils.Database(db_path)
-    for module in db.migration_modules():
-        module.migrations.apply(old, stop_before="m005_summary_hour" if module is migrations_dsa_scale else None)
+    old = previous_database(db_path, [(V1, _spread_over_hours(fixture(V1)))])
     assert "hour" not in old["sor_daily_counts"].columns_dict
-    monkeypatch.setattr(dsa_summary, "COUNTED_LIST_COLUMNS", ())  # that version had no sor_list_value_counts
-    _load(old, _spread_over_hours(fixture(V1)), V1, "https://example.org/a.csv")
     load_aggregates(old, aggregates, name="aggregates-2024-03-15.csv", url="https://example.org/g.csv", fetched_at="x")
     per_day_before = dict(old.execute("select day, sum(statements) from sor_counts group by day").fetchall())
     assert per_day_before == {"2024-03-14": 28, "2024-03-15": 28}
     old.close()
 
-    monkeypatch.undo()
     migrated = db.connect(db_path)
     assert migrated["sor_daily_counts"].pks[:3] == ["origin", "day", "hour"]
     summary, actual = _per_hour(migrated)
@@ -227,7 +222,6 @@ def test_a_database_summarised_per_day_is_recounted_per_hour(db_path, monkeypatc
     )
     hours = migrated.execute("select distinct hour from sor_daily_counts where origin = 'aggregates'").fetchall()
     assert hours == [("",)]
-    monkeypatch.undo()
     assert (
         migrated.execute(
             "select statements from sor_list_value_counts "
