@@ -291,22 +291,26 @@ def _lookup_lines(conn, plan: dict, rows) -> list:
 
 
 def _read_cells(conn, plan: dict, rows) -> None:
-    """Read the cells of the ids of ``rows`` not cached yet; a cache past :data:`CACHE_CELLS` is emptied first."""
+    """Read the cells of the ids of ``rows`` not cached yet (a cache past :data:`CACHE_CELLS` is emptied
+    first), quoted by SQLite (:func:`_cell_sql`), a NULL, BLOB or text holding a NUL by Python."""
     for source, cache in plan["cells"].items():
         needed = {row[i] for i, looked_up in enumerate(plan["lookups"]) if looked_up == source for row in rows}
-        missing = needed - cache.keys()
-        if len(cache) + len(missing) > CACHE_CELLS:
+        if len(cache) + len(needed - cache.keys()) > CACHE_CELLS:
             cache.clear()
             cache[None] = b""
-            missing = needed - {None}
-        table, value = (escape_sqlite(name) for name in source)
-        missing = list(missing)
+        missing = list(needed - cache.keys())
         plan["cells_read"] = plan.get("cells_read", 0) + len(missing)
+        table, value = (escape_sqlite(name) for name in source)
+        cell = f"case when typeof({value}) = 'text' and not instr({value}, char(0)) then cast({_cell_sql(value)} as blob) end"
         for start in range(0, len(missing), 500):
             ids = missing[start : start + 500]
-            found = conn.execute(f"select id, {value} from {table} where id in ({', '.join('?' * len(ids))})", ids)
-            cache.update((key, _cell_bytes(text)) for key, text in found)
-            cache.update((key, b"") for key in ids if key not in cache)  # as the view's lookup: NULL
+            found = conn.execute(f"select id, {cell} from {table} where id in ({', '.join('?' * len(ids))})", ids)
+            cache.update(found)
+            odd = [key for key in ids if cache.get(key) is None]
+            if odd:
+                found = conn.execute(f"select id, {value} from {table} where id in ({', '.join('?' * len(odd))})", odd)
+                cache.update((key, _cell_bytes(text)) for key, text in found)
+                cache.update((key, b"") for key in odd if key not in cache)  # as the view's lookup: NULL
 
 
 def _cell_bytes(value) -> bytes | None:
