@@ -1,36 +1,30 @@
 """Datasette plugin: a table's full CSV streamed by one SQL cursor, at tens of thousands of rows/s.
 
-Datasette 0.65 streams a table CSV (``?_stream=1``) page by page: one query, permission checks
-and a Python loop over every cell per page of ``max_returned_rows``, and one ASGI message per
-row — ~4,000 rows/s for the DSA statements (issue 16 measured 143 rows/s before the indexes).
-This ASGI wrapper answers the common case itself:
+Datasette 0.65 streams a table CSV (``?_stream=1``) page by page: a query, permission checks and a
+Python loop over every cell per page, one ASGI message per row (~4,000 rows/s for the DSA statements).
+This ASGI wrapper answers the common case itself: ``/<database>/<table>.csv`` (every row: no numeric
+``_size``, as ``modwatch_guards`` serves any table CSV) of a **table**, or of a **view** whose
+metadata names its unique key (``unique_key: id``: ``statements_of_reasons``, a view since
+``db/migrations_dsa_compact.py``; the key breaks ties as a table's primary key does), whose
+arguments are only column filters (``column=value``, ``column__gte=...``: Datasette's own
+``Filters`` build the WHERE clause), ``_sort`` / ``_sort_desc`` (else the metadata sort),
+``_stream``, ``_size=max``, ``_dl``, ``_header``, ``_nofacet``, ``_nocount``.
 
-``/<database>/<table>.csv`` (every row: no numeric ``_size``, as ``modwatch_guards`` serves any
-table CSV) of a **table**, or of a **view** whose metadata names its unique key (``unique_key: id``:
-``statements_of_reasons``, a view since ``db/migrations_dsa_compact.py``; the key breaks ties as a
-table's primary key does), whose arguments are only column filters
-(``column=value``, ``column__gte=...``: Datasette's own ``Filters`` build the WHERE clause, so
-they mean what they mean on the table page), ``_sort`` / ``_sort_desc`` (else the table's
-metadata sort), ``_stream``, ``_size=max``, ``_dl``, ``_header``, ``_nofacet``, ``_nocount``.
-
-The rows come from **one** ``SELECT`` ordered by the sort column, then the primary key
-ascending (deterministic, and the order of Datasette's own pages), read with ``fetchmany`` on a read-only connection of the database
-(``Database.connect()``) in a worker thread, in chunks of :data:`CHUNK_ROWS` rows. SQLite
-writes each row's CSV line itself, as UTF-8 bytes sent as they are (:func:`line_sql`:
-``csv.writer``'s minimal quoting as SQL, the cells joined by one ``printf``, so Python handles one
-bytes object per row instead of one object per cell, and decodes and encodes nothing), and the
-next chunk is read while the last one is sent (SQLite works without the GIL): for the 40-column
-statements ~36,000 rows per CPU-second for the query (cells joined by ``||``: ~26,000; values +
-``csv.writer``: ~31,000; the quoting tests are most of the SQL's cost; ``benchmarks/dsa_scale.py``
-times the whole server). A row holding a REAL or BLOB value, whose text SQLite and Python write
-differently (a BLOB is the URL of its download, as in Datasette's CSV), or a text holding a NUL
-(where ``printf`` stops), is written by ``csv.writer`` from the row itself. The same bytes as Datasette's CSV
-(header, ``\\r\\n``, empty cells for NULL) and the same headers (``text/plain``, or ``text/csv`` and an attachment with ``_dl``). With
-an index for the filter and the sort (``db/migrations_dsa_scale.py``) no sort of the whole
-result happens; the time to the **first** row is bounded by ``sql_time_limit_ms`` (an SQLite
-progress handler; past it the answer is HTTP 400, before any row), later rows stream as fast as
-the client reads. Anything else (``_search``, ``_labels``, ``_where``, ``_col``, ``_next``, a
-view without ``unique_key``, an unknown column, a table the actor may not view) is left to Datasette.
+The rows come from **one** ``SELECT`` ordered by the sort column, then the key ascending (the
+order of Datasette's own pages), read with ``fetchmany`` in chunks of :data:`CHUNK_ROWS` on a
+read-only connection (``Database.connect()``) in a worker thread, the next chunk read while the
+last is sent. SQLite writes each row's CSV line as UTF-8 bytes (:func:`line_sql`: ``csv.writer``'s
+minimal quoting as SQL, the cells joined by one ``printf``: one bytes object per row for Python).
+A view whose metadata names its stored table (``csv_stored``, :func:`_stored_plan`) is read from
+that table, each looked-up text quoted once per stream (:func:`_lookup_lines`). A row holding a
+REAL or BLOB (written differently by SQLite and Python; a BLOB is its download URL) or a text with
+a NUL (where ``printf`` stops) is written by ``csv.writer`` from the row itself. The same bytes and
+headers as Datasette's CSV. With an index for the filter and the sort
+(``db/migrations_dsa_scale.py``) nothing is sorted; the time to the **first** row is bounded by
+``sql_time_limit_ms`` (a progress handler; past it HTTP 400, before any row). Anything else
+(``_search``, ``_labels``, ``_where``, ``_col``, ``_next``, a view without ``unique_key``, an
+unknown column, a table the actor may not view) is left to Datasette. CPU per row: README, "DSA at
+1 and 10 million statements: figures".
 """
 
 from __future__ import annotations
@@ -103,6 +97,46 @@ def line_sql(columns: list[str], types: list[str] | None = None) -> str:
     return f"cast(case when {odd} then null else {line} || char(13, 10) end as blob)"
 
 
+async def _stored_plan(database, config, columns, filters, order, pks, sort) -> dict | None:
+    """The stream of a view read from its stored table (metadata ``csv_stored``: ``table``, and
+    ``lookups``: ``{view column: [stored column holding the id, table, value column]}``), or None to
+    read the view: a filter or sort on a looked-up column, an array filter, a column not stored.
+    SQLite writes each run of stored cells as one CSV piece (as :func:`line_sql`; the first NULL
+    when a cell is odd) and returns each looked-up id, whose cell is read and quoted once per
+    stream (:func:`_lookup_lines`), where the view looked up and quoted ~16 texts a row."""
+    lookups, stored = (config or {}).get("lookups") or {}, (config or {}).get("table")
+    names = dict(await database.execute("select name, type from pragma_table_xinfo(?)", [stored])) if stored else {}
+    unstored = [c for c in columns + pks if (lookups[c][0] if c in lookups else c) not in names]
+    if not lookups or unstored or columns[0] in lookups or sort in lookups:
+        return None
+    if any(key.split("__")[0] in lookups or "array" in key for key, _ in filters):
+        return None
+    pieces = []  # [stored columns] of a run of cells, or (stored id column, table, value column)
+    for column in columns:
+        if column in lookups:
+            pieces.append(tuple(lookups[column]))
+        elif pieces and isinstance(pieces[-1], list):
+            pieces[-1].append(column)
+        else:
+            pieces.append([column])
+    selected = [
+        f"cast(printf('{','.join(['%s'] * len(piece))}', {', '.join(_cell_sql(c) for c in piece)}) as blob)"
+        if isinstance(piece, list)
+        else escape_sqlite(piece[0])
+        for piece in pieces
+    ]
+    odd = " or ".join(
+        _odd_sql(c, _text_affinity(names[c])) for piece in pieces if isinstance(piece, list) for c in piece
+    )
+    selected[0] = f"case when {odd or '0'} then null else {selected[0]} end"
+    where, params = Filters(sorted(filters), {}, None).build_where_clauses(stored)
+    sql = (
+        f"select {', '.join(selected)}, {', '.join(escape_sqlite(pk) for pk in pks)} from {escape_sqlite(stored)}"
+        f"{' where ' + ' and '.join(where) if where else ''} order by {order}"
+    )
+    return {"sql": sql, "params": params, "lookups": [None if isinstance(p, list) else p[1:] for p in pieces]}
+
+
 async def _plan(datasette, scope) -> dict | None:
     """What to stream for this request, or None to leave it to Datasette."""
     base = datasette.setting("base_url") or "/"
@@ -159,7 +193,14 @@ async def _plan(datasette, scope) -> dict | None:
     values = ", ".join(escape_sqlite(c) for c in columns)
     keys = ", ".join(escape_sqlite(pk) for pk in pks)
     source = escape_sqlite(table)
-    if view:
+    stored = (
+        await _stored_plan(database, meta.get("csv_stored"), columns, filters, order, pks, sort or sort_desc)
+        if view
+        else None
+    )
+    if stored:
+        sql, params, lines = stored["sql"], stored["params"], True
+    elif view:
         # a view's column may be an expression (statements_of_reasons: a lookup of the text by its id), which
         # the line's SQL names several times: read each row once from a subquery that SQLite runs as a
         # co-routine, streaming in its order (OFFSET keeps it from being flattened,
@@ -169,10 +210,11 @@ async def _plan(datasette, scope) -> dict | None:
             f"order by {order} limit -1 offset 0)"
         )
         where, order = [], ""
-    sql = (
-        f"select {line_sql(columns, types) + ', ' + keys if lines else values} from {source}"
-        f"{' where ' + ' and '.join(where) if where else ''}{' order by ' + order if order else ''}"
-    )
+    if not stored:
+        sql = (
+            f"select {line_sql(columns, types) + ', ' + keys if lines else values} from {source}"
+            f"{' where ' + ' and '.join(where) if where else ''}{' order by ' + order if order else ''}"
+        )
     again = f"select {values} from {escape_sqlite(table)} where " + " and ".join(
         f"{escape_sqlite(pk)} = ?" for pk in pks
     )
@@ -183,6 +225,7 @@ async def _plan(datasette, scope) -> dict | None:
         "columns": columns,
         "table": table,
         "lines": lines,
+        "lookups": stored["lookups"] if stored else None,
         "again": again,
         "datasette": datasette,
         "request": Request(scope, None),
@@ -214,7 +257,8 @@ def _csv_bytes(conn, plan: dict, rows, header=None) -> bytes:
     if not plan["lines"]:
         return _writer_bytes(([header] if header else []) + rows)
     parts = [_writer_bytes([header])] if header else []
-    lines = [row[0] for row in rows]
+    lines = _lookup_lines(conn, plan, rows) if plan["lookups"] else [row[0] for row in rows]
+    keys = len(plan["lookups"]) if plan["lookups"] else 1  # the primary key follows the line's cells
     if None not in lines:
         parts.extend(lines)
     else:
@@ -222,9 +266,58 @@ def _csv_bytes(conn, plan: dict, rows, header=None) -> bytes:
             parts.append(
                 line
                 if line is not None
-                else _writer_bytes([_blob_links(plan, conn.execute(plan["again"], row[1:]).fetchone())])
+                else _writer_bytes([_blob_links(plan, conn.execute(plan["again"], row[keys:]).fetchone())])
             )
     return b"".join(parts)
+
+
+#: distinct looked-up cells kept per table of a stream (emptied when full: memory stays flat)
+CACHE_CELLS = 20_000
+
+
+def _lookup_lines(conn, plan: dict, rows) -> list:
+    """The CSV lines of rows of a :func:`_stored_plan` (None for a row with an odd cell): the
+    pieces joined by commas, each id replaced by its cell, read once for the stream."""
+    lookups, caches = plan["lookups"], plan.setdefault("cells", {})
+    cells = [caches.setdefault(source, {None: b""}) if source else None for source in lookups]
+    try:
+        return [b",".join([v if c is None else c[v] for c, v in zip(cells, row)]) + b"\r\n" for row in rows]
+    except KeyError:  # an id not read yet (all are, after _read_cells)
+        _read_cells(conn, plan, rows)
+        return _lookup_lines(conn, plan, rows)
+    except TypeError:  # a row without its first piece, or an odd looked-up cell (None): written from the view
+        parts = ([v if c is None else c[v] for c, v in zip(cells, row)] for row in rows)
+        return [None if None in part else b",".join(part) + b"\r\n" for part in parts]
+
+
+def _read_cells(conn, plan: dict, rows) -> None:
+    """Read the cells of the ids of ``rows`` not cached yet (a cache past :data:`CACHE_CELLS` is emptied
+    first), quoted by SQLite (:func:`_cell_sql`), a NULL, BLOB or text holding a NUL by Python."""
+    for source, cache in plan["cells"].items():
+        needed = {row[i] for i, looked_up in enumerate(plan["lookups"]) if looked_up == source for row in rows}
+        if len(cache) + len(needed - cache.keys()) > CACHE_CELLS:
+            cache.clear()
+            cache[None] = b""
+        missing = list(needed - cache.keys())
+        plan["cells_read"] = plan.get("cells_read", 0) + len(missing)
+        table, value = (escape_sqlite(name) for name in source)
+        cell = f"case when typeof({value}) = 'text' and not instr({value}, char(0)) then cast({_cell_sql(value)} as blob) end"
+        for start in range(0, len(missing), 500):
+            ids = missing[start : start + 500]
+            found = conn.execute(f"select id, {cell} from {table} where id in ({', '.join('?' * len(ids))})", ids)
+            cache.update(found)
+            odd = [key for key in ids if cache.get(key) is None]
+            if odd:
+                found = conn.execute(f"select id, {value} from {table} where id in ({', '.join('?' * len(odd))})", odd)
+                cache.update((key, _cell_bytes(text)) for key, text in found)
+                cache.update((key, b"") for key in odd if key not in cache)  # as the view's lookup: NULL
+
+
+def _cell_bytes(value) -> bytes | None:
+    """One cell as ``csv.writer`` writes it in a row of several, or None for a REAL or BLOB."""
+    if isinstance(value, (bytes, float)):
+        return None
+    return _writer_bytes([[value, None]])[: -len(",\r\n")]
 
 
 def _writer_bytes(rows) -> bytes:

@@ -208,22 +208,34 @@ def test_row_page_of_the_view_redirects_to_its_row(site_db):
 
 
 def test_csv_of_the_view_streams_from_one_cursor_in_index_order(site_db):
-    """The view names its unique key, so modwatch_csv_stream answers it (same bytes as Datasette: test_site)."""
+    """The view names its unique key and its stored table (``csv_stored``), so modwatch_csv_stream
+    answers it from ``sor_statements`` in index order, no text looked up by the query (same bytes as
+    Datasette: test_site, test_csv_stream_stored); a filter on a text reads the view."""
     from modwatch_csv_stream import _plan
 
     ds = _site(site_db)
     scope = {"path": "/modwatch/statements_of_reasons.csv", "query_string": b"platform_name=TikTok"}
     streamed = asyncio.run(_plan(ds, scope))
-    assert streamed["sql"].endswith(
-        'from statements_of_reasons where "platform_name" = :p0 order by created_at desc, id limit -1 offset 0)'
-    )
-    assert plan(site_db, streamed["sql"], streamed["params"]).startswith(
-        "CO-ROUTINE (subquery-1)\nSEARCH s USING INDEX sor_platform_name_created_at (platform_name=?)"
-    )
-    assert "TEMP B-TREE" not in plan(site_db, streamed["sql"], streamed["params"])
+    assert streamed["sql"].endswith('from sor_statements where "platform_name" = :p0 order by created_at desc, id')
+    steps = plan(site_db, streamed["sql"], streamed["params"])
+    assert steps == "SEARCH sor_statements USING INDEX sor_platform_name_created_at (platform_name=?)"
+    assert [source for source in streamed["lookups"] if source].count(("sor_texts", "value")) == 11
     fast = asyncio.run(ds.client.get("/modwatch/statements_of_reasons.csv?platform_name=TikTok"))
     slow = asyncio.run(ds.client.get("/modwatch/statements_of_reasons.csv?platform_name=TikTok&_nosuggest=1"))
     assert fast.content == slow.content and len(fast.content.splitlines()) == 8
+    text = {"path": scope["path"], "query_string": b"decision_facts__contains=account"}
+    from_view = asyncio.run(_plan(ds, text))
+    assert from_view["lookups"] is None and from_view["sql"].endswith(
+        'from statements_of_reasons where "decision_facts" like :p0 order by created_at desc, id limit -1 offset 0)'
+    )
+    assert plan(site_db, from_view["sql"], from_view["params"]).startswith(
+        "CO-ROUTINE (subquery-1)\nSCAN s USING INDEX"
+    )
+    # without a stored table the view itself
+    viewed = _site(site_db, csv_stored=None)
+    assert asyncio.run(_plan(viewed, scope))["sql"].endswith(
+        'from statements_of_reasons where "platform_name" = :p0 order by created_at desc, id limit -1 offset 0)'
+    )
     # without a declared key a view is left to Datasette
     keyless = _site(site_db, unique_key=None)
     assert asyncio.run(_plan(keyless, scope)) is None
