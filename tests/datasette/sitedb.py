@@ -184,3 +184,25 @@ def tag_articles(database) -> int:
             vocabulary_sha256=vocabulary.sha256,
         )
     return stored
+
+
+def statements_site(path, **statements_meta):
+    """A Datasette configured as ``serve`` configures it (metadata, plugins, settings, tracing on) on the immutable
+    database ``path``, the ``statements_of_reasons`` metadata updated with ``statements_meta``; startup hooks run."""
+    import asyncio
+
+    import yaml
+    from datasette.app import Datasette
+
+    from modwatch import publish
+
+    metadata = yaml.safe_load(publish.METADATA.read_text(encoding="utf-8"))
+    metadata["databases"]["modwatch"]["tables"]["statements_of_reasons"].update(statements_meta)
+    ds = Datasette(
+        immutables=[str(path)],
+        metadata=metadata,
+        plugins_dir=str(publish.PLUGINS_DIR),
+        settings={**publish.SETTINGS, "trace_debug": 1},
+    )
+    asyncio.run(ds.invoke_startup())
+    return ds

@@ -11,33 +11,20 @@ import sqlite3
 import sys
 
 import pytest
-import yaml
 from datasette.app import Datasette
 from datasette.utils import escape_fts
 
 from modwatch import publish
+from tests.datasette.sitedb import statements_site
 
 sys.path.insert(0, str(publish.PLUGINS_DIR))
 from modwatch_csv_stream import line_sql  # noqa: E402
 
 
-def _site(site_db, **statements_meta):
-    metadata = yaml.safe_load(publish.METADATA.read_text(encoding="utf-8"))
-    metadata["databases"]["modwatch"]["tables"]["statements_of_reasons"].update(statements_meta)
-    ds = Datasette(
-        immutables=[str(site_db)],
-        metadata=metadata,
-        plugins_dir=str(publish.PLUGINS_DIR),
-        settings={**publish.SETTINGS, "trace_debug": 1},
-    )
-    asyncio.run(ds.invoke_startup())
-    return ds
-
-
 @pytest.fixture(scope="module")
 def traced(site_db):
     """``traced(path) -> (json, [(sql, params), ...])`` from the site configured as ``serve``."""
-    ds = _site(site_db)
+    ds = statements_site(site_db)
 
     def get(path, site=ds):
         response = asyncio.run(site.client.get(path + ("&" if "?" in path else "?") + "_trace=1"))
@@ -121,7 +108,7 @@ def test_table_search_walks_the_newest_matches_and_counts_all(traced, site_db):
     assert count_sql.startswith("select count(*) from statements_of_reasons_fts where")
     assert plan(site_db, count_sql, params).startswith("SCAN statements_of_reasons_fts VIRTUAL TABLE")
     # a bound of 2: the page holds the 2 newest of the 3 matches; the count is still every match
-    small = _site(site_db, search_bound=2)
+    small = statements_site(site_db, search_bound=2)
     data, _ = traced(
         "/modwatch/statements_of_reasons.json?_search=Pinterest&_col=id&_col=uuid&_shape=objects", site=small
     )
@@ -195,7 +182,7 @@ def test_csv_lines_written_by_sqlite_equal_datasettes_csv(tmp_path):
 
 def test_row_page_of_the_view_redirects_to_its_row(site_db):
     """statements_of_reasons is a view (db/migrations_dsa_compact.py): its former row pages lead to the row."""
-    ds = _site(site_db)
+    ds = statements_site(site_db)
     response = asyncio.run(ds.client.get("/modwatch/statements_of_reasons/20"))
     assert (response.status_code, response.headers["location"]) == (302, "/modwatch/statements_of_reasons?id=20")
     as_json = asyncio.run(ds.client.get("/modwatch/statements_of_reasons/20.json"))
@@ -213,7 +200,7 @@ def test_csv_of_the_view_streams_from_one_cursor_in_index_order(site_db):
     Datasette: test_site, test_csv_stream_stored); a filter on a text reads the view."""
     from modwatch_csv_stream import _plan
 
-    ds = _site(site_db)
+    ds = statements_site(site_db)
     scope = {"path": "/modwatch/statements_of_reasons.csv", "query_string": b"platform_name=TikTok"}
     streamed = asyncio.run(_plan(ds, scope))
     assert streamed["sql"].endswith('from sor_statements where "platform_name" = :p0 order by created_at desc, id')
@@ -232,10 +219,10 @@ def test_csv_of_the_view_streams_from_one_cursor_in_index_order(site_db):
         "CO-ROUTINE (subquery-1)\nSCAN s USING INDEX"
     )
     # without a stored table the view itself
-    viewed = _site(site_db, csv_stored=None)
+    viewed = statements_site(site_db, csv_stored=None)
     assert asyncio.run(_plan(viewed, scope))["sql"].endswith(
         'from statements_of_reasons where "platform_name" = :p0 order by created_at desc, id limit -1 offset 0)'
     )
     # without a declared key a view is left to Datasette
-    keyless = _site(site_db, unique_key=None)
+    keyless = statements_site(site_db, unique_key=None)
     assert asyncio.run(_plan(keyless, scope)) is None

@@ -16,27 +16,12 @@ import sqlite3
 
 import pytest
 import sqlite_utils
-import yaml
-from datasette.app import Datasette
 
 from db import dsa_summary
-from modwatch import publish
+from tests.datasette.sitedb import statements_site
 
 WINDOW = "created_at__gte=2024-03-14+06:00:00&created_at__lt=2024-03-14+12:00:00"
 TABLE = "/modwatch/statements_of_reasons.json?_size=0&_facet_array=territorial_scope&_facet_array=content_type&"
-
-
-def _site(path, **statements_meta):
-    metadata = yaml.safe_load(publish.METADATA.read_text(encoding="utf-8"))
-    metadata["databases"]["modwatch"]["tables"]["statements_of_reasons"].update(statements_meta)
-    ds = Datasette(
-        immutables=[str(path)],
-        metadata=metadata,
-        plugins_dir=str(publish.PLUGINS_DIR),
-        settings={**publish.SETTINGS, "trace_debug": 1},
-    )
-    asyncio.run(ds.invoke_startup())
-    return ds
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +48,7 @@ def hourly_db(site_db, tmp_path_factory):
 @pytest.fixture(scope="module")
 def pages(hourly_db):
     """``pages(query) -> ((summary json, its SQL), (rows json, its SQL))``."""
-    sites = (_site(hourly_db), _site(hourly_db, summary=None))
+    sites = (statements_site(hourly_db), statements_site(hourly_db, summary=None))
 
     def get(query):
         answers = []
@@ -184,7 +169,7 @@ def test_lte_a_whole_hour_counts_the_statement_at_that_second(hourly_db):
     ],
 )
 def test_child_table_facet_from_counts_kept_at_load(hourly_db, table, summary_table, rows):
-    site = _site(hourly_db)
+    site = statements_site(hourly_db)
     with sqlite3.connect(hourly_db) as conn:
         expected = dict(conn.execute(f"select value, count(*) from {table} group by value").fetchall())
     assert sum(expected.values()) == rows
@@ -204,7 +189,7 @@ def test_child_table_facet_from_counts_kept_at_load(hourly_db, table, summary_ta
 def test_a_facet_from_another_summary_table_falls_back_on_a_filter(hourly_db):
     """The filter is expressed on the table's own summary: a facet that reads another table is computed from the rows."""
     facet = {"column": "platform_name", "summary_table": "sor_counts", "count": "statements", "where": "origin = ''"}
-    site = _site(hourly_db, facets=[{"summary": facet}])
+    site = statements_site(hourly_db, facets=[{"summary": facet}])
 
     def platforms(query):
         data = asyncio.run(site.client.get(f"/modwatch/statements_of_reasons.json?_size=0{query}")).json()
