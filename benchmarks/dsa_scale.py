@@ -21,12 +21,11 @@ For each size (``--sizes``, default 1,000,000 and 10,000,000):
 
 Goal (issue 16): every request < 1 s at 10 M, none refused, CSV >= 20,000 rows/s.
 
-Figures at 1,000,000 statements (2026-12-07, 2-core machine shared with other jobs, niced, load average 3-4; the
-table is in README "DSA at 1 and 10 million statements: figures"), each change measured alone: the hourly summary
-gave 22 of 22 requests < 1 s (the TikTok + 6 h page with its count 13 ms, its ``_facet_array`` 16 ms), the texts and
-lists stored once (``db/migrations_dsa_compact.py``) 1,358 MiB per million statements (was 2,189), the CSV read from
-``sor_statements`` with each distinct text quoted once per stream 29,796 rows/s wall = 35,442 rows per server
-CPU-second (load average 2.9).
+Figures (2026-12-07, 2-core machine shared with other jobs, niced, load average 2-4; the table is in README "DSA at
+1 and 10 million statements: figures"): 22 of 22 requests < 1 s at 1 M and at 10 M, none refused (the TikTok + 6 h
+page with its count 13 / 17 ms, its ``_facet_array`` 13 / 15 ms, from the hourly summary); CSV 45,977 rows/s wall at
+1 M and 40,222 at 10 M (read from ``sor_statements``); 1,358 / 1,355 MiB per million statements (was 2,186); load
+11,042 / 9,110 statements/s, peak RSS 252 / 248 MiB.
 
 Usage: ``MODWATCH_SHARED=/work/shared python benchmarks/dsa_scale.py --sizes 1000000 [--workdir DIR]``; with
 ``--existing PATH --sizes N`` a database loaded before (N statements) is migrated in place and timed instead.
