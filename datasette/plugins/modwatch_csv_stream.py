@@ -32,6 +32,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import sqlite3
 import time
 from urllib.parse import parse_qsl
 
@@ -346,7 +347,8 @@ def _next_chunk(conn, plan: dict, cursor) -> tuple[list, bytes]:
     return rows, _csv_bytes(conn, plan, rows)
 
 
-async def _stream(datasette, plan: dict, send) -> None:
+async def _stream(datasette, plan: dict, send) -> bool:
+    """Send the CSV; False, nothing sent, when SQLite refuses the query ("malformed JSON"): Datasette answers."""
     conn = plan["database"].connect()
     try:
         try:
@@ -359,15 +361,12 @@ async def _stream(datasette, plan: dict, send) -> None:
                 f"({datasette.setting('sql_time_limit_ms')} ms): filter on an indexed column "
                 "or sort by one.\n"
             ).encode()
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": 400,
-                    "headers": [(b"content-type", b"text/plain; charset=utf-8")],
-                }
-            )
+            start = {"type": "http.response.start", "status": 400}
+            await send({**start, "headers": [(b"content-type", b"text/plain; charset=utf-8")]})
             await send({"type": "http.response.body", "body": body})
-            return
+            return True
+        except sqlite3.Error:
+            return False
         headers = [(b"content-type", b"text/csv; charset=utf-8" if plan["download"] else b"text/plain; charset=utf-8")]
         if plan["download"]:
             headers.append((b"content-disposition", f'attachment; filename="{plan["table"]}.csv"'.encode()))
@@ -381,6 +380,7 @@ async def _stream(datasette, plan: dict, send) -> None:
             finally:
                 rows, chunk = await following
         await send({"type": "http.response.body", "body": b"", "more_body": False})
+        return True
     finally:
         conn.close()
 
@@ -391,8 +391,8 @@ def asgi_wrapper(datasette):
         async def csv_stream(scope, receive, send):
             if scope.get("type") == "http" and scope.get("path", "").endswith(".csv"):
                 plan = await _plan(datasette, scope)
-                if plan is not None:
-                    return await _stream(datasette, plan, send)
+                if plan is not None and await _stream(datasette, plan, send):
+                    return None
             return await app(scope, receive, send)
 
         return csv_stream
