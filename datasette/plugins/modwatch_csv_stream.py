@@ -379,7 +379,7 @@ async def _stream(datasette, plan: dict, send) -> bool:
                 await send({"type": "http.response.body", "body": chunk, "more_body": True})
             finally:
                 rows, chunk = await following
-        await send({"type": "http.response.body", "body": b"", "more_body": False})
+        await send({"type": "http.response.body", "body": chunk, "more_body": False})  # the header when no row matched
         return True
     finally:
         conn.close()

@@ -1,7 +1,8 @@
 """The fast CSV stream answers a query SQLite refuses as Datasette does: a filter
 ``territorial_scope__arraycontains`` over a statement whose list is not JSON (``[not json]``, which
 the loader stores: it only checks the brackets) raised ``malformed JSON`` out of the stream (an
-exception for the server, no response) where Datasette's CSV answers 400 "Invalid SQL".
+exception for the server, no response) where Datasette's CSV answers 400 "Invalid SQL"; and a filter
+no statement matches gives Datasette's header line (the stream sent an empty body).
 
 The database: the 28 real statements of the 2024-03-14 dump (``tests/fixtures/dsa``), the first's
 ``territorial_scope`` replaced by ``[not json]``.
@@ -42,3 +43,12 @@ def test_refused_query_is_datasettes_answer(site, query):
     slow = asyncio.run(site.client.get(f"/modwatch/statements_of_reasons.csv?{query}&_nosuggest=1"))
     assert fast.status_code == slow.status_code == 400
     assert b"malformed JSON" in fast.content
+
+
+@pytest.mark.parametrize("query", ["platform_name=nosuch", "decision_facts=", "_header=off&platform_name=nosuch"])
+def test_no_matching_row_is_datasettes_header(site, query):
+    fast = asyncio.run(site.client.get(f"/modwatch/statements_of_reasons.csv?{query}"))
+    slow = asyncio.run(site.client.get(f"/modwatch/statements_of_reasons.csv?{query}&_nosuggest=1"))
+    assert fast.status_code == slow.status_code == 200
+    assert fast.content == slow.content
+    assert fast.content.startswith(b"id,uuid,") or "_header=off" in query
