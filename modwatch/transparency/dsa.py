@@ -34,7 +34,7 @@ import re
 import shutil
 import tempfile
 import zipfile
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 from typing import BinaryIO, Iterable, Iterator
 
@@ -272,6 +272,7 @@ def iter_statements(
     json_at = [(positions[c], c) for c in JSON_ARRAY_COLUMNS if c in positions]
     json_cells = operator.itemgetter(*(at for at, _ in json_at), width)  # ``width``: "" (>= 2 indexes)
     dates_at = [(positions[c], c) for c in DATE_COLUMNS if c in positions]
+    created_at = positions.get("created_at")
     platform_at = positions.get("platform_name")
     scope_at = positions.get("territorial_scope")
     if platforms and platform_at is None:
@@ -315,6 +316,8 @@ def iter_statements(
             if bad_date:
                 yield Reject(f"{member}:{reader.line_num}", bad_date, _excerpt(row))
                 continue
+            if created_at is not None and row[created_at] and not _DUMP_TIME.fullmatch(row[created_at]):
+                row[created_at] = dump_time(row[created_at])
             row.append("")
             for cell in json_cells(row):
                 if cell and (cell[0] != "[" or cell[-1] != "]"):
@@ -352,6 +355,21 @@ def date_problem(cell: str) -> str | None:
     if not FIRST_YEAR_ANY <= int(cell[:4]) <= LAST_YEAR_ANY:
         return f"date out of range: {cell[:40]!r}"
     return None
+
+
+#: ``created_at`` as the dumps write it (UTC): text comparisons, sorts and the hourly summary rely on it
+_DUMP_TIME = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d")
+
+
+@lru_cache(maxsize=4_096)
+def dump_time(cell: str) -> str:
+    """A ``created_at`` in another ISO 8601 form (``2024-03-14T06:30:00Z``, ``...+02:00``, ``2024-03-14 06``, a date)
+    written as the dumps write it, ``YYYY-MM-DD HH:MM:SS`` in UTC (fractions of a second kept): mixed forms in one
+    column would sort and compare wrongly as text (``T`` sorts after the space). ``cell`` passed :func:`date_problem`."""
+    moment = datetime.fromisoformat(cell)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return moment.isoformat(sep=" ", timespec="microseconds" if moment.microsecond else "seconds")
 
 
 #: years a statement's dates may fall in (content dates go back far; end dates of restrictions ahead)

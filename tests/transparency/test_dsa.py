@@ -55,6 +55,30 @@ def test_platform_uid_and_location_as_read():
     assert google[-1] == f"{V1}:13"
 
 
+@pytest.mark.parametrize(
+    ("written", "stored"),
+    [
+        ("2024-03-14 06:30:00", "2024-03-14 06:30:00"),
+        ("2024-03-14T06:30:00Z", "2024-03-14 06:30:00"),
+        ("2024-03-14T08:30:00+02:00", "2024-03-14 06:30:00"),
+        ("2024-03-14T01:00:00+02:00", "2024-03-13 23:00:00"),
+        ("2024-03-14 06", "2024-03-14 06:00:00"),
+        ("2024-03-14", "2024-03-14 00:00:00"),
+        ("2024-03-14 06:30:00.250", "2024-03-14 06:30:00.250000"),
+    ],
+)
+def test_created_at_in_another_iso_form_is_stored_as_the_dumps_write_it(written, stored):
+    """Text comparisons, sorts and the hourly summary read ``created_at`` as ``YYYY-MM-DD HH:MM:SS`` UTC."""
+    lines = fixture(V1).decode().split("\n")
+    at = lines[0].split(",").index("created_at")
+    record = next(csv.reader([lines[1]]))
+    record[at] = written
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow(record)
+    (statement,) = dsa.iter_statements(io.StringIO(lines[0] + "\n" + out.getvalue(), newline=""), "x.csv")
+    assert statement[dsa.COLUMNS.index("created_at")] == stored
+
+
 def test_malformed_record_is_rejected_with_its_text():
     lines = fixture(V2).decode().split("\n")
     broken = "\n".join([lines[0], "f1e5d3be-e95d-4e51-bb38-6cf13225b2af,too,few,fields"] + lines[2:])
