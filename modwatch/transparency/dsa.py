@@ -273,6 +273,7 @@ def iter_statements(
     json_cells = operator.itemgetter(*(at for at, _ in json_at), width)  # ``width``: "" (>= 2 indexes)
     dates_at = [(positions[c], c) for c in DATE_COLUMNS if c in positions]
     created_at = positions.get("created_at")
+    latest = (datetime.now(timezone.utc) + timedelta(days=1)).strftime("%Y-%m-%d %H:%M:%S")
     platform_at = positions.get("platform_name")
     scope_at = positions.get("territorial_scope")
     if platforms and platform_at is None:
@@ -318,6 +319,12 @@ def iter_statements(
                 continue
             if created_at is not None and row[created_at] and not _DUMP_TIME.fullmatch(row[created_at]):
                 row[created_at] = dump_time(row[created_at])
+            if created_at is not None and row[created_at] and not FIRST_CREATED_AT <= row[created_at] < latest:
+                why = (
+                    f"created_at outside the database's time ({FIRST_CREATED_AT[:10]} to tomorrow): {row[created_at]!r}"
+                )
+                yield Reject(f"{member}:{reader.line_num}", why, _excerpt(row))
+                continue
             row.append("")
             for cell in json_cells(row):
                 if cell and (cell[0] != "[" or cell[-1] != "]"):
@@ -371,6 +378,10 @@ def dump_time(cell: str) -> str:
         moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
     return moment.isoformat(sep=" ", timespec="microseconds" if moment.microsecond else "seconds")
 
+
+#: the first ``created_at`` a statement can have: the DSA's obligations for the very large platforms began on
+#: 25 August 2023; a statement "submitted" before that, or after tomorrow, is a corrupted cell (a flipped digit)
+FIRST_CREATED_AT = "2023-08-25 00:00:00"
 
 #: years a statement's dates may fall in (content dates go back far; end dates of restrictions ahead)
 FIRST_YEAR_ANY, LAST_YEAR_ANY = 1970, 2200

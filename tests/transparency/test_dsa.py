@@ -79,6 +79,21 @@ def test_created_at_in_another_iso_form_is_stored_as_the_dumps_write_it(written,
     assert statement[dsa.COLUMNS.index("created_at")] == stored
 
 
+@pytest.mark.parametrize("written", ["2124-03-14 06:30:00", "2014-03-14 06:30:00", "2023-08-24 23:59:59"])
+def test_created_at_outside_the_databases_time_is_a_reject(written):
+    """A flipped digit in a year (2024 -> 2124 / 2014) must not become a day of the summary."""
+    lines = fixture(V1).decode().split("\n")
+    at = lines[0].split(",").index("created_at")
+    record = next(csv.reader([lines[1]]))
+    record[at] = written
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow(record)
+    (reject,) = dsa.iter_statements(io.StringIO(lines[0] + "\n" + out.getvalue(), newline=""), "x.csv")
+    assert isinstance(reject, dsa.Reject) and reject.location == "x.csv:2"
+    assert reject.reason == f"created_at outside the database's time (2023-08-25 to tomorrow): {written!r}"
+    assert record[0] in reject.excerpt
+
+
 def test_malformed_record_is_rejected_with_its_text():
     lines = fixture(V2).decode().split("\n")
     broken = "\n".join([lines[0], "f1e5d3be-e95d-4e51-bb38-6cf13225b2af,too,few,fields"] + lines[2:])
